@@ -1,0 +1,28 @@
+/**
+ * How the CLI reports failures: a typed error becomes one line on stderr and an exit code, never a
+ * stack trace. Exit codes: 1 for a failure of the work (a bad capture, a failed run), 2 for bad input
+ * from the user (options, scenario files).
+ */
+import { WireError } from '../index.js';
+
+/** A user-facing failure with its exit code. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode = 1) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+/** The message and exit code for an error thrown by a command, or `undefined` for a bug. */
+export function describeFailure(e: unknown): { message: string; exitCode: number } | undefined {
+  if (e instanceof CliError) return { message: e.message, exitCode: e.exitCode };
+  if (e instanceof WireError) return { message: e.message, exitCode: 1 };
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === 'string' && ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EMFILE', 'ENOSPC'].includes(code)) {
+    return { message: (e as Error).message, exitCode: 1 };
+  }
+  return undefined;
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/**
+ * The `arpshift` command: thin verbs over the library in src/index.ts.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerDecode } from './decode.js';
+import { describeFailure } from './errors.js';
+import { writeAll } from './output.js';
+import { VERSION } from '../index.js';
+
+function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('arpshift')
+    .description('What happens to ARP and IPv6 Neighbor Discovery when a virtual machine live-migrates.')
+    .version(VERSION)
+    .showHelpAfterError('(run arpshift --help for usage)')
+    .exitOverride();
+  registerDecode(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    if (argv.length <= 2) {
+      writeAll(1, program.helpInformation());
+      return 0;
+    }
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version requests end here too, with exit code 0.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    const failure = describeFailure(e);
+    if (failure === undefined) throw e;
+    writeAll(2, `arpshift: ${failure.message}\n`);
+    return failure.exitCode;
+  }
+}
+
+process.exitCode = await main(process.argv);

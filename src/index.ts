@@ -1,0 +1,60 @@
+/**
+ * The arpshift library API. The CLI uses only what is exported here.
+ */
+export const VERSION = '0.1.0';
+
+export {
+  ARP_OP_REPLY,
+  ARP_OP_REQUEST,
+  ARP_OP_RARP_REPLY,
+  ARP_OP_RARP_REQUEST,
+  AtomicFileSink,
+  BufferedSink,
+  CaptureReader,
+  ETHERTYPE_ARP,
+  ETHERTYPE_IPV4,
+  ETHERTYPE_IPV6,
+  ETHERTYPE_RARP,
+  EthernetView,
+  LINKTYPE_ETHERNET,
+  MAC_BROADCAST,
+  MAC_ZERO,
+  PcapWriter,
+  PcapngWriter,
+  WireError,
+  captureFromBytes,
+  classifyArp,
+  emitFrame,
+  emitFrameInto,
+  formatIpv4,
+  formatMac,
+  frameLength,
+  openCapture,
+  parseFrame,
+  parseIpv4,
+  parseIpv6,
+  parseMac,
+  solicitedNodeAddress,
+  ipv6MulticastMac,
+} from './wire/index.js';
+export type {
+  ArpForm,
+  ArpPacket,
+  Bpdu,
+  CaptureRecord,
+  DhcpMessage,
+  EthernetFrame,
+  EthernetPayload,
+  Icmpv4Message,
+  Icmpv6Message,
+  Ipv4Address,
+  Ipv4Packet,
+  Ipv6Address,
+  Ipv6Packet,
+  MacAddress,
+  NdOption,
+  UdpDatagram,
+  VlanTag,
+} from './wire/index.js';
+export { decodeCapture, decodeRecord, frameText } from './analyze/index.js';
+export type { DecodeCounts, DecodeOptions, FrameSummary } from './analyze/index.js';
