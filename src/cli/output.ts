@@ -11,9 +11,9 @@ export class OutputClosed extends Error {
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-/** Writes all of `text` to `fd`. */
-export function writeAll(fd: number, text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
+/** Writes all of `data` (text is written as UTF-8) to `fd`. */
+export function writeAll(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let off = 0;
   while (off < bytes.length) {
     try {

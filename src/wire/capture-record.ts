@@ -19,6 +19,33 @@ export interface CaptureRecord {
   readonly data: Uint8Array;
 }
 
+/**
+ * The current record of a reader, read in place without allocating: the frame is
+ * `bytes[start, end)`, valid until the reader advances.
+ */
+export interface CaptureCursor {
+  readonly bytes: Uint8Array;
+  readonly start: number;
+  readonly end: number;
+  readonly interfaceId: number;
+  readonly linkType: number;
+  readonly seconds: number;
+  readonly nanoseconds: number;
+  readonly originalLength: number;
+}
+
+/** Copies the cursor's current record into a record object (sharing the bytes). */
+export function recordAt(c: CaptureCursor): CaptureRecord {
+  return {
+    interfaceId: c.interfaceId,
+    linkType: c.linkType,
+    seconds: c.seconds,
+    nanoseconds: c.nanoseconds,
+    originalLength: c.originalLength,
+    data: c.bytes.subarray(c.start, c.end),
+  };
+}
+
 /** LINKTYPE_ETHERNET. */
 export const LINKTYPE_ETHERNET = 1;
 

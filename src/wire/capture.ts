@@ -5,7 +5,8 @@
 import { closeSync, openSync } from 'node:fs';
 import type { ReadFunction } from './byte-source.js';
 import { BufferedSource, fileDescriptorReader, memoryReader } from './byte-source.js';
-import type { CaptureRecord } from './capture-record.js';
+import type { CaptureCursor, CaptureRecord } from './capture-record.js';
+import { recordAt } from './capture-record.js';
 import { WireError } from './errors.js';
 import { PcapRecordReader, isPcapMagic } from './pcap.js';
 import { PcapngRecordReader, isPcapngMagic } from './pcapng.js';
@@ -39,9 +40,19 @@ export class CaptureReader {
     }
   }
 
+  /** The current record, read in place (valid until the next `advance` or `next`). */
+  get cursor(): CaptureCursor {
+    return this.records;
+  }
+
+  /** Moves to the next record without allocating; false at the end. */
+  advance(): boolean {
+    return this.records.advance();
+  }
+
   /** The next record, or `undefined` at the end. Its `data` is valid until the next call. */
   next(): CaptureRecord | undefined {
-    return this.records.next();
+    return this.records.advance() ? recordAt(this.records) : undefined;
   }
 
   /** Iterates the remaining records (each valid only during its iteration step). */

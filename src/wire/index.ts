@@ -167,8 +167,8 @@ export {
   bpduPortRole,
 } from './bpdu.js';
 
-export type { CaptureRecord } from './capture-record.js';
-export { LINKTYPE_ETHERNET, splitNanoseconds, timeNsValue } from './capture-record.js';
+export type { CaptureCursor, CaptureRecord } from './capture-record.js';
+export { LINKTYPE_ETHERNET, recordAt, splitNanoseconds, timeNsValue } from './capture-record.js';
 export type { ReadFunction } from './byte-source.js';
 export type { ByteSink } from './byte-sink.js';
 export { AtomicFileSink, BufferedSink } from './byte-sink.js';

@@ -6,7 +6,7 @@
  */
 import type { BufferedSource } from './byte-source.js';
 import type { BufferedSink } from './byte-sink.js';
-import type { CaptureRecord } from './capture-record.js';
+import type { CaptureCursor } from './capture-record.js';
 import { LINKTYPE_ETHERNET } from './capture-record.js';
 import { WireError } from './errors.js';
 
@@ -35,8 +35,8 @@ export function isPcapMagic(b: Uint8Array, o: number): boolean {
     le === PCAP_MAGIC_MICROSECONDS || le === PCAP_MAGIC_NANOSECONDS;
 }
 
-/** Reads the records of a classic pcap stream. */
-export class PcapRecordReader {
+/** Reads the records of a classic pcap stream; it is its own cursor. */
+export class PcapRecordReader implements CaptureCursor {
   private readonly src: BufferedSource;
   private readonly littleEndian: boolean;
   private readonly nanosecondUnits: boolean;
@@ -45,6 +45,13 @@ export class PcapRecordReader {
   readonly snapLength: number;
   readonly versionMajor: number;
   readonly versionMinor: number;
+  readonly interfaceId = 0;
+  bytes: Uint8Array = new Uint8Array(0);
+  start = 0;
+  end = 0;
+  seconds = 0;
+  nanoseconds = 0;
+  originalLength = 0;
 
   /** Reads and checks the file header at the source's position. */
   constructor(src: BufferedSource) {
@@ -73,12 +80,12 @@ export class PcapRecordReader {
     this.src = src;
   }
 
-  /** The next record, or `undefined` at a clean end of file. */
-  next(): CaptureRecord | undefined {
+  /** Moves to the next record; false at a clean end of file. */
+  advance(): boolean {
     const src = this.src;
     const at = src.position;
     const got = src.ensure(16);
-    if (got === 0) return undefined;
+    if (got === 0) return false;
     if (got < 16) throw new WireError('truncated', LAYER, 'record header', at, '16 bytes', `${got} bytes`);
     const b = src.bytes;
     const o = src.offset;
@@ -101,16 +108,14 @@ export class PcapRecordReader {
       seconds += fraction;
       nanoseconds -= fraction * 1e9;
     }
-    const record: CaptureRecord = {
-      interfaceId: 0,
-      linkType: this.linkType,
-      seconds,
-      nanoseconds,
-      originalLength: u32(bb, ob + 12, le),
-      data: bb.subarray(ob + 16, ob + total),
-    };
+    this.bytes = bb;
+    this.start = ob + 16;
+    this.end = ob + total;
+    this.seconds = seconds;
+    this.nanoseconds = nanoseconds;
+    this.originalLength = u32(bb, ob + 12, le);
     src.skip(total);
-    return record;
+    return true;
   }
 }
 

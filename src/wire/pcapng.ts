@@ -7,7 +7,7 @@
  */
 import type { BufferedSource } from './byte-source.js';
 import type { BufferedSink } from './byte-sink.js';
-import type { CaptureRecord } from './capture-record.js';
+import type { CaptureCursor } from './capture-record.js';
 import { WireError } from './errors.js';
 
 const LAYER = 'pcapng';
@@ -48,26 +48,34 @@ export function isPcapngMagic(b: Uint8Array, o: number): boolean {
   return u32(b, o, false) === PCAPNG_BLOCK_SECTION_HEADER;
 }
 
-/** Reads the packets of a pcapng stream. */
-export class PcapngRecordReader {
+/** Reads the packets of a pcapng stream; it is its own cursor. */
+export class PcapngRecordReader implements CaptureCursor {
   private readonly src: BufferedSource;
   private le = true;
   private interfaces: InterfaceInfo[] = [];
   private sawSection = false;
+  bytes: Uint8Array = new Uint8Array(0);
+  start = 0;
+  end = 0;
+  interfaceId = 0;
+  linkType = 0;
+  seconds = 0;
+  nanoseconds = 0;
+  originalLength = 0;
 
   constructor(src: BufferedSource) {
     this.src = src;
   }
 
-  /** The next packet, or `undefined` at a clean end of file. */
-  next(): CaptureRecord | undefined {
+  /** Moves to the next packet; false at a clean end of file. */
+  advance(): boolean {
     for (;;) {
       const src = this.src;
       const at = src.position;
       const got = src.ensure(12);
       if (got === 0) {
         if (!this.sawSection) throw new WireError('truncated', LAYER, 'section header', at, 'a block', 'end of file');
-        return undefined;
+        return false;
       }
       if (got < 12) throw new WireError('truncated', LAYER, 'block header', at, '12 bytes', `${got} bytes`);
       let b = src.bytes;
@@ -103,7 +111,7 @@ export class PcapngRecordReader {
       if (trailing !== length) {
         throw new WireError('bad-length', LAYER, 'trailing block total length', at + length - 4, length, trailing);
       }
-      let record: CaptureRecord | undefined;
+      let found = false;
       switch (type) {
         case PCAPNG_BLOCK_SECTION_HEADER: {
           if (length < 28) throw new WireError('bad-length', LAYER, 'section header block', at + 4, '>= 28', length);
@@ -116,16 +124,18 @@ export class PcapngRecordReader {
           break;
         case PCAPNG_BLOCK_ENHANCED_PACKET:
         case PCAPNG_BLOCK_PACKET:
-          record = this.readPacket(type, b, o, length, at);
+          this.readPacket(type, b, o, length, at);
+          found = true;
           break;
         case PCAPNG_BLOCK_SIMPLE_PACKET:
-          record = this.readSimplePacket(b, o, length, at);
+          this.readSimplePacket(b, o, length, at);
+          found = true;
           break;
         default:
           break;
       }
       src.skip(length);
-      if (record !== undefined) return record;
+      if (found) return true;
     }
   }
 
@@ -170,7 +180,7 @@ export class PcapngRecordReader {
     return info;
   }
 
-  private readPacket(type: number, b: Uint8Array, o: number, length: number, at: number): CaptureRecord {
+  private readPacket(type: number, b: Uint8Array, o: number, length: number, at: number): void {
     if (length < 32) throw new WireError('bad-length', LAYER, 'packet block', at + 4, '>= 32', length);
     const obsolete = type === PCAPNG_BLOCK_PACKET;
     const interfaceId = obsolete ? u16(b, o + 8, this.le) : u32(b, o + 8, this.le);
@@ -183,16 +193,27 @@ export class PcapngRecordReader {
       throw new WireError('bad-length', LAYER, 'captured length', at + 20, `<= ${length - 32}`, capturedLength);
     }
     const { seconds, nanoseconds } = toTime(high, low, info);
-    return { interfaceId, linkType: info.linkType, seconds, nanoseconds, originalLength, data: b.subarray(o + 28, o + 28 + capturedLength) };
+    this.set(b, o + 28, o + 28 + capturedLength, interfaceId, info.linkType, seconds, nanoseconds, originalLength);
   }
 
-  private readSimplePacket(b: Uint8Array, o: number, length: number, at: number): CaptureRecord {
+  private set(bytes: Uint8Array, start: number, end: number, interfaceId: number, linkType: number, seconds: number, nanoseconds: number, originalLength: number): void {
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+    this.interfaceId = interfaceId;
+    this.linkType = linkType;
+    this.seconds = seconds;
+    this.nanoseconds = nanoseconds;
+    this.originalLength = originalLength;
+  }
+
+  private readSimplePacket(b: Uint8Array, o: number, length: number, at: number): void {
     if (length < 16) throw new WireError('bad-length', LAYER, 'simple packet block', at + 4, '>= 16', length);
     const info = this.interfaceAt(0, at);
     const originalLength = u32(b, o + 8, this.le);
     let captured = Math.min(originalLength, length - 16);
     if (info.snapLength > 0) captured = Math.min(captured, info.snapLength);
-    return { interfaceId: 0, linkType: info.linkType, seconds: 0, nanoseconds: 0, originalLength, data: b.subarray(o + 12, o + 12 + captured) };
+    this.set(b, o + 12, o + 12 + captured, 0, info.linkType, 0, 0, originalLength);
   }
 }
 

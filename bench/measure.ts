@@ -1,0 +1,49 @@
+/**
+ * Runs a command to completion with its stdout sent to /dev/null, and measures wall time and peak
+ * resident memory (VmHWM from /proc, polled), so our CLI and other tools are timed the same way.
+ */
+import { spawn } from 'node:child_process';
+import { openSync, closeSync, readFileSync } from 'node:fs';
+
+/** What one run cost. */
+export interface Measured {
+  readonly wallSeconds: number;
+  readonly peakRssMiB: number;
+  readonly exitCode: number | null;
+}
+
+function readHwmKiB(pid: number): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `command args`, discarding stdout. */
+export function measure(command: string, args: readonly string[]): Promise<Measured> {
+  const devNull = openSync('/dev/null', 'w');
+  const started = process.hrtime.bigint();
+  const child = spawn(command, args, { stdio: ['ignore', devNull, 'pipe'] });
+  let peak = 0;
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const timer = setInterval(() => {
+    const hwm = child.pid === undefined ? undefined : readHwmKiB(child.pid);
+    if (hwm !== undefined && hwm > peak) peak = hwm;
+  }, 10);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      closeSync(devNull);
+      const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) {
+        reject(new Error(`${command} exited with ${code}: ${stderr.slice(0, 500)}`));
+        return;
+      }
+      resolve({ wallSeconds, peakRssMiB: peak / 1024, exitCode: code });
+    });
+  });
+}
