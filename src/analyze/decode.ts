@@ -6,7 +6,7 @@
  * plain path (`JSON.stringify` of frame-summary.ts); the two write identical bytes for every frame the
  * fast path takes, and `fastPath: false` forces the plain path everywhere (the tests compare them).
  */
-import type { CaptureReader } from '../wire/index.js';
+import type { CaptureCursor, CaptureReader } from '../wire/index.js';
 import { recordAt } from '../wire/index.js';
 import { decodeRecord } from './frame-summary.js';
 import { frameText } from './frame-text.js';
@@ -37,6 +37,16 @@ export function decodeCapture(reader: CaptureReader, options: DecodeOptions): De
   const out = new JsonLineWriter(options.write);
   const fast = options.json && options.fastPath !== false;
   const cursor = reader.cursor;
+  try {
+    decodeAll(reader, cursor, out, fast, options.json, counts);
+  } finally {
+    // Frames decoded before a failure (a capture cut short) are still printed.
+    out.flush();
+  }
+  return counts;
+}
+
+function decodeAll(reader: CaptureReader, cursor: CaptureCursor, out: JsonLineWriter, fast: boolean, json: boolean, counts: DecodeCounts): void {
   while (reader.advance()) {
     const index = counts.frames++;
     if (fast && out.tryWrite(index, cursor)) {
@@ -46,8 +56,6 @@ export function decodeCapture(reader: CaptureReader, options: DecodeOptions): De
     const record = recordAt(cursor);
     const { summary, frame } = decodeRecord(index, record);
     if (summary.error !== undefined) counts.errors++;
-    out.writeLine(options.json ? JSON.stringify(summary) : frameText(record, summary, frame));
+    out.writeLine(json ? JSON.stringify(summary) : frameText(record, summary, frame));
   }
-  out.flush();
-  return counts;
 }

@@ -1,0 +1,73 @@
+/**
+ * The `arpshift` command as a user runs it (the built dist/cli/main.js): help, decode in both
+ * formats, and failures that end with one line on stderr and the right exit code, never a stack trace.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { goldenPath } from '../helpers/golden.js';
+
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'arpshift-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function expectCleanFailure(r: { status: number | null; stderr: string }, status: number, pattern: RegExp): void {
+  expect(r.status).toBe(status);
+  expect(r.stderr).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('arpshift', () => {
+  it('with no arguments prints help and exits 0', () => {
+    const r = run();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Usage: arpshift');
+    expect(r.stdout).toContain('decode');
+  });
+
+  it('--version prints the version', () => {
+    expect(run('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('decode prints one line per frame; --json one object per frame', () => {
+    const text = run('decode', goldenPath('linux-6.18-veth.pcap'));
+    expect(text.status).toBe(0);
+    expect(text.stdout.trim().split('\n').length).toBe(29);
+    const json = run('decode', '--json', goldenPath('linux-6.18-veth.pcap'));
+    const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { index: number; arp?: { form: string } });
+    expect(lines.map((l) => l.index)).toEqual([...Array(29).keys()]);
+    expect(lines[0]!.arp?.form).toBe('announcement');
+  });
+
+  it('a missing file, a file that is not a capture, and a cut-short capture each fail with one clear line', () => {
+    expectCleanFailure(run('decode', join(dir, 'nope.pcap')), 1, /^arpshift: ENOENT: no such file or directory/);
+    writeFileSync(join(dir, 'notes.txt'), 'not a capture at all');
+    expectCleanFailure(run('decode', join(dir, 'notes.txt')), 1, /^arpshift: capture: bad-value magic number at offset 0/);
+    const whole = spawnSync('cat', [goldenPath('linux-6.18-veth.pcap')]).stdout;
+    writeFileSync(join(dir, 'cut.pcap'), whole.subarray(0, whole.length - 10));
+    const cut = run('decode', join(dir, 'cut.pcap'));
+    expectCleanFailure(cut, 1, /^arpshift: pcap: truncated record data at offset \d+: expected \d+ bytes, got \d+ bytes\n$/);
+    expect(cut.stdout.trim().split('\n').length).toBe(28);
+  });
+
+  it('bad usage exits 2', () => {
+    expect(run('decode').status).toBe(2);
+    expect(run('decode', '--frobnicate', 'x.pcap').status).toBe(2);
+    expect(run('no-such-verb').status).toBe(2);
+  });
+
+  it('a reader that stops early (| head) ends the command quietly', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" decode --json "${goldenPath('linux-6.18-veth.pcap')}" | head -c 10`], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.length).toBe(10);
+    expect(r.stderr).toBe('');
+  });
+});
