@@ -98,7 +98,7 @@ describe('padding and trailers', () => {
 describe('checksums', () => {
   const bytes = emitFrame(sample('na, solicited, override'));
   const damaged = Uint8Array.from(bytes);
-  damaged[14 + 40 + 2] ^= 0xff;
+  damaged[56] = damaged[56]! ^ 0xff;
 
   it('verify mode: a wrong ICMPv6 checksum is a located bad-checksum error', () => {
     const e = wireError(() => parseFrame(damaged));
@@ -114,7 +114,7 @@ describe('checksums', () => {
   it('IPv4 header and UDP checksums are verified too; UDP zero means none over IPv4', () => {
     const udp = emitFrame(sample('ipv4 udp'));
     const badHeader = Uint8Array.from(udp);
-    badHeader[24] ^= 1;
+    badHeader[24] = badHeader[24]! ^ 1;
     expect(wireError(() => parseFrame(badHeader))).toMatchObject({ layer: 'ipv4', field: 'header checksum', offset: 24 });
     const noChecksum = Uint8Array.from(udp);
     noChecksum[40] = 0;
@@ -184,8 +184,9 @@ describe('emit refuses impossible reprs', () => {
 
   it('an IPv4 protocol number that contradicts the payload', () => {
     const f = sample('icmp echo request');
-    if (f.payload.kind !== 'ipv4') throw new Error('sample');
-    expect(wireError(() => emitFrame({ ...f, payload: { ...f.payload, protocol: 17 } }))).toMatchObject({ layer: 'ipv4', field: 'protocol' });
+    const ip = f.payload;
+    if (ip.kind !== 'ipv4') throw new Error('sample');
+    expect(wireError(() => emitFrame({ ...f, payload: { ...ip, protocol: 17 } }))).toMatchObject({ layer: 'ipv4', field: 'protocol' });
   });
 
   it('an unknown VLAN TPID', () => {
@@ -195,16 +196,19 @@ describe('emit refuses impossible reprs', () => {
 
   it('a raw ND option that is not a multiple of 8 bytes', () => {
     const f = sample('ns with an unknown option (nonce)');
-    if (f.payload.kind !== 'ipv6' || f.payload.payload.kind !== 'icmpv6' || f.payload.payload.type !== 'ns') throw new Error('sample');
-    const ns = { ...f.payload.payload, options: [{ kind: 'raw' as const, type: 14, data: new Uint8Array(5) }] };
-    expect(wireError(() => emitFrame({ ...f, payload: { ...f.payload, payload: ns } }))).toMatchObject({ layer: 'icmpv6', code: 'bad-length' });
+    const ip = f.payload;
+    if (ip.kind !== 'ipv6' || ip.payload.kind !== 'icmpv6' || ip.payload.type !== 'ns') throw new Error('sample');
+    const ns = { ...ip.payload, options: [{ kind: 'raw' as const, type: 14, data: new Uint8Array(5) }] };
+    expect(wireError(() => emitFrame({ ...f, payload: { ...ip, payload: ns } }))).toMatchObject({ layer: 'icmpv6', code: 'bad-length' });
   });
 
   it('DHCP options after the end option', () => {
     const f = sample('dhcp nak');
-    if (f.payload.kind !== 'ipv4' || f.payload.payload.kind !== 'udp' || f.payload.payload.payload.kind !== 'dhcp') throw new Error('sample');
-    const dhcp = f.payload.payload.payload;
+    const ip = f.payload;
+    if (ip.kind !== 'ipv4' || ip.payload.kind !== 'udp' || ip.payload.payload.kind !== 'dhcp') throw new Error('sample');
+    const udp = ip.payload;
+    const dhcp = ip.payload.payload;
     const bad = { ...dhcp, options: [...dhcp.options, { kind: 'pad' as const }] };
-    expect(wireError(() => emitFrame({ ...f, payload: { ...f.payload, payload: { ...f.payload.payload, payload: bad } } }))).toMatchObject({ layer: 'dhcp', field: 'options' });
+    expect(wireError(() => emitFrame({ ...f, payload: { ...ip, payload: { ...udp, payload: bad } } }))).toMatchObject({ layer: 'dhcp', field: 'options' });
   });
 });
