@@ -5,8 +5,9 @@
 import type { Bench } from './report.js';
 import { Reporter } from './report.js';
 import { decodeBench } from './decode.js';
+import { kernelBench } from './kernel.js';
 
-const BENCHES: Bench[] = [decodeBench];
+const BENCHES: Bench[] = [decodeBench, kernelBench];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

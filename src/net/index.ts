@@ -1,0 +1,19 @@
+/**
+ * Layers 1-2: links with rates, delays, queues and loss; ports; learning switches with VLANs;
+ * spanning tree; shortest-path fabrics; fabric generators. Knows nothing of IP, hosts or migration.
+ */
+export type { SimFrame } from './frame.js';
+export { FrameFactory, WIRE_OVERHEAD, withVlanTags } from './frame.js';
+export type { LossProcess, LossSpec } from './loss.js';
+export { expectedLossRate, gilbertElliottFor, lossProcess } from './loss.js';
+export type { LearnOutcome, MacEntry, MacOrigin, MacTableOptions } from './mac-table.js';
+export { MacTable } from './mac-table.js';
+export type { DropReason, PortOwner } from './port.js';
+export { DROP_REASONS, Port, PortCounters } from './port.js';
+export type { CongestionWindow, DirectionConfig, LinkConfig } from './link.js';
+export { DEFAULT_QUEUE_BYTES, Link } from './link.js';
+export type { PortState } from './trace.js';
+export { TraceSink } from './trace.js';
+export type { ControlPlane, PortMode, SwitchConfig } from './switch.js';
+export { LearningSwitch, SWITCH_DEFAULTS, SwitchCounters, vlanTagFor } from './switch.js';
+export { Network } from './network.js';

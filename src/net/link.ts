@@ -1,0 +1,200 @@
+/**
+ * Full-duplex point-to-point links. Each direction has a rate, a propagation delay, a finite drop-tail
+ * queue, a loss process and optional congestion windows.
+ *
+ * Timing: a frame of `size` bytes occupies the medium for (size + 24) × 8 / rate seconds (preamble,
+ * inter-frame gap and FCS included), rounded up to whole nanoseconds, after every frame queued before
+ * it; it arrives one propagation delay after its last bit left. Because the queue is FIFO and never
+ * preempted, a frame's departure is known when it is queued, so no per-frame queue is stored: the
+ * direction keeps only the time its medium becomes free, and the backlog in bytes is derived from that.
+ *
+ * Congestion windows: from `start` to `end`, background traffic uses `load` × rate of a direction.
+ * With load >= 1 the queue is full the whole time and every frame that arrives is dropped
+ * (announcements included); below 1 the frame gets the remaining share of the rate.
+ *
+ * A frame in flight when its link goes down is lost on arrival (reason `link-down`).
+ */
+import type { Kernel } from '../sim/index.js';
+import type { SimFrame } from './frame.js';
+import { WIRE_OVERHEAD } from './frame.js';
+import type { LossProcess, LossSpec } from './loss.js';
+import { lossProcess } from './loss.js';
+import type { DropReason, Port } from './port.js';
+import type { TraceSink } from './trace.js';
+
+/** Background traffic that saturates part of a direction from `start` to `end` (ns). */
+export interface CongestionWindow {
+  readonly start: number;
+  readonly end: number;
+  /** Fraction of the line rate the background traffic uses; >= 1 means the queue stays full. */
+  readonly load: number;
+}
+
+/** Settings of one direction of a link. */
+export interface DirectionConfig {
+  readonly loss?: LossSpec;
+  readonly congestion?: readonly CongestionWindow[];
+}
+
+/** Settings of a link. */
+export interface LinkConfig {
+  /** Bits per second. */
+  readonly rate: number;
+  /** Propagation delay, ns. */
+  readonly delay: number;
+  /** Drop-tail queue capacity per direction, bytes (default 1 MiB). */
+  readonly queueBytes?: number;
+  /** Settings from `a` to `b` and from `b` to `a`. */
+  readonly aToB?: DirectionConfig;
+  readonly bToA?: DirectionConfig;
+}
+
+/** Default queue capacity per direction. */
+export const DEFAULT_QUEUE_BYTES = 1 << 20;
+
+class Direction {
+  /** When the medium is free again. */
+  busyUntil = 0;
+  readonly loss: LossProcess;
+  readonly congestion: readonly CongestionWindow[];
+
+  constructor(loss: LossProcess, congestion: readonly CongestionWindow[]) {
+    this.loss = loss;
+    this.congestion = congestion;
+  }
+
+  /** Background load at `now` (0 when no window covers it). */
+  loadAt(now: number): number {
+    for (const w of this.congestion) if (now >= w.start && now < w.end) return w.load;
+    return 0;
+  }
+}
+
+function checkConfig(name: string, c: LinkConfig): void {
+  if (!(c.rate > 0) || !Number.isFinite(c.rate)) throw new RangeError(`link ${name}: rate must be a positive number of bits per second, got ${c.rate}`);
+  if (!Number.isSafeInteger(c.delay) || c.delay < 0) throw new RangeError(`link ${name}: delay must be a non-negative whole number of nanoseconds, got ${c.delay}`);
+  if (c.queueBytes !== undefined && (!Number.isSafeInteger(c.queueBytes) || c.queueBytes <= 0)) {
+    throw new RangeError(`link ${name}: queue must be a positive number of bytes, got ${c.queueBytes}`);
+  }
+  for (const d of [c.aToB, c.bToA]) {
+    for (const w of d?.congestion ?? []) {
+      if (!(w.end > w.start) || !(w.load >= 0)) throw new RangeError(`link ${name}: congestion window needs start < end and load >= 0`);
+    }
+  }
+}
+
+/** See the module comment. */
+export class Link {
+  readonly name: string;
+  readonly a: Port;
+  readonly b: Port;
+  readonly rate: number;
+  readonly delay: number;
+  readonly queueBytes: number;
+  private readonly kernel: Kernel;
+  private readonly trace: TraceSink;
+  private readonly ab: Direction;
+  private readonly ba: Direction;
+  private isUp = true;
+  /** Bumped on every state change; a delivery scheduled under an older epoch is lost. */
+  private epochValue = 0;
+
+  constructor(kernel: Kernel, trace: TraceSink, a: Port, b: Port, config: LinkConfig) {
+    const name = `${a.name}<->${b.name}`;
+    checkConfig(name, config);
+    if (a.link !== null || b.link !== null) throw new Error(`link ${name}: a port can have only one link`);
+    this.name = name;
+    this.a = a;
+    this.b = b;
+    this.rate = config.rate;
+    this.delay = config.delay;
+    this.queueBytes = config.queueBytes ?? DEFAULT_QUEUE_BYTES;
+    this.kernel = kernel;
+    this.trace = trace;
+    this.ab = new Direction(lossProcess(config.aToB?.loss ?? { kind: 'none' }, kernel.rng.stream(`link:${a.name}>${b.name}`)), config.aToB?.congestion ?? []);
+    this.ba = new Direction(lossProcess(config.bToA?.loss ?? { kind: 'none' }, kernel.rng.stream(`link:${b.name}>${a.name}`)), config.bToA?.congestion ?? []);
+    a.link = this;
+    b.link = this;
+  }
+
+  get up(): boolean {
+    return this.isUp;
+  }
+
+  get epoch(): number {
+    return this.epochValue;
+  }
+
+  /** Brings the link up or down; frames in flight when it goes down are lost. Owners are told. */
+  setUp(up: boolean): void {
+    if (up === this.isUp) return;
+    this.isUp = up;
+    this.epochValue++;
+    const now = this.kernel.now;
+    // A link that comes back starts with empty queues.
+    this.ab.busyUntil = Math.min(this.ab.busyUntil, now);
+    this.ba.busyUntil = Math.min(this.ba.busyUntil, now);
+    this.trace.linkState(this, up);
+    this.a.owner.linkChanged?.(this.a, up);
+    this.b.owner.linkChanged?.(this.b, up);
+  }
+
+  /** Serialization time of a frame at `rate` bits per second, ns. */
+  serialization(size: number, rate = this.rate): number {
+    return Math.ceil(((size + WIRE_OVERHEAD) * 8 * 1e9) / rate);
+  }
+
+  /**
+   * Queues `frame` from `from` towards the other end and returns its arrival time there, or -1 if it
+   * was dropped (counted on `from`). The caller delivers it (see {@link transmit}, or a batched flood).
+   */
+  reserve(from: Port, frame: SimFrame): number {
+    const drop = (reason: DropReason): number => {
+      from.counters.drops[reason]++;
+      this.trace.dropped(from, frame, reason);
+      return -1;
+    };
+    if (!this.isUp) return drop('link-down');
+    const dir = from === this.a ? this.ab : this.ba;
+    const now = this.kernel.now;
+    let rate = this.rate;
+    if (dir.congestion.length > 0) {
+      const load = dir.loadAt(now);
+      if (load >= 1) return drop('congestion');
+      rate *= 1 - load;
+    }
+    const start = Math.max(now, dir.busyUntil);
+    const backlogBytes = ((start - now) * rate) / 8e9;
+    if (backlogBytes + frame.size + WIRE_OVERHEAD > this.queueBytes) return drop('queue-full');
+    if (dir.loss.drop()) return drop('loss');
+    const done = start + this.serialization(frame.size, rate);
+    dir.busyUntil = done;
+    from.counters.txFrames++;
+    from.counters.txBytes += frame.size;
+    this.trace.sent(from, frame);
+    return done + this.delay;
+  }
+
+  /** Queues and schedules delivery of one frame; false if it was dropped. */
+  transmit(from: Port, frame: SimFrame): boolean {
+    const at = this.reserve(from, frame);
+    if (at < 0) return false;
+    const to = from === this.a ? this.b : this.a;
+    const epoch = this.epochValue;
+    this.kernel.scheduleAt(at, to.owner.name, 'frame-arrival', () => this.deliver(to, frame, epoch));
+    return true;
+  }
+
+  /** Hands a frame to the owner of `to`, unless the link changed state since it was sent. */
+  deliver(to: Port, frame: SimFrame, epoch: number): void {
+    if (epoch !== this.epochValue) {
+      to.counters.drops['link-down']++;
+      this.trace.dropped(to, frame, 'link-down');
+      return;
+    }
+    to.counters.rxFrames++;
+    to.counters.rxBytes += frame.size;
+    this.trace.received(to, frame);
+    to.owner.receive(to, frame);
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * A bridge's filtering database (IEEE 802.1D §7.8-7.9): (FID, MAC) → port, with aging and a capacity
+ * limit, sized for a million entries.
+ *
+ * - Entries expire when looked up (or swept when the table is full), never by a timer of their own:
+ *   an entry not refreshed for the current ageing time is gone. Changing the ageing time (STP's
+ *   topology-change shortening) applies to every entry at once, as 802.1D specifies.
+ * - A full table learns nothing new; traffic to unlearned MACs is then flooded (RFC 7348 §3.3).
+ * - Origins, in the manner of TRILL's confidence levels (RFC 6325 §4.8.1): `learned` from data,
+ *   `pushed` by a control plane (a controller, EVPN), both aged and replaced by newer information;
+ *   `static` entries never age and learning never moves them.
+ * - Storage is open addressing with linear probing in typed arrays (about 25 bytes per slot, two slots
+ *   per entry at most), deletion by backward shift, so there is no per-entry object.
+ */
+
+/** Where an entry came from. */
+export type MacOrigin = 'learned' | 'pushed' | 'static';
+const ORIGIN_CODE: Record<MacOrigin, number> = { learned: 0, pushed: 1, static: 2 };
+const ORIGINS: readonly MacOrigin[] = ['learned', 'pushed', 'static'];
+
+/** What `learn` did. */
+export type LearnOutcome = 'new' | 'refreshed' | 'moved' | 'full' | 'static';
+
+/** One entry, for inspection. */
+export interface MacEntry {
+  readonly fid: number;
+  readonly mac: number;
+  readonly port: number;
+  readonly lastSeen: number;
+  readonly origin: MacOrigin;
+}
+
+const EMPTY = -1;
+const TWO_32 = 0x1_0000_0000;
+
+function hash(fid: number, mac: number): number {
+  let h = (mac >>> 0) ^ Math.imul(Math.floor(mac / TWO_32), 0x9e3779b1) ^ Math.imul(fid + 1, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Options of a {@link MacTable}. */
+export interface MacTableOptions {
+  /** Maximum number of entries. */
+  readonly capacity: number;
+  /** Ageing time in nanoseconds (802.1D default 300 s). */
+  readonly agingTime: number;
+}
+
+/** See the module comment. */
+export class MacTable {
+  readonly capacity: number;
+  private aging: number;
+  private fids: Int32Array;
+  private macs: Float64Array;
+  private ports: Int32Array;
+  private seen: Float64Array;
+  private origins: Uint8Array;
+  private mask: number;
+  private count = 0;
+  /** No dynamic entry can expire before this time (so a full table is not swept again and again). */
+  private nextExpiry = 0;
+  /** The previous port of the last `moved` outcome. */
+  lastPreviousPort = -1;
+
+  constructor(options: MacTableOptions) {
+    if (!Number.isInteger(options.capacity) || options.capacity < 1) throw new RangeError(`MAC table capacity must be a positive integer, got ${options.capacity}`);
+    if (!(options.agingTime > 0)) throw new RangeError(`ageing time must be positive, got ${options.agingTime}`);
+    this.capacity = options.capacity;
+    this.aging = options.agingTime;
+    const slots = 16;
+    this.fids = new Int32Array(slots).fill(EMPTY);
+    this.macs = new Float64Array(slots);
+    this.ports = new Int32Array(slots);
+    this.seen = new Float64Array(slots);
+    this.origins = new Uint8Array(slots);
+    this.mask = slots - 1;
+  }
+
+  /** Entries held, including any that have expired but were not yet looked up or swept. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Bytes of storage currently allocated. */
+  get bytes(): number {
+    return this.fids.length * (4 + 8 + 4 + 8 + 1);
+  }
+
+  get agingTime(): number {
+    return this.aging;
+  }
+
+  /** Changes the ageing time for every entry (e.g. to forward delay during an STP topology change). */
+  set agingTime(value: number) {
+    if (!(value > 0)) throw new RangeError(`ageing time must be positive, got ${value}`);
+    this.aging = value;
+    this.nextExpiry = 0;
+  }
+
+  private find(fid: number, mac: number): number {
+    const fids = this.fids;
+    const macs = this.macs;
+    let i = hash(fid, mac) & this.mask;
+    for (;;) {
+      const f = fids[i]!;
+      if (f === EMPTY) return -1;
+      if (f === fid && macs[i] === mac) return i;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  private expired(i: number, now: number): boolean {
+    return this.origins[i] !== 2 && now - this.seen[i]! >= this.aging;
+  }
+
+  /** The port for (fid, mac), or -1 when unknown or aged out (an aged entry is removed). */
+  lookup(fid: number, mac: number, now: number): number {
+    const i = this.find(fid, mac);
+    if (i < 0) return -1;
+    if (this.expired(i, now)) {
+      this.removeSlot(i);
+      return -1;
+    }
+    return this.ports[i]!;
+  }
+
+  /** The live entry for (fid, mac), if any. */
+  entry(fid: number, mac: number, now: number): MacEntry | undefined {
+    const port = this.lookup(fid, mac, now);
+    if (port < 0) return undefined;
+    const i = this.find(fid, mac);
+    return { fid, mac, port, lastSeen: this.seen[i]!, origin: ORIGINS[this.origins[i]!]! };
+  }
+
+  /**
+   * Records that (fid, mac) was seen behind `port` at `now`. A `static` entry is never changed by
+   * `learned` or `pushed` information. After `moved`, {@link lastPreviousPort} holds the old port.
+   */
+  learn(fid: number, mac: number, port: number, now: number, origin: MacOrigin = 'learned'): LearnOutcome {
+    let i = this.find(fid, mac);
+    if (i >= 0 && this.expired(i, now)) {
+      this.removeSlot(i);
+      i = -1;
+    }
+    const code = ORIGIN_CODE[origin];
+    if (i >= 0) {
+      if (this.origins[i] === 2 && code !== 2) return 'static';
+      const previous = this.ports[i]!;
+      this.ports[i] = port;
+      this.seen[i] = now;
+      this.origins[i] = code;
+      if (previous !== port) {
+        this.lastPreviousPort = previous;
+        return 'moved';
+      }
+      return 'refreshed';
+    }
+    if (this.count >= this.capacity && !this.sweep(now)) return 'full';
+    this.insert(fid, mac, port, now, code);
+    return 'new';
+  }
+
+  /** Removes (fid, mac); true if it was there. */
+  remove(fid: number, mac: number): boolean {
+    const i = this.find(fid, mac);
+    if (i < 0) return false;
+    this.removeSlot(i);
+    return true;
+  }
+
+  /**
+   * Removes non-static entries: those on `port`, or with `port` = -1 all of them except those on
+   * `exceptPort` (RSTP's flush of every port but the one that received the topology change).
+   * Returns how many were removed.
+   */
+  flush(port = -1, exceptPort = -1): number {
+    let removed = 0;
+    for (let i = 0; i < this.fids.length;) {
+      const p = this.ports[i]!;
+      if (this.fids[i] !== EMPTY && this.origins[i] !== 2 && (port < 0 ? p !== exceptPort : p === port)) {
+        this.removeSlot(i);
+        removed++;
+        // Backward shift may have moved another entry into slot i: look at it again.
+        continue;
+      }
+      i++;
+    }
+    return removed;
+  }
+
+  /** Every live entry, in slot order (deterministic for the same history). */
+  entries(now: number): MacEntry[] {
+    const out: MacEntry[] = [];
+    for (let i = 0; i < this.fids.length; i++) {
+      if (this.fids[i] === EMPTY || this.expired(i, now)) continue;
+      out.push({ fid: this.fids[i]!, mac: this.macs[i]!, port: this.ports[i]!, lastSeen: this.seen[i]!, origin: ORIGINS[this.origins[i]!]! });
+    }
+    return out;
+  }
+
+  /** Drops every expired entry; true if that made room. */
+  private sweep(now: number): boolean {
+    if (now < this.nextExpiry) return false;
+    let earliest = Infinity;
+    for (let i = 0; i < this.fids.length;) {
+      if (this.fids[i] !== EMPTY && this.origins[i] !== 2) {
+        if (this.expired(i, now)) {
+          this.removeSlot(i);
+          continue;
+        }
+        earliest = Math.min(earliest, this.seen[i]! + this.aging);
+      }
+      i++;
+    }
+    this.nextExpiry = earliest;
+    return this.count < this.capacity;
+  }
+
+  private insert(fid: number, mac: number, port: number, now: number, origin: number): void {
+    if ((this.count + 1) * 2 > this.fids.length) this.grow();
+    let i = hash(fid, mac) & this.mask;
+    while (this.fids[i] !== EMPTY) i = (i + 1) & this.mask;
+    this.fids[i] = fid;
+    this.macs[i] = mac;
+    this.ports[i] = port;
+    this.seen[i] = now;
+    this.origins[i] = origin;
+    this.count++;
+    if (origin !== 2) this.nextExpiry = Math.min(this.nextExpiry, now + this.aging);
+  }
+
+  private grow(): void {
+    const { fids, macs, ports, seen, origins } = this;
+    const slots = fids.length * 2;
+    this.fids = new Int32Array(slots).fill(EMPTY);
+    this.macs = new Float64Array(slots);
+    this.ports = new Int32Array(slots);
+    this.seen = new Float64Array(slots);
+    this.origins = new Uint8Array(slots);
+    this.mask = slots - 1;
+    for (let j = 0; j < fids.length; j++) {
+      if (fids[j] === EMPTY) continue;
+      let i = hash(fids[j]!, macs[j]!) & this.mask;
+      while (this.fids[i] !== EMPTY) i = (i + 1) & this.mask;
+      this.fids[i] = fids[j]!;
+      this.macs[i] = macs[j]!;
+      this.ports[i] = ports[j]!;
+      this.seen[i] = seen[j]!;
+      this.origins[i] = origins[j]!;
+    }
+  }
+
+  /** Linear-probing deletion by backward shift (no tombstones). */
+  private removeSlot(i: number): void {
+    const { fids, macs, ports, seen, origins, mask } = this;
+    let hole = i;
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      if (fids[j] === EMPTY) break;
+      const home = hash(fids[j]!, macs[j]!) & mask;
+      // Move j into the hole unless its home lies cyclically in (hole, j].
+      const inRange = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+      if (!inRange) {
+        fids[hole] = fids[j]!;
+        macs[hole] = macs[j]!;
+        ports[hole] = ports[j]!;
+        seen[hole] = seen[j]!;
+        origins[hole] = origins[j]!;
+        hole = j;
+      }
+    }
+    fids[hole] = EMPTY;
+    this.count--;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * A Layer-2 network under construction and at run time: the kernel it runs on, the trace sink, the
+ * frame factory, and every node and link by name (names are unique, stable and readable, e.g.
+ * `leaf-3`, `leaf-3:p12`).
+ */
+import type { Kernel } from '../sim/index.js';
+import type { EthernetFrame } from '../wire/index.js';
+import type { SimFrame } from './frame.js';
+import { FrameFactory } from './frame.js';
+import type { LinkConfig } from './link.js';
+import { Link } from './link.js';
+import type { Port, PortOwner } from './port.js';
+import type { SwitchConfig } from './switch.js';
+import { LearningSwitch } from './switch.js';
+import { TraceSink } from './trace.js';
+
+/** See the module comment. */
+export class Network {
+  readonly kernel: Kernel;
+  readonly trace: TraceSink;
+  readonly frames = new FrameFactory();
+  private readonly nodeMap = new Map<string, PortOwner>();
+  private readonly linkList: Link[] = [];
+
+  constructor(kernel: Kernel) {
+    this.kernel = kernel;
+    this.trace = new TraceSink(kernel);
+  }
+
+  /** Registers a node; its name must be new. */
+  add<T extends PortOwner>(node: T): T {
+    if (this.nodeMap.has(node.name)) throw new Error(`a node named ${node.name} already exists`);
+    this.nodeMap.set(node.name, node);
+    return node;
+  }
+
+  /** Creates and registers a learning switch. */
+  addSwitch(name: string, config: SwitchConfig = {}): LearningSwitch {
+    return this.add(new LearningSwitch(this.kernel, this.trace, name, config));
+  }
+
+  /** Connects two ports with a full-duplex link. */
+  connect(a: Port, b: Port, config: LinkConfig): Link {
+    const link = new Link(this.kernel, this.trace, a, b, config);
+    this.linkList.push(link);
+    return link;
+  }
+
+  /** A frame for `eth`, with the next id. */
+  frame(eth: EthernetFrame): SimFrame {
+    return this.frames.make(eth);
+  }
+
+  node(name: string): PortOwner | undefined {
+    return this.nodeMap.get(name);
+  }
+
+  /** Every node, in the order they were added. */
+  get nodes(): readonly PortOwner[] {
+    return [...this.nodeMap.values()];
+  }
+
+  /** Every link, in the order they were made. */
+  get links(): readonly Link[] {
+    return this.linkList;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * A port: one end of a link, owned by a node (a switch, a host's NIC, a hypervisor's virtual
+ * switch). Counts what crosses it and why frames were dropped there.
+ */
+import type { SimFrame } from './frame.js';
+import type { Link } from './link.js';
+
+/** Why a frame was dropped. */
+export type DropReason =
+  | 'no-link'
+  | 'link-down'
+  | 'queue-full'
+  | 'loss'
+  | 'congestion'
+  | 'port-disabled'
+  | 'port-blocked'
+  | 'port-learning'
+  | 'vlan'
+  | 'same-port'
+  | 'security'
+  | 'no-route'
+  | 'hop-limit'
+  | 'rpf';
+
+/** Every drop reason, in a fixed order. */
+export const DROP_REASONS: readonly DropReason[] = [
+  'no-link', 'link-down', 'queue-full', 'loss', 'congestion', 'port-disabled', 'port-blocked', 'port-learning',
+  'vlan', 'same-port', 'security', 'no-route', 'hop-limit', 'rpf',
+];
+
+/** Something with ports that frames are delivered to. */
+export interface PortOwner {
+  readonly name: string;
+  /** A frame arrived on `port`. */
+  receive(port: Port, frame: SimFrame): void;
+  /** The link behind `port` went up or down. */
+  linkChanged?(port: Port, up: boolean): void;
+}
+
+/** Per-port counters: plain integers. */
+export class PortCounters {
+  rxFrames = 0;
+  rxBytes = 0;
+  txFrames = 0;
+  txBytes = 0;
+  /** Frames sent out of this port because they were flooded. */
+  floodedFrames = 0;
+  readonly drops: Record<DropReason, number> = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
+
+  /** Total drops over every reason. */
+  get dropped(): number {
+    let n = 0;
+    for (const r of DROP_REASONS) n += this.drops[r];
+    return n;
+  }
+}
+
+/** See the module comment. */
+export class Port {
+  readonly owner: PortOwner;
+  /** Position among the owner's ports (0-based). */
+  readonly index: number;
+  /** Stable, readable name, e.g. `leaf-3:p12`. */
+  readonly name: string;
+  readonly counters = new PortCounters();
+  /** Set when a link is attached. */
+  link: Link | null = null;
+
+  constructor(owner: PortOwner, index: number, name: string) {
+    this.owner = owner;
+    this.index = index;
+    this.name = name;
+  }
+
+  /** The port at the other end of the link, if any. */
+  get peer(): Port | null {
+    if (this.link === null) return null;
+    return this.link.a === this ? this.link.b : this.link.a;
+  }
+
+  /** True when a link is attached and up. */
+  get up(): boolean {
+    return this.link !== null && this.link.up;
+  }
+
+  /** Sends a frame over the link; false if it was dropped at once (no link, link down, queue full, loss). */
+  send(frame: SimFrame): boolean {
+    if (this.link === null) {
+      this.counters.drops['no-link']++;
+      return false;
+    }
+    return this.link.transmit(this, frame);
+  }
+}

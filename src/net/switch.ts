@@ -1,0 +1,298 @@
+/**
+ * An IEEE 802.1D / 802.1Q learning bridge: VLAN classification on access and trunk ports, source
+ * learning into a filtering database with aging and a capacity limit (mac-table.ts), forwarding of
+ * known unicast, flooding of broadcast, multicast and unknown unicast to the VLAN's forwarding ports,
+ * and per-port spanning-tree states set by a control plane (stp.ts). Frames to the reserved group
+ * addresses 01:80:c2:00:00:00-0f are never forwarded; they go to the control plane.
+ *
+ * A flood is one frame shared by all its receivers: the egress variants (untagged, tagged per VLAN)
+ * are made once per flood, and deliveries that arrive at the same time go out as one kernel event.
+ * `batchFloods: false` turns the batching off (one event per receiver); the tests check both give the
+ * same results.
+ */
+import type { Kernel } from '../sim/index.js';
+import type { MacAddress, VlanTag } from '../wire/index.js';
+import { isGroupMac } from '../wire/index.js';
+import type { SimFrame } from './frame.js';
+import { withVlanTags } from './frame.js';
+import type { Link } from './link.js';
+import { MacTable } from './mac-table.js';
+import type { DropReason, PortOwner } from './port.js';
+import { Port } from './port.js';
+import type { PortState, TraceSink } from './trace.js';
+
+/** How a port treats VLANs. */
+export type PortMode =
+  | { readonly kind: 'access'; readonly vlan: number }
+  | { readonly kind: 'trunk'; readonly vlans: 'all' | readonly number[]; readonly nativeVlan?: number };
+
+/** Settings of a switch. */
+export interface SwitchConfig {
+  /** Ageing time, ns (802.1D default 300 s). */
+  readonly agingTime?: number;
+  /** Filtering database capacity, entries. */
+  readonly macTableCapacity?: number;
+  /** Deliver simultaneous flood copies as one event (default true). */
+  readonly batchFloods?: boolean;
+}
+
+/** The defaults of {@link SwitchConfig}. */
+export const SWITCH_DEFAULTS = { agingTime: 300e9, macTableCapacity: 1 << 20, batchFloods: true } as const;
+
+/** What the control plane (STP, a fabric protocol) gets from the switch. */
+export interface ControlPlane {
+  /** A frame to a reserved group address (e.g. a BPDU) arrived on `port`. */
+  receive(port: Port, frame: SimFrame): void;
+  /** A port's link went up or down. */
+  linkChanged?(port: Port, up: boolean): void;
+}
+
+/** Switch-wide counters: plain integers. */
+export class SwitchCounters {
+  framesIn = 0;
+  unknownUnicastFloods = 0;
+  broadcastFloods = 0;
+  multicastFloods = 0;
+  learned = 0;
+  moved = 0;
+  tableFull = 0;
+}
+
+const DEFAULT_MODE: PortMode = { kind: 'access', vlan: 1 };
+
+function isReservedGroup(mac: number): boolean {
+  // 01:80:c2:00:00:00 to 01:80:c2:00:00:0f
+  return mac >= 0x0180_c200_0000 && mac <= 0x0180_c200_000f;
+}
+
+interface FloodGroup {
+  at: number;
+  frame: SimFrame;
+  ports: Port[];
+  links: Link[];
+  epochs: number[];
+}
+
+/** See the module comment. */
+export class LearningSwitch implements PortOwner {
+  readonly name: string;
+  readonly ports: Port[] = [];
+  readonly fdb: MacTable;
+  readonly counters = new SwitchCounters();
+  /** Receives BPDUs and link changes; null when the switch runs no control protocol. */
+  controlPlane: ControlPlane | null = null;
+  /** Security features: return a reason to drop a frame that arrived on `port` in `vlan`. */
+  ingressFilter: ((port: Port, frame: SimFrame, vlan: number) => DropReason | null) | null = null;
+  protected readonly kernel: Kernel;
+  protected readonly trace: TraceSink;
+  private readonly modes: PortMode[] = [];
+  private readonly states: PortState[] = [];
+  private readonly batchFloods: boolean;
+  private floodCache = new Map<number, number[]>();
+
+  constructor(kernel: Kernel, trace: TraceSink, name: string, config: SwitchConfig = {}) {
+    this.kernel = kernel;
+    this.trace = trace;
+    this.name = name;
+    this.fdb = new MacTable({
+      capacity: config.macTableCapacity ?? SWITCH_DEFAULTS.macTableCapacity,
+      agingTime: config.agingTime ?? SWITCH_DEFAULTS.agingTime,
+    });
+    this.batchFloods = config.batchFloods ?? SWITCH_DEFAULTS.batchFloods;
+  }
+
+  /** Adds a port named `<switch>:p<n>` (1-based), forwarding, in `mode`. */
+  addPort(mode: PortMode = DEFAULT_MODE): Port {
+    const port = new Port(this, this.ports.length, `${this.name}:p${this.ports.length + 1}`);
+    this.ports.push(port);
+    this.modes.push(mode);
+    this.states.push('forwarding');
+    this.floodCache.clear();
+    return port;
+  }
+
+  /** The port's VLAN mode. */
+  mode(port: number): PortMode {
+    return this.modes[port]!;
+  }
+
+  setMode(port: number, mode: PortMode): void {
+    this.modes[port] = mode;
+    this.floodCache.clear();
+  }
+
+  /** The port's spanning-tree state. */
+  state(port: number): PortState {
+    return this.states[port]!;
+  }
+
+  /** Sets a port's spanning-tree state (the control plane's job). */
+  setState(port: number, state: PortState, role: string | null = null): void {
+    if (this.states[port] === state) return;
+    this.states[port] = state;
+    this.floodCache.clear();
+    this.trace.portState(this.ports[port]!, state, role);
+  }
+
+  /** Removes learned entries on `port` (or, with -1, on every port but `exceptPort`). */
+  flush(port: number, cause: string, exceptPort = -1): number {
+    const removed = this.fdb.flush(port, exceptPort);
+    this.trace.flushed(this.name, port >= 0 ? this.ports[port]! : null, removed, cause);
+    return removed;
+  }
+
+  /** Sends a control frame (a BPDU) out of `port` whatever its state, unless disabled. */
+  sendControl(port: number, frame: SimFrame): boolean {
+    if (this.states[port] === 'disabled') return false;
+    return this.ports[port]!.send(frame);
+  }
+
+  linkChanged(port: Port, up: boolean): void {
+    if (!up) this.flush(port.index, 'link-down');
+    this.floodCache.clear();
+    this.controlPlane?.linkChanged?.(port, up);
+  }
+
+  /** The VLAN a frame belongs to on `port`, or -1 if the port does not accept it. */
+  private classify(port: number, frame: SimFrame): number {
+    const mode = this.modes[port]!;
+    const tag: VlanTag | undefined = frame.eth.vlanTags[0];
+    const vid = tag === undefined ? 0 : tag.vlanId;
+    if (mode.kind === 'access') return vid === 0 ? mode.vlan : -1;
+    if (vid === 0) return mode.nativeVlan ?? -1;
+    return mode.vlans === 'all' || mode.vlans.includes(vid) ? vid : -1;
+  }
+
+  private member(port: number, vlan: number): boolean {
+    const mode = this.modes[port]!;
+    if (mode.kind === 'access') return mode.vlan === vlan;
+    return mode.nativeVlan === vlan || mode.vlans === 'all' || mode.vlans.includes(vlan);
+  }
+
+  /** Whether frames of `vlan` leave `port` tagged. */
+  private tagged(port: number, vlan: number): boolean {
+    const mode = this.modes[port]!;
+    return mode.kind === 'trunk' && mode.nativeVlan !== vlan;
+  }
+
+  /** Forwarding ports that are members of `vlan`, in index order (cached until states or modes change). */
+  floodPorts(vlan: number): readonly number[] {
+    let list = this.floodCache.get(vlan);
+    if (list === undefined) {
+      list = [];
+      for (let i = 0; i < this.ports.length; i++) {
+        if (this.states[i] === 'forwarding' && this.member(i, vlan) && this.ports[i]!.up) list.push(i);
+      }
+      this.floodCache.set(vlan, list);
+    }
+    return list;
+  }
+
+  private drop(port: Port, frame: SimFrame, reason: DropReason): void {
+    port.counters.drops[reason]++;
+    this.trace.dropped(port, frame, reason);
+  }
+
+  receive(port: Port, frame: SimFrame): void {
+    const i = port.index;
+    const state = this.states[i]!;
+    if (state === 'disabled') return this.drop(port, frame, 'port-disabled');
+    const dst = frame.eth.destination;
+    if (isReservedGroup(dst)) {
+      this.controlPlane?.receive(port, frame);
+      return;
+    }
+    if (state === 'blocking' || state === 'listening') return this.drop(port, frame, 'port-blocked');
+    const vlan = this.classify(i, frame);
+    if (vlan < 0) return this.drop(port, frame, 'vlan');
+    if (this.ingressFilter !== null) {
+      const reason = this.ingressFilter(port, frame, vlan);
+      if (reason !== null) return this.drop(port, frame, reason);
+    }
+    this.counters.framesIn++;
+    const src = frame.eth.source;
+    const now = this.kernel.now;
+    if (!isGroupMac(src)) this.learn(vlan, src, i, now);
+    if (state === 'learning') return this.drop(port, frame, 'port-learning');
+    // Untagged copy: what access ports send; trunk ports add their tag to it.
+    const base = frame.eth.vlanTags.length === 0 ? frame : withVlanTags(frame, frame.eth.vlanTags.slice(1));
+    if (isGroupMac(dst)) {
+      if (dst === 0xffff_ffff_ffff) this.counters.broadcastFloods++;
+      else this.counters.multicastFloods++;
+      this.flood(i, vlan, base);
+      return;
+    }
+    const out = this.fdb.lookup(vlan, dst, now);
+    if (out < 0) {
+      this.counters.unknownUnicastFloods++;
+      this.flood(i, vlan, base);
+      return;
+    }
+    if (out === i) return this.drop(port, frame, 'same-port');
+    if (this.states[out] !== 'forwarding' || !this.member(out, vlan)) return this.drop(port, frame, 'port-blocked');
+    this.ports[out]!.send(this.tagged(out, vlan) ? withVlanTags(base, [vlanTagFor(vlan), ...base.eth.vlanTags]) : base);
+  }
+
+  /** Learns (vlan, mac) on `port` and traces new entries and moves. */
+  learn(vlan: number, mac: MacAddress, port: number, now: number): void {
+    const outcome = this.fdb.learn(vlan, mac, port, now);
+    if (outcome === 'new') {
+      this.counters.learned++;
+      this.trace.learned(this.name, vlan, mac, this.ports[port]!, null);
+    } else if (outcome === 'moved') {
+      this.counters.moved++;
+      this.trace.learned(this.name, vlan, mac, this.ports[port]!, this.ports[this.fdb.lastPreviousPort] ?? null);
+    } else if (outcome === 'full') {
+      this.counters.tableFull++;
+    }
+  }
+
+  /** Sends `base` (untagged) out of every forwarding member port of `vlan` except `ingress`. */
+  protected flood(ingress: number, vlan: number, base: SimFrame): void {
+    const targets = this.floodPorts(vlan);
+    let tagged: SimFrame | null = null;
+    let groups: FloodGroup[] | null = null;
+    for (const idx of targets) {
+      if (idx === ingress) continue;
+      const port = this.ports[idx]!;
+      let out = base;
+      if (this.tagged(idx, vlan)) out = tagged ??= withVlanTags(base, [vlanTagFor(vlan), ...base.eth.vlanTags]);
+      port.counters.floodedFrames++;
+      if (!this.batchFloods) {
+        port.send(out);
+        continue;
+      }
+      const link = port.link!;
+      const at = link.reserve(port, out);
+      if (at < 0) continue;
+      groups ??= [];
+      let g: FloodGroup | undefined;
+      for (const candidate of groups) if (candidate.at === at && candidate.frame === out) g = candidate;
+      if (g === undefined) {
+        g = { at, frame: out, ports: [], links: [], epochs: [] };
+        groups.push(g);
+      }
+      g.ports.push(port.peer!);
+      g.links.push(link);
+      g.epochs.push(link.epoch);
+    }
+    if (groups === null) return;
+    for (const g of groups) {
+      this.kernel.scheduleAt(g.at, this.name, 'flood-arrival', () => {
+        for (let k = 0; k < g.ports.length; k++) g.links[k]!.deliver(g.ports[k]!, g.frame, g.epochs[k]!);
+      });
+    }
+  }
+}
+
+const TAGS = new Map<number, VlanTag>();
+
+/** The C-tag a trunk port adds for `vlan` (priority 0), shared per VLAN. */
+export function vlanTagFor(vlan: number): VlanTag {
+  let tag = TAGS.get(vlan);
+  if (tag === undefined) {
+    tag = { tpid: 0x8100, priority: 0, dropEligible: false, vlanId: vlan };
+    TAGS.set(vlan, tag);
+  }
+  return tag;
+}

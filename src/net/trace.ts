@@ -1,0 +1,89 @@
+/**
+ * The trace events of the Layer-2 layer, declared on the kernel's trace bus, and the small sink that
+ * emits them only when someone listens (so an unobserved run pays one check per event).
+ */
+import type { Kernel, TraceBus } from '../sim/index.js';
+import type { MacAddress } from '../wire/index.js';
+import type { SimFrame } from './frame.js';
+import type { Link } from './link.js';
+import type { DropReason, Port } from './port.js';
+
+/** STP/RSTP port states (RSTP's discarding is `blocking`). */
+export type PortState = 'disabled' | 'blocking' | 'listening' | 'learning' | 'forwarding';
+
+declare module '../sim/trace.js' {
+  interface TraceEventMap {
+    /** A frame left `port` (after queueing and loss were decided). */
+    'frame-sent': { readonly port: string; readonly frame: SimFrame };
+    /** A frame arrived at `port`. */
+    'frame-received': { readonly port: string; readonly frame: SimFrame };
+    /** A frame was dropped at `port`. */
+    'frame-dropped': { readonly port: string; readonly frame: SimFrame; readonly reason: DropReason };
+    /** A switch learned a MAC, or saw it move to another port. */
+    'fdb-learned': {
+      readonly vlan: number;
+      readonly mac: MacAddress;
+      readonly port: string;
+      readonly previousPort: string | null;
+    };
+    /** A switch removed entries from its filtering database. */
+    'fdb-flushed': { readonly port: string | null; readonly removed: number; readonly cause: string };
+    /** A link went up or down. */
+    'link-state': { readonly link: string; readonly up: boolean };
+    /** A switch port changed spanning-tree state or role. */
+    'port-state': { readonly port: string; readonly state: PortState; readonly role: string | null };
+  }
+}
+
+/** Emits the events above on one kernel's bus. */
+export class TraceSink {
+  private readonly kernel: Kernel;
+  private readonly bus: TraceBus;
+
+  constructor(kernel: Kernel) {
+    this.kernel = kernel;
+    this.bus = kernel.trace;
+  }
+
+  sent(port: Port, frame: SimFrame): void {
+    if (this.bus.wants('frame-sent')) {
+      this.bus.emit({ type: 'frame-sent', time: this.kernel.now, node: port.owner.name, port: port.name, frame });
+    }
+  }
+
+  received(port: Port, frame: SimFrame): void {
+    if (this.bus.wants('frame-received')) {
+      this.bus.emit({ type: 'frame-received', time: this.kernel.now, node: port.owner.name, port: port.name, frame });
+    }
+  }
+
+  dropped(port: Port, frame: SimFrame, reason: DropReason): void {
+    if (this.bus.wants('frame-dropped')) {
+      this.bus.emit({ type: 'frame-dropped', time: this.kernel.now, node: port.owner.name, port: port.name, frame, reason });
+    }
+  }
+
+  learned(node: string, vlan: number, mac: MacAddress, port: Port, previous: Port | null): void {
+    if (this.bus.wants('fdb-learned')) {
+      this.bus.emit({ type: 'fdb-learned', time: this.kernel.now, node, vlan, mac, port: port.name, previousPort: previous?.name ?? null });
+    }
+  }
+
+  flushed(node: string, port: Port | null, removed: number, cause: string): void {
+    if (this.bus.wants('fdb-flushed')) {
+      this.bus.emit({ type: 'fdb-flushed', time: this.kernel.now, node, port: port?.name ?? null, removed, cause });
+    }
+  }
+
+  linkState(link: Link, up: boolean): void {
+    if (this.bus.wants('link-state')) {
+      this.bus.emit({ type: 'link-state', time: this.kernel.now, node: link.a.owner.name, link: link.name, up });
+    }
+  }
+
+  portState(port: Port, state: PortState, role: string | null): void {
+    if (this.bus.wants('port-state')) {
+      this.bus.emit({ type: 'port-state', time: this.kernel.now, node: port.owner.name, port: port.name, state, role });
+    }
+  }
+}

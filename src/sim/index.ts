@@ -1,0 +1,26 @@
+/**
+ * The simulation layer: the event kernel (integer-nanosecond clock, event queue), reusable timers,
+ * the seeded splittable random-number generator and the typed trace bus. Knows no protocol, and
+ * imports nothing from the other folders of src/.
+ */
+export type { EventState } from './event-handle.js';
+export { EventHandle } from './event-handle.js';
+export type { KernelCounters, KernelOptions, RunOptions, RunReason, RunResult } from './kernel.js';
+export { Kernel } from './kernel.js';
+export type { Seed } from './rng.js';
+export { Rng } from './rng.js';
+export { SimulationError } from './simulation-error.js';
+export {
+  MICROSECOND,
+  MILLISECOND,
+  NANOSECOND,
+  SECOND,
+  formatTime,
+  microseconds,
+  milliseconds,
+  seconds,
+  toSeconds,
+} from './time.js';
+export { Timer } from './timer.js';
+export type { TraceEvent, TraceEventMap, TraceListener, TraceType } from './trace.js';
+export { TraceBus } from './trace.js';
