@@ -4,7 +4,7 @@
  * `leaf-3`, `leaf-3:p12`).
  */
 import type { Kernel } from '../sim/index.js';
-import type { EthernetFrame } from '../wire/index.js';
+import type { EthernetFrame, MacAddress } from '../wire/index.js';
 import type { SimFrame } from './frame.js';
 import { FrameFactory } from './frame.js';
 import type { LinkConfig } from './link.js';
@@ -21,6 +21,7 @@ export class Network {
   readonly frames = new FrameFactory();
   private readonly nodeMap = new Map<string, PortOwner>();
   private readonly linkList: Link[] = [];
+  private switchCount = 0;
 
   constructor(kernel: Kernel) {
     this.kernel = kernel;
@@ -34,9 +35,21 @@ export class Network {
     return node;
   }
 
-  /** Creates and registers a learning switch. */
+  /**
+   * Creates and registers a learning switch. Unless the config gives one, its bridge address is
+   * 02:a5:ss:ss:00:00 where ssss counts the switches made by this network from 1, so addresses are
+   * unique, stable and readable.
+   */
   addSwitch(name: string, config: SwitchConfig = {}): LearningSwitch {
-    return this.add(new LearningSwitch(this.kernel, this.trace, name, config));
+    const bridgeAddress = config.bridgeAddress ?? this.nextBridgeAddress();
+    return this.add(new LearningSwitch(this.kernel, this.trace, name, { ...config, bridgeAddress }));
+  }
+
+  /** The next bridge address in the network's numbering (see {@link addSwitch}). */
+  nextBridgeAddress(): MacAddress {
+    this.switchCount++;
+    if (this.switchCount > 0xffff) throw new RangeError('more than 65535 switches in one network');
+    return (0x02a5_0000_0000 + this.switchCount * 0x1_0000) as MacAddress;
   }
 
   /** Connects two ports with a full-duplex link. */

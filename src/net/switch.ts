@@ -28,6 +28,8 @@ export type PortMode =
 
 /** Settings of a switch. */
 export interface SwitchConfig {
+  /** The bridge address (used in bridge IDs and as the base of port addresses); {@link Network} assigns one. */
+  readonly bridgeAddress?: MacAddress;
   /** Ageing time, ns (802.1D default 300 s). */
   readonly agingTime?: number;
   /** Filtering database capacity, entries. */
@@ -76,6 +78,8 @@ interface FloodGroup {
 /** See the module comment. */
 export class LearningSwitch implements PortOwner {
   readonly name: string;
+  /** The bridge address: 02:a5:ss:ss:00:00 for the switch numbered ssss by its network. */
+  readonly address: MacAddress;
   readonly ports: Port[] = [];
   readonly fdb: MacTable;
   readonly counters = new SwitchCounters();
@@ -94,6 +98,7 @@ export class LearningSwitch implements PortOwner {
     this.kernel = kernel;
     this.trace = trace;
     this.name = name;
+    this.address = config.bridgeAddress ?? (0x02a5_0000_0000 as MacAddress);
     this.fdb = new MacTable({
       capacity: config.macTableCapacity ?? SWITCH_DEFAULTS.macTableCapacity,
       agingTime: config.agingTime ?? SWITCH_DEFAULTS.agingTime,
@@ -109,6 +114,11 @@ export class LearningSwitch implements PortOwner {
     this.states.push('forwarding');
     this.floodCache.clear();
     return port;
+  }
+
+  /** The MAC address of a port (source of its BPDUs): the bridge address plus the 1-based port number. */
+  portAddress(port: number): MacAddress {
+    return (this.address + port + 1) as MacAddress;
   }
 
   /** The port's VLAN mode. */
