@@ -1,0 +1,627 @@
+/**
+ * An IP end node on one Ethernet port: a host, a VM guest, or (with a router profile and
+ * router.ts) a gateway. It owns an ARP table and an ND table (neighbor-cache.ts) driven by the kernel,
+ * answers and learns from ARP and ND by its profile's rules (arp-rules.ts, nd-rules.ts), runs
+ * duplicate address detection (dad.ts), delivers UDP to bound handlers and answers pings.
+ *
+ * Receive path: the NIC accepts frames to its own MACs (real and virtual), broadcast, and the IPv6
+ * multicast groups it has joined (all-nodes, all-routers for routers, the solicited-node group of
+ * each address); everything else is dropped as `not-for-me`. RARP is ignored (implementations.md
+ * §1). A node that is down or paused drops everything, in and out.
+ *
+ * Send path: the next hop is the destination when it is on a configured subnet, else the default
+ * gateway; the packet then waits in the neighbor table until the next hop is resolved.
+ */
+import type { Network, Port, PortOwner, SimFrame } from '../net/index.js';
+import { Port as PortClass } from '../net/index.js';
+import type { Kernel } from '../sim/index.js';
+import { Timer } from '../sim/index.js';
+import type {
+  ArpPacket,
+  EthernetFrame,
+  Icmpv6Message,
+  Ipv4Address,
+  Ipv4Packet,
+  Ipv6Address,
+  Ipv6Packet,
+  MacAddress,
+  NdOption,
+} from '../wire/index.js';
+import {
+  IPV4_BROADCAST,
+  IPV6_ALL_NODES,
+  IPV6_ALL_ROUTERS,
+  IPV6_UNSPECIFIED,
+  MAC_BROADCAST,
+  arpReply,
+  arpRequest,
+  echoOf,
+  ethernetFrame,
+  formatIpv4,
+  icmpv4Echo,
+  ipv4InSubnet,
+  ipv6Bytes,
+  ipv6Destination,
+  ipv6MulticastMac,
+  isMulticastIpv6,
+  ndPacket,
+  neighborAdvertisement,
+  neighborSolicitation,
+  solicitedNodeAddress,
+} from '../wire/index.js';
+import type { ArpReceiver } from './arp-rules.js';
+import { decideArp } from './arp-rules.js';
+import { DadRunner } from './dad.js';
+import type { NdReceiver, NdReply } from './nd-rules.js';
+import { decideNd } from './nd-rules.js';
+import type { NeighborHooks, QueueDropReason } from './neighbor-cache.js';
+import { NeighborCache } from './neighbor-cache.js';
+import { echo6, icmp4, udp4, udp6, udpPayload } from './packets.js';
+import type { ImplementationProfile } from './profiles/index.js';
+import type { Family, PacketDropReason } from './trace.js';
+import { StackTrace } from './trace.js';
+
+/** The state of a configured address (RFC 4862 §5.4; RFC 5227 for IPv4). */
+export type AddressState = 'tentative' | 'optimistic' | 'preferred' | 'duplicate';
+
+/** An IPv4 address on the interface. */
+export interface Ipv4Assignment {
+  readonly address: Ipv4Address;
+  readonly prefixLength: number;
+  state: AddressState;
+  /** The MAC this address answers with (a virtual MAC for a VRRP/anycast address), default the NIC's. */
+  readonly mac: MacAddress;
+}
+
+/** An IPv6 address on the interface. */
+export interface Ipv6Assignment {
+  readonly address: Ipv6Address;
+  readonly prefixLength: number;
+  state: AddressState;
+  readonly mac: MacAddress;
+}
+
+/** Options of a host. */
+export interface HostOptions {
+  readonly mac: MacAddress;
+  readonly profile: ImplementationProfile;
+  readonly gateway4?: Ipv4Address;
+  readonly gateway6?: Ipv6Address;
+}
+
+/** Options of an added address. */
+export interface AddressOptions {
+  /** Answer for this address with another MAC (VRRP virtual MAC, anycast gateway MAC). */
+  readonly mac?: MacAddress;
+  /** Skip duplicate address detection (Linux `nodad`, or an address configured before the run). */
+  readonly skipDad?: boolean;
+}
+
+/** What a UDP handler is given. */
+export interface UdpDelivery {
+  readonly family: Family;
+  readonly source: string;
+  readonly sourcePort: number;
+  readonly destinationPort: number;
+  readonly payload: Uint8Array;
+}
+
+/** Counters of a host: plain integers. */
+export class HostCounters {
+  framesIn = 0;
+  framesOut = 0;
+  notForMe = 0;
+  arpIn = 0;
+  arpOut = 0;
+  rarpIgnored = 0;
+  ndIn = 0;
+  ndOut = 0;
+  udpIn = 0;
+  udpOut = 0;
+  echoRepliesSent = 0;
+  droppedWhileDown = 0;
+}
+
+const TWO_32 = 0x1_0000_0000;
+
+function ipv6InPrefix(a: Ipv6Address, prefix: Ipv6Address, length: number): boolean {
+  const x = ipv6Bytes(a);
+  const y = ipv6Bytes(prefix);
+  let bits = length;
+  for (let i = 0; i < 16 && bits > 0; i++, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if ((x[i]! & mask) !== (y[i]! & mask)) return false;
+  }
+  return true;
+}
+
+/** See the module comment. */
+export class Host implements PortOwner {
+  readonly name: string;
+  readonly port: Port;
+  readonly mac: MacAddress;
+  readonly profile: ImplementationProfile;
+  readonly arp: NeighborCache<Ipv4Address, Ipv4Packet>;
+  readonly nd: NeighborCache<Ipv6Address, Ipv6Packet>;
+  readonly ipv4: Ipv4Assignment[] = [];
+  readonly ipv6: Ipv6Assignment[] = [];
+  readonly counters = new HostCounters();
+  readonly trace: StackTrace;
+  gateway4: Ipv4Address | undefined;
+  gateway6: Ipv6Address | undefined;
+  protected readonly network: Network;
+  protected readonly kernel: Kernel;
+  private readonly macs = new Set<number>();
+  private readonly udpHandlers = new Map<number, (delivery: UdpDelivery) => void>();
+  private readonly arpTimers = new Map<Ipv4Address, Timer>();
+  private readonly ndTimers = new Map<Ipv6Address, Timer>();
+  private readonly dad: DadRunner;
+  private isUp = true;
+  private paused = false;
+  private ipId = 0;
+
+  constructor(network: Network, name: string, options: HostOptions) {
+    this.network = network;
+    this.kernel = network.kernel;
+    this.name = name;
+    this.mac = options.mac;
+    this.macs.add(options.mac);
+    this.profile = options.profile;
+    this.gateway4 = options.gateway4;
+    this.gateway6 = options.gateway6;
+    this.trace = new StackTrace(this.kernel, name);
+    this.port = new PortClass(this, 0, `${name}:eth0`);
+    const rng = this.kernel.rng.stream(`host:${name}`);
+    this.arp = new NeighborCache(options.profile.arpTimers, this.arpHooks(), rng.stream('arp'));
+    this.nd = new NeighborCache(options.profile.ndTimers, this.ndHooks(), rng.stream('nd'));
+    this.dad = new DadRunner(this, this.kernel, rng.stream('dad'));
+    network.add(this);
+  }
+
+  // ---- configuration ------------------------------------------------------------------------
+
+  /** Adds an IPv4 address; runs RFC 5227 probing first when the profile does and `skipDad` is not set. */
+  addIpv4(address: Ipv4Address, prefixLength: number, options: AddressOptions = {}): Ipv4Assignment {
+    const mac = options.mac ?? this.mac;
+    this.macs.add(mac);
+    const probe = this.profile.dad.ipv4ConflictDetection.value && options.skipDad !== true;
+    const a: Ipv4Assignment = { address, prefixLength, state: probe ? 'tentative' : 'preferred', mac };
+    this.ipv4.push(a);
+    if (probe) this.dad.probeIpv4(a);
+    else this.trace.addressState('ipv4', formatIpv4(address), 'preferred');
+    return a;
+  }
+
+  /** Adds an IPv6 address; runs RFC 4862 DAD (optimistic per RFC 4429 if the profile says) unless `skipDad`. */
+  addIpv6(address: Ipv6Address, prefixLength: number, options: AddressOptions = {}): Ipv6Assignment {
+    const mac = options.mac ?? this.mac;
+    this.macs.add(mac);
+    const transmits = this.profile.dad.ipv6DadTransmits.value;
+    const dad = transmits > 0 && options.skipDad !== true;
+    const state: AddressState = !dad ? 'preferred' : this.profile.dad.optimisticDad.value ? 'optimistic' : 'tentative';
+    const a: Ipv6Assignment = { address, prefixLength, state, mac };
+    this.ipv6.push(a);
+    if (dad) this.dad.probeIpv6(a, transmits);
+    else this.afterIpv6Usable(a);
+    return a;
+  }
+
+  /** Called by DAD when an IPv6 address becomes preferred. */
+  afterIpv6Usable(a: Ipv6Assignment): void {
+    this.trace.addressState('ipv6', a.address, 'preferred');
+    if (this.profile.announce.ndiscNotify.value) this.announceNa(a, true);
+  }
+
+  /** Removes an address (e.g. after a DAD failure or to withdraw a virtual address). */
+  removeAddress(family: Family, address: string): void {
+    const list: Array<{ address: unknown }> = family === 'ipv4' ? this.ipv4 : this.ipv6;
+    const i = list.findIndex((a) => (family === 'ipv4' ? formatIpv4(a.address as Ipv4Address) : a.address) === address);
+    if (i >= 0) {
+      list.splice(i, 1);
+      this.trace.addressState(family, address, 'removed');
+    }
+  }
+
+  /** Also accept frames to `mac` (a virtual MAC). */
+  acceptMac(mac: MacAddress): void {
+    this.macs.add(mac);
+  }
+
+  /** Delivers UDP datagrams for `port` to `handler`. */
+  bindUdp(port: number, handler: (delivery: UdpDelivery) => void): void {
+    this.udpHandlers.set(port, handler);
+  }
+
+  get up(): boolean {
+    return this.isUp && !this.paused;
+  }
+
+  get now(): number {
+    return this.kernel.now;
+  }
+
+  /**
+   * Administrative up/down. Coming up sends what the profile sends on NETDEV_UP (one GARP per IPv4
+   * address with arp_notify; an unsolicited NA per IPv6 address with ndisc_notify).
+   */
+  setUp(up: boolean): void {
+    if (up === this.isUp) return;
+    this.isUp = up;
+    if (!up) return;
+    if (this.profile.announce.arpNotify.value) for (const a of this.ipv4) if (a.state === 'preferred') this.announceArp(a, 'request');
+    if (this.profile.announce.ndiscNotify.value) for (const a of this.ipv6) if (a.state === 'preferred') this.announceNa(a, true);
+  }
+
+  /** A reboot: down, empty neighbor tables, then up again after `downFor` ns. */
+  restart(downFor: number): void {
+    this.setUp(false);
+    for (const address of [...this.arp.entries().keys()]) this.arp.remove(address);
+    for (const address of [...this.nd.entries().keys()]) this.nd.remove(address);
+    this.kernel.schedule(downFor, this.name, 'restart', () => this.setUp(true));
+  }
+
+  /** Freezes the node (a VM in stop-and-copy): nothing in or out until `resume`. Timers keep running. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+  }
+
+  // ---- addresses ------------------------------------------------------------------------------
+
+  private ownIpv4(address: Ipv4Address): Ipv4Assignment | undefined {
+    for (const a of this.ipv4) if (a.address === address) return a;
+    return undefined;
+  }
+
+  private ownIpv6(address: Ipv6Address): Ipv6Assignment | undefined {
+    for (const a of this.ipv6) if (a.address === address) return a;
+    return undefined;
+  }
+
+  /** A usable source address for `destination` (same subnet first). */
+  sourceIpv4(destination: Ipv4Address): Ipv4Assignment | undefined {
+    let fallback: Ipv4Assignment | undefined;
+    for (const a of this.ipv4) {
+      if (a.state !== 'preferred') continue;
+      if (ipv4InSubnet(destination, a.address, a.prefixLength)) return a;
+      fallback ??= a;
+    }
+    return fallback;
+  }
+
+  sourceIpv6(destination: Ipv6Address): Ipv6Assignment | undefined {
+    let fallback: Ipv6Assignment | undefined;
+    for (const a of this.ipv6) {
+      if (a.state !== 'preferred' && a.state !== 'optimistic') continue;
+      if (ipv6InPrefix(destination, a.address, a.prefixLength)) return a;
+      fallback ??= a;
+    }
+    return fallback;
+  }
+
+  private onLink4(destination: Ipv4Address): boolean {
+    return this.ipv4.some((a) => ipv4InSubnet(destination, a.address, a.prefixLength));
+  }
+
+  private onLink6(destination: Ipv6Address): boolean {
+    return this.ipv6.some((a) => ipv6InPrefix(destination, a.address, a.prefixLength)) || destination.startsWith('fe80:');
+  }
+
+  // ---- sending --------------------------------------------------------------------------------
+
+  /** Sends an Ethernet frame as it is (announcements, test traffic). */
+  sendFrame(eth: EthernetFrame): void {
+    if (!this.up) {
+      this.counters.droppedWhileDown++;
+      this.trace.dropped('node-down', null, null);
+      return;
+    }
+    this.counters.framesOut++;
+    this.port.send(this.network.frame(eth));
+  }
+
+  private dropPacket(reason: PacketDropReason, family: Family, packet: Ipv4Packet | Ipv6Packet | null): void {
+    this.trace.dropped(reason, family, packet === null ? null : udpPayload(packet));
+  }
+
+  /** Sends an IPv4 packet: to its destination on-link, else through the default gateway. */
+  sendIpv4(packet: Ipv4Packet): void {
+    if (!this.up) {
+      this.counters.droppedWhileDown++;
+      return this.dropPacket('node-down', 'ipv4', packet);
+    }
+    const dst = packet.destination;
+    if (dst === IPV4_BROADCAST) return this.sendFrame(ethernetFrame(MAC_BROADCAST, this.mac, packet));
+    const nextHop = this.onLink4(dst) ? dst : this.gateway4;
+    if (nextHop === undefined) return this.dropPacket('no-route', 'ipv4', packet);
+    this.arp.output(nextHop, packet, this.kernel.now);
+  }
+
+  /** Sends an IPv6 packet: multicast directly, unicast through the neighbor table. */
+  sendIpv6(packet: Ipv6Packet): void {
+    if (!this.up) {
+      this.counters.droppedWhileDown++;
+      return this.dropPacket('node-down', 'ipv6', packet);
+    }
+    const dst = packet.destination;
+    if (isMulticastIpv6(dst)) return this.sendFrame(ethernetFrame(ipv6MulticastMac(dst), this.sourceMac6(packet.source), packet));
+    const nextHop = this.onLink6(dst) ? dst : this.gateway6;
+    if (nextHop === undefined) return this.dropPacket('no-route', 'ipv6', packet);
+    this.nd.output(nextHop, packet, this.kernel.now);
+  }
+
+  /** Sends a UDP datagram from the best source address; false if there is none. */
+  sendUdp(destination: Ipv4Address | Ipv6Address, sourcePort: number, destinationPort: number, payload: Uint8Array): boolean {
+    this.counters.udpOut++;
+    if (typeof destination === 'number') {
+      const src = this.sourceIpv4(destination);
+      if (src === undefined) return false;
+      this.sendIpv4(udp4(src.address, destination, sourcePort, destinationPort, payload, this.nextId()));
+      return true;
+    }
+    const src = this.sourceIpv6(destination);
+    if (src === undefined) return false;
+    this.sendIpv6(udp6(src.address, destination, sourcePort, destinationPort, payload));
+    return true;
+  }
+
+  /** Sends an echo request (ICMPv4 or ICMPv6). */
+  ping(destination: Ipv4Address | Ipv6Address, identifier: number, sequence: number, data: Uint8Array = new Uint8Array(32)): boolean {
+    if (typeof destination === 'number') {
+      const src = this.sourceIpv4(destination);
+      if (src === undefined) return false;
+      this.sendIpv4(icmp4(src.address, destination, icmpv4Echo(8, identifier, sequence, data), this.nextId()));
+      return true;
+    }
+    const src = this.sourceIpv6(destination);
+    if (src === undefined) return false;
+    const body = new Uint8Array(4 + data.length);
+    body[0] = identifier >>> 8; body[1] = identifier & 0xff; body[2] = sequence >>> 8; body[3] = sequence & 0xff;
+    body.set(data, 4);
+    this.sendIpv6(echo6(src.address, destination, 128, body));
+    return true;
+  }
+
+  private nextId(): number {
+    this.ipId = (this.ipId + 1) & 0xffff;
+    return this.ipId;
+  }
+
+  private sourceMac4(source: Ipv4Address): MacAddress {
+    return this.ownIpv4(source)?.mac ?? this.mac;
+  }
+
+  private sourceMac6(source: Ipv6Address): MacAddress {
+    return this.ownIpv6(source)?.mac ?? this.mac;
+  }
+
+  // ---- announcements --------------------------------------------------------------------------
+
+  /** One gratuitous ARP for an address: the request form as Linux sends it (tha zero), or the reply form. */
+  announceArp(a: Ipv4Assignment, form: 'request' | 'reply'): void {
+    const packet: ArpPacket = form === 'request'
+      ? { ...arpRequest(a.mac, a.address, a.address) }
+      : arpReply(a.mac, a.address, a.mac, a.address);
+    this.counters.arpOut++;
+    this.sendFrame(ethernetFrame(MAC_BROADCAST, a.mac, packet));
+  }
+
+  /** One unsolicited NA for an address to all-nodes (RFC 4861 §7.2.6), O as given. */
+  announceNa(a: Ipv6Assignment, override: boolean): void {
+    const router = this.profile.role === 'router';
+    const packet = neighborAdvertisement(a.address, a.address, a.mac, { solicited: false, override, router }, IPV6_ALL_NODES);
+    this.counters.ndOut++;
+    this.sendFrame(ethernetFrame(ipv6MulticastMac(IPV6_ALL_NODES), a.mac, packet));
+  }
+
+  // ---- neighbor table hooks -------------------------------------------------------------------
+
+  private arpHooks(): NeighborHooks<Ipv4Address, Ipv4Packet> {
+    return {
+      solicit: (address, target) => {
+        if (!this.up) return;
+        const src = this.sourceIpv4(address);
+        if (src === undefined) return;
+        this.counters.arpOut++;
+        this.sendFrame(ethernetFrame(target ?? MAC_BROADCAST, src.mac, arpRequest(src.mac, src.address, address)));
+      },
+      transmit: (_address, lladdr, packet) => {
+        if (!this.up) return this.dropPacket('node-down', 'ipv4', packet);
+        this.sendFrame(ethernetFrame(lladdr, this.sourceMac4(packet.source), packet));
+      },
+      drop: (_address, packet, reason: QueueDropReason) => this.dropPacket(reason, 'ipv4', packet),
+      arm: (address, at) => this.armTimer(this.arpTimers, address, at, () => this.arp.timer(address, this.kernel.now), 'arp-timer'),
+      changed: (address, from, to, lladdr) => this.trace.neighbor('ipv4', formatIpv4(address), from, to, lladdr),
+    };
+  }
+
+  private ndHooks(): NeighborHooks<Ipv6Address, Ipv6Packet> {
+    return {
+      solicit: (address, target) => {
+        if (!this.up) return;
+        const src = this.sourceIpv6(address);
+        // An optimistic address must not be the source of an NS (RFC 4429 §3.3).
+        if (src === undefined || src.state === 'optimistic') return;
+        const packet = target === null
+          ? neighborSolicitation(src.address, address, src.mac)
+          : neighborSolicitation(src.address, address, src.mac, address);
+        this.counters.ndOut++;
+        this.sendFrame(ethernetFrame(target ?? ipv6MulticastMac(solicitedNodeAddress(address)), src.mac, packet));
+      },
+      transmit: (_address, lladdr, packet) => {
+        if (!this.up) return this.dropPacket('node-down', 'ipv6', packet);
+        this.sendFrame(ethernetFrame(lladdr, this.sourceMac6(packet.source), packet));
+      },
+      drop: (_address, packet, reason: QueueDropReason) => this.dropPacket(reason, 'ipv6', packet),
+      arm: (address, at) => this.armTimer(this.ndTimers, address, at, () => this.nd.timer(address, this.kernel.now), 'nd-timer'),
+      changed: (address, from, to, lladdr) => this.trace.neighbor('ipv6', address, from, to, lladdr),
+    };
+  }
+
+  private armTimer<A>(timers: Map<A, Timer>, address: A, at: number, fire: () => void, kind: string): void {
+    let timer = timers.get(address);
+    if (at < 0) {
+      timer?.cancel();
+      return;
+    }
+    if (timer === undefined) {
+      timer = new Timer(this.kernel, this.name, kind, fire);
+      timers.set(address, timer);
+    }
+    timer.setAt(at);
+  }
+
+  // ---- receiving ------------------------------------------------------------------------------
+
+  private acceptsDestination(dst: MacAddress): boolean {
+    if (dst === MAC_BROADCAST || this.macs.has(dst)) return true;
+    if (Math.floor(dst / TWO_32) !== 0x3333) return false;
+    // IPv6 multicast: all-nodes, all-routers for routers, and our solicited-node groups.
+    const low = dst % TWO_32;
+    if (low === 1) return true;
+    if (low === 2) return this.profile.role === 'router';
+    for (const a of this.ipv6) if (ipv6MulticastMac(solicitedNodeAddress(a.address)) === dst) return true;
+    return false;
+  }
+
+  receive(_port: Port, frame: SimFrame): void {
+    const eth = frame.eth;
+    if (!this.up) {
+      this.counters.droppedWhileDown++;
+      this.trace.dropped('node-down', null, null);
+      return;
+    }
+    if (!this.acceptsDestination(eth.destination)) {
+      this.counters.notForMe++;
+      const p = eth.payload;
+      this.trace.dropped('not-for-me', p.kind === 'ipv4' ? 'ipv4' : p.kind === 'ipv6' ? 'ipv6' : null, p.kind === 'ipv4' || p.kind === 'ipv6' ? udpPayload(p) : null);
+      return;
+    }
+    this.counters.framesIn++;
+    const p = eth.payload;
+    switch (p.kind) {
+      case 'arp':
+        if (eth.etherType !== 0x0806 || (p.operation !== 1 && p.operation !== 2)) {
+          this.counters.rarpIgnored++;
+          return;
+        }
+        return this.receiveArp(eth, p);
+      case 'ipv4':
+        return this.receiveIpv4(p);
+      case 'ipv6':
+        return this.receiveIpv6(eth, p);
+      default:
+        return;
+    }
+  }
+
+  private readonly arpView: ArpReceiver = {
+    mac: 0 as MacAddress,
+    isMine: (ip) => this.ownIpv4(ip)?.state === 'preferred',
+    inConfiguredSubnet: (ip) => this.onLink4(ip),
+  };
+
+  private receiveArp(eth: EthernetFrame, p: ArpPacket): void {
+    this.counters.arpIn++;
+    const now = this.kernel.now;
+    if (this.dad.checkArp(p)) return;
+    // The receiver's view uses the MAC the frame was sent to when it is one of ours (virtual MACs).
+    const view: ArpReceiver = { ...this.arpView, mac: this.macs.has(eth.destination) ? eth.destination : this.mac };
+    const decision = decideArp(this.profile.arp, view, p, eth.destination, this.arp.get(p.senderProtocolAddress), now);
+    if (decision.update !== null) this.arp.update(p.senderProtocolAddress, decision.update, now);
+    if (decision.reply) {
+      const mine = this.ownIpv4(p.targetProtocolAddress);
+      if (mine === undefined) return;
+      this.counters.arpOut++;
+      this.sendFrame(ethernetFrame(p.senderHardwareAddress, mine.mac, arpReply(mine.mac, mine.address, p.senderHardwareAddress, p.senderProtocolAddress)));
+    }
+  }
+
+  private receiveIpv4(p: Ipv4Packet): void {
+    const dst = p.destination;
+    if (dst !== IPV4_BROADCAST && this.ownIpv4(dst)?.state !== 'preferred') return this.dropPacket('not-for-me', 'ipv4', p);
+    const inner = p.payload;
+    if (inner.kind === 'udp') {
+      this.counters.udpIn++;
+      const handler = this.udpHandlers.get(inner.destinationPort);
+      if (handler === undefined || inner.payload.kind !== 'raw') return this.dropPacket('no-listener', 'ipv4', p);
+      handler({ family: 'ipv4', source: formatIpv4(p.source), sourcePort: inner.sourcePort, destinationPort: inner.destinationPort, payload: inner.payload.bytes });
+    } else if (inner.kind === 'icmpv4' && inner.type === 8) {
+      const echo = echoOf(inner);
+      if (echo === undefined) return;
+      this.counters.echoRepliesSent++;
+      this.sendIpv4(icmp4(dst, p.source, icmpv4Echo(0, echo.identifier, echo.sequenceNumber, inner.data), this.nextId()));
+    }
+  }
+
+  private readonly ndView: NdReceiver = {
+    role: 'host',
+    isMine: (a) => {
+      const s = this.ownIpv6(a)?.state;
+      return s === 'preferred' || s === 'optimistic';
+    },
+    isTentative: (a) => this.ownIpv6(a)?.state === 'tentative' || this.ownIpv6(a)?.state === 'optimistic',
+    inConfiguredPrefix: (a) => this.onLink6(a),
+  };
+
+  private receiveIpv6(eth: EthernetFrame, p: Ipv6Packet): void {
+    const dst = p.destination;
+    const inner = p.payload;
+    if (inner.kind === 'icmpv6' && inner.type !== 'other') {
+      this.counters.ndIn++;
+      const now = this.kernel.now;
+      const view: NdReceiver = { ...this.ndView, role: this.profile.role };
+      const decision = decideNd(this.profile.nd, view, p, inner, (a) => this.nd.get(a));
+      if (decision.dadConflict !== null && this.dad.conflictIpv6(decision.dadConflict, eth.source)) return;
+      if (decision.update !== null && decision.entryFor !== null) this.nd.update(decision.entryFor, decision.update, now);
+      if (decision.reply !== null) this.answerNs(decision.reply);
+      return;
+    }
+    if (!isMulticastIpv6(dst) && this.ownIpv6(dst) === undefined) return this.dropPacket('not-for-me', 'ipv6', p);
+    if (inner.kind === 'udp') {
+      this.counters.udpIn++;
+      const handler = this.udpHandlers.get(inner.destinationPort);
+      if (handler === undefined || inner.payload.kind !== 'raw') return this.dropPacket('no-listener', 'ipv6', p);
+      handler({ family: 'ipv6', source: p.source, sourcePort: inner.sourcePort, destinationPort: inner.destinationPort, payload: inner.payload.bytes });
+    } else if (inner.kind === 'icmpv6' && inner.icmpType === 128 && !isMulticastIpv6(dst)) {
+      this.counters.echoRepliesSent++;
+      this.sendIpv6(echo6(dst, p.source, 129, inner.body));
+    }
+  }
+
+  private answerNs(reply: NdReply): void {
+    const mine = this.ownIpv6(reply.target);
+    if (mine === undefined) return;
+    // RFC 4429 §3.3: an optimistic address answers with O = 0.
+    const override = reply.override && mine.state !== 'optimistic';
+    const packet = neighborAdvertisement(mine.address, mine.address, mine.mac, {
+      solicited: reply.solicited, override, router: this.profile.role === 'router', includeTargetLinkLayer: reply.includeTargetLinkLayer,
+    }, reply.destination);
+    this.counters.ndOut++;
+    if (isMulticastIpv6(reply.destination)) {
+      this.sendFrame(ethernetFrame(ipv6MulticastMac(reply.destination), mine.mac, packet));
+      return;
+    }
+    // A solicited NA goes through the neighbor table like any unicast packet (it may go DELAY).
+    this.nd.output(reply.destination, packet, this.kernel.now);
+  }
+
+  /** Sends a DAD probe (NS from ::) or an RFC 5227 ARP probe/announcement; used by dad.ts. */
+  sendDadNs(target: Ipv6Address): void {
+    const packet = neighborSolicitation(IPV6_UNSPECIFIED, target, this.mac);
+    this.counters.ndOut++;
+    this.sendFrame(ethernetFrame(ipv6Destination(packet, this.mac), this.mac, packet));
+  }
+
+  /** The RS a host may send (not used by DAD; kept for scenarios). */
+  sendRouterSolicitation(source: Ipv6Address): void {
+    const options: NdOption[] = source === IPV6_UNSPECIFIED ? [] : [{ kind: 'source-link-layer', address: this.mac }];
+    const packet = ndPacket(source, IPV6_ALL_ROUTERS, { kind: 'icmpv6', type: 'rs', code: 0, reserved: 0, options } as Icmpv6Message);
+    this.counters.ndOut++;
+    this.sendFrame(ethernetFrame(ipv6MulticastMac(IPV6_ALL_ROUTERS), this.mac, packet));
+  }
+}
+
