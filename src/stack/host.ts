@@ -491,13 +491,12 @@ export class Host implements PortOwner {
     const eth = frame.eth;
     if (!this.up) {
       this.counters.droppedWhileDown++;
-      this.trace.dropped('node-down', null, null);
+      this.dropFrame('node-down', eth);
       return;
     }
     if (!this.acceptsDestination(eth.destination)) {
       this.counters.notForMe++;
-      const p = eth.payload;
-      this.trace.dropped('not-for-me', p.kind === 'ipv4' ? 'ipv4' : p.kind === 'ipv6' ? 'ipv6' : null, p.kind === 'ipv4' || p.kind === 'ipv6' ? udpPayload(p) : null);
+      this.dropFrame('not-for-me', eth);
       return;
     }
     this.counters.framesIn++;
@@ -516,6 +515,13 @@ export class Host implements PortOwner {
       default:
         return;
     }
+  }
+
+  /** Traces a dropped frame with its family and, for measurement traffic, its UDP payload. */
+  private dropFrame(reason: PacketDropReason, eth: EthernetFrame): void {
+    const p = eth.payload;
+    if (p.kind === 'ipv4' || p.kind === 'ipv6') this.dropPacket(reason, p.kind, p);
+    else this.trace.dropped(reason, null, null);
   }
 
   private readonly arpView: ArpReceiver = {

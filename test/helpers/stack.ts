@@ -1,5 +1,5 @@
 /** Hosts on one switch, for stack tests. */
-import type { LearningSwitch, Network, SimFrame } from '../../src/net/index.js';
+import type { LearningSwitch, LinkConfig, Network, SimFrame } from '../../src/net/index.js';
 import { Network as NetworkClass } from '../../src/net/index.js';
 import { Kernel } from '../../src/sim/index.js';
 import type { HostOptions } from '../../src/stack/host.js';
@@ -12,7 +12,7 @@ export interface Lan {
   readonly network: Network;
   readonly kernel: Kernel;
   readonly sw: LearningSwitch;
-  add(name: string, mac: MacAddress, profile: ImplementationProfile, options?: Partial<HostOptions>): Host;
+  add(name: string, mac: MacAddress, profile: ImplementationProfile, options?: Partial<HostOptions>, link?: Partial<LinkConfig>): Host;
   /** Frames sent by a node's port, with times. */
   sentBy(node: string): Array<{ time: number; frame: SimFrame }>;
 }
@@ -32,9 +32,9 @@ export function lan(seed = 1): Lan {
     network,
     kernel,
     sw,
-    add(name, mac, profile, options = {}) {
+    add(name, mac, profile, options = {}, link = {}) {
       const host = new Host(network, name, { mac, profile, ...options });
-      network.connect(host.port, sw.addPort(), { rate: 10e9, delay: 1000 });
+      network.connect(host.port, sw.addPort(), { rate: 10e9, delay: 1000, ...link });
       return host;
     },
     sentBy: (node) => sent.get(node) ?? [],

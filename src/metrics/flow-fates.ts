@@ -1,0 +1,103 @@
+/**
+ * Where lost measurement packets died. Every copy of a tagged packet (stack/apps/flow-payload.ts)
+ * that is dropped — by a link (queue full, random or bursty loss, congestion, link down), by a switch
+ * (blocked port, security filter, VLAN), or by a stack (unresolved neighbor, a node down or paused, a
+ * frame for another host) — is attributed to its flow and sequence number. A packet that was never
+ * delivered is counted once, under the cause of its first drop; with no recorded drop, `unknown`.
+ */
+import type { Kernel } from '../sim/index.js';
+import type { DropReason } from '../net/index.js';
+import type { FlowRecord, PacketDropReason } from '../stack/index.js';
+import { readFlowTag } from '../stack/index.js';
+import type { EthernetFrame } from '../wire/index.js';
+
+/** Loss causes as the results name them. */
+export type LossCause =
+  | 'node-down'
+  | 'resolution-failed'
+  | 'queue-or-link'
+  | 'link-down'
+  | 'security'
+  | 'blocked-port'
+  | 'not-for-me'
+  | 'no-route'
+  | 'other'
+  | 'unknown';
+
+/** Every loss cause, in a fixed order (the JSON's key order). */
+export const LOSS_CAUSES: readonly LossCause[] = [
+  'node-down', 'resolution-failed', 'queue-or-link', 'link-down', 'security', 'blocked-port', 'not-for-me', 'no-route', 'other', 'unknown',
+];
+
+function netCause(reason: DropReason): LossCause {
+  switch (reason) {
+    case 'queue-full':
+    case 'loss':
+    case 'congestion':
+      return 'queue-or-link';
+    case 'link-down':
+    case 'no-link':
+      return 'link-down';
+    case 'security':
+      return 'security';
+    case 'port-blocked':
+    case 'port-learning':
+    case 'port-disabled':
+      return 'blocked-port';
+    default:
+      return 'other';
+  }
+}
+
+function stackCause(reason: PacketDropReason): LossCause {
+  switch (reason) {
+    case 'node-down': return 'node-down';
+    case 'resolution-failed':
+    case 'queue-overflow':
+    case 'hold-down':
+      return 'resolution-failed';
+    case 'not-for-me': return 'not-for-me';
+    case 'no-route': return 'no-route';
+    default: return 'other';
+  }
+}
+
+function udpBytes(eth: EthernetFrame): Uint8Array | null {
+  const p = eth.payload;
+  if (p.kind !== 'ipv4' && p.kind !== 'ipv6') return null;
+  const u = p.payload;
+  return u.kind === 'udp' && u.payload.kind === 'raw' ? u.payload.bytes : null;
+}
+
+/** See the module comment. */
+export class FlowFates {
+  /** flow id → sequence → first drop cause. */
+  private readonly causes = new Map<number, Map<number, LossCause>>();
+
+  constructor(kernel: Kernel) {
+    const note = (bytes: Uint8Array | null, cause: LossCause): void => {
+      const tag = readFlowTag(bytes);
+      if (tag === undefined) return;
+      let m = this.causes.get(tag.flow);
+      if (m === undefined) this.causes.set(tag.flow, (m = new Map()));
+      if (!m.has(tag.sequence)) m.set(tag.sequence, cause);
+    };
+    kernel.trace.on('frame-dropped', (e) => note(udpBytes(e.frame.eth), netCause(e.reason)));
+    kernel.trace.on('packet-dropped', (e) => note(e.payload, stackCause(e.reason)));
+  }
+
+  /** The cause recorded for a packet, if any. */
+  causeOf(flow: number, sequence: number): LossCause | undefined {
+    return this.causes.get(flow)?.get(sequence);
+  }
+
+  /** Lost packets of a flow by cause (every cause present, zeros included, in LOSS_CAUSES order). */
+  lostByCause(record: FlowRecord): Record<LossCause, number> {
+    const out = Object.fromEntries(LOSS_CAUSES.map((c) => [c, 0])) as Record<LossCause, number>;
+    for (let seq = 0; seq < record.sentAt.length; seq++) {
+      if (record.deliveredAt[seq]! >= 0) continue;
+      out[this.causeOf(record.id, seq) ?? 'unknown']++;
+    }
+    return out;
+  }
+}

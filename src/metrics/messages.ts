@@ -1,0 +1,57 @@
+/**
+ * Counts the address-resolution messages that end stations send, by form: ARP requests, replies,
+ * gratuitous ARP (all three gratuitous forms), RARP; ND solicitations, advertisements, and DAD
+ * solicitations (from `::`). Only frames leaving the given end-station nodes count, so a frame
+ * forwarded by five switches counts once.
+ */
+import type { Kernel } from '../sim/index.js';
+import { classifyArp, isGratuitousForm } from '../wire/index.js';
+
+/** ARP-family messages sent. */
+export interface ArpCounts {
+  requests: number;
+  replies: number;
+  gratuitous: number;
+  probes: number;
+  rarp: number;
+}
+
+/** ND messages sent. */
+export interface NdCounts {
+  ns: number;
+  na: number;
+  dadNs: number;
+  unsolicitedNa: number;
+}
+
+/** See the module comment. */
+export class MessageCounter {
+  readonly arp: ArpCounts = { requests: 0, replies: 0, gratuitous: 0, probes: 0, rarp: 0 };
+  readonly nd: NdCounts = { ns: 0, na: 0, dadNs: 0, unsolicitedNa: 0 };
+
+  constructor(kernel: Kernel, isEndStation: (node: string) => boolean) {
+    kernel.trace.on('frame-sent', (e) => {
+      if (!isEndStation(e.node)) return;
+      const p = e.frame.eth.payload;
+      if (p.kind === 'arp') {
+        const form = classifyArp(p);
+        if (form === 'rarp-request' || form === 'rarp-reply') this.arp.rarp++;
+        else if (isGratuitousForm(form)) this.arp.gratuitous++;
+        else if (form === 'probe') this.arp.probes++;
+        else if (form === 'request') this.arp.requests++;
+        else if (form === 'reply') this.arp.replies++;
+        return;
+      }
+      if (p.kind === 'ipv6' && p.payload.kind === 'icmpv6') {
+        const m = p.payload;
+        if (m.type === 'ns') {
+          if (p.source === '::') this.nd.dadNs++;
+          else this.nd.ns++;
+        } else if (m.type === 'na') {
+          this.nd.na++;
+          if (!m.solicitedFlag) this.nd.unsolicitedNa++;
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,5 @@
+/** Traffic applications: measurement flows. */
+export type { FlowTag } from './flow-payload.js';
+export { FLOW_HEADER_LENGTH, flowPayload, readFlowTag } from './flow-payload.js';
+export type { UdpFlowConfig } from './udp-flow.js';
+export { FLOW_PORT, FlowRecord, FlowSink, UdpFlow } from './udp-flow.js';

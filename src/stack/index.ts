@@ -1,0 +1,48 @@
+/**
+ * Layer 3 nodes: hosts and gateways with ARP and ND agents, neighbor tables driven by sourced
+ * implementation profiles, duplicate address detection, and traffic applications. Knows nothing of
+ * topology or migration.
+ */
+export type { ArpDecision, ArpEntryView, ArpReceiver } from './arp-rules.js';
+export { decideArp, isGratuitousArp } from './arp-rules.js';
+export type { NdDecision, NdEntryView, NdReceiver, NdReply } from './nd-rules.js';
+export { decideNd } from './nd-rules.js';
+export type { NeighborEntry, NeighborHooks, NeighborState, NeighborUpdate, QueueDropReason, UpdateResult } from './neighbor-cache.js';
+export { NeighborCache } from './neighbor-cache.js';
+export { ACD, DadRunner, MAX_RTR_SOLICITATION_DELAY } from './dad.js';
+export type { AddressOptions, AddressState, HostOptions, Ipv4Assignment, Ipv6Assignment, UdpDelivery } from './host.js';
+export { Host, HostCounters } from './host.js';
+export { DEFAULT_TTL, echo6, icmp4, udp4, udp6, udpPayload } from './packets.js';
+export type { Family, PacketDropReason } from './trace.js';
+export { StackTrace } from './trace.js';
+export type { FlowTag, UdpFlowConfig } from './apps/index.js';
+export { FLOW_HEADER_LENGTH, FLOW_PORT, FlowRecord, FlowSink, UdpFlow, flowPayload, readFlowTag } from './apps/index.js';
+export type {
+  AgingModel,
+  AnnouncePolicy,
+  ArpReceivePolicy,
+  DadPolicy,
+  Fact,
+  ImplementationProfile,
+  LinuxSysctls,
+  NdReceivePolicy,
+  NeighborTimers,
+} from './profiles/index.js';
+export {
+  ARISTA_EOS_PROFILE,
+  CISCO_IOS_PROFILE,
+  FREEBSD_PROFILE,
+  JUNOS_PROFILE,
+  LINUX_DEFAULTS,
+  LINUX_SYSCTL_NAMES,
+  NS3_PROFILE,
+  PROFILES,
+  PROFILE_NAMES,
+  RFC4861_PROFILE,
+  RFC826_PROFILE,
+  WINDOWS_PROFILE,
+  fact,
+  linuxProfile,
+  overridden,
+  unverified,
+} from './profiles/index.js';
