@@ -17,3 +17,4 @@ export { TraceSink } from './trace.js';
 export type { ControlPlane, PortMode, SwitchConfig } from './switch.js';
 export { LearningSwitch, SWITCH_DEFAULTS, SwitchCounters, vlanTagFor } from './switch.js';
 export { Network } from './network.js';
+export { portsTowards } from './paths.js';

@@ -139,6 +139,16 @@ export class Link {
     this.b.owner.linkChanged?.(this.b, up);
   }
 
+  /**
+   * Takes the link out of the network for good (a VM's virtual NIC unplugged from a vSwitch): it goes
+   * down (frames in flight are lost, owners are told) and both ports are free to be linked again.
+   */
+  detach(): void {
+    this.setUp(false);
+    this.a.link = null;
+    this.b.link = null;
+  }
+
   /** Serialization time of a frame at `rate` bits per second, ns. */
   serialization(size: number, rate = this.rate): number {
     return Math.ceil(((size + WIRE_OVERHEAD) * 8 * 1e9) / rate);

@@ -70,7 +70,7 @@ export interface Ipv4Assignment {
   readonly prefixLength: number;
   state: AddressState;
   /** The MAC this address answers with (a virtual MAC for a VRRP/anycast address), default the NIC's. */
-  readonly mac: MacAddress;
+  mac: MacAddress;
 }
 
 /** An IPv6 address on the interface. */
@@ -78,7 +78,7 @@ export interface Ipv6Assignment {
   readonly address: Ipv6Address;
   readonly prefixLength: number;
   state: AddressState;
-  readonly mac: MacAddress;
+  mac: MacAddress;
 }
 
 /** Options of a host. */
@@ -139,7 +139,6 @@ function ipv6InPrefix(a: Ipv6Address, prefix: Ipv6Address, length: number): bool
 export class Host implements PortOwner {
   readonly name: string;
   readonly port: Port;
-  readonly mac: MacAddress;
   readonly profile: ImplementationProfile;
   readonly arp: NeighborCache<Ipv4Address, Ipv4Packet>;
   readonly nd: NeighborCache<Ipv6Address, Ipv6Packet>;
@@ -159,12 +158,13 @@ export class Host implements PortOwner {
   private isUp = true;
   private paused = false;
   private ipId = 0;
+  private nicMac: MacAddress;
 
   constructor(network: Network, name: string, options: HostOptions) {
     this.network = network;
     this.kernel = network.kernel;
     this.name = name;
-    this.mac = options.mac;
+    this.nicMac = options.mac;
     this.macs.add(options.mac);
     this.profile = options.profile;
     this.gateway4 = options.gateway4;
@@ -220,6 +220,29 @@ export class Host implements PortOwner {
       list.splice(i, 1);
       this.trace.addressState(family, address, 'removed');
     }
+  }
+
+  /** The NIC's MAC address. */
+  get mac(): MacAddress {
+    return this.nicMac;
+  }
+
+  /**
+   * Gives the NIC a new MAC (a VM moved with a new vNIC, or a cold move). Addresses that used the old
+   * MAC use the new one; as Linux on NETDEV_CHANGEADDR, arp_notify / ndisc_notify send one GARP / one
+   * unsolicited NA per address.
+   */
+  changeMac(mac: MacAddress): void {
+    const old = this.nicMac;
+    if (mac === old) return;
+    this.macs.delete(old);
+    this.macs.add(mac);
+    this.nicMac = mac;
+    for (const a of this.ipv4) if (a.mac === old) a.mac = mac;
+    for (const a of this.ipv6) if (a.mac === old) a.mac = mac;
+    if (!this.up) return;
+    if (this.profile.announce.arpNotify.value) for (const a of this.ipv4) if (a.state === 'preferred') this.announceArp(a, 'request');
+    if (this.profile.announce.ndiscNotify.value) for (const a of this.ipv6) if (a.state === 'preferred') this.announceNa(a, true);
   }
 
   /** Also accept frames to `mac` (a virtual MAC). */

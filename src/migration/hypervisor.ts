@@ -1,0 +1,70 @@
+/**
+ * A hypervisor host: a virtual switch (a learning bridge, like Open vSwitch or a Linux bridge with
+ * 300 s aging) with one uplink to the fabric and one port per VM. Plugging a VM connects its NIC to a
+ * new vSwitch port; unplugging takes the port's link away, and the vSwitch forgets what it had learned
+ * there (as OVS does when a port is deleted), so frames still arriving for the VM are flooded to the
+ * remaining VM ports and die there.
+ */
+import type { LearningSwitch, LinkConfig, Network, Port, PortMode } from '../net/index.js';
+import type { Host } from '../stack/index.js';
+
+/** Settings of a hypervisor. */
+export interface HypervisorConfig {
+  /** vSwitch ageing time, ns (OVS default idle time 300 s). */
+  readonly agingTime?: number;
+  /** The link between a VM's virtual NIC and the vSwitch (default 100 Gbit/s, no delay). */
+  readonly vnicLink?: LinkConfig;
+  /** VLAN of VM ports (access) and of the uplink (trunk when not 1). */
+  readonly vlan?: number;
+}
+
+const DEFAULT_VNIC: LinkConfig = { rate: 100e9, delay: 0 };
+
+/** See the module comment. */
+export class Hypervisor {
+  readonly name: string;
+  readonly vswitch: LearningSwitch;
+  /** The vSwitch port that faces the fabric. */
+  readonly uplink: Port;
+  private readonly network: Network;
+  private readonly vnic: LinkConfig;
+  private readonly vmPortMode: PortMode;
+  private readonly ports = new Map<Host, Port>();
+
+  constructor(network: Network, name: string, config: HypervisorConfig = {}) {
+    this.network = network;
+    this.name = name;
+    const vlan = config.vlan ?? 1;
+    this.vswitch = network.addSwitch(`${name}-vswitch`, config.agingTime === undefined ? {} : { agingTime: config.agingTime });
+    this.uplink = this.vswitch.addPort(vlan === 1 ? { kind: 'access', vlan: 1 } : { kind: 'trunk', vlans: [vlan] });
+    this.vnic = config.vnicLink ?? DEFAULT_VNIC;
+    this.vmPortMode = { kind: 'access', vlan };
+  }
+
+  /** Connects the VM's NIC to a new vSwitch port. */
+  plug(vm: Host): Port {
+    if (this.ports.has(vm)) throw new Error(`${vm.name} is already on ${this.name}`);
+    const port = this.vswitch.addPort(this.vmPortMode);
+    this.network.connect(vm.port, port, this.vnic);
+    this.ports.set(vm, port);
+    return port;
+  }
+
+  /** Disconnects the VM: its port's link goes away and the vSwitch flushes what it learned there. */
+  unplug(vm: Host): void {
+    const port = this.ports.get(vm);
+    if (port === undefined) throw new Error(`${vm.name} is not on ${this.name}`);
+    port.link?.detach();
+    this.ports.delete(vm);
+  }
+
+  /** True when `vm` is plugged here. */
+  hosts(vm: Host): boolean {
+    return this.ports.has(vm);
+  }
+
+  /** The vSwitch port of a plugged VM. */
+  portOf(vm: Host): Port | undefined {
+    return this.ports.get(vm);
+  }
+}

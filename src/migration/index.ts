@@ -1,0 +1,16 @@
+/**
+ * Live migration: hypervisors with virtual switches, the pre-copy model, the migration of a VM from
+ * one hypervisor to another, and the announcement and remedy strategies (including a management-plane
+ * controller and EVPN-style MAC mobility).
+ */
+export type { HypervisorConfig } from './hypervisor.js';
+export { Hypervisor } from './hypervisor.js';
+export type { PreCopyParams, PreCopyPlan } from './pre-copy.js';
+export { QEMU_DOWNTIME_LIMIT, QEMU_MAX_BANDWIDTH, preCopyPlan } from './pre-copy.js';
+export type { RemedySpec } from './remedies.js';
+export { QEMU_ANNOUNCE, qemuAnnounceTimes, remedyName } from './remedies.js';
+export { pushMacLocation, pushNeighbor, withdrawMac } from './control-plane.js';
+export type { Edge, EvpnConfig } from './evpn.js';
+export { EvpnControlPlane } from './evpn.js';
+export type { MigrationSchedule, MigrationSpec, MigrationTiming, MigrationWorld } from './live-migration.js';
+export { LiveMigration, migrationSchedule, startKeepalive } from './live-migration.js';

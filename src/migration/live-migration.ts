@@ -1,0 +1,227 @@
+/**
+ * One live migration of one VM, from plug-in to announcements (migration.md §2): pre-copy while the
+ * VM runs at the source; then stop-and-copy: the VM is paused (it neither sends nor receives); then
+ * the VM is unplugged from the source vSwitch, optionally given a new MAC, plugged into the
+ * destination vSwitch and resumed, and the remedies that act after resume run. Timing comes from the
+ * pre-copy model (pre-copy.ts) or is given explicitly.
+ *
+ * The destination port can be made to forward only `portReadyAfter` after the plug (flows not yet
+ * installed, an OVN port binding not yet claimed: migration.md §3.4): announcements sent before then
+ * are dropped at the port, which is why late re-announcement exists.
+ */
+import type { LearningSwitch, Network } from '../net/index.js';
+import type { Kernel, Rng } from '../sim/index.js';
+import type { Host } from '../stack/index.js';
+import type { MacAddress } from '../wire/index.js';
+import { MAC_BROADCAST, MAC_ZERO, arpRequest, ethernetFrame, rarpAnnounce } from '../wire/index.js';
+import { pushMacLocation, pushNeighbor, withdrawMac } from './control-plane.js';
+import type { Hypervisor } from './hypervisor.js';
+import type { PreCopyParams } from './pre-copy.js';
+import { preCopyPlan } from './pre-copy.js';
+import type { RemedySpec } from './remedies.js';
+import { qemuAnnounceTimes } from './remedies.js';
+
+declare module '../sim/trace.js' {
+  interface TraceEventMap {
+    /** A migration reached a phase. */
+    'migration-phase': { readonly vm: string; readonly phase: 'start' | 'pause' | 'resume'; readonly from: string; readonly to: string };
+  }
+}
+
+/** How long the migration takes. */
+export type MigrationTiming =
+  | { readonly kind: 'pre-copy'; readonly params: PreCopyParams }
+  | { readonly kind: 'explicit'; readonly precopyTime: number; readonly downtime: number };
+
+/** What to migrate, where and when. */
+export interface MigrationSpec {
+  readonly vm: Host;
+  readonly from: Hypervisor;
+  readonly to: Hypervisor;
+  /** When the migration starts (pre-copy begins), ns. */
+  readonly start: number;
+  readonly timing: MigrationTiming;
+  /** A new MAC for the VM at the destination (a binding change every cache must learn). */
+  readonly newMac?: MacAddress;
+  readonly remedies: readonly RemedySpec[];
+  /** The destination vSwitch port forwards only this long after the plug, ns (default 0). */
+  readonly portReadyAfter?: number;
+  /** VLAN of the VM (for pushed entries), default 1. */
+  readonly vlan?: number;
+}
+
+/** The switches and gateways a migration's control-plane remedies act on. */
+export interface MigrationWorld {
+  readonly network: Network;
+  readonly switches: readonly LearningSwitch[];
+  readonly gateways: readonly Host[];
+}
+
+/** When things happen, ns. */
+export interface MigrationSchedule {
+  readonly start: number;
+  readonly pauseAt: number;
+  readonly resumeAt: number;
+  readonly precopyTime: number;
+  readonly downtime: number;
+  readonly converged: boolean;
+}
+
+/** Computes when a migration pauses and resumes. */
+export function migrationSchedule(spec: MigrationSpec): MigrationSchedule {
+  if (spec.timing.kind === 'explicit') {
+    const { precopyTime, downtime } = spec.timing;
+    return { start: spec.start, pauseAt: spec.start + precopyTime, resumeAt: spec.start + precopyTime + downtime, precopyTime, downtime, converged: true };
+  }
+  const plan = preCopyPlan(spec.timing.params);
+  return {
+    start: spec.start, pauseAt: spec.start + plan.precopyTime, resumeAt: spec.start + plan.totalTime,
+    precopyTime: plan.precopyTime, downtime: plan.downtime, converged: plan.converged,
+  };
+}
+
+/** See the module comment. */
+export class LiveMigration {
+  readonly spec: MigrationSpec;
+  readonly schedule: MigrationSchedule;
+  /** The VM's MAC before the move. */
+  readonly oldMac: MacAddress;
+  private readonly kernel: Kernel;
+  private readonly world: MigrationWorld;
+  private readonly rng: Rng;
+
+  constructor(world: MigrationWorld, spec: MigrationSpec) {
+    this.kernel = world.network.kernel;
+    this.world = world;
+    this.spec = spec;
+    this.schedule = migrationSchedule(spec);
+    this.oldMac = spec.vm.mac;
+    this.rng = this.kernel.rng.stream(`migration:${spec.vm.name}:${spec.start}`);
+    const node = spec.vm.name;
+    this.kernel.scheduleAt(this.schedule.start, node, 'migration-start', () => this.phase('start'));
+    this.kernel.scheduleAt(this.schedule.pauseAt, node, 'migration-pause', () => {
+      spec.vm.pause();
+      this.phase('pause');
+    });
+    this.kernel.scheduleAt(this.schedule.resumeAt, node, 'migration-resume', () => this.resume());
+  }
+
+  private phase(phase: 'start' | 'pause' | 'resume'): void {
+    const t = this.kernel.trace;
+    if (t.wants('migration-phase')) {
+      t.emit({ type: 'migration-phase', time: this.kernel.now, node: this.spec.vm.name, vm: this.spec.vm.name, phase, from: this.spec.from.name, to: this.spec.to.name });
+    }
+  }
+
+  private resume(): void {
+    const { vm, from, to } = this.spec;
+    from.unplug(vm);
+    if (this.spec.newMac !== undefined) vm.changeMac(this.spec.newMac);
+    const port = to.plug(vm);
+    const ready = this.spec.portReadyAfter ?? 0;
+    if (ready > 0) {
+      to.vswitch.setState(port.index, 'blocking');
+      this.kernel.schedule(ready, to.vswitch.name, 'port-ready', () => to.vswitch.setState(port.index, 'forwarding'));
+    }
+    vm.resume();
+    this.phase('resume');
+    for (const remedy of this.spec.remedies) this.afterResume(remedy);
+  }
+
+  private at(delay: number, kind: string, action: () => void): void {
+    this.kernel.schedule(Math.max(0, Math.round(delay)), this.spec.vm.name, kind, action);
+  }
+
+  /** Sends the VM's announcements of one round (guest GARP request form per IPv4, NA per IPv6). */
+  private guestRound(): void {
+    const vm = this.spec.vm;
+    for (const a of vm.ipv4) if (a.state === 'preferred') vm.announceArp(a, 'request');
+    for (const a of vm.ipv6) if (a.state === 'preferred') vm.announceNa(a, true);
+  }
+
+  /** A RARP from the VM's port (sent by the hypervisor, not the guest). */
+  private rarp(): void {
+    const vm = this.spec.vm;
+    vm.port.send(this.world.network.frame(ethernetFrame(MAC_BROADCAST, vm.mac, rarpAnnounce(vm.mac))));
+  }
+
+  private afterResume(r: RemedySpec): void {
+    const vm = this.spec.vm;
+    switch (r.kind) {
+      case 'none':
+      case 'keepalive':
+      case 'evpn':
+        return;
+      case 'guest-garp':
+        for (let i = 0; i < r.count; i++) {
+          this.at(i * r.interval, 'guest-garp', () => {
+            for (const a of vm.ipv4) if (a.state === 'preferred') vm.announceArp(a, r.form);
+          });
+        }
+        return;
+      case 'guest-na':
+        for (let i = 0; i < r.count; i++) {
+          this.at(i * r.interval, 'guest-na', () => {
+            for (const a of vm.ipv6) if (a.state === 'preferred') vm.announceNa(a, r.override);
+          });
+        }
+        return;
+      case 'rarp':
+        for (let i = 0; i < r.count; i++) this.at(i * r.interval, 'rarp', () => this.rarp());
+        return;
+      case 'qemu-announce':
+        for (const t of qemuAnnounceTimes(r.initial, r.max, r.rounds, r.step)) {
+          this.at(t, 'qemu-announce', () => {
+            this.rarp();
+            if (r.guestAnnounce) this.guestRound();
+          });
+        }
+        return;
+      case 'deregistration':
+        this.at(r.latency, 'deregistration', () => {
+          withdrawMac(this.world.switches, this.spec.vlan ?? 1, this.oldMac);
+        });
+        return;
+      case 'controller':
+        this.at(r.latency, 'controller-push', () => {
+          const now = this.kernel.now;
+          const lost = (): boolean => r.lossRate > 0 && this.rng.nextFloat() < r.lossRate;
+          if (r.pushFdb) {
+            const port = this.spec.to.portOf(vm);
+            if (port !== undefined) pushMacLocation(this.world.switches, this.spec.vlan ?? 1, vm.mac, this.spec.to.vswitch, port.index, now, lost);
+          }
+          if (r.pushNeighbors) {
+            const v4 = vm.ipv4.map((a) => a.address);
+            const v6 = vm.ipv6.map((a) => a.address);
+            for (const g of this.world.gateways) if (!lost()) pushNeighbor(g, v4, v6, vm.mac, now);
+          }
+        });
+        return;
+    }
+  }
+}
+
+/**
+ * Runs the remedies that act all along the run rather than after one migration: VM keepalive GARPs
+ * and gateway probing, every `interval` from `start` until `stop`.
+ */
+export function startKeepalive(kernel: Kernel, remedy: Extract<RemedySpec, { kind: 'keepalive' }>, vms: readonly Host[], gateways: readonly Host[], start: number, stop: number): void {
+  for (let t = start + remedy.interval; t < stop; t += remedy.interval) {
+    kernel.scheduleAt(t, 'keepalive', 'keepalive', () => {
+      if (remedy.mode === 'vm-garp') {
+        for (const vm of vms) for (const a of vm.ipv4) if (a.state === 'preferred') vm.announceArp(a, 'request');
+        return;
+      }
+      for (const g of gateways) {
+        for (const vm of vms) {
+          for (const a of vm.ipv4) {
+            const src = g.sourceIpv4(a.address);
+            if (src === undefined) continue;
+            const cached = g.arp.get(a.address)?.lladdr ?? null;
+            g.sendFrame(ethernetFrame(cached ?? MAC_BROADCAST, src.mac, { ...arpRequest(src.mac, src.address, a.address), targetHardwareAddress: MAC_ZERO }));
+          }
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Announcement and remedy strategies after (or around) a live migration, combinable; the shared
+ * reference (migration.md §3, §4, §5, §10) gives their behaviour and defaults:
+ *
+ * - `guest-garp`: the guest sends gratuitous ARP, request form (as Linux's NETDEV_NOTIFY_PEERS: target
+ *   MAC zero) or reply form, `count` times `interval` apart, per IPv4 address.
+ * - `guest-na`: the guest sends unsolicited NAs to ff02::1 (S = 0, O as given) per IPv6 address.
+ * - `rarp`: the hypervisor sends RARP "request reverse" frames for the VM's MAC (VMware vMotion).
+ * - `qemu-announce`: QEMU's announce-self: RARP rounds at 0, initial, … with gaps growing by `step`,
+ *   capped at `max`; with `guestAnnounce` (virtio GUEST_ANNOUNCE) the guest also sends one GARP per
+ *   IPv4 address and one NA per IPv6 address each round.
+ * - `deregistration`: the old location withdraws: every switch forgets the VM's MAC after `latency`,
+ *   so traffic floods until the MAC is learned again (reaching the VM meanwhile).
+ * - `keepalive`: all along the run, the VM announces itself (`vm-garp`) or each gateway probes the VM
+ *   with a unicast ARP request (`gateway-probe`), every `interval`.
+ * - `controller`: a management plane that knows the migration pushes, after `latency`, the VM's MAC
+ *   location to every switch (towards the destination) and its IP→MAC binding to every gateway; each
+ *   push is lost with probability `lossRate`.
+ * - `evpn`: EVPN-style MAC mobility (RFC 7432 §15): when an edge switch learns the VM's MAC on a
+ *   host-facing port, it advertises it with the next sequence number; after `latency` every switch
+ *   points the MAC towards that edge. `duplicateMoves` moves within `duplicateWindow` freeze the MAC
+ *   (advertisements are then ignored) as duplicate MAC detection does (§15.1; FRR defaults 5 in 180 s).
+ */
+
+/** One remedy. Times in ns. */
+export type RemedySpec =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'guest-garp'; readonly form: 'request' | 'reply'; readonly count: number; readonly interval: number }
+  | { readonly kind: 'guest-na'; readonly count: number; readonly interval: number; readonly override: boolean }
+  | { readonly kind: 'rarp'; readonly count: number; readonly interval: number }
+  | {
+    readonly kind: 'qemu-announce';
+    readonly initial: number;
+    readonly max: number;
+    readonly rounds: number;
+    readonly step: number;
+    readonly guestAnnounce: boolean;
+  }
+  | { readonly kind: 'deregistration'; readonly latency: number }
+  | { readonly kind: 'keepalive'; readonly mode: 'vm-garp' | 'gateway-probe'; readonly interval: number }
+  | {
+    readonly kind: 'controller';
+    readonly latency: number;
+    readonly lossRate: number;
+    readonly pushFdb: boolean;
+    readonly pushNeighbors: boolean;
+  }
+  | { readonly kind: 'evpn'; readonly latency: number; readonly duplicateMoves: number; readonly duplicateWindow: number };
+
+/** QEMU's announce parameters (migration/options.c): 50 ms, 550 ms, 5 rounds, 100 ms step. */
+export const QEMU_ANNOUNCE = { initial: 50e6, max: 550e6, rounds: 5, step: 100e6 } as const;
+
+/**
+ * Send times of QEMU's announce rounds relative to the first (net/announce.c): after each round the
+ * next gap is initial + (rounds − remaining − 1) × step, capped at max.
+ */
+export function qemuAnnounceTimes(initial: number, max: number, rounds: number, step: number): number[] {
+  const times: number[] = [];
+  let t = 0;
+  for (let sent = 1; sent <= rounds; sent++) {
+    times.push(t);
+    const remaining = rounds - sent;
+    t += Math.min(max, initial + (rounds - remaining - 1) * step);
+  }
+  return times;
+}
+
+/** A short readable name of a remedy (for run names). */
+export function remedyName(r: RemedySpec): string {
+  switch (r.kind) {
+    case 'none': return 'none';
+    case 'guest-garp': return `guest GARP ×${r.count}${r.form === 'reply' ? ' (reply)' : ''}`;
+    case 'guest-na': return `unsolicited NA ×${r.count}`;
+    case 'rarp': return `RARP ×${r.count}`;
+    case 'qemu-announce': return r.guestAnnounce ? 'QEMU announce + guest' : 'QEMU announce';
+    case 'deregistration': return 'de-registration';
+    case 'keepalive': return r.mode === 'vm-garp' ? 'VM keepalive' : 'gateway probing';
+    case 'controller': return 'controller push';
+    case 'evpn': return 'EVPN MAC mobility';
+  }
+}
