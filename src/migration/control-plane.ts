@@ -32,10 +32,15 @@ export function pushMacLocation(
   return pushed;
 }
 
-/** Removes `mac` (in `vlan`) from every switch; returns how many entries were removed. */
+/** Removes `mac` (in `vlan`) from every switch (traced as a flush); returns how many entries were removed. */
 export function withdrawMac(switches: readonly LearningSwitch[], vlan: number, mac: MacAddress): number {
   let removed = 0;
-  for (const s of switches) if (s.fdb.remove(vlan, mac)) removed++;
+  for (const s of switches) {
+    if (s.fdb.remove(vlan, mac)) {
+      removed++;
+      s.traceFlush(null, 1, 'withdrawal');
+    }
+  }
   return removed;
 }
 

@@ -6,7 +6,7 @@
  * - `gilbert-elliott`: a two-state Markov chain advanced once per frame (Gilbert 1960, Elliott 1963).
  *   In the good state a frame is lost with `lossGood`, in the bad state with `lossBad`; the chain moves
  *   good→bad with `pGoodToBad` and bad→good with `pBadToGood`, so a bad period lasts 1/pBadToGood frames
- *   on average. {@link gilbertElliottFor} derives the transition probabilities from a loss rate and a
+ *   on average; the chain starts in its stationary distribution. {@link gilbertElliottFor} derives the transition probabilities from a loss rate and a
  *   mean burst length, the way people state bursty loss.
  *
  * Congestion windows in time (a link saturated by background traffic from t1 to t2) are modelled by the
@@ -78,7 +78,9 @@ export function lossProcess(spec: LossSpec, rng: Rng): LossProcess {
       checkProbability('pBadToGood', spec.pBadToGood);
       checkProbability('lossGood', spec.lossGood);
       checkProbability('lossBad', spec.lossBad);
-      let bad = false;
+      // Start from the chain's stationary distribution: the link's state does not wait for our frames.
+      const sum = spec.pGoodToBad + spec.pBadToGood;
+      let bad = sum > 0 && rng.nextFloat() < spec.pGoodToBad / sum;
       return {
         get inBadState() { return bad; },
         drop() {

@@ -151,6 +151,11 @@ export class LearningSwitch implements PortOwner {
     return removed;
   }
 
+  /** Traces entries removed from the filtering database by someone else (a control plane's withdrawal). */
+  traceFlush(port: Port | null, removed: number, cause: string): void {
+    this.trace.flushed(this.name, port, removed, cause);
+  }
+
   /** Sends a control frame (a BPDU) out of `port` whatever its state, unless disabled. */
   sendControl(port: number, frame: SimFrame): boolean {
     if (this.states[port] === 'disabled') return false;
