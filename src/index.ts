@@ -1,7 +1,7 @@
 /**
  * The arpshift library API. The CLI uses only what is exported here.
  */
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
 
 export {
   ARP_OP_REPLY,
@@ -58,3 +58,35 @@ export type {
 } from './wire/index.js';
 export { decodeCapture, decodeRecord, frameText } from './analyze/index.js';
 export type { DecodeCounts, DecodeOptions, FrameSummary } from './analyze/index.js';
+export {
+  ScenarioError,
+  checkScenario,
+  formatIssue,
+  loadScenario,
+  loadScenarioFile,
+  normaliseScenario,
+  parseBitRate,
+  parseDuration,
+  parsePacketRate,
+  parseSize,
+  scenarioJsonSchema,
+  scenarioLayout,
+  scenarioSchema,
+} from './scenario/index.js';
+export type {
+  Flow,
+  Gateway,
+  GatewayLayout,
+  HostGroup,
+  HostLayout,
+  LossRule,
+  PathIssue,
+  Scenario,
+  ScenarioCheck,
+  ScenarioEvent,
+  ScenarioInput,
+  ScenarioIssue,
+  ScenarioIssueCode,
+  ScenarioLayout,
+  SwitchLayout,
+} from './scenario/index.js';

@@ -1,6 +1,7 @@
 /** `arpshift decode <capture> [--json]` */
 import type { Command } from 'commander';
-import { decodeCapture, openCapture } from '../index.js';
+import { decodeCapture } from '../analyze/index.js';
+import { openCapture } from '../wire/index.js';
 import { OutputClosed, writeAll } from './output.js';
 
 /** Registers the `decode` command. */

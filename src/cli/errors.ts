@@ -3,7 +3,8 @@
  * stack trace. Exit codes: 1 for a failure of the work (a bad capture, a failed run), 2 for bad input
  * from the user (options, scenario files).
  */
-import { WireError } from '../index.js';
+import type { ScenarioError } from '../scenario/index.js';
+import { WireError } from '../wire/index.js';
 
 /** A user-facing failure with its exit code. */
 export class CliError extends Error {
@@ -20,6 +21,12 @@ export class CliError extends Error {
 export function describeFailure(e: unknown): { message: string; exitCode: number } | undefined {
   if (e instanceof CliError) return { message: e.message, exitCode: e.exitCode };
   if (e instanceof WireError) return { message: e.message, exitCode: 1 };
+  // Recognised by name: importing the scenario layer here would load it for every command.
+  if (e instanceof Error && e.name === 'ScenarioError') {
+    const se = e as ScenarioError;
+    const n = se.issues.length;
+    return { message: `invalid scenario ${se.file} (${n} problem${n === 1 ? '' : 's'}):\n${se.message}`, exitCode: 2 };
+  }
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code === 'string' && ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EMFILE', 'ENOSPC'].includes(code)) {
     return { message: (e as Error).message, exitCode: 1 };

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
- * The `arpshift` command: thin verbs over the library in src/index.ts.
+ * The `arpshift` command: thin verbs over the library. Commands load the library parts they need
+ * when they run (not at start-up), so `arpshift decode` does not pay for the scenario schema.
  */
 import { Command, CommanderError } from 'commander';
 import { registerDecode } from './decode.js';
+import { registerSchema } from './schema.js';
+import { registerValidate } from './validate.js';
 import { describeFailure } from './errors.js';
 import { writeAll } from './output.js';
-import { VERSION } from '../index.js';
+import { VERSION } from '../version.js';
 
 function buildProgram(): Command {
   const program = new Command();
@@ -17,6 +20,8 @@ function buildProgram(): Command {
     .showHelpAfterError('(run arpshift --help for usage)')
     .exitOverride();
   registerDecode(program);
+  registerValidate(program);
+  registerSchema(program);
   return program;
 }
 

@@ -1,0 +1,409 @@
+/**
+ * Rules that relate settings to each other, run after the schema: addresses inside their subnet and
+ * not shared, names that must exist (switches, hosts, groups, gateways, links), names defined twice,
+ * and values the types cannot refuse alone (start after stop, more hosts than host ports, a burst
+ * model that cannot reach its loss rate, overrides that do not belong to the node's profile).
+ *
+ * Every rule reports into one list, with the path of the setting at fault, so that all problems of a
+ * file are reported together with the schema's own. When the schema refused part of the file, the
+ * checks run on what remains; `tainted` tells which settings were dropped or replaced by a default,
+ * and a rule that depends on one of them is skipped rather than risk reporting a problem that is only
+ * an echo of the first (a host "attached to a switch that does not exist" because the fabric's size
+ * was unreadable).
+ */
+import { PROFILES } from '../stack/profiles/index.js';
+import { gilbertElliottFor } from '../net/index.js';
+import type { Family } from './addresses.js';
+import { addressFamily, addressToBigInt, prefixContains, prefixOf } from './addresses.js';
+import type { PathIssue } from './issues.js';
+import { renderFound } from './issues.js';
+import { fabricHasLoops, fabricSwitches, gatewayNodes, placeHosts, planAddresses } from './layout.js';
+import type { Scenario } from './normalise.js';
+import { normaliseScenario } from './normalise.js';
+import type { NameKind } from './references.js';
+import { ScenarioNames } from './references.js';
+import type { ParsedScenario } from './schema.js';
+import { GENERIC_OVERRIDE_NAMES, LINUX_BASED_PROFILES, SCENARIO_SYSCTL_NAMES } from './sections/profiles.js';
+import type { Sysctls } from './sections/profiles.js';
+import { MAX_PAYLOAD_IPV4, MAX_PAYLOAD_IPV6 } from './sections/traffic.js';
+import { formatDuration } from './units.js';
+
+/** Whether a setting (a dotted path of keys, without list indices) was dropped or defaulted by the schema. */
+export type TaintQuery = (path: string) => boolean;
+
+type Path = (string | number)[];
+
+const FABRIC_SHAPE = ['fabric.kind', 'fabric.leaves', 'fabric.spines', 'fabric.core', 'fabric.aggregation', 'fabric.access', 'fabric.k'];
+// The names of edge switches depend on fewer settings than the names of all switches.
+const EDGE_SHAPE = ['fabric.kind', 'fabric.leaves', 'fabric.access', 'fabric.k'];
+
+// The Linux sysctl closest in meaning to each generic override, and back, for suggestions.
+const LINUX_FOR_GENERIC: Readonly<Record<string, string>> = {
+  reachableTime: 'base_reachable_time_ms',
+  retransTime: 'retrans_time_ms',
+  delayFirstProbeTime: 'delay_first_probe_time',
+  multicastSolicit: 'mcast_solicit',
+  unicastSolicit: 'ucast_solicit',
+  lockTime: 'locktime',
+};
+const GENERIC_FOR_LINUX: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(LINUX_FOR_GENERIC).map(([g, l]) => [l, g]));
+
+class Checker {
+  readonly issues: PathIssue[] = [];
+  readonly parsed: ParsedScenario;
+  readonly s: Scenario;
+  private readonly tainted: TaintQuery;
+  readonly names: ScenarioNames;
+  /** Which kinds of name are known for certain (none of the settings they follow from was refused). */
+  private readonly certain: ReadonlySet<NameKind>;
+
+  constructor(parsed: ParsedScenario, tainted: TaintQuery) {
+    this.parsed = parsed;
+    this.s = normaliseScenario(parsed);
+    this.tainted = tainted;
+    const groups = new Map<string, number>();
+    for (const h of this.s.hosts) if (!groups.has(h.name)) groups.set(h.name, h.count);
+    this.names = new ScenarioNames(fabricSwitches(this.s.fabric), gatewayNodes(this.s).map((g) => g.name), groups);
+    const certain = new Set<NameKind>(['everything']);
+    if (this.sure(...EDGE_SHAPE)) certain.add('edge');
+    if (this.sure(...FABRIC_SHAPE)) certain.add('switch');
+    if (this.sure('hosts.name', 'hosts.count')) {
+      certain.add('host');
+      certain.add('group');
+    }
+    if (this.sure('gateway.placement', ...(this.s.gateway.placement === 'anycast' ? EDGE_SHAPE : []))) certain.add('gateway');
+    this.certain = certain;
+  }
+
+  /** None of these settings was dropped or defaulted by the schema. */
+  sure(...paths: string[]): boolean {
+    return paths.every((p) => !this.tainted(p));
+  }
+
+  /** Every name of these kinds is known for certain. */
+  known(...kinds: NameKind[]): boolean {
+    return kinds.every((k) => this.certain.has(k));
+  }
+
+  report(issue: PathIssue): void {
+    this.issues.push(issue);
+  }
+
+  reference(path: Path, name: string, kinds: readonly NameKind[]): void {
+    const r = this.names.resolve(name, kinds);
+    // A name not found among names that may be incomplete is not reported: it may well exist.
+    if (r.ok || !this.known(...kinds)) return;
+    this.report({ code: 'reference', path, expected: r.expected, found: JSON.stringify(name), ...(r.suggestion === undefined ? {} : { suggestion: r.suggestion }) });
+  }
+
+  linkPattern(path: Path, pattern: string): void {
+    const r = this.names.checkLinkPattern(pattern);
+    if (r.ok || !this.known('switch', 'gateway', 'host')) return;
+    this.report({ code: 'reference', path, expected: r.expected, found: JSON.stringify(pattern), ...(r.suggestion === undefined ? {} : { suggestion: r.suggestion }) });
+  }
+}
+
+function checkSubnet(c: Checker): void {
+  if (c.sure('subnet') && c.s.subnet.ipv4 === undefined && c.s.subnet.ipv6 === undefined) {
+    c.report({ code: 'missing', path: ['subnet'], expected: 'at least one of subnet.ipv4 and subnet.ipv6', found: 'neither' });
+  }
+}
+
+function checkFabric(c: Checker): void {
+  const f = c.s.fabric;
+  if (c.sure(...FABRIC_SHAPE, 'fabric.bridging') && f.bridging === 'none' && fabricHasLoops(f) === true) {
+    c.report({
+      code: 'value',
+      path: ['fabric', 'bridging'],
+      expected: `stp, rstp or spb: the switch links of this ${f.kind} fabric close loops, around which plain learning bridges would flood forever`,
+      found: '"none"',
+    });
+  }
+}
+
+function checkOverrides(c: Checker, base: Path, profile: string, sysctls: Sysctls): void {
+  const linux = LINUX_BASED_PROFILES.includes(profile);
+  const p = PROFILES[profile];
+  for (const [key, value] of Object.entries(sysctls)) {
+    if (value === undefined) continue;
+    const path = [...base, 'sysctls', key];
+    if (linux && GENERIC_OVERRIDE_NAMES.includes(key)) {
+      const hint = LINUX_FOR_GENERIC[key];
+      c.report({
+        code: 'unknown-field',
+        path,
+        atKey: true,
+        expected: `a Linux sysctl, since profile ${profile} is Linux-based: ${SCENARIO_SYSCTL_NAMES.join(', ')}`,
+        found: JSON.stringify(key),
+        ...(hint === undefined ? {} : { suggestion: hint }),
+      });
+    } else if (!linux && SCENARIO_SYSCTL_NAMES.includes(key)) {
+      const hint = GENERIC_FOR_LINUX[key];
+      c.report({
+        code: 'unknown-field',
+        path,
+        atKey: true,
+        expected: `a generic override, since profile ${profile} is not Linux: ${GENERIC_OVERRIDE_NAMES.join(', ')}`,
+        found: JSON.stringify(key),
+        ...(hint === undefined ? {} : { suggestion: hint }),
+      });
+    } else if (p !== undefined && key === 'arpTimeout' && p.arpTimers.aging.value !== 'timeout') {
+      c.report({ code: 'unknown-field', path, atKey: true, expected: `reachableTime: profile ${profile} ages ARP entries by NUD, not by a timeout`, found: JSON.stringify(key), suggestion: 'reachableTime' });
+    } else if (p !== undefined && key === 'reachableTime' && p.arpTimers.aging.value !== 'nud' && p.ndTimers.aging.value !== 'nud') {
+      c.report({ code: 'unknown-field', path, atKey: true, expected: `arpTimeout: profile ${profile} ages entries by a timeout, not by NUD`, found: JSON.stringify(key), suggestion: 'arpTimeout' });
+    }
+  }
+}
+
+function checkGateway(c: Checker): void {
+  const g = c.s.gateway;
+  const raw = c.parsed.gateway;
+  if (c.sure('gateway.placement', 'gateway.attach') && raw.attach !== undefined) {
+    const wanted = g.placement === 'core' ? 1 : g.placement === 'pair' ? 2 : 0;
+    if (g.attach.length !== wanted) {
+      const expected = wanted === 0
+        ? 'no attach: an anycast gateway lives in every edge switch'
+        : wanted === 1 ? 'one edge switch for a core gateway' : 'a list of two edge switches for a pair, e.g. [leaf-1, leaf-2]';
+      c.report({ code: 'value', path: ['gateway', 'attach'], expected, found: renderFound(raw.attach) });
+    } else {
+      g.attach.forEach((name, i) => c.reference(typeof raw.attach === 'string' ? ['gateway', 'attach'] : ['gateway', 'attach', i], name, ['edge']));
+    }
+  }
+  if (c.sure('gateway.placement', 'gateway.virtualMac') && g.placement === 'core' && g.virtualMac !== null) {
+    c.report({ code: 'value', path: ['gateway', 'virtualMac'], expected: 'auto: a core gateway uses its own MAC; only pair and anycast gateways share a virtual MAC', found: JSON.stringify(g.virtualMac) });
+  }
+  if (c.sure('gateway.profile')) checkOverrides(c, ['gateway'], g.profile, g.sysctls);
+}
+
+function checkHostNames(c: Checker): void {
+  const hosts = c.s.hosts;
+  if (!c.sure('hosts.name')) return;
+  const first = new Map<string, number>();
+  hosts.forEach((h, i) => {
+    const j = first.get(h.name);
+    if (j !== undefined) {
+      c.report({ code: 'duplicate', path: ['hosts', i, 'name'], expected: 'a name no other group has', found: `${JSON.stringify(h.name)} (also hosts[${j}].name)` });
+    } else {
+      first.set(h.name, i);
+    }
+  });
+  const names = c.names;
+  if (!c.known('switch', 'gateway', 'host')) return;
+  const taken = [...names.switches.map((s) => s.name), 'gateway', ...names.gateways];
+  hosts.forEach((h, i) => {
+    if (first.get(h.name) !== i) return;
+    const clash = taken.find((n) => n === h.name) ?? taken.find((n) => names.hostOf(n)?.group === h.name);
+    if (clash !== undefined) {
+      const what = clash === h.name ? `${clash} is also a switch or gateway name` : `host ${clash} would have the name of a switch or gateway`;
+      c.report({ code: 'duplicate', path: ['hosts', i, 'name'], expected: 'a group name whose hosts do not take the names of switches or gateways', found: `${JSON.stringify(h.name)} (${what})` });
+      return;
+    }
+    const owner = names.hostOf(h.name);
+    if (owner !== undefined) {
+      c.report({ code: 'duplicate', path: ['hosts', i, 'name'], expected: 'a group name that is not also the name of a host', found: `${JSON.stringify(h.name)} (host ${owner.number} of group ${owner.group})` });
+    }
+  });
+}
+
+function checkPlacement(c: Checker): void {
+  const hosts = c.s.hosts;
+  if (c.sure('hosts.placement')) {
+    hosts.forEach((h, i) => {
+      if (h.placement === 'spread') return;
+      const raw = c.parsed.hosts[i]?.placement;
+      h.placement.forEach((name, j) => c.reference(typeof raw === 'string' ? ['hosts', i, 'placement'] : ['hosts', i, 'placement', j], name, ['edge']));
+    });
+  }
+  if (!c.sure(...EDGE_SHAPE, 'fabric.hostPortsPerEdge', 'hosts.count', 'hosts.placement', 'gateway.placement', 'gateway.attach')) return;
+  const placement = placeHosts(c.s);
+  const f = c.s.fabric;
+  const edges = c.names.edges;
+  placement.overflow.forEach((lost, i) => {
+    const h = hosts[i]!;
+    // A list naming switches that do not exist is reported as such, not as a lack of ports.
+    if (lost === 0 || (h.placement !== 'spread' && h.placement.some((name) => !edges.includes(name)))) return;
+    const where = h.placement === 'spread'
+      ? `${edges.length} edge switch${edges.length === 1 ? '' : 'es'} × ${f.hostPortsPerEdge} host ports`
+      : `${h.placement.join(', ')} (${f.hostPortsPerEdge} host ports each)`;
+    c.report({
+      code: 'capacity',
+      path: ['hosts', i, 'count'],
+      expected: `at most ${h.count - lost} host${h.count - lost === 1 ? '' : 's'}: the host ports left on ${where}, after the gateway and the groups before (raise fabric.hostPortsPerEdge or add edge switches)`,
+      found: String(h.count),
+    });
+  });
+}
+
+function checkAddresses(c: Checker): void {
+  c.s.hosts.forEach((h, i) => {
+    if (c.sure('subnet', 'hosts.ipv4', 'hosts.ipv6') && h.ipv4 === 'none' && h.ipv6 === 'none') {
+      c.report({ code: 'value', path: ['hosts', i], expected: 'hosts with at least one address (ipv4 or ipv6 of a family the subnet has)', found: 'none for both families' });
+    }
+  });
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    if (!c.sure(`subnet.${family}`, `gateway.${family}`, 'gateway.placement', `hosts.${family}`, 'hosts.count', 'hosts.allowAddressConflict')) continue;
+    for (const p of planAddresses(c.s, family).problems) c.report(p);
+  }
+}
+
+function nodeFamilies(c: Checker, name: string): { has: (f: Family) => boolean; what: string } | undefined {
+  const s = c.s;
+  if (name === 'gateway' || c.names.gateways.includes(name)) {
+    return { has: (f) => s.gateway[f] !== null, what: 'the gateway' };
+  }
+  const group = s.hosts.find((h) => h.name === name) ?? s.hosts.find((h) => h.name === c.names.hostOf(name)?.group);
+  if (group === undefined) return undefined;
+  return { has: (f) => group[f] !== 'none', what: `group ${group.name}` };
+}
+
+function checkTraffic(c: Checker): void {
+  const s = c.s;
+  const seen = new Map<string, number>();
+  s.traffic.forEach((flow, i) => {
+    const raw = c.parsed.traffic[i]!;
+    const base: Path = ['traffic', i];
+    if (c.sure('traffic')) {
+      const j = seen.get(flow.name);
+      if (j !== undefined) {
+        const found = raw.name === undefined ? `${JSON.stringify(flow.name)} (the default name, as for traffic[${j}])` : `${JSON.stringify(flow.name)} (also traffic[${j}])`;
+        c.report({ code: 'duplicate', path: raw.name === undefined ? base : [...base, 'name'], expected: 'a flow name no other flow has (give one of them a name)', found });
+      } else {
+        seen.set(flow.name, i);
+      }
+    }
+    const endpoints: readonly ['gateway', 'host', 'group'] = ['gateway', 'host', 'group'];
+    c.reference([...base, 'from'], flow.from, endpoints);
+    const toFamily = addressFamily(flow.to);
+    if (toFamily === undefined) c.reference([...base, 'to'], flow.to, endpoints);
+    if (flow.from === flow.to) c.report({ code: 'value', path: [...base, 'to'], expected: 'a receiver other than the sender', found: JSON.stringify(flow.to) });
+
+    // The family: the subnet has it, the endpoints have addresses of it, an address `to` is of it.
+    const familyPath: Path = raw.family !== undefined ? [...base, 'family'] : toFamily !== undefined ? [...base, 'to'] : base;
+    if (c.sure(`subnet.${flow.family}`) && s.subnet[flow.family] === undefined) {
+      c.report({ code: 'value', path: familyPath, expected: `a family the scenario has a subnet for (no subnet.${flow.family})`, found: JSON.stringify(flow.family) });
+    } else if (toFamily !== undefined) {
+      if (toFamily !== flow.family) {
+        c.report({ code: 'value', path: [...base, 'to'], expected: `an ${flow.family} address, as the flow's family is ${flow.family}`, found: JSON.stringify(flow.to) });
+      } else if (c.sure(`subnet.${flow.family}`)) {
+        const prefix = s.subnet[flow.family]!;
+        if (!prefixContains(prefixOf(prefix, flow.family), addressToBigInt(flow.to, flow.family))) {
+          c.report({ code: 'value', path: [...base, 'to'], expected: `an address inside ${prefix} (destinations beyond the subnet are not modelled)`, found: JSON.stringify(flow.to) });
+        }
+      }
+    }
+    if (c.known('gateway', 'host', 'group') && c.sure('gateway.ipv4', 'gateway.ipv6', 'hosts.ipv4', 'hosts.ipv6', 'subnet')) {
+      for (const [end, name] of [['from', flow.from], ['to', flow.to]] as const) {
+        if (end === 'to' && toFamily !== undefined) continue;
+        const node = nodeFamilies(c, name);
+        if (node !== undefined && !node.has(flow.family)) {
+          c.report({ code: 'value', path: [...base, end], expected: `a node with an ${flow.family} address (the flow's family); ${node.what} has none`, found: JSON.stringify(name) });
+        }
+      }
+    }
+
+    // Times.
+    if (c.sure('duration', 'traffic.start', 'traffic.stop')) {
+      if (flow.start >= s.duration) {
+        c.report({ code: 'value', path: [...base, 'start'], expected: `a start before the end of the simulation (duration ${formatDuration(s.duration)})`, found: formatDuration(flow.start) });
+      } else if (raw.stop !== undefined && flow.stop <= flow.start) {
+        c.report({ code: 'value', path: [...base, 'stop'], expected: `a stop after the start (${formatDuration(flow.start)})`, found: formatDuration(flow.stop) });
+      } else if (flow.stop > s.duration) {
+        c.report({ code: 'value', path: [...base, 'stop'], expected: `a stop no later than the end of the simulation (duration ${formatDuration(s.duration)})`, found: formatDuration(flow.stop) });
+      }
+    }
+
+    // Sizes that fit one frame of the family.
+    const max = flow.family === 'ipv4' ? MAX_PAYLOAD_IPV4 : MAX_PAYLOAD_IPV6;
+    const sizes: [string, number][] = [['size', flow.size]];
+    if (flow.kind === 'request-response') sizes.push(['responseSize', flow.responseSize]);
+    for (const [key, value] of sizes) {
+      if (value > max) c.report({ code: 'value', path: [...base, key], expected: `at most ${max} bytes, so that the ${flow.family} packet fits one 1500-byte frame`, found: String(value) });
+    }
+  });
+}
+
+function checkEvents(c: Checker): void {
+  const s = c.s;
+  s.events.forEach((e, i) => {
+    const base: Path = ['events', i];
+    if (c.sure('duration', 'events.at') && e.at >= s.duration) {
+      c.report({ code: 'value', path: [...base, 'at'], expected: `a time before the end of the simulation (duration ${formatDuration(s.duration)})`, found: formatDuration(e.at) });
+    }
+    switch (e.kind) {
+      case 'gateway-restart': return c.reference([...base, 'target'], e.target, ['gateway']);
+      case 'link-down':
+      case 'link-up': return c.linkPattern([...base, 'target'], e.target);
+      case 'host-down':
+      case 'host-up': return c.reference([...base, 'target'], e.target, ['host', 'group']);
+      case 'flush-neighbors': return c.reference([...base, 'target'], e.target, ['everything', 'gateway', 'host', 'group']);
+    }
+  });
+}
+
+function checkLoss(c: Checker): void {
+  const s = c.s;
+  s.loss.forEach((rule, i) => {
+    const base: Path = ['loss', i];
+    c.linkPattern([...base, 'links'], rule.links);
+    rule.congestion.forEach((w, j) => {
+      if (!c.sure('loss.congestion')) return;
+      if (w.end <= w.start) {
+        c.report({ code: 'value', path: [...base, 'congestion', j, 'end'], expected: `an end after the start (${formatDuration(w.start)})`, found: formatDuration(w.end) });
+      } else if (c.sure('duration') && w.start >= s.duration) {
+        c.report({ code: 'value', path: [...base, 'congestion', j, 'start'], expected: `a start before the end of the simulation (duration ${formatDuration(s.duration)})`, found: formatDuration(w.start) });
+      }
+    });
+    const m = c.parsed.loss[i]!.model;
+    // A refused parameter was removed; its absence is not a second problem.
+    if (m.kind !== 'gilbert-elliott' || !c.sure('loss.model')) return;
+    const mp: Path = [...base, 'model'];
+    const rateForm = m.lossRate !== undefined || m.meanBurstLength !== undefined;
+    const transitionForm = m.pGoodToBad !== undefined || m.pBadToGood !== undefined || m.lossGood !== undefined || m.lossBad !== undefined;
+    const forms = 'lossRate and meanBurstLength, or pGoodToBad and pBadToGood (with lossGood and lossBad)';
+    if (rateForm && transitionForm) {
+      c.report({ code: 'value', path: mp, expected: `one form of the model: ${forms}`, found: 'fields of both forms' });
+    } else if (rateForm) {
+      if (m.lossRate === undefined) c.report({ code: 'missing', path: [...mp, 'lossRate'], expected: 'the long-run loss rate, with meanBurstLength', found: 'nothing' });
+      if (m.meanBurstLength === undefined) c.report({ code: 'missing', path: [...mp, 'meanBurstLength'], expected: 'the mean burst length in frames, with lossRate', found: 'nothing' });
+      if (m.lossRate !== undefined && m.meanBurstLength !== undefined) {
+        try {
+          gilbertElliottFor(m.lossRate, m.meanBurstLength);
+        } catch {
+          const limit = m.meanBurstLength / (1 + m.meanBurstLength);
+          c.report({ code: 'value', path: [...mp, 'lossRate'], expected: `a loss rate of at most ${Number(limit.toFixed(6))}: with bursts of ${m.meanBurstLength} frames, a higher rate would need more than one burst per frame`, found: String(m.lossRate) });
+        }
+      }
+    } else if (transitionForm) {
+      if (m.pGoodToBad === undefined) c.report({ code: 'missing', path: [...mp, 'pGoodToBad'], expected: 'the good-to-bad transition probability, with pBadToGood', found: 'nothing' });
+      if (m.pBadToGood === undefined) c.report({ code: 'missing', path: [...mp, 'pBadToGood'], expected: 'the bad-to-good transition probability, with pGoodToBad', found: 'nothing' });
+    } else {
+      c.report({ code: 'missing', path: mp, expected: forms, found: 'nothing' });
+    }
+  });
+}
+
+function checkOutput(c: Checker): void {
+  if (c.parsed.output.pcap !== undefined) c.reference(['output', 'pcap'], c.s.output.pcap, ['gateway', 'host', 'switch']);
+}
+
+/**
+ * The cross-field problems of a parsed scenario (empty when there are none). `tainted` says which
+ * settings the schema dropped or defaulted because they were invalid (see the module comment).
+ */
+export function crossCheck(parsed: ParsedScenario, tainted: TaintQuery = () => false): PathIssue[] {
+  const c = new Checker(parsed, tainted);
+  checkSubnet(c);
+  checkFabric(c);
+  checkGateway(c);
+  checkHostNames(c);
+  c.s.hosts.forEach((h, i) => {
+    if (c.sure('hosts.profile')) checkOverrides(c, ['hosts', i], h.profile, h.sysctls);
+  });
+  checkPlacement(c);
+  checkAddresses(c);
+  checkTraffic(c);
+  checkEvents(c);
+  checkLoss(c);
+  checkOutput(c);
+  return c.issues;
+}

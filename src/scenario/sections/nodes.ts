@@ -1,0 +1,61 @@
+/**
+ * The `gateway` and `hosts` sections: the Layer-3 nodes of the scenario, each with an implementation
+ * profile, per-node overrides and addresses.
+ *
+ * Node names (layout.ts): the gateway is `gateway` (placement core), `gateway-1` and `gateway-2`
+ * (pair) or `gateway-<edge switch>` (anycast: one instance in every edge switch); a host group `vm`
+ * of count N makes hosts `vm-1` … `vm-N`. Everywhere a node is named, `gateway` also means "the
+ * default gateway" (the active member of a pair; for anycast, the instance on the host's own switch).
+ */
+import { z } from 'zod';
+import { autoOrAddress, autoOrMac, count, name, section } from '../fields.js';
+import { PROFILE_HELP, profileName, sysctlsSchema } from './profiles.js';
+
+/** Where the default gateway lives. */
+export const GATEWAY_PLACEMENTS = ['core', 'pair', 'anycast'] as const;
+
+const edgeList = z.union([z.string(), z.array(z.string()).min(1)], { error: 'an edge switch name or a list of edge switch names' });
+
+/** The `gateway` section. */
+export const gatewaySchema = section(
+  {
+    placement: z.enum(GATEWAY_PLACEMENTS).default('core')
+      .describe('core (default): one gateway router attached to one edge switch; pair: a redundant active/standby pair sharing a virtual IP and MAC (VRRP-like), gateway-1 active; anycast: the same virtual IP and MAC in every edge switch (EVPN distributed anycast gateway).'),
+    profile: profileName().default('linux-router').describe(`${PROFILE_HELP} Default linux-router.`),
+    sysctls: sysctlsSchema.describe('Overrides of the gateway profile\'s values (see the sysctls definition).'),
+    ipv4: autoOrAddress('ipv4', ['none']).prefault('auto')
+      .describe('The gateway\'s IPv4 address (the virtual address for pair and anycast): auto (default) = the first address of subnet.ipv4; none = no IPv4 gateway; or an address inside subnet.ipv4.'),
+    ipv6: autoOrAddress('ipv6', ['none']).prefault('auto')
+      .describe('The gateway\'s IPv6 address (the virtual address for pair and anycast): auto (default) = the first address of subnet.ipv6 (prefix::1); none; or an address inside subnet.ipv6.'),
+    virtualMac: autoOrMac().prefault('auto')
+      .describe('Virtual MAC of a pair or anycast gateway: auto (default) = 00:00:5e:00:01:01 (the VRRP MAC of VRID 1, RFC 5798 §7.3), or a unicast MAC. Not for placement core, whose gateway uses its own MAC.'),
+    attach: edgeList.optional()
+      .describe('Edge switch(es) the gateway attaches to: one name for core (default: the first edge switch, e.g. leaf-1); two for pair (default: the first two, e.g. [leaf-1, leaf-2]). Not for anycast, which lives in every edge switch.'),
+  },
+  'The default gateway of the subnet.',
+).prefault({});
+
+/** The parsed `gateway` section. */
+export type GatewaySettings = z.output<typeof gatewaySchema>;
+
+/** One group of hosts. */
+export const hostGroupSchema = section(
+  {
+    name: name().describe('Group name: the hosts are <name>-1 … <name>-<count>; traffic, events and output may name the group (every host of it) or one host.'),
+    count: count(1, 16_777_216).default(1).describe('Number of hosts in the group (default 1).'),
+    profile: profileName().default('linux').describe(`${PROFILE_HELP} Default linux.`),
+    sysctls: sysctlsSchema.describe('Overrides of the profile\'s values for every host of the group (see the sysctls definition).'),
+    placement: edgeList.default('spread')
+      .describe('Where the hosts attach: spread (default) = round-robin over all edge switches, continuing where the previous spread group stopped and skipping full switches; or a list of edge switch names, round-robin over those.'),
+    ipv4: autoOrAddress('ipv4', ['none']).prefault('auto')
+      .describe('IPv4 addresses: auto (default) = the next free addresses of subnet.ipv4 (none when the scenario has no IPv4 subnet); none; or the first address, the group taking consecutive addresses from it.'),
+    ipv6: autoOrAddress('ipv6', ['none']).prefault('auto')
+      .describe('IPv6 addresses: auto (default) = the next free addresses of subnet.ipv6 (none when the scenario has no IPv6 subnet); none; or the first address, the group taking consecutive addresses from it.'),
+    allowAddressConflict: z.boolean().default(false)
+      .describe('Let this group\'s explicit addresses coincide with other nodes\' addresses (to study duplicate address detection and address conflicts); otherwise a shared address is an error (default false).'),
+  },
+  'A group of identical hosts.',
+);
+
+/** The parsed host group. */
+export type HostGroupSettings = z.output<typeof hostGroupSchema>;

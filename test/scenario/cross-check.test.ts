@@ -1,0 +1,215 @@
+/**
+ * The cross-field rules, one by one: each scenario is valid but for one relation between fields,
+ * and the test checks the path, the kind of problem and the numbers in the message, computed from
+ * the scenario's own parameters.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/scenario/index.js';
+import { issueAt, issuesOf, positionOf } from './helpers.js';
+
+function yaml(...lines: string[]): string {
+  return `${lines.join('\n')}\n`;
+}
+
+describe('names', () => {
+  it('duplicate group names, and group names that clash with switches or other hosts', () => {
+    const text = yaml(
+      'name: n',
+      'hosts:',
+      '  - { name: vm, count: 3 }',
+      '  - { name: vm, count: 1 }   # again',
+      '  - { name: leaf, count: 2 } # leaf-1 is a switch',
+      '  - { name: vm-2 }           # vm-2 is a host of vm',
+    );
+    const issues = issuesOf(text);
+    const again = issueAt(issues, 'hosts[1].name');
+    expect(again.code).toBe('duplicate');
+    expect(again.found).toBe('"vm" (also hosts[0].name)');
+    expect({ line: again.line, column: again.column }).toEqual(positionOf(text, '# again', 'vm'));
+    expect(issueAt(issues, 'hosts[2].name').found).toMatch(/leaf-1 would have the name of a switch/);
+    expect(issueAt(issues, 'hosts[3].name').found).toMatch(/host 2 of group vm/);
+  });
+
+  it('references to nodes that do not exist, with a suggestion when one name is closest', () => {
+    const text = yaml(
+      'name: n',
+      'hosts: [{ name: vm, count: 3 }, { name: db }]',
+      'traffic:',
+      '  - { from: gatway, to: vm-4 }',
+      '  - { from: vm-1, to: vm-1 }',
+      'events:',
+      '  - { at: 1s, kind: host-down, target: dbs }',
+      '  - { at: 2s, kind: link-down, target: "spine-3:*" }',
+      '  - { at: 3s, kind: gateway-restart, target: gateway-2 }',
+      'output: { pcap: spine-7 }',
+    );
+    const issues = issuesOf(text);
+    expect(issueAt(issues, 'traffic[0].from').suggestion).toBe('gateway');
+    const vm4 = issueAt(issues, 'traffic[0].to');
+    expect(vm4.expected).toMatch(/group vm has 3 hosts/);
+    expect(issueAt(issues, 'traffic[1].to').expected).toBe('a receiver other than the sender');
+    expect(issueAt(issues, 'events[0].target').suggestion).toBe('db');
+    expect(issueAt(issues, 'events[1].target').expected).toMatch(/no node is named "spine-3"/);
+    expect(issueAt(issues, 'events[2].target').expected).toBe('gateway');
+    expect(issueAt(issues, 'output.pcap').code).toBe('reference');
+    expect(issues.length).toBe(7);
+  });
+
+  it('a switch that exists but has no host ports', () => {
+    const issue = issueAt(issuesOf(yaml('name: n', 'gateway: { attach: spine-1 }')), 'gateway.attach');
+    expect(issue.expected).toMatch(/spine-1 is not an edge switch/);
+  });
+
+  it('flows may name an address nobody has, inside the subnet only', () => {
+    expect(() => loadScenario(yaml('name: n', 'hosts: [{ name: vm }]', 'traffic: [{ from: vm, to: 198.18.0.250 }]'), 'n.yaml')).not.toThrow();
+    const issue = issueAt(issuesOf(yaml('name: n', 'subnet: { ipv4: 198.18.0.0/24 }', 'hosts: [{ name: vm }]', 'traffic: [{ from: vm, to: 10.0.0.1 }]')), 'traffic[0].to');
+    expect(issue.expected).toMatch(/inside 198.18.0.0\/24/);
+  });
+
+  it('default flow names must be unique too', () => {
+    const issue = issueAt(issuesOf(yaml('name: n', 'hosts: [{ name: vm }]', 'traffic: [{ from: gateway, to: vm }, { from: gateway, to: vm, rate: 5pps }]')), 'traffic[1]');
+    expect(issue.code).toBe('duplicate');
+    expect(issue.found).toBe('"udp-gateway-vm" (the default name, as for traffic[0])');
+  });
+});
+
+describe('capacity', () => {
+  it('more hosts than host ports', () => {
+    const leaves = 3;
+    const ports = 10;
+    // The gateway takes one port of leaf-1.
+    const room = leaves * ports - 1;
+    const text = yaml('name: n', `fabric: { leaves: ${leaves}, hostPortsPerEdge: ${ports} }`, 'hosts:', `  - { name: vm, count: ${room + 1} }`);
+    const issue = issueAt(issuesOf(text), 'hosts[0].count');
+    expect(issue.code).toBe('capacity');
+    expect(issue.expected).toMatch(new RegExp(`^at most ${room} hosts`));
+    expect(issue.found).toBe(String(room + 1));
+    expect(() => loadScenario(yaml('name: n', `fabric: { leaves: ${leaves}, hostPortsPerEdge: ${ports} }`, `hosts: [{ name: vm, count: ${room} }]`), 'n.yaml')).not.toThrow();
+  });
+
+  it('more hosts than free addresses', () => {
+    // A /28 has 14 usable addresses; the gateway takes one.
+    const text = yaml('name: n', 'subnet: { ipv4: 198.18.0.0/28 }', 'hosts: [{ name: a, count: 10 }, { name: b, count: 4 }]');
+    const issue = issueAt(issuesOf(text), 'hosts[1].count');
+    expect(issue.expected).toMatch(/^at most 3 hosts: the free ipv4 addresses left in 198.18.0.0\/28/);
+  });
+
+  it('an explicit range that runs past the end of the subnet', () => {
+    const issue = issueAt(issuesOf(yaml('name: n', 'subnet: { ipv4: 198.18.0.0/24 }', 'hosts: [{ name: a, count: 10, ipv4: 198.18.0.250 }]')), 'hosts[0].ipv4');
+    expect(issue.code).toBe('capacity');
+    expect(issue.expected).toMatch(/198.18.0.254/);
+  });
+});
+
+describe('addresses', () => {
+  it('a shared address is refused unless one group allows the conflict', () => {
+    const base = ['name: n', 'hosts:', '  - { name: a, count: 4, ipv4: 198.18.0.10 }'];
+    const issue = issueAt(issuesOf(yaml(...base, '  - { name: b, ipv4: 198.18.0.12 }')), 'hosts[1].ipv4');
+    expect(issue.code).toBe('duplicate');
+    expect(issue.found).toBe('"198.18.0.12", whose range shares 198.18.0.12 with a-1 … a-4 (hosts[0])');
+    expect(() => loadScenario(yaml(...base, '  - { name: b, ipv4: 198.18.0.12, allowAddressConflict: true }'), 'n.yaml')).not.toThrow();
+    expect(issueAt(issuesOf(yaml('name: n', 'hosts: [{ name: b, ipv4: 198.18.0.1 }]')), 'hosts[0].ipv4').found).toMatch(/the gateway/);
+  });
+
+  it('addresses of a family the scenario has no subnet for', () => {
+    const issues = issuesOf(yaml('name: n', 'gateway: { ipv6: "2001:db8::1" }', 'hosts: [{ name: a, ipv6: "2001:db8::5" }]'));
+    expect(issueAt(issues, 'gateway.ipv6').expected).toBe('none, since the scenario has no subnet.ipv6');
+    expect(issueAt(issues, 'hosts[0].ipv6').expected).toBe('auto or none, since the scenario has no subnet.ipv6');
+  });
+
+  it('the network and broadcast addresses are not for hosts; a subnet needs host bits zero', () => {
+    const issues = issuesOf(yaml('name: n', 'subnet: { ipv4: 198.18.0.0/24 }', 'gateway: { ipv4: 198.18.0.255 }', 'hosts: [{ name: a, ipv4: 198.18.0.0 }]'));
+    expect(issueAt(issues, 'gateway.ipv4').expected).toMatch(/other than its network and broadcast addresses/);
+    expect(issueAt(issues, 'hosts[0].ipv4').code).toBe('value');
+    expect(issueAt(issuesOf(yaml('name: n', 'subnet: { ipv4: 198.18.0.1/16 }')), 'subnet.ipv4').suggestion).toBe('198.18.0.0/16');
+    expect(issueAt(issuesOf(yaml('name: n', 'subnet: {}')), 'subnet').code).toBe('missing');
+  });
+
+  it('hosts need an address, and flows need addresses of their family at both ends', () => {
+    const text = yaml(
+      'name: n',
+      'subnet: { ipv4: 198.18.0.0/24, ipv6: "2001:db8::/64" }',
+      'hosts: [{ name: a, ipv4: none, ipv6: none }, { name: v6, ipv4: none }]',
+      'traffic: [{ from: gateway, to: v6, family: ipv4 }, { from: v6-1, to: gateway, family: ipv6, size: 1460 }]',
+    );
+    const issues = issuesOf(text);
+    expect(issueAt(issues, 'hosts[0]').found).toBe('none for both families');
+    expect(issueAt(issues, 'traffic[0].to').expected).toMatch(/group v6 has none/);
+    expect(issueAt(issues, 'traffic[1].size').expected).toBe('at most 1452 bytes, so that the ipv6 packet fits one 1500-byte frame');
+  });
+});
+
+describe('values that depend on other fields', () => {
+  it('times beyond the end of the simulation', () => {
+    const text = yaml(
+      'name: n',
+      'duration: 60s',
+      'hosts: [{ name: vm }]',
+      'traffic: [{ from: gateway, to: vm, start: 60s }, { from: vm, to: gateway, stop: 61s }]',
+      'events: [{ at: 1min, kind: gateway-restart }]',
+      'loss: [{ links: "*", congestion: [{ start: 5s, end: 5s }] }]',
+    );
+    const issues = issuesOf(text);
+    expect(issueAt(issues, 'traffic[0].start').expected).toBe('a start before the end of the simulation (duration 1min)');
+    expect(issueAt(issues, 'traffic[1].stop').found).toBe('61s');
+    expect(issueAt(issues, 'events[0].at').found).toBe('1min');
+    expect(issueAt(issues, 'loss[0].congestion[0].end').expected).toBe('an end after the start (5s)');
+  });
+
+  it('Gilbert-Elliott parameters: one complete form, and a reachable loss rate', () => {
+    const text = yaml(
+      'name: n',
+      'loss:',
+      '  - { links: "*", model: { kind: gilbert-elliott, lossRate: 0.1, pGoodToBad: 0.1 } }',
+      '  - { links: "*", model: { kind: gilbert-elliott, lossRate: 0.1 } }',
+      '  - { links: "*", model: { kind: gilbert-elliott, lossRate: 0.6, meanBurstLength: 1 } }',
+      '  - { links: "*", model: { kind: gilbert-elliott } }',
+      '  - { links: "*", model: { kind: gilbert-elliott, pBadToGood: 0.5 } }',
+    );
+    const issues = issuesOf(text);
+    expect(issueAt(issues, 'loss[0].model').found).toBe('fields of both forms');
+    expect(issueAt(issues, 'loss[1].model.meanBurstLength').code).toBe('missing');
+    // With bursts of 1 frame the loss rate can reach 1 / (1 + 1) at most.
+    expect(issueAt(issues, 'loss[2].model.lossRate').expected).toMatch(/^a loss rate of at most 0.5:/);
+    expect(issueAt(issues, 'loss[3].model').code).toBe('missing');
+    expect(issueAt(issues, 'loss[4].model.pGoodToBad').code).toBe('missing');
+  });
+
+  it('plain bridging on a fabric with loops', () => {
+    const issue = issueAt(issuesOf(yaml('name: n', 'fabric: { bridging: none }')), 'fabric.bridging');
+    expect(issue.expected).toMatch(/close loops/);
+    expect(() => loadScenario(yaml('name: n', 'fabric: { bridging: none, spines: 1 }'), 'n.yaml')).not.toThrow();
+    expect(issueAt(issuesOf(yaml('name: n', 'fabric: { kind: fat-tree, k: 4, bridging: none }')), 'fabric.bridging').code).toBe('value');
+    expect(issueAt(issuesOf(yaml('name: n', 'fabric: { kind: fat-tree, k: 5 }')), 'fabric.k').expected).toBe('an even number from 2 to 64');
+  });
+
+  it('gateway settings that do not fit the placement', () => {
+    expect(issueAt(issuesOf(yaml('name: n', 'gateway: { placement: anycast, attach: leaf-1 }')), 'gateway.attach').expected).toMatch(/every edge switch/);
+    expect(issueAt(issuesOf(yaml('name: n', 'gateway: { placement: pair, attach: [leaf-1] }')), 'gateway.attach').expected).toMatch(/two edge switches/);
+    expect(issueAt(issuesOf(yaml('name: n', 'gateway: { virtualMac: "00:00:5e:00:01:07" }')), 'gateway.virtualMac').code).toBe('value');
+    expect(issueAt(issuesOf(yaml('name: n', 'gateway: { placement: pair, virtualMac: "01:00:5e:00:00:01" }')), 'gateway.virtualMac').expected).toMatch(/group address/);
+  });
+});
+
+describe('overrides per profile', () => {
+  it('Linux profiles take sysctls, others the generic fields, each with the counterpart suggested', () => {
+    const text = yaml(
+      'name: n',
+      'gateway: { profile: cisco-ios, sysctls: { arp_accept: 1, retrans_time_ms: 500, arpTimeout: 5min } }',
+      'hosts:',
+      '  - { name: a, profile: linux, sysctls: { reachableTime: 10s, arp_accept: 2 } }',
+      '  - { name: w, profile: windows, sysctls: { arpTimeout: 60s, reachableTime: 10s } }',
+      '  - { name: l, sysctls: { arp_accept: 3, locktime: 0, base_reachable_time_ms: 0 } }',
+    );
+    const issues = issuesOf(text);
+    expect(issueAt(issues, 'gateway.sysctls.arp_accept').expected).toMatch(/^a generic override, since profile cisco-ios is not Linux/);
+    expect(issueAt(issues, 'gateway.sysctls.retrans_time_ms').suggestion).toBe('retransTime');
+    const reachable = issueAt(issues, 'hosts[0].sysctls.reachableTime');
+    expect(reachable.suggestion).toBe('base_reachable_time_ms');
+    expect({ line: reachable.line, column: reachable.column }).toEqual(positionOf(text, 'name: a', 'reachableTime'));
+    expect(issueAt(issues, 'hosts[1].sysctls.arpTimeout').suggestion).toBe('reachableTime');
+    expect(issueAt(issues, 'hosts[2].sysctls.arp_accept').expected).toBe('one of 0, 1, 2');
+    expect(issueAt(issues, 'hosts[2].sysctls.base_reachable_time_ms').code).toBe('value');
+    expect(issues.length).toBe(6);
+  });
+});

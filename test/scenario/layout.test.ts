@@ -1,0 +1,117 @@
+/**
+ * The layout rules a builder follows: switch names per fabric kind, where hosts attach (round-robin,
+ * skipping full switches) and which addresses they get (explicit ranges first, then the lowest free
+ * addresses). Expected values are computed from each scenario's own parameters.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadScenario, scenarioLayout } from '../../src/scenario/index.js';
+import type { HostLayout } from '../../src/scenario/index.js';
+
+function layoutOf(...lines: string[]) {
+  return scenarioLayout(loadScenario(`${lines.join('\n')}\n`, 'layout.yaml'));
+}
+
+describe('switch names', () => {
+  it('leaf-spine: spines then leaves; the leaves are the edge', () => {
+    const l = layoutOf('name: n', 'fabric: { leaves: 3, spines: 2 }');
+    expect(l.switches.map((s) => s.name)).toEqual(['spine-1', 'spine-2', 'leaf-1', 'leaf-2', 'leaf-3']);
+    expect(l.edgeSwitches).toEqual(['leaf-1', 'leaf-2', 'leaf-3']);
+  });
+
+  it('tree: core, aggregation, access', () => {
+    const l = layoutOf('name: n', 'fabric: { kind: tree, core: 1, aggregation: 2, access: 3 }');
+    expect(l.switches.map((s) => `${s.tier}:${s.name}`)).toEqual([
+      'core:core-1', 'aggregation:aggregation-1', 'aggregation:aggregation-2', 'access:access-1', 'access:access-2', 'access:access-3',
+    ]);
+  });
+
+  it('fat-tree: (k/2)² core switches, k pods of k/2 aggregation and k/2 edge switches', () => {
+    const k = 6;
+    const l = layoutOf('name: n', `fabric: { kind: fat-tree, k: ${k} }`);
+    expect(l.switches.filter((s) => s.tier === 'core').length).toBe((k / 2) ** 2);
+    expect(l.switches.filter((s) => s.tier === 'aggregation').length).toBe(k * (k / 2));
+    expect(l.edgeSwitches.length).toBe(k * (k / 2));
+    expect(l.edgeSwitches.slice(0, 4)).toEqual(['pod-1-edge-1', 'pod-1-edge-2', 'pod-1-edge-3', 'pod-2-edge-1']);
+  });
+});
+
+describe('placement', () => {
+  it('spread groups share one round-robin cursor; lists have their own', () => {
+    const l = layoutOf(
+      'name: n',
+      'fabric: { leaves: 3 }',
+      'hosts:',
+      '  - { name: a, count: 4 }',
+      '  - { name: b, count: 2 }',
+      '  - { name: c, count: 3, placement: [leaf-3, leaf-1] }',
+    );
+    const edges = [...l.hosts()].map((h) => `${h.name}@${h.edge}`);
+    expect(edges).toEqual([
+      'a-1@leaf-1', 'a-2@leaf-2', 'a-3@leaf-3', 'a-4@leaf-1',
+      'b-1@leaf-2', 'b-2@leaf-3',
+      'c-1@leaf-3', 'c-2@leaf-1', 'c-3@leaf-3',
+    ]);
+  });
+
+  it('full switches are skipped, the gateway taking a port first', () => {
+    const ports = 3;
+    const l = layoutOf('name: n', `fabric: { leaves: 2, hostPortsPerEdge: ${ports} }`, 'hosts: [{ name: a, count: 5 }]');
+    const perEdge = new Map<string, number>();
+    for (const h of l.hosts()) perEdge.set(h.edge, (perEdge.get(h.edge) ?? 0) + 1);
+    // leaf-1 holds the gateway, so it has room for ports - 1 hosts.
+    expect(Object.fromEntries(perEdge)).toEqual({ 'leaf-1': ports - 1, 'leaf-2': ports });
+    expect(l.gateways).toEqual([{ name: 'gateway', edge: 'leaf-1', takesPort: true, ownIpv4: '198.18.0.1', ownIpv6: null }]);
+  });
+});
+
+describe('addresses', () => {
+  it('explicit ranges are reserved first; auto groups take the lowest free addresses around them', () => {
+    const l = layoutOf(
+      'name: n',
+      'subnet: { ipv4: 198.18.0.0/24 }',
+      'hosts:',
+      '  - { name: auto, count: 6 }',
+      '  - { name: fixed, count: 2, ipv4: 198.18.0.4 }',
+    );
+    const byName = new Map<string, HostLayout>([...l.hosts()].map((h) => [h.name, h]));
+    // .1 is the gateway, .4 and .5 are fixed-1 and fixed-2: auto takes .2, .3, then .6 onwards.
+    expect([1, 2, 3, 4, 5, 6].map((i) => byName.get(`auto-${i}`)!.ipv4)).toEqual(['198.18.0.2', '198.18.0.3', '198.18.0.6', '198.18.0.7', '198.18.0.8', '198.18.0.9']);
+    expect(byName.get('fixed-2')!.ipv4).toBe('198.18.0.5');
+  });
+
+  it('IPv6 addresses, the pair\'s own addresses and the shared virtual address', () => {
+    const l = layoutOf(
+      'name: n',
+      'subnet: { ipv4: 198.18.0.0/24, ipv6: "2001:db8::/64" }',
+      'gateway: { placement: pair, ipv6: "2001:db8::fffe" }',
+      'hosts: [{ name: vm, count: 2, ipv6: "2001:db8::a:0" }]',
+    );
+    expect(l.gateways.map((g) => [g.name, g.edge, g.ownIpv4, g.ownIpv6])).toEqual([
+      ['gateway-1', 'leaf-1', '198.18.0.2', '2001:db8::1'],
+      ['gateway-2', 'leaf-2', '198.18.0.3', '2001:db8::2'],
+    ]);
+    expect([...l.hosts()].map((h) => [h.ipv4, h.ipv6])).toEqual([
+      ['198.18.0.4', '2001:db8::a:0'],
+      ['198.18.0.5', '2001:db8::a:1'],
+    ]);
+  });
+
+  it('conflicting addresses when asked for', () => {
+    const l = layoutOf('name: n', 'hosts: [{ name: a, count: 3, ipv4: 198.18.0.10 }, { name: b, ipv4: 198.18.0.11, allowAddressConflict: true }]');
+    expect(l.host(1, 0).ipv4).toBe(l.host(0, 1).ipv4);
+  });
+
+  it('host() and hosts() agree, and a million hosts are cheap to lay out', () => {
+    const count = 1_000_000;
+    const l = layoutOf('name: big', 'fabric: { leaves: 1000, spines: 8, hostPortsPerEdge: 1001 }', 'subnet: { ipv4: 10.0.0.0/8 }', `hosts: [{ name: vm, count: ${count} }]`);
+    expect(l.hostCount).toBe(count);
+    const last = l.host(0, count - 1);
+    expect(last.name).toBe(`vm-${count}`);
+    // Round-robin over 1000 leaves, leaf-1 also holding the gateway: the last host lands on leaf-1000.
+    expect(last.edge).toBe('leaf-1000');
+    // 10.0.0.1 is the gateway; host i (0-based) has 10.0.0.0 + 2 + i.
+    const offset = 2 + count - 1;
+    expect(last.ipv4).toBe(`10.${(offset >> 16) & 255}.${(offset >> 8) & 255}.${offset & 255}`);
+    expect(() => l.host(0, count)).toThrow(RangeError);
+  });
+});
