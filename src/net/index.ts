@@ -18,3 +18,39 @@ export type { ControlPlane, PortMode, SwitchConfig } from './switch.js';
 export { LearningSwitch, SWITCH_DEFAULTS, SwitchCounters, vlanTagFor } from './switch.js';
 export { Network } from './network.js';
 export { portsTowards } from './paths.js';
+export type {
+  PathCostTable,
+  PriorityVector,
+  ResolvedSpanningTreeOptions,
+  SolvedBridge,
+  SolvedPort,
+  SolverBridge,
+  SolverPort,
+  SpanningTreeOptions,
+  SpanningTreePortView,
+  SpanningTreeProtocol,
+  SpanningTreeRole,
+  SpanningTreeTimes,
+  SpanningTreeView,
+} from './spanning-tree/index.js';
+export {
+  BPDU_TIME_UNIT,
+  RSTP_TX_HOLD_COUNT,
+  SPANNING_TREE_DEFAULTS,
+  STP_GROUP_ADDRESS,
+  STP_HOLD_TIME,
+  STP_MESSAGE_AGE_INCREMENT,
+  SpanningTreeBridge,
+  SpanningTreeCounters,
+  SpanningTreePortCounters,
+  compareBridgeIds,
+  compareVectors,
+  enableSpanningTree,
+  fromBpduTime,
+  pathCostFor,
+  portIdentifier,
+  resolveSpanningTreeOptions,
+  solveSpanningTree,
+  spanningTreeOf,
+  toBpduTime,
+} from './spanning-tree/index.js';

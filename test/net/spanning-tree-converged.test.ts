@@ -1,0 +1,143 @@
+/**
+ * The fast path must equal the plain path (DESIGN.md, "Exactness first"): `startConverged` installs
+ * at time 0 exactly the roles, states, stored priority vectors and root information that a cold start
+ * of the protocol reaches once its timers have run, and the protocol then keeps that state (no port
+ * moves, no topology change) while hellos continue. Checked on named topologies and on random ones
+ * (parallel links, links to itself, links down at start, several connected parts, hosts on edge
+ * ports, mixed rates and priorities, both cost tables, several timer sets).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { SpanningTreeProtocol } from '../../src/net/index.js';
+import { RUNS } from '../helpers/arbitraries.js';
+import type { LinkSpec, TopologySpec } from '../helpers/spanning-tree.js';
+import { PROTOCOLS, build, meshSpec, ringSpec, snapshot, threeTierSpec } from '../helpers/spanning-tree.js';
+
+const S = 1e9;
+
+interface Timers {
+  readonly helloTime: number;
+  readonly maxAge: number;
+  readonly forwardDelay: number;
+}
+
+const DEFAULT_TIMERS: Timers = { helloTime: 2 * S, maxAge: 20 * S, forwardDelay: 15 * S };
+
+/** Long enough for a cold start to finish: timers (2 × forward delay; RSTP host ports max age + hello) and the last topology change (max age + forward delay). */
+function settleTime(t: Timers): number {
+  return 2 * (2 * t.forwardDelay + t.maxAge + t.forwardDelay);
+}
+
+/** Runs `spec` cold and converged; returns both snapshots after settling, and the converged one at time 0. */
+function compare(spec: TopologySpec, protocol: SpanningTreeProtocol, pathCosts: 'short' | 'long', timers: Timers, seed: number) {
+  const options = { protocol, pathCosts, ...timers };
+  const end = settleTime(timers);
+  const cold = build(spec, options, seed);
+  cold.net.kernel.run({ until: end });
+  const fast = build(spec, { ...options, startConverged: true }, seed);
+  const moves: string[] = [];
+  fast.net.kernel.trace.on('port-state', (e) => { if (e.time > 0) moves.push(`${e.time} ${e.port} ${e.state}`); });
+  fast.net.kernel.run({ until: 0 });
+  const atStart = snapshot(fast.bridges);
+  fast.net.kernel.run({ until: end });
+  const topologyChanges = [...fast.bridges.values()].reduce((n, b) => n + b.counters.topologyChanges, 0);
+  return { cold: snapshot(cold.bridges), atStart, later: snapshot(fast.bridges), moves, topologyChanges };
+}
+
+describe.each(PROTOCOLS)('%s: startConverged equals a cold start', (protocol) => {
+  const named: Array<[string, TopologySpec]> = [
+    ['ring of 6', { ...ringSpec(6), hosts: ['r2', 'r5'] }],
+    ['ring of 5 with a root by priority', { ...ringSpec(5), priorities: { r4: 4096 } }],
+    ['full mesh of 5', meshSpec(5)],
+    ['three-tier tree', { ...threeTierSpec(3, { coreCore: 100e9, coreAgg: 40e9, aggAgg: 10e9, access: 10e9 }), priorities: { c1: 4096, c2: 8192 } }],
+    ['two parallel links and a looped port', {
+      switches: ['p1', 'p2'],
+      links: [['p1', 'p2', 1e9], ['p1', 'p2', 1e9], ['p2', 'p2', 1e9]],
+      hosts: ['p2'],
+    }],
+    ['a failed link and two islands', { ...ringSpec(4), links: [...ringSpec(4).links, ['r1', 'r3', 10e9]], down: [0, 2] }],
+  ];
+
+  it.each(named)('%s', (_, spec) => {
+    const r = compare(spec, protocol, 'long', DEFAULT_TIMERS, 1);
+    expect(r.atStart).toEqual(r.cold);
+    expect(r.later).toEqual(r.atStart);
+    expect(r.moves).toEqual([]);
+    expect(r.topologyChanges).toBe(0);
+  });
+
+  it('random topologies', () => {
+    const rates = [100e6, 1e9, 10e9, 40e9, 100e9];
+    // STP timers keep hello above the 1 s hold time: at hello = hold, relays phase-lock to the hold
+    // timer after a topology change and messages age faster than the converged state assumes.
+    const timerSets: Timers[] = protocol === 'stp'
+      ? [DEFAULT_TIMERS, { helloTime: 2 * S, maxAge: 10 * S, forwardDelay: 6 * S }]
+      : [DEFAULT_TIMERS, { helloTime: 1 * S, maxAge: 6 * S, forwardDelay: 4 * S }, { helloTime: 2 * S, maxAge: 12 * S, forwardDelay: 8 * S }];
+    const topology = fc.integer({ min: 2, max: 7 }).chain((n) => fc.record({
+      n: fc.constant(n),
+      links: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1), fc.constantFrom(...rates)), { minLength: 1, maxLength: 12 }),
+      priorities: fc.array(fc.constantFrom(4096, 32768, 61440), { minLength: n, maxLength: n }),
+      hosts: fc.array(fc.nat(n - 1), { maxLength: 4 }),
+      down: fc.array(fc.nat(), { maxLength: 2 }),
+      pathCosts: fc.constantFrom('short' as const, 'long' as const),
+      timers: fc.constantFrom(...timerSets),
+      seed: fc.nat(),
+    }));
+    fc.assert(fc.property(topology, (r) => {
+      const names = Array.from({ length: r.n }, (_, i) => `s${i + 1}`);
+      const spec: TopologySpec = {
+        switches: names,
+        links: r.links.map(([a, b, rate]): LinkSpec => [names[a]!, names[b]!, rate]),
+        hosts: r.hosts.map((h) => names[h]!),
+        priorities: Object.fromEntries(names.map((s, i) => [s, r.priorities[i]!])),
+        down: [...new Set(r.down.map((d) => d % r.links.length))],
+      };
+      const c = compare(spec, protocol, r.pathCosts, r.timers, r.seed);
+      expect(c.atStart).toEqual(c.cold);
+      expect(c.later).toEqual(c.atStart);
+      expect(c.moves).toEqual([]);
+      expect(c.topologyChanges).toBe(0);
+    }), { numRuns: Math.max(50, Math.floor(RUNS / 4)) });
+  });
+});
+
+describe('startConverged refuses a tree deeper than max age allows', () => {
+  it.each(PROTOCOLS)('%s: a chain of 8 bridges with max age 6 s', (protocol) => {
+    const chain: TopologySpec = { switches: Array.from({ length: 8 }, (_, i) => `s${i + 1}`), links: Array.from({ length: 7 }, (_, i): LinkSpec => [`s${i + 1}`, `s${i + 2}`, 1e9]) };
+    const t = build(chain, { protocol, startConverged: true, helloTime: S, maxAge: 6 * S, forwardDelay: 4 * S });
+    expect(() => t.net.kernel.run({ until: 0 })).toThrow(/too deep to converge/);
+  });
+});
+
+describe.each(PROTOCOLS)('%s: after link failures (and repairs) the protocol settles where startConverged puts the new topology', (protocol) => {
+  it('random topologies and failures', () => {
+    const rates = [100e6, 1e9, 10e9, 40e9, 100e9];
+    const scenario = fc.integer({ min: 2, max: 7 }).chain((n) => fc.record({
+      n: fc.constant(n),
+      links: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1), fc.constantFrom(...rates)), { minLength: 1, maxLength: 12 }),
+      priorities: fc.array(fc.constantFrom(4096, 32768, 61440), { minLength: n, maxLength: n }),
+      hosts: fc.array(fc.nat(n - 1), { maxLength: 4 }),
+      fail: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
+      repair: fc.boolean(),
+      seed: fc.nat(),
+    }));
+    fc.assert(fc.property(scenario, (r) => {
+      const names = Array.from({ length: r.n }, (_, i) => `s${i + 1}`);
+      const spec: TopologySpec = {
+        switches: names,
+        links: r.links.map(([a, b, rate]): LinkSpec => [names[a]!, names[b]!, rate]),
+        hosts: r.hosts.map((h) => names[h]!),
+        priorities: Object.fromEntries(names.map((s, i) => [s, r.priorities[i]!])),
+      };
+      const failed = [...new Set(r.fail.map((f) => f % r.links.length))];
+      const live = build(spec, { protocol, startConverged: true }, r.seed);
+      const repairAt = 10 * S + settleTime(DEFAULT_TIMERS);
+      live.net.kernel.scheduleAt(10 * S, 'test', 'fail', () => { for (const i of failed) live.links[i]!.setUp(false); });
+      if (r.repair) live.net.kernel.scheduleAt(repairAt, 'test', 'repair', () => { for (const i of failed) live.links[i]!.setUp(true); });
+      live.net.kernel.run({ until: repairAt + settleTime(DEFAULT_TIMERS) });
+      const reference = build({ ...spec, down: r.repair ? [] : failed }, { protocol, startConverged: true }, r.seed);
+      reference.net.kernel.run({ until: 0 });
+      expect(snapshot(live.bridges)).toEqual(snapshot(reference.bridges));
+    }), { numRuns: Math.max(50, Math.floor(RUNS / 4)) });
+  });
+});
