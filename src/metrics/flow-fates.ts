@@ -8,7 +8,7 @@
 import type { Kernel } from '../sim/index.js';
 import type { DropReason } from '../net/index.js';
 import type { FlowRecord, PacketDropReason } from '../stack/index.js';
-import { readFlowTag } from '../stack/index.js';
+import { readFlowTag, udpPayload } from '../stack/index.js';
 import type { EthernetFrame } from '../wire/index.js';
 
 /** Loss causes as the results name them. */
@@ -64,9 +64,7 @@ function stackCause(reason: PacketDropReason): LossCause {
 
 function udpBytes(eth: EthernetFrame): Uint8Array | null {
   const p = eth.payload;
-  if (p.kind !== 'ipv4' && p.kind !== 'ipv6') return null;
-  const u = p.payload;
-  return u.kind === 'udp' && u.payload.kind === 'raw' ? u.payload.bytes : null;
+  return p.kind === 'ipv4' || p.kind === 'ipv6' ? udpPayload(p) : null;
 }
 
 /** See the module comment. */

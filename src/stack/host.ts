@@ -106,6 +106,15 @@ export interface UdpDelivery {
   readonly payload: Uint8Array;
 }
 
+/** An echo reply received (ping). */
+export interface EchoReply {
+  readonly family: Family;
+  readonly source: string;
+  readonly identifier: number;
+  readonly sequence: number;
+  readonly data: Uint8Array;
+}
+
 /** Counters of a host: plain integers. */
 export class HostCounters {
   framesIn = 0;
@@ -152,6 +161,7 @@ export class Host implements PortOwner {
   protected readonly kernel: Kernel;
   private readonly macs = new Set<number>();
   private readonly udpHandlers = new Map<number, (delivery: UdpDelivery) => void>();
+  private readonly echoReplyHandlers: Array<(reply: EchoReply) => void> = [];
   private readonly arpTimers = new Map<Ipv4Address, Timer>();
   private readonly ndTimers = new Map<Ipv6Address, Timer>();
   private readonly dad: DadRunner;
@@ -250,6 +260,15 @@ export class Host implements PortOwner {
     this.macs.add(mac);
   }
 
+  /** Delivers every echo reply the host receives to `handler` (as well as to earlier ones). */
+  onEchoReply(handler: (reply: EchoReply) => void): void {
+    this.echoReplyHandlers.push(handler);
+  }
+
+  private echoReply(reply: EchoReply): void {
+    for (const h of this.echoReplyHandlers) h(reply);
+  }
+
   /** Delivers UDP datagrams for `port` to `handler`. */
   bindUdp(port: number, handler: (delivery: UdpDelivery) => void): void {
     this.udpHandlers.set(port, handler);
@@ -323,6 +342,15 @@ export class Host implements PortOwner {
       fallback ??= a;
     }
     return fallback;
+  }
+
+  /** The next hop for `destination`: itself when on-link, else the default gateway (or itself if none). */
+  nextHop4(destination: Ipv4Address): Ipv4Address {
+    return this.onLink4(destination) ? destination : this.gateway4 ?? destination;
+  }
+
+  nextHop6(destination: Ipv6Address): Ipv6Address {
+    return this.onLink6(destination) ? destination : this.gateway6 ?? destination;
   }
 
   private onLink4(destination: Ipv4Address): boolean {
@@ -583,6 +611,9 @@ export class Host implements PortOwner {
       if (echo === undefined) return;
       this.counters.echoRepliesSent++;
       this.sendIpv4(icmp4(dst, p.source, icmpv4Echo(0, echo.identifier, echo.sequenceNumber, inner.data), this.nextId()));
+    } else if (inner.kind === 'icmpv4' && inner.type === 0) {
+      const echo = echoOf(inner);
+      if (echo !== undefined) this.echoReply({ family: 'ipv4', source: formatIpv4(p.source), identifier: echo.identifier, sequence: echo.sequenceNumber, data: inner.data });
     }
   }
 
@@ -618,6 +649,9 @@ export class Host implements PortOwner {
     } else if (inner.kind === 'icmpv6' && inner.icmpType === 128 && !isMulticastIpv6(dst)) {
       this.counters.echoRepliesSent++;
       this.sendIpv6(echo6(dst, p.source, 129, inner.body));
+    } else if (inner.kind === 'icmpv6' && inner.icmpType === 129 && inner.body.length >= 4) {
+      const b = inner.body;
+      this.echoReply({ family: 'ipv6', source: p.source, identifier: (b[0]! << 8) | b[1]!, sequence: (b[2]! << 8) | b[3]!, data: b.subarray(4) });
     }
   }
 

@@ -10,13 +10,13 @@ export { decideNd } from './nd-rules.js';
 export type { NeighborEntry, NeighborHooks, NeighborState, NeighborUpdate, QueueDropReason, UpdateResult } from './neighbor-cache.js';
 export { NeighborCache } from './neighbor-cache.js';
 export { ACD, DadRunner, MAX_RTR_SOLICITATION_DELAY } from './dad.js';
-export type { AddressOptions, AddressState, HostOptions, Ipv4Assignment, Ipv6Assignment, UdpDelivery } from './host.js';
+export type { AddressOptions, AddressState, EchoReply, HostOptions, Ipv4Assignment, Ipv6Assignment, UdpDelivery } from './host.js';
 export { Host, HostCounters } from './host.js';
 export { DEFAULT_TTL, echo6, icmp4, udp4, udp6, udpPayload } from './packets.js';
 export type { Family, PacketDropReason } from './trace.js';
 export { StackTrace } from './trace.js';
-export type { FlowTag, UdpFlowConfig } from './apps/index.js';
-export { FLOW_HEADER_LENGTH, FLOW_PORT, FlowRecord, FlowSink, UdpFlow, flowPayload, readFlowTag } from './apps/index.js';
+export type { FlowTag, PingFlowConfig, RequestResponseConfig, UdpFlowConfig } from './apps/index.js';
+export { FLOW_HEADER_LENGTH, FLOW_PORT, FlowRecord, FlowSink, PingFlow, REQUEST_RESPONSE_PORT, RequestResponseFlow, UdpFlow, flowPayload, readFlowTag } from './apps/index.js';
 export type {
   AgingModel,
   AnnouncePolicy,
@@ -24,6 +24,7 @@ export type {
   DadPolicy,
   Fact,
   ImplementationProfile,
+  GenericOverrides,
   LinuxSysctls,
   NdReceivePolicy,
   NeighborTimers,
@@ -41,6 +42,8 @@ export {
   RFC4861_PROFILE,
   RFC826_PROFILE,
   WINDOWS_PROFILE,
+  LINUX_BASED,
+  withOverrides,
   fact,
   linuxProfile,
   overridden,

@@ -40,8 +40,14 @@ export function echo6(source: Ipv6Address, destination: Ipv6Address, type: 128 |
   };
 }
 
-/** The UDP payload bytes of a packet, if it carries raw UDP data. */
+/**
+ * The application bytes of a packet, where measurement traffic puts its tag: the raw UDP payload, or
+ * the data of an ICMP/ICMPv6 echo (after ICMPv6's identifier and sequence number).
+ */
 export function udpPayload(packet: Ipv4Packet | Ipv6Packet): Uint8Array | null {
   const p = packet.payload;
-  return p.kind === 'udp' && p.payload.kind === 'raw' ? p.payload.bytes : null;
+  if (p.kind === 'udp') return p.payload.kind === 'raw' ? p.payload.bytes : null;
+  if (p.kind === 'icmpv4') return p.type === 0 || p.type === 8 ? p.data : null;
+  if (p.kind === 'icmpv6' && p.type === 'other' && (p.icmpType === 128 || p.icmpType === 129)) return p.body.subarray(4);
+  return null;
 }

@@ -12,6 +12,8 @@ export { fact, overridden, unverified } from './fact.js';
 export type { AgingModel, AnnouncePolicy, ArpReceivePolicy, DadPolicy, ImplementationProfile, NdReceivePolicy, NeighborTimers } from './profile.js';
 export type { LinuxSysctls };
 export { LINUX_DEFAULTS, LINUX_SYSCTL_NAMES, linuxProfile };
+export type { GenericOverrides } from './overrides.js';
+export { LINUX_BASED, withOverrides } from './overrides.js';
 export { ARISTA_EOS_PROFILE, CISCO_IOS_PROFILE, FREEBSD_PROFILE, JUNOS_PROFILE, NS3_PROFILE, RFC4861_PROFILE, RFC826_PROFILE, WINDOWS_PROFILE };
 
 /** Every built-in profile by name. */

@@ -1,0 +1,59 @@
+/**
+ * Traffic applications: ping rounds trips recorded per packet, and request/response traffic whose
+ * responses confirm reachability (RFC 4861 §7.3.1), so the client's neighbor entry needs no NUD
+ * probes, unlike one-way UDP to the same host.
+ */
+import { describe, expect, it } from 'vitest';
+import { FlowSink, PingFlow, RequestResponseFlow, UdpFlow, linuxProfile } from '../../src/stack/index.js';
+import { classifyArp } from '../../src/wire/index.js';
+import { lan } from '../helpers/stack.js';
+import { ip4, ip6, mac } from '../helpers/sample-frames.js';
+
+const S = 1e9;
+
+function pair(seed: number) {
+  const l = lan(seed);
+  const a = l.add('a', mac('02:00:00:00:00:0a'), linuxProfile());
+  const b = l.add('b', mac('02:00:00:00:00:0b'), linuxProfile());
+  a.addIpv4(ip4('198.18.0.1'), 24);
+  b.addIpv4(ip4('198.18.0.2'), 24);
+  a.addIpv6(ip6('2001:db8::a'), 64, { skipDad: true });
+  b.addIpv6(ip6('2001:db8::b'), 64, { skipDad: true });
+  return { l, a, b };
+}
+
+describe('ping', () => {
+  it('every echo request of both families comes back and is recorded with its round trip', () => {
+    const { l, a } = pair(1);
+    const p4 = new PingFlow(l.kernel, { id: 1, name: 'ping4', from: a, to: ip4('198.18.0.2'), rate: 10, size: 56, start: 0, stop: 2 * S });
+    const p6 = new PingFlow(l.kernel, { id: 2, name: 'ping6', from: a, to: ip6('2001:db8::b'), rate: 10, size: 56, start: 0, stop: 2 * S });
+    l.kernel.run({ until: 3 * S });
+    for (const p of [p4, p6]) {
+      expect(p.record.sent).toBe(20);
+      expect(p.record.delivered).toBe(20);
+      // The first waits for resolution; the others take a few microseconds.
+      expect(p.record.deliveredAt[5]! - p.record.sentAt[5]!).toBeLessThan(100_000);
+    }
+  });
+});
+
+describe('request/response', () => {
+  const unicastProbes = (l: ReturnType<typeof lan>): number => l.sentBy('a').filter(({ frame }) => frame.eth.payload.kind === 'arp' && classifyArp(frame.eth.payload) === 'request' && frame.eth.destination !== 0xffff_ffff_ffff).length;
+
+  it('responses confirm the next hop: no unicast ARP probes in 90 s, while one-way UDP needs them every cycle', () => {
+    const rr = pair(2);
+    const flow = new RequestResponseFlow(rr.l.kernel, { id: 1, name: 'rpc', client: rr.a, server: rr.b, to: ip4('198.18.0.2'), rate: 10, requestSize: 64, responseSize: 64, start: 0, stop: 90 * S });
+    rr.l.kernel.run({ until: 90 * S });
+    expect(flow.requests.delivered).toBe(900);
+    expect(flow.responses.delivered).toBe(900);
+    expect(unicastProbes(rr.l)).toBe(0);
+
+    const oneWay = pair(2);
+    const sink = new FlowSink(oneWay.l.kernel, oneWay.b);
+    const udp = new UdpFlow(oneWay.l.kernel, { id: 1, name: 'udp', from: oneWay.a, to: ip4('198.18.0.2'), rate: 10, size: 64, start: 0, stop: 90 * S });
+    sink.expect(udp.record);
+    oneWay.l.kernel.run({ until: 90 * S });
+    expect(udp.record.delivered).toBe(900);
+    expect(unicastProbes(oneWay.l)).toBeGreaterThan(0);
+  });
+});
