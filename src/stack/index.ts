@@ -13,9 +13,11 @@ export { ACD, DadRunner, MAX_RTR_SOLICITATION_DELAY } from './dad.js';
 export type { AddressOptions, AddressState, EchoReply, HostOptions, Ipv4Assignment, Ipv6Assignment, UdpDelivery } from './host.js';
 export { Host, HostCounters } from './host.js';
 export { DEFAULT_TTL, echo6, icmp4, udp4, udp6, udpPayload } from './packets.js';
+export type { RedundancyConfig, VirtualAddresses } from './redundancy.js';
+export { RedundantGatewayPair } from './redundancy.js';
 export type { Family, PacketDropReason } from './trace.js';
 export { StackTrace } from './trace.js';
-export type { FlowTag, PingFlowConfig, RequestResponseConfig, UdpFlowConfig } from './apps/index.js';
+export type { FlowTag, PingFlowConfig, PingSender, RequestResponseConfig, UdpFlowConfig, UdpSender } from './apps/index.js';
 export { FLOW_HEADER_LENGTH, FLOW_PORT, FlowRecord, FlowSink, PingFlow, REQUEST_RESPONSE_PORT, RequestResponseFlow, UdpFlow, flowPayload, readFlowTag } from './apps/index.js';
 export type {
   AgingModel,

@@ -1,9 +1,9 @@
 /** Traffic applications: measurement flows. */
 export type { FlowTag } from './flow-payload.js';
 export { FLOW_HEADER_LENGTH, flowPayload, readFlowTag } from './flow-payload.js';
-export type { UdpFlowConfig } from './udp-flow.js';
+export type { UdpFlowConfig, UdpSender } from './udp-flow.js';
 export { FLOW_PORT, FlowRecord, FlowSink, UdpFlow } from './udp-flow.js';
-export type { PingFlowConfig } from './ping-flow.js';
+export type { PingFlowConfig, PingSender } from './ping-flow.js';
 export { PingFlow } from './ping-flow.js';
 export type { RequestResponseConfig } from './request-response.js';
 export { REQUEST_RESPONSE_PORT, RequestResponseFlow } from './request-response.js';

@@ -9,11 +9,14 @@ import type { Host } from '../host.js';
 import { flowPayload, readFlowTag } from './flow-payload.js';
 import { FlowRecord } from './udp-flow.js';
 
+/** What sends pings: a host, or something that stands for one. */
+export type PingSender = Pick<Host, 'name' | 'ping' | 'onEchoReply'>;
+
 /** Settings of a ping flow. */
 export interface PingFlowConfig {
   readonly id: number;
   readonly name: string;
-  readonly from: Host;
+  readonly from: PingSender;
   readonly to: Ipv4Address | Ipv6Address;
   readonly rate: number;
   /** Echo data bytes (at least 20, for the tag). */

@@ -9,12 +9,15 @@ import type { Ipv4Address, Ipv6Address } from '../../wire/index.js';
 import type { Host } from '../host.js';
 import { flowPayload, readFlowTag } from './flow-payload.js';
 
+/** What sends a flow: a host, or something that stands for one (the active member of a gateway pair). */
+export type UdpSender = Pick<Host, 'name' | 'sendUdp'>;
+
 /** Settings of a constant-rate flow. */
 export interface UdpFlowConfig {
   /** A number unique in the run; it is in every packet. */
   readonly id: number;
   readonly name: string;
-  readonly from: Host;
+  readonly from: UdpSender;
   readonly to: Ipv4Address | Ipv6Address;
   /** Packets per second. */
   readonly rate: number;
