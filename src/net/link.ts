@@ -55,8 +55,8 @@ export const DEFAULT_QUEUE_BYTES = 1 << 20;
 class Direction {
   /** When the medium is free again. */
   busyUntil = 0;
-  readonly loss: LossProcess;
-  readonly congestion: readonly CongestionWindow[];
+  loss: LossProcess;
+  congestion: readonly CongestionWindow[];
 
   constructor(loss: LossProcess, congestion: readonly CongestionWindow[]) {
     this.loss = loss;
@@ -147,6 +147,22 @@ export class Link {
     this.setUp(false);
     this.a.link = null;
     this.b.link = null;
+  }
+
+  /**
+   * Replaces the loss model and congestion windows of the direction that leaves `from` (a scenario's
+   * impairments, applied after the fabric was built). The loss process draws from the same named
+   * stream as one given at construction.
+   */
+  impair(from: Port, config: DirectionConfig): void {
+    const to = from === this.a ? this.b : this.a;
+    if (from !== this.a && from !== this.b) throw new Error(`${from.name} is not an end of ${this.name}`);
+    const dir = from === this.a ? this.ab : this.ba;
+    if (config.loss !== undefined) dir.loss = lossProcess(config.loss, this.kernel.rng.stream(`link:${from.name}>${to.name}`));
+    if (config.congestion !== undefined) {
+      checkConfig(this.name, { rate: this.rate, delay: this.delay, aToB: { congestion: config.congestion } });
+      dir.congestion = config.congestion;
+    }
   }
 
   /** Serialization time of a frame at `rate` bits per second, ns. */

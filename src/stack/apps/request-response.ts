@@ -30,7 +30,7 @@ export interface RequestResponseConfig {
 }
 
 /** The default server port. */
-export const REQUEST_RESPONSE_PORT = 47_001;
+export const REQUEST_RESPONSE_PORT = 43_001;
 
 /** See the module comment. */
 export class RequestResponseFlow {

@@ -30,8 +30,8 @@ export interface UdpFlowConfig {
   readonly destinationPort?: number;
 }
 
-/** The default UDP port of measurement traffic. */
-export const FLOW_PORT = 47_000;
+/** The default UDP port of measurement traffic (one no Wireshark dissector claims, so captures show plain data). */
+export const FLOW_PORT = 43_000;
 
 /** One flow's record: send and delivery times by sequence number (-1 = not delivered). */
 export class FlowRecord {
