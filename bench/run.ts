@@ -5,9 +5,10 @@
 import type { Bench } from './report.js';
 import { Reporter } from './report.js';
 import { decodeBench } from './decode.js';
+import { fabricBench } from './fabric.js';
 import { kernelBench } from './kernel.js';
 
-const BENCHES: Bench[] = [decodeBench, kernelBench];
+const BENCHES: Bench[] = [decodeBench, kernelBench, fabricBench];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

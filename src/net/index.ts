@@ -54,3 +54,39 @@ export {
   spanningTreeOf,
   toBpduTime,
 } from './spanning-tree/index.js';
+export type { FabricFrame, FabricHeader, FabricOptions, LinkCostRule, MacLocation } from './spb/index.js';
+export {
+  FABRIC_DEFAULTS,
+  FABRIC_PORT_MODE,
+  FabricCounters,
+  FabricSwitch,
+  FabricWideCounters,
+  MAX_HOP_COUNT,
+  REMOTE_PORT_BASE,
+  ShortestPathFabric,
+  TRILL_ENCAPSULATION_OVERHEAD,
+  flowHash,
+  isFabricFrame,
+} from './spb/index.js';
+export type {
+  BridgingMode,
+  FatTreeOptions,
+  LeafSpineOptions,
+  SpanningTreeTuning,
+  ThreeTierOptions,
+  TierRole,
+  TopologyKind,
+  TopologyOptions,
+} from './topology/index.js';
+export {
+  BRIDGING_MODES,
+  DEFAULT_HOST_LINK,
+  FAT_TREE_LINK,
+  LEAF_SPINE_LINK,
+  THREE_TIER_LINKS,
+  TIER_PRIORITY,
+  Topology,
+  fatTree,
+  leafSpine,
+  threeTier,
+} from './topology/index.js';
