@@ -1,8 +1,10 @@
 /**
  * Rules that relate settings to each other, run after the schema: addresses inside their subnet and
- * not shared, names that must exist (switches, hosts, groups, gateways, links), names defined twice,
- * and values the types cannot refuse alone (start after stop, more hosts than host ports, a burst
- * model that cannot reach its loss rate, overrides that do not belong to the node's profile).
+ * not shared, names that must exist (switches, hosts, groups, gateways, hypervisors, links), names
+ * defined twice, and values the types cannot refuse alone (start after stop, more hosts than host
+ * ports, a burst model that cannot reach its loss rate, overrides that do not belong to the node's
+ * profile). The rules of migrations and remedies are in cross-check-migrations.ts; variants are
+ * checked here with the same rules as the top level, at their own paths.
  *
  * Every rule reports into one list, with the path of the setting at fault, so that all problems of a
  * file are reported together with the schema's own. When the schema refused part of the file, the
@@ -15,27 +17,22 @@ import { PROFILES } from '../stack/profiles/index.js';
 import { gilbertElliottFor } from '../net/index.js';
 import type { Family } from './addresses.js';
 import { addressFamily, addressToBigInt, prefixContains, prefixOf } from './addresses.js';
+import type { Path, TaintQuery } from './checker.js';
+import { Checker, EDGE_SHAPE, FABRIC_SHAPE } from './checker.js';
+import { checkMigrations, checkRemedyList } from './cross-check-migrations.js';
 import type { PathIssue } from './issues.js';
 import { renderFound } from './issues.js';
-import { fabricHasLoops, fabricSwitches, gatewayNodes, placeHosts, planAddresses } from './layout.js';
-import type { Scenario } from './normalise.js';
-import { normaliseScenario } from './normalise.js';
-import type { NameKind } from './references.js';
-import { ScenarioNames } from './references.js';
+import { MAX_HOST_NUMBER, fabricHasLoops, isVmGroup, placeHosts, planAddresses } from './layout.js';
+import type { LossRule, ScenarioEvent } from './normalise.js';
 import type { ParsedScenario } from './schema.js';
+import type { LossRuleSettings } from './sections/loss.js';
 import { GENERIC_OVERRIDE_NAMES, LINUX_BASED_PROFILES, SCENARIO_SYSCTL_NAMES } from './sections/profiles.js';
 import type { Sysctls } from './sections/profiles.js';
 import { MAX_PAYLOAD_IPV4, MAX_PAYLOAD_IPV6 } from './sections/traffic.js';
+import { suggest } from './suggest.js';
 import { formatDuration } from './units.js';
 
-/** Whether a setting (a dotted path of keys, without list indices) was dropped or defaulted by the schema. */
-export type TaintQuery = (path: string) => boolean;
-
-type Path = (string | number)[];
-
-const FABRIC_SHAPE = ['fabric.kind', 'fabric.leaves', 'fabric.spines', 'fabric.core', 'fabric.aggregation', 'fabric.access', 'fabric.k'];
-// The names of edge switches depend on fewer settings than the names of all switches.
-const EDGE_SHAPE = ['fabric.kind', 'fabric.leaves', 'fabric.access', 'fabric.k'];
+export type { TaintQuery } from './checker.js';
 
 // The Linux sysctl closest in meaning to each generic override, and back, for suggestions.
 const LINUX_FOR_GENERIC: Readonly<Record<string, string>> = {
@@ -47,61 +44,6 @@ const LINUX_FOR_GENERIC: Readonly<Record<string, string>> = {
   lockTime: 'locktime',
 };
 const GENERIC_FOR_LINUX: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(LINUX_FOR_GENERIC).map(([g, l]) => [l, g]));
-
-class Checker {
-  readonly issues: PathIssue[] = [];
-  readonly parsed: ParsedScenario;
-  readonly s: Scenario;
-  private readonly tainted: TaintQuery;
-  readonly names: ScenarioNames;
-  /** Which kinds of name are known for certain (none of the settings they follow from was refused). */
-  private readonly certain: ReadonlySet<NameKind>;
-
-  constructor(parsed: ParsedScenario, tainted: TaintQuery) {
-    this.parsed = parsed;
-    this.s = normaliseScenario(parsed);
-    this.tainted = tainted;
-    const groups = new Map<string, number>();
-    for (const h of this.s.hosts) if (!groups.has(h.name)) groups.set(h.name, h.count);
-    this.names = new ScenarioNames(fabricSwitches(this.s.fabric), gatewayNodes(this.s).map((g) => g.name), groups);
-    const certain = new Set<NameKind>(['everything']);
-    if (this.sure(...EDGE_SHAPE)) certain.add('edge');
-    if (this.sure(...FABRIC_SHAPE)) certain.add('switch');
-    if (this.sure('hosts.name', 'hosts.count')) {
-      certain.add('host');
-      certain.add('group');
-    }
-    if (this.sure('gateway.placement', ...(this.s.gateway.placement === 'anycast' ? EDGE_SHAPE : []))) certain.add('gateway');
-    this.certain = certain;
-  }
-
-  /** None of these settings was dropped or defaulted by the schema. */
-  sure(...paths: string[]): boolean {
-    return paths.every((p) => !this.tainted(p));
-  }
-
-  /** Every name of these kinds is known for certain. */
-  known(...kinds: NameKind[]): boolean {
-    return kinds.every((k) => this.certain.has(k));
-  }
-
-  report(issue: PathIssue): void {
-    this.issues.push(issue);
-  }
-
-  reference(path: Path, name: string, kinds: readonly NameKind[]): void {
-    const r = this.names.resolve(name, kinds);
-    // A name not found among names that may be incomplete is not reported: it may well exist.
-    if (r.ok || !this.known(...kinds)) return;
-    this.report({ code: 'reference', path, expected: r.expected, found: JSON.stringify(name), ...(r.suggestion === undefined ? {} : { suggestion: r.suggestion }) });
-  }
-
-  linkPattern(path: Path, pattern: string): void {
-    const r = this.names.checkLinkPattern(pattern);
-    if (r.ok || !this.known('switch', 'gateway', 'host')) return;
-    this.report({ code: 'reference', path, expected: r.expected, found: JSON.stringify(pattern), ...(r.suggestion === undefined ? {} : { suggestion: r.suggestion }) });
-  }
-}
 
 function checkSubnet(c: Checker): void {
   if (c.sure('subnet') && c.s.subnet.ipv4 === undefined && c.s.subnet.ipv6 === undefined) {
@@ -121,17 +63,19 @@ function checkFabric(c: Checker): void {
   }
 }
 
-function checkOverrides(c: Checker, base: Path, profile: string, sysctls: Sysctls): void {
+/** The keys of `sysctls` (at `path`) that do not belong to `profile`. */
+function overrideProblems(path: Path, profile: string, sysctls: Sysctls): PathIssue[] {
   const linux = LINUX_BASED_PROFILES.includes(profile);
   const p = PROFILES[profile];
+  const out: PathIssue[] = [];
   for (const [key, value] of Object.entries(sysctls)) {
     if (value === undefined) continue;
-    const path = [...base, 'sysctls', key];
+    const at = [...path, key];
     if (linux && GENERIC_OVERRIDE_NAMES.includes(key)) {
       const hint = LINUX_FOR_GENERIC[key];
-      c.report({
+      out.push({
         code: 'unknown-field',
-        path,
+        path: at,
         atKey: true,
         expected: `a Linux sysctl, since profile ${profile} is Linux-based: ${SCENARIO_SYSCTL_NAMES.join(', ')}`,
         found: JSON.stringify(key),
@@ -139,20 +83,26 @@ function checkOverrides(c: Checker, base: Path, profile: string, sysctls: Sysctl
       });
     } else if (!linux && SCENARIO_SYSCTL_NAMES.includes(key)) {
       const hint = GENERIC_FOR_LINUX[key];
-      c.report({
+      out.push({
         code: 'unknown-field',
-        path,
+        path: at,
         atKey: true,
         expected: `a generic override, since profile ${profile} is not Linux: ${GENERIC_OVERRIDE_NAMES.join(', ')}`,
         found: JSON.stringify(key),
         ...(hint === undefined ? {} : { suggestion: hint }),
       });
     } else if (p !== undefined && key === 'arpTimeout' && p.arpTimers.aging.value !== 'timeout') {
-      c.report({ code: 'unknown-field', path, atKey: true, expected: `reachableTime: profile ${profile} ages ARP entries by NUD, not by a timeout`, found: JSON.stringify(key), suggestion: 'reachableTime' });
+      out.push({ code: 'unknown-field', path: at, atKey: true, expected: `reachableTime: profile ${profile} ages ARP entries by NUD, not by a timeout`, found: JSON.stringify(key), suggestion: 'reachableTime' });
     } else if (p !== undefined && key === 'reachableTime' && p.arpTimers.aging.value !== 'nud' && p.ndTimers.aging.value !== 'nud') {
-      c.report({ code: 'unknown-field', path, atKey: true, expected: `arpTimeout: profile ${profile} ages entries by a timeout, not by NUD`, found: JSON.stringify(key), suggestion: 'arpTimeout' });
+      out.push({ code: 'unknown-field', path: at, atKey: true, expected: `arpTimeout: profile ${profile} ages entries by a timeout, not by NUD`, found: JSON.stringify(key), suggestion: 'arpTimeout' });
     }
   }
+  return out;
+}
+
+/** Reports the keys of the sysctls object at `path` that do not belong to `profile`. */
+function checkOverrides(c: Checker, path: Path, profile: string, sysctls: Sysctls): void {
+  for (const issue of overrideProblems(path, profile, sysctls)) c.report(issue);
 }
 
 function checkGateway(c: Checker): void {
@@ -172,7 +122,7 @@ function checkGateway(c: Checker): void {
   if (c.sure('gateway.placement', 'gateway.virtualMac') && g.placement === 'core' && g.virtualMac !== null) {
     c.report({ code: 'value', path: ['gateway', 'virtualMac'], expected: 'auto: a core gateway uses its own MAC; only pair and anycast gateways share a virtual MAC', found: JSON.stringify(g.virtualMac) });
   }
-  if (c.sure('gateway.profile')) checkOverrides(c, ['gateway'], g.profile, g.sysctls);
+  if (c.sure('gateway.profile')) checkOverrides(c, ['gateway', 'sysctls'], g.profile, g.sysctls);
 }
 
 function checkHostNames(c: Checker): void {
@@ -188,14 +138,14 @@ function checkHostNames(c: Checker): void {
     }
   });
   const names = c.names;
-  if (!c.known('switch', 'gateway', 'host')) return;
-  const taken = [...names.switches.map((s) => s.name), 'gateway', ...names.gateways];
+  if (!c.known('switch', 'gateway', 'host', 'hypervisor')) return;
+  const taken = [...names.switches.map((s) => s.name), 'gateway', ...names.gateways, ...names.hypervisors];
   hosts.forEach((h, i) => {
     if (first.get(h.name) !== i) return;
     const clash = taken.find((n) => n === h.name) ?? taken.find((n) => names.hostOf(n)?.group === h.name);
     if (clash !== undefined) {
-      const what = clash === h.name ? `${clash} is also a switch or gateway name` : `host ${clash} would have the name of a switch or gateway`;
-      c.report({ code: 'duplicate', path: ['hosts', i, 'name'], expected: 'a group name whose hosts do not take the names of switches or gateways', found: `${JSON.stringify(h.name)} (${what})` });
+      const what = clash === h.name ? `${clash} is also a switch, gateway or hypervisor name` : `host ${clash} would have the name of a switch, gateway or hypervisor`;
+      c.report({ code: 'duplicate', path: ['hosts', i, 'name'], expected: 'a group name whose hosts do not take the names of switches, gateways or hypervisors', found: `${JSON.stringify(h.name)} (${what})` });
       return;
     }
     const owner = names.hostOf(h.name);
@@ -205,30 +155,95 @@ function checkHostNames(c: Checker): void {
   });
 }
 
+/** References of a list (or single name) setting: each name at its own path. */
+function checkNames(c: Checker, path: Path, raw: unknown, names: readonly string[], kinds: Parameters<Checker['reference']>[2]): void {
+  names.forEach((name, j) => c.reference(typeof raw === 'string' ? path : [...path, j], name, kinds));
+}
+
+/** `on` of host groups: the hypervisors exist, and VMs have no edge placement. */
+function checkVmGroups(c: Checker): void {
+  const hv = c.s.hypervisors;
+  c.s.hosts.forEach((h, i) => {
+    const raw = c.parsed.hosts[i]!;
+    const base: Path = ['hosts', i];
+    if (!isVmGroup(h) || !c.sure('hosts.on')) return;
+    if (hv === null) {
+      if (c.sure('hypervisors')) {
+        c.report({ code: 'value', path: [...base, 'on'], expected: 'edge: the scenario has no hypervisors for VMs to live on (add a hypervisors section)', found: renderFound(raw.on) });
+      }
+    } else if (h.on !== 'hypervisors' && h.on !== 'edge') {
+      if (typeof raw.on === 'string' && c.known('hypervisor') && !c.names.hypervisors.includes(raw.on)) {
+        // A single word: perhaps a misspelt keyword rather than a hypervisor.
+        const r = c.names.resolve(raw.on, ['hypervisor']);
+        const hint = suggest(raw.on, ['edge', 'hypervisors', ...c.names.hypervisors], { unique: true });
+        c.report({
+          code: 'reference',
+          path: [...base, 'on'],
+          expected: `edge, hypervisors, or ${r.ok ? 'a hypervisor' : r.expected}`,
+          found: JSON.stringify(raw.on),
+          ...(hint === undefined ? {} : { suggestion: hint }),
+        });
+      } else {
+        checkNames(c, [...base, 'on'], raw.on, h.on, ['hypervisor']);
+      }
+    }
+    if (c.sure('hosts.placement') && h.placement !== 'spread') {
+      c.report({
+        code: 'value',
+        path: [...base, 'placement'],
+        expected: 'no placement: VMs live where their hypervisor is (on), placement is for hosts on edge switch ports',
+        found: renderFound(raw.placement),
+      });
+    }
+  });
+}
+
 function checkPlacement(c: Checker): void {
   const hosts = c.s.hosts;
   if (c.sure('hosts.placement')) {
     hosts.forEach((h, i) => {
-      if (h.placement === 'spread') return;
-      const raw = c.parsed.hosts[i]?.placement;
-      h.placement.forEach((name, j) => c.reference(typeof raw === 'string' ? ['hosts', i, 'placement'] : ['hosts', i, 'placement', j], name, ['edge']));
+      if (h.placement === 'spread' || isVmGroup(h)) return;
+      checkNames(c, ['hosts', i, 'placement'], c.parsed.hosts[i]?.placement, h.placement, ['edge']);
     });
   }
-  if (!c.sure(...EDGE_SHAPE, 'fabric.hostPortsPerEdge', 'hosts.count', 'hosts.placement', 'gateway.placement', 'gateway.attach')) return;
+  const hv = c.s.hypervisors;
+  if (hv !== null && hv.placement !== 'spread' && c.sure('hypervisors.placement')) {
+    checkNames(c, ['hypervisors', 'placement'], c.parsed.hypervisors?.placement, hv.placement, ['edge']);
+  }
+  checkVmGroups(c);
+  let total = 0;
+  hosts.forEach((h, i) => {
+    total += h.count;
+    if (total > MAX_HOST_NUMBER && total - h.count <= MAX_HOST_NUMBER && c.sure('hosts.count')) {
+      c.report({ code: 'capacity', path: ['hosts', i, 'count'], expected: `at most ${MAX_HOST_NUMBER - (total - h.count)} hosts: a scenario has at most ${MAX_HOST_NUMBER} hosts in all (the MAC plan's host numbers)`, found: String(h.count) });
+    }
+  });
+  if (!c.sure(...EDGE_SHAPE, 'fabric.hostPortsPerEdge', 'hosts.count', 'hosts.placement', 'hosts.on', 'gateway.placement', 'gateway.attach', 'hypervisors.count', 'hypervisors.placement')) return;
   const placement = placeHosts(c.s);
   const f = c.s.fabric;
   const edges = c.names.edges;
+  const unknownEdge = (placement: 'spread' | readonly string[]): boolean => placement !== 'spread' && placement.some((name) => !edges.includes(name));
+  const ports = (placement: 'spread' | readonly string[]): string => placement === 'spread'
+    ? `${edges.length} edge switch${edges.length === 1 ? '' : 'es'} × ${f.hostPortsPerEdge} host ports`
+    : `${placement.join(', ')} (${f.hostPortsPerEdge} host ports each)`;
+  // A list naming switches that do not exist is reported as such, not as a lack of ports.
+  if (hv !== null && placement.hypervisorOverflow > 0 && !unknownEdge(hv.placement)) {
+    const room = hv.count - placement.hypervisorOverflow;
+    c.report({
+      code: 'capacity',
+      path: ['hypervisors', 'count'],
+      expected: `at most ${room} hypervisor${room === 1 ? '' : 's'}: the host ports left on ${ports(hv.placement)}, after the gateway (raise fabric.hostPortsPerEdge or add edge switches)`,
+      found: String(hv.count),
+    });
+  }
+  const before = hv === null ? 'the gateway and the groups before' : 'the gateway, the hypervisors and the groups before';
   placement.overflow.forEach((lost, i) => {
     const h = hosts[i]!;
-    // A list naming switches that do not exist is reported as such, not as a lack of ports.
-    if (lost === 0 || (h.placement !== 'spread' && h.placement.some((name) => !edges.includes(name)))) return;
-    const where = h.placement === 'spread'
-      ? `${edges.length} edge switch${edges.length === 1 ? '' : 'es'} × ${f.hostPortsPerEdge} host ports`
-      : `${h.placement.join(', ')} (${f.hostPortsPerEdge} host ports each)`;
+    if (lost === 0 || unknownEdge(h.placement)) return;
     c.report({
       code: 'capacity',
       path: ['hosts', i, 'count'],
-      expected: `at most ${h.count - lost} host${h.count - lost === 1 ? '' : 's'}: the host ports left on ${where}, after the gateway and the groups before (raise fabric.hostPortsPerEdge or add edge switches)`,
+      expected: `at most ${h.count - lost} host${h.count - lost === 1 ? '' : 's'}: the host ports left on ${ports(h.placement)}, after ${before} (raise fabric.hostPortsPerEdge, add edge switches, or put the hosts on hypervisors)`,
       found: String(h.count),
     });
   });
@@ -322,41 +337,52 @@ function checkTraffic(c: Checker): void {
   });
 }
 
-function checkEvents(c: Checker): void {
+/** The events of a list at `base`; `key` is its dotted key for taint queries (`events`, `variants.events`). */
+function checkEventList(c: Checker, events: readonly ScenarioEvent[], base: Path, key: string): void {
   const s = c.s;
-  s.events.forEach((e, i) => {
-    const base: Path = ['events', i];
-    if (c.sure('duration', 'events.at') && e.at >= s.duration) {
-      c.report({ code: 'value', path: [...base, 'at'], expected: `a time before the end of the simulation (duration ${formatDuration(s.duration)})`, found: formatDuration(e.at) });
+  events.forEach((e, i) => {
+    const at: Path = [...base, i];
+    if (c.sure('duration', `${key}.at`) && e.at >= s.duration) {
+      c.report({ code: 'value', path: [...at, 'at'], expected: `a time before the end of the simulation (duration ${formatDuration(s.duration)})`, found: formatDuration(e.at) });
     }
+    const target: Path = [...at, 'target'];
     switch (e.kind) {
-      case 'gateway-restart': return c.reference([...base, 'target'], e.target, ['gateway']);
+      case 'gateway-restart':
+        c.reference(target, e.target, ['gateway']);
+        break;
       case 'link-down':
-      case 'link-up': return c.linkPattern([...base, 'target'], e.target);
+      case 'link-up':
+        c.linkPattern(target, e.target);
+        break;
       case 'host-down':
-      case 'host-up': return c.reference([...base, 'target'], e.target, ['host', 'group']);
-      case 'flush-neighbors': return c.reference([...base, 'target'], e.target, ['everything', 'gateway', 'host', 'group']);
+      case 'host-up':
+        c.reference(target, e.target, ['host', 'group']);
+        break;
+      case 'flush-neighbors':
+        c.reference(target, e.target, ['everything', 'gateway', 'host', 'group']);
+        break;
     }
   });
 }
 
-function checkLoss(c: Checker): void {
+/** The loss rules of a list at `base` (normalised, and as parsed); `key` is its dotted key (`loss`, `variants.loss`). */
+function checkLossRules(c: Checker, rules: readonly LossRule[], raws: readonly LossRuleSettings[], base: Path, key: string): void {
   const s = c.s;
-  s.loss.forEach((rule, i) => {
-    const base: Path = ['loss', i];
-    c.linkPattern([...base, 'links'], rule.links);
+  rules.forEach((rule, i) => {
+    const at: Path = [...base, i];
+    c.linkPattern([...at, 'links'], rule.links);
     rule.congestion.forEach((w, j) => {
-      if (!c.sure('loss.congestion')) return;
+      if (!c.sure(`${key}.congestion`)) return;
       if (w.end <= w.start) {
-        c.report({ code: 'value', path: [...base, 'congestion', j, 'end'], expected: `an end after the start (${formatDuration(w.start)})`, found: formatDuration(w.end) });
+        c.report({ code: 'value', path: [...at, 'congestion', j, 'end'], expected: `an end after the start (${formatDuration(w.start)})`, found: formatDuration(w.end) });
       } else if (c.sure('duration') && w.start >= s.duration) {
-        c.report({ code: 'value', path: [...base, 'congestion', j, 'start'], expected: `a start before the end of the simulation (duration ${formatDuration(s.duration)})`, found: formatDuration(w.start) });
+        c.report({ code: 'value', path: [...at, 'congestion', j, 'start'], expected: `a start before the end of the simulation (duration ${formatDuration(s.duration)})`, found: formatDuration(w.start) });
       }
     });
-    const m = c.parsed.loss[i]!.model;
+    const m = raws[i]!.model;
     // A refused parameter was removed; its absence is not a second problem.
-    if (m.kind !== 'gilbert-elliott' || !c.sure('loss.model')) return;
-    const mp: Path = [...base, 'model'];
+    if (m.kind !== 'gilbert-elliott' || !c.sure(`${key}.model`)) return;
+    const mp: Path = [...at, 'model'];
     const rateForm = m.lossRate !== undefined || m.meanBurstLength !== undefined;
     const transitionForm = m.pGoodToBad !== undefined || m.pBadToGood !== undefined || m.lossGood !== undefined || m.lossBad !== undefined;
     const forms = 'lossRate and meanBurstLength, or pGoodToBad and pBadToGood (with lossGood and lossBad)';
@@ -382,8 +408,49 @@ function checkLoss(c: Checker): void {
   });
 }
 
+/** Variants: unique names, and each replaced setting checked as the top level's is, at its own path. */
+function checkVariants(c: Checker): void {
+  const variants = c.parsed.variants ?? [];
+  const seen = new Map<string, number>();
+  variants.forEach((v, i) => {
+    const base: Path = ['variants', i];
+    const j = seen.get(v.name);
+    if (j !== undefined && c.sure('variants.name')) {
+      c.report({ code: 'duplicate', path: [...base, 'name'], expected: 'a name no other variant has', found: `${JSON.stringify(v.name)} (also variants[${j}].name)` });
+    } else {
+      seen.set(v.name, i);
+    }
+    const run = c.s.runs[i]!;
+    if (v.remedies !== undefined) checkRemedyList(c, v.remedies, [...base, 'remedies'], 'variants.remedies', run.migrations, 'variant');
+    if (v.loss !== undefined) checkLossRules(c, run.loss, v.loss, [...base, 'loss'], 'variants.loss');
+    if (v.events !== undefined) checkEventList(c, run.events, [...base, 'events'], 'variants.events');
+    const g = v.gateway;
+    if (g !== undefined && c.sure('gateway.profile', 'variants.gateway.profile')) {
+      if (g.sysctls !== undefined) {
+        checkOverrides(c, [...base, 'gateway', 'sysctls'], run.gateway.profile, g.sysctls);
+      } else if (g.profile !== undefined && c.sure('gateway.sysctls')) {
+        const kept = overrideProblems(['gateway', 'sysctls'], g.profile, c.s.gateway.sysctls);
+        if (kept.length > 0) {
+          c.report({
+            code: 'value',
+            path: [...base, 'gateway', 'profile'],
+            expected: `a profile that takes the scenario's gateway.sysctls (${kept.map((k) => JSON.parse(k.found) as string).join(', ')}), or sysctls for this variant (they replace the scenario's)`,
+            found: JSON.stringify(g.profile),
+          });
+        }
+      }
+    }
+    for (const [group, sysctls] of Object.entries(v.hostSysctls ?? {})) {
+      const path: Path = [...base, 'hostSysctls', group];
+      if (!c.reference(path, group, ['group'], true)) continue;
+      const h = c.s.hosts.find((x) => x.name === group);
+      if (h !== undefined && c.sure('hosts.profile')) checkOverrides(c, path, h.profile, sysctls);
+    }
+  });
+}
+
 function checkOutput(c: Checker): void {
-  if (c.parsed.output.pcap !== undefined) c.reference(['output', 'pcap'], c.s.output.pcap, ['gateway', 'host', 'switch']);
+  if (c.parsed.output.pcap !== undefined) c.reference(['output', 'pcap'], c.s.output.pcap, ['gateway', 'host', 'switch', 'hypervisor']);
 }
 
 /**
@@ -397,13 +464,16 @@ export function crossCheck(parsed: ParsedScenario, tainted: TaintQuery = () => f
   checkGateway(c);
   checkHostNames(c);
   c.s.hosts.forEach((h, i) => {
-    if (c.sure('hosts.profile')) checkOverrides(c, ['hosts', i], h.profile, h.sysctls);
+    if (c.sure('hosts.profile')) checkOverrides(c, ['hosts', i, 'sysctls'], h.profile, h.sysctls);
   });
   checkPlacement(c);
   checkAddresses(c);
   checkTraffic(c);
-  checkEvents(c);
-  checkLoss(c);
+  checkEventList(c, c.s.events, ['events'], 'events');
+  checkLossRules(c, c.s.loss, c.parsed.loss, ['loss'], 'loss');
+  checkMigrations(c);
+  checkRemedyList(c, c.parsed.remedies, ['remedies'], 'remedies', c.s.migrations.filter((_, i) => c.parsed.migrations[i]!.remedies === undefined), 'top');
+  checkVariants(c);
   checkOutput(c);
   return c.issues;
 }

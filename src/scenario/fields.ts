@@ -4,8 +4,9 @@
  * - {@link section}: a strict object. Unknown fields are refused one by one, each with its own issue
  *   at its own key, carrying the allowed keys of that place (for "did you mean"); the JSON Schema
  *   export turns the marker back into `additionalProperties: false`.
- * - quantities with units ({@link duration}, {@link bitRate}, {@link packetRate}, {@link size}):
- *   text or a number in the file, a number in the parsed scenario (ns, bit/s, packets/s, bytes).
+ * - quantities with units ({@link duration}, {@link bitRate}, {@link packetRate}, {@link size},
+ *   {@link byteRate}): text or a number in the file, a number in the parsed scenario (ns, bit/s,
+ *   packets/s, bytes, bytes/s).
  * - addresses ({@link ipAddress}, {@link ipPrefix}, {@link macAddress}): text in, canonical text out.
  * - names, counts and probabilities with their ranges.
  *
@@ -18,6 +19,8 @@ import type { Family, TextResult } from './addresses.js';
 import {
   BIT_RATE_EXPECTED,
   BIT_RATE_PATTERN,
+  BYTE_RATE_EXPECTED,
+  BYTE_RATE_PATTERN,
   DURATION_EXPECTED,
   DURATION_PATTERN,
   PACKET_RATE_EXPECTED,
@@ -25,6 +28,7 @@ import {
   SIZE_EXPECTED,
   SIZE_PATTERN,
   parseBitRate,
+  parseByteRate,
   parseDuration,
   parsePacketRate,
   parseSize,
@@ -111,6 +115,11 @@ export function size(options: { min?: number; max?: number } = {}) {
   return quantity(parseSize, SIZE_EXPECTED, SIZE_PATTERN, (v) => (v < min ? `a size of at least ${min} bytes` : v > max ? `a size of at most ${max} bytes` : undefined));
 }
 
+/** A byte rate (`"128MiB/s"`) parsed to whole bytes per second; `positive` refuses 0. */
+export function byteRate(options: { positive?: boolean } = {}) {
+  return quantity(parseByteRate, BYTE_RATE_EXPECTED, BYTE_RATE_PATTERN, (v) => (options.positive === true && v === 0 ? 'a byte rate greater than 0' : undefined));
+}
+
 function text(parse: (input: unknown) => TextResult, expected: string) {
   return z.string({ error: expected }).transform((input, ctx) => {
     const r = parse(input);
@@ -162,6 +171,11 @@ export function name() {
 /** A whole number in [min, max]. */
 export function count(min: number, max: number) {
   return z.int({ error: `a whole number from ${min} to ${max}` }).min(min).max(max);
+}
+
+/** The seed of the random-number generator: a whole number from 0 to 2^53 - 1. */
+export function seed() {
+  return z.int({ error: 'a whole number from 0 to 2^53 - 1' }).min(0).max(Number.MAX_SAFE_INTEGER);
 }
 
 /** A probability in [0, 1] (or [0, 1) with `belowOne`). */

@@ -1,19 +1,33 @@
 /**
  * What a scenario implies about individual nodes: switch names by fabric kind, the gateway's nodes,
- * where each host attaches and which addresses it has. The cross-field checks use these rules to find
- * impossible scenarios, and a builder uses {@link scenarioLayout} to create exactly the nodes the
- * checks accepted, so the two cannot disagree.
+ * the hypervisors and where they attach, where each host attaches (an edge switch port, or a
+ * hypervisor for a VM), which addresses and which MAC it has. The cross-field checks use these
+ * rules to find impossible scenarios, and a builder uses {@link scenarioLayout} to create exactly the
+ * nodes the checks accepted, so the two cannot disagree.
  *
  * Names: leaf-spine `spine-1 … spine-S`, `leaf-1 … leaf-L` (edges: leaves); tree `core-1 …`,
  * `aggregation-1 …`, `access-1 …` (edges: access); fat-tree `core-1 … core-(k/2)²`,
  * `pod-P-aggregation-I`, `pod-P-edge-I` for P = 1 … k, I = 1 … k/2 (edges: pod edge switches, pod by
  * pod). Gateways: `gateway` (core), `gateway-1`, `gateway-2` (pair), `gateway-<edge>` (anycast).
- * Hosts: `<group>-1 … <group>-<count>`.
+ * Hypervisors: `hv-1 … hv-N`. Hosts: `<group>-1 … <group>-<count>`.
  *
  * Placement: gateways of placement core and pair take one host port of their edge switch first. Then
- * groups in order: `spread` groups go round-robin over all edge switches, one shared cursor
- * continuing from group to group and skipping full switches; a group with a list goes round-robin over
- * its list (its own cursor), skipping full switches.
+ * the hypervisors, each taking one host port: `spread` round-robin over all edge switches from the
+ * first, or round-robin over their list, skipping full switches. Then the groups on edge switch ports
+ * in order: `spread` groups go round-robin over all edge switches, one shared cursor continuing from
+ * group to group and skipping full switches; a group with a list goes round-robin over its list (its
+ * own cursor), skipping full switches. Groups of VMs (`on: hypervisors` or a list of hypervisors) take
+ * no edge port: `on: hypervisors` groups go round-robin over every hypervisor, one shared cursor
+ * continuing from group to group; a group with a list goes round-robin over its list (its own cursor).
+ * A hypervisor holds any number of VMs.
+ *
+ * MAC addresses (all locally administered unicast, 02:…): host number n (1-based, counting the hosts
+ * of every group in order, VMs included) has `02:00:` followed by n as 32 bits big-endian (the first
+ * host is 02:00:00:00:00:01); gateway node i (1-based, in {@link gatewayNodes} order) has
+ * 02:00:5e:00:00:00 + i (02:00:5e:00:00:01 …), beyond every host number the plan allows
+ * ({@link MAX_HOST_NUMBER}); `newMac: auto` gives host n, on its k-th move with `newMac: auto` (k = 1,
+ * 2, … in the order of the moves' start times, then of the list), `02:NN:` followed by n as 32 bits with NN = k + 1 (02
+ * for the first, up to ff). So no two of them coincide; explicit MACs are checked against them.
  *
  * Addresses, per family: the gateway's address (explicit, or the first usable one), then the ranges of
  * groups with an explicit first address (consecutive from it), then the own addresses of a pair's two
@@ -23,8 +37,9 @@
 import type { Family } from './addresses.js';
 import { addressToBigInt, bigIntToAddress, prefixContains, prefixOf, usableRange } from './addresses.js';
 import type { PathIssue } from './issues.js';
-import type { Scenario } from './normalise.js';
+import type { HostGroup, Hypervisors, Scenario } from './normalise.js';
 import type { Fabric } from './sections/fabric.js';
+import { HYPERVISOR_PREFIX } from './sections/hypervisors.js';
 
 /** A switch of the fabric. */
 export interface SwitchLayout {
@@ -100,23 +115,84 @@ export function gatewayNodes(scenario: Pick<Scenario, 'gateway' | 'fabric'>): Ga
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Placement
+// Hypervisors and placement
 
-/** Where the hosts of each group attach. */
+const HYPERVISOR_NAME = new RegExp(`^${HYPERVISOR_PREFIX}-([1-9]\\d*)$`);
+
+/** The name of hypervisor `index` (0-based): `hv-1` for 0. */
+export function hypervisorName(index: number): string {
+  return `${HYPERVISOR_PREFIX}-${index + 1}`;
+}
+
+/** The 0-based index of hypervisor `name` among `count` hypervisors, or `undefined` when it names none. */
+export function hypervisorIndex(name: string, count: number): number | undefined {
+  const m = HYPERVISOR_NAME.exec(name);
+  if (m === null) return undefined;
+  const n = Number(m[1]);
+  return n <= count ? n - 1 : undefined;
+}
+
+/** The hypervisor names of a scenario (empty without hypervisors). */
+export function hypervisorNames(hypervisors: Pick<Hypervisors, 'count'> | null | undefined): string[] {
+  return Array.from({ length: hypervisors?.count ?? 0 }, (_, i) => hypervisorName(i));
+}
+
+/** True when the group's hosts are VMs on hypervisors rather than hosts on edge switch ports. */
+export function isVmGroup(group: Pick<HostGroup, 'on'>): boolean {
+  return group.on !== 'edge';
+}
+
+/** What {@link placeHosts} needs of a scenario (`hypervisors` may be left out: none). */
+export type PlacementInput = Pick<Scenario, 'gateway' | 'fabric' | 'hosts'> & { readonly hypervisors?: Hypervisors | null };
+
+/** Where the hypervisors and the hosts of each group attach. */
 export interface Placement {
-  /** Per group, the index (into the edge switch list) of each host's switch; hosts that did not fit have 0xffffffff. */
+  /**
+   * Per group, the index (into the edge switch list) of each host's switch (for VMs, their
+   * hypervisor's switch); hosts that did not fit have {@link NO_EDGE}.
+   */
   readonly edgeOf: readonly Uint32Array[];
-  /** Host ports used per edge switch (gateways included). */
+  /** Host ports used per edge switch (gateways and hypervisors included). */
   readonly used: readonly number[];
-  /** Per group, the hosts that found no free port. */
+  /** Per group, the hosts that found no free port (0 for groups of VMs). */
   readonly overflow: readonly number[];
+  /** Per hypervisor (hv-1 first), the index of its edge switch; {@link NO_EDGE} when it did not fit. */
+  readonly hypervisorEdge: Uint32Array;
+  /** Hypervisors that found no free port. */
+  readonly hypervisorOverflow: number;
+  /** Per group: for a group of VMs, the index (0 = hv-1) of each VM's hypervisor ({@link NO_EDGE} when its list names none); null for a group on edge switch ports. */
+  readonly hypervisorOf: readonly (Uint32Array | null)[];
 }
 
 /** Not placed. */
 export const NO_EDGE = 0xffff_ffff;
 
-/** Places hosts (see the module comment). Names in a group's list that are not edge switches are skipped. */
-export function placeHosts(scenario: Pick<Scenario, 'gateway' | 'fabric' | 'hosts'>): Placement {
+/** The hypervisors a group of VMs goes round-robin over (indices; names that are not hypervisors are skipped). */
+function vmTargets(group: Pick<HostGroup, 'on'>, count: number): number[] {
+  if (group.on === 'hypervisors') return Array.from({ length: count }, (_, i) => i);
+  if (group.on === 'edge') return [];
+  return group.on.map((n) => hypervisorIndex(n, count)).filter((i): i is number => i !== undefined);
+}
+
+/**
+ * The index (0 = hv-1) of the hypervisor VM `index` (0-based) of group `group` starts on, without
+ * placing every host; `undefined` when the group is not a group of VMs or names no hypervisor.
+ */
+export function vmHypervisor(scenario: Pick<Scenario, 'hosts' | 'hypervisors'>, group: number, index: number): number | undefined {
+  const count = scenario.hypervisors?.count ?? 0;
+  const g = scenario.hosts[group];
+  if (g === undefined || !isVmGroup(g) || count === 0) return undefined;
+  const targets = vmTargets(g, count);
+  if (targets.length === 0) return undefined;
+  let cursor = 0;
+  if (g.on === 'hypervisors') {
+    for (let i = 0; i < group; i++) if (scenario.hosts[i]!.on === 'hypervisors') cursor = (cursor + scenario.hosts[i]!.count) % targets.length;
+  }
+  return targets[(cursor + index) % targets.length];
+}
+
+/** Places hypervisors and hosts (see the module comment). Names in a list that are not edge switches (or hypervisors) are skipped. */
+export function placeHosts(scenario: PlacementInput): Placement {
   const edges = edgeSwitchNames(scenario.fabric);
   const index = new Map(edges.map((e, i) => [e, i]));
   const capacity = scenario.fabric.hostPortsPerEdge;
@@ -130,19 +206,14 @@ export function placeHosts(scenario: Pick<Scenario, 'gateway' | 'fabric' | 'host
     }
   }
   const all = edges.map((_, i) => i);
-  let spreadCursor = 0;
-  const edgeOf: Uint32Array[] = [];
-  const overflow: number[] = [];
-  for (const group of scenario.hosts) {
-    const targets = group.placement === 'spread' ? all : group.placement.map((n) => index.get(n)).filter((i): i is number => i !== undefined);
-    const out = new Uint32Array(group.count).fill(NO_EDGE);
-    let cursor = group.placement === 'spread' ? spreadCursor : 0;
-    let lost = 0;
-    for (let h = 0; h < group.count; h++) {
-      if (free <= 0 || targets.length === 0) {
-        lost += group.count - h;
-        break;
-      }
+  const toIndices = (placement: 'spread' | readonly string[]): number[] =>
+    placement === 'spread' ? all : placement.map((n) => index.get(n)).filter((i): i is number => i !== undefined);
+
+  /** Takes a port for each of `out`'s entries, round-robin over `targets` from `cursor`; returns the new cursor and how many did not fit. */
+  const fill = (out: Uint32Array, targets: readonly number[], start: number): { cursor: number; lost: number } => {
+    let cursor = start;
+    for (let h = 0; h < out.length; h++) {
+      if (free <= 0 || targets.length === 0) return { cursor, lost: out.length - h };
       let placed = false;
       for (let probe = 0; probe < targets.length; probe++) {
         const t = targets[(cursor + probe) % targets.length]!;
@@ -155,16 +226,99 @@ export function placeHosts(scenario: Pick<Scenario, 'gateway' | 'fabric' | 'host
           break;
         }
       }
-      if (!placed) {
-        lost += group.count - h;
-        break;
-      }
+      if (!placed) return { cursor, lost: out.length - h };
     }
-    if (group.placement === 'spread') spreadCursor = cursor;
+    return { cursor, lost: 0 };
+  };
+
+  const hv = scenario.hypervisors ?? null;
+  const hypervisorCount = hv?.count ?? 0;
+  const hypervisorEdge = new Uint32Array(hypervisorCount).fill(NO_EDGE);
+  const hypervisorOverflow = hv === null ? 0 : fill(hypervisorEdge, toIndices(hv.placement), 0).lost;
+
+  let spreadCursor = 0;
+  let vmCursor = 0;
+  const edgeOf: Uint32Array[] = [];
+  const overflow: number[] = [];
+  const hypervisorOf: (Uint32Array | null)[] = [];
+  for (const group of scenario.hosts) {
+    const out = new Uint32Array(group.count).fill(NO_EDGE);
+    if (isVmGroup(group)) {
+      const on = new Uint32Array(group.count).fill(NO_EDGE);
+      const targets = vmTargets(group, hypervisorCount);
+      if (targets.length > 0) {
+        const start = group.on === 'hypervisors' ? vmCursor : 0;
+        for (let h = 0; h < group.count; h++) {
+          const t = targets[(start + h) % targets.length]!;
+          on[h] = t;
+          out[h] = hypervisorEdge[t]!;
+        }
+        if (group.on === 'hypervisors') vmCursor = (start + group.count) % targets.length;
+      }
+      edgeOf.push(out);
+      overflow.push(0);
+      hypervisorOf.push(on);
+      continue;
+    }
+    const r = fill(out, toIndices(group.placement), group.placement === 'spread' ? spreadCursor : 0);
+    if (group.placement === 'spread') spreadCursor = r.cursor;
     edgeOf.push(out);
-    overflow.push(lost);
+    overflow.push(r.lost);
+    hypervisorOf.push(null);
   }
-  return { edgeOf, used, overflow };
+  return { edgeOf, used, overflow, hypervisorEdge, hypervisorOverflow, hypervisorOf };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// MAC addresses
+
+function macText(first: number, second: number, low32: number): string {
+  const hex = (v: number): string => v.toString(16).padStart(2, '0');
+  return [first, second, (low32 >>> 24) & 0xff, (low32 >>> 16) & 0xff, (low32 >>> 8) & 0xff, low32 & 0xff].map(hex).join(':');
+}
+
+/** The first gateway MAC, 02:00:5e:00:00:00 (gateway node i has this + i). */
+const GATEWAY_MAC_BASE = 0x5e00_0000;
+
+/** The largest host number the MAC plan gives a MAC (below the gateways' 02:00:5e:…). */
+export const MAX_HOST_NUMBER = GATEWAY_MAC_BASE - 1;
+
+/** The largest number of `newMac: auto` moves of one VM (second octet 02 … ff). */
+export const MAX_AUTO_MACS_PER_VM = 0xff - 1;
+
+/** The 1-based number of host `index` (0-based) of group `group`: the hosts of every group, in order. */
+export function hostNumber(hosts: readonly Pick<HostGroup, 'count'>[], group: number, index: number): number {
+  let n = 0;
+  for (let g = 0; g < group; g++) n += hosts[g]!.count;
+  return n + index + 1;
+}
+
+/** The MAC of host number `n` (1-based): `02:00:` and n as 32 bits (see the module comment). */
+export function hostMac(n: number): string {
+  return macText(0x02, 0x00, n >>> 0);
+}
+
+/** The own MAC of gateway node `i` (1-based): 02:00:5e:00:00:00 + i. */
+export function gatewayMac(i: number): string {
+  return macText(0x02, 0x00, GATEWAY_MAC_BASE + i);
+}
+
+/** The MAC `newMac: auto` gives host number `n` on its `k`-th such move (k from 1): `02:<k+1>:` and n as 32 bits. */
+export function autoNewMac(n: number, k: number): string {
+  return macText(0x02, (k + 1) & 0xff, n >>> 0);
+}
+
+/**
+ * The node whose own MAC by the plan (a host's or a gateway node's) is `mac` (canonical text), among
+ * `hostCount` hosts and `gatewayCount` gateway nodes; `undefined` for none.
+ */
+export function planMacOwner(mac: string, hostCount: number, gatewayCount: number): { readonly kind: 'host' | 'gateway'; readonly number: number } | undefined {
+  const m = /^02:00:([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2})$/.exec(mac);
+  if (m === null) return undefined;
+  const low = parseInt(`${m[1]}${m[2]}${m[3]}${m[4]}`, 16);
+  if (low >= 1 && low <= Math.min(hostCount, MAX_HOST_NUMBER)) return { kind: 'host', number: low };
+  const i = low - GATEWAY_MAC_BASE;
+  return i >= 1 && i <= gatewayCount ? { kind: 'gateway', number: i } : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -359,8 +513,14 @@ export interface HostLayout {
   /** Index of its group in `scenario.hosts`, and its index in the group (0-based). */
   readonly group: number;
   readonly index: number;
-  /** The edge switch it attaches to. */
+  /** Its number among all hosts (1-based, group by group), which its MAC carries. */
+  readonly number: number;
+  /** The edge switch it attaches to: its own port's, or, for a VM, its hypervisor's. */
   readonly edge: string;
+  /** For a VM, the hypervisor it starts on (hv-3); null for a host on an edge switch port. */
+  readonly hypervisor: string | null;
+  /** Its MAC (lower-case colon hex; see the module comment). */
+  readonly mac: string;
   readonly ipv4: string | null;
   readonly ipv6: string | null;
 }
@@ -370,13 +530,27 @@ export interface GatewayLayout extends GatewayNode {
   /** The addresses it answers for: its own (pair) and, when active or anycast, the gateway's. */
   readonly ownIpv4: string | null;
   readonly ownIpv6: string | null;
+  /** Its own MAC (the virtual MAC of a pair or anycast gateway is `scenario.gateway.virtualMac`). */
+  readonly mac: string;
 }
 
-/** The nodes a validated scenario makes. */
+/** A hypervisor: its virtual switch has one uplink to a host port of `edge`. */
+export interface HypervisorLayout {
+  /** `hv-1 … hv-N`. */
+  readonly name: string;
+  /** 0-based: `hv-1` is 0. */
+  readonly index: number;
+  /** The edge switch its uplink attaches to. */
+  readonly edge: string;
+}
+
+/** The nodes a validated scenario makes (the same for every run: variants change nothing it depends on). */
 export interface ScenarioLayout {
   readonly switches: readonly SwitchLayout[];
   readonly edgeSwitches: readonly string[];
   readonly gateways: readonly GatewayLayout[];
+  /** The hypervisors, hv-1 first (empty without a hypervisors section). */
+  readonly hypervisors: readonly HypervisorLayout[];
   readonly hostCount: number;
   /** Host `index` (0-based) of group `group`. */
   host(group: number, index: number): HostLayout;
@@ -394,24 +568,38 @@ export function scenarioLayout(scenario: Scenario): ScenarioLayout {
   const placement = placeHosts(scenario);
   const plans = { ipv4: planAddresses(scenario, 'ipv4'), ipv6: planAddresses(scenario, 'ipv6') };
   const problems = [...plans.ipv4.problems, ...plans.ipv6.problems];
-  if (problems.length > 0 || placement.overflow.some((n) => n > 0)) {
+  const unplacedVms = placement.hypervisorOf.some((on) => on !== null && on.includes(NO_EDGE));
+  if (problems.length > 0 || placement.overflow.some((n) => n > 0) || placement.hypervisorOverflow > 0 || unplacedVms) {
     throw new RangeError(`scenario ${scenario.name} does not fit its network; validate it first (${problems.length} address problems)`);
   }
   const gateways: GatewayLayout[] = gatewayNodes(scenario).map((g, i) => ({
     ...g,
     ownIpv4: scenario.gateway.placement === 'pair' ? plans.ipv4.members[i] ?? null : plans.ipv4.gateway,
     ownIpv6: scenario.gateway.placement === 'pair' ? plans.ipv6.members[i] ?? null : plans.ipv6.gateway,
+    mac: gatewayMac(i + 1),
   }));
+  const hypervisors: HypervisorLayout[] = Array.from(placement.hypervisorEdge, (e, i) => ({ name: hypervisorName(i), index: i, edge: edges[e]! }));
+  const firstNumber: number[] = [];
+  let n = 1;
+  for (const g of scenario.hosts) {
+    firstNumber.push(n);
+    n += g.count;
+  }
   const host = (group: number, index: number): HostLayout => {
     const g = scenario.hosts[group];
     if (g === undefined || !Number.isInteger(index) || index < 0 || index >= g.count) throw new RangeError(`no host ${index} in group ${group}`);
     const b4 = plans.ipv4.groups[group];
     const b6 = plans.ipv6.groups[group];
+    const on = placement.hypervisorOf[group];
+    const number = firstNumber[group]! + index;
     return {
       name: `${g.name}-${index + 1}`,
       group,
       index,
+      number,
       edge: edges[placement.edgeOf[group]![index]!]!,
+      hypervisor: on === null || on === undefined ? null : hypervisorName(on[index]!),
+      mac: hostMac(number),
       ipv4: b4 === null || b4 === undefined ? null : blockAddress(b4, index, 'ipv4'),
       ipv6: b6 === null || b6 === undefined ? null : blockAddress(b6, index, 'ipv6'),
     };
@@ -420,7 +608,8 @@ export function scenarioLayout(scenario: Scenario): ScenarioLayout {
     switches,
     edgeSwitches: edges,
     gateways,
-    hostCount: scenario.hosts.reduce((n, g) => n + g.count, 0),
+    hypervisors,
+    hostCount: n - 1,
     host,
     *hosts() {
       for (let g = 0; g < scenario.hosts.length; g++) {

@@ -1,20 +1,27 @@
 /**
  * From the schema's output to a {@link Scenario}: the defaults that depend on other fields are filled
  * in (the gateway's addresses, MAC and attachment, flow names, families and stop times, the pcap
- * node), shorthand is expanded (`attach: leaf-1` → `['leaf-1']`), and loss models become the link
- * layer's `LossSpec`. The function is total: it never throws, even for a scenario that the cross-field
- * checks will refuse, so that those checks can run on it; an explicit value is always kept as written
- * (in canonical form), so the checks can tell it from a default.
+ * node), shorthand is expanded (`attach: leaf-1` → `['leaf-1']`, `on: hv-2` → `['hv-2']`), loss
+ * models become the link layer's `LossSpec`, remedies the migration model's `RemedySpec`, and
+ * migrations and variants are resolved into runs (runs.ts). The function is total: it never throws,
+ * even for a scenario that the cross-field checks will refuse, so that those checks can run on it;
+ * an explicit value is always kept as written (in canonical form), so the checks can tell it from a
+ * default.
  */
+import type { RemedySpec } from '../migration/index.js';
 import { gilbertElliottFor } from '../net/index.js';
 import type { CongestionWindow, LossSpec } from '../net/index.js';
 import type { Family } from './addresses.js';
 import { addressFamily, bigIntToAddress, parseAddress, prefixOf, usableRange } from './addresses.js';
 import { edgeSwitchNames } from './layout.js';
+import type { Migration, RunSpec } from './runs.js';
+import { remedySpec, resolveRuns } from './runs.js';
 import type { ParsedScenario } from './schema.js';
 import type { EventSettings } from './sections/events.js';
+import type { HypervisorSettings } from './sections/hypervisors.js';
 import type { LossRuleSettings } from './sections/loss.js';
 import type { GatewaySettings, HostGroupSettings } from './sections/nodes.js';
+import type { RemedySettings } from './sections/remedies.js';
 import type { FlowSettings } from './sections/traffic.js';
 
 /** The VRRP virtual MAC of VRID 1 (RFC 5798 §7.3), the default of pair and anycast gateways. */
@@ -32,9 +39,17 @@ export interface Gateway extends Omit<GatewaySettings, 'ipv4' | 'ipv6' | 'virtua
   readonly attach: readonly string[];
 }
 
-/** A host group, completed. */
-export interface HostGroup extends Omit<HostGroupSettings, 'placement' | 'ipv4' | 'ipv6'> {
+/** The hypervisors section, completed. */
+export interface Hypervisors extends Omit<HypervisorSettings, 'placement'> {
   /** `spread`, or the edge switches to round-robin over. */
+  readonly placement: 'spread' | readonly string[];
+}
+
+/** A host group, completed. */
+export interface HostGroup extends Omit<HostGroupSettings, 'on' | 'placement' | 'ipv4' | 'ipv6'> {
+  /** `edge` (hosts on edge switch ports), `hypervisors` (VMs on every hypervisor), or the hypervisors to round-robin over. */
+  readonly on: 'edge' | 'hypervisors' | readonly string[];
+  /** `spread`, or the edge switches to round-robin over (hosts on edge switch ports only). */
   readonly placement: 'spread' | readonly string[];
   /** `auto`, `none`, or the first address (canonical); `auto` without an IPv4 subnet becomes `none`. */
   readonly ipv4: string;
@@ -64,17 +79,35 @@ export interface LossRule extends Omit<LossRuleSettings, 'model' | 'congestion'>
   readonly congestion: readonly CongestionWindow[];
 }
 
+// The parsed remedies are exactly the model's: a field added to one side only is a compile error here.
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const REMEDY_SHAPES_AGREE: SameKeys<Readonly<RemedySettings>, RemedySpec> = true;
+void REMEDY_SHAPES_AGREE;
+
 /**
  * A validated scenario, ready for a builder: every default applied, times in integer nanoseconds,
- * rates in bits (or packets) per second, sizes in bytes, addresses and MACs in canonical text. Names
- * and addresses of individual nodes follow from it through `scenarioLayout`.
+ * rates in bits (or packets, or bytes) per second, sizes in bytes, addresses and MACs in canonical
+ * text. Names, places, addresses and MACs of individual nodes follow from it through
+ * `scenarioLayout`.
+ *
+ * The top-level `gateway`, `hosts`, `loss`, `events`, `remedies`, `migrations` and `seed` are the
+ * scenario as written; `runs` are what to simulate: one per variant with its replacements applied,
+ * or the scenario itself as the only run. A builder loops over `runs`.
  */
-export interface Scenario extends Omit<ParsedScenario, 'gateway' | 'hosts' | 'traffic' | 'events' | 'loss' | 'output'> {
+export interface Scenario extends Omit<ParsedScenario, 'gateway' | 'hypervisors' | 'hosts' | 'traffic' | 'events' | 'loss' | 'remedies' | 'migrations' | 'variants' | 'output'> {
   readonly gateway: Gateway;
+  /** The hypervisors, or null when the scenario has none. */
+  readonly hypervisors: Hypervisors | null;
   readonly hosts: readonly HostGroup[];
   readonly traffic: readonly Flow[];
   readonly events: readonly ScenarioEvent[];
   readonly loss: readonly LossRule[];
+  /** The top-level remedies (for migrations without their own). */
+  readonly remedies: readonly RemedySpec[];
+  /** The migrations, with their remedies resolved as written (no variant applied). */
+  readonly migrations: readonly Migration[];
+  /** The runs to simulate: one per variant, or one named after the scenario. */
+  readonly runs: readonly RunSpec[];
   readonly output: {
     /** The node where the `--pcap` capture is taken. */
     readonly pcap: string;
@@ -160,17 +193,40 @@ export function normaliseScenario(s: ParsedScenario): Scenario {
   };
   const hosts: HostGroup[] = s.hosts.map((h) => ({
     ...h,
-    placement: h.placement === 'spread' ? 'spread' : typeof h.placement === 'string' ? [h.placement] : h.placement,
+    on: h.on === 'edge' || h.on === 'hypervisors' ? h.on : typeof h.on === 'string' ? [h.on] : h.on,
+    placement: edgeList(h.placement),
     ipv4: hostAddress(h.ipv4, s.subnet.ipv4),
     ipv6: hostAddress(h.ipv6, s.subnet.ipv6),
   }));
+  const hypervisors: Hypervisors | null = s.hypervisors === undefined ? null : { ...s.hypervisors, placement: edgeList(s.hypervisors.placement) };
   const firstGateway = g.placement === 'core' ? 'gateway' : g.placement === 'pair' ? 'gateway-1' : `gateway-${edges[0]!}`;
+  const loss = s.loss.map(lossRule);
+  const remedies = s.remedies.map(remedySpec);
+  const { variants: _variants, ...rest } = s;
+  const { migrations, runs } = resolveRuns(
+    { name: s.name, description: s.description ?? null, seed: s.seed, gateway, hosts, loss, events: s.events, remedies, hypervisors },
+    s.migrations,
+    s.variants,
+    lossRule,
+  );
   return {
-    ...s,
+    ...rest,
     gateway,
+    hypervisors,
     hosts,
     traffic: s.traffic.map((f) => completeFlow(f, s)),
-    loss: s.loss.map((l) => ({ ...l, model: lossSpec(l.model) })),
+    loss,
+    remedies,
+    migrations,
+    runs,
     output: { pcap: s.output.pcap ?? firstGateway },
   };
+}
+
+function edgeList(placement: string | readonly string[]): 'spread' | readonly string[] {
+  return placement === 'spread' ? 'spread' : typeof placement === 'string' ? [placement] : placement;
+}
+
+function lossRule(l: LossRuleSettings): LossRule {
+  return { ...l, model: lossSpec(l.model) };
 }

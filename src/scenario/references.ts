@@ -1,13 +1,15 @@
 /**
- * The names a scenario defines, for checking the names it uses: switches, gateway nodes, host groups
- * and hosts (without listing a million hosts: `vm-17` is checked against group `vm` and its count),
- * and link patterns (`leaf-1:*`, `leaf-1:p49<->spine-1:p1`, `vm-3`).
+ * The names a scenario defines, for checking the names it uses: switches, gateway nodes, hypervisors,
+ * host groups and hosts (without listing a million hosts: `vm-17` is checked against group `vm` and
+ * its count), and link patterns (`leaf-1:*`, `leaf-1:p49<->spine-1:p1`, `vm-3`, `hv-2:p1`). In link
+ * patterns a hypervisor stands for its virtual switch, whose port p1 is the uplink to its edge switch.
  */
 import type { SwitchLayout } from './layout.js';
+import { HYPERVISOR_PREFIX } from './sections/hypervisors.js';
 import { suggest } from './suggest.js';
 
 /** What a name may denote at a place that takes names. */
-export type NameKind = 'switch' | 'edge' | 'gateway' | 'group' | 'host' | 'everything';
+export type NameKind = 'switch' | 'edge' | 'gateway' | 'hypervisor' | 'group' | 'host' | 'everything';
 
 /** The answer to a name lookup: found, or what was expected and a suggestion. */
 export type Resolution =
@@ -30,19 +32,24 @@ export class ScenarioNames {
   readonly switches: readonly SwitchLayout[];
   readonly edges: readonly string[];
   readonly gateways: readonly string[];
+  /** Hypervisor names, hv-1 first. */
+  readonly hypervisors: readonly string[];
   private readonly switchSet: ReadonlySet<string>;
   private readonly edgeSet: ReadonlySet<string>;
   private readonly gatewaySet: ReadonlySet<string>;
+  private readonly hypervisorSet: ReadonlySet<string>;
   /** Group name → count. */
   readonly groups: ReadonlyMap<string, number>;
 
-  constructor(switches: readonly SwitchLayout[], gateways: readonly string[], groups: ReadonlyMap<string, number>) {
+  constructor(switches: readonly SwitchLayout[], gateways: readonly string[], groups: ReadonlyMap<string, number>, hypervisors: readonly string[] = []) {
     this.switches = switches;
     this.edges = switches.filter((s) => s.edge).map((s) => s.name);
     this.gateways = gateways;
+    this.hypervisors = hypervisors;
     this.switchSet = new Set(switches.map((s) => s.name));
     this.edgeSet = new Set(this.edges);
     this.gatewaySet = new Set(gateways);
+    this.hypervisorSet = new Set(hypervisors);
     this.groups = groups;
   }
 
@@ -62,6 +69,7 @@ export class ScenarioNames {
     if (has('gateway') && (name === 'gateway' || this.gatewaySet.has(name))) return { ok: true, kind: 'gateway' };
     if (has('edge') && this.edgeSet.has(name)) return { ok: true, kind: 'switch' };
     if (has('switch') && this.switchSet.has(name)) return { ok: true, kind: 'switch' };
+    if (has('hypervisor') && this.hypervisorSet.has(name)) return { ok: true, kind: 'hypervisor' };
     if (has('group') && this.groups.has(name)) return { ok: true, kind: 'group' };
     if (has('host') && this.hostOf(name) !== undefined) return { ok: true, kind: 'host' };
     return this.explain(name, allowed);
@@ -86,6 +94,10 @@ export class ScenarioNames {
       parts.push(`a switch (${range(this.switches.map((s) => s.name))})`);
       candidates.push(...this.switches.map((s) => s.name));
     }
+    if (has('hypervisor')) {
+      parts.push(this.hypervisors.length === 0 ? 'a hypervisor (the scenario has none)' : `a hypervisor (${range(this.hypervisors)})`);
+      candidates.push(...this.hypervisors);
+    }
     const groups = [...this.groups.entries()];
     if (has('host')) {
       parts.push(groups.length === 0 ? 'a host (the scenario has none)' : `a host (${groups.map(([g, n]) => (n === 1 ? `${g}-1` : `${g}-1 … ${g}-${n}`)).join(', ')})`);
@@ -100,6 +112,7 @@ export class ScenarioNames {
     if (has('edge') && !has('switch') && this.switchSet.has(name)) expected += `; ${name} is not an edge switch (hosts and gateways attach to edge switches)`;
     const m = /^(.+)-(\d+)$/.exec(name);
     if (has('host') && m !== null && this.groups.has(m[1]!)) expected += `; group ${m[1]} has ${this.groups.get(m[1]!)} host${this.groups.get(m[1]!) === 1 ? '' : 's'}`;
+    if (has('hypervisor') && m !== null && m[1] === HYPERVISOR_PREFIX && this.hypervisors.length > 0) expected += `; the scenario has ${this.hypervisors.length} hypervisor${this.hypervisors.length === 1 ? '' : 's'}`;
     const hint = suggest(name, new Set(candidates), { unique: true });
     return hint === undefined ? { ok: false, expected } : { ok: false, expected, suggestion: hint };
   }
@@ -109,6 +122,7 @@ export class ScenarioNames {
     const re = globToRegExp(glob);
     for (const s of this.switches) if (re.test(s.name)) return true;
     for (const g of this.gateways) if (re.test(g)) return true;
+    for (const h of this.hypervisors) if (re.test(h)) return true;
     for (const [group, count] of this.groups) {
       for (let i = 1; i <= count; i++) if (re.test(`${group}-${i}`)) return true;
     }
@@ -120,7 +134,7 @@ export class ScenarioNames {
    * `:port` (`p<n>` or a glob). Each node part must name or match at least one node of the scenario.
    */
   checkLinkPattern(pattern: string): Resolution {
-    const expected = 'a link name (leaf-1:p49<->spine-1:p1), a port name (leaf-1:p3), a node name (vm-7) or a glob over them (leaf-1:*, *)';
+    const expected = 'a link name (leaf-1:p49<->spine-1:p1), a port name (leaf-1:p3, hv-2:p1), a node name (vm-7, hv-2) or a glob over them (leaf-1:*, *)';
     const ends = pattern.split('<->');
     if (ends.length > 2 || ends.some((e) => e === '')) return { ok: false, expected };
     for (const end of ends) {
@@ -130,9 +144,10 @@ export class ScenarioNames {
       if (port !== undefined && !/^(p\d+|[p\d*?]+)$/.test(port)) return { ok: false, expected: `${expected}; a port is p<number> (p1, p49) or a glob (p*)` };
       if (node === '') return { ok: false, expected };
       const isGlob = /[*?]/.test(node);
-      if (isGlob ? this.globMatches(node) : this.resolve(node, ['switch', 'gateway', 'host']).ok) continue;
+      const kinds: readonly NameKind[] = ['switch', 'gateway', 'hypervisor', 'host'];
+      if (isGlob ? this.globMatches(node) : this.resolve(node, kinds).ok) continue;
       if (isGlob) return { ok: false, expected: `${expected}; ${JSON.stringify(node)} matches no node of the scenario` };
-      const r = this.resolve(node, ['switch', 'gateway', 'host']);
+      const r = this.resolve(node, kinds);
       if (r.ok) continue;
       const full = r.suggestion === undefined ? undefined : `${r.suggestion}${colon < 0 ? '' : end.slice(colon)}`;
       const whole = full === undefined ? undefined : ends.length === 2 ? pattern.replace(end, full) : full;

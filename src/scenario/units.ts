@@ -6,7 +6,10 @@
  * - bit rates to bits per second: `"10Gbps"`, `"100Mbps"`, `"1.5kbps"` (also `Gbit/s`), or a plain
  *   number of bits per second; decimal prefixes (k = 1000);
  * - packet rates to packets per second: `"100pps"`, `"1.5kpps"`, or a plain number;
- * - sizes to whole bytes: `"1500B"`, `"64KB"` / `"64kB"` (1000), `"1MiB"` (1024²), or a plain number.
+ * - sizes to whole bytes: `"1500B"`, `"64KB"` / `"64kB"` (1000), `"1MiB"` (1024²), or a plain number;
+ * - byte rates to whole bytes per second: a size per second, `"128MiB/s"`, `"1.25GB/s"`, or a plain
+ *   number of bytes per second (a bit rate such as `"10Gbps"` is refused, with its value in bytes per
+ *   second as the suggestion, since migration and memory figures are in bytes).
  *
  * Arithmetic is decimal and exact (BigInt), so `"0.1s"` is exactly 100000000 ns and `"1.1Gbps"` exactly
  * 1100000000 bit/s; a duration finer than a nanosecond or a size that is not a whole number of bytes is
@@ -28,12 +31,15 @@ export const BIT_RATE_EXPECTED = 'a bit rate such as "10Gbps", "100Mbps", "1.5kb
 export const PACKET_RATE_EXPECTED = 'a packet rate such as "100pps", "1.5kpps", or a number of packets per second';
 /** What a size looks like. */
 export const SIZE_EXPECTED = 'a size such as "1500B", "64KB", "1MiB", or a number of bytes';
+/** What a byte rate looks like. */
+export const BYTE_RATE_EXPECTED = 'a byte rate such as "128MiB/s", "1.25GB/s", or a number of bytes per second';
 
 /** JSON Schema patterns for editors (the parsers below are the authority). */
 export const DURATION_PATTERN = '^[0-9.eE+-]+\\s*(ns|us|µs|ms|s|min|h)?$';
 export const BIT_RATE_PATTERN = '^[0-9.eE+-]+\\s*([kKmMgGtT]?(bps|bit/s))?$';
 export const PACKET_RATE_PATTERN = '^[0-9.eE+-]+\\s*([kKmM]?pps)?$';
 export const SIZE_PATTERN = '^[0-9.eE+-]+\\s*(B|kB|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?$';
+export const BYTE_RATE_PATTERN = '^[0-9.eE+-]+\\s*((B|kB|KB|MB|GB|TB|KiB|MiB|GiB|TiB)/s)?$';
 
 const QUANTITY = /^([+-]?)((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(\S*)$/;
 
@@ -204,6 +210,38 @@ export function parseSize(input: unknown): QuantityResult {
   if (!r.exact) return { ok: false, expected: 'a whole number of bytes' };
   if (r.value > MAX_SAFE) return { ok: false, expected: 'a size of at most 2^53 - 1 bytes' };
   return { ok: true, value: Number(r.value) };
+}
+
+/** Bytes per second in the largest decimal unit that keeps it exact to three decimals (`1.25e9` → `"1.25GB/s"`). */
+function formatByteRate(bytes: number): string {
+  for (const [unit, size] of [['TB', 1e12], ['GB', 1e9], ['MB', 1e6], ['kB', 1e3]] as const) {
+    if (bytes >= size && Number.isInteger((bytes * 1000) / size)) return `${Number((bytes / size).toFixed(3))}${unit}/s`;
+  }
+  return `${bytes}B/s`;
+}
+
+/**
+ * Parses a byte rate to whole bytes per second (≥ 0): a size followed by `/s`, or a plain number. A
+ * size without `/s` gets the rate as its suggestion; a bit rate gets its value in bytes per second.
+ */
+export function parseByteRate(input: unknown): QuantityResult {
+  const q = splitQuantity(input);
+  if (q === undefined) return { ok: false, expected: BYTE_RATE_EXPECTED };
+  const sizeUnit = q.unit === '' ? '' : q.unit.endsWith('/s') ? q.unit.slice(0, -2) : undefined;
+  if (sizeUnit !== undefined && (sizeUnit === '' || SIZE_UNITS.has(sizeUnit))) {
+    const r = parseSize(`${q.negative ? '-' : ''}${q.number}${sizeUnit}`);
+    if (r.ok) return r;
+    return { ok: false, expected: r.expected === SIZE_EXPECTED ? BYTE_RATE_EXPECTED : r.expected.replace(/^a size/, 'a byte rate').replace(/bytes$/, 'bytes per second') };
+  }
+  const bits = parseBitRate(input);
+  if (bits.ok && q.unit !== '') {
+    const bytes = bits.value / 8;
+    const expected = `${BYTE_RATE_EXPECTED} (bytes, not bits: ${String(input).trim()} is ${formatByteRate(bytes)})`;
+    return Number.isInteger(bytes) ? { ok: false, expected, suggestion: formatByteRate(bytes) } : { ok: false, expected };
+  }
+  if (parseSize(input).ok) return { ok: false, expected: `${BYTE_RATE_EXPECTED} (a size per second)`, suggestion: `${q.negative ? '-' : ''}${q.number}${q.unit}/s` };
+  const unit = sizeUnit === undefined ? undefined : closestUnit(sizeUnit, SIZE_UNITS.keys());
+  return unit === undefined ? { ok: false, expected: BYTE_RATE_EXPECTED } : { ok: false, expected: BYTE_RATE_EXPECTED, suggestion: `${q.negative ? '-' : ''}${q.number}${unit}/s` };
 }
 
 const DURATION_FORMATS: readonly (readonly [string, number])[] = [

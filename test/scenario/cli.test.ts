@@ -1,6 +1,7 @@
 /**
  * `arpshift validate` and `arpshift schema` as a user runs them (the built dist/cli/main.js; run
- * `npm run build` first): exit codes, every issue on stderr, never a stack trace.
+ * `npm run build` first, or point ARPSHIFT_CLI at another build's main.js): exit codes, every issue
+ * on stderr, never a stack trace.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { positionOf } from './helpers.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const CLI = process.env.ARPSHIFT_CLI ?? fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'arpshift-scenario-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

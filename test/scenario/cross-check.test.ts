@@ -4,7 +4,8 @@
  * the scenario's own parameters.
  */
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../../src/scenario/index.js';
+import { preCopyPlan } from '../../src/migration/index.js';
+import { formatDuration, loadScenario } from '../../src/scenario/index.js';
 import { issueAt, issuesOf, positionOf } from './helpers.js';
 
 function yaml(...lines: string[]): string {
@@ -211,5 +212,219 @@ describe('overrides per profile', () => {
     expect(issueAt(issues, 'hosts[2].sysctls.arp_accept').expected).toBe('one of 0, 1, 2');
     expect(issueAt(issues, 'hosts[2].sysctls.base_reachable_time_ms').code).toBe('value');
     expect(issues.length).toBe(6);
+  });
+});
+
+describe('hypervisors and VMs', () => {
+  const base = ['name: n', 'hypervisors: { count: 4 }'];
+
+  it('VMs need hypervisors that exist; a misspelt keyword is suggested; VMs take no edge placement', () => {
+    expect(issueAt(issuesOf(yaml('name: n', 'hosts: [{ name: vm, on: hypervisors }]')), 'hosts[0].on').expected).toMatch(/no hypervisors/);
+    const text = yaml(
+      ...base,
+      'hosts:',
+      '  - { name: a, on: hypervisor }',
+      '  - { name: b, on: [hv-2, hv-5] }   # hv-5',
+      '  - { name: c, on: hypervisors, placement: [leaf-1] }',
+      '  - { name: hv, count: 2 }          # clash',
+    );
+    const issues = issuesOf(text);
+    expect(issueAt(issues, 'hosts[0].on').suggestion).toBe('hypervisors');
+    const hv5 = issueAt(issues, 'hosts[1].on[1]');
+    expect(hv5.code).toBe('reference');
+    expect({ line: hv5.line, column: hv5.column }).toEqual(positionOf(text, '# hv-5', 'hv-5'));
+    expect(issueAt(issues, 'hosts[2].placement').expected).toMatch(/^no placement: VMs live where their hypervisor is/);
+    expect(issueAt(issues, 'hosts[3].name').found).toMatch(/host hv-1 would have the name of a switch, gateway or hypervisor/);
+    expect(issues.length).toBe(4);
+  });
+
+  it('hypervisors attach to edge switches that exist', () => {
+    const issue = issueAt(issuesOf(yaml('name: n', 'hypervisors: { count: 2, placement: [leaf-1, spine-1] }')), 'hypervisors.placement[1]');
+    expect(issue.expected).toMatch(/spine-1 is not an edge switch/);
+  });
+
+  it('link patterns, events and captures may name hypervisors; their port p1 is the uplink', () => {
+    const ok = yaml(...base, 'hosts: [{ name: vm, count: 4, on: hypervisors }]', 'loss: [{ links: "hv-2:p1" }, { links: "hv-*" }]', 'events: [{ at: 1s, kind: link-down, target: hv-3 }]', 'output: { pcap: hv-1 }');
+    expect(() => loadScenario(ok, 'n.yaml')).not.toThrow();
+    const issue = issueAt(issuesOf(yaml(...base, 'loss: [{ links: "hv-7:p1" }]')), 'loss[0].links');
+    expect(issue.expected).toMatch(/no node is named "hv-7"/);
+  });
+});
+
+describe('migrations', () => {
+  const base = ['name: n', 'duration: 60s', 'hypervisors: { count: 4 }', 'hosts: [{ name: vm, count: 8, on: hypervisors }, { name: pc }]'];
+
+  it('the VM is one host of a group on hypervisors; the destination another hypervisor', () => {
+    const text = yaml(
+      ...base,
+      'migrations:',
+      '  - { vm: vm, to: hv-2, at: 1s }',
+      '  - { vm: pc-1, to: hv-2, at: 1s }',
+      '  - { vm: vm-9, to: hv-2, at: 1s }',
+      '  - { vm: vm-1, to: hv-9, at: 1s }',
+      '  - { vm: vm-2, to: hv-2, at: 1s }   # already there',
+      '  - { vm: vm-3, to: hv-1, at: 1s }',
+      '  - { vm: vm-3, to: hv-1, at: 9s }   # after the move before',
+    );
+    const issues = issuesOf(text);
+    expect(issueAt(issues, 'migrations[0].vm').expected).toBe('one VM: a host name such as vm-1 (vm is a group)');
+    expect(issueAt(issues, 'migrations[1].vm').expected).toMatch(/pc-1 is on an edge switch port/);
+    expect(issueAt(issues, 'migrations[2].vm').expected).toMatch(/group vm has 8 hosts/);
+    expect(issueAt(issues, 'migrations[3].to').code).toBe('reference');
+    // vm-2 starts on hv-2 (round-robin over four hypervisors).
+    const there = issueAt(issues, 'migrations[4].to');
+    expect(there.expected).toBe('a hypervisor other than hv-2, where vm-2 is when this migration starts');
+    expect({ line: there.line, column: there.column }).toEqual(positionOf(text, '# already there', 'hv-2'));
+    expect(issueAt(issues, 'migrations[6].to').expected).toMatch(/other than hv-1, where vm-3 is/);
+    expect(issues.length).toBe(6);
+  });
+
+  it('a migration ends within the simulation: downtime, pre-copy and start, each where it is written', () => {
+    const duration = 60;
+    const text = yaml(
+      ...base,
+      'migrations:',
+      '  - { vm: vm-1, to: hv-2, at: 5s, timing: { downtime: 2min } }',
+      '  - { vm: vm-2, to: hv-1, at: 5s, timing: { precopy: 59s, downtime: 1s } }',
+      '  - { vm: vm-3, to: hv-1, at: 50s, timing: { precopy: 9s, downtime: 1s } }',
+      '  - { vm: vm-4, to: hv-1, at: 60s }',
+      '  - { vm: vm-5, to: hv-2, at: 1s, timing: { memory: 4GiB, dirtyRate: 200MiB/s, maxRounds: 10 } }',
+    );
+    const issues = issuesOf(text);
+    expect(issueAt(issues, 'migrations[0].timing.downtime').expected).toBe(`a downtime shorter than the simulation (duration ${formatDuration(duration * 1e9)})`);
+    expect(issueAt(issues, 'migrations[1].timing.precopy').expected).toMatch(/^a pre-copy time shorter than 59s/);
+    // 9 s + 1 s from 50 s ends at 60 s, the end of the simulation: it has to start before 50 s.
+    expect(issueAt(issues, 'migrations[2].at').expected).toMatch(/^a start before 50s: the migration takes 10s/);
+    expect(issueAt(issues, 'migrations[3].at').expected).toMatch(/^a time before the end of the simulation/);
+    // 200 MiB/s against 128 MiB/s never converges: 10 rounds of 4 GiB / 128 MiB/s = 32 s each.
+    const plan = preCopyPlan({ memoryBytes: 4 * 2 ** 30, dirtyBytesPerSecond: 200 * 2 ** 20, bandwidthBytesPerSecond: 128 * 2 ** 20, downtimeLimit: 300e6, maxRounds: 10 });
+    const precopy = issueAt(issues, 'migrations[4].timing');
+    expect(plan.converged).toBe(false);
+    expect(precopy.found).toBe(`${formatDuration(plan.totalTime)} in all`);
+    expect(precopy.expected).toMatch(/never converges/);
+    expect(issues.length).toBe(5);
+  });
+
+  it('timing is one complete form', () => {
+    const text = yaml(
+      ...base,
+      'migrations:',
+      '  - { vm: vm-1, to: hv-2, at: 1s, timing: { downtime: 1s, memory: 4GiB } }',
+      '  - { vm: vm-2, to: hv-1, at: 1s, timing: { memory: 4GiB } }',
+      '  - { vm: vm-3, to: hv-1, at: 1s, timing: { bandwidth: 1GiB/s } }',
+    );
+    const issues = issuesOf(text);
+    expect(issueAt(issues, 'migrations[0].timing').found).toBe('fields of both forms (downtime, memory)');
+    expect(issueAt(issues, 'migrations[1].timing.dirtyRate').code).toBe('missing');
+    expect(issues.filter((i) => i.path.startsWith('migrations[2].timing')).map((i) => i.path)).toEqual(['migrations[2].timing.memory', 'migrations[2].timing.dirtyRate']);
+    expect(issues.length).toBe(4);
+  });
+
+  it('one move of a VM at a time, by explicit timing or by the pre-copy plan', () => {
+    const text = yaml(
+      ...base,
+      'migrations:',
+      '  - { vm: vm-1, to: hv-2, at: 10s, timing: { precopy: 5s, downtime: 1s } }',
+      '  - { vm: vm-1, to: hv-3, at: 15s }',
+      '  - { vm: vm-2, to: hv-1, at: 20s, timing: { memory: 1GiB, dirtyRate: 16MiB/s } }',
+      '  - { vm: vm-2, to: hv-3, at: 29s }',
+      '  - { vm: vm-2, to: hv-4, at: 40s }',
+    );
+    const issues = issuesOf(text);
+    expect(issueAt(issues, 'migrations[1].at').expected).toBe('a start after vm-1\'s migration migrations[0] has ended (at 16s): a VM makes one move at a time');
+    const plan = preCopyPlan({ memoryBytes: 2 ** 30, dirtyBytesPerSecond: 16 * 2 ** 20, bandwidthBytesPerSecond: 128 * 2 ** 20, downtimeLimit: 300e6 });
+    expect(20e9 + plan.totalTime).toBeGreaterThan(29e9);
+    expect(issueAt(issues, 'migrations[3].at').expected).toMatch(new RegExp(`has ended \\(at ${formatDuration(20e9 + plan.totalTime)}\\)`));
+    expect(issues.length).toBe(2);
+  });
+
+  it('new MACs: no other node\'s by the MAC plan, not another move\'s, not the one the VM has', () => {
+    const text = yaml(
+      ...base,
+      'gateway: { placement: pair }',
+      'migrations:',
+      '  - { vm: vm-1, to: hv-2, at: 1s, newMac: "02:00:00:00:00:03" }',
+      '  - { vm: vm-2, to: hv-1, at: 1s, newMac: "02:00:5e:00:00:02" }',
+      '  - { vm: vm-3, to: hv-1, at: 1s, newMac: "00:00:5e:00:01:01" }',
+      '  - { vm: vm-4, to: hv-1, at: 1s, newMac: auto }',
+      '  - { vm: vm-5, to: hv-2, at: 1s, newMac: "02:02:00:00:00:04" }',
+      '  - { vm: vm-6, to: hv-1, at: 1s, newMac: "02:00:00:00:00:06" }',
+      '  - { vm: vm-7, to: hv-1, at: 1s, newMac: "02:aa:00:00:00:07" }',
+      '  - { vm: vm-7, to: hv-2, at: 5s, newMac: "02:aa:00:00:00:07" }',
+    );
+    const issues = issuesOf(text);
+    expect(issueAt(issues, 'migrations[0].newMac').found).toBe('"02:00:00:00:00:03" (the MAC of host vm-3, by the MAC plan)');
+    expect(issueAt(issues, 'migrations[1].newMac').found).toBe('"02:00:5e:00:00:02" (the MAC of gateway node gateway-2, by the MAC plan)');
+    expect(issueAt(issues, 'migrations[2].newMac').found).toBe('"00:00:5e:00:01:01" (the gateway\'s virtual MAC)');
+    expect(issueAt(issues, 'migrations[4].newMac').found).toBe('"02:02:00:00:00:04" (the automatic new MAC of migrations[3])');
+    expect(issueAt(issues, 'migrations[5].newMac').expected).toMatch(/^a MAC other than the one vm-6 has/);
+    expect(issueAt(issues, 'migrations[7].newMac').expected).toMatch(/^a MAC other than the one vm-7 has/);
+    expect(issues.length).toBe(6);
+  });
+});
+
+describe('remedies', () => {
+  const base = ['name: n', 'hypervisors: { count: 4 }', 'hosts: [{ name: vm, count: 8, on: hypervisors }]'];
+
+  it('none alone; addresses the VMs have; a controller that pushes; a gateway that can probe', () => {
+    const text = yaml(
+      ...base,
+      'remedies:',
+      '  - { kind: none }',
+      '  - { kind: guest-na }',
+      '  - { kind: controller, pushFdb: false, pushNeighbors: false }',
+      'migrations:',
+      '  - { vm: vm-1, to: hv-2, at: 1s }',
+      '  - { vm: vm-2, to: hv-1, at: 1s, remedies: [{ kind: keepalive, mode: gateway-probe }] }',
+    );
+    const issues = issuesOf(text.replace('name: n', 'name: n\ngateway: { ipv4: none }'));
+    expect(issueAt(issues, 'remedies[0].kind').expected).toMatch(/^none alone/);
+    expect(issueAt(issues, 'remedies[1].kind').expected).toMatch(/guest-na announces IPv6 addresses, and vm-1 has none/);
+    expect(issueAt(issues, 'remedies[2]').found).toBe('both false');
+    expect(issueAt(issues, 'migrations[1].remedies[0].mode').expected).toMatch(/the gateway has no IPv4 address/);
+    expect(issues.length).toBe(4);
+  });
+
+  it('remedies that act on no migration', () => {
+    expect(issueAt(issuesOf(yaml(...base, 'remedies: [{ kind: rarp }]')), 'remedies').expected).toMatch(/the scenario has no migrations/);
+    const own = issueAt(issuesOf(yaml(...base, 'remedies: [{ kind: rarp }]', 'migrations: [{ vm: vm-1, to: hv-2, at: 1s, remedies: [] }]')), 'remedies');
+    expect(own.expected).toMatch(/every migration has its own remedies/);
+    expect(() => loadScenario(yaml(...base, 'remedies: [{ kind: none }]'), 'n.yaml')).not.toThrow();
+  });
+});
+
+describe('variants', () => {
+  it('names are unique; every replaced setting is checked as at the top level, at its own path', () => {
+    const text = yaml(
+      'name: n',
+      'gateway: { sysctls: { arp_accept: 1 } }',
+      'hypervisors: { count: 4 }',
+      'hosts: [{ name: vm, count: 8, on: hypervisors }]',
+      'migrations: [{ vm: vm-1, to: hv-2, at: 1s }]',
+      'variants:',
+      '  - name: a',
+      '    remedies: [{ kind: guest-na }]',
+      '    loss: [{ links: "hv-9:p1", congestion: [{ start: 5s, end: 4s }] }]',
+      '    events: [{ at: 1s, kind: host-down, target: vm-99 }]',
+      '  - name: a',
+      '    gateway: { profile: cisco-ios }',
+      '    hostSysctls: { vms: { arp_accept: 1 }, vm: { arpTimeout: 5s } }',
+      '  - name: c',
+      '    gateway: { profile: windows, sysctls: { retrans_time_ms: 100 } }',
+    );
+    const issues = issuesOf(text);
+    expect(issueAt(issues, 'variants[0].remedies[0].kind').code).toBe('value');
+    expect(issueAt(issues, 'variants[0].loss[0].links').expected).toMatch(/no node is named "hv-9"/);
+    expect(issueAt(issues, 'variants[0].loss[0].congestion[0].end').expected).toBe('an end after the start (5s)');
+    expect(issueAt(issues, 'variants[0].events[0].target').expected).toMatch(/group vm has 8 hosts/);
+    expect(issueAt(issues, 'variants[1].name').found).toBe('"a" (also variants[0].name)');
+    // The scenario's Linux sysctls would be kept with a profile that is not Linux.
+    expect(issueAt(issues, 'variants[1].gateway.profile').expected).toMatch(/^a profile that takes the scenario's gateway.sysctls \(arp_accept\)/);
+    const vms = issueAt(issues, 'variants[1].hostSysctls.vms');
+    expect(vms.suggestion).toBe('vm');
+    expect({ line: vms.line, column: vms.column }).toEqual(positionOf(text, 'hostSysctls: { vms', 'vms'));
+    expect(issueAt(issues, 'variants[1].hostSysctls.vm.arpTimeout').code).toBe('unknown-field');
+    expect(issueAt(issues, 'variants[2].gateway.sysctls.retrans_time_ms').suggestion).toBe('retransTime');
+    expect(issues.length).toBe(9);
   });
 });

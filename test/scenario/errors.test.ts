@@ -211,3 +211,110 @@ describe('located problems, one at a time', () => {
     expect(issue.line).toBe(3);
   });
 });
+
+const BROKEN_MOVES = `name: broken-moves
+duration: 60s
+hypervisors:
+  count: 4
+  placement: [leaf-1, leaf-9]
+  vlan: 5000
+hosts:
+  - name: vm
+    count: 8
+    on: hypervisor           # one letter short
+  - name: db
+    count: 2
+    on: hypervisors
+remedies:
+  - kind: guest-garp
+    count: 0
+  - kind: rarpp
+migrations:
+  - vm: db-1
+    to: hv-7
+    at: 10s
+  - vm: db-2
+    to: hv-1
+    at: 5s
+    timing: { downtime: 2min }
+  - vm: db-1
+    to: hv-3
+    at: 20s
+    newMac: 01:00:5e:00:00:01
+variants:
+  - name: a
+  - name: b
+    remedies: [{ kind: qemu-announce, round: 3 }]
+  - name: c
+    remedies: [{ kind: guest-garp, count: -1 }]
+    loss: [{ links: "hv-9:p1" }]
+`;
+
+describe('a scenario with many problems in its hypervisors, migrations, remedies and variants', () => {
+  const issues = issuesOf(BROKEN_MOVES, 'moves.yaml');
+  const at = (path: string) => {
+    const i = issueAt(issues, path);
+    return { line: i.line, column: i.column };
+  };
+
+  it('lists every problem at once, in file order, and nothing else', () => {
+    expect(issues.map((i) => i.path)).toEqual([
+      'hypervisors.placement[1]',
+      'hypervisors.vlan',
+      'hosts[0].on',
+      'remedies[0].count',
+      'remedies[1].kind',
+      'migrations[0].to',
+      'migrations[1].timing.downtime',
+      'migrations[2].newMac',
+      'variants[1].remedies[0].round',
+      'variants[2].remedies[0].count',
+      'variants[2].loss[0].links',
+    ]);
+  });
+
+  it('hypervisors: an edge switch that does not exist, a VLAN out of range, a misspelt keyword', () => {
+    expect(at('hypervisors.placement[1]')).toEqual(positionOf(BROKEN_MOVES, 'leaf-9'));
+    expect(issueAt(issues, 'hypervisors.vlan').expected).toBe('a whole number from 1 to 4094');
+    expect(at('hypervisors.vlan')).toEqual(positionOf(BROKEN_MOVES, '5000'));
+    const on = issueAt(issues, 'hosts[0].on');
+    expect(at('hosts[0].on')).toEqual(positionOf(BROKEN_MOVES, '# one letter short', 'hypervisor'));
+    expect(on.suggestion).toBe('hypervisors');
+  });
+
+  it('remedies: a count out of range, an unknown kind with the kind that was meant', () => {
+    expect(at('remedies[0].count')).toEqual(positionOf(BROKEN_MOVES, 'count: 0', '0'));
+    expect(issueAt(issues, 'remedies[1].kind').suggestion).toBe('rarp');
+    expect(at('remedies[1].kind')).toEqual(positionOf(BROKEN_MOVES, 'rarpp'));
+  });
+
+  it('migrations: a move to a hypervisor that does not exist, a downtime longer than the simulation, a group MAC', () => {
+    const to = issueAt(issues, 'migrations[0].to');
+    expect(to.code).toBe('reference');
+    expect(to.expected).toMatch(/^a hypervisor \(hv-1, hv-2, hv-3, hv-4\)/);
+    expect(at('migrations[0].to')).toEqual(positionOf(BROKEN_MOVES, 'hv-7'));
+    const downtime = issueAt(issues, 'migrations[1].timing.downtime');
+    expect(downtime.expected).toBe('a downtime shorter than the simulation (duration 1min)');
+    expect(downtime.found).toBe('2min');
+    expect(at('migrations[1].timing.downtime')).toEqual(positionOf(BROKEN_MOVES, '2min'));
+    expect(issueAt(issues, 'migrations[2].newMac').expected).toMatch(/group address/);
+    expect(at('migrations[2].newMac')).toEqual(positionOf(BROKEN_MOVES, '01:00:5e'));
+  });
+
+  it('variants: problems inside a variant are located there', () => {
+    const round = issueAt(issues, 'variants[1].remedies[0].round');
+    expect(round.code).toBe('unknown-field');
+    expect(round.suggestion).toBe('rounds');
+    expect(at('variants[1].remedies[0].round')).toEqual(positionOf(BROKEN_MOVES, 'round: 3', 'round'));
+    expect(issueAt(issues, 'variants[2].remedies[0].count').expected).toBe('a whole number from 1 to 1000');
+    expect(at('variants[2].remedies[0].count')).toEqual(positionOf(BROKEN_MOVES, 'count: -1', '-1'));
+    expect(at('variants[2].loss[0].links')).toEqual(positionOf(BROKEN_MOVES, 'hv-9:p1', '"hv-9:p1"'));
+  });
+
+  it('a bit rate where bytes per second are meant, with the rate in bytes as the suggestion', () => {
+    const text = 'name: x\nhypervisors: { count: 2 }\nhosts: [{ name: vm, count: 2, on: hypervisors }]\nmigrations:\n  - { vm: vm-1, to: hv-2, at: 1s, timing: { memory: 1GiB, dirtyRate: 10Gbps } }\n';
+    const rate = issueAt(issuesOf(text), 'migrations[0].timing.dirtyRate');
+    expect(rate.suggestion).toBe('1.25GB/s');
+    expect({ line: rate.line, column: rate.column }).toEqual(positionOf(text, '10Gbps'));
+  });
+});

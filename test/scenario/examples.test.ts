@@ -1,13 +1,17 @@
 /**
  * The example scenarios in scenarios/: every file validates, follows the JSON Schema's structure
- * (only fields the schema lists, at every level), has the comments that explain it, and lays out.
+ * (only fields the schema lists, at every level), has the comments that explain it, and lays out;
+ * the migration examples cover every remedy and migration dimension, and each says what it shows
+ * (checked against the scenario's own settings and the migration model's functions).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadScenarioFile, scenarioJsonSchema, scenarioLayout } from '../../src/scenario/index.js';
+import { preCopyPlan } from '../../src/migration/index.js';
+import { REMEDY_KINDS, autoNewMac, hostNumber, loadScenarioFile, scenarioJsonSchema, scenarioLayout } from '../../src/scenario/index.js';
+import type { Scenario } from '../../src/scenario/index.js';
 
 const DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
@@ -20,8 +24,9 @@ function unknownKeys(value: unknown, schema: JsonSchema, where: string): string[
   if (typeof value !== 'object' || value === null) return [];
   const alternatives = schema.oneOf ?? schema.anyOf ?? [schema];
   const obj = value as Record<string, unknown>;
-  // The alternative whose `kind` matches, or the first that has properties.
+  // The alternative whose `kind` matches, or the first that has every key, or the first that has properties.
   const chosen = alternatives.find((a) => a.properties?.kind?.const !== undefined && a.properties.kind.const === obj.kind)
+    ?? alternatives.find((a) => a.properties !== undefined && Object.keys(obj).every((k) => a.properties![k] !== undefined))
     ?? alternatives.find((a) => a.properties !== undefined);
   if (chosen?.properties === undefined) return [];
   return Object.entries(obj).flatMap(([k, v]) => (chosen.properties![k] === undefined ? [`${where}.${k}`] : unknownKeys(v, chosen.properties![k]!, `${where}.${k}`)));
@@ -30,6 +35,16 @@ function unknownKeys(value: unknown, schema: JsonSchema, where: string): string[
 describe('example scenarios', () => {
   it('there are at least four, among them the ones the docs name', () => {
     expect(FILES).toEqual(expect.arrayContaining(['gateway-restart.yaml', 'absent-host.yaml', 'dual-stack.yaml', 'address-conflict.yaml']));
+  });
+
+  it('one per remedy and per migration dimension, and the default comparison', () => {
+    const named = [
+      'none', 'guest-garp', 'rarp', 'qemu-announce', 'controller', 'evpn', 'deregistration', 'keepalive', 'new-mac', 'many', 'congested', 'precopy',
+      'stp', 'rstp', 'spb', 'gateway-pair', 'anycast',
+    ].map((n) => `migration-${n}.yaml`);
+    expect(FILES).toEqual(expect.arrayContaining([...named, 'default-comparison.yaml']));
+    const used = new Set(FILES.flatMap((f) => load(f).runs.flatMap((r) => [...r.remedies, ...r.migrations.flatMap((m) => m.remedies)].map((x) => x.kind))));
+    expect([...REMEDY_KINDS].filter((k) => !used.has(k))).toEqual([]);
   });
 
   it.each(FILES)('%s validates, matches the JSON Schema\'s structure, and lays out', (file) => {
@@ -59,5 +74,85 @@ describe('example scenarios', () => {
     const targets = scenario.traffic.filter((f) => f.name.endsWith('-to-nobody')).map((f) => f.to);
     expect(targets.length).toBeGreaterThan(0);
     for (const t of targets) expect(owned.has(t)).toBe(false);
+  });
+});
+
+function load(file: string): Scenario {
+  return loadScenarioFile(join(DIR, file));
+}
+
+describe('what the migration examples show', () => {
+  it('migration-none.yaml: no remedy, the same MAC, the gateway sending to the VM', () => {
+    const s = load('migration-none.yaml');
+    const m = s.migrations[0]!;
+    expect(m.remedies).toEqual([{ kind: 'none' }]);
+    expect(m.newMac).toBeNull();
+    expect(s.traffic.some((f) => f.from === 'gateway' && f.to === m.vm)).toBe(true);
+    // The black hole ends with the ageing, which comes within the simulation.
+    expect(m.schedule.resumeAt + s.fabric.macAgingTime).toBeLessThan(s.duration);
+  });
+
+  it('migration-stp, -rstp and -spb are one scenario on three fabrics', () => {
+    const strip = (s: Scenario) => ({ ...s, name: '', description: '', runs: s.runs.map((r) => ({ ...r, name: '', description: null })), fabric: { ...s.fabric, bridging: '' } });
+    const [stp, rstp, spb] = ['stp', 'rstp', 'spb'].map((m) => load(`migration-${m}.yaml`));
+    expect([stp!.fabric.bridging, rstp!.fabric.bridging, spb!.fabric.bridging]).toEqual(['stp', 'rstp', 'spb']);
+    expect(strip(rstp!)).toEqual(strip(stp!));
+    expect(strip(spb!)).toEqual(strip(stp!));
+    // The fabric changes as the VM resumes.
+    expect(stp!.events[0]!.at).toBeLessThanOrEqual(stp!.migrations[0]!.schedule.resumeAt);
+  });
+
+  it('migration-precopy.yaml: one plan converges, the other stops after maxRounds, as the comments say', () => {
+    const s = load('migration-precopy.yaml');
+    const plans = s.migrations.map((m) => (m.timing.kind === 'pre-copy' ? preCopyPlan(m.timing.params) : undefined));
+    expect(plans.map((p) => p?.converged)).toEqual([true, false]);
+    // 4 GiB at 128 MiB/s halving each round: 32 + 16 + … + 0.5 s, then 32 MiB in 250 ms.
+    expect(plans[0]!.precopyTime).toBe(63.5e9);
+    expect(plans[0]!.downtime).toBe(250e6);
+    expect(s.migrations[0]!.schedule.resumeAt).toBe(73.75e9);
+    expect(plans[1]!.rounds).toEqual([8e9, 8e9, 8e9, 8e9, 8e9]);
+    expect(plans[1]!.downtime).toBe(8e9);
+  });
+
+  it('migration-congested.yaml: the burst swallows the first announcement but not the second', () => {
+    const s = load('migration-congested.yaml');
+    const m = s.migrations[0]!;
+    const r = m.remedies[0]!;
+    if (r.kind !== 'guest-garp') throw new Error('expected guest-garp');
+    const [w] = s.loss.find((l) => l.links === `${m.to}:p1`)!.congestion;
+    expect(w!.start).toBeLessThanOrEqual(m.schedule.resumeAt);
+    expect(m.schedule.resumeAt).toBeLessThan(w!.end);
+    expect(m.schedule.resumeAt + r.interval).toBeGreaterThanOrEqual(w!.end);
+  });
+
+  it('migration-evpn.yaml: on SPB, one VM moves often enough to trip duplicate detection', () => {
+    const s = load('migration-evpn.yaml');
+    expect(s.fabric.bridging).toBe('spb');
+    const evpn = s.remedies.find((r) => r.kind === 'evpn');
+    if (evpn?.kind !== 'evpn') throw new Error('expected evpn');
+    const moves = s.migrations.filter((m) => m.vm === s.migrations[0]!.vm);
+    expect(moves.length).toBeGreaterThanOrEqual(evpn.duplicateMoves);
+    expect(moves[moves.length - 1]!.at - moves[0]!.at).toBeLessThan(evpn.duplicateWindow);
+  });
+
+  it('migration-new-mac.yaml: the automatic MAC is the layout\'s rule, the explicit one as written', () => {
+    const s = load('migration-new-mac.yaml');
+    const [auto, explicit] = s.migrations;
+    expect(auto!.newMac).toBe(autoNewMac(hostNumber(s.hosts, auto!.group, auto!.index), 1));
+    expect(auto!.newMac).toBe('02:02:00:00:00:02');
+    expect(explicit!.newMac).toBe('02:aa:00:00:00:03');
+  });
+
+  it('migration-many.yaml: several moves within a second, and a VM that moves twice', () => {
+    const s = load('migration-many.yaml');
+    const first = Math.min(...s.migrations.map((m) => m.at));
+    expect(s.migrations.filter((m) => m.at - first < 1e9).length).toBeGreaterThanOrEqual(5);
+    const twice = s.migrations.filter((m) => m.vm === 'vm-5');
+    expect(twice.map((m) => `${m.from}→${m.to}`)).toEqual(['hv-1→hv-3', 'hv-3→hv-1']);
+  });
+
+  it('the gateway placements: a pair and an anycast gateway', () => {
+    expect(load('migration-gateway-pair.yaml').gateway.placement).toBe('pair');
+    expect(load('migration-anycast.yaml').gateway.placement).toBe('anycast');
   });
 });

@@ -4,8 +4,9 @@
  * addresses). Expected values are computed from each scenario's own parameters.
  */
 import { describe, expect, it } from 'vitest';
-import { loadScenario, scenarioLayout } from '../../src/scenario/index.js';
+import { MAX_HOST_NUMBER, gatewayMac, hostMac, hypervisorName, loadScenario, planMacOwner, scenarioLayout, vmHypervisor } from '../../src/scenario/index.js';
 import type { HostLayout } from '../../src/scenario/index.js';
+import { issueAt, issuesOf } from './helpers.js';
 
 function layoutOf(...lines: string[]) {
   return scenarioLayout(loadScenario(`${lines.join('\n')}\n`, 'layout.yaml'));
@@ -60,7 +61,7 @@ describe('placement', () => {
     for (const h of l.hosts()) perEdge.set(h.edge, (perEdge.get(h.edge) ?? 0) + 1);
     // leaf-1 holds the gateway, so it has room for ports - 1 hosts.
     expect(Object.fromEntries(perEdge)).toEqual({ 'leaf-1': ports - 1, 'leaf-2': ports });
-    expect(l.gateways).toEqual([{ name: 'gateway', edge: 'leaf-1', takesPort: true, ownIpv4: '198.18.0.1', ownIpv6: null }]);
+    expect(l.gateways).toEqual([{ name: 'gateway', edge: 'leaf-1', takesPort: true, ownIpv4: '198.18.0.1', ownIpv6: null, mac: '02:00:5e:00:00:01' }]);
   });
 });
 
@@ -113,5 +114,73 @@ describe('addresses', () => {
     const offset = 2 + count - 1;
     expect(last.ipv4).toBe(`10.${(offset >> 16) & 255}.${(offset >> 8) & 255}.${offset & 255}`);
     expect(() => l.host(0, count)).toThrow(RangeError);
+  });
+});
+
+describe('hypervisors and VMs', () => {
+  it('hypervisors go round-robin over the edge switches from the first; VMs round-robin over the hypervisors', () => {
+    const l = layoutOf(
+      'name: n',
+      'fabric: { leaves: 3 }',
+      'hypervisors: { count: 5 }',
+      'hosts:',
+      '  - { name: a, count: 7, on: hypervisors }',
+      '  - { name: pc, count: 2 }',
+      '  - { name: b, count: 3, on: hypervisors }',
+      '  - { name: c, count: 3, on: [hv-5, hv-2] }',
+    );
+    expect(l.hypervisors.map((h) => `${h.name}@${h.edge}`)).toEqual(['hv-1@leaf-1', 'hv-2@leaf-2', 'hv-3@leaf-3', 'hv-4@leaf-1', 'hv-5@leaf-2']);
+    const at = [...l.hosts()].map((h) => `${h.name}@${h.hypervisor ?? '-'}@${h.edge}`);
+    // a: hv-1 … hv-5, then hv-1, hv-2; b continues the shared cursor at hv-3; c has its own list.
+    expect(at).toEqual([
+      'a-1@hv-1@leaf-1', 'a-2@hv-2@leaf-2', 'a-3@hv-3@leaf-3', 'a-4@hv-4@leaf-1', 'a-5@hv-5@leaf-2', 'a-6@hv-1@leaf-1', 'a-7@hv-2@leaf-2',
+      // Hosts on edge ports continue their own spread cursor: VMs take no port.
+      'pc-1@-@leaf-1', 'pc-2@-@leaf-2',
+      'b-1@hv-3@leaf-3', 'b-2@hv-4@leaf-1', 'b-3@hv-5@leaf-2',
+      'c-1@hv-5@leaf-2', 'c-2@hv-2@leaf-2', 'c-3@hv-5@leaf-2',
+    ]);
+  });
+
+  it('hypervisors take a host port each, after the gateway; a list places them on those switches only', () => {
+    const ports = 3;
+    const l = layoutOf('name: n', `fabric: { leaves: 2, hostPortsPerEdge: ${ports} }`, 'hypervisors: { count: 3, placement: [leaf-2, leaf-1] }', 'hosts: [{ name: vm, count: 40, on: hypervisors }]');
+    expect(l.hypervisors.map((h) => h.edge)).toEqual(['leaf-2', 'leaf-1', 'leaf-2']);
+    // The gateway and hv-2 on leaf-1, hv-1 and hv-3 on leaf-2: one port left in all, and 40 VMs fit.
+    expect(l.hostCount).toBe(40);
+    const room = 2 * ports - 1 - 3;
+    const base = `name: n\nfabric: { leaves: 2, hostPortsPerEdge: ${ports} }\nhypervisors: { count: 3 }\n`;
+    expect(layoutOf(base, `hosts: [{ name: pc, count: ${room} }, { name: vm, count: 99, on: hypervisors }]`).hostCount).toBe(room + 99);
+    const full = issueAt(issuesOf(`${base}hosts: [{ name: pc, count: ${room + 1} }]\n`), 'hosts[0].count');
+    expect(full.code).toBe('capacity');
+    expect(full.expected).toMatch(new RegExp(`^at most ${room} hosts: .* after the gateway, the hypervisors and the groups before`));
+    const hv = issueAt(issuesOf(`name: n\nfabric: { leaves: 2, hostPortsPerEdge: ${ports} }\nhypervisors: { count: ${2 * ports} }\n`), 'hypervisors.count');
+    expect(hv.code).toBe('capacity');
+    expect(hv.expected).toMatch(new RegExp(`^at most ${2 * ports - 1} hypervisors`));
+  });
+
+  it('the layout\'s hypervisor for every VM is the one vmHypervisor computes without placing everyone', () => {
+    const sc = loadScenario(
+      'name: n\nhypervisors: { count: 7 }\nhosts: [{ name: a, count: 30, on: hypervisors }, { name: b, count: 11, on: [hv-7, hv-1, hv-3] }, { name: c, count: 9, on: hypervisors }]\n',
+      'n.yaml',
+    );
+    const l = scenarioLayout(sc);
+    for (const h of l.hosts()) expect(h.hypervisor).toBe(hypervisorName(vmHypervisor(sc, h.group, h.index)!));
+  });
+
+  it('MACs: hosts by their number over all groups, gateway nodes after them, distinct', () => {
+    const l = layoutOf('name: n', 'gateway: { placement: anycast }', 'hypervisors: { count: 2 }', 'hosts: [{ name: pc, count: 3 }, { name: vm, count: 300, on: hypervisors }]');
+    const hosts = [...l.hosts()];
+    expect(hosts.map((h) => h.number)).toEqual(hosts.map((_, i) => i + 1));
+    expect(hosts[0]!.mac).toBe('02:00:00:00:00:01');
+    // vm-300 is host 303 = 0x12f.
+    expect(hosts[302]!.mac).toBe('02:00:00:00:01:2f');
+    expect(l.gateways.map((g) => g.mac)).toEqual(['02:00:5e:00:00:01', '02:00:5e:00:00:02', '02:00:5e:00:00:03', '02:00:5e:00:00:04']);
+    const all = [...hosts.map((h) => h.mac), ...l.gateways.map((g) => g.mac)];
+    expect(new Set(all).size).toBe(all.length);
+    expect(planMacOwner('02:00:00:00:01:2f', l.hostCount, l.gateways.length)).toEqual({ kind: 'host', number: 303 });
+    expect(planMacOwner('02:00:5e:00:00:04', l.hostCount, l.gateways.length)).toEqual({ kind: 'gateway', number: 4 });
+    expect(planMacOwner('02:00:00:00:01:30', l.hostCount, l.gateways.length)).toBeUndefined();
+    expect(gatewayMac(1)).toBe(l.gateways[0]!.mac);
+    expect(hostMac(MAX_HOST_NUMBER) < gatewayMac(1)).toBe(true);
   });
 });

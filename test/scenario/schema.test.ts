@@ -31,6 +31,15 @@ type JsonSchema = {
 describe('defaults', () => {
   it('the smallest scenario is a name; everything else has a default', () => {
     const s = loadScenario('name: minimal\n', 'minimal.yaml');
+    const gateway = {
+      placement: 'core',
+      profile: 'linux-router',
+      sysctls: {},
+      ipv4: '198.18.0.1',
+      ipv6: null,
+      virtualMac: null,
+      attach: ['leaf-1'],
+    };
     expect(s).toEqual({
       name: 'minimal',
       seed: 1,
@@ -49,19 +58,16 @@ describe('defaults', () => {
         },
       },
       subnet: { ipv4: '198.18.0.0/16' },
-      gateway: {
-        placement: 'core',
-        profile: 'linux-router',
-        sysctls: {},
-        ipv4: '198.18.0.1',
-        ipv6: null,
-        virtualMac: null,
-        attach: ['leaf-1'],
-      },
+      gateway,
+      hypervisors: null,
       hosts: [],
       traffic: [],
       events: [],
       loss: [],
+      remedies: [],
+      migrations: [],
+      // Without variants, the scenario is its only run, named after it.
+      runs: [{ name: 'minimal', description: null, seed: 1, gateway, hosts: [], loss: [], events: [], remedies: [], migrations: [] }],
       output: { pcap: 'gateway' },
     });
   });
@@ -85,7 +91,7 @@ describe('defaults', () => {
     expect(s.subnet).toEqual({ ipv6: '2001:db8::/64' });
     expect(s.gateway).toMatchObject({ ipv4: null, ipv6: '2001:db8::1', virtualMac: '00:00:5e:00:01:01', attach: ['leaf-1', 'leaf-2'] });
     expect(s.hosts[0]).toEqual({
-      name: 'vm', count: 3, profile: 'linux', sysctls: {}, placement: 'spread', ipv4: 'none', ipv6: 'auto', allowAddressConflict: false,
+      name: 'vm', count: 3, profile: 'linux', sysctls: {}, on: 'edge', placement: 'spread', ipv4: 'none', ipv6: 'auto', allowAddressConflict: false,
     });
     expect(s.traffic[0]).toEqual({ kind: 'udp', name: 'udp-gateway-vm-1', from: 'gateway', to: 'vm-1', family: 'ipv6', start: 0, stop: 120e9, rate: 100, size: 64 });
     expect(s.traffic[1]).toMatchObject({ kind: 'ping', name: 'ping-vm-2-2001:db8::ff', to: '2001:db8::ff', family: 'ipv6', start: 5e9, rate: 1, size: 56 });
@@ -129,7 +135,10 @@ describe('the JSON Schema', () => {
 
   it('has every top-level field, each with a description; only name is required', () => {
     expect(Object.keys(schema.properties!)).toEqual(Object.keys(scenarioSchema.shape));
-    expect(Object.keys(schema.properties!)).toEqual(['name', 'description', 'seed', 'duration', 'fabric', 'subnet', 'gateway', 'hosts', 'traffic', 'events', 'loss', 'output']);
+    expect(Object.keys(schema.properties!)).toEqual([
+      'name', 'description', 'seed', 'duration', 'fabric', 'subnet', 'gateway', 'hypervisors', 'hosts', 'traffic', 'events', 'loss',
+      'remedies', 'migrations', 'variants', 'output',
+    ]);
     for (const [key, field] of Object.entries(schema.properties!)) expect(field.description, key).toMatch(/\w/);
     expect(schema.required).toEqual(['name']);
   });

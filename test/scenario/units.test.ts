@@ -3,7 +3,7 @@
  * refusals (with the unit the user probably meant), and exactness (decimal, not binary, arithmetic).
  */
 import { describe, expect, it } from 'vitest';
-import { formatBitRate, formatDuration, parseBitRate, parseDuration, parsePacketRate, parseSize } from '../../src/scenario/index.js';
+import { formatBitRate, formatDuration, parseBitRate, parseByteRate, parseDuration, parsePacketRate, parseSize } from '../../src/scenario/index.js';
 import type { QuantityResult } from '../../src/scenario/index.js';
 
 function value(r: QuantityResult): number {
@@ -116,5 +116,34 @@ describe('sizes → bytes', () => {
     expect(!bits.ok && bits.expected).toMatch(/"b" would be bits/);
     expect(!bits.ok && bits.suggestion).toBe('64kB');
     for (const bad of ['1.5B', '-1KB', 'big', 0.5]) expect(parseSize(bad).ok, String(bad)).toBe(false);
+  });
+});
+
+describe('byte rates → bytes per second', () => {
+  const table: [string | number, number][] = [
+    ['64MiB/s', 64 * 2 ** 20],
+    ['128MiB/s', 128 * 2 ** 20],
+    ['1.25GB/s', 1.25e9],
+    ['1 GiB/s', 2 ** 30],
+    ['500kB/s', 500_000],
+    [1000, 1000],
+    ['0', 0],
+  ];
+  it.each(table)('%j is %d bytes/s', (input, bytes) => {
+    expect(value(parseByteRate(input))).toBe(bytes);
+  });
+
+  it('refuses bit rates (suggesting their value in bytes), sizes without /s, and fractions of a byte', () => {
+    const bits = parseByteRate('10Gbps');
+    expect(!bits.ok && bits.expected).toMatch(/bytes, not bits/);
+    // 10 Gbit/s is 10e9 / 8 bytes per second.
+    expect(!bits.ok && bits.suggestion).toBe(`${10e9 / 8 / 1e9}GB/s`);
+    const megabits = parseByteRate('64Mb/s');
+    expect(!megabits.ok && megabits.suggestion).toBe(`${64e6 / 8 / 1e6}MB/s`);
+    const size = parseByteRate('64MiB');
+    expect(!size.ok && size.suggestion).toBe('64MiB/s');
+    const lower = parseByteRate('64mib/s');
+    expect(!lower.ok && lower.suggestion).toBe('64MiB/s');
+    for (const bad of ['-5MiB/s', '0.5B/s', 'fast', '', true]) expect(parseByteRate(bad).ok, String(bad)).toBe(false);
   });
 });

@@ -6,6 +6,10 @@
  * (pair) or `gateway-<edge switch>` (anycast: one instance in every edge switch); a host group `vm`
  * of count N makes hosts `vm-1` … `vm-N`. Everywhere a node is named, `gateway` also means "the
  * default gateway" (the active member of a pair; for anycast, the instance on the host's own switch).
+ *
+ * A host group sits on edge switch ports (`on: edge`, the default) or is a group of VMs on the
+ * hypervisors of the `hypervisors` section (`on: hypervisors`, or a list of hypervisor names); only
+ * VMs can migrate.
  */
 import { z } from 'zod';
 import { autoOrAddress, autoOrMac, count, name, section } from '../fields.js';
@@ -14,7 +18,11 @@ import { PROFILE_HELP, profileName, sysctlsSchema } from './profiles.js';
 /** Where the default gateway lives. */
 export const GATEWAY_PLACEMENTS = ['core', 'pair', 'anycast'] as const;
 
-const edgeList = z.union([z.string(), z.array(z.string()).min(1)], { error: 'an edge switch name or a list of edge switch names' });
+/** `spread`, an edge switch name, or a list of edge switch names (host and hypervisor placement). */
+export const edgeListSchema = z.union([z.string(), z.array(z.string()).min(1)], { error: 'an edge switch name or a list of edge switch names' });
+
+/** The words `on` takes besides hypervisor names. */
+export const HOST_ATTACHMENTS = ['edge', 'hypervisors'] as const;
 
 /** The `gateway` section. */
 export const gatewaySchema = section(
@@ -29,7 +37,7 @@ export const gatewaySchema = section(
       .describe('The gateway\'s IPv6 address (the virtual address for pair and anycast): auto (default) = the first address of subnet.ipv6 (prefix::1); none; or an address inside subnet.ipv6.'),
     virtualMac: autoOrMac().prefault('auto')
       .describe('Virtual MAC of a pair or anycast gateway: auto (default) = 00:00:5e:00:01:01 (the VRRP MAC of VRID 1, RFC 5798 §7.3), or a unicast MAC. Not for placement core, whose gateway uses its own MAC.'),
-    attach: edgeList.optional()
+    attach: edgeListSchema.optional()
       .describe('Edge switch(es) the gateway attaches to: one name for core (default: the first edge switch, e.g. leaf-1); two for pair (default: the first two, e.g. [leaf-1, leaf-2]). Not for anycast, which lives in every edge switch.'),
   },
   'The default gateway of the subnet.',
@@ -45,8 +53,12 @@ export const hostGroupSchema = section(
     count: count(1, 16_777_216).default(1).describe('Number of hosts in the group (default 1).'),
     profile: profileName().default('linux').describe(`${PROFILE_HELP} Default linux.`),
     sysctls: sysctlsSchema.describe('Overrides of the profile\'s values for every host of the group (see the sysctls definition).'),
-    placement: edgeList.default('spread')
-      .describe('Where the hosts attach: spread (default) = round-robin over all edge switches, continuing where the previous spread group stopped and skipping full switches; or a list of edge switch names, round-robin over those.'),
+    on: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: '"edge", "hypervisors", a hypervisor name or a list of hypervisor names' })
+      .meta({ examples: ['edge', 'hypervisors', ['hv-1', 'hv-2']] })
+      .default('edge')
+      .describe('What the hosts attach to: edge (default) = each takes an edge switch port (see placement); hypervisors = they are VMs, round-robin over every hypervisor (hv-1, hv-2, …), one cursor continuing from group to group; or a hypervisor name or a list of them ([hv-2, hv-3]), round-robin over those. VMs take no edge switch port (their hypervisor has one), and only VMs can migrate.'),
+    placement: edgeListSchema.default('spread')
+      .describe('Where hosts on edge switch ports attach: spread (default) = round-robin over all edge switches, continuing where the previous spread group stopped and skipping full switches; or a list of edge switch names, round-robin over those. Not for VMs (on: hypervisors), which live where their hypervisor is.'),
     ipv4: autoOrAddress('ipv4', ['none']).prefault('auto')
       .describe('IPv4 addresses: auto (default) = the next free addresses of subnet.ipv4 (none when the scenario has no IPv4 subnet); none; or the first address, the group taking consecutive addresses from it.'),
     ipv6: autoOrAddress('ipv6', ['none']).prefault('auto')

@@ -82,11 +82,15 @@ export const SCENARIO_SYSCTL_NAMES: readonly string[] = LINUX_SYSCTL_NAMES;
 /**
  * Per-node overrides of the profile's values: Linux sysctls for Linux-based profiles, generic timer
  * fields for the others. Parsed: Linux values as numbers in the kernel's units; generic times in ns.
+ * Without a default (for places where leaving it out means "keep what the scenario says": variants).
  */
-export const sysctlsSchema = section(
+export const sysctlsObjectSchema = section(
   { ...LINUX_SHAPE, ...GENERIC_OVERRIDES },
   `Per-node overrides of the profile's defaults. For linux and linux-router: kernel sysctl names in the kernel's own units (${LINUX_SYSCTL_NAMES.join(', ')}). For every other profile: ${GENERIC_OVERRIDE_NAMES.join(', ')} (times with units).`,
-).prefault({});
+);
+
+/** {@link sysctlsObjectSchema}, empty by default. */
+export const sysctlsSchema = sysctlsObjectSchema.prefault({});
 
 /** Parsed overrides. */
 export type Sysctls = z.output<typeof sysctlsSchema>;
