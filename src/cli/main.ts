@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerDecode } from './decode.js';
+import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
 import { registerValidate } from './validate.js';
 import { describeFailure } from './errors.js';
@@ -19,6 +20,7 @@ function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(run arpshift --help for usage)')
     .exitOverride();
+  registerRun(program);
   registerDecode(program);
   registerValidate(program);
   registerSchema(program);

@@ -1,0 +1,2 @@
+/** Presenting results: text tables. */
+export { renderTable, resultTables } from './table.js';
