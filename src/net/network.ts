@@ -52,10 +52,15 @@ export class Network {
     return (0x02a5_0000_0000 + this.switchCount * 0x1_0000) as MacAddress;
   }
 
-  /** Connects two ports with a full-duplex link. */
+  /**
+   * Connects two ports with a full-duplex link and tells both owners that the link came up, as
+   * plugging in a cable does (a switch refreshes its flood lists, a spanning tree enables the port).
+   */
   connect(a: Port, b: Port, config: LinkConfig): Link {
     const link = new Link(this.kernel, this.trace, a, b, config);
     this.linkList.push(link);
+    a.owner.linkChanged?.(a, true);
+    b.owner.linkChanged?.(b, true);
     return link;
   }
 

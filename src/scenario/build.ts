@@ -136,7 +136,6 @@ export function buildModel(scenario: Scenario, seed: number = scenario.seed): Mo
       const sw = topology.switch(node.edge);
       const port = sw.addPort(sw.mode(topology.hostPorts(node.edge)[0]?.index ?? 0));
       network.connect(host.port, port, { rate: scenario.fabric.links.access.rate, delay: 0 });
-      sw.linkChanged(port, true);
     } else {
       topology.connectHost(node.edge, host.port);
     }

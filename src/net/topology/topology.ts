@@ -160,16 +160,14 @@ export class Topology {
 
   /**
    * Connects `hostPort` (a host's NIC, a hypervisor's uplink) to the next free host-facing port of
-   * `edge`, with the topology's host link unless `config` is given, and tells the switch the port's
-   * link came up (so it floods to the port from now on, and a spanning tree enables the edge port).
-   * Connect hosts this way rather than with `Network.connect`, which tells the switch nothing.
+   * `edge`, with the topology's host link unless `config` is given (the switch is told the link came
+   * up, so it floods to the port from now on and a spanning tree enables the edge port).
    */
   connectHost(edge: string, hostPort: Port, config: LinkConfig = this.hostLinkConfig): Link {
     const port = this.nextHostPort(edge);
+    // Network.connect tells the switch the link came up: it refreshes its flood lists and its control
+    // plane (spanning tree) brings the edge port up.
     const link = this.network.connect(hostPort, port, config);
-    // Network.connect tells no one. Plugging a host in is a link coming up: the switch drops its cached
-    // flood lists and its control plane (spanning tree) brings the edge port up.
-    this.switch(edge).linkChanged(port, true);
     this.hostLinks.set(link.name, link);
     return link;
   }
