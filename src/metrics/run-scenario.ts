@@ -12,6 +12,7 @@ import { BroadcastLoad } from './broadcast-load.js';
 import type { LossCause } from './flow-fates.js';
 import { FlowFates, LOSS_CAUSES } from './flow-fates.js';
 import { MessageCounter } from './messages.js';
+import { MigrationCollector } from './migration-results.js';
 import type { FlowResult, RunResult, ScenarioResult } from './result.js';
 
 /** Options of {@link runScenario}. */
@@ -55,6 +56,10 @@ function capture(model: Model, node: string, path: string): { close(): void; abo
 /** Runs one model to the end and collects its result. */
 export function runModel(model: Model, name: string, onProgress?: (simulatedNs: number) => void): RunResult {
   const kernel = model.kernel;
+  const migrations = new MigrationCollector(
+    { kernel, switches: model.switches, gateways: model.gateways, traffic: model.traffic, isGateway: (n) => model.isGateway(n) },
+    model.migrations,
+  );
   const isEnd = (n: string): boolean => model.endStations.has(n);
   const messages = new MessageCounter(kernel, isEnd);
   const broadcast = new BroadcastLoad(kernel, isEnd);
@@ -83,28 +88,35 @@ export function runModel(model: Model, name: string, onProgress?: (simulatedNs: 
     unknownUnicastFloods: unknown,
     dadConflicts: conflicts,
     flows: model.traffic.map((t) => flowResult(t, fates)),
-    migrations: [],
+    migrations: migrations.results(fates, duration),
   };
 }
 
-/** Runs every run of `scenario` and collects the result. */
+/**
+ * Runs every run of `scenario` (its variants, or the scenario itself) and collects the result. With
+ * `seed`, every run uses it; otherwise each run uses its own (the scenario's unless a variant sets
+ * one). The pcap, when asked for, is the first run's.
+ */
 export function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): ScenarioResult {
-  const seed = options.seed ?? scenario.seed;
-  const model = buildModel(scenario, seed);
-  const cap = options.pcapPath === undefined ? null : capture(model, scenario.output.pcap, options.pcapPath);
-  let run: RunResult;
-  try {
-    run = runModel(model, scenario.name, (t) => options.onProgress?.(0, 1, t, scenario.duration));
-  } catch (e) {
-    cap?.abort();
-    throw e;
-  }
-  cap?.close();
+  const runs: RunResult[] = [];
+  let events = 0;
+  scenario.runs.forEach((spec, i) => {
+    const model = buildModel(scenario, spec, options.seed ?? spec.seed);
+    const cap = i === 0 && options.pcapPath !== undefined ? capture(model, scenario.output.pcap, options.pcapPath) : null;
+    try {
+      runs.push(runModel(model, spec.name, (t) => options.onProgress?.(i, scenario.runs.length, t, scenario.duration)));
+    } catch (e) {
+      cap?.abort();
+      throw e;
+    }
+    cap?.close();
+    events += model.kernel.counters.executed;
+  });
   return {
     scenario: scenario.name,
-    seed,
+    seed: options.seed ?? scenario.seed,
     simulatedSeconds: scenario.duration / 1e9,
-    events: model.kernel.counters.executed,
-    runs: [run],
+    events,
+    runs,
   };
 }

@@ -35,7 +35,8 @@ export class Hypervisor {
     this.network = network;
     this.name = name;
     const vlan = config.vlan ?? 1;
-    this.vswitch = network.addSwitch(`${name}-vswitch`, config.agingTime === undefined ? {} : { agingTime: config.agingTime });
+    // The hypervisor's virtual switch carries the hypervisor's name (hv-3, its uplink hv-3:p1).
+    this.vswitch = network.addSwitch(name, config.agingTime === undefined ? {} : { agingTime: config.agingTime });
     this.uplink = this.vswitch.addPort(vlan === 1 ? { kind: 'access', vlan: 1 } : { kind: 'trunk', vlans: [vlan] });
     this.vnic = config.vnicLink ?? DEFAULT_VNIC;
     this.vmPortMode = { kind: 'access', vlan };

@@ -5,8 +5,9 @@
  * link impairments. Models never read YAML; this is the only place that turns settings into objects
  * (as ns-3's helpers do).
  *
- * Conventions the builder fixes (documented in the README): hosts get MACs 02:00:00:xx:xx:xx by their
- * position (1-based) over all groups, gateway nodes 02:00:5e:00:00:nn; addresses are configured as
+ * Conventions the builder fixes (documented in the README): MACs come from the layout's MAC plan
+ * (hosts 02:00 + their number, gateway nodes 02:00:5e:00:00:nn); VMs are plugged into their
+ * hypervisor's virtual switch, named like the hypervisor (hv-3); addresses are configured as
  * they would be long before the run (no DAD), except in groups with `allowAddressConflict`, whose
  * hosts configure their addresses at time 0 and so run RFC 5227 / RFC 4862 detection; a traffic entry
  * fans out to one flow per (sender, receiver) pair of different nodes; `gateway` as a sender is the
@@ -24,6 +25,9 @@ import { parseIpv4, parseIpv6, parseMac } from '../wire/index.js';
 import type { Scenario } from './normalise.js';
 import type { ScenarioLayout } from './layout.js';
 import { scenarioLayout } from './layout.js';
+import type { RunSpec } from './runs.js';
+import type { Edge, RemedySpec } from '../migration/index.js';
+import { EvpnControlPlane, Hypervisor, LiveMigration, startKeepalive } from '../migration/index.js';
 
 /** One traffic entry of the scenario, as built: every (sender, receiver) pair's records. */
 export interface BuiltTraffic {
@@ -62,6 +66,14 @@ export interface Model {
   readonly traffic: readonly BuiltTraffic[];
   /** The redundant pair, when the gateway placement is `pair`. */
   readonly pair: RedundantGatewayPair | null;
+  /** The run this model is for. */
+  readonly run: RunSpec;
+  /** Hypervisors by name. */
+  readonly hypervisors: ReadonlyMap<string, Hypervisor>;
+  /** The run's migrations, in the scenario's order. */
+  readonly migrations: readonly LiveMigration[];
+  /** True for `gateway` and every gateway node's name. */
+  isGateway(name: string): boolean;
 }
 
 /** The profile named `name` with per-node overrides. */
@@ -74,14 +86,6 @@ export function profileFor(name: string, overrides: Readonly<Record<string, numb
 
 function prefixLength(prefix: string | undefined): number {
   return prefix === undefined ? 0 : Number(prefix.split('/')[1]);
-}
-
-function hostMac(index: number): MacAddress {
-  return (0x0200_0000_0000 + index) as MacAddress;
-}
-
-function gatewayMac(index: number): MacAddress {
-  return (0x0200_5e00_0000 + index) as MacAddress;
 }
 
 function buildTopology(network: Network, s: Scenario): Topology {
@@ -104,8 +108,8 @@ function buildTopology(network: Network, s: Scenario): Topology {
   }
 }
 
-/** Builds the model of `scenario` for one run with `seed`. */
-export function buildModel(scenario: Scenario, seed: number = scenario.seed): Model {
+/** Builds the model of one run of `scenario` (the first when none is given), with `seed` (default the run's). */
+export function buildModel(scenario: Scenario, run: RunSpec = scenario.runs[0]!, seed: number = run.seed): Model {
   const kernel = new Kernel({ seed });
   const network = new Network(kernel);
   const topology = buildTopology(network, scenario);
@@ -115,14 +119,14 @@ export function buildModel(scenario: Scenario, seed: number = scenario.seed): Mo
   const v6Prefix = prefixLength(scenario.subnet.ipv6);
 
   // ---- gateways ------------------------------------------------------------------------------
-  const g = scenario.gateway;
+  const g = run.gateway;
   const gatewayProfile = profileFor(g.profile, g.sysctls as Record<string, number | undefined>);
   const vip4 = g.ipv4 === null ? undefined : parseIpv4(g.ipv4)!;
   const vip6 = g.ipv6 === null ? undefined : parseIpv6(g.ipv6)!;
   const vmac = g.virtualMac === null ? undefined : parseMac(g.virtualMac)!;
   const gateways: Host[] = [];
-  layout.gateways.forEach((node, i) => {
-    const host = new Host(network, node.name, { mac: gatewayMac(i + 1), profile: gatewayProfile });
+  layout.gateways.forEach((node) => {
+    const host = new Host(network, node.name, { mac: parseMac(node.mac)!, profile: gatewayProfile });
     if (g.placement === 'pair') {
       if (node.ownIpv4 !== null) host.addIpv4(parseIpv4(node.ownIpv4)!, v4Prefix, { skipDad: true });
       if (node.ownIpv6 !== null) host.addIpv6(parseIpv6(node.ownIpv6)!, v6Prefix, { skipDad: true });
@@ -160,15 +164,22 @@ export function buildModel(scenario: Scenario, seed: number = scenario.seed): Mo
     }
   }
 
+  // ---- hypervisors --------------------------------------------------------------------------------
+  const hypervisors = new Map<string, Hypervisor>();
+  const hv = scenario.hypervisors;
+  for (const h of layout.hypervisors) {
+    const hypervisor = new Hypervisor(network, h.name, { ...(hv === null ? {} : { agingTime: hv.vswitchAgingTime, vlan: hv.vlan }) });
+    topology.connectHost(h.edge, hypervisor.uplink);
+    hypervisors.set(h.name, hypervisor);
+  }
+
   // ---- hosts ---------------------------------------------------------------------------------
   const hosts = new Map<string, Host>();
-  let position = 0;
   for (const h of layout.hosts()) {
-    position++;
-    const group = scenario.hosts[h.group]!;
+    const group = run.hosts[h.group]!;
     const profile = profileFor(group.profile, group.sysctls as Record<string, number | undefined>);
     const host = new Host(network, h.name, {
-      mac: hostMac(position),
+      mac: parseMac(h.mac)!,
       profile,
       ...(vip4 === undefined ? {} : { gateway4: vip4 }),
       ...(vip6 === undefined ? {} : { gateway6: vip6 }),
@@ -176,7 +187,8 @@ export function buildModel(scenario: Scenario, seed: number = scenario.seed): Mo
     const dad = group.allowAddressConflict === true;
     if (h.ipv4 !== null) host.addIpv4(parseIpv4(h.ipv4)!, v4Prefix, { skipDad: !dad });
     if (h.ipv6 !== null) host.addIpv6(parseIpv6(h.ipv6)!, v6Prefix, { skipDad: !dad });
-    topology.connectHost(h.edge, host.port);
+    if (h.hypervisor === null) topology.connectHost(h.edge, host.port);
+    else hypervisors.get(h.hypervisor)!.plug(host);
     hosts.set(h.name, host);
   }
 
@@ -269,7 +281,7 @@ export function buildModel(scenario: Scenario, seed: number = scenario.seed): Mo
     if (gi === undefined) return [];
     return Array.from({ length: scenario.hosts[gi]!.count }, (_, i) => hosts.get(`${target}-${i + 1}`)!);
   };
-  for (const e of scenario.events) {
+  for (const e of run.events) {
     kernel.scheduleAt(e.at, 'scenario', e.kind, () => {
       switch (e.kind) {
         case 'gateway-restart':
@@ -304,7 +316,7 @@ export function buildModel(scenario: Scenario, seed: number = scenario.seed): Mo
   }
 
   // ---- impairments -----------------------------------------------------------------------------
-  for (const rule of scenario.loss) {
+  for (const rule of run.loss) {
     for (const l of linksMatching(rule.links)) {
       const config = { loss: rule.model, congestion: rule.congestion };
       if (rule.direction !== 'b-to-a') l.impair(l.a, config);
@@ -312,8 +324,41 @@ export function buildModel(scenario: Scenario, seed: number = scenario.seed): Mo
     }
   }
 
+  // ---- migrations and remedies ---------------------------------------------------------------
+  const allSwitches = [...switches, ...[...hypervisors.values()].map((x) => x.vswitch)];
+  const world = { network, switches: allSwitches, gateways };
+  const migrations = run.migrations.map((m) => new LiveMigration(world, {
+    vm: hosts.get(m.vm)!,
+    from: hypervisors.get(m.from)!,
+    to: hypervisors.get(m.to)!,
+    start: m.at,
+    timing: m.timing,
+    ...(m.newMac === null ? {} : { newMac: parseMac(m.newMac)! }),
+    remedies: m.remedies,
+    portReadyAfter: m.portReadyAfter,
+    vlan: m.vlan,
+  }));
+  const remedies: RemedySpec[] = [...run.remedies, ...run.migrations.flatMap((m) => m.remedies)];
+  const vms = [...hosts.values()].filter((host) => [...hypervisors.values()].some((x) => x.hosts(host)));
+  const keepalives = new Set<string>();
+  for (const r of remedies) {
+    if (r.kind === 'keepalive' && !keepalives.has(r.mode)) {
+      keepalives.add(r.mode);
+      startKeepalive(kernel, r, vms, gateways, 0, end);
+    }
+  }
+  const evpn = remedies.find((r) => r.kind === 'evpn');
+  if (evpn !== undefined && evpn.kind === 'evpn') {
+    const edges: Edge[] = topology.edgeSwitches.map((sw) => ({ switch: sw, hostPorts: new Set(topology.hostPorts(sw.name).map((p) => p.index)) }));
+    new EvpnControlPlane(kernel, allSwitches, edges, evpn);
+  }
+
   const endStations = new Set<string>([...gateways.map((x) => x.name), ...hosts.keys()]);
-  return { scenario, seed, kernel, network, topology, layout, gateways, hosts, endStations, switches, traffic, pair };
+  const gatewayNames = new Set(['gateway', ...gateways.map((x) => x.name)]);
+  return {
+    scenario, seed, kernel, network, topology, layout, gateways, hosts, endStations, switches: allSwitches, traffic, pair,
+    run, hypervisors, migrations, isGateway: (name) => gatewayNames.has(name),
+  };
 }
 
 /** A glob over names (`*` any run, `?` one character) as a regular expression. */
