@@ -20,7 +20,7 @@ import { fatTree, leafSpine, threeTier } from '../net/topology/index.js';
 import { Kernel } from '../sim/index.js';
 import type { FlowRecord, ImplementationProfile, PingSender, UdpSender } from '../stack/index.js';
 import { FlowSink, Host, PROFILES, PingFlow, RedundantGatewayPair, RequestResponseFlow, UdpFlow, withOverrides } from '../stack/index.js';
-import type { Ipv4Address, Ipv6Address, MacAddress } from '../wire/index.js';
+import type { Ipv4Address, Ipv6Address } from '../wire/index.js';
 import { parseIpv4, parseIpv6, parseMac } from '../wire/index.js';
 import type { Scenario } from './normalise.js';
 import type { ScenarioLayout } from './layout.js';
