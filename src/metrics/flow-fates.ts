@@ -3,11 +3,12 @@
  * that is dropped — by a link (queue full, random or bursty loss, congestion, link down), by a switch
  * (blocked port, security filter, VLAN), or by a stack (unresolved neighbor, a node down or paused, a
  * frame for another host) — is attributed to its flow and sequence number. A packet that was never
- * delivered is counted once, under the cause of its first drop; with no recorded drop, `unknown`.
+ * delivered is counted once, under the most telling cause among its copies' drops (see RANK); with no
+ * recorded drop, `unknown`.
  */
 import type { Kernel } from '../sim/index.js';
 import type { DropReason } from '../net/index.js';
-import type { FlowRecord, PacketDropReason } from '../stack/index.js';
+import type { FlowRecord, FlowTag, PacketDropReason } from '../stack/index.js';
 import { readFlowTag, udpPayload } from '../stack/index.js';
 import type { EthernetFrame } from '../wire/index.js';
 
@@ -28,6 +29,16 @@ export type LossCause =
 export const LOSS_CAUSES: readonly LossCause[] = [
   'node-down', 'resolution-failed', 'queue-or-link', 'link-down', 'security', 'blocked-port', 'not-for-me', 'no-route', 'other', 'unknown',
 ];
+
+/**
+ * When copies of one packet die in several places (a flood reaches bystanders, blocked ports and the
+ * addressee), the most telling cause names the loss: the addressee being down, a filter, resolution,
+ * the queue or the link, before a copy that reached the wrong station or a port that never forwards.
+ */
+const RANK: Readonly<Record<LossCause, number>> = {
+  'node-down': 0, 'security': 1, 'resolution-failed': 2, 'queue-or-link': 3, 'link-down': 4, 'no-route': 5,
+  'not-for-me': 6, 'blocked-port': 7, 'other': 8, 'unknown': 9,
+};
 
 function netCause(reason: DropReason): LossCause {
   switch (reason) {
@@ -73,12 +84,24 @@ export class FlowFates {
   private readonly causes = new Map<number, Map<number, LossCause>>();
 
   constructor(kernel: Kernel) {
+    // The copies of one flooded frame share their payload: read its tag once.
+    let lastBytes: Uint8Array | null = null;
+    let lastTag: FlowTag | undefined;
+    let lastCauses: Map<number, LossCause> | undefined;
     const note = (bytes: Uint8Array | null, cause: LossCause): void => {
-      const tag = readFlowTag(bytes);
+      if (bytes === null) return;
+      if (bytes !== lastBytes) {
+        lastBytes = bytes;
+        lastTag = readFlowTag(bytes);
+        lastCauses = undefined;
+      }
+      const tag = lastTag;
       if (tag === undefined) return;
-      let m = this.causes.get(tag.flow);
+      let m = lastCauses ?? this.causes.get(tag.flow);
       if (m === undefined) this.causes.set(tag.flow, (m = new Map()));
-      if (!m.has(tag.sequence)) m.set(tag.sequence, cause);
+      lastCauses = m;
+      const before = m.get(tag.sequence);
+      if (before === undefined || RANK[cause] < RANK[before]) m.set(tag.sequence, cause);
     };
     kernel.trace.on('frame-dropped', (e) => note(udpBytes(e.frame.eth), netCause(e.reason)));
     kernel.trace.on('packet-dropped', (e) => note(e.payload, stackCause(e.reason)));

@@ -15,6 +15,16 @@ import { StalenessTracker, outage } from './migration-outcome.js';
 import type { MigrationResult, PerDirection } from './result.js';
 import { ms } from './result.js';
 
+/**
+ * Loss causes as a migration names them: a packet that met the VM (or its peer) paused was lost to the
+ * `downtime`; one that reached a station other than its addressee went to the `old-location` (the old
+ * hypervisor's other VMs, or flooded copies while nobody knew where the VM was). The rest keep the
+ * names of flow-fates.ts.
+ */
+export function migrationCause(cause: LossCause): string {
+  return cause === 'node-down' ? 'downtime' : cause === 'not-for-me' ? 'old-location' : cause;
+}
+
 /** What the collector needs from the model. */
 export interface MigrationContext {
   readonly kernel: Kernel;
@@ -74,14 +84,15 @@ export class MigrationCollector {
         vmToGateway: directions.vmToGateway === null ? null : outage(directions.vmToGateway, start, resumeAt, end),
         peerToVm: directions.peerToVm === null ? null : outage(directions.peerToVm, start, resumeAt, end),
       };
-      const lost = Object.fromEntries(LOSS_CAUSES.map((c) => [c, 0])) as Record<LossCause, number>;
+      const lost = Object.fromEntries(LOSS_CAUSES.map((c) => [migrationCause(c), 0])) as Record<string, number>;
       for (const t of this.context.traffic) {
         for (const r of t.records) {
           if (r.from !== vm && r.to !== vm) continue;
           for (const rec of r.responses === undefined ? [r.record] : [r.record, r.responses]) {
             for (let seq = 0; seq < rec.sentAt.length; seq++) {
               if (rec.sentAt[seq]! < start || rec.deliveredAt[seq]! >= 0) continue;
-              lost[fates.causeOf(rec.id, seq) ?? 'unknown']++;
+              const cause = migrationCause(fates.causeOf(rec.id, seq) ?? 'unknown');
+              lost[cause] = (lost[cause] ?? 0) + 1;
             }
           }
         }

@@ -27,7 +27,7 @@ import type { ScenarioLayout } from './layout.js';
 import { scenarioLayout } from './layout.js';
 import type { RunSpec } from './runs.js';
 import type { Edge, RemedySpec } from '../migration/index.js';
-import { EvpnControlPlane, Hypervisor, LiveMigration, startKeepalive } from '../migration/index.js';
+import { EvpnControlPlane, Hypervisor, LiveMigration, startKeepalive, syncAnycastNeighbors } from '../migration/index.js';
 
 /** One traffic entry of the scenario, as built: every (sender, receiver) pair's records. */
 export interface BuiltTraffic {
@@ -162,6 +162,7 @@ export function buildModel(scenario: Scenario, run: RunSpec = scenario.runs[0]!,
       const port = gateways.find((h) => h.port.peer?.owner === sw)?.port.peer?.index ?? towardsFirst.get(sw);
       if (port !== undefined) sw.fdb.learn(1, vmac, port, 0, 'static');
     }
+    syncAnycastNeighbors(kernel, gateways);
   }
 
   // ---- hypervisors --------------------------------------------------------------------------------
@@ -199,7 +200,19 @@ export function buildModel(scenario: Scenario, run: RunSpec = scenario.runs[0]!,
     if (s === undefined) sinks.set(host, (s = new FlowSink(kernel, host)));
     return s;
   };
-  const gatewaySender: UdpSender & PingSender = pair !== null ? pair.sender('gateway') : gateways[0]!;
+  // A pair sends from its master; anycast from the first edge's instance. Either way, an echo reply
+  // counts wherever it comes back in (routed back in by whichever instance is nearest the host).
+  const gatewaySender: UdpSender & PingSender =
+    pair !== null ? pair.sender('gateway')
+      : g.placement === 'anycast' ? {
+        name: 'gateway',
+        sendUdp: (...args: Parameters<Host['sendUdp']>) => gateways[0]!.sendUdp(...args),
+        ping: (...args: Parameters<Host['ping']>) => gateways[0]!.ping(...args),
+        onEchoReply: (handler: Parameters<Host['onEchoReply']>[0]) => {
+          for (const instance of gateways) instance.onEchoReply(handler);
+        },
+      }
+        : gateways[0]!;
   const gatewayReceivers = g.placement === 'pair' ? gateways : g.placement === 'anycast' ? gateways : [gateways[0]!];
   const groupIndex = new Map(scenario.hosts.map((grp, i) => [grp.name, i]));
   type Endpoint = { name: string; sender: UdpSender & PingSender; host: Host | null; receivers: readonly Host[]; v4?: Ipv4Address; v6?: Ipv6Address };
