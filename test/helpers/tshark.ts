@@ -58,13 +58,3 @@ export function tsharkProblems(fields: TsharkFields): string[] {
   }
   return problems;
 }
-
-/** True when tshark is installed. */
-export function haveTshark(): boolean {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}

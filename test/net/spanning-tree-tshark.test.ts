@@ -16,7 +16,7 @@ import type { SpanningTreeProtocol } from '../../src/net/index.js';
 import type { Bpdu } from '../../src/wire/index.js';
 import { AtomicFileSink, PcapWriter, bpduPortRole, emitFrame } from '../../src/wire/index.js';
 import { build, ringSpec } from '../helpers/spanning-tree.js';
-import { haveTshark, tsharkFields, tsharkProblems } from '../helpers/tshark.js';
+import { tsharkFields, tsharkProblems } from '../helpers/tshark.js';
 import { expectedTsharkFields } from '../helpers/tshark-names.js';
 
 const S = 1e9;
@@ -38,7 +38,7 @@ function capture(protocol: SpanningTreeProtocol): { frames: Array<{ time: number
   return { frames, sent };
 }
 
-describe.skipIf(!haveTshark()).each(['stp', 'rstp'] as const)('%s BPDUs read back by tshark', (protocol) => {
+describe.each(['stp', 'rstp'] as const)('%s BPDUs read back by tshark', (protocol) => {
   const { frames, sent } = capture(protocol);
   const path = join(dir, `${protocol}.pcap`);
   const writer = new PcapWriter(new AtomicFileSink(path));

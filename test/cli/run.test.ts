@@ -1,0 +1,185 @@
+/**
+ * `arpshift run` as a user runs it (the built dist/cli/main.js): the same scenario and seed give
+ * byte-identical JSON and pcap; the pcap is one every frame of which Wireshark decodes cleanly; a bad
+ * scenario fails with located errors and leaves no output file behind; --set changes the scenario
+ * before validation. And every example scenario runs and gives a result in the documented shape.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ScenarioResult } from '../../src/metrics/index.js';
+import { LOSS_CAUSES, runScenario } from '../../src/metrics/index.js';
+import { loadScenario, loadScenarioFile } from '../../src/scenario/index.js';
+import { tsharkFields, tsharkProblems } from '../helpers/tshark.js';
+
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'arpshift-run-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, 'run', '--quiet', ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const GARP = join(SCENARIOS, 'migration-guest-garp.yaml');
+
+describe('arpshift run', () => {
+  it('the same scenario and seed give byte-identical JSON and pcap; another seed gives another result', () => {
+    const outputs = [1, 2].map((i) => {
+      const out = join(dir, `same-${i}.json`);
+      const pcap = join(dir, `same-${i}.pcap`);
+      const r = run(GARP, '--seed', '7', '--json', '--out', out, '--pcap', pcap);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(readFileSync(out, 'utf8')).toBe(r.stdout);
+      return { json: r.stdout, pcap: readFileSync(pcap) };
+    });
+    expect(outputs[1]!.json).toBe(outputs[0]!.json);
+    expect(Buffer.compare(outputs[1]!.pcap, outputs[0]!.pcap)).toBe(0);
+    const other = run(GARP, '--seed', '8', '--json');
+    expect(other.status).toBe(0);
+    expect(other.stdout).not.toBe(outputs[0]!.json);
+    expect((JSON.parse(other.stdout) as ScenarioResult).seed).toBe(8);
+  });
+
+  it('writes a pcap of the gateway\'s frames that tshark decodes without a malformed frame or a bad checksum', () => {
+    const pcap = join(dir, 'gateway.pcap');
+    const r = run(GARP, '--pcap', pcap);
+    expect(r.status).toBe(0);
+    const frames = tsharkFields(pcap);
+    expect(frames.length).toBeGreaterThan(2000); // 50 pps from the gateway for about a minute
+    const problems = frames.flatMap((f, i) => tsharkProblems(f).map((p) => `frame ${i + 1}: ${p}`));
+    expect(problems).toEqual([]);
+    const protocols = new Set(frames.map((f) => f.get('frame.protocols')?.[0]));
+    expect(protocols).toContain('eth:ethertype:arp');
+    expect(protocols).toContain('eth:ethertype:ip:udp:data');
+    // The guest's three gratuitous ARPs reach the gateway.
+    const gratuitous = frames.filter((f) => f.get('arp.isgratuitous')?.[0] === '1');
+    expect(gratuitous).toHaveLength(3);
+  });
+
+  it.each(['dual-stack.yaml', 'migration-anycast.yaml', 'migration-spb.yaml', 'migration-rstp.yaml'])('the pcap of scenarios/%s (IPv6 and ND, anycast, a shortest-path fabric, RSTP) decodes cleanly too', (file) => {
+    const pcap = join(dir, `${file}.pcap`);
+    const r = run(join(SCENARIOS, file), '--pcap', pcap);
+    expect(r.status).toBe(0);
+    const frames = tsharkFields(pcap);
+    expect(frames.length).toBeGreaterThan(10);
+    expect(frames.flatMap((f, i) => tsharkProblems(f).map((p) => `frame ${i + 1}: ${p}`))).toEqual([]);
+  });
+
+  it('prints tables people read: the black hole per migration and direction, the messages, the traffic', () => {
+    const r = run(GARP);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^migration-guest-garp: 1 run, seed 1, 60 s simulated each, [\d,]+ events\n/);
+    expect(r.stdout).toMatch(/gateway→vm +after resume +vm→gateway +peer→vm +lost packets/);
+    expect(r.stdout).toMatch(/migration-guest-garp +vm-2 +hv-2 → hv-4 +200 ms +2\d0 ms/);
+  });
+
+  it('a bad scenario fails with its located errors, exit 2, and leaves no output file', () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, readFileSync(GARP, 'utf8').replace('to: hv-4', 'to: hv-40').replace('downtime: 200ms', 'downtime: 2min'));
+    const out = join(dir, 'bad.json');
+    const pcap = join(dir, 'bad.pcap');
+    const r = run(bad, '--out', out, '--pcap', pcap);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+: .*hv-40/);
+    expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+: .*(downtime|duration)/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(dir).filter((f) => f.startsWith('bad.') && f !== 'bad.yaml')).toEqual([]);
+  });
+
+  it('--set changes the scenario before validation; a bad --set is a usage error', () => {
+    const base = JSON.parse(run(GARP, '--json').stdout) as ScenarioResult;
+    const longer = run(GARP, '--json', '--set', 'migrations.0.timing.downtime=1s');
+    expect(longer.status).toBe(0);
+    const m0 = base.runs[0]!.migrations[0]!;
+    const m1 = (JSON.parse(longer.stdout) as ScenarioResult).runs[0]!.migrations[0]!;
+    expect(m0.downtimeMs).toBe(200);
+    expect(m1.downtimeMs).toBe(1000);
+    expect(m1.blackHoleMs.gatewayToVm! - m0.blackHoleMs.gatewayToVm!).toBeCloseTo(800, -1);
+    const bad = run(GARP, '--set', 'migrations.0.timing.downtime=forever');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/downtime/);
+    const malformed = run(GARP, '--set', 'no-equals-sign');
+    expect(malformed.status).toBe(2);
+    expect(malformed.stderr).toMatch(/--set/);
+  });
+
+  it('a missing scenario file is one line and exit 1, as for every file that cannot be read', () => {
+    const r = run(join(dir, 'nope.yaml'));
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/nope\.yaml/);
+  });
+});
+
+describe('every example scenario', () => {
+  const files = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml') && f !== 'default-comparison.yaml');
+  it.each(files)('scenarios/%s runs and gives one result per run in the documented shape', (file) => {
+    const scenario = loadScenarioFile(join(SCENARIOS, file));
+    const result = runScenario(scenario);
+    expect(Object.keys(result)).toEqual(['scenario', 'seed', 'simulatedSeconds', 'events', 'runs']);
+    expect(result.runs.map((r) => r.name)).toEqual(scenario.runs.map((r) => r.name));
+    expect(result.events).toBeGreaterThan(0);
+    for (const [i, r] of result.runs.entries()) {
+      expect(Object.keys(r)).toEqual(['name', 'arp', 'nd', 'broadcastFramesReceived', 'broadcastPerHostPeakPps', 'floodedFrames', 'unknownUnicastFloods', 'dadConflicts', 'flows', 'migrations']);
+      expect(r.flows.map((f) => f.name)).toEqual(scenario.traffic.map((t) => t.name));
+      for (const f of r.flows) {
+        expect(Object.keys(f.lost)).toEqual(LOSS_CAUSES);
+        const lost = Object.values(f.lost).reduce((a, b) => a + b, 0);
+        expect(f.delivered + lost, `${f.name}: every packet sent is delivered or lost with a cause`).toBe(f.sent);
+      }
+      expect(r.migrations).toHaveLength(scenario.runs[i]!.migrations.length);
+      for (const m of r.migrations) {
+        expect(Object.keys(m)).toEqual(['vm', 'from', 'to', 'startS', 'downtimeMs', 'blackHoleMs', 'afterResumeMs', 'repaired', 'lostPackets', 'staleMs']);
+        for (const d of ['gatewayToVm', 'vmToGateway', 'peerToVm'] as const) {
+          const bh = m.blackHoleMs[d];
+          if (bh === null) continue;
+          // When packets were lost, the black hole includes the downtime; what is left after the resume
+          // is the rest of it. (A slow flow may have nothing to send while the VM is paused: 0.)
+          if (bh > 0) expect(bh).toBeGreaterThanOrEqual(m.downtimeMs - 1e-3);
+          expect(m.afterResumeMs[d]).toBeLessThanOrEqual(bh);
+        }
+        expect(m.lostPackets['unknown'], `${m.vm}: every lost packet has a cause`).toBe(0);
+      }
+    }
+  });
+});
+
+describe('peers that keep sending during a long downtime', () => {
+  const storm = (downtime: string): ScenarioResult => runScenario(loadScenario(`
+name: storm
+duration: 200s
+fabric: { kind: leaf-spine, leaves: 2, spines: 1, bridging: rstp }
+subnet: { ipv4: 198.18.0.0/24 }
+gateway: { placement: core, attach: leaf-1, profile: linux-router }
+hypervisors: { count: 4 }
+hosts:
+  - { name: vm, count: 21, on: hypervisors, profile: linux }
+traffic:
+  - { name: peers-to-vm-1, from: vm, to: vm-1, rate: 10pps, start: 1s }
+migrations:
+  - { vm: vm-1, to: hv-3, at: 20s, timing: { downtime: ${downtime} } }
+`, 'storm.yaml'));
+
+  it('make the broadcast request storm the metrics show: about one ARP request per peer per second once their entries fail', () => {
+    const peers = 20;
+    const quiet = storm('300ms').runs[0]!;
+    const loud = storm('120s').runs[0]!;
+    // Linux: an entry goes STALE within 45 s (1.5 × base_reachable_time), DELAY 5 s, PROBE 3 × 1 s,
+    // then every new packet starts a resolution of 3 broadcast requests 1 s apart.
+    const stormSeconds = 120 - (45 + 5 + 3);
+    expect(loud.arp.requests - quiet.arp.requests).toBeGreaterThan(peers * stormSeconds * 0.8);
+    expect(loud.arp.requests - quiet.arp.requests).toBeLessThan(peers * 120 * 1.1);
+    // Every request reaches every other station of the segment.
+    expect(loud.broadcastFramesReceived - quiet.broadcastFramesReceived).toBeGreaterThan((loud.arp.requests - quiet.arp.requests) * peers * 0.9);
+    expect(loud.broadcastPerHostPeakPps).toBeGreaterThanOrEqual(peers * 0.8);
+    // The packets queued behind those resolutions die with them.
+    expect(loud.migrations[0]!.lostPackets['resolution-failed']).toBeGreaterThan(peers * stormSeconds * 10 * 0.5);
+  });
+});
