@@ -3,12 +3,13 @@
  * that is dropped — by a link (queue full, random or bursty loss, congestion, link down), by a switch
  * (blocked port, security filter, VLAN), or by a stack (unresolved neighbor, a node down or paused, a
  * frame for another host) — is attributed to its flow and sequence number. A packet that was never
- * delivered is counted once, under the most telling cause among its copies' drops (see RANK); with no
- * recorded drop, `unknown`.
+ * delivered is counted once, under the most telling cause among its copies' drops (see RANK); one
+ * still waiting for a resolution when the run ended is `pending`; with no recorded drop, `unknown`
+ * (a frame still on a link at the end, or a drop nothing traces).
  */
 import type { Kernel } from '../sim/index.js';
 import type { DropReason } from '../net/index.js';
-import type { FlowRecord, FlowTag, PacketDropReason } from '../stack/index.js';
+import type { FlowRecord, FlowTag, Host, PacketDropReason } from '../stack/index.js';
 import { readFlowTag, udpPayload } from '../stack/index.js';
 import type { EthernetFrame } from '../wire/index.js';
 
@@ -23,11 +24,12 @@ export type LossCause =
   | 'not-for-me'
   | 'no-route'
   | 'other'
+  | 'pending'
   | 'unknown';
 
 /** Every loss cause, in a fixed order (the JSON's key order). */
 export const LOSS_CAUSES: readonly LossCause[] = [
-  'node-down', 'resolution-failed', 'queue-or-link', 'link-down', 'security', 'blocked-port', 'not-for-me', 'no-route', 'other', 'unknown',
+  'node-down', 'resolution-failed', 'queue-or-link', 'link-down', 'security', 'blocked-port', 'not-for-me', 'no-route', 'other', 'pending', 'unknown',
 ];
 
 /**
@@ -37,7 +39,7 @@ export const LOSS_CAUSES: readonly LossCause[] = [
  */
 const RANK: Readonly<Record<LossCause, number>> = {
   'node-down': 0, 'security': 1, 'resolution-failed': 2, 'queue-or-link': 3, 'link-down': 4, 'no-route': 5,
-  'not-for-me': 6, 'blocked-port': 7, 'other': 8, 'unknown': 9,
+  'not-for-me': 6, 'blocked-port': 7, 'other': 8, 'pending': 9, 'unknown': 10,
 };
 
 function netCause(reason: DropReason): LossCause {
@@ -105,6 +107,20 @@ export class FlowFates {
     };
     kernel.trace.on('frame-dropped', (e) => note(udpBytes(e.frame.eth), netCause(e.reason)));
     kernel.trace.on('packet-dropped', (e) => note(e.payload, stackCause(e.reason)));
+    this.note = note;
+  }
+
+  private readonly note: (bytes: Uint8Array | null, cause: LossCause) => void;
+
+  /**
+   * At the end of a run: the packets still waiting in `hosts`' neighbor tables for a resolution that
+   * had not finished are `pending`, not lost without a trace.
+   */
+  notePending(hosts: Iterable<Host>): void {
+    for (const host of hosts) {
+      for (const entry of host.arp.entries().values()) for (const packet of entry.queue) this.note(udpPayload(packet), 'pending');
+      for (const entry of host.nd.entries().values()) for (const packet of entry.queue) this.note(udpPayload(packet), 'pending');
+    }
   }
 
   /** The cause recorded for a packet, if any. */

@@ -72,6 +72,7 @@ export function runModel(model: Model, name: string, onProgress?: (simulatedNs: 
     kernel.run({ until: Math.min(duration, kernel.now + step) });
     onProgress?.(kernel.now);
   }
+  fates.notePending([...model.gateways, ...model.hosts.values()]);
   let flooded = 0;
   let unknown = 0;
   for (const sw of model.switches) {

@@ -8,7 +8,6 @@ import { portsTowards } from '../net/index.js';
 import type { Kernel } from '../sim/index.js';
 import type { Host } from '../stack/index.js';
 import type { Ipv4Address, Ipv6Address, MacAddress } from '../wire/index.js';
-import { parseIpv4, parseIpv6 } from '../wire/index.js';
 
 /**
  * Points `mac` (in `vlan`) towards `edge` on every switch of `switches`; on `edge` itself, to
@@ -53,34 +52,33 @@ export function pushNeighbor(gateway: Host, ipv4: readonly Ipv4Address[], ipv6: 
 }
 
 /**
- * What EVPN's MAC/IP routes do for a distributed anycast gateway (RFC 9135; RFC 9161 learning): a
- * binding one instance learns from its own attachment (a reply to its solicitation, a gratuitous ARP, an
- * unsolicited NA) is installed in every other instance. Without it, an instance cannot resolve a host
- * behind another leaf: the host answers the anycast MAC, and its own leaf's instance takes the answer.
- * Only new or changed bindings travel; installing them does not travel again.
+ * What EVPN's MAC/IP routes do for a distributed anycast gateway (RFC 9135, with the learning of RFC
+ * 9161 §3.1): every binding an instance snoops from the ARP requests and replies and the Neighbor
+ * Advertisements it receives (by their sender fields; not from Neighbor Solicitations) is installed in
+ * every instance. Without it an instance cannot resolve a host behind another leaf: the host answers
+ * the anycast MAC, and its own leaf's instance takes the answer. `anycastMac` is the instances' own
+ * MAC, never learned; a binding already in place is left alone.
  */
-export function syncAnycastNeighbors(kernel: Kernel, instances: readonly Host[]): void {
+export function syncAnycastNeighbors(kernel: Kernel, instances: readonly Host[], anycastMac: MacAddress): void {
   if (instances.length < 2) return;
-  const byName = new Map(instances.map((h) => [h.name, h]));
-  let installing = false;
-  kernel.trace.on('neighbor-changed', (e) => {
-    if (installing || e.lladdr === null) return;
-    const learnedBy = byName.get(e.node);
-    if (learnedBy === undefined) return;
-    if (e.to !== 'reachable' && e.to !== 'stale' && e.to !== 'delay') return;
-    const v4 = e.family === 'ipv4' ? parseIpv4(e.address) : undefined;
-    const v6 = e.family === 'ipv6' ? parseIpv6(e.address) : undefined;
-    const mac = e.lladdr;
-    installing = true;
-    try {
-      for (const other of instances) {
-        if (other === learnedBy) continue;
-        const known = v4 !== undefined ? other.arp.get(v4) : v6 !== undefined ? other.nd.get(v6) : undefined;
-        if (known?.lladdr === mac && known.state !== 'failed' && known.state !== 'incomplete') continue;
-        pushNeighbor(other, v4 === undefined ? [] : [v4], v6 === undefined ? [] : [v6], mac, kernel.now);
-      }
-    } finally {
-      installing = false;
+  const names = new Set(instances.map((h) => h.name));
+  const install = (v4: Ipv4Address | undefined, v6: Ipv6Address | undefined, mac: MacAddress): void => {
+    for (const instance of instances) {
+      const known = v4 !== undefined ? instance.arp.get(v4) : instance.nd.get(v6!);
+      if (known !== undefined && known.lladdr === mac && known.state !== 'incomplete' && known.state !== 'failed') continue;
+      pushNeighbor(instance, v4 === undefined ? [] : [v4], v6 === undefined ? [] : [v6], mac, kernel.now);
+    }
+  };
+  kernel.trace.on('frame-received', (e) => {
+    if (!names.has(e.node)) return;
+    const p = e.frame.eth.payload;
+    if (p.kind === 'arp') {
+      if ((p.operation !== 1 && p.operation !== 2) || p.senderProtocolAddress === 0 || p.senderHardwareAddress === anycastMac) return;
+      install(p.senderProtocolAddress, undefined, p.senderHardwareAddress);
+    } else if (p.kind === 'ipv6' && p.payload.kind === 'icmpv6' && p.payload.type === 'na') {
+      const tllao = p.payload.options.find((o) => o.kind === 'target-link-layer');
+      if (tllao === undefined || tllao.kind !== 'target-link-layer' || tllao.address === anycastMac) return;
+      install(undefined, p.payload.targetAddress, tllao.address);
     }
   });
 }

@@ -162,7 +162,7 @@ export function buildModel(scenario: Scenario, run: RunSpec = scenario.runs[0]!,
       const port = gateways.find((h) => h.port.peer?.owner === sw)?.port.peer?.index ?? towardsFirst.get(sw);
       if (port !== undefined) sw.fdb.learn(1, vmac, port, 0, 'static');
     }
-    syncAnycastNeighbors(kernel, gateways);
+    syncAnycastNeighbors(kernel, gateways, vmac);
   }
 
   // ---- hypervisors --------------------------------------------------------------------------------

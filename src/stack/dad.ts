@@ -48,16 +48,29 @@ export class DadRunner {
     this.rng = rng;
   }
 
-  private at(delay: number, kind: string, action: () => void): void {
-    this.kernel.schedule(Math.round(delay), this.host.name, kind, action);
+  /** The latest check of each address: a check started again (the interface came up) ends the earlier one. */
+  private readonly checks = new WeakMap<Ipv4Assignment | Ipv6Assignment, number>();
+
+  private newCheck(a: Ipv4Assignment | Ipv6Assignment): number {
+    const n = (this.checks.get(a) ?? 0) + 1;
+    this.checks.set(a, n);
+    return n;
+  }
+
+  /** Runs `action` after `delay` if check `n` of `a` is still the latest. */
+  private at(a: Ipv4Assignment | Ipv6Assignment, n: number, delay: number, kind: string, action: () => void): void {
+    this.kernel.schedule(Math.round(delay), this.host.name, kind, () => {
+      if (this.checks.get(a) === n) action();
+    });
   }
 
   /** Starts RFC 5227 probing for a tentative IPv4 address. */
   probeIpv4(a: Ipv4Assignment): void {
+    const check = this.newCheck(a);
     this.host.trace.addressState('ipv4', formatIpv4(a.address), 'tentative');
     let t = this.rng.uniform(0, ACD.PROBE_WAIT);
     for (let i = 0; i < ACD.PROBE_NUM; i++) {
-      this.at(t, 'acd-probe', () => {
+      this.at(a, check, t, 'acd-probe', () => {
         if (a.state !== 'tentative') return;
         this.host.counters.arpOut++;
         this.host.sendFrame(ethernetFrame(MAC_BROADCAST, this.host.mac, arpProbe(this.host.mac, a.address)));
@@ -65,13 +78,13 @@ export class DadRunner {
       if (i < ACD.PROBE_NUM - 1) t += this.rng.uniform(ACD.PROBE_MIN, ACD.PROBE_MAX);
     }
     t += ACD.ANNOUNCE_WAIT;
-    this.at(t, 'acd-claim', () => {
+    this.at(a, check, t, 'acd-claim', () => {
       if (a.state !== 'tentative') return;
       a.state = 'preferred';
       this.host.trace.addressState('ipv4', formatIpv4(a.address), 'preferred');
     });
     for (let i = 0; i < ACD.ANNOUNCE_NUM; i++) {
-      this.at(t + i * ACD.ANNOUNCE_INTERVAL, 'acd-announce', () => {
+      this.at(a, check, t + i * ACD.ANNOUNCE_INTERVAL, 'acd-announce', () => {
         if (a.state !== 'preferred') return;
         this.host.counters.arpOut++;
         this.host.sendFrame(ethernetFrame(MAC_BROADCAST, a.mac, arpAnnouncement(a.mac, a.address)));
@@ -114,17 +127,18 @@ export class DadRunner {
 
   /** Starts RFC 4862 DAD for a tentative or optimistic IPv6 address. */
   probeIpv6(a: Ipv6Assignment, transmits: number): void {
+    const check = this.newCheck(a);
     this.host.trace.addressState('ipv6', a.address, a.state === 'optimistic' ? 'optimistic' : 'tentative');
     const retrans = this.host.profile.ndTimers.retransTime.value;
     let t = a.state === 'optimistic' ? 0 : this.rng.uniform(0, MAX_RTR_SOLICITATION_DELAY);
     for (let i = 0; i < transmits; i++) {
-      this.at(t, 'dad-ns', () => {
+      this.at(a, check, t, 'dad-ns', () => {
         if (a.state !== 'tentative' && a.state !== 'optimistic') return;
         this.host.sendDadNs(a.address);
       });
       t += retrans;
     }
-    this.at(t, 'dad-done', () => {
+    this.at(a, check, t, 'dad-done', () => {
       if (a.state !== 'tentative' && a.state !== 'optimistic') return;
       a.state = 'preferred';
       this.host.afterIpv6Usable(a);

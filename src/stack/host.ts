@@ -71,6 +71,8 @@ export interface Ipv4Assignment {
   state: AddressState;
   /** The MAC this address answers with (a virtual MAC for a VRRP/anycast address), default the NIC's. */
   mac: MacAddress;
+  /** Whether conflict detection checks it (again each time the interface comes up). */
+  readonly verified: boolean;
 }
 
 /** An IPv6 address on the interface. */
@@ -79,6 +81,8 @@ export interface Ipv6Assignment {
   readonly prefixLength: number;
   state: AddressState;
   mac: MacAddress;
+  /** Whether DAD checks it (again each time the interface comes up). */
+  readonly verified: boolean;
 }
 
 /** Options of a host. */
@@ -195,7 +199,7 @@ export class Host implements PortOwner {
     const mac = options.mac ?? this.mac;
     this.macs.add(mac);
     const probe = this.profile.dad.ipv4ConflictDetection.value && options.skipDad !== true;
-    const a: Ipv4Assignment = { address, prefixLength, state: probe ? 'tentative' : 'preferred', mac };
+    const a: Ipv4Assignment = { address, prefixLength, state: probe ? 'tentative' : 'preferred', mac, verified: probe };
     this.ipv4.push(a);
     if (probe) this.dad.probeIpv4(a);
     else this.trace.addressState('ipv4', formatIpv4(address), 'preferred');
@@ -209,7 +213,7 @@ export class Host implements PortOwner {
     const transmits = this.profile.dad.ipv6DadTransmits.value;
     const dad = transmits > 0 && options.skipDad !== true;
     const state: AddressState = !dad ? 'preferred' : this.profile.dad.optimisticDad.value ? 'optimistic' : 'tentative';
-    const a: Ipv6Assignment = { address, prefixLength, state, mac };
+    const a: Ipv6Assignment = { address, prefixLength, state, mac, verified: dad };
     this.ipv6.push(a);
     if (dad) this.dad.probeIpv6(a, transmits);
     else this.afterIpv6Usable(a);
@@ -283,13 +287,26 @@ export class Host implements PortOwner {
   }
 
   /**
-   * Administrative up/down. Coming up sends what the profile sends on NETDEV_UP (one GARP per IPv4
+   * Administrative up/down. Coming up checks the addresses that conflict detection covers again (RFC
+   * 5227 §2.1: whenever an interface goes from inactive to active; RFC 4862 §5.4: on interface
+   * initialization), and sends what the profile sends on NETDEV_UP for the others (one GARP per IPv4
    * address with arp_notify; an unsolicited NA per IPv6 address with ndisc_notify).
    */
   setUp(up: boolean): void {
     if (up === this.isUp) return;
     this.isUp = up;
     if (!up) return;
+    for (const a of this.ipv4) {
+      if (!a.verified || (a.state !== 'preferred' && a.state !== 'tentative')) continue;
+      a.state = 'tentative';
+      this.dad.probeIpv4(a);
+    }
+    const transmits = this.profile.dad.ipv6DadTransmits.value;
+    for (const a of this.ipv6) {
+      if (!a.verified || a.state === 'duplicate' || transmits <= 0) continue;
+      a.state = this.profile.dad.optimisticDad.value ? 'optimistic' : 'tentative';
+      this.dad.probeIpv6(a, transmits);
+    }
     if (this.profile.announce.arpNotify.value) for (const a of this.ipv4) if (a.state === 'preferred') this.announceArp(a, 'request');
     if (this.profile.announce.ndiscNotify.value) for (const a of this.ipv6) if (a.state === 'preferred') this.announceNa(a, true);
   }

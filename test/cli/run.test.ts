@@ -12,7 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ScenarioResult } from '../../src/metrics/index.js';
 import { LOSS_CAUSES, runScenario } from '../../src/metrics/index.js';
+import { runModel } from '../../src/metrics/index.js';
+import { buildModel } from '../../src/scenario/build.js';
 import { loadScenario, loadScenarioFile } from '../../src/scenario/index.js';
+import { applyOverrides, parseOverride } from '../../src/scenario/overrides.js';
+import { formatIpv4 } from '../../src/wire/index.js';
 import { tsharkFields, tsharkProblems } from '../helpers/tshark.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -181,5 +185,34 @@ migrations:
     expect(loud.broadcastPerHostPeakPps).toBeGreaterThanOrEqual(peers * 0.8);
     // The packets queued behind those resolutions die with them.
     expect(loud.migrations[0]!.lostPackets['resolution-failed']).toBeGreaterThan(peers * stormSeconds * 10 * 0.5);
+  });
+});
+
+describe('the address-conflict example', () => {
+  const file = join(SCENARIOS, 'address-conflict.yaml');
+
+  it('a Windows intruder checks both addresses when it comes up (one ARP probe, one DAD NS), finds vm-4 using them and keeps off', () => {
+    const r = runScenario(loadScenarioFile(file)).runs[0]!;
+    expect(r.dadConflicts).toBe(2);
+    expect(r.arp.probes).toBe(1); // vm-4 answers the first probe: RFC 5227 stops at the first conflict
+    expect(r.nd.dadNs).toBe(1);
+    const contested = r.flows.find((f) => f.name === 'to-contested')!;
+    expect(contested.delivered).toBe(contested.sent);
+  });
+
+  it('a Linux intruder does not probe for IPv4: after the gateway flushes its table, both hosts answer for 198.18.0.13', () => {
+    const text = applyOverrides(readFileSync(file, 'utf8'), [parseOverride('hosts.1.profile=linux')]);
+    const scenario = loadScenario(text, file);
+    const model = buildModel(scenario);
+    const flushAt = scenario.events.find((e) => e.kind === 'flush-neighbors')!.at;
+    const answeredBy = new Set<string>();
+    model.kernel.trace.on('frame-sent', (e) => {
+      const p = e.frame.eth.payload;
+      if (model.hosts.has(e.node) && e.time >= flushAt && p.kind === 'arp' && p.operation === 2 && formatIpv4(p.senderProtocolAddress) === '198.18.0.13') answeredBy.add(e.node);
+    });
+    const r = runModel(model, 'linux-intruder');
+    expect(r.arp.probes).toBe(0);
+    expect(r.dadConflicts).toBe(1); // IPv6 DAD still runs on Linux
+    expect([...answeredBy].sort()).toEqual(['intruder-1', 'vm-4']);
   });
 });
