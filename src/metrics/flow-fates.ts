@@ -35,11 +35,12 @@ export const LOSS_CAUSES: readonly LossCause[] = [
 /**
  * When copies of one packet die in several places (a flood reaches bystanders, blocked ports and the
  * addressee), the most telling cause names the loss: the addressee being down, a filter, resolution,
- * the queue or the link, before a copy that reached the wrong station or a port that never forwards.
+ * the queue or the link, a port that was not forwarding (a spanning tree converging), and only then a
+ * copy that reached a station other than the addressee (a stale entry, or a flood).
  */
 const RANK: Readonly<Record<LossCause, number>> = {
   'node-down': 0, 'security': 1, 'resolution-failed': 2, 'queue-or-link': 3, 'link-down': 4, 'no-route': 5,
-  'not-for-me': 6, 'blocked-port': 7, 'other': 8, 'pending': 9, 'unknown': 10,
+  'blocked-port': 6, 'not-for-me': 7, 'other': 8, 'pending': 9, 'unknown': 10,
 };
 
 function netCause(reason: DropReason): LossCause {

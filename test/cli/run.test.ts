@@ -216,3 +216,15 @@ describe('the address-conflict example', () => {
     expect([...answeredBy].sort()).toEqual(['intruder-1', 'vm-4']);
   });
 });
+
+describe('one migration during a spine failure, on three fabrics', () => {
+  const blackHole = (fabric: string): number =>
+    runScenario(loadScenarioFile(join(SCENARIOS, `migration-${fabric}.yaml`))).runs[0]!.migrations[0]!.blackHoleMs.gatewayToVm!;
+
+  it('802.1D: the announcements fall into the re-convergence (up to max age + 2 × forward delay = 50 s); RSTP and the shortest-path fabric repair at the first announcement', () => {
+    const stp = blackHole('stp');
+    expect(stp).toBeGreaterThan(2 * 15_000); // at least listening + learning
+    expect(stp).toBeLessThanOrEqual(20_000 + 2 * 15_000 + 1_000);
+    for (const fabric of ['rstp', 'spb']) expect(blackHole(fabric), fabric).toBeLessThan(1_000);
+  });
+});
