@@ -1,7 +1,8 @@
 /**
  * Per-migration results of a run: for each migration, the black hole of the VM's flows in each
  * direction (gateway→VM, VM→gateway, peer→VM: the first flow of each kind in the scenario's order),
- * the packets of all the VM's flows lost since the migration started, by cause, and how long each
+ * the packets of all the VM's flows lost from the start of the migration to the start of the VM's next
+ * one (or the end of the run), by cause, and how long each
  * switch and gateway kept stale state about the VM after the resume (tracked from the resume on).
  */
 import type { LiveMigration } from '../migration/index.js';
@@ -74,15 +75,17 @@ export class MigrationCollector {
     return this.migrations.map((m) => {
       const vm = m.spec.vm.name;
       const { start, resumeAt, downtime } = m.schedule;
+      // A VM's next move ends what this one is answerable for.
+      const until = Math.min(end, ...this.migrations.filter((o) => o.spec.vm === m.spec.vm && o.schedule.start > start).map((o) => o.schedule.start));
       const directions: PerDirection<FlowRecord> = {
         gatewayToVm: this.firstFlow((r) => gw(r.from) && r.to === vm),
         vmToGateway: this.firstFlow((r) => r.from === vm && gw(r.to)),
         peerToVm: this.firstFlow((r) => !gw(r.from) && r.from !== vm && r.to === vm),
       };
       const outages = {
-        gatewayToVm: directions.gatewayToVm === null ? null : outage(directions.gatewayToVm, start, resumeAt, end),
-        vmToGateway: directions.vmToGateway === null ? null : outage(directions.vmToGateway, start, resumeAt, end),
-        peerToVm: directions.peerToVm === null ? null : outage(directions.peerToVm, start, resumeAt, end),
+        gatewayToVm: directions.gatewayToVm === null ? null : outage(directions.gatewayToVm, start, resumeAt, until),
+        vmToGateway: directions.vmToGateway === null ? null : outage(directions.vmToGateway, start, resumeAt, until),
+        peerToVm: directions.peerToVm === null ? null : outage(directions.peerToVm, start, resumeAt, until),
       };
       const lost = Object.fromEntries(LOSS_CAUSES.map((c) => [migrationCause(c), 0])) as Record<string, number>;
       for (const t of this.context.traffic) {
@@ -90,7 +93,7 @@ export class MigrationCollector {
           if (r.from !== vm && r.to !== vm) continue;
           for (const rec of r.responses === undefined ? [r.record] : [r.record, r.responses]) {
             for (let seq = 0; seq < rec.sentAt.length; seq++) {
-              if (rec.sentAt[seq]! < start || rec.deliveredAt[seq]! >= 0) continue;
+              if (rec.sentAt[seq]! < start || rec.sentAt[seq]! >= until || rec.deliveredAt[seq]! >= 0) continue;
               const cause = migrationCause(fates.causeOf(rec.id, seq) ?? 'unknown');
               lost[cause] = (lost[cause] ?? 0) + 1;
             }

@@ -4,7 +4,7 @@
  * from every switch (a withdrawal), and install an IP→MAC binding in gateways' neighbor tables.
  */
 import type { LearningSwitch } from '../net/index.js';
-import { portsTowards } from '../net/index.js';
+import { FabricSwitch, REMOTE_PORT_BASE, portsTowards } from '../net/index.js';
 import type { Kernel } from '../sim/index.js';
 import type { Host } from '../stack/index.js';
 import type { Ipv4Address, Ipv6Address, MacAddress } from '../wire/index.js';
@@ -22,10 +22,13 @@ export function pushMacLocation(
   now: number,
   lost: (s: LearningSwitch) => boolean = () => false,
 ): number {
-  const towards = portsTowards(switches, edge);
+  // In a shortest-path fabric a switch points a remote MAC at the edge switch behind which it lives
+  // (the fabric finds the path); elsewhere, at the port towards it.
+  const remote = edge instanceof FabricSwitch ? REMOTE_PORT_BASE + edge.index : -1;
+  const towards = remote >= 0 ? new Map<LearningSwitch, number>() : portsTowards(switches, edge);
   let pushed = 0;
   for (const s of switches) {
-    const port = s === edge ? edgePort : towards.get(s);
+    const port = s === edge ? edgePort : remote >= 0 && s instanceof FabricSwitch ? remote : towards.get(s);
     if (port === undefined || lost(s)) continue;
     const outcome = s.fdb.learn(vlan, mac, port, now, 'pushed');
     if (outcome !== 'full' && outcome !== 'static') pushed++;

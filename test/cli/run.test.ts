@@ -228,3 +228,21 @@ describe('one migration during a spine failure, on three fabrics', () => {
     for (const fabric of ['rstp', 'spb']) expect(blackHole(fabric), fabric).toBeLessThan(1_000);
   });
 });
+
+describe('EVPN MAC mobility on the shortest-path fabric (migration-evpn.yaml)', () => {
+  it('the first two moves cost the downtime, up to one ping interval and the route latency; the third is frozen as a duplicate and costs far more', () => {
+    const scenario = loadScenarioFile(join(SCENARIOS, 'migration-evpn.yaml'));
+    const remedy = scenario.runs[0]!.migrations[0]!.remedies.find((r) => r.kind === 'evpn')!;
+    const latency = remedy.kind === 'evpn' ? remedy.latency / 1e6 : NaN;
+    const ping = scenario.traffic.find((t) => t.from === 'vm-2')!;
+    const stream = scenario.traffic.find((t) => t.to === 'vm-2')!;
+    const moves = runScenario(scenario).runs[0]!.migrations;
+    expect(moves).toHaveLength(3);
+    for (const m of moves.slice(0, 2)) {
+      // Sent during the downtime, then: the VM's next ping teaches its new leaf, the route travels,
+      // and the stream's next packet gets through.
+      expect(m.blackHoleMs.peerToVm!).toBeLessThanOrEqual(m.downtimeMs + 1000 / ping.rate + latency + 1000 / stream.rate + 1);
+    }
+    expect(moves[2]!.blackHoleMs.peerToVm!).toBeGreaterThan(5 * moves[0]!.blackHoleMs.peerToVm!);
+  });
+});
