@@ -1,9 +1,11 @@
 /**
  * What `Kernel.schedule` returns: the event's time, node and kind, and whether it is still pending.
  *
- * The kernel keeps no reference to handles (its queues hold plain numbers), so a handle nobody keeps
- * is collected young and costs almost nothing. A handle stays valid after its event ran or was
- * cancelled: it then reports that state.
+ * The kernel keeps no reference to handles (its queues hold numbers and the action), so a handle
+ * nobody keeps is collected young and costs almost nothing. A handle stays valid after its event ran
+ * or was cancelled: it then reports that state. Events that are never cancelled need no handle:
+ * `Kernel.post` and `EventSite.post` skip it. (Fields are `declare`d and set in the constructor only,
+ * so every handle gets its final shape in one step.)
  */
 import type { EventStore } from './event-store.js';
 
@@ -13,18 +15,18 @@ export type EventState = 'pending' | 'cancelled' | 'executed';
 /** A reference to one scheduled event; pass it to `Kernel.cancel`. */
 export class EventHandle {
   /** When the event runs (ns). */
-  readonly time: number;
+  declare readonly time: number;
   /** The node id given at scheduling. */
-  readonly node: string;
+  declare readonly node: string;
   /** The event kind given at scheduling. */
-  readonly kind: string;
+  declare readonly kind: string;
   /** The scheduling sequence number: among events at equal times, lower runs first. */
-  readonly sequence: number;
+  declare readonly sequence: number;
   /** @internal The record that holds the event while it is pending. */
-  readonly ref: number;
+  declare readonly ref: number;
   /** @internal The store of the kernel that scheduled the event. */
-  readonly store: EventStore;
-  private wasCancelled = false;
+  declare readonly store: EventStore;
+  declare private wasCancelled: boolean;
 
   /** @internal Made by the kernel only. */
   constructor(store: EventStore, ref: number, sequence: number, time: number, node: string, kind: string) {
@@ -34,11 +36,12 @@ export class EventHandle {
     this.time = time;
     this.node = node;
     this.kind = kind;
+    this.wasCancelled = false;
   }
 
   /** True until the event starts running or is cancelled (false inside its own handler). */
   get pending(): boolean {
-    return this.store.seqs[this.ref] === this.sequence;
+    return this.store.isPending(this.ref, this.sequence);
   }
 
   /** True if the event was cancelled before it ran. */
@@ -57,8 +60,8 @@ export class EventHandle {
     if (store !== this.store) {
       throw new RangeError(`kernel: cannot cancel '${this.kind}' on '${this.node}': the handle belongs to another kernel`);
     }
-    if (store.seqs[this.ref] !== this.sequence) return false;
-    store.release(this.ref);
+    if (!store.isPending(this.ref, this.sequence)) return false;
+    store.cancel(this.ref);
     this.wasCancelled = true;
     return true;
   }

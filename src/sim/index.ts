@@ -1,10 +1,12 @@
 /**
- * The simulation layer: the event kernel (integer-nanosecond clock, event queue), reusable timers,
- * the seeded splittable random-number generator and the typed trace bus. Knows no protocol, and
- * imports nothing from the other folders of src/.
+ * The simulation layer: the event kernel (integer-nanosecond clock, event queue), event sites (the
+ * cheapest way to post fire-and-forget events), reusable timers, the seeded splittable random-number
+ * generator and the typed trace bus. Knows no protocol, and imports nothing from the other folders of
+ * src/.
  */
 export type { EventState } from './event-handle.js';
 export { EventHandle } from './event-handle.js';
+export { EventSite } from './event-site.js';
 export type { KernelCounters, KernelOptions, RunOptions, RunReason, RunResult } from './kernel.js';
 export { Kernel } from './kernel.js';
 export type { Seed } from './rng.js';

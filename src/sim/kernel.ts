@@ -6,17 +6,23 @@
  * Guarantees:
  * - Time is an integer number of nanoseconds that never goes back. Events run in (time, sequence)
  *   order: events at equal times run in the order they were scheduled (ns-3's scheduler contract,
- *   SimPy's heap order).
- * - Cancelling is O(1): the event's record is freed and its queue entry, now dead, is skipped when
- *   reached, or swept when dead entries outnumber live ones.
- * - `scheduled - executed - cancelled = pending` always; `run()` checks it on every return, and
- *   `checkInvariants()` also recounts the queues.
+ *   SimPy's heap order), whichever of `schedule`, `post` or an {@link EventSite} queued them.
+ * - Cancelling is O(1): the event's record becomes a tombstone and its queue entry is dropped when
+ *   reached, or swept when cancelled entries outnumber live ones.
+ * - `scheduled - executed - cancelled = pending` always; `run()` checks on every return that the
+ *   queues hold exactly that many live entries (plus the tombstones), and `checkInvariants()` recounts
+ *   them one by one.
  * - A handler that throws ends the run with a {@link SimulationError} naming time, node and kind; the
  *   event counts as executed, and the kernel stays usable.
  *
- * The queue, chosen by measuring (bench/kernel.ts; hold model, schedule + dispatch of one event per
- * event, figures in million events/s at 1e3 / 1e4 / 1e5 / 1e6 pending, exponential delays, this
- * 2-core shared machine):
+ * The queue (timing-wheel.ts): a timing wheel of 65 536 buckets of 1 024 ns, each bucket sorted only
+ * when reached, one FIFO slot per nanosecond for events scheduled into the current bucket, and the
+ * radix queue (radix-queue.ts) beyond the wheel's 67 ms horizon. Records (event-store.ts) exist only
+ * for events that can be cancelled; fire-and-forget events of an {@link EventSite} carry a site
+ * number instead. The run loop below pops the common case itself.
+ *
+ * Earlier queue measurements (bench/kernel.ts; hold model, schedule + dispatch of one event per event,
+ * million events/s at 1e3 / 1e4 / 1e5 / 1e6 pending, exponential delays, mean 1 ms):
  *   binary heap of event objects        4.2 / 2.5 / 0.8 / 0.3
  *   4-ary heap of event objects         5.5 / 3.2 / 1.0 / 0.4
  *   binary heap, keys in typed arrays   8.6 / 6.9 / 4.7 / 2.0
@@ -24,33 +30,65 @@
  *   calendar queue (Brown), typed pool 15.6 / 12 / 11 / 1.7    but 0.4 / 0.2 / 0.04 / 0.02 when 10 % of
  *                                                              delays are seconds and 90 % microseconds
  *   radix heap, 2-way buckets           2.9 / 2.3 / 1.3 / 1.0   (object buckets)
- *   radix queue, 256-way, typed         6.8 / 6.7 / 7.7 / 5.2   and 7-9 / 4-6 on the bimodal mix,
- *                                                              8-17 with many equal times
+ *   radix queue, 256-way, typed         6.8 / 6.7 / 7.7 / 5.2   and 7-9 / 4-6 on the bimodal mix
  *   radix-256 over a heap "bottom"      4-9 / 6 / 6-7 / 4       (ladder-queue style; no gain)
- * Two things mattered most. First, no object per event in the queue: with a million pending objects
- * the collector's copying alone caps throughput near 7 M/s, so the queues hold `(time, seq, ref)` in
- * typed arrays and the records live in parallel arrays (event-store.ts). Second, a structure whose
- * cost does not grow with the number pending: the radix queue (radix-queue.ts) is flat from 1e3 to
- * 1e6, never degrades like the calendar queue on skewed delay mixes (link delays of microseconds next
- * to timers of seconds, which is exactly our workload), needs no tuning, and gives FIFO order at equal
- * times for free. Heaps win only below ~1e4 pending with random delays.
- * The whole kernel (handles, records, validation) measures 4.8 / 4.4 / 4.0 / 2.1 M events/s, 72 bytes
- * per pending event at 1e6, and 1.8 M events/s (7 M schedule + cancel + dispatch operations/s) in a
- * timer mix where 97 % of arms are cancelled. That is below the 10 M/s target on this machine; we
- * measured the limit rather than hide it (the C heap reaches 3 M/s at 1e6). The rest of the gap at 1e6
- * is the per-record pointer stores (action, node, kind) into million-entry arrays.
+ * The radix queue became the queue, and the whole kernel around it measured 4.8 / 4.4 / 4.0 / 2.1.
+ * What still holds from that round: no object per pending event (with a million pending objects the
+ * collector's copying alone caps throughput near 7 M/s), and no structure whose cost degrades on
+ * skewed delay mixes. What changed: the radix queue alone (no kernel around it) ran only ~5.5 M/s,
+ * because every entry is refiled 2-3 times with bitmap work per level; a calendar is much cheaper per
+ * event, and putting the radix queue behind a calendar's horizon keeps it safe on skewed mixes.
+ *
+ * This round, each step measured against the one before, in separate processes (one kernel class per
+ * process, so call sites stay monomorphic), CPU time, best of 3 x 3, same session; schedule() API:
+ *   the kernel as it was (radix queue + side heap)                6.6 / 6.0 / 6.0 / 2.8
+ *   wheel of 256 ns buckets, 8-entry chunks, run sorted on load  14.2 / 12.3 / 8.6 / 4.1
+ *   actions carried by the queue entries, not the records       15.0 / 11.8 / 8.6 / 3.8  (for sites, 2x at 1e6)
+ *   record state in its own byte array, apart from seq numbers  13.9 / 12.6 / 9.6 / 4.8
+ *   1 024 ns buckets, counting sort, late heap                  13.6 / 12.7 / 12.0 / 5.2
+ *   cancelled entries dropped while loading a bucket            14.7 / 11.7 / 10.9 / 4.2  timer mix +10-20 %
+ *   late heap -> one FIFO slot per ns of the current bucket     12.9 / 13.1 / 11.7 / 5.1  0-1 us delays: 9 -> 17
+ *   16-entry chunks (now)                                        14.0 / 13.1 / 11.6 / 5.9
+ *     Kernel.post (no handle)                                    14.2 / 13.6 / 12.9 / 6.8
+ *     EventSite.post (no handle, no record)                      16.3 / 16.3 / 17.8 / 13.4
+ *   Other delay shapes, 1e3 / 1e5 pending, before -> now (schedule; site): uniform 0-1 us 12.9 / 7.9 ->
+ *   16.7 / 11.8 (19.5 / 18.9); exponential, mean 10 us 10.6 / 6.7 -> 17.7 / 14.3 (20.7 / 20.4); half
+ *   zero delays 12.0 / 9.4 -> 16.4 / 14.5; bimodal 8.2 / 6.8 -> 8.2 / 8.5 (8.9 / 11.9).
+ * What did not help, or not enough to keep:
+ *   - state and sequence number packed in one Float64Array (as the old store did): the per-dispatch
+ *     liveness test then reads an 8 MB array instead of a 1 MB byte array; 0.5-1 M/s slower at 1e6;
+ *   - node, kind and the sequence number (as two small ints) in one JS array, one cache line per
+ *     record: no gain over two arrays;
+ *   - interning (node, kind) on every `post` through a two-level Map: ~65 ns per call once nodes
+ *     vary, more than the record it saves; hence explicit sites, interned once;
+ *   - insertion-sort cut-off 8 / 24 / 48: no difference; buckets of 4-16 us: +10-30 % on this bench
+ *     but -15-25 % with 10 us delays, so 1 us stays; 256 ns buckets: -10-30 % at >= 1e4;
+ *   - `declare`d EventHandle fields: within noise (kept, harmless);
+ *   - a "lazy" Timer re-arm (keep the old entry, move it when it fires) would put the timer after
+ *     events scheduled for the same time after its last arming: not done; a re-arm is a tombstone and
+ *     a new entry, with no handle allocated;
+ *   - instruction counts under valgrind: V8's code there differs from native (a record-free site post
+ *     counted more instructions than schedule()), so every figure here is timed.
+ * The bench itself (wall clock, best of 3 segments; before = the old kernel under the same bench, same
+ * session, best of 4 runs): hold 6.6 / 6.1 / 5.5 / 2.7 -> 12.6 / 11.3 / 11.5 / 6.1 (post 11.7 / 11.0 /
+ * 12.1 / 6.5; site 13.6 / 12.6 / 14.8 / 11.9); bimodal 7.0 -> 9.7 (site 11.8); timer-heavy mix 3.0 ->
+ * 4.5 M events/s, 11.5 -> 17.6 M operations/s (site packets: 5.8, 22.6); 73 -> 56 bytes per pending
+ * event at 1e6 (site: 26). So 10 M/s holds up to 1e5 pending for every API; at 1e6, site events reach
+ * it, while schedule() spends about half its time filling and testing records that have gone cold in
+ * a 25 MB store (two cache lines per event). The timer-heavy mix does four queue operations per event
+ * run (arm, cancel, packet, dispatch) and stays well under 10 M events/s.
  */
 import { EventHandle } from './event-handle.js';
-import { EventStore } from './event-store.js';
-import { QuaternaryHeap } from './heap.js';
-import { RadixQueue } from './radix-queue.js';
+import { EventSite } from './event-site.js';
+import { CANCELLED, EventStore, PENDING } from './event-store.js';
 import type { Seed } from './rng.js';
 import { Rng } from './rng.js';
 import { SimulationError } from './simulation-error.js';
 import { formatTime } from './time.js';
+import { TimingWheel } from './timing-wheel.js';
 import { TraceBus } from './trace.js';
 
-/** Sweep dead entries once they outnumber live ones by this many (keeps small queues sweep-free). */
+/** Sweep cancelled entries once they outnumber pending ones by this many (keeps small queues sweep-free). */
 const COMPACT_SLACK = 65536;
 
 /** Options of a kernel. */
@@ -105,18 +143,14 @@ export class Kernel {
   private running = false;
   private stopRequested = false;
   private readonly store = new EventStore();
-  private readonly radix: RadixQueue;
-  private readonly side: QuaternaryHeap;
-  // The next live event, valid right after settle() returned true.
-  private topTime = 0;
-  private topRef = 0;
-  private topFromSide = false;
+  private readonly queue: TimingWheel;
+  private readonly sites: EventSite[] = [];
+  private readonly siteIndex = new Map<string, Map<string, EventSite>>();
 
   constructor(options: KernelOptions) {
     this.rng = Rng.fromSeed(options.seed);
     this.trace = new TraceBus();
-    this.radix = new RadixQueue(this.store);
-    this.side = new QuaternaryHeap(this.store);
+    this.queue = new TimingWheel(this.store);
   }
 
   /** The current simulated time (ns): the time of the event running, or of the last one run. */
@@ -130,13 +164,13 @@ export class Kernel {
       scheduled: this.scheduledCount,
       executed: this.executedCount,
       cancelled: this.cancelledCount,
-      pending: this.store.live,
+      pending: this.pending,
     };
   }
 
   /** Entries physically queued, cancelled ones not yet swept included (>= pending); for diagnostics. */
   get queueSize(): number {
-    return this.radix.size + this.side.size;
+    return this.queue.size;
   }
 
   /**
@@ -144,10 +178,10 @@ export class Kernel {
    * now + delay a safe integer; otherwise throws `RangeError` naming the node and kind.
    */
   schedule(delay: number, node: string, kind: string, action: () => void): EventHandle {
-    if (!(delay >= 0) || !Number.isSafeInteger(delay)) {
-      throw new RangeError(`kernel: cannot schedule '${kind}' on '${node}': delay ${delay} is not a non-negative integer number of nanoseconds`);
-    }
-    return this.insert(this.currentTime + delay, node, kind, action);
+    const time = this.currentTime + delay;
+    if (!(delay >= 0 && time <= Number.MAX_SAFE_INTEGER && Number.isSafeInteger(delay))) this.rejectDelay(delay, node, kind);
+    const seq = this.nextSequence;
+    return new EventHandle(this.store, this.arm(time, node, kind, action), seq, time, node, kind);
   }
 
   /**
@@ -155,13 +189,45 @@ export class Kernel {
    * throws `RangeError` naming the node and kind.
    */
   scheduleAt(time: number, node: string, kind: string, action: () => void): EventHandle {
-    if (!Number.isSafeInteger(time)) {
-      throw new RangeError(`kernel: cannot schedule '${kind}' on '${node}': time ${time} is not a safe integer number of nanoseconds`);
+    if (!(time >= this.currentTime && Number.isSafeInteger(time))) this.rejectTime(time, node, kind);
+    const seq = this.nextSequence;
+    return new EventHandle(this.store, this.arm(time, node, kind, action), seq, time, node, kind);
+  }
+
+  /**
+   * Like {@link schedule} for an event nobody will cancel (most events: frame deliveries), but
+   * returns no handle, which saves allocating one. Same order, checks, errors and counters.
+   */
+  post(delay: number, node: string, kind: string, action: () => void): void {
+    const time = this.currentTime + delay;
+    if (!(delay >= 0 && time <= Number.MAX_SAFE_INTEGER && Number.isSafeInteger(delay))) this.rejectDelay(delay, node, kind);
+    this.arm(time, node, kind, action);
+  }
+
+  /** Like {@link scheduleAt}, returning no handle; see {@link post}. */
+  postAt(time: number, node: string, kind: string, action: () => void): void {
+    if (!(time >= this.currentTime && Number.isSafeInteger(time))) this.rejectTime(time, node, kind);
+    this.arm(time, node, kind, action);
+  }
+
+  /**
+   * The event site of (`node`, `kind`): made on first use, the same object afterwards. Its
+   * `post`/`postAt` are the cheapest way to queue an event (no handle, no record; see event-site.ts).
+   * Get sites once, when a model is built; each distinct pair is kept for the kernel's life.
+   */
+  site(node: string, kind: string): EventSite {
+    let kinds = this.siteIndex.get(node);
+    if (kinds === undefined) {
+      kinds = new Map();
+      this.siteIndex.set(node, kinds);
     }
-    if (time < this.currentTime) {
-      throw new RangeError(`kernel: cannot schedule '${kind}' on '${node}' at ${formatTime(time)}: it is before now (${formatTime(this.currentTime)})`);
+    let site = kinds.get(kind);
+    if (site === undefined) {
+      site = new EventSite(this, this.sites.length, node, kind);
+      this.sites.push(site);
+      kinds.set(kind, site);
     }
-    return this.insert(time, node, kind, action);
+    return site;
   }
 
   /**
@@ -170,14 +236,13 @@ export class Kernel {
    */
   cancel(handle: EventHandle): boolean {
     if (!handle.cancelIn(this.store)) return false;
-    this.cancelledCount++;
-    if (this.queueSize - this.store.live > this.store.live + COMPACT_SLACK) this.compact();
+    this.cancelled();
     return true;
   }
 
   /** The time of the next pending event, or undefined when none is left. */
   peekTime(): number | undefined {
-    return this.settle() ? this.topTime : undefined;
+    return this.queue.settle() ? this.queue.topTime : undefined;
   }
 
   /**
@@ -198,6 +263,8 @@ export class Kernel {
       throw new RangeError(`kernel: run maxEvents ${maxEvents}: must be a non-negative integer`);
     }
     this.enter();
+    const queue = this.queue;
+    const store = this.store;
     let executed = 0;
     let reason: RunReason;
     try {
@@ -210,18 +277,59 @@ export class Kernel {
           reason = 'max-events';
           break;
         }
-        if (!this.settle()) {
-          reason = 'empty';
-          if (until !== Infinity) this.currentTime = until;
-          break;
-        }
-        if (this.topTime > until) {
-          reason = 'until';
-          this.currentTime = until;
-          break;
+        // The common case, inlined: the head of the sorted run is live and comes first.
+        let time: number;
+        let key: number;
+        let action: () => void;
+        const head = queue.runHead;
+        if (
+          head < queue.runLen &&
+          queue.behind.size === 0 &&
+          (time = queue.runTimes[head]!) <= queue.late.minTime &&
+          ((key = queue.runKeys[head]!) < 0 || store.states[key] === PENDING)
+        ) {
+          if (time > until) {
+            reason = 'until';
+            this.currentTime = until;
+            break;
+          }
+          action = queue.runActions[head]!;
+          queue.runActions[head] = undefined;
+          queue.runHead = head + 1;
+        } else {
+          if (!queue.settleSlow()) {
+            reason = 'empty';
+            if (until !== Infinity) this.currentTime = until;
+            break;
+          }
+          time = queue.topTime;
+          if (time > until) {
+            reason = 'until';
+            this.currentTime = until;
+            break;
+          }
+          key = queue.topKey;
+          action = queue.topAction;
+          queue.removeTop();
         }
         executed++;
-        this.fire();
+        this.currentTime = time;
+        this.executedCount++;
+        if (key < 0) {
+          try {
+            action();
+          } catch (error) {
+            this.fail(key, time, error);
+          }
+        } else {
+          store.take(key);
+          try {
+            action();
+          } catch (error) {
+            this.fail(key, time, error);
+          }
+          store.recycle(key);
+        }
       }
     } finally {
       this.running = false;
@@ -235,7 +343,7 @@ export class Kernel {
   step(): boolean {
     this.enter();
     try {
-      if (!this.settle()) return false;
+      if (!this.queue.settle()) return false;
       this.fire();
       return true;
     } finally {
@@ -250,66 +358,134 @@ export class Kernel {
   }
 
   /**
-   * Recounts everything (O(queued)) and throws an `Error` if scheduled - executed - cancelled differs
-   * from pending, or pending from the live entries found in the queues.
+   * Recounts everything (O(queued + wheel buckets)) and throws an `Error` unless the queued entries
+   * match scheduled - executed - cancelled pending events and the cancelled records one to one, and
+   * no pending event lies before now.
    */
   checkInvariants(): void {
     this.assertBalanced();
-    const live = this.radix.countLive() + this.side.countLive();
-    if (live !== this.store.live) {
-      throw new Error(`kernel invariant broken: ${this.store.live} pending events but ${live} live queue entries`);
-    }
-    if (this.queueSize < live) throw new Error(`kernel invariant broken: queue size ${this.queueSize} < live ${live}`);
+    const store = this.store;
+    const seen = new Uint8Array(store.capacity);
+    let live = 0;
+    let dead = 0;
+    let problem: string | undefined;
+    this.queue.forEach((time, key) => {
+      if (key < 0) {
+        if (~key >= this.sites.length) problem ??= `a queue entry refers to unknown site ${~key}`;
+      } else {
+        if (seen[key] !== 0) problem ??= `record ${key} is queued twice`;
+        seen[key] = 1;
+        const state = store.states[key];
+        if (state === CANCELLED) {
+          dead++;
+          return;
+        }
+        if (state !== PENDING) problem ??= `a queue entry refers to free record ${key}`;
+      }
+      live++;
+      if (time < this.currentTime) problem ??= `a pending event at ${time} lies before now (${this.currentTime})`;
+    });
+    if (problem !== undefined) throw new Error(`kernel invariant broken: ${problem}`);
+    if (live !== this.pending) throw new Error(`kernel invariant broken: ${this.pending} pending events but ${live} live queue entries`);
+    if (dead !== store.dead) throw new Error(`kernel invariant broken: ${store.dead} cancelled records but ${dead} cancelled queue entries`);
   }
 
-  private insert(time: number, node: string, kind: string, action: () => void): EventHandle {
-    if (!Number.isSafeInteger(time)) {
-      throw new RangeError(`kernel: cannot schedule '${kind}' on '${node}': time ${time} ns is beyond 2^53 - 1`);
-    }
-    const seq = this.nextSequence++;
-    const ref = this.store.alloc(seq, node, kind, action);
-    if (time >= this.radix.floor) this.radix.push(time, seq, ref);
-    else this.side.push(time, seq, ref);
+  /** @internal Queues an event with a record, at a checked `time`; returns the record (for Timer). */
+  arm(time: number, node: string, kind: string, action: () => void): number {
+    const ref = this.store.alloc(this.nextSequence++, node, kind);
+    this.queue.push(time, ref, action);
     this.scheduledCount++;
-    return new EventHandle(this.store, ref, seq, time, node, kind);
+    return ref;
   }
 
-  /** Finds the next live event (dropping dead entries); changes no observable state. */
-  private settle(): boolean {
-    // Side-heap entries lie below the radix floor, so they all come before every radix entry.
-    if (this.side.size > 0 && this.side.settle()) {
-      this.topTime = this.side.topTime;
-      this.topRef = this.side.topRef;
-      this.topFromSide = true;
-      return true;
+  /** @internal Queues an event of a site (`key` = ~site number) at a checked `time` (for EventSite). */
+  enqueue(time: number, key: number, action: () => void): void {
+    this.nextSequence++;
+    this.queue.push(time, key, action);
+    this.scheduledCount++;
+  }
+
+  /** @internal Cancels the event in record `ref` if it still holds sequence `seq` (for Timer). */
+  disarm(ref: number, seq: number): boolean {
+    const store = this.store;
+    if (!store.isPending(ref, seq)) return false;
+    store.cancel(ref);
+    this.cancelled();
+    return true;
+  }
+
+  /** @internal Whether record `ref` holds the pending event with sequence `seq` (for Timer). */
+  isPending(ref: number, seq: number): boolean {
+    return this.store.isPending(ref, seq);
+  }
+
+  /** @internal The sequence number the next queued event will get (for Timer). */
+  get nextSequenceNumber(): number {
+    return this.nextSequence;
+  }
+
+  /** @internal Throws the RangeError of `schedule` for a bad delay. */
+  rejectDelay(delay: number, node: string, kind: string): never {
+    if (!(delay >= 0) || !Number.isSafeInteger(delay)) {
+      throw new RangeError(`kernel: cannot schedule '${kind}' on '${node}': delay ${delay} is not a non-negative integer number of nanoseconds`);
     }
-    if (this.radix.settle()) {
-      this.topTime = this.radix.topTime;
-      this.topRef = this.radix.topRef;
-      this.topFromSide = false;
-      return true;
+    throw new RangeError(`kernel: cannot schedule '${kind}' on '${node}': time ${this.currentTime + delay} ns is beyond 2^53 - 1`);
+  }
+
+  /** @internal Throws the RangeError of `scheduleAt` for a bad time. */
+  rejectTime(time: number, node: string, kind: string): never {
+    if (!Number.isSafeInteger(time)) {
+      throw new RangeError(`kernel: cannot schedule '${kind}' on '${node}': time ${time} is not a safe integer number of nanoseconds`);
     }
-    return false;
+    throw new RangeError(`kernel: cannot schedule '${kind}' on '${node}' at ${formatTime(time)}: it is before now (${formatTime(this.currentTime)})`);
+  }
+
+  private get pending(): number {
+    return this.scheduledCount - this.executedCount - this.cancelledCount;
+  }
+
+  private cancelled(): void {
+    this.cancelledCount++;
+    if (this.store.dead > this.pending + COMPACT_SLACK) this.queue.compact();
   }
 
   /** Runs the event settle() found. */
   private fire(): void {
-    const ref = this.topRef;
-    const time = this.topTime;
-    if (this.topFromSide) this.side.removeTop();
-    else this.radix.removeTop();
-    const store = this.store;
-    const action = store.actions[ref]!;
-    const node = store.nodes[ref]!;
-    const kind = store.kinds[ref]!;
-    store.release(ref);
+    const queue = this.queue;
+    const key = queue.topKey;
+    const time = queue.topTime;
+    const action = queue.topAction;
+    queue.removeTop();
     this.currentTime = time;
     this.executedCount++;
+    if (key < 0) {
+      try {
+        action();
+      } catch (error) {
+        this.fail(key, time, error);
+      }
+      return;
+    }
+    const store = this.store;
+    store.take(key);
     try {
       action();
     } catch (error) {
-      throw new SimulationError(time, node, kind, error);
+      this.fail(key, time, error);
     }
+    store.recycle(key);
+  }
+
+  private fail(key: number, time: number, error: unknown): never {
+    if (key < 0) {
+      const site = this.sites[~key]!;
+      throw new SimulationError(time, site.node, site.kind, error);
+    }
+    const store = this.store;
+    const node = store.node(key);
+    const kind = store.kind(key);
+    store.recycle(key);
+    throw new SimulationError(time, node, kind, error);
   }
 
   private enter(): void {
@@ -318,15 +494,11 @@ export class Kernel {
     this.stopRequested = false;
   }
 
-  private compact(): void {
-    this.radix.compact();
-    this.side.compact();
-  }
-
+  /** O(1): the counters agree with the number of entries the queues hold. */
   private assertBalanced(): void {
-    const pending = this.scheduledCount - this.executedCount - this.cancelledCount;
-    if (pending !== this.store.live) {
-      throw new Error(`kernel invariant broken: scheduled ${this.scheduledCount} - executed ${this.executedCount} - cancelled ${this.cancelledCount} != pending ${this.store.live}`);
+    const pending = this.pending;
+    if (pending < 0 || this.queue.size !== pending + this.store.dead) {
+      throw new Error(`kernel invariant broken: scheduled ${this.scheduledCount} - executed ${this.executedCount} - cancelled ${this.cancelledCount} = ${pending} pending, but the queues hold ${this.queue.size} entries of which ${this.store.dead} cancelled`);
     }
   }
 }

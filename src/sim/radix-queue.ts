@@ -1,28 +1,31 @@
 /**
- * The kernel's main event queue: a monotone radix queue with 256-way buckets over integer-nanosecond
- * keys (a radix heap, Ahuja, Mehlhorn, Orlin and Tarjan 1990, with byte-sized digits).
+ * The kernel's far-future queue: a monotone radix queue with 256-way buckets over integer-nanosecond
+ * keys (a radix heap, Ahuja, Mehlhorn, Orlin and Tarjan 1990, with byte-sized digits). It holds the
+ * events beyond the timing wheel's horizon (timing-wheel.ts): second-long timers next to microsecond
+ * link delays, where a calendar alone degrades.
  *
- * It keeps a floor `last` (the time of the most recent minimum) and files each entry by the highest
- * byte in which its time differs from `last`: level L (0..6) holds times that agree with `last` above
- * byte L, slot d the times whose byte L is d. Level 0 slots therefore hold one exact time each. Popping
- * drains level 0 slot by slot; when it is empty, the lowest non-empty slot above is emptied, `last`
- * becomes its smallest time, and its entries are filed again, each one level lower or more. An entry
- * moves at most 6 times and, in practice, 1-3 times; every move is a sequential append to a typed array.
- * Bitmaps find the next non-empty slot without scanning buckets.
+ * It keeps a floor `last` and files each entry by the highest byte in which its time differs from
+ * `last`: level L (0..6) holds times that agree with `last` above byte L, slot d the times whose byte L
+ * is d. The queue is never popped one entry at a time: the wheel asks it to hand over everything
+ * earlier than its new horizon (`drainBelow`). A slot that lies wholly below the horizon is handed
+ * over as it is, in one sequential pass; the one slot that straddles the horizon is filed again with
+ * `last` set to the horizon, which moves each of its entries at least one level down. An entry
+ * therefore moves at most 6 times and usually 0-2 times before it reaches the wheel.
  *
- * Ties need no comparison: an insertion always carries the largest sequence number so far and is
- * appended, and refiling copies a slot in order into slots that are empty, so every slot is always in
- * sequence order, and equal times come out first scheduled, first run.
+ * Order: entries are (time, key, action) triples (the key says which record or site the event
+ * belongs to, see timing-wheel.ts), with no sequence number. Equal times always share a slot (the
+ * slot is a function of the time and `last`), every slot is appended to and refiled in order, and
+ * draining hands slots over in order, so among equal times the wheel receives entries in the order
+ * they were pushed, which is scheduling order. The wheel sorts by time only, stably.
  *
- * Monotone means every pushed time is >= `floor` (the current `last`). The kernel's clock never goes
- * back, but `last` can run ahead of the clock when the kernel peeks at the next event and then stops
- * short of it (`run({ until })`, `peekTime()`); the kernel sends the few events that then land below the
- * floor to a side heap (heap.ts), whose entries are all earlier than everything here.
+ * Monotone: every pushed time must be >= `last`. The wheel pushes only times at or beyond its horizon,
+ * and `last` never passes the horizon (draining sets it to the horizon at most), so this always holds.
  *
- * Cancelled entries stay where they are and are dropped when refiled or reached (see event-store.ts);
- * `compact()` sweeps them all when they outnumber live ones.
+ * Cancelled entries (whose record is a tombstone, see event-store.ts) stay in place and are dropped
+ * when drained or swept (`compact`).
  */
-import type { LiveSet } from './event-store.js';
+import type { EventStore } from './event-store.js';
+import { PENDING } from './event-store.js';
 
 const TWO_32 = 4294967296;
 const LEVELS = 7; // bytes 0-6 cover 56 bits, enough for times up to 2^53
@@ -32,10 +35,19 @@ const SHRINK_ABOVE = 4096; // an emptied slot bigger than this and than the whol
 const EMPTY_F64 = new Float64Array(0);
 const EMPTY_I32 = new Int32Array(0);
 
+/** An event's action. */
+export type Action = () => void;
+
+/** Where drained entries go: the timing wheel. */
+export interface DrainSink {
+  /** Takes one live entry earlier than the horizon given to `drainBelow`. */
+  accept(time: number, key: number, action: Action): void;
+}
+
 class Slot {
   times: Float64Array = EMPTY_F64;
-  seqs: Float64Array = EMPTY_F64;
-  refs: Int32Array = EMPTY_I32;
+  keys: Int32Array = EMPTY_I32;
+  actions: Array<Action | undefined> = [];
   length = 0;
 
   grow(): void {
@@ -43,12 +55,9 @@ class Slot {
     const times = new Float64Array(capacity);
     times.set(this.times);
     this.times = times;
-    const seqs = new Float64Array(capacity);
-    seqs.set(this.seqs);
-    this.seqs = seqs;
-    const refs = new Int32Array(capacity);
-    refs.set(this.refs);
-    this.refs = refs;
+    const keys = new Int32Array(capacity);
+    keys.set(this.keys);
+    this.keys = keys;
   }
 
   /** Empties the slot; keeps its arrays unless they exceed both SHRINK_ABOVE and `queued` entries. */
@@ -56,103 +65,118 @@ class Slot {
     this.length = 0;
     if (this.times.length > SHRINK_ABOVE && this.times.length > queued) {
       this.times = EMPTY_F64;
-      this.seqs = EMPTY_F64;
-      this.refs = EMPTY_I32;
+      this.keys = EMPTY_I32;
+      this.actions = [];
     }
   }
 }
 
-/** Monotone radix-256 priority queue of `(time, sequence, ref)`; FIFO among equal times. */
+/** Monotone radix-256 queue of `(time, key, action)`, drained by horizon; keeps push order among equal times. */
 export class RadixQueue {
-  /** Physical entries, dead ones included. */
+  /** Physical entries, cancelled ones included. */
   size = 0;
-  /** Every pushed time must be >= floor. */
-  floor = 0;
-  /** After `settle()` returned true: the smallest live entry. */
-  topTime = 0;
-  topSeq = 0;
-  topRef = 0;
+  /**
+   * A lower bound of every entry's time (Infinity when empty): the start of the lowest non-empty
+   * slot's range, lowered by later pushes. Cheap to test against a horizon before draining.
+   */
+  lowBound = Infinity;
   private readonly slots: Slot[] = [];
   private readonly bits = new Int32Array(LEVELS * BITMAP_WORDS);
   private readonly levelCounts = new Int32Array(LEVELS);
   private levels = 0; // bit L set when level L has a non-empty slot
   private lastHi = 0; // floor's high 21 bits
   private lastLo = 0; // floor's low 32 bits, as an int32
-  private head = 0; // read position in the current level-0 slot (floor's low byte)
-  private readonly live: LiveSet;
+  private readonly store: EventStore;
 
-  constructor(live: LiveSet) {
-    this.live = live;
+  constructor(store: EventStore) {
+    this.store = store;
     for (let i = 0; i < SLOTS; i++) this.slots.push(new Slot());
   }
 
-  /** Adds an entry; `time` must be >= floor and `seq` larger than any sequence pushed before. */
-  push(time: number, seq: number, ref: number): void {
-    this.place(time, seq, ref);
+  /** Adds an entry; `time` must be >= floor. */
+  push(time: number, key: number, action: Action): void {
+    this.place(time, key, action);
     this.size++;
+    if (time < this.lowBound) this.lowBound = time;
   }
 
-  /** Positions on the smallest live entry, dropping dead ones; returns false when none is left. */
-  settle(): boolean {
-    const liveSeqs = this.live.seqs;
+  /**
+   * Hands every entry with time < `horizon` to `sink` (live ones; cancelled ones are dropped and
+   * their records freed), in push order among equal times. `horizon` must be >= floor; afterwards
+   * floor <= horizon, so times >= horizon can still be pushed.
+   */
+  drainBelow(horizon: number, sink: DrainSink): void {
+    const store = this.store;
     for (;;) {
-      const current = this.lastLo & 255;
-      const slot = this.slots[current]!;
+      const k = this.lowest();
+      if (k < 0) break;
+      const start = this.rangeStart(k);
+      if (start >= horizon) break;
+      const slot = this.slots[k]!;
+      const { times, keys, actions } = slot;
       const n = slot.length;
-      let head = this.head;
-      while (head < n) {
-        const ref = slot.refs[head]!;
-        const seq = slot.seqs[head]!;
-        if (liveSeqs[ref] === seq) {
-          this.head = head;
-          this.topTime = slot.times[head]!;
-          this.topSeq = seq;
-          this.topRef = ref;
-          return true;
+      this.clearBit(k);
+      slot.length = 0;
+      this.size -= n;
+      const states = store.states;
+      if (start + 2 ** ((k >> 8) << 3) <= horizon) {
+        for (let i = 0; i < n; i++) {
+          const key = keys[i]!;
+          const action = actions[i]!;
+          actions[i] = undefined;
+          if (key < 0 || states[key] === PENDING) sink.accept(times[i]!, key, action);
+          else store.drop(key);
         }
-        head++;
-        this.size--;
+      } else {
+        // The slot straddles the horizon (so it is above level 0). The horizon lies inside its range,
+        // and no lower slot is occupied, so the horizon is a valid floor: it agrees with the old floor
+        // above this level, and with every entry of this slot at this level.
+        this.setFloor(horizon);
+        for (let i = 0; i < n; i++) {
+          const key = keys[i]!;
+          const action = actions[i]!;
+          actions[i] = undefined;
+          if (key >= 0 && states[key] !== PENDING) {
+            store.drop(key);
+            continue;
+          }
+          const time = times[i]!;
+          if (time < horizon) {
+            sink.accept(time, key, action);
+          } else {
+            this.place(time, key, action); // one level lower or more: never into this slot
+            this.size++;
+          }
+        }
       }
-      this.head = 0;
-      if (n > 0) {
-        slot.release(this.size);
-        this.clearBit(current);
-      }
-      const next = this.nextSet(0, current + 1);
-      if (next >= 0) {
-        this.setFloor(this.lastHi, (this.lastLo & ~255) | next);
-        continue;
-      }
-      if (!this.refill()) return false;
+      slot.release(this.size);
     }
+    const k = this.lowest();
+    this.lowBound = k < 0 ? Infinity : this.rangeStart(k);
   }
 
-  /** Removes the entry `settle()` positioned on. */
-  removeTop(): void {
-    this.head++;
-    this.size--;
-  }
-
-  /** Removes every dead entry, keeping order (O(size + slots)). */
+  /** Drops every cancelled entry, keeping order (O(size + slots)). */
   compact(): void {
-    const liveSeqs = this.live.seqs;
+    const store = this.store;
+    const states = store.states;
     let size = 0;
     for (let k = 0; k < SLOTS; k++) {
       const slot = this.slots[k]!;
       if (slot.length === 0) continue;
-      const start = k === (this.lastLo & 255) ? this.head : 0;
-      const { times, seqs, refs } = slot;
+      const { times, keys, actions } = slot;
       let m = 0;
-      for (let i = start; i < slot.length; i++) {
-        const ref = refs[i]!;
-        const seq = seqs[i]!;
-        if (liveSeqs[ref] !== seq) continue;
+      for (let i = 0; i < slot.length; i++) {
+        const key = keys[i]!;
+        if (key >= 0 && states[key] !== PENDING) {
+          store.drop(key);
+          continue;
+        }
         times[m] = times[i]!;
-        seqs[m] = seq;
-        refs[m] = ref;
+        keys[m] = key;
+        actions[m] = actions[i];
         m++;
       }
-      if (start > 0) this.head = 0;
+      for (let i = m; i < slot.length; i++) actions[i] = undefined;
       slot.length = m;
       size += m;
       if (m === 0) {
@@ -163,20 +187,16 @@ export class RadixQueue {
     this.size = size;
   }
 
-  /** Number of live entries (O(size)); for invariant checks. */
-  countLive(): number {
-    const liveSeqs = this.live.seqs;
-    let count = 0;
+  /** Calls `visit(time, key)` for every entry, cancelled ones included; for invariant checks. */
+  forEach(visit: (time: number, key: number) => void): void {
     for (let k = 0; k < SLOTS; k++) {
       const slot = this.slots[k]!;
-      const start = k === (this.lastLo & 255) ? this.head : 0;
-      for (let i = start; i < slot.length; i++) if (liveSeqs[slot.refs[i]!] === slot.seqs[i]) count++;
+      for (let i = 0; i < slot.length; i++) visit(slot.times[i]!, slot.keys[i]!);
     }
-    return count;
   }
 
   /** Files an entry in the slot for its highest byte differing from the floor. */
-  private place(time: number, seq: number, ref: number): void {
+  private place(time: number, key: number, action: Action): void {
     const hi = (time / TWO_32) | 0;
     let k: number;
     if (hi !== this.lastHi) {
@@ -192,8 +212,9 @@ export class RadixQueue {
     const n = slot.length;
     if (n === slot.times.length) slot.grow();
     slot.times[n] = time;
-    slot.seqs[n] = seq;
-    slot.refs[n] = ref;
+    slot.keys[n] = key;
+    if (n < slot.actions.length) slot.actions[n] = action;
+    else slot.actions.push(action);
     slot.length = n + 1;
     if (n === 0) {
       this.bits[k >> 5]! |= 1 << (k & 31);
@@ -201,65 +222,38 @@ export class RadixQueue {
     }
   }
 
-  /** Empties the lowest non-empty slot above level 0 into lower levels; false when there is none. */
-  private refill(): boolean {
-    const liveSeqs = this.live.seqs;
-    for (;;) {
-      const upper = this.levels & ~1;
-      if (upper === 0) return false;
-      const level = 31 - Math.clz32(upper & -upper);
-      const k = (level << 8) | this.nextSet(level, 0);
-      const slot = this.slots[k]!;
-      const { times, seqs, refs } = slot;
-      const n = slot.length;
-      this.clearBit(k);
-      let m = 0;
-      let min = Infinity;
-      for (let i = 0; i < n; i++) {
-        const ref = refs[i]!;
-        const seq = seqs[i]!;
-        if (liveSeqs[ref] !== seq) continue;
-        const time = times[i]!;
-        if (time < min) min = time;
-        times[m] = time;
-        seqs[m] = seq;
-        refs[m] = ref;
-        m++;
-      }
-      this.size -= n - m;
-      slot.length = 0;
-      if (m > 0) {
-        const hi = (min / TWO_32) | 0;
-        this.setFloor(hi, (min - hi * TWO_32) | 0);
-        // Every entry now differs from the floor below `level`, so `place` never writes to this slot.
-        for (let i = 0; i < m; i++) this.place(times[i]!, seqs[i]!, refs[i]!);
-      }
-      slot.release(this.size);
-      if (m > 0) return true;
+  /** The lowest non-empty slot (lowest level, then lowest digit), or -1. */
+  private lowest(): number {
+    const levels = this.levels;
+    if (levels === 0) return -1;
+    const level = 31 - Math.clz32(levels & -levels);
+    const base = level * BITMAP_WORDS;
+    for (let w = 0; ; w++) {
+      const x = this.bits[base + w]!;
+      if (x !== 0) return (level << 8) | (w << 5) | (31 - Math.clz32(x & -x));
     }
   }
 
-  private setFloor(hi: number, lo: number): void {
+  /** The smallest time slot `k` can hold, given the floor. */
+  private rangeStart(k: number): number {
+    const level = k >> 8;
+    const digit = k & 255;
+    if (level >= 4) {
+      const shift = (level - 4) << 3;
+      return ((this.lastHi >>> shift >>> 8) * 256 + digit) * 2 ** shift * TWO_32;
+    }
+    const shift = level << 3;
+    return this.lastHi * TWO_32 + ((this.lastLo >>> shift >>> 8) * 256 + digit) * 2 ** shift;
+  }
+
+  private setFloor(time: number): void {
+    const hi = (time / TWO_32) | 0;
     this.lastHi = hi;
-    this.lastLo = lo;
-    this.floor = hi * TWO_32 + (lo >>> 0);
+    this.lastLo = (time - hi * TWO_32) | 0;
   }
 
   private clearBit(k: number): void {
     this.bits[k >> 5]! &= ~(1 << (k & 31));
     if (--this.levelCounts[k >> 8]! === 0) this.levels &= ~(1 << (k >> 8));
-  }
-
-  /** The first non-empty slot of `level` at or after digit `from`, or -1. */
-  private nextSet(level: number, from: number): number {
-    if (from >= 256) return -1;
-    const base = level * BITMAP_WORDS;
-    let w = from >> 5;
-    let x = this.bits[base + w]! & (-1 << (from & 31));
-    for (;;) {
-      if (x !== 0) return (w << 5) | (31 - Math.clz32(x & -x));
-      if (++w === BITMAP_WORDS) return -1;
-      x = this.bits[base + w]!;
-    }
   }
 }

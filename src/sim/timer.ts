@@ -5,8 +5,10 @@
  * Re-arming cancels the previous expiry, so at most one expiry is pending; the action runs with the
  * timer already idle, so it may re-arm itself (a periodic timer). Each arming counts as one scheduled
  * event and each re-arm or cancel of a pending expiry as one cancelled event in the kernel's counters.
+ *
+ * A timer holds its pending expiry as a bare record number and sequence number rather than an
+ * `EventHandle`, so arming allocates nothing; cancelling is the kernel's O(1) tombstone.
  */
-import type { EventHandle } from './event-handle.js';
 import type { Kernel } from './kernel.js';
 
 /** A one-shot timer that can be set, re-set and cancelled any number of times. */
@@ -17,49 +19,59 @@ export class Timer {
   readonly kind: string;
   private readonly kernel: Kernel;
   private readonly expire: () => void;
-  private handle: EventHandle | undefined;
+  private ref = -1; // record of the pending expiry, or -1
+  private seq = -1; // its sequence number
+  private due = 0; // its time
 
   constructor(kernel: Kernel, node: string, kind: string, action: () => void) {
     this.kernel = kernel;
     this.node = node;
     this.kind = kind;
     this.expire = () => {
-      this.handle = undefined;
+      this.ref = -1;
       action();
     };
   }
 
   /** Whether an expiry is pending (false inside the action). */
   get pending(): boolean {
-    return this.handle !== undefined && this.handle.pending;
+    return this.ref >= 0 && this.kernel.isPending(this.ref, this.seq);
   }
 
   /** When the pending expiry is due (ns), or undefined when idle. */
   get time(): number | undefined {
-    return this.pending ? this.handle!.time : undefined;
+    return this.pending ? this.due : undefined;
   }
 
   /** Arms the timer `delay` ns from now, replacing any pending expiry. Throws like `Kernel.schedule` (then nothing changes). */
   set(delay: number): void {
-    const next = this.kernel.schedule(delay, this.node, this.kind, this.expire);
-    this.replace(next);
+    const kernel = this.kernel;
+    const time = kernel.now + delay;
+    if (!(delay >= 0 && time <= Number.MAX_SAFE_INTEGER && Number.isSafeInteger(delay))) kernel.rejectDelay(delay, this.node, this.kind);
+    this.arm(time);
   }
 
   /** Arms the timer at absolute time `time`, replacing any pending expiry. Throws like `Kernel.scheduleAt` (then nothing changes). */
   setAt(time: number): void {
-    const next = this.kernel.scheduleAt(time, this.node, this.kind, this.expire);
-    this.replace(next);
+    if (!(time >= this.kernel.now && Number.isSafeInteger(time))) this.kernel.rejectTime(time, this.node, this.kind);
+    this.arm(time);
   }
 
   /** Cancels the pending expiry; returns whether one was pending. */
   cancel(): boolean {
-    const handle = this.handle;
-    this.handle = undefined;
-    return handle !== undefined && this.kernel.cancel(handle);
+    const ref = this.ref;
+    this.ref = -1;
+    return ref >= 0 && this.kernel.disarm(ref, this.seq);
   }
 
-  private replace(next: EventHandle): void {
-    if (this.handle !== undefined) this.kernel.cancel(this.handle);
-    this.handle = next;
+  private arm(time: number): void {
+    const kernel = this.kernel;
+    // Schedule first, as Timer always did: the new expiry takes the next sequence number.
+    const seq = kernel.nextSequenceNumber;
+    const ref = kernel.arm(time, this.node, this.kind, this.expire);
+    if (this.ref >= 0) kernel.disarm(this.ref, this.seq);
+    this.ref = ref;
+    this.seq = seq;
+    this.due = time;
   }
 }

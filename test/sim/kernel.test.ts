@@ -282,3 +282,86 @@ describe('two kernels', () => {
     expect(a.rng.nextUint32()).toBe(b.rng.nextUint32());
   });
 });
+
+describe('post, postAt and event sites (no handle)', () => {
+  it('run in (time, scheduling order) among scheduled events, and count like them', () => {
+    const k = new Kernel({ seed: 1 });
+    const { log, at } = recorder(k);
+    const site = k.site('h1', 'frame-arrival');
+    k.schedule(10, 'n', 'x', at('a'));
+    k.post(10, 'n', 'x', at('b'));
+    site.post(10, at('c'));
+    k.postAt(5, 'n', 'x', at('early'));
+    site.postAt(10, at('d'));
+    k.scheduleAt(10, 'n', 'x', at('e'));
+    expect(k.counters).toEqual({ scheduled: 6, executed: 0, cancelled: 0, pending: 6 });
+    expect(k.queueSize).toBe(6);
+    k.checkInvariants();
+    expect(k.run()).toEqual({ reason: 'empty', executed: 6, now: 10 });
+    expect(log).toEqual(['5:early', '10:a', '10:b', '10:c', '10:d', '10:e']);
+    expect(k.counters).toEqual({ scheduled: 6, executed: 6, cancelled: 0, pending: 0 });
+  });
+
+  it('gives one site object per (node, kind), remembering its names', () => {
+    const k = new Kernel({ seed: 1 });
+    const a = k.site('leaf-3', 'frame-arrival');
+    expect(k.site('leaf-3', 'frame-arrival')).toBe(a);
+    expect(k.site('leaf-3', 'timeout')).not.toBe(a);
+    expect(k.site('leaf-4', 'frame-arrival')).not.toBe(a);
+    expect([a.node, a.kind]).toEqual(['leaf-3', 'frame-arrival']);
+    expect(new Kernel({ seed: 1 }).site('leaf-3', 'frame-arrival')).not.toBe(a);
+  });
+
+  it('reject bad delays and times like schedule, naming the node and kind, and queue nothing', () => {
+    const k = new Kernel({ seed: 1 });
+    k.run({ until: 1_000 });
+    const site = k.site('leaf-3', 'arp-retransmit');
+    for (const delay of [-1, 0.5, Number.NaN, Infinity, 2 ** 53]) {
+      expect(() => k.post(delay, 'leaf-3', 'arp-retransmit', () => {})).toThrow(/'arp-retransmit' on 'leaf-3'/);
+      expect(() => site.post(delay, () => {})).toThrow(/'arp-retransmit' on 'leaf-3'/);
+    }
+    expect(() => k.postAt(999, 'h', 'k', () => {})).toThrow(/'k' on 'h' at 0.000000999 s: it is before now/);
+    expect(() => site.postAt(999, () => {})).toThrow(/before now/);
+    expect(() => site.postAt(1_500.5, () => {})).toThrow(RangeError);
+    expect(() => site.post(Number.MAX_SAFE_INTEGER, () => {})).toThrow(/beyond 2\^53 - 1/);
+    expect(k.counters.scheduled).toBe(0);
+    k.checkInvariants();
+  });
+
+  it('name the node and kind when a handler throws', () => {
+    const k = new Kernel({ seed: 1 });
+    k.site('vm-7', 'garp-send').post(12_000_345_678, () => {
+      throw new TypeError('boom');
+    });
+    k.post(13_000_000_000, 'vm-8', 'later', () => {
+      throw 'odd';
+    });
+    expect(() => k.run()).toThrow(/'garp-send' on node 'vm-7' at 12.000345678 s threw TypeError: boom/);
+    expect(() => k.run()).toThrow(/'later' on node 'vm-8' at 13.000000000 s threw odd/);
+    expect(k.counters).toEqual({ scheduled: 2, executed: 2, cancelled: 0, pending: 0 });
+    k.checkInvariants();
+  });
+
+  it('interleave with cancellations, peeks and until without breaking the counters', () => {
+    const k = new Kernel({ seed: 1 });
+    const site = k.site('n', 'tick');
+    const ran: number[] = [];
+    const handles = [];
+    for (let i = 0; i < 300; i++) {
+      const delay = (i * 7919) % 5_000;
+      if (i % 3 === 0) handles.push(k.schedule(delay, 'n', 'x', () => ran.push(i)));
+      else if (i % 3 === 1) k.post(delay, 'n', 'x', () => ran.push(i));
+      else site.post(delay, () => ran.push(i));
+    }
+    for (let i = 0; i < handles.length; i += 2) k.cancel(handles[i]!);
+    expect(k.peekTime()).toBe(15); // 0 was cancelled
+    k.run({ until: 2_500 });
+    k.checkInvariants();
+    site.post(0, () => ran.push(-1)); // at 2 500, before the events the peek looked at
+    k.run();
+    const c = k.counters;
+    expect([c.scheduled, c.cancelled, c.executed, c.pending]).toEqual([301, 50, 251, 0]);
+    expect(ran.length).toBe(251);
+    k.checkInvariants();
+  });
+});

@@ -65,4 +65,19 @@ describe('Timer', () => {
     k.run();
     expect(log).toEqual(['event', 'timer']);
   });
+
+  it('does not mistake a later event in its reused record for its own expiry', () => {
+    const k = new Kernel({ seed: 1 });
+    let fired = 0;
+    const t = new Timer(k, 'h', 'probe', () => fired++);
+    t.set(10);
+    k.run();
+    // The expiry's record is free again: the next events reuse it.
+    const others = [k.schedule(5, 'n', 'x', () => {}), k.schedule(6, 'n', 'x', () => {})];
+    expect([t.pending, t.time]).toEqual([false, undefined]);
+    expect(t.cancel()).toBe(false);
+    expect(others.map((h) => h.pending)).toEqual([true, true]);
+    expect(k.counters).toEqual({ scheduled: 3, executed: 1, cancelled: 0, pending: 2 });
+    k.checkInvariants();
+  });
 });
