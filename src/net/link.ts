@@ -14,7 +14,7 @@
  *
  * A frame in flight when its link goes down is lost on arrival (reason `link-down`).
  */
-import type { Kernel } from '../sim/index.js';
+import type { EventSite, Kernel } from '../sim/index.js';
 import type { SimFrame } from './frame.js';
 import { WIRE_OVERHEAD } from './frame.js';
 import type { LossProcess, LossSpec } from './loss.js';
@@ -207,9 +207,14 @@ export class Link {
     if (at < 0) return false;
     const to = from === this.a ? this.b : this.a;
     const epoch = this.epochValue;
-    this.kernel.scheduleAt(at, to.owner.name, 'frame-arrival', () => this.deliver(to, frame, epoch));
+    const site = to === this.b ? (this.arrivalAtB ??= this.kernel.site(to.owner.name, 'frame-arrival')) : (this.arrivalAtA ??= this.kernel.site(to.owner.name, 'frame-arrival'));
+    site.postAt(at, () => this.deliver(to, frame, epoch));
     return true;
   }
+
+  /** Where arrivals at each end are queued (fire-and-forget: a delivery is never cancelled, see epochs). */
+  private arrivalAtA: EventSite | undefined;
+  private arrivalAtB: EventSite | undefined;
 
   /** Hands a frame to the owner of `to`, unless the link changed state since it was sent. */
   deliver(to: Port, frame: SimFrame, epoch: number): void {

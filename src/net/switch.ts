@@ -10,7 +10,7 @@
  * `batchFloods: false` turns the batching off (one event per receiver); the tests check both give the
  * same results.
  */
-import type { Kernel } from '../sim/index.js';
+import type { EventSite, Kernel } from '../sim/index.js';
 import type { MacAddress, VlanTag } from '../wire/index.js';
 import { isGroupMac } from '../wire/index.js';
 import type { SimFrame } from './frame.js';
@@ -88,6 +88,8 @@ export class LearningSwitch implements PortOwner {
   /** Security features: return a reason to drop a frame that arrived on `port` in `vlan`. */
   ingressFilter: ((port: Port, frame: SimFrame, vlan: number) => DropReason | null) | null = null;
   protected readonly kernel: Kernel;
+  /** Where batched flood deliveries are queued (fire-and-forget). */
+  private floodArrival: EventSite | undefined;
   protected readonly trace: TraceSink;
   private readonly modes: PortMode[] = [];
   private readonly states: PortState[] = [];
@@ -292,8 +294,9 @@ export class LearningSwitch implements PortOwner {
       g.epochs.push(link.epoch);
     }
     if (groups === null) return;
+    const site = (this.floodArrival ??= this.kernel.site(this.name, 'flood-arrival'));
     for (const g of groups) {
-      this.kernel.scheduleAt(g.at, this.name, 'flood-arrival', () => {
+      site.postAt(g.at, () => {
         for (let k = 0; k < g.ports.length; k++) g.links[k]!.deliver(g.ports[k]!, g.frame, g.epochs[k]!);
       });
     }

@@ -33,7 +33,7 @@
  * A multi-destination frame is one object per hop, shared by every port it leaves on, and copies that
  * arrive at the same time are delivered as one kernel event, as in {@link LearningSwitch}.
  */
-import type { Kernel } from '../../sim/index.js';
+import type { EventSite, Kernel } from '../../sim/index.js';
 import type { MacAddress } from '../../wire/index.js';
 import { isGroupMac } from '../../wire/index.js';
 import type { SimFrame } from '../frame.js';
@@ -121,6 +121,8 @@ export class FabricSwitch extends LearningSwitch {
   /** Per port: the fabric's adjacency id for a fabric port, -1 for an access port. */
   private readonly edgeByPort: number[] = [];
   private readonly batch: boolean;
+  /** Where batched fabric flood deliveries are queued (fire-and-forget). */
+  private fabricFloodArrival: EventSite | undefined;
 
   constructor(kernel: Kernel, trace: TraceSink, name: string, fabric: ShortestPathFabric, index: number, config: SwitchConfig = {}) {
     super(kernel, trace, name, config);
@@ -399,8 +401,9 @@ export class FabricSwitch extends LearningSwitch {
       g.epochs.push(link.epoch);
     }
     if (groups === null) return;
+    const site = (this.fabricFloodArrival ??= this.kernel.site(this.name, 'fabric-flood-arrival'));
     for (const g of groups) {
-      this.kernel.scheduleAt(g.at, this.name, 'fabric-flood-arrival', () => {
+      site.postAt(g.at, () => {
         for (let k = 0; k < g.ports.length; k++) g.links[k]!.deliver(g.ports[k]!, frame, g.epochs[k]!);
       });
     }
