@@ -1,20 +1,28 @@
 /**
- * The records of cancellable queued events, held in parallel arrays indexed by a small integer `ref`
- * and recycled through a free list: a state byte, the sequence number, node and kind. (The action
- * travels with the queue entry; fire-and-forget events at interned sites have no record at all, see
- * event-site.ts.)
+ * The records of cancellable queued events, held in parallel arrays indexed by a small integer `ref`:
+ * a state byte, the sequence number, node and kind. (The action travels with the queue entry;
+ * fire-and-forget events at interned sites have no record at all, see event-site.ts.)
  *
  * No object per event: a million pending events cost the garbage collector almost nothing to trace.
  *
- * A record is in one of three states, kept in `states[ref]`:
+ * A record is in one of four states, kept in `states[ref]`:
  * - `PENDING`: its queue entry will run it;
  * - `CANCELLED`: a tombstone; its queue entry is still queued and will be dropped, which frees the
  *   record;
- * - `FREE`: no queue entry refers to it (it is on the free list, or its event is running).
+ * - `RUNNING`: its event has been taken from the queue and its action is running (node and kind stay
+ *   readable in case it throws);
+ * - `FREE`: no queue entry refers to it.
  * A record is reused only once it is free, so each record has at most one queue entry, and an entry
  * is live exactly when its record is pending: the queues store no sequence numbers, and testing an
  * entry reads one byte of a small array (a million records: 1 MB) rather than a wide record. A handle
  * tells its own event from a later reuse of the record by the sequence number, which only grows.
+ *
+ * Records are handed out by a cursor that walks round the arrays, skipping records in use, rather
+ * than from a free list: with many events pending, a freed record is one whose lines went cold long
+ * ago, while the cursor writes node, kind and sequence number to consecutive records, a few per cache
+ * line. The arrays double whenever three quarters of the records are in use, so the walk skips about
+ * three records at worst. (Measured with a million pending events: one cold line per event instead of
+ * four, 6.5 -> 10 M events/s; bench/kernel.ts.)
  */
 
 /** `states[ref]` of a free record. */
@@ -23,55 +31,58 @@ export const FREE = 0;
 export const PENDING = 1;
 /** `states[ref]` of a cancelled record whose queue entry has not been dropped yet. */
 export const CANCELLED = 2;
+/** `states[ref]` of a record whose event is running. */
+export const RUNNING = 3;
+
+const INITIAL_CAPACITY = 1024; // a power of two
 
 /** Queued-event records with O(1) allocate, cancel, free and liveness test. */
 export class EventStore {
-  /** `FREE`, `PENDING` or `CANCELLED`, per record. */
-  states = new Uint8Array(1024);
+  /** `FREE`, `PENDING`, `CANCELLED` or `RUNNING`, per record. */
+  states = new Uint8Array(INITIAL_CAPACITY);
   /** The sequence number of the record's current (or last) event. */
-  seqs = new Float64Array(1024);
-  /** Node and kind of record `ref` at `2 * ref` and `2 * ref + 1` (one cache line for both). */
-  readonly names: string[] = [];
+  seqs = new Float64Array(INITIAL_CAPACITY);
+  /** Node and kind of record `ref` at `2 * ref` and `2 * ref + 1`. */
+  readonly names: string[] = emptyNames(2 * INITIAL_CAPACITY);
   /** Cancelled records whose entries are still queued. */
   dead = 0;
-  private free = new Int32Array(1024);
-  private freeCount = 0;
-  private made = 0;
+  private cursor = 0; // the next record to try
+  private used = 0; // records not free
 
-  /** Number of records ever made (the size of the index space). */
+  /** Number of records (the size of the index space; a power of two). */
   get capacity(): number {
-    return this.made;
+    return this.states.length;
   }
 
   /** Stores a pending event; returns its record number. */
   alloc(seq: number, node: string, kind: string): number {
-    let ref: number;
-    if (this.freeCount > 0) {
-      ref = this.free[--this.freeCount]!;
-      this.names[2 * ref] = node;
-      this.names[2 * ref + 1] = kind;
-    } else {
-      ref = this.made++;
-      if (ref === this.states.length) this.grow();
-      this.names.push(node, kind);
-    }
-    this.states[ref] = PENDING;
+    if (4 * this.used >= 3 * this.states.length) this.grow();
+    const states = this.states;
+    const mask = states.length - 1;
+    let ref = this.cursor;
+    while (states[ref] !== FREE) ref = (ref + 1) & mask;
+    this.cursor = (ref + 1) & mask;
+    this.used++;
+    states[ref] = PENDING;
     this.seqs[ref] = seq;
+    this.names[2 * ref] = node;
+    this.names[2 * ref + 1] = kind;
     return ref;
   }
 
   /**
-   * Starts running the pending event of `ref`: marks the record free, so handles no longer report
-   * it pending. The record goes back to the free list with `recycle(ref)` after the action
-   * returned, so the node and kind stay readable if it throws.
+   * Starts running the pending event of `ref`: handles no longer report it pending. The record is
+   * freed with `recycle(ref)` after the action returned, so the node and kind stay readable if it
+   * throws.
    */
   take(ref: number): void {
-    this.states[ref] = FREE;
+    this.states[ref] = RUNNING;
   }
 
-  /** Returns a record taken by `take` to the free list. */
+  /** Frees a record taken by `take`. */
   recycle(ref: number): void {
-    this.free[this.freeCount++] = ref;
+    this.states[ref] = FREE;
+    this.used--;
   }
 
   /** Cancels the pending event of `ref`: the record becomes a tombstone until its entry is dropped. */
@@ -83,7 +94,7 @@ export class EventStore {
   /** Frees the record of a cancelled entry that a queue has just dropped. */
   drop(ref: number): void {
     this.states[ref] = FREE;
-    this.free[this.freeCount++] = ref;
+    this.used--;
     this.dead--;
   }
 
@@ -102,6 +113,7 @@ export class EventStore {
     return this.names[2 * ref + 1]!;
   }
 
+  /** Doubles the arrays; record numbers stay valid, and the cursor walks on into the new half. */
   private grow(): void {
     const capacity = this.states.length * 2;
     const states = new Uint8Array(capacity);
@@ -110,8 +122,13 @@ export class EventStore {
     const seqs = new Float64Array(capacity);
     seqs.set(this.seqs);
     this.seqs = seqs;
-    const free = new Int32Array(capacity);
-    free.set(this.free.subarray(0, this.freeCount));
-    this.free = free;
+    for (let i = this.names.length; i < 2 * capacity; i++) this.names.push('');
   }
+}
+
+/** A packed array of `n` empty strings. */
+function emptyNames(n: number): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < n; i++) names.push('');
+  return names;
 }

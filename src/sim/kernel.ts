@@ -286,7 +286,7 @@ export class Kernel {
           head < queue.runLen &&
           queue.behind.size === 0 &&
           (time = queue.runTimes[head]!) <= queue.late.minTime &&
-          ((key = queue.runKeys[head]!) < 0 || store.states[key] === PENDING)
+          ((key = queue.runKeys[head]!) < 0 || store.dead === 0 || store.states[key] === PENDING)
         ) {
           if (time > until) {
             reason = 'until';
@@ -405,23 +405,10 @@ export class Kernel {
     this.scheduledCount++;
   }
 
-  /** @internal Cancels the event in record `ref` if it still holds sequence `seq` (for Timer). */
-  disarm(ref: number, seq: number): boolean {
-    const store = this.store;
-    if (!store.isPending(ref, seq)) return false;
-    store.cancel(ref);
+  /** @internal Cancels the event in record `ref`, which the caller knows to be pending (for Timer). */
+  disarmPending(ref: number): void {
+    this.store.cancel(ref);
     this.cancelled();
-    return true;
-  }
-
-  /** @internal Whether record `ref` holds the pending event with sequence `seq` (for Timer). */
-  isPending(ref: number, seq: number): boolean {
-    return this.store.isPending(ref, seq);
-  }
-
-  /** @internal The sequence number the next queued event will get (for Timer). */
-  get nextSequenceNumber(): number {
-    return this.nextSequence;
   }
 
   /** @internal Throws the RangeError of `schedule` for a bad delay. */

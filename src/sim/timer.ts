@@ -6,8 +6,10 @@
  * timer already idle, so it may re-arm itself (a periodic timer). Each arming counts as one scheduled
  * event and each re-arm or cancel of a pending expiry as one cancelled event in the kernel's counters.
  *
- * A timer holds its pending expiry as a bare record number and sequence number rather than an
- * `EventHandle`, so arming allocates nothing; cancelling is the kernel's O(1) tombstone.
+ * A timer holds its pending expiry as a bare record number rather than an
+ * `EventHandle`, so arming allocates nothing; cancelling is the kernel's O(1) tombstone. Nothing but
+ * the timer can cancel that record (no handle to it exists), and the expiry forgets it before the
+ * action runs, so a timer that holds a record knows it is pending without reading the kernel's store.
  */
 import type { Kernel } from './kernel.js';
 
@@ -20,7 +22,6 @@ export class Timer {
   private readonly kernel: Kernel;
   private readonly expire: () => void;
   private ref = -1; // record of the pending expiry, or -1
-  private seq = -1; // its sequence number
   private due = 0; // its time
 
   constructor(kernel: Kernel, node: string, kind: string, action: () => void) {
@@ -35,7 +36,7 @@ export class Timer {
 
   /** Whether an expiry is pending (false inside the action). */
   get pending(): boolean {
-    return this.ref >= 0 && this.kernel.isPending(this.ref, this.seq);
+    return this.ref >= 0;
   }
 
   /** When the pending expiry is due (ns), or undefined when idle. */
@@ -60,18 +61,18 @@ export class Timer {
   /** Cancels the pending expiry; returns whether one was pending. */
   cancel(): boolean {
     const ref = this.ref;
+    if (ref < 0) return false;
     this.ref = -1;
-    return ref >= 0 && this.kernel.disarm(ref, this.seq);
+    this.kernel.disarmPending(ref);
+    return true;
   }
 
   private arm(time: number): void {
     const kernel = this.kernel;
     // Schedule first, as Timer always did: the new expiry takes the next sequence number.
-    const seq = kernel.nextSequenceNumber;
     const ref = kernel.arm(time, this.node, this.kind, this.expire);
-    if (this.ref >= 0) kernel.disarm(this.ref, this.seq);
+    if (this.ref >= 0) kernel.disarmPending(this.ref);
     this.ref = ref;
-    this.seq = seq;
     this.due = time;
   }
 }

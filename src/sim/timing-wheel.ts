@@ -420,6 +420,8 @@ export class TimingWheel implements DrainSink {
     const chunkTimes = this.chunkTimes;
     const chunkKeys = this.chunkKeys;
     const chunkActions = this.chunkActions;
+    // With no tombstone anywhere, every entry is live: skip reading a (possibly cold) state per entry.
+    const anyDead = store.dead > 0;
     // The chain runs from the tail back: walk each chunk backwards and fill the output from its end.
     let p = n;
     let left = n;
@@ -430,7 +432,7 @@ export class TimingWheel implements DrainSink {
         const key = chunkKeys[j]!;
         const action = chunkActions[j];
         chunkActions[j] = undefined;
-        if (key >= 0 && states[key] !== PENDING) {
+        if (anyDead && key >= 0 && states[key] !== PENDING) {
           store.drop(key);
           continue;
         }

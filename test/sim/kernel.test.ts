@@ -129,6 +129,28 @@ describe('cancel', () => {
     k.checkInvariants();
   });
 
+  it('keeps handles truthful while records are reused around long-lived events', () => {
+    const k = new Kernel({ seed: 1 });
+    const longLived = Array.from({ length: 300 }, (_, i) => k.schedule(1e9 + i, 'n', 'far', () => {}));
+    const short: Array<ReturnType<Kernel['schedule']>> = [];
+    let fired = 0;
+    // Many generations of short events reuse records among the long-lived ones.
+    const tick = (): void => {
+      fired++;
+      if (fired < 20_000) short.push(k.schedule(1 + (fired % 7), 'n', 'tick', tick));
+    };
+    for (let i = 0; i < 50; i++) short.push(k.schedule(i, 'n', 'tick', tick));
+    const victim = k.schedule(500, 'n', 'victim', () => {});
+    expect(k.cancel(victim)).toBe(true);
+    k.run({ until: 1e8 });
+    expect(short.every((h) => h.state === 'executed')).toBe(true);
+    expect(victim.state).toBe('cancelled');
+    expect(longLived.every((h) => h.state === 'pending')).toBe(true);
+    expect(k.cancel(longLived[7]!)).toBe(true);
+    k.checkInvariants();
+    expect(k.run().executed).toBe(299);
+  });
+
   it('rejects a handle from another kernel', () => {
     const k1 = new Kernel({ seed: 1 });
     const k2 = new Kernel({ seed: 1 });
@@ -209,6 +231,17 @@ describe('handler failures', () => {
     expect(k.counters).toEqual({ scheduled: 2, executed: 1, cancelled: 0, pending: 1 });
     // The kernel stays usable: the next run continues with the next event.
     expect(k.run()).toEqual({ reason: 'empty', executed: 1, now: 13_000_000_000 });
+  });
+
+  it('name the failing event even when its handler scheduled many events before throwing', () => {
+    const k = new Kernel({ seed: 1 });
+    k.schedule(5, 'router-1', 'hello', () => {
+      for (let i = 0; i < 5000; i++) k.schedule(1 + i, `host-${i}`, 'probe', () => {});
+      throw new Error('late failure');
+    });
+    expect(() => k.run()).toThrow(/'hello' on node 'router-1'/);
+    expect(k.counters.pending).toBe(5000);
+    k.checkInvariants();
   });
 
   it('wraps non-Error throws and failures of step()', () => {
