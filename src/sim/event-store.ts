@@ -21,8 +21,7 @@
  * than from a free list: with many events pending, a freed record is one whose lines went cold long
  * ago, while the cursor writes node, kind and sequence number to consecutive records, a few per cache
  * line. The arrays double whenever three quarters of the records are in use, so the walk skips about
- * three records at worst. (Measured with a million pending events: one cold line per event instead of
- * four, 6.5 -> 10 M events/s; bench/kernel.ts.)
+ * three records at worst. (With a million pending events: 4-6 -> 8.5 M events/s; bench/kernel-notes.md.)
  */
 
 /** `states[ref]` of a free record. */

@@ -21,62 +21,8 @@
  * for events that can be cancelled; fire-and-forget events of an {@link EventSite} carry a site
  * number instead. The run loop below pops the common case itself.
  *
- * Earlier queue measurements (bench/kernel.ts; hold model, schedule + dispatch of one event per event,
- * million events/s at 1e3 / 1e4 / 1e5 / 1e6 pending, exponential delays, mean 1 ms):
- *   binary heap of event objects        4.2 / 2.5 / 0.8 / 0.3
- *   4-ary heap of event objects         5.5 / 3.2 / 1.0 / 0.4
- *   binary heap, keys in typed arrays   8.6 / 6.9 / 4.7 / 2.0
- *   4-ary heap, keys in typed arrays    8.2 / 6.2 / 4.7 / 2.1   (C, gcc -O2, same algorithm: 13 / 9 / 7 / 3)
- *   calendar queue (Brown), typed pool 15.6 / 12 / 11 / 1.7    but 0.4 / 0.2 / 0.04 / 0.02 when 10 % of
- *                                                              delays are seconds and 90 % microseconds
- *   radix heap, 2-way buckets           2.9 / 2.3 / 1.3 / 1.0   (object buckets)
- *   radix queue, 256-way, typed         6.8 / 6.7 / 7.7 / 5.2   and 7-9 / 4-6 on the bimodal mix
- *   radix-256 over a heap "bottom"      4-9 / 6 / 6-7 / 4       (ladder-queue style; no gain)
- * The radix queue became the queue, and the whole kernel around it measured 4.8 / 4.4 / 4.0 / 2.1.
- * What still holds from that round: no object per pending event (with a million pending objects the
- * collector's copying alone caps throughput near 7 M/s), and no structure whose cost degrades on
- * skewed delay mixes. What changed: the radix queue alone (no kernel around it) ran only ~5.5 M/s,
- * because every entry is refiled 2-3 times with bitmap work per level; a calendar is much cheaper per
- * event, and putting the radix queue behind a calendar's horizon keeps it safe on skewed mixes.
- *
- * This round, each step measured against the one before, in separate processes (one kernel class per
- * process, so call sites stay monomorphic), CPU time, best of 3 x 3, same session; schedule() API:
- *   the kernel as it was (radix queue + side heap)                6.6 / 6.0 / 6.0 / 2.8
- *   wheel of 256 ns buckets, 8-entry chunks, run sorted on load  14.2 / 12.3 / 8.6 / 4.1
- *   actions carried by the queue entries, not the records       15.0 / 11.8 / 8.6 / 3.8  (for sites, 2x at 1e6)
- *   record state in its own byte array, apart from seq numbers  13.9 / 12.6 / 9.6 / 4.8
- *   1 024 ns buckets, counting sort, late heap                  13.6 / 12.7 / 12.0 / 5.2
- *   cancelled entries dropped while loading a bucket            14.7 / 11.7 / 10.9 / 4.2  timer mix +10-20 %
- *   late heap -> one FIFO slot per ns of the current bucket     12.9 / 13.1 / 11.7 / 5.1  0-1 us delays: 9 -> 17
- *   16-entry chunks (now)                                        14.0 / 13.1 / 11.6 / 5.9
- *     Kernel.post (no handle)                                    14.2 / 13.6 / 12.9 / 6.8
- *     EventSite.post (no handle, no record)                      16.3 / 16.3 / 17.8 / 13.4
- *   Other delay shapes, 1e3 / 1e5 pending, before -> now (schedule; site): uniform 0-1 us 12.9 / 7.9 ->
- *   16.7 / 11.8 (19.5 / 18.9); exponential, mean 10 us 10.6 / 6.7 -> 17.7 / 14.3 (20.7 / 20.4); half
- *   zero delays 12.0 / 9.4 -> 16.4 / 14.5; bimodal 8.2 / 6.8 -> 8.2 / 8.5 (8.9 / 11.9).
- * What did not help, or not enough to keep:
- *   - state and sequence number packed in one Float64Array (as the old store did): the per-dispatch
- *     liveness test then reads an 8 MB array instead of a 1 MB byte array; 0.5-1 M/s slower at 1e6;
- *   - node, kind and the sequence number (as two small ints) in one JS array, one cache line per
- *     record: no gain over two arrays;
- *   - interning (node, kind) on every `post` through a two-level Map: ~65 ns per call once nodes
- *     vary, more than the record it saves; hence explicit sites, interned once;
- *   - insertion-sort cut-off 8 / 24 / 48: no difference; buckets of 4-16 us: +10-30 % on this bench
- *     but -15-25 % with 10 us delays, so 1 us stays; 256 ns buckets: -10-30 % at >= 1e4;
- *   - `declare`d EventHandle fields: within noise (kept, harmless);
- *   - a "lazy" Timer re-arm (keep the old entry, move it when it fires) would put the timer after
- *     events scheduled for the same time after its last arming: not done; a re-arm is a tombstone and
- *     a new entry, with no handle allocated;
- *   - instruction counts under valgrind: V8's code there differs from native (a record-free site post
- *     counted more instructions than schedule()), so every figure here is timed.
- * The bench itself (wall clock, best of 3 segments; before = the old kernel under the same bench, same
- * session, best of 4 runs): hold 6.6 / 6.1 / 5.5 / 2.7 -> 12.6 / 11.3 / 11.5 / 6.1 (post 11.7 / 11.0 /
- * 12.1 / 6.5; site 13.6 / 12.6 / 14.8 / 11.9); bimodal 7.0 -> 9.7 (site 11.8); timer-heavy mix 3.0 ->
- * 4.5 M events/s, 11.5 -> 17.6 M operations/s (site packets: 5.8, 22.6); 73 -> 56 bytes per pending
- * event at 1e6 (site: 26). So 10 M/s holds up to 1e5 pending for every API; at 1e6, site events reach
- * it, while schedule() spends about half its time filling and testing records that have gone cold in
- * a 25 MB store (two cache lines per event). The timer-heavy mix does four queue operations per event
- * run (arm, cancel, packet, dispatch) and stays well under 10 M events/s.
+ * Why this shape: the queue structures and record layouts measured and tried, with their figures,
+ * are in bench/kernel-notes.md.
  */
 import { EventHandle } from './event-handle.js';
 import { EventSite } from './event-site.js';

@@ -38,7 +38,7 @@
  * dropped when its bucket is loaded, when it is drained from the radix queue, or when it reaches the
  * front; `compact()` sweeps every tombstone when they dominate.
  *
- * Why this shape: see the measurements in kernel.ts. In short, most events are appended once to a
+ * Why this shape: see the measurements in bench/kernel-notes.md. In short, most events are appended once to a
  * bucket and copied once into the run, two sequential moves, where the radix queue refiled each
  * entry 2-3 times with bitmap work per level; and nothing in the common path compares keys.
  */
@@ -64,7 +64,7 @@ export interface WheelShape {
   readonly widthBits: number;
 }
 
-/** The default geometry: 65 536 buckets of 1 024 ns (see kernel.ts for the measurements). */
+/** The default geometry: 65 536 buckets of 1 024 ns (see bench/kernel-notes.md for the measurements). */
 export const DEFAULT_WHEEL_SHAPE: WheelShape = { bucketBits: 16, widthBits: 10 };
 
 function undefinedArray(n: number): Array<Action | undefined> {
