@@ -10,9 +10,10 @@
  *   million pending events are a handful of typed arrays); a two-level bitmap finds the next
  *   non-empty bucket.
  * - When the wheel reaches a bucket, its live entries move into the run and are sorted by time,
- *   stably: already sorted (common for small buckets), nothing to do; up to 24 entries, an insertion
- *   sort; more, a counting sort on the offset in the bucket coarsened to about one class per entry,
- *   then an insertion pass. Entries are popped from the run's head.
+ *   stably: up to 24 entries, unless already in order (common for small buckets), an insertion sort;
+ *   more, each entry is written straight to its place by a counting sort on the offset in the bucket,
+ *   coarsened to about one class per entry, and an insertion pass orders each class. Entries are
+ *   popped from the run's head.
  * - An entry scheduled into the current bucket once it is loaded (a short or zero delay: a frame
  *   serialized and propagated in under a microsecond) goes to the late wheel (late-wheel.ts): one
  *   FIFO slot per nanosecond of the bucket, O(1) to add. At equal times the run comes first:
@@ -51,7 +52,7 @@ import { RadixQueue } from './radix-queue.js';
 
 const CHUNK_BITS = 4;
 const CHUNK = 1 << CHUNK_BITS; // entries per chunk
-const INSERTION_SORT_MAX = 24; // longer unsorted buckets are counting-sorted first
+const INSERTION_SORT_MAX = 24; // larger buckets are counting-sorted
 const FROM_RUN = 0;
 const FROM_LATE = 1;
 const FROM_BEHIND = 2;
@@ -332,6 +333,10 @@ export class TimingWheel implements DrainSink {
     this.bucketed -= n;
     if (n > this.runTimes.length) this.growRun(n);
     while (this.runActions.length < n) this.runActions.push(undefined); // keep it packed
+    if (n > INSERTION_SORT_MAX) {
+      this.loadByCounting(i, n);
+      return;
+    }
     const lo = this.unchain(i, this.runTimes, this.runKeys, this.runActions);
     this.runHead = lo;
     this.runLen = n;
@@ -343,16 +348,9 @@ export class TimingWheel implements DrainSink {
     this.scratch(m);
     const order = this.scratchOrder;
     const sortedTimes = this.scratchTimes;
-    if (m > INSERTION_SORT_MAX) {
-      // Counting sort on the offset in the bucket, coarsened to about m classes; the insertion pass
-      // below then only fixes the order inside each class.
-      this.countingOrder(lo, n);
-      for (let q = 0; q < m; q++) sortedTimes[q] = times[order[q]!]!;
-    } else {
-      for (let q = 0; q < m; q++) {
-        sortedTimes[q] = times[lo + q]!;
-        order[q] = lo + q;
-      }
+    for (let q = 0; q < m; q++) {
+      sortedTimes[q] = times[lo + q]!;
+      order[q] = lo + q;
     }
     // Stable insertion sort of (time, index), in typed arrays only; the actions move once, below.
     for (let a = 1; a < m; a++) {
@@ -389,19 +387,95 @@ export class TimingWheel implements DrainSink {
     this.runLen = m;
   }
 
-  /** Fills scratchOrder[0, hi - lo) with the indices lo..hi-1 of the run in stable order of (time offset >> shift). */
-  private countingOrder(lo: number, hi: number): void {
-    let shift = this.widthBits - (32 - Math.clz32(hi - lo - 1)); // about hi - lo classes
+  /**
+   * `load` for a large bucket: counts the live entries per class of time offset (about one class
+   * per entry), then walks the chain again and writes each entry straight to its class's place in
+   * the run, and finishes with an insertion pass inside the classes. The chain runs from the newest
+   * entry back, so each class is filled from its end: arrival order, hence FIFO at equal times, is
+   * kept. Three passes over the entries, where unchaining, counting, gathering by index and copying
+   * back took eight.
+   */
+  private loadByCounting(i: number, n: number): void {
+    const meta = this.meta;
+    const tail = meta[2 * i]!;
+    meta[2 * i + 1] = 0;
+    this.clearBit(i);
+    const store = this.store;
+    const states = store.states;
+    const anyDead = store.dead > 0;
+    const chunkTimes = this.chunkTimes;
+    const chunkKeys = this.chunkKeys;
+    const chunkActions = this.chunkActions;
+    const chunkPrev = this.chunkPrev;
+    let shift = this.widthBits - (32 - Math.clz32(n - 1)); // about n classes
     if (shift < 0) shift = 0;
     const classes = this.width >>> shift;
     const base = this.current * this.width;
     const counts = this.counts;
     counts.fill(0, 0, classes + 1);
-    const times = this.runTimes;
-    const order = this.scratchOrder;
-    for (let j = lo; j < hi; j++) counts[((times[j]! - base) >>> shift) + 1]!++;
+    const lastFill = ((n - 1) & (CHUNK - 1)) + 1;
+    let left = n;
+    let fill = lastFill;
+    let chunk = tail;
+    while (left > 0) {
+      const from = chunk << CHUNK_BITS;
+      for (let j = from + fill - 1; j >= from; j--) {
+        const key = chunkKeys[j]!;
+        if (anyDead && key >= 0 && states[key] !== PENDING) continue;
+        counts[((chunkTimes[j]! - base) >>> shift) + 1]!++;
+      }
+      chunk = chunkPrev[chunk]!;
+      left -= fill;
+      fill = CHUNK;
+    }
     for (let k = 1; k <= classes; k++) counts[k]! += counts[k - 1]!;
-    for (let j = lo; j < hi; j++) order[counts[(times[j]! - base) >>> shift]!++] = j;
+    const m = counts[classes]!; // live entries; counts[c + 1] is now the end of class c
+    const times = this.runTimes;
+    const keys = this.runKeys;
+    const actions = this.runActions;
+    left = n;
+    fill = lastFill;
+    chunk = tail;
+    while (left > 0) {
+      const from = chunk << CHUNK_BITS;
+      for (let j = from + fill - 1; j >= from; j--) {
+        const key = chunkKeys[j]!;
+        const action = chunkActions[j];
+        chunkActions[j] = undefined;
+        if (anyDead && key >= 0 && states[key] !== PENDING) {
+          store.drop(key);
+          continue;
+        }
+        const time = chunkTimes[j]!;
+        const at = --counts[((time - base) >>> shift) + 1]!;
+        times[at] = time;
+        keys[at] = key;
+        actions[at] = action;
+      }
+      this.chunkFree[this.chunkFreeCount++] = chunk;
+      chunk = chunkPrev[chunk]!;
+      left -= fill;
+      fill = CHUNK;
+    }
+    // Stable insertion pass: only entries of one class can still be out of order.
+    for (let a = 1; a < m; a++) {
+      const time = times[a]!;
+      if (times[a - 1]! <= time) continue;
+      const key = keys[a]!;
+      const action = actions[a];
+      let q = a;
+      do {
+        times[q] = times[q - 1]!;
+        keys[q] = keys[q - 1]!;
+        actions[q] = actions[q - 1];
+        q--;
+      } while (q > 0 && times[q - 1]! > time);
+      times[q] = time;
+      keys[q] = key;
+      actions[q] = action;
+    }
+    this.runHead = 0;
+    this.runLen = m;
   }
 
   /**
