@@ -12,7 +12,7 @@
  *   neighbor changes) and the entries' ageing deadlines, so no polling is needed.
  */
 import type { LearningSwitch } from '../net/index.js';
-import { portsTowards } from '../net/index.js';
+import { fdbPortsTowards } from '../net/index.js';
 import type { Kernel } from '../sim/index.js';
 import type { FlowRecord, Host } from '../stack/index.js';
 import type { MacAddress } from '../wire/index.js';
@@ -95,7 +95,7 @@ export class StalenessTracker {
   ) {
     this.kernel = kernel;
     const now = kernel.now;
-    const towards = portsTowards(switches, destination);
+    const towards = fdbPortsTowards(switches, destination);
     const correct = (s: LearningSwitch): number => (s === destination ? vmPort : towards.get(s) ?? -1);
     const byName = new Map(switches.map((s) => [s.name, s]));
     const check = (s: LearningSwitch): void => {
@@ -130,6 +130,8 @@ export class StalenessTracker {
     };
     kernel.trace.on('fdb-learned', (e) => { if (e.mac === mac) recheck(e.node); });
     kernel.trace.on('fdb-flushed', (e) => recheck(e.node));
+    // A shortest-path fabric edge learns a remote MAC from decapsulated frames.
+    kernel.trace.on('fabric-learned', (e) => { if (e.mac === mac) recheck(e.node); });
   }
 
   private close(node: string): void {

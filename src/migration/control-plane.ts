@@ -4,7 +4,7 @@
  * from every switch (a withdrawal), and install an IP→MAC binding in gateways' neighbor tables.
  */
 import type { LearningSwitch } from '../net/index.js';
-import { FabricSwitch, REMOTE_PORT_BASE, portsTowards } from '../net/index.js';
+import { FabricSwitch, fdbPortsTowards } from '../net/index.js';
 import type { Kernel } from '../sim/index.js';
 import type { Host } from '../stack/index.js';
 import type { Ipv4Address, Ipv6Address, MacAddress } from '../wire/index.js';
@@ -22,15 +22,17 @@ export function pushMacLocation(
   now: number,
   lost: (s: LearningSwitch) => boolean = () => false,
 ): number {
-  // In a shortest-path fabric a switch points a remote MAC at the edge switch behind which it lives
-  // (the fabric finds the path); elsewhere, at the port towards it.
-  const remote = edge instanceof FabricSwitch ? REMOTE_PORT_BASE + edge.index : -1;
-  const towards = remote >= 0 ? new Map<LearningSwitch, number>() : portsTowards(switches, edge);
+  // Where each switch's entry should point (inside a shortest-path fabric: at the edge behind which
+  // the MAC lives, and the fabric finds the path).
+  const codes = fdbPortsTowards(switches, edge);
+  // A route from a fabric edge (EVPN) programs the fabric's switches, not the hypervisors' own.
+  const fabricOnly = edge instanceof FabricSwitch;
   let pushed = 0;
   for (const s of switches) {
-    const port = s === edge ? edgePort : remote >= 0 && s instanceof FabricSwitch ? remote : towards.get(s);
+    if (fabricOnly && !(s instanceof FabricSwitch)) continue;
+    const port = s === edge ? edgePort : codes.get(s);
     if (port === undefined || lost(s)) continue;
-    const outcome = s.fdb.learn(vlan, mac, port, now, 'pushed');
+    const outcome = s.install(vlan, mac, port, now);
     if (outcome !== 'full' && outcome !== 'static') pushed++;
   }
   return pushed;

@@ -17,7 +17,7 @@ export { TraceSink } from './trace.js';
 export type { ControlPlane, PortMode, SwitchConfig } from './switch.js';
 export { LearningSwitch, SWITCH_DEFAULTS, SwitchCounters, vlanTagFor } from './switch.js';
 export { Network } from './network.js';
-export { portsTowards } from './paths.js';
+export { fdbPortsTowards, portsTowards } from './paths.js';
 export type {
   PathCostTable,
   PriorityVector,

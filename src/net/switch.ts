@@ -16,6 +16,7 @@ import { isGroupMac } from '../wire/index.js';
 import type { SimFrame } from './frame.js';
 import { withVlanTags } from './frame.js';
 import type { Link } from './link.js';
+import type { LearnOutcome } from './mac-table.js';
 import { MacTable } from './mac-table.js';
 import type { DropReason, PortOwner } from './port.js';
 import { Port } from './port.js';
@@ -262,6 +263,24 @@ export class LearningSwitch implements PortOwner {
     } else if (outcome === 'full') {
       this.counters.tableFull++;
     }
+  }
+
+  /**
+   * Installs (vlan, mac) -> port code `code` for a management plane (origin `pushed`: a control
+   * plane's entry, as an EVPN route or a controller's), traced as learning when it is new or moved.
+   */
+  install(vlan: number, mac: MacAddress, code: number, now: number): LearnOutcome {
+    const outcome = this.fdb.learn(vlan, mac, code, now, 'pushed');
+    if (outcome === 'new' || outcome === 'moved') {
+      const previous = outcome === 'moved' ? this.portLabel(this.fdb.lastPreviousPort) : null;
+      this.trace.learnedAt(this.name, vlan, mac, this.portLabel(code) ?? String(code), previous);
+    }
+    return outcome;
+  }
+
+  /** The name of what a filtering-database port code points at: a port here (null if none). */
+  protected portLabel(code: number): string | null {
+    return this.ports[code]?.name ?? null;
   }
 
   /** Sends `base` (untagged) out of every forwarding member port of `vlan` except `ingress`. */

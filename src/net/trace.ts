@@ -19,7 +19,10 @@ declare module '../sim/trace.js' {
     'frame-received': { readonly port: string; readonly frame: SimFrame };
     /** A frame was dropped at `port`. */
     'frame-dropped': { readonly port: string; readonly frame: SimFrame; readonly reason: DropReason };
-    /** A switch learned a MAC, or saw it move to another port. */
+    /**
+     * A switch learned a MAC, or saw it move to another port, from a frame or because a management
+     * plane installed it (then `port` may name the fabric edge a remote MAC lives behind).
+     */
     'fdb-learned': {
       readonly vlan: number;
       readonly mac: MacAddress;
@@ -66,6 +69,13 @@ export class TraceSink {
   learned(node: string, vlan: number, mac: MacAddress, port: Port, previous: Port | null): void {
     if (this.bus.wants('fdb-learned')) {
       this.bus.emit({ type: 'fdb-learned', time: this.kernel.now, node, vlan, mac, port: port.name, previousPort: previous?.name ?? null });
+    }
+  }
+
+  /** `learned` with the ports by name (an entry a management plane installed; see `LearningSwitch.install`). */
+  learnedAt(node: string, vlan: number, mac: MacAddress, port: string, previous: string | null): void {
+    if (this.bus.wants('fdb-learned')) {
+      this.bus.emit({ type: 'fdb-learned', time: this.kernel.now, node, vlan, mac, port, previousPort: previous });
     }
   }
 

@@ -242,6 +242,14 @@ describe('EVPN MAC mobility on the shortest-path fabric (migration-evpn.yaml)', 
       // Sent during the downtime, then: the VM's next ping teaches its new leaf, the route travels,
       // and the stream's next packet gets through.
       expect(m.blackHoleMs.peerToVm!).toBeLessThanOrEqual(m.downtimeMs + 1000 / ping.rate + latency + 1000 / stream.rate + 1);
+      // Every fabric switch that pointed at the old leaf is corrected when the route arrives: after
+      // the route latency, within one ping interval more.
+      const stale = Object.values(m.staleMs);
+      expect(stale.length).toBeGreaterThan(0);
+      for (const ms of stale) {
+        expect(ms).toBeGreaterThanOrEqual(latency);
+        expect(ms).toBeLessThanOrEqual(1000 / ping.rate + latency);
+      }
     }
     expect(moves[2]!.blackHoleMs.peerToVm!).toBeGreaterThan(5 * moves[0]!.blackHoleMs.peerToVm!);
   });

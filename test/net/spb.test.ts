@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Network, SimFrame } from '../../src/net/index.js';
-import { FrameFactory, vlanTagFor, withVlanTags } from '../../src/net/index.js';
+import { FrameFactory, fdbPortsTowards, portsTowards, vlanTagFor, withVlanTags } from '../../src/net/index.js';
 import type { FabricFrame, FabricOptions, FabricSwitch } from '../../src/net/spb/index.js';
 import {
   MAX_HOP_COUNT, REMOTE_PORT_BASE, ShortestPathFabric, TRILL_ENCAPSULATION_OVERHEAD, buildGraph, distributionTree, encapsulate, flowHash, inSubtree, isFabricFrame,
@@ -507,5 +507,44 @@ describe('exactness and determinism', () => {
     const first = run(sends, true, 42);
     expect(run(sends, true, 42)).toEqual(first);
     expect(run(sends, true, 43)).not.toEqual(first);
+  });
+});
+
+describe('where a MAC behind a switch should point (fdbPortsTowards)', () => {
+  it('inside the fabric at the edge it lives behind, outside it along native links; without a fabric as portsTowards', () => {
+    // s0 - s1 - s2 in a line; hypervisor switches v0, v0b on s0 and v2 on s2.
+    const { net, fabric, sw } = graphFabric(3, [[0, 1], [1, 2]]);
+    const v0 = net.addSwitch('v0');
+    const v0b = net.addSwitch('v0b');
+    const v2 = net.addSwitch('v2');
+    net.connect(v0.addPort(), sw[0]!.addPort(), LINK);
+    net.connect(v0b.addPort(), sw[0]!.addPort(), LINK);
+    net.connect(v2.addPort(), sw[2]!.addPort(), LINK);
+    net.kernel.run({ until: 1e9 });
+    const all = [...sw, v0, v0b, v2];
+    const codes = fdbPortsTowards(all, v0);
+    expect(fabric.switches).toEqual(sw);
+    // s0 reaches v0 on the local port it has towards it; s1 and s2 point at s0 as a remote edge.
+    expect(codes.get(sw[0]!)).toBe(sw[0]!.ports.findIndex((p) => p.peer?.owner === v0));
+    expect(codes.get(sw[1]!)).toBe(REMOTE_PORT_BASE + sw[0]!.index);
+    expect(codes.get(sw[2]!)).toBe(REMOTE_PORT_BASE + sw[0]!.index);
+    // Hypervisor switches, behind the same edge or another one, point at their uplink.
+    for (const v of [v0b, v2]) expect(codes.get(v), v.name).toBe(0);
+    expect(codes.has(v0)).toBe(false);
+    // The fabric itself as the target (an EVPN route from edge s2).
+    const fromEdge = fdbPortsTowards(all, sw[2]!);
+    expect(fromEdge.get(sw[0]!)).toBe(REMOTE_PORT_BASE + sw[2]!.index);
+    expect(fromEdge.get(v2)).toBe(0);
+  });
+
+  it('equals portsTowards on a bridged network', () => {
+    const net = network(1);
+    const a = net.addSwitch('a');
+    const b = net.addSwitch('b');
+    const c = net.addSwitch('c');
+    net.connect(a.addPort(), b.addPort(), LINK);
+    net.connect(b.addPort(), c.addPort(), LINK);
+    expect([...fdbPortsTowards([a, b, c], a)]).toEqual([...portsTowards([a, b, c], a)]);
+    expect(fdbPortsTowards([a, b, c], a).get(c)).toBe(0);
   });
 });

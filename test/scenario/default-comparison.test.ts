@@ -95,6 +95,9 @@ describe('the default comparison', () => {
     const expected = blackHoleUntil(parameters().resume + latency);
     expect(migration.blackHoleMs.gatewayToVm).toBeGreaterThanOrEqual(expected - 0.1);
     expect(migration.blackHoleMs.gatewayToVm).toBeLessThanOrEqual(expected + 0.1);
+    // The switches that pointed at the old place are corrected by the push itself, exactly then.
+    expect(Object.keys(migration.staleMs).sort()).toEqual(['leaf-2', 'spine-1']);
+    for (const stale of Object.values(migration.staleMs)) expect(stale).toBe(latency / MS);
   });
 
   it('every remedy shortens the black hole of the clean run by more than 99 %', () => {

@@ -362,14 +362,15 @@ export class FabricSwitch extends LearningSwitch {
     }
   }
 
-  private describe(code: number): string | null {
+  /** A local port's name, or the name of the fabric edge a remote code points at. */
+  protected override portLabel(code: number): string | null {
     if (code < 0) return null;
     if (code >= REMOTE_PORT_BASE) return this.fabric.switches[code - REMOTE_PORT_BASE]?.name ?? null;
     return this.ports[code]?.name ?? null;
   }
 
   private emitLearned(vlan: number, mac: MacAddress, location: string, remote: boolean, previous: number): void {
-    this.kernel.trace.emit({ type: 'fabric-learned', time: this.kernel.now, node: this.name, vlan, mac, location, remote, previous: this.describe(previous) });
+    this.kernel.trace.emit({ type: 'fabric-learned', time: this.kernel.now, node: this.name, vlan, mac, location, remote, previous: this.portLabel(previous) });
   }
 
   /**
