@@ -34,6 +34,8 @@ const BITMAP_WORDS = 8; // 256 slots per level, 32 bits per word
 const SHRINK_ABOVE = 4096; // an emptied slot bigger than this and than the whole queue gives its arrays back
 const EMPTY_F64 = new Float64Array(0);
 const EMPTY_I32 = new Int32Array(0);
+/** SLOT_SPAN[level] = 2^(8 level): the times one slot of a level covers (a table: `2 ** x` is a call). */
+const SLOT_SPAN = Float64Array.from({ length: LEVELS }, (_, level) => 2 ** (8 * level));
 
 /** An event's action. */
 export type Action = () => void;
@@ -119,12 +121,13 @@ export class RadixQueue {
       slot.length = 0;
       this.size -= n;
       const states = store.states;
-      if (start + 2 ** ((k >> 8) << 3) <= horizon) {
+      const anyDead = store.dead > 0; // with no tombstone, skip reading (cold) states
+      if (start + SLOT_SPAN[k >> 8]! <= horizon) {
         for (let i = 0; i < n; i++) {
           const key = keys[i]!;
           const action = actions[i]!;
           actions[i] = undefined;
-          if (key < 0 || states[key] === PENDING) sink.accept(times[i]!, key, action);
+          if (key < 0 || !anyDead || states[key] === PENDING) sink.accept(times[i]!, key, action);
           else store.drop(key);
         }
       } else {
@@ -136,7 +139,7 @@ export class RadixQueue {
           const key = keys[i]!;
           const action = actions[i]!;
           actions[i] = undefined;
-          if (key >= 0 && states[key] !== PENDING) {
+          if (anyDead && key >= 0 && states[key] !== PENDING) {
             store.drop(key);
             continue;
           }
@@ -240,10 +243,10 @@ export class RadixQueue {
     const digit = k & 255;
     if (level >= 4) {
       const shift = (level - 4) << 3;
-      return ((this.lastHi >>> shift >>> 8) * 256 + digit) * 2 ** shift * TWO_32;
+      return ((this.lastHi >>> shift >>> 8) * 256 + digit) * SLOT_SPAN[level - 4]! * TWO_32;
     }
     const shift = level << 3;
-    return this.lastHi * TWO_32 + ((this.lastLo >>> shift >>> 8) * 256 + digit) * 2 ** shift;
+    return this.lastHi * TWO_32 + ((this.lastLo >>> shift >>> 8) * 256 + digit) * SLOT_SPAN[level]!;
   }
 
   private setFloor(time: number): void {
