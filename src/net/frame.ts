@@ -13,6 +13,10 @@ export interface SimFrame {
   readonly size: number;
   /** Unique within one network; kept by VLAN tag push/pop. */
   readonly id: number;
+  /** @internal The last {@link pushTag} result for this frame (a cache; frames are immutable). */
+  pushed?: SimFrame | undefined;
+  /** @internal The {@link popTag} result for this frame (a cache). */
+  popped?: SimFrame | undefined;
 }
 
 /** Bytes a frame occupies on the medium beyond its size: preamble 8, inter-frame gap 12, FCS 4. */
@@ -24,7 +28,7 @@ export class FrameFactory {
 
   /** Wraps a repr as a new frame. */
   make(eth: EthernetFrame): SimFrame {
-    return { eth, size: frameLength(eth), id: this.next++ };
+    return { eth, size: frameLength(eth), id: this.next++, pushed: undefined, popped: undefined };
   }
 
   /** How many frames were made. */
@@ -36,5 +40,29 @@ export class FrameFactory {
 /** The same frame with `tags` as its VLAN tags (an access port strips, a trunk port adds). */
 export function withVlanTags(frame: SimFrame, tags: readonly VlanTag[]): SimFrame {
   const eth: EthernetFrame = { ...frame.eth, vlanTags: tags };
-  return { eth, size: frameLength(eth), id: frame.id };
+  return { eth, size: frameLength(eth), id: frame.id, pushed: undefined, popped: undefined };
+}
+
+/**
+ * The same frame with `tag` added outside its tags (what a trunk port sends). Remembered on the
+ * frame, both ways: a flood that crosses many trunks tags and untags one frame object, not a copy
+ * per switch.
+ */
+export function pushTag(frame: SimFrame, tag: VlanTag): SimFrame {
+  const cached = frame.pushed;
+  if (cached !== undefined && cached.eth.vlanTags[0] === tag) return cached;
+  const tagged = withVlanTags(frame, [tag, ...frame.eth.vlanTags]);
+  tagged.popped = frame;
+  frame.pushed = tagged;
+  return tagged;
+}
+
+/** The same frame without its outer tag (what a switch forwards inside); remembered on the frame. */
+export function popTag(frame: SimFrame): SimFrame {
+  const cached = frame.popped;
+  if (cached !== undefined) return cached;
+  // Not linked back: `frame` may be more than a frame (an encapsulated one), which a push must not return.
+  const inner = withVlanTags(frame, frame.eth.vlanTags.slice(1));
+  frame.popped = inner;
+  return inner;
 }

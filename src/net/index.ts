@@ -3,7 +3,7 @@
  * spanning tree; shortest-path fabrics; fabric generators. Knows nothing of IP, hosts or migration.
  */
 export type { SimFrame } from './frame.js';
-export { FrameFactory, WIRE_OVERHEAD, withVlanTags } from './frame.js';
+export { FrameFactory, WIRE_OVERHEAD, popTag, pushTag, withVlanTags } from './frame.js';
 export type { LossProcess, LossSpec } from './loss.js';
 export { expectedLossRate, gilbertElliottFor, lossProcess } from './loss.js';
 export type { LearnOutcome, MacEntry, MacOrigin, MacTableOptions } from './mac-table.js';

@@ -14,7 +14,7 @@ import type { EventSite, Kernel } from '../sim/index.js';
 import type { MacAddress, VlanTag } from '../wire/index.js';
 import { isGroupMac } from '../wire/index.js';
 import type { SimFrame } from './frame.js';
-import { withVlanTags } from './frame.js';
+import { popTag, pushTag } from './frame.js';
 import type { Link } from './link.js';
 import type { LearnOutcome } from './mac-table.js';
 import { MacTable } from './mac-table.js';
@@ -233,7 +233,7 @@ export class LearningSwitch implements PortOwner {
     if (!isGroupMac(src)) this.learn(vlan, src, i, now);
     if (state === 'learning') return this.drop(port, frame, 'port-learning');
     // Untagged copy: what access ports send; trunk ports add their tag to it.
-    const base = frame.eth.vlanTags.length === 0 ? frame : withVlanTags(frame, frame.eth.vlanTags.slice(1));
+    const base = frame.eth.vlanTags.length === 0 ? frame : popTag(frame);
     if (isGroupMac(dst)) {
       if (dst === 0xffff_ffff_ffff) this.counters.broadcastFloods++;
       else this.counters.multicastFloods++;
@@ -248,7 +248,7 @@ export class LearningSwitch implements PortOwner {
     }
     if (out === i) return this.drop(port, frame, 'same-port');
     if (this.states[out] !== 'forwarding' || !this.member(out, vlan)) return this.drop(port, frame, 'port-blocked');
-    this.ports[out]!.send(this.tagged(out, vlan) ? withVlanTags(base, [vlanTagFor(vlan), ...base.eth.vlanTags]) : base);
+    this.ports[out]!.send(this.tagged(out, vlan) ? pushTag(base, vlanTagFor(vlan)) : base);
   }
 
   /** Learns (vlan, mac) on `port` and traces new entries and moves. */
@@ -292,7 +292,7 @@ export class LearningSwitch implements PortOwner {
       if (idx === ingress) continue;
       const port = this.ports[idx]!;
       let out = base;
-      if (this.tagged(idx, vlan)) out = tagged ??= withVlanTags(base, [vlanTagFor(vlan), ...base.eth.vlanTags]);
+      if (this.tagged(idx, vlan)) out = tagged ??= pushTag(base, vlanTagFor(vlan));
       port.counters.floodedFrames++;
       if (!this.batchFloods) {
         port.send(out);

@@ -37,7 +37,7 @@ import type { EventSite, Kernel } from '../../sim/index.js';
 import type { MacAddress } from '../../wire/index.js';
 import { isGroupMac } from '../../wire/index.js';
 import type { SimFrame } from '../frame.js';
-import { withVlanTags } from '../frame.js';
+import { popTag, pushTag } from '../frame.js';
 import type { Link } from '../link.js';
 import type { DropReason, Port } from '../port.js';
 import type { PortMode, SwitchConfig } from '../switch.js';
@@ -209,7 +209,7 @@ export class FabricSwitch extends LearningSwitch {
   private sendLocal(out: number, vlan: number, base: SimFrame): void {
     const mode = this.mode(out);
     const tagged = mode.kind === 'trunk' && mode.nativeVlan !== vlan;
-    this.ports[out]!.send(tagged ? withVlanTags(base, [vlanTagFor(vlan), ...base.eth.vlanTags]) : base);
+    this.ports[out]!.send(tagged ? pushTag(base, vlanTagFor(vlan)) : base);
   }
 
   private receiveNative(port: Port, frame: SimFrame): void {
@@ -234,7 +234,7 @@ export class FabricSwitch extends LearningSwitch {
     const now = this.kernel.now;
     if (!isGroupMac(frame.eth.source)) this.learn(vlan, frame.eth.source, i, now);
     if (state === 'learning') return this.discard(port, frame, 'port-learning');
-    const base = frame.eth.vlanTags.length === 0 ? frame : withVlanTags(frame, frame.eth.vlanTags.slice(1));
+    const base = frame.eth.vlanTags.length === 0 ? frame : popTag(frame);
     if (isGroupMac(dst)) {
       if (dst === 0xffff_ffff_ffff) this.counters.broadcastFloods++;
       else this.counters.multicastFloods++;
@@ -260,7 +260,7 @@ export class FabricSwitch extends LearningSwitch {
 
   /** The inner frame of an encapsulation: the native frame with its VLAN as the outer tag. */
   private inner(vlan: number, base: SimFrame): SimFrame {
-    return withVlanTags(base, [vlanTagFor(vlan), ...base.eth.vlanTags]);
+    return pushTag(base, vlanTagFor(vlan));
   }
 
   private header(egress: number, multiDestination: boolean, hash: number): FabricHeader {
@@ -325,7 +325,7 @@ export class FabricSwitch extends LearningSwitch {
     const now = this.kernel.now;
     const src = frame.eth.source;
     if (!isGroupMac(src)) this.learnRemote(vlan, src, frame.fabric.ingress - 1, now);
-    const base = withVlanTags(frame, frame.eth.vlanTags.slice(1));
+    const base = popTag(frame);
     const dst = frame.eth.destination;
     if (isGroupMac(dst)) {
       this.flood(-1, vlan, base);
