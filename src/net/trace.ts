@@ -2,7 +2,7 @@
  * The trace events of the Layer-2 layer, declared on the kernel's trace bus, and the small sink that
  * emits them only when someone listens (so an unobserved run pays one check per event).
  */
-import type { Kernel, TraceBus } from '../sim/index.js';
+import type { Kernel, TraceBus, TraceChannel } from '../sim/index.js';
 import type { MacAddress } from '../wire/index.js';
 import type { SimFrame } from './frame.js';
 import type { Link } from './link.js';
@@ -42,27 +42,34 @@ declare module '../sim/trace.js' {
 export class TraceSink {
   private readonly kernel: Kernel;
   private readonly bus: TraceBus;
+  // The per-frame types, emitted for every copy of every frame: through their channels.
+  private readonly frameSent: TraceChannel<'frame-sent'>;
+  private readonly frameReceived: TraceChannel<'frame-received'>;
+  private readonly frameDropped: TraceChannel<'frame-dropped'>;
 
   constructor(kernel: Kernel) {
     this.kernel = kernel;
     this.bus = kernel.trace;
+    this.frameSent = this.bus.channel('frame-sent');
+    this.frameReceived = this.bus.channel('frame-received');
+    this.frameDropped = this.bus.channel('frame-dropped');
   }
 
   sent(port: Port, frame: SimFrame): void {
-    if (this.bus.wants('frame-sent')) {
-      this.bus.emit({ type: 'frame-sent', time: this.kernel.now, node: port.owner.name, port: port.name, frame });
+    if (this.frameSent.active) {
+      this.frameSent.emit({ type: 'frame-sent', time: this.kernel.now, node: port.owner.name, port: port.name, frame });
     }
   }
 
   received(port: Port, frame: SimFrame): void {
-    if (this.bus.wants('frame-received')) {
-      this.bus.emit({ type: 'frame-received', time: this.kernel.now, node: port.owner.name, port: port.name, frame });
+    if (this.frameReceived.active) {
+      this.frameReceived.emit({ type: 'frame-received', time: this.kernel.now, node: port.owner.name, port: port.name, frame });
     }
   }
 
   dropped(port: Port, frame: SimFrame, reason: DropReason): void {
-    if (this.bus.wants('frame-dropped')) {
-      this.bus.emit({ type: 'frame-dropped', time: this.kernel.now, node: port.owner.name, port: port.name, frame, reason });
+    if (this.frameDropped.active) {
+      this.frameDropped.emit({ type: 'frame-dropped', time: this.kernel.now, node: port.owner.name, port: port.name, frame, reason });
     }
   }
 

@@ -25,4 +25,4 @@ export {
 } from './time.js';
 export { Timer } from './timer.js';
 export type { TraceEvent, TraceEventMap, TraceListener, TraceType } from './trace.js';
-export { TraceBus } from './trace.js';
+export { TraceBus, TraceChannel } from './trace.js';

@@ -10,7 +10,8 @@
  * ```
  *
  * Every emitted event is `{ type, time, node }` plus the declared fields. A producer asks
- * `wants(type)` before building the event object, so tracing costs one map lookup when nobody listens
+ * `wants(type)` (or, for a type it emits often, its channel's `active`) before building the event
+ * object, so tracing costs one map lookup, or one field read, when nobody listens
  * (the idea of ns-3's trace sources, which cost nothing unconnected; see its manual, "Tracing").
  * Listeners run synchronously in subscription order; the bus never reorders, buffers or drops events.
  */
@@ -32,10 +33,38 @@ export type TraceListener<K extends TraceType = TraceType> = (event: TraceEvent<
 
 type AnyListener = (event: TraceEvent) => void;
 
+/**
+ * One event type's subscribers, for producers that emit it often: `active` and `emit` skip the
+ * bus's map lookup by type name. Get it once with `TraceBus.channel(type)`; it stays valid as
+ * listeners come and go.
+ */
+export class TraceChannel<K extends TraceType = TraceType> {
+  /** @internal The type's listeners; replaced, never mutated, by the bus. */
+  listeners: AnyListener[] = [];
+  private readonly bus: TraceBus;
+
+  /** @internal Made by `TraceBus.channel` only. */
+  constructor(bus: TraceBus) {
+    this.bus = bus;
+  }
+
+  /** Whether anyone listens: check this before building an event object. */
+  get active(): boolean {
+    return this.listeners.length > 0 || this.bus.anyListeners.length > 0;
+  }
+
+  /** Delivers `event` like `TraceBus.emit`. */
+  emit(event: TraceEvent<K>): void {
+    for (const listener of this.listeners) listener(event as TraceEvent);
+    for (const listener of this.bus.anyListeners) listener(event as TraceEvent);
+  }
+}
+
 /** Synchronous publish/subscribe for trace events; one per kernel. */
 export class TraceBus {
-  private readonly byType = new Map<string, AnyListener[]>();
-  private any: AnyListener[] = [];
+  private readonly byType = new Map<string, TraceChannel>();
+  /** @internal Listeners of every type; replaced, never mutated. */
+  anyListeners: AnyListener[] = [];
 
   /**
    * Subscribes to one event type; returns a function that unsubscribes (idempotent). Lists are
@@ -43,37 +72,42 @@ export class TraceBus {
    */
   on<K extends TraceType>(type: K, listener: TraceListener<K>): () => void {
     const entry = listener as unknown as AnyListener;
-    this.byType.set(type, [...(this.byType.get(type) ?? []), entry]);
+    const channel = this.channel(type);
+    channel.listeners = [...channel.listeners, entry];
     return () => {
-      const list = this.byType.get(type);
-      if (list === undefined) return;
-      const at = list.indexOf(entry);
-      if (at < 0) return;
-      const next = list.filter((_, i) => i !== at);
-      if (next.length === 0) this.byType.delete(type);
-      else this.byType.set(type, next);
+      const at = channel.listeners.indexOf(entry);
+      if (at >= 0) channel.listeners = channel.listeners.filter((_, i) => i !== at);
     };
   }
 
   /** Subscribes to every event type (after the type's own listeners); returns an unsubscribe function. */
   onAny(listener: (event: TraceEvent) => void): () => void {
-    this.any = [...this.any, listener];
+    this.anyListeners = [...this.anyListeners, listener];
     return () => {
-      const at = this.any.indexOf(listener);
-      if (at >= 0) this.any = this.any.filter((_, i) => i !== at);
+      const at = this.anyListeners.indexOf(listener);
+      if (at >= 0) this.anyListeners = this.anyListeners.filter((_, i) => i !== at);
     };
+  }
+
+  /** The channel of `type` (the same object every time). */
+  channel<K extends TraceType>(type: K): TraceChannel<K> {
+    let channel = this.byType.get(type);
+    if (channel === undefined) {
+      channel = new TraceChannel(this);
+      this.byType.set(type, channel);
+    }
+    return channel as unknown as TraceChannel<K>;
   }
 
   /** Whether anyone listens to `type`: check this before building an event object. */
   wants(type: TraceType): boolean {
-    return this.any.length > 0 || this.byType.has(type);
+    return this.anyListeners.length > 0 || (this.byType.get(type)?.listeners.length ?? 0) > 0;
   }
 
   /** Delivers `event` to the listeners of its type, then to the any-listeners; a listener's exception propagates. */
   emit(event: TraceEvent): void {
-    const list = this.byType.get(event.type);
-    if (list !== undefined) for (const listener of list) listener(event);
-    const any = this.any;
-    for (const listener of any) listener(event);
+    const channel = this.byType.get(event.type);
+    if (channel !== undefined) for (const listener of channel.listeners) listener(event);
+    for (const listener of this.anyListeners) listener(event);
   }
 }

@@ -2,7 +2,7 @@
  * Trace events of the stacks (declared on the kernel's trace bus) and the sink that emits them only
  * when someone listens.
  */
-import type { Kernel, TraceBus } from '../sim/index.js';
+import type { Kernel, TraceBus, TraceChannel } from '../sim/index.js';
 import type { MacAddress } from '../wire/index.js';
 import type { NeighborState } from './neighbor-cache.js';
 
@@ -45,11 +45,13 @@ export class StackTrace {
   private readonly kernel: Kernel;
   private readonly bus: TraceBus;
   readonly node: string;
+  private readonly packetDropped: TraceChannel<'packet-dropped'>; // every flooded copy a host ignores
 
   constructor(kernel: Kernel, node: string) {
     this.kernel = kernel;
     this.bus = kernel.trace;
     this.node = node;
+    this.packetDropped = this.bus.channel('packet-dropped');
   }
 
   neighbor(family: Family, address: string, from: NeighborState | 'none', to: NeighborState | 'none', lladdr: MacAddress | null): void {
@@ -59,8 +61,8 @@ export class StackTrace {
   }
 
   dropped(reason: PacketDropReason, family: Family | null, payload: Uint8Array | null): void {
-    if (this.bus.wants('packet-dropped')) {
-      this.bus.emit({ type: 'packet-dropped', time: this.kernel.now, node: this.node, reason, family, payload });
+    if (this.packetDropped.active) {
+      this.packetDropped.emit({ type: 'packet-dropped', time: this.kernel.now, node: this.node, reason, family, payload });
     }
   }
 

@@ -1,6 +1,6 @@
 /**
  * The trace bus: typed events declared by augmentation (here, test-only types), listeners by type and
- * for all types, `wants` for producers, and unsubscribing.
+ * for all types, `wants` and channels for producers, and unsubscribing.
  */
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../src/sim/index.js';
@@ -26,6 +26,25 @@ describe('TraceBus', () => {
     expect(bus.wants('test-pong')).toBe(true);
     offAny();
     expect(bus.wants('test-pong')).toBe(false);
+  });
+
+  it('gives one channel per type that follows listeners coming and going, and delivers like emit', () => {
+    const bus = new TraceBus();
+    const ping = bus.channel('test-ping');
+    expect(bus.channel('test-ping')).toBe(ping);
+    expect(ping.active).toBe(false);
+    const seen: string[] = [];
+    const off = bus.on('test-ping', (e) => seen.push(`ping:${e.count}`));
+    expect(ping.active).toBe(true);
+    const offAny = bus.onAny((e) => seen.push(`any:${e.type}`));
+    ping.emit({ type: 'test-ping', time: 1, node: 'h1', count: 7 });
+    off();
+    expect(ping.active).toBe(true); // the any-listener still wants it
+    ping.emit({ type: 'test-ping', time: 2, node: 'h1', count: 8 });
+    offAny();
+    expect(ping.active).toBe(false);
+    expect(bus.wants('test-ping')).toBe(false);
+    expect(seen).toEqual(['ping:7', 'any:test-ping', 'any:test-ping']);
   });
 
   it('delivers typed events to their type listeners, in subscription order, then to any-listeners', () => {
