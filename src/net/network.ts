@@ -5,6 +5,7 @@
  */
 import type { Kernel } from '../sim/index.js';
 import type { EthernetFrame, MacAddress } from '../wire/index.js';
+import { ActiveTopology } from './active-topology.js';
 import type { SimFrame } from './frame.js';
 import { FrameFactory } from './frame.js';
 import type { LinkConfig } from './link.js';
@@ -19,6 +20,8 @@ export class Network {
   readonly kernel: Kernel;
   readonly trace: TraceSink;
   readonly frames = new FrameFactory();
+  /** What reaches what through forwarding ports now (see active-topology.ts). */
+  readonly activeTopology = new ActiveTopology();
   private readonly nodeMap = new Map<string, PortOwner>();
   private readonly linkList: Link[] = [];
   private switchCount = 0;
@@ -42,7 +45,9 @@ export class Network {
    */
   addSwitch(name: string, config: SwitchConfig = {}): LearningSwitch {
     const bridgeAddress = config.bridgeAddress ?? this.nextBridgeAddress();
-    return this.add(new LearningSwitch(this.kernel, this.trace, name, { ...config, bridgeAddress }));
+    const sw = new LearningSwitch(this.kernel, this.trace, name, { ...config, bridgeAddress });
+    sw.activeTopology = this.activeTopology;
+    return this.add(sw);
   }
 
   /** The next bridge address in the network's numbering (see {@link addSwitch}). */

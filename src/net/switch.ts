@@ -13,6 +13,7 @@
 import type { EventSite, Kernel } from '../sim/index.js';
 import type { MacAddress, VlanTag } from '../wire/index.js';
 import { isGroupMac } from '../wire/index.js';
+import type { ActiveTopology } from './active-topology.js';
 import type { SimFrame } from './frame.js';
 import { popTag, pushTag } from './frame.js';
 import type { Link } from './link.js';
@@ -95,7 +96,13 @@ export class LearningSwitch implements PortOwner {
   private readonly modes: PortMode[] = [];
   private readonly states: PortState[] = [];
   private readonly batchFloods: boolean;
+  /**
+   * The network's active topology (set by `Network.addSwitch`): which held flood copies were the only
+   * way somewhere. Null for a switch made on its own.
+   */
+  activeTopology: ActiveTopology | null = null;
   private floodCache = new Map<number, number[]>();
+  private heldCache = new Map<number, number[]>();
 
   constructor(kernel: Kernel, trace: TraceSink, name: string, config: SwitchConfig = {}) {
     this.kernel = kernel;
@@ -115,7 +122,7 @@ export class LearningSwitch implements PortOwner {
     this.ports.push(port);
     this.modes.push(mode);
     this.states.push('forwarding');
-    this.floodCache.clear();
+    this.clearFloodCache();
     return port;
   }
 
@@ -131,7 +138,7 @@ export class LearningSwitch implements PortOwner {
 
   setMode(port: number, mode: PortMode): void {
     this.modes[port] = mode;
-    this.floodCache.clear();
+    this.clearFloodCache();
   }
 
   /** The port's spanning-tree state. */
@@ -143,7 +150,7 @@ export class LearningSwitch implements PortOwner {
   setState(port: number, state: PortState, role: string | null = null): void {
     if (this.states[port] === state) return;
     this.states[port] = state;
-    this.floodCache.clear();
+    this.clearFloodCache();
     this.trace.portState(this.ports[port]!, state, role);
   }
 
@@ -167,7 +174,7 @@ export class LearningSwitch implements PortOwner {
 
   linkChanged(port: Port, up: boolean): void {
     if (!up) this.flush(port.index, 'link-down');
-    this.floodCache.clear();
+    this.clearFloodCache();
     this.controlPlane?.linkChanged?.(port, up);
   }
 
@@ -198,12 +205,58 @@ export class LearningSwitch implements PortOwner {
     let list = this.floodCache.get(vlan);
     if (list === undefined) {
       list = [];
+      const held: number[] = [];
       for (let i = 0; i < this.ports.length; i++) {
-        if (this.states[i] === 'forwarding' && this.member(i, vlan) && this.ports[i]!.up) list.push(i);
+        if (!this.member(i, vlan) || !this.ports[i]!.up) continue;
+        const state = this.states[i];
+        if (state === 'forwarding') list.push(i);
+        else if (state !== 'disabled') held.push(i);
       }
       this.floodCache.set(vlan, list);
+      this.heldCache.set(vlan, held);
     }
     return list;
+  }
+
+  private clearFloodCache(): void {
+    this.floodCache.clear();
+    this.heldCache.clear();
+    this.activeTopology?.invalidate();
+  }
+
+  /**
+   * Traces (without counting: a switch does not count what it does not send) the copies of a flood
+   * that non-forwarding member ports of `vlan` held back where it mattered: the node behind the port
+   * is not reached through forwarding ports (a spanning tree re-converging). A blocked alternate port
+   * of a converged tree does not matter: its neighbour is reached another way. Without an active
+   * topology to ask, only ports in transition (listening, learning) count.
+   */
+  private traceHeld(ingress: number, vlan: number, frame: SimFrame): void {
+    const held = this.heldCache.get(vlan);
+    if (held === undefined || held.length === 0) return;
+    for (const i of held) {
+      if (i === ingress) continue;
+      const port = this.ports[i]!;
+      const peer = port.peer;
+      if (peer === null) continue;
+      const topology = this.activeTopology;
+      const matters = topology === null ? this.states[i] !== 'blocking' : !topology.connected(this, peer.owner);
+      if (matters) this.trace.dropped(port, frame, 'port-blocked');
+    }
+  }
+
+  /**
+   * A frame arrived at a port that does not forward: counted, and traced where it mattered, as in
+   * `traceHeld` (a copy reaching a blocked alternate port of a converged tree is a redundant one).
+   */
+  private dropArrival(port: Port, frame: SimFrame): void {
+    const peer = port.peer;
+    const topology = this.activeTopology;
+    if (topology !== null && peer !== null && this.trace.tracesDrops && topology.connected(this, peer.owner)) {
+      port.counters.drops['port-blocked']++;
+      return;
+    }
+    this.drop(port, frame, 'port-blocked');
   }
 
   private drop(port: Port, frame: SimFrame, reason: DropReason): void {
@@ -220,7 +273,7 @@ export class LearningSwitch implements PortOwner {
       this.controlPlane?.receive(port, frame);
       return;
     }
-    if (state === 'blocking' || state === 'listening') return this.drop(port, frame, 'port-blocked');
+    if (state === 'blocking' || state === 'listening') return this.dropArrival(port, frame);
     const vlan = this.classify(i, frame);
     if (vlan < 0) return this.drop(port, frame, 'vlan');
     if (this.ingressFilter !== null) {
@@ -286,6 +339,7 @@ export class LearningSwitch implements PortOwner {
   /** Sends `base` (untagged) out of every forwarding member port of `vlan` except `ingress`. */
   protected flood(ingress: number, vlan: number, base: SimFrame): void {
     const targets = this.floodPorts(vlan);
+    if (this.trace.tracesDrops) this.traceHeld(ingress, vlan, base);
     let tagged: SimFrame | null = null;
     let groups: FloodGroup[] | null = null;
     for (const idx of targets) {

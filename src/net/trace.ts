@@ -17,7 +17,10 @@ declare module '../sim/trace.js' {
     'frame-sent': { readonly port: string; readonly frame: SimFrame };
     /** A frame arrived at `port`. */
     'frame-received': { readonly port: string; readonly frame: SimFrame };
-    /** A frame was dropped at `port`. */
+    /**
+     * A frame was dropped at `port`; also, with reason `port-blocked`, a flood copy that a port in
+     * spanning-tree transition held back (see `LearningSwitch` flood), which no counter counts.
+     */
     'frame-dropped': { readonly port: string; readonly frame: SimFrame; readonly reason: DropReason };
     /**
      * A switch learned a MAC, or saw it move to another port, from a frame or because a management
@@ -53,6 +56,11 @@ export class TraceSink {
     this.frameSent = this.bus.channel('frame-sent');
     this.frameReceived = this.bus.channel('frame-received');
     this.frameDropped = this.bus.channel('frame-dropped');
+  }
+
+  /** Whether anyone listens to dropped frames (check before looking for drops to trace). */
+  get tracesDrops(): boolean {
+    return this.frameDropped.active;
   }
 
   sent(port: Port, frame: SimFrame): void {
