@@ -94,7 +94,7 @@ export { DEFAULT_SCENARIO_YAML, defaultScenario } from './scenario/index.js';
 export type { Migration, RunSpec } from './scenario/index.js';
 export { buildModel } from './scenario/build.js';
 export type { Model } from './scenario/build.js';
-export { LOSS_CAUSES, resultJson, runModel, runScenario } from './metrics/index.js';
+export { LOSS_CAUSES, resultJson, runModel, runScenario, runScenarioAsync } from './metrics/index.js';
 export type { FlowResult, LossCause, MigrationResult, PerDirection, RunResult, RunScenarioOptions, ScenarioResult } from './metrics/index.js';
 export { resultTables } from './report/index.js';
 export { applyOverrides, parseOverride } from './scenario/overrides.js';

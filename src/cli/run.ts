@@ -2,7 +2,7 @@
  * `arpshift run [scenario] [--seed N] [--set path=value ...] [--json] [--out result.json]
  * [--pcap file] [--quiet]`: simulate a scenario (the built-in default comparison when none is given)
  * and print its result as tables or JSON. Output files are written under a temporary name and renamed
- * when complete.
+ * when complete; an interrupted run (SIGINT, SIGTERM) leaves none and exits with 130.
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -53,7 +53,7 @@ Examples:
   arpshift run scenarios/absent-host.yaml --seed 7 --set hosts.0.count=20 --json --out result.json`)
     .action(async (file: string | undefined, flags: RunFlags) => {
       const scenarioLayer = await import('../scenario/index.js');
-      const { runScenario, resultJson } = await import('../metrics/index.js');
+      const { runScenarioAsync, resultJson } = await import('../metrics/index.js');
       const { resultTables } = await import('../report/index.js');
       const { applyOverrides, parseOverride } = await import('../scenario/overrides.js');
       const overrides = flags.set.map(parseOverride);
@@ -94,17 +94,25 @@ Examples:
           stop: () => { if (startedBar) b.stop(); },
         };
       }
-      const result = (() => {
-        try {
-          return runScenario(scenario, {
-            ...(seed === undefined ? {} : { seed }),
-            ...(flags.pcap === undefined ? {} : { pcapPath: flags.pcap }),
-            onProgress: (run, runs, t, duration) => bar?.update(Math.floor(((run + t / duration) / runs) * 100), { run: runs > 1 ? `run ${run + 1}/${runs}` : '' }),
-          });
-        } finally {
-          bar?.stop();
-        }
-      })();
+      // Ctrl-C or a termination request stops the run between steps; the pcap being written is
+      // deleted and no result file is written.
+      const interrupt = new AbortController();
+      const onSignal = (signal: NodeJS.Signals): void => interrupt.abort(new CliError(`interrupted (${signal}): nothing written`, 130));
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      let result;
+      try {
+        result = await runScenarioAsync(scenario, {
+          ...(seed === undefined ? {} : { seed }),
+          ...(flags.pcap === undefined ? {} : { pcapPath: flags.pcap }),
+          onProgress: (run, runs, t, duration) => bar?.update(Math.floor(((run + t / duration) / runs) * 100), { run: runs > 1 ? `run ${run + 1}/${runs}` : '' }),
+          signal: interrupt.signal,
+        });
+      } finally {
+        bar?.stop();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
       const json = resultJson(result);
       if (flags.out !== undefined) writeFileAtomically(flags.out, json);
       try {

@@ -12,4 +12,4 @@ export { StalenessTracker, outage } from './migration-outcome.js';
 export type { FlowResult, MigrationResult, PerDirection, RunResult, ScenarioResult } from './result.js';
 export { ms, resultJson } from './result.js';
 export type { RunScenarioOptions } from './run-scenario.js';
-export { runModel, runScenario } from './run-scenario.js';
+export { runModel, runScenario, runScenarioAsync } from './run-scenario.js';

@@ -55,6 +55,19 @@ function capture(model: Model, node: string, path: string): { close(): void; abo
 
 /** Runs one model to the end and collects its result. */
 export function runModel(model: Model, name: string, onProgress?: (simulatedNs: number) => void): RunResult {
+  return finish(modelSteps(model, name, onProgress));
+}
+
+/** Runs a step generator to its end; returns what it returns. */
+function finish<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done === true) return next.value;
+  }
+}
+
+/** `runModel` in steps: yields after each step of simulated time (a hundredth of the run). */
+function* modelSteps(model: Model, name: string, onProgress?: (simulatedNs: number) => void): Generator<void, RunResult> {
   const kernel = model.kernel;
   const migrations = new MigrationCollector(
     { kernel, switches: model.switches, gateways: model.gateways, traffic: model.traffic, isGateway: (n) => model.isGateway(n) },
@@ -71,6 +84,7 @@ export function runModel(model: Model, name: string, onProgress?: (simulatedNs: 
   while (kernel.now < duration) {
     kernel.run({ until: Math.min(duration, kernel.now + step) });
     onProgress?.(kernel.now);
+    yield;
   }
   fates.notePending([...model.gateways, ...model.hosts.values()]);
   let flooded = 0;
@@ -99,20 +113,46 @@ export function runModel(model: Model, name: string, onProgress?: (simulatedNs: 
  * one). The pcap, when asked for, is the first run's.
  */
 export function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): ScenarioResult {
+  return finish(scenarioSteps(scenario, options));
+}
+
+/**
+ * Like {@link runScenario}, but lets the event loop run between steps (a hundred per run), so
+ * signals, timers and I/O are served during a long run. When `signal` aborts, the run stops at the
+ * next step, the pcap being written is deleted, and the promise rejects with the signal's reason.
+ */
+export async function runScenarioAsync(scenario: Scenario, options: RunScenarioOptions & { readonly signal?: AbortSignal } = {}): Promise<ScenarioResult> {
+  const steps = scenarioSteps(scenario, options);
+  for (;;) {
+    if (options.signal?.aborted === true) {
+      steps.return(undefined as never); // runs the generator's cleanup: the pcap is deleted
+      throw options.signal.reason;
+    }
+    const next = steps.next();
+    if (next.done === true) return next.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** `runScenario` in steps. */
+function* scenarioSteps(scenario: Scenario, options: RunScenarioOptions): Generator<void, ScenarioResult> {
   const runs: RunResult[] = [];
   let events = 0;
-  scenario.runs.forEach((spec, i) => {
+  for (let i = 0; i < scenario.runs.length; i++) {
+    const spec = scenario.runs[i]!;
     const model = buildModel(scenario, spec, options.seed ?? spec.seed);
     const cap = i === 0 && options.pcapPath !== undefined ? capture(model, scenario.output.pcap, options.pcapPath) : null;
+    let complete = false;
     try {
-      runs.push(runModel(model, spec.name, (t) => options.onProgress?.(i, scenario.runs.length, t, scenario.duration)));
-    } catch (e) {
-      cap?.abort();
-      throw e;
+      runs.push(yield* modelSteps(model, spec.name, (t) => options.onProgress?.(i, scenario.runs.length, t, scenario.duration)));
+      complete = true;
+    } finally {
+      // A failed or abandoned run leaves no capture behind.
+      if (complete) cap?.close();
+      else cap?.abort();
     }
-    cap?.close();
     events += model.kernel.counters.executed;
-  });
+  }
   return {
     scenario: scenario.name,
     seed: options.seed ?? scenario.seed,

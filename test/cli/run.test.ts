@@ -4,7 +4,7 @@
  * scenario fails with located errors and leaves no output file behind; --set changes the scenario
  * before validation. And every example scenario runs and gives a result in the documented shape.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +95,23 @@ describe('arpshift run', () => {
     expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+: .*(downtime|duration)/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(dir).filter((f) => f.startsWith('bad.') && f !== 'bad.yaml')).toEqual([]);
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s during a run stops it, exit 130, and leaves neither the pcap being written nor a result', async (signal) => {
+    const out = join(dir, `interrupted-${signal}.json`);
+    const pcap = join(dir, `interrupted-${signal}.pcap`);
+    // A long run (ten times the example's duration), interrupted once its capture is being written.
+    const child = spawn(process.execPath, [CLI, 'run', '--quiet', join(SCENARIOS, 'gateway-restart.yaml'), '--set', 'duration=1200s', '--out', out, '--pcap', pcap], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const partial = (): string[] => readdirSync(dir).filter((f) => f.startsWith(`interrupted-${signal}.pcap.partial-`));
+    for (let i = 0; i < 200 && partial().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(partial()).toHaveLength(1);
+    child.kill(signal);
+    expect(await exited).toBe(130);
+    expect(stderr).toContain(`interrupted (${signal})`);
+    expect(readdirSync(dir).filter((f) => f.startsWith(`interrupted-${signal}`))).toEqual([]);
   });
 
   it('--set changes the scenario before validation; a bad --set is a usage error', () => {
