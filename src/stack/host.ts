@@ -40,6 +40,8 @@ import {
   formatIpv4,
   icmpv4Echo,
   ipv4InSubnet,
+  ipv4MulticastMac,
+  isMulticastIpv4,
   ipv6Bytes,
   ipv6Destination,
   ipv6MulticastMac,
@@ -165,6 +167,8 @@ export class Host implements PortOwner {
   protected readonly kernel: Kernel;
   private readonly macs = new Set<number>();
   private readonly udpHandlers = new Map<number, (delivery: UdpDelivery) => void>();
+  private readonly protocolHandlers = new Map<number, (packet: Ipv4Packet | Ipv6Packet) => void>();
+  private readonly upChangeHandlers: Array<(up: boolean) => void> = [];
   private readonly echoReplyHandlers: Array<(reply: EchoReply) => void> = [];
   private readonly arpTimers = new Map<Ipv4Address, Timer>();
   private readonly ndTimers = new Map<Ipv6Address, Timer>();
@@ -278,6 +282,25 @@ export class Host implements PortOwner {
     this.udpHandlers.set(port, handler);
   }
 
+  /**
+   * Delivers IPv4 and IPv6 packets of IP protocol `protocol` sent to a multicast group to `handler`
+   * (a routing protocol's messages: VRRP). The frames must reach the host: see `acceptMac`.
+   */
+  bindIpProtocol(protocol: number, handler: (packet: Ipv4Packet | Ipv6Packet) => void): void {
+    this.protocolHandlers.set(protocol, handler);
+  }
+
+  /** Calls `handler` after every administrative up/down change (`setUp`, `restart`). */
+  onUpChange(handler: (up: boolean) => void): void {
+    this.upChangeHandlers.push(handler);
+  }
+
+  /** Sends an IP packet to a multicast group from `source` (a virtual MAC, for VRRP). */
+  sendMulticast(packet: Ipv4Packet | Ipv6Packet, source: MacAddress = this.mac): void {
+    const group = packet.kind === 'ipv4' ? ipv4MulticastMac(packet.destination) : ipv6MulticastMac(packet.destination);
+    this.sendFrame(ethernetFrame(group, source, packet));
+  }
+
   get up(): boolean {
     return this.isUp && !this.paused;
   }
@@ -295,6 +318,7 @@ export class Host implements PortOwner {
   setUp(up: boolean): void {
     if (up === this.isUp) return;
     this.isUp = up;
+    for (const h of this.upChangeHandlers) h(up);
     if (!up) return;
     for (const a of this.ipv4) {
       if (!a.verified || (a.state !== 'preferred' && a.state !== 'tentative')) continue;
@@ -616,6 +640,10 @@ export class Host implements PortOwner {
 
   private receiveIpv4(p: Ipv4Packet): void {
     const dst = p.destination;
+    if (isMulticastIpv4(dst)) {
+      const handler = this.protocolHandlers.get(p.protocol);
+      if (handler !== undefined) return handler(p);
+    }
     if (dst !== IPV4_BROADCAST && this.ownIpv4(dst)?.state !== 'preferred') return this.dropPacket('not-for-me', 'ipv4', p);
     const inner = p.payload;
     if (inner.kind === 'udp') {
@@ -656,6 +684,10 @@ export class Host implements PortOwner {
       if (decision.update !== null && decision.entryFor !== null) this.nd.update(decision.entryFor, decision.update, now);
       if (decision.reply !== null) this.answerNs(decision.reply);
       return;
+    }
+    if (isMulticastIpv6(dst)) {
+      const handler = this.protocolHandlers.get(p.nextHeader);
+      if (handler !== undefined) return handler(p);
     }
     if (!isMulticastIpv6(dst) && this.ownIpv6(dst) === undefined) return this.dropPacket('not-for-me', 'ipv6', p);
     if (inner.kind === 'udp') {

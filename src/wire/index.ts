@@ -30,6 +30,7 @@ export {
   ipv4FromNumber,
   ipv4InSubnet,
   ipv4Mask,
+  ipv4MulticastMac,
   isMulticastIpv4,
   parseIpv4,
   readIpv4,
@@ -193,3 +194,6 @@ export {
   rarpAnnounce,
   vlanTag,
 } from './builders.js';
+
+export type { VrrpAdvertisement } from './vrrp.js';
+export { IP_PROTOCOL_VRRP, VRRP_ADVERTISEMENT, VRRP_IPV4_GROUP, VRRP_IPV6_GROUP, emitVrrp, parseVrrp, vrrpBytes, vrrpLength, vrrpMac } from './vrrp.js';

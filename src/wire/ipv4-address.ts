@@ -3,6 +3,7 @@
  * ipaddr.js and restricted to the four-part decimal form (no `0x7f.1` surprises).
  */
 import ipaddr from 'ipaddr.js';
+import type { MacAddress } from './mac.js';
 
 /** An IPv4 address held as an unsigned 32-bit number. */
 export type Ipv4Address = number & { readonly __brand: 'Ipv4Address' };
@@ -40,6 +41,11 @@ export function parseIpv4(text: string): Ipv4Address | undefined {
 /** True for 224.0.0.0/4. */
 export function isMulticastIpv4(a: Ipv4Address): boolean {
   return a >>> 28 === 0xe;
+}
+
+/** The Ethernet address of an IPv4 multicast group: 01:00:5e and its low 23 bits (RFC 1112 §6.4). */
+export function ipv4MulticastMac(group: Ipv4Address): MacAddress {
+  return (0x0100_5e00_0000 + (group & 0x7f_ffff)) as MacAddress;
 }
 
 /** The network mask of a prefix length 0-32, as a number. */
