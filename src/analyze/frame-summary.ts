@@ -14,12 +14,16 @@ import type {
   EthernetFrame,
   Icmpv4Message,
   Icmpv6Message,
+  Ipv4Address,
   Ipv4Packet,
   Ipv6Packet,
+  PseudoHeader,
   UdpDatagram,
+  VrrpAdvertisement,
 } from '../wire/index.js';
 import {
   EthernetView,
+  IP_PROTOCOL_VRRP,
   LINKTYPE_ETHERNET,
   WireError,
   bpduPortRole,
@@ -30,6 +34,7 @@ import {
   formatMac,
   ndLinkLayerAddress,
   parseFrame,
+  parseVrrp,
   timeNsValue,
 } from '../wire/index.js';
 
@@ -56,6 +61,7 @@ export interface FrameSummary {
   icmpv6?: Record<string, unknown>;
   dhcp?: Record<string, unknown>;
   stp?: Record<string, unknown>;
+  vrrp?: Record<string, unknown>;
   error?: { code: string; layer: string; field: string; offset: number; message: string };
 }
 
@@ -164,6 +170,33 @@ function summarizeStp(b: Bpdu): Record<string, unknown> {
   };
 }
 
+/** The VRRP advertisement an IP packet carries, or undefined when it is not a valid one. */
+export function vrrpOf(p: Ipv4Packet | Ipv6Packet): VrrpAdvertisement | undefined {
+  if (p.payload.kind !== 'raw') return undefined;
+  const pseudo: PseudoHeader = p.kind === 'ipv4'
+    ? { kind: 'ipv4', source: p.source, destination: p.destination }
+    : { kind: 'ipv6', source: p.source, destination: p.destination };
+  try {
+    return parseVrrp(p.payload.bytes, 0, p.payload.bytes.length, pseudo, { checksums: 'ignore' });
+  } catch (e) {
+    if (e instanceof WireError) return undefined;
+    throw e;
+  }
+}
+
+function addVrrp(out: FrameSummary, p: Ipv4Packet | Ipv6Packet): void {
+  const ad = vrrpOf(p);
+  if (ad === undefined) return;
+  out.vrrp = {
+    version: 3,
+    vrid: ad.vrid,
+    priority: ad.priority,
+    maxAdvertInterval: ad.maxAdvertInterval,
+    addresses: ad.addresses.map((a) => (p.kind === 'ipv4' ? formatIpv4(a as Ipv4Address) : a)),
+    checksumOk: ad.checksum === undefined,
+  };
+}
+
 /** Adds the decoded layers of `frame` to `out`. */
 function addLayers(out: FrameSummary, frame: EthernetFrame): void {
   const p = frame.payload;
@@ -178,12 +211,15 @@ function addLayers(out: FrameSummary, frame: EthernetFrame): void {
         if (p.payload.payload.kind === 'dhcp') out.dhcp = summarizeDhcp(p.payload.payload);
       } else if (p.payload.kind === 'icmpv4') {
         out.icmpv4 = summarizeIcmpv4(p.payload);
+      } else if (p.protocol === IP_PROTOCOL_VRRP) {
+        addVrrp(out, p);
       }
       break;
     case 'ipv6':
       out.ipv6 = summarizeIpv6(p);
       if (p.payload.kind === 'icmpv6') out.icmpv6 = summarizeIcmpv6(p.payload);
       else if (p.payload.kind === 'udp') out.udp = summarizeUdp(p.payload);
+      else if (p.nextHeader === IP_PROTOCOL_VRRP) addVrrp(out, p);
       break;
     case 'llc':
       if (p.payload.kind === 'bpdu') out.stp = summarizeStp(p.payload);

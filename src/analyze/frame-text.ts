@@ -64,6 +64,7 @@ function payloadText(frame: EthernetFrame, summary: FrameSummary): string {
         const what = inner.type === 8 ? 'echo request' : inner.type === 0 ? 'echo reply' : `type ${inner.type}, code ${inner.code}`;
         return `IP ${src} > ${dst}: ICMP ${what}${echo ? `, id ${echo.identifier}, seq ${echo.sequenceNumber}` : ''}`;
       }
+      if (summary.vrrp !== undefined) return `IP ${src} > ${dst}: ${vrrpText(summary.vrrp, inner.bytes.length)}`;
       return `IP ${src} > ${dst}: protocol ${p.protocol}, length ${inner.bytes.length}`;
     }
     case 'ipv6': {
@@ -71,6 +72,7 @@ function payloadText(frame: EthernetFrame, summary: FrameSummary): string {
       const head = `IP6 ${p.source} > ${p.destination}:`;
       if (inner.kind === 'icmpv6') return `${head} ${icmpv6Text(inner)}`;
       if (inner.kind === 'udp') return `${head} UDP ${inner.sourcePort} > ${inner.destinationPort}`;
+      if (summary.vrrp !== undefined && inner.kind === 'raw') return `${head} ${vrrpText(summary.vrrp, inner.bytes.length)}`;
       return `${head} next-header ${p.nextHeader}, length ${inner.bytes.length}`;
     }
     case 'llc': {
@@ -85,6 +87,12 @@ function payloadText(frame: EthernetFrame, summary: FrameSummary): string {
     case 'raw':
       return `ethertype 0x${frame.etherType.toString(16).padStart(4, '0')}, length ${p.bytes.length}`;
   }
+}
+
+/** A VRRP advertisement as tcpdump prints it. */
+function vrrpText(v: Record<string, unknown>, length: number): string {
+  const addrs = (v['addresses'] as string[]).join(', ');
+  return `VRRPv3, Advertisement, vrid ${String(v['vrid'])}, prio ${String(v['priority'])}, intvl ${String(v['maxAdvertInterval'])}cs, addrs: ${addrs}, length ${length}`;
 }
 
 /** The text line for one frame. */

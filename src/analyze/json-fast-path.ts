@@ -448,6 +448,7 @@ export class JsonLineWriter {
     if (ihl < 20 || total < ihl || p + total > end) return false;
     if (u16(b, p + 10) !== fold(sum(b, p, p + 10, sum(b, p + 12, p + ihl, 0)))) return false;
     const proto = b[p + 9]!;
+    if (proto === 112) return false; // VRRP: the plain decoder writes its layer
     this.k(K.ipv4Src); this.ipv4(b, p + 12);
     this.k(K.dst); this.ipv4(b, p + 16);
     this.k(K.ttl); this.uint(b[p + 8]!);
@@ -610,6 +611,7 @@ export class JsonLineWriter {
     const qEnd = q + plen;
     if (qEnd > end) return false;
     const nh = b[p + 6]!;
+    if (nh === 112) return false; // VRRP: the plain decoder writes its layer
     if (nh === 58) {
       if (plen < 4) return false;
       const ph = sum(b, p + 8, p + 40, 58 + plen);

@@ -13,6 +13,7 @@ import { RUNS, ethernetFrame } from '../helpers/arbitraries.js';
 import { goldenPath } from '../helpers/golden.js';
 import { SAMPLE_FRAMES } from '../helpers/sample-frames.js';
 import { tsharkFields } from '../helpers/tshark.js';
+import { VRRP_VIP4, VRRP_VIP6, vrrpAdvert, vrrpFrame4, vrrpFrame6 } from '../helpers/vrrp-frames.js';
 
 function capture(frames: Uint8Array[], options: { ng?: boolean; seconds?: number } = {}): Uint8Array {
   const chunks: Uint8Array[] = [];
@@ -173,5 +174,25 @@ describe('decode output', () => {
     expect(small['timeNs']).toBe(12_000_000_000);
     const epoch = JSON.parse(decode(capture([f], { seconds: 1_800_000_000 }), true).text) as Line;
     expect(epoch['timeNs']).toBe('1800000000000000000');
+  });
+});
+
+describe('decode of VRRP advertisements', () => {
+  it('names the layer in text and JSON, the fast path agreeing with the plain one; a bad checksum is flagged', () => {
+    const good4 = emitFrame(vrrpFrame4(vrrpAdvert(VRRP_VIP4)));
+    const bad4 = good4.slice();
+    bad4[14 + 20 + 7] ^= 0xff; // the VRRP checksum's low byte
+    const bytes = capture([good4, emitFrame(vrrpFrame6(vrrpAdvert(VRRP_VIP6, 9, 100))), bad4]);
+    const json = decode(bytes, true).text;
+    expect(decode(bytes, true, false).text).toBe(json);
+    const rows = json.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.map((r) => r['vrrp'])).toEqual([
+      { version: 3, vrid: 7, priority: 200, maxAdvertInterval: 100, addresses: ['198.18.0.1', '198.18.0.254'], checksumOk: true },
+      { version: 3, vrid: 9, priority: 100, maxAdvertInterval: 100, addresses: ['2001:db8::1'], checksumOk: true },
+      { version: 3, vrid: 7, priority: 200, maxAdvertInterval: 100, addresses: ['198.18.0.1', '198.18.0.254'], checksumOk: false },
+    ]);
+    const text = decode(bytes, false).text.trim().split('\n');
+    expect(text[0]).toContain('IP 198.18.0.2 > 224.0.0.18: VRRPv3, Advertisement, vrid 7, prio 200, intvl 100cs, addrs: 198.18.0.1, 198.18.0.254, length 16');
+    expect(text[1]).toContain('IP6 2001:db8::2 > ff02::12: VRRPv3, Advertisement, vrid 9, prio 100');
   });
 });

@@ -6,40 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EthernetFrame, Ipv4Address, Ipv6Address, PseudoHeader, VrrpAdvertisement } from '../../src/wire/index.js';
-import {
-  AtomicFileSink, IP_PROTOCOL_VRRP, PcapWriter, VRRP_IPV4_GROUP, VRRP_IPV6_GROUP, WireError, emitFrame, ethernetFrame, ipv4MulticastMac,
-  ipv6MulticastMac, parseIpv4, parseIpv6, parseVrrp, rawPayload, vrrpBytes, vrrpMac,
-} from '../../src/wire/index.js';
+import type { PseudoHeader } from '../../src/wire/index.js';
+import { AtomicFileSink, PcapWriter, VRRP_IPV4_GROUP, VRRP_IPV6_GROUP, WireError, emitFrame, parseVrrp, vrrpBytes } from '../../src/wire/index.js';
 import { tsharkFields, tsharkProblems } from '../helpers/tshark.js';
+import { VRRP_SRC4 as SRC4, VRRP_SRC6 as SRC6, VRRP_VIP4 as VIP4, VRRP_VIP6 as VIP6, vrrpAdvert as advert, vrrpFrame4 as frame4, vrrpFrame6 as frame6 } from '../helpers/vrrp-frames.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'arpshift-vrrp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const SRC4 = parseIpv4('198.18.0.2')!;
-const VIP4 = [parseIpv4('198.18.0.1')!, parseIpv4('198.18.0.254')!];
-const SRC6 = parseIpv6('2001:db8::2')!;
-const VIP6 = [parseIpv6('2001:db8::1')!];
-
-function advert(addresses: readonly (Ipv4Address | Ipv6Address)[], vrid = 7, priority = 200): VrrpAdvertisement {
-  return { kind: 'vrrp', vrid, priority, maxAdvertInterval: 100, addresses };
-}
-
-function frame4(ad: VrrpAdvertisement): EthernetFrame {
-  const pseudo: PseudoHeader = { kind: 'ipv4', source: SRC4, destination: VRRP_IPV4_GROUP };
-  return ethernetFrame(ipv4MulticastMac(VRRP_IPV4_GROUP), vrrpMac(ad.vrid), {
-    kind: 'ipv4', typeOfService: 0xc0, identification: 0, flags: 0, fragmentOffset: 0, timeToLive: 255, protocol: IP_PROTOCOL_VRRP,
-    source: SRC4, destination: VRRP_IPV4_GROUP, options: new Uint8Array(0), payload: rawPayload(vrrpBytes(ad, pseudo)),
-  });
-}
-
-function frame6(ad: VrrpAdvertisement): EthernetFrame {
-  const pseudo: PseudoHeader = { kind: 'ipv6', source: SRC6, destination: VRRP_IPV6_GROUP };
-  return ethernetFrame(ipv6MulticastMac(VRRP_IPV6_GROUP), vrrpMac(ad.vrid, 'ipv6'), {
-    kind: 'ipv6', trafficClass: 0xc0, flowLabel: 0, nextHeader: IP_PROTOCOL_VRRP, hopLimit: 255,
-    source: SRC6, destination: VRRP_IPV6_GROUP, payload: rawPayload(vrrpBytes(ad, pseudo)),
-  });
-}
 
 describe('VRRPv3 advertisements', () => {
   it('tshark decodes what we emit, over IPv4 and IPv6, field by field, with a good checksum', () => {
