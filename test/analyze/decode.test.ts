@@ -181,7 +181,7 @@ describe('decode of VRRP advertisements', () => {
   it('names the layer in text and JSON, the fast path agreeing with the plain one; a bad checksum is flagged', () => {
     const good4 = emitFrame(vrrpFrame4(vrrpAdvert(VRRP_VIP4)));
     const bad4 = good4.slice();
-    bad4[14 + 20 + 7] ^= 0xff; // the VRRP checksum's low byte
+    bad4[14 + 20 + 7] = bad4[14 + 20 + 7]! ^ 0xff; // the VRRP checksum's low byte
     const bytes = capture([good4, emitFrame(vrrpFrame6(vrrpAdvert(VRRP_VIP6, 9, 100))), bad4]);
     const json = decode(bytes, true).text;
     expect(decode(bytes, true, false).text).toBe(json);
