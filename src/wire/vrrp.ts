@@ -9,7 +9,7 @@
  * RFC 768 pseudo-header, as Wireshark checks it). The address family comes from the pseudo-header.
  */
 import { finishChecksum, readU16, sumWords, writeU16 } from './bytes.js';
-import type { ParseOptions } from './codec.js';
+import type { Codec, ParseOptions } from './codec.js';
 import { WireError, need } from './errors.js';
 import type { Ipv4Address } from './ipv4-address.js';
 import { readIpv4, writeIpv4 } from './ipv4-address.js';
@@ -39,6 +39,8 @@ export interface VrrpAdvertisement {
   /** Max Advertise Interval in centiseconds (12 bits; default 100 = 1 s). */
   readonly maxAdvertInterval: number;
   readonly addresses: readonly (Ipv4Address | Ipv6Address)[];
+  /** The 4 reserved bits, present only when not zero (a received advertisement, re-emitted as it was). */
+  readonly reserved?: number;
   /** Present only when the checksum must be written verbatim. */
   readonly checksum?: number;
 }
@@ -52,9 +54,11 @@ function addressSize(pseudo: PseudoHeader): number {
   return pseudo.kind === 'ipv4' ? 4 : 16;
 }
 
-/** Length of the encoded advertisement over the IP version of `pseudo`. */
-export function vrrpLength(ad: VrrpAdvertisement, pseudo: PseudoHeader): number {
-  return 8 + ad.addresses.length * addressSize(pseudo);
+/** Length of the encoded advertisement (IPv4 addresses are numbers, IPv6 ones text). */
+export function vrrpLength(ad: VrrpAdvertisement): number {
+  let length = 8;
+  for (const a of ad.addresses) length += typeof a === 'number' ? 4 : 16;
+  return length;
 }
 
 function checksumOf(bytes: Uint8Array, start: number, end: number, pseudo: PseudoHeader): number {
@@ -62,7 +66,7 @@ function checksumOf(bytes: Uint8Array, start: number, end: number, pseudo: Pseud
   return finishChecksum(sum);
 }
 
-/** Writes `ad` at `offset` (checksum computed unless given); returns the end offset. */
+/** Writes `ad` at `offset` (checksum computed unless given); returns the end offset. Addresses must be of the pseudo-header's family. */
 export function emitVrrp(ad: VrrpAdvertisement, pseudo: PseudoHeader, out: Uint8Array, offset: number): number {
   const check = (field: string, value: number, max: number): void => {
     if (!Number.isInteger(value) || value < 0 || value > max) throw new WireError('bad-value', LAYER, field, offset, `0-${max}`, value);
@@ -70,16 +74,20 @@ export function emitVrrp(ad: VrrpAdvertisement, pseudo: PseudoHeader, out: Uint8
   check('vrid', ad.vrid, 255);
   check('priority', ad.priority, 255);
   check('maxAdvertInterval', ad.maxAdvertInterval, 0xfff);
+  check('reserved', ad.reserved ?? 0, 15);
   check('count', ad.addresses.length, 255);
   const size = addressSize(pseudo);
   out[offset] = (3 << 4) | VRRP_ADVERTISEMENT;
   out[offset + 1] = ad.vrid;
   out[offset + 2] = ad.priority;
   out[offset + 3] = ad.addresses.length;
-  writeU16(out, offset + 4, ad.maxAdvertInterval);
+  writeU16(out, offset + 4, ((ad.reserved ?? 0) << 12) | ad.maxAdvertInterval);
   writeU16(out, offset + 6, 0);
   let o = offset + 8;
   for (const a of ad.addresses) {
+    if ((typeof a === 'number') !== (pseudo.kind === 'ipv4')) {
+      throw new WireError('bad-value', LAYER, 'addresses', o, `${pseudo.kind} addresses`, String(a));
+    }
     if (pseudo.kind === 'ipv4') writeIpv4(out, o, a as Ipv4Address);
     else writeIpv6(out, o, a as Ipv6Address);
     o += size;
@@ -99,7 +107,7 @@ export function parseVrrp(bytes: Uint8Array, start: number, end: number, pseudo:
   const size = addressSize(pseudo);
   if (end - start !== 8 + count * size) throw new WireError('bad-length', LAYER, 'count', start + 3, 8 + count * size, end - start);
   const word = readU16(bytes, start + 4);
-  if (word >> 12 !== 0) throw new WireError('bad-value', LAYER, 'reserved', start + 4, 0, word >> 12);
+  const reserved = word >> 12; // sent as zero, ignored on reception (§5.2.6), kept for the re-emit
   const field = readU16(bytes, start + 6);
   const expected = checksumOf(bytes, start, end, pseudo);
   let checksum: number | undefined;
@@ -115,13 +123,22 @@ export function parseVrrp(bytes: Uint8Array, start: number, end: number, pseudo:
     priority: bytes[start + 2]!,
     maxAdvertInterval: word & 0xfff,
     addresses,
+    ...(reserved === 0 ? {} : { reserved }),
     ...(checksum === undefined ? {} : { checksum }),
   };
 }
 
 /** The advertisement as the bytes of an IP payload (for a packet with protocol 112). */
 export function vrrpBytes(ad: VrrpAdvertisement, pseudo: PseudoHeader): Uint8Array {
-  const out = new Uint8Array(vrrpLength(ad, pseudo));
+  const out = new Uint8Array(vrrpLength(ad));
   emitVrrp(ad, pseudo, out, 0);
   return out;
 }
+
+/** The VRRP codec; the context is the pseudo-header of the IP packet that carries it. */
+export const vrrpCodec: Codec<VrrpAdvertisement, PseudoHeader> = {
+  layer: LAYER,
+  encodedLength: vrrpLength,
+  emit: (repr, out, offset, pseudo) => emitVrrp(repr, pseudo, out, offset) - offset,
+  parse: parseVrrp,
+};

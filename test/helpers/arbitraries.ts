@@ -22,6 +22,7 @@ import type {
   MacAddress,
   NdOption,
   PseudoHeader,
+  VrrpAdvertisement,
   RawPayload,
   UdpDatagram,
   VlanTag,
@@ -275,3 +276,16 @@ export const ipv6PseudoHeader: fc.Arbitrary<PseudoHeader> = fc.record({ kind: fc
 
 /** Number of runs per property: small in the everyday suite, large under `npm run fuzz`. */
 export const RUNS = Number(process.env['ARPSHIFT_FUZZ_RUNS'] ?? 400);
+
+/** A VRRPv3 advertisement with the pseudo-header of a packet that can carry it (addresses of its family). */
+export const vrrpWithPseudo: fc.Arbitrary<[VrrpAdvertisement, PseudoHeader]> = fc.oneof(
+  fc.tuple(fc.array(ipv4, { maxLength: 12 }), ipv4PseudoHeader),
+  fc.tuple(fc.array(ipv6, { maxLength: 6 }), ipv6PseudoHeader),
+).chain(([addresses, pseudo]) => fc.record({
+  kind: fc.constant('vrrp' as const),
+  vrid: u8,
+  priority: u8,
+  maxAdvertInterval: fc.integer({ min: 0, max: 0xfff }),
+  addresses: fc.constant(addresses as ReadonlyArray<Ipv4Address | Ipv6Address>),
+  reserved: fc.option(fc.integer({ min: 1, max: 15 }), { nil: undefined }),
+}, { requiredKeys: ['kind', 'vrid', 'priority', 'maxAdvertInterval', 'addresses'] }).map((ad) => [ad, pseudo] as [VrrpAdvertisement, PseudoHeader]));

@@ -18,6 +18,7 @@ import {
   ipv6Codec,
   llcCodec,
   udpCodec,
+  vrrpCodec,
 } from '../../src/wire/index.js';
 import {
   RUNS,
@@ -33,6 +34,7 @@ import {
   ipv6PseudoHeader,
   llcPdu,
   udpDatagram,
+  vrrpWithPseudo,
 } from '../helpers/arbitraries.js';
 
 const FILLER = 0xa5;
@@ -79,4 +81,7 @@ describe('codec laws', () => {
   law('icmpv6', icmpv6Codec, icmpv6Message, ipv6PseudoHeader);
   law('llc', llcCodec, llcPdu, none);
   law('bpdu', bpduCodec, bpdu, none);
+  it('vrrp: parse(emit(x)) = x, exact length, offset-independent, re-emit identical', () => {
+    fc.assert(fc.property(vrrpWithPseudo, ([ad, pseudo]) => checkLaws(vrrpCodec, ad, pseudo)), { numRuns: RUNS });
+  });
 });

@@ -24,6 +24,7 @@ import {
   llcCodec,
   parseFrame,
   udpCodec,
+  vrrpCodec,
 } from '../../src/wire/index.js';
 import { RUNS, ethernetFrame, ipv4PseudoHeader, ipv6PseudoHeader } from '../helpers/arbitraries.js';
 
@@ -49,6 +50,7 @@ const parsers: Array<[string, Codec<unknown, unknown>, fc.Arbitrary<unknown>]> =
   ['icmpv6', icmpv6Codec as Codec<unknown, unknown>, ipv6PseudoHeader],
   ['llc', llcCodec as Codec<unknown, unknown>, fc.constant(undefined)],
   ['bpdu', bpduCodec as Codec<unknown, unknown>, fc.constant(undefined)],
+  ['vrrp', vrrpCodec as Codec<unknown, unknown>, fc.oneof(ipv4PseudoHeader, ipv6PseudoHeader) as fc.Arbitrary<PseudoHeader>],
 ];
 
 const mutation = fc.oneof(
