@@ -7,8 +7,9 @@
  *   a horizon of 67 ms). Bucket `b` holds, unsorted and in arrival order, the entries whose time lies
  *   in `[b * width, (b + 1) * width)`, for the buckets after the current one up to the horizon. A
  *   bucket is a chain of 16-entry chunks in one shared pool (appending is a sequential write, and a
- *   million pending events are a handful of typed arrays); a two-level bitmap finds the next
- *   non-empty bucket.
+ *   million pending events are a handful of typed arrays); an entry keeps only its time's offset in
+ *   the bucket (2 bytes; the bucket gives the rest), its key and its action. A two-level bitmap finds
+ *   the next non-empty bucket.
  * - When the wheel reaches a bucket, its live entries move into the run and are sorted by time,
  *   stably: up to 24 entries, unless already in order (common for small buckets), an insertion sort;
  *   more, each entry is written straight to its place by a counting sort on the offset in the bucket,
@@ -102,7 +103,8 @@ export class TimingWheel implements DrainSink {
   private readonly meta: Int32Array;
   private readonly bits: Int32Array; // bit i: bucket i is non-empty
   private readonly summary: Int32Array; // bit w: bits[w] is non-zero
-  private chunkTimes = new Float64Array(CHUNK * 256);
+  /** Per entry, its time's offset in its bucket (the bucket gives the rest): 2 bytes, not 8. */
+  private chunkOffsets = new Uint16Array(CHUNK * 256);
   private chunkKeys = new Int32Array(CHUNK * 256);
   private readonly chunkActions = undefinedArray(CHUNK * 256);
   private chunkPrev = new Int32Array(256); // the chunk before, toward the head of the chain, or -1
@@ -125,6 +127,7 @@ export class TimingWheel implements DrainSink {
     this.store = store;
     this.buckets = 1 << shape.bucketBits;
     this.mask = this.buckets - 1;
+    if (!(shape.widthBits >= 0 && shape.widthBits <= 16)) throw new RangeError(`timing wheel: bucket width 2^${shape.widthBits} ns: offsets are kept in 16 bits`);
     this.widthBits = shape.widthBits;
     this.width = 2 ** shape.widthBits;
     this.inverseWidth = 1 / this.width; // exact: a power of two
@@ -149,7 +152,7 @@ export class TimingWheel implements DrainSink {
       return;
     }
     const bucket = Math.floor(time * this.inverseWidth);
-    if (bucket > this.current) this.append(bucket & this.mask, time, key, action);
+    if (bucket > this.current) this.append(bucket & this.mask, time - bucket * this.width, key, action);
     else if (bucket === this.current) this.late.push(time, key, action);
     else this.behind.push(time, key, action);
   }
@@ -157,7 +160,8 @@ export class TimingWheel implements DrainSink {
   /** From the radix queue while the wheel advances: an entry before the new horizon. */
   accept(time: number, key: number, action: Action): void {
     // The current bucket is loaded only after draining, so it takes entries like any other.
-    this.append(Math.floor(time * this.inverseWidth) & this.mask, time, key, action);
+    const bucket = Math.floor(time * this.inverseWidth);
+    this.append(bucket & this.mask, time - bucket * this.width, key, action);
   }
 
   /** Positions on the earliest live entry, dropping cancelled ones; returns false when none is left. */
@@ -216,10 +220,11 @@ export class TimingWheel implements DrainSink {
       const times = this.scratchTimes;
       const keys = this.scratchKeys;
       const actions = this.scratchActions;
+      const base = this.bucketBase(i);
       for (let j = this.unchain(i, times, keys, actions); j < n; j++) {
         const action = actions[j]!;
         actions[j] = undefined;
-        this.append(i, times[j]!, keys[j]!, action);
+        this.append(i, times[j]! - base, keys[j]!, action);
       }
     }
     this.far.compact();
@@ -230,14 +235,15 @@ export class TimingWheel implements DrainSink {
     for (let i = this.runHead; i < this.runLen; i++) visit(this.runTimes[i]!, this.runKeys[i]!);
     this.late.forEach(visit);
     this.behind.forEach(visit);
-    const times = this.chunkTimes;
+    const offsets = this.chunkOffsets;
     const keys = this.chunkKeys;
     for (let i = 0; i < this.buckets; i++) {
       let n = this.meta[2 * i + 1]!;
       let chunk = this.meta[2 * i]!;
       let fill = ((n - 1) & (CHUNK - 1)) + 1;
+      const base = n > 0 ? this.bucketBase(i) : 0;
       while (n > 0) {
-        for (let j = 0; j < fill; j++) visit(times[(chunk << CHUNK_BITS) + j]!, keys[(chunk << CHUNK_BITS) + j]!);
+        for (let j = 0; j < fill; j++) visit(base + offsets[(chunk << CHUNK_BITS) + j]!, keys[(chunk << CHUNK_BITS) + j]!);
         n -= fill;
         fill = CHUNK;
         chunk = this.chunkPrev[chunk]!;
@@ -403,7 +409,7 @@ export class TimingWheel implements DrainSink {
     const store = this.store;
     const states = store.states;
     const anyDead = store.dead > 0;
-    const chunkTimes = this.chunkTimes;
+    const chunkOffsets = this.chunkOffsets;
     const chunkKeys = this.chunkKeys;
     const chunkActions = this.chunkActions;
     const chunkPrev = this.chunkPrev;
@@ -422,7 +428,7 @@ export class TimingWheel implements DrainSink {
       for (let j = from + fill - 1; j >= from; j--) {
         const key = chunkKeys[j]!;
         if (anyDead && key >= 0 && states[key] !== PENDING) continue;
-        counts[((chunkTimes[j]! - base) >>> shift) + 1]!++;
+        counts[(chunkOffsets[j]! >>> shift) + 1]!++;
       }
       chunk = chunkPrev[chunk]!;
       left -= fill;
@@ -446,9 +452,9 @@ export class TimingWheel implements DrainSink {
           store.drop(key);
           continue;
         }
-        const time = chunkTimes[j]!;
-        const at = --counts[((time - base) >>> shift) + 1]!;
-        times[at] = time;
+        const offset = chunkOffsets[j]!;
+        const at = --counts[(offset >>> shift) + 1]!;
+        times[at] = base + offset;
         keys[at] = key;
         actions[at] = action;
       }
@@ -491,9 +497,10 @@ export class TimingWheel implements DrainSink {
     this.clearBit(i);
     const store = this.store;
     const states = store.states;
-    const chunkTimes = this.chunkTimes;
+    const chunkOffsets = this.chunkOffsets;
     const chunkKeys = this.chunkKeys;
     const chunkActions = this.chunkActions;
+    const base = this.bucketBase(i);
     // With no tombstone anywhere, every entry is live: skip reading a (possibly cold) state per entry.
     const anyDead = store.dead > 0;
     // The chain runs from the tail back: walk each chunk backwards and fill the output from its end.
@@ -511,7 +518,7 @@ export class TimingWheel implements DrainSink {
           continue;
         }
         p--;
-        times[p] = chunkTimes[j]!;
+        times[p] = base + chunkOffsets[j]!;
         keys[p] = key;
         actions[p] = action;
       }
@@ -523,8 +530,13 @@ export class TimingWheel implements DrainSink {
     return p;
   }
 
-  /** Appends an entry to bucket `i`. */
-  private append(i: number, time: number, key: number, action: Action): void {
+  /** The first time of bucket `i` (absolute: the one of the wheel's window that has this index). */
+  private bucketBase(i: number): number {
+    return (this.current + ((i - this.current) & this.mask)) * this.width;
+  }
+
+  /** Appends an entry at `offset` ns into bucket `i`. */
+  private append(i: number, offset: number, key: number, action: Action): void {
     const meta = this.meta;
     const count = meta[2 * i + 1]!;
     let chunk = meta[2 * i]!;
@@ -547,7 +559,7 @@ export class TimingWheel implements DrainSink {
       meta[2 * i] = chunk;
     }
     const at = (chunk << CHUNK_BITS) | fill;
-    this.chunkTimes[at] = time;
+    this.chunkOffsets[at] = offset;
     this.chunkKeys[at] = key;
     this.chunkActions[at] = action;
     meta[2 * i + 1] = count + 1;
@@ -585,9 +597,9 @@ export class TimingWheel implements DrainSink {
     const free = new Int32Array(capacity);
     free.set(this.chunkFree.subarray(0, this.chunkFreeCount));
     this.chunkFree = free;
-    const times = new Float64Array(capacity * CHUNK);
-    times.set(this.chunkTimes);
-    this.chunkTimes = times;
+    const offsets = new Uint16Array(capacity * CHUNK);
+    offsets.set(this.chunkOffsets);
+    this.chunkOffsets = offsets;
     const keys = new Int32Array(capacity * CHUNK);
     keys.set(this.chunkKeys);
     this.chunkKeys = keys;
