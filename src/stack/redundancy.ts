@@ -183,24 +183,21 @@ export class RedundantGatewayPair {
       kind: 'vrrp', vrid: this.vrid, priority: m.priority, maxAdvertInterval: Math.round(this.interval / 1e7), addresses,
     });
     if (v.ipv4 !== undefined) {
-      const source = m.host.ipv4.find((a) => a.mac !== v.mac)?.address;
-      if (source !== undefined) {
-        const pseudo: PseudoHeader = { kind: 'ipv4', source, destination: VRRP_IPV4_GROUP };
-        m.host.sendMulticast({
-          kind: 'ipv4', typeOfService: 0xc0, identification: 0, flags: 0, fragmentOffset: 0, timeToLive: 255, protocol: IP_PROTOCOL_VRRP,
-          source, destination: VRRP_IPV4_GROUP, options: new Uint8Array(0), payload: rawPayload(vrrpBytes(ad([v.ipv4.address]), pseudo)),
-        }, v.mac);
-      }
+      // From the member's own address (§5.1.1.1); a member without one uses the virtual one.
+      const source = m.host.ipv4.find((a) => a.mac !== v.mac)?.address ?? v.ipv4.address;
+      const pseudo: PseudoHeader = { kind: 'ipv4', source, destination: VRRP_IPV4_GROUP };
+      m.host.sendMulticast({
+        kind: 'ipv4', typeOfService: 0xc0, identification: 0, flags: 0, fragmentOffset: 0, timeToLive: 255, protocol: IP_PROTOCOL_VRRP,
+        source, destination: VRRP_IPV4_GROUP, options: new Uint8Array(0), payload: rawPayload(vrrpBytes(ad([v.ipv4.address]), pseudo)),
+      }, v.mac);
     }
     if (v.ipv6 !== undefined) {
-      const source = m.host.ipv6.find((a) => a.mac !== v.mac)?.address;
-      if (source !== undefined) {
-        const pseudo: PseudoHeader = { kind: 'ipv6', source, destination: VRRP_IPV6_GROUP };
-        m.host.sendMulticast({
-          kind: 'ipv6', trafficClass: 0xc0, flowLabel: 0, nextHeader: IP_PROTOCOL_VRRP, hopLimit: 255,
-          source, destination: VRRP_IPV6_GROUP, payload: rawPayload(vrrpBytes(ad([v.ipv6.address]), pseudo)),
-        }, v.mac);
-      }
+      const source = m.host.ipv6.find((a) => a.mac !== v.mac)?.address ?? v.ipv6.address;
+      const pseudo: PseudoHeader = { kind: 'ipv6', source, destination: VRRP_IPV6_GROUP };
+      m.host.sendMulticast({
+        kind: 'ipv6', trafficClass: 0xc0, flowLabel: 0, nextHeader: IP_PROTOCOL_VRRP, hopLimit: 255,
+        source, destination: VRRP_IPV6_GROUP, payload: rawPayload(vrrpBytes(ad([v.ipv6.address]), pseudo)),
+      }, v.mac);
     }
     m.advertise.set(this.interval);
   }
