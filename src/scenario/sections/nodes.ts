@@ -28,7 +28,7 @@ export const HOST_ATTACHMENTS = ['edge', 'hypervisors'] as const;
 export const gatewaySchema = section(
   {
     placement: z.enum(GATEWAY_PLACEMENTS).default('core')
-      .describe('core (default): one gateway router attached to one edge switch; pair: a redundant active/standby pair sharing a virtual IP and MAC (VRRP-like), gateway-1 active; anycast: the same virtual IP and MAC in every edge switch (EVPN distributed anycast gateway).'),
+      .describe('core (default): one gateway router attached to one edge switch; pair: a redundant active/standby pair sharing a virtual IP and MAC (VRRPv3, advertisements on the wire), gateway-1 active; anycast: the same virtual IP and MAC in every edge switch (EVPN distributed anycast gateway).'),
     profile: profileName().default('linux-router').describe(`${PROFILE_HELP} Default linux-router.`),
     sysctls: sysctlsSchema.describe('Overrides of the gateway profile\'s values (see the sysctls definition).'),
     ipv4: autoOrAddress('ipv4', ['none']).prefault('auto')
