@@ -259,23 +259,7 @@ export class Kernel {
           queue.removeTop();
         }
         executed++;
-        this.currentTime = time;
-        this.executedCount++;
-        if (key < 0) {
-          try {
-            action();
-          } catch (error) {
-            this.fail(key, time, error);
-          }
-        } else {
-          store.take(key);
-          try {
-            action();
-          } catch (error) {
-            this.fail(key, time, error);
-          }
-          store.recycle(key);
-        }
+        this.execute(key, time, action);
       }
     } finally {
       this.running = false;
@@ -389,6 +373,11 @@ export class Kernel {
     const time = queue.topTime;
     const action = queue.topAction;
     queue.removeTop();
+    this.execute(key, time, action);
+  }
+
+  /** Runs one event taken from the queue: the clock moves to its time; a record is held while it runs. */
+  private execute(key: number, time: number, action: () => void): void {
     this.currentTime = time;
     this.executedCount++;
     if (key < 0) {

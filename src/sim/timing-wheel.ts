@@ -119,7 +119,6 @@ export class TimingWheel implements DrainSink {
   private scratchTimes = new Float64Array(64);
   private scratchKeys = new Int32Array(64);
   private scratchActions = undefinedArray(64);
-  private scratchOrder = new Int32Array(64);
   private readonly counts: Int32Array;
   private readonly far: RadixQueue;
 
@@ -346,51 +345,7 @@ export class TimingWheel implements DrainSink {
     const lo = this.unchain(i, this.runTimes, this.runKeys, this.runActions);
     this.runHead = lo;
     this.runLen = n;
-    const times = this.runTimes;
-    let j = lo + 1;
-    while (j < n && times[j - 1]! <= times[j]!) j++;
-    if (j >= n) return; // already in order: common when buckets hold a few entries
-    const m = n - lo;
-    this.scratch(m);
-    const order = this.scratchOrder;
-    const sortedTimes = this.scratchTimes;
-    for (let q = 0; q < m; q++) {
-      sortedTimes[q] = times[lo + q]!;
-      order[q] = lo + q;
-    }
-    // Stable insertion sort of (time, index), in typed arrays only; the actions move once, below.
-    for (let a = 1; a < m; a++) {
-      const time = sortedTimes[a]!;
-      if (sortedTimes[a - 1]! <= time) continue;
-      const index = order[a]!;
-      let q = a;
-      do {
-        sortedTimes[q] = sortedTimes[q - 1]!;
-        order[q] = order[q - 1]!;
-        q--;
-      } while (q > 0 && sortedTimes[q - 1]! > time);
-      sortedTimes[q] = time;
-      order[q] = index;
-    }
-    const keys = this.runKeys;
-    const actions = this.runActions;
-    const sortedKeys = this.scratchKeys;
-    const sortedActions = this.scratchActions;
-    for (let q = 0; q < m; q++) {
-      const index = order[q]!;
-      sortedKeys[q] = keys[index]!;
-      sortedActions[q] = actions[index];
-    }
-    for (let q = lo; q < n; q++) actions[q] = undefined;
-    // Swap the arrays rather than copy back.
-    this.scratchTimes = times;
-    this.scratchKeys = keys;
-    this.scratchActions = actions;
-    this.runTimes = sortedTimes;
-    this.runKeys = sortedKeys;
-    this.runActions = sortedActions;
-    this.runHead = 0;
-    this.runLen = m;
+    this.sortRun(lo, n);
   }
 
   /**
@@ -463,8 +418,17 @@ export class TimingWheel implements DrainSink {
       left -= fill;
       fill = CHUNK;
     }
-    // Stable insertion pass: only entries of one class can still be out of order.
-    for (let a = 1; a < m; a++) {
+    this.runHead = 0;
+    this.runLen = m;
+    this.sortRun(0, m); // only entries of one class can still be out of order
+  }
+
+  /** Stable insertion sort of the run's `[lo, hi)` by time, in place (nothing to do when in order). */
+  private sortRun(lo: number, hi: number): void {
+    const times = this.runTimes;
+    const keys = this.runKeys;
+    const actions = this.runActions;
+    for (let a = lo + 1; a < hi; a++) {
       const time = times[a]!;
       if (times[a - 1]! <= time) continue;
       const key = keys[a]!;
@@ -475,13 +439,11 @@ export class TimingWheel implements DrainSink {
         keys[q] = keys[q - 1]!;
         actions[q] = actions[q - 1];
         q--;
-      } while (q > 0 && times[q - 1]! > time);
+      } while (q > lo && times[q - 1]! > time);
       times[q] = time;
       keys[q] = key;
       actions[q] = action;
     }
-    this.runHead = 0;
-    this.runLen = m;
   }
 
   /**
@@ -574,17 +536,13 @@ export class TimingWheel implements DrainSink {
     while (this.runActions.length < capacity) this.runActions.push(undefined);
   }
 
-  /**
-   * Ensures the scratch arrays hold `n` entries. (The times, keys and actions arrays trade places
-   * with the run's when a bucket is sorted, so each is checked on its own.)
-   */
+  /** Ensures the scratch arrays (where `compact` empties a bucket) hold `n` entries. */
   private scratch(n: number): void {
     if (n > this.scratchTimes.length) {
       const capacity = 2 ** (32 - Math.clz32(n - 1));
       this.scratchTimes = new Float64Array(capacity);
       this.scratchKeys = new Int32Array(capacity);
     }
-    if (n > this.scratchOrder.length) this.scratchOrder = new Int32Array(2 ** (32 - Math.clz32(n - 1)));
     while (this.scratchActions.length < n) this.scratchActions.push(undefined);
   }
 
