@@ -17,7 +17,6 @@ import type {
   Ipv4Address,
   Ipv4Packet,
   Ipv6Packet,
-  PseudoHeader,
   UdpDatagram,
   VrrpAdvertisement,
 } from '../wire/index.js';
@@ -34,8 +33,8 @@ import {
   formatMac,
   ndLinkLayerAddress,
   parseFrame,
-  parseVrrp,
   timeNsValue,
+  vrrpInPacket,
 } from '../wire/index.js';
 
 /** The `arp.op` names. */
@@ -170,14 +169,10 @@ function summarizeStp(b: Bpdu): Record<string, unknown> {
   };
 }
 
-/** The VRRP advertisement an IP packet carries, or undefined when it is not a valid one. */
-export function vrrpOf(p: Ipv4Packet | Ipv6Packet): VrrpAdvertisement | undefined {
-  if (p.payload.kind !== 'raw') return undefined;
-  const pseudo: PseudoHeader = p.kind === 'ipv4'
-    ? { kind: 'ipv4', source: p.source, destination: p.destination }
-    : { kind: 'ipv6', source: p.source, destination: p.destination };
+/** The VRRP advertisement an IP packet carries, or undefined when it is not a well-formed one. */
+function vrrpOf(p: Ipv4Packet | Ipv6Packet): VrrpAdvertisement | undefined {
   try {
-    return parseVrrp(p.payload.bytes, 0, p.payload.bytes.length, pseudo, { checksums: 'ignore' });
+    return vrrpInPacket(p, { checksums: 'ignore' });
   } catch (e) {
     if (e instanceof WireError) return undefined;
     throw e;

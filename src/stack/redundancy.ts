@@ -30,9 +30,9 @@ import {
   ipv4MulticastMac,
   ipv6Bytes,
   ipv6MulticastMac,
-  parseVrrp,
   rawPayload,
   vrrpBytes,
+  vrrpInPacket,
 } from '../wire/index.js';
 import type { EchoReply, Host } from './host.js';
 
@@ -204,19 +204,16 @@ export class RedundantGatewayPair {
 
   /** An advertisement reached member `m` (§6.4.2, §6.4.3). */
   private receive(m: Member, packet: Ipv4Packet | Ipv6Packet): void {
-    if (m.state === 'down' || packet.payload.kind !== 'raw') return;
+    if (m.state === 'down') return;
     const ttl = packet.kind === 'ipv4' ? packet.timeToLive : packet.hopLimit;
     if (ttl !== 255) return; // §7.1: not from this link
-    const pseudo: PseudoHeader = packet.kind === 'ipv4'
-      ? { kind: 'ipv4', source: packet.source, destination: packet.destination }
-      : { kind: 'ipv6', source: packet.source, destination: packet.destination };
-    let ad: VrrpAdvertisement;
+    let ad: VrrpAdvertisement | undefined;
     try {
-      ad = parseVrrp(packet.payload.bytes, 0, packet.payload.bytes.length, pseudo);
+      ad = vrrpInPacket(packet);
     } catch {
       return; // §7.1: a malformed advertisement is discarded
     }
-    if (ad.vrid !== this.vrid) return;
+    if (ad?.vrid !== this.vrid) return;
     if (m.state === 'backup') {
       if (ad.priority === 0) m.masterDown.set(this.skewTime(m.index));
       else if (!this.preempt || ad.priority >= m.priority) m.masterDown.set(this.masterDownInterval(m.index));

@@ -196,4 +196,4 @@ export {
 } from './builders.js';
 
 export type { VrrpAdvertisement } from './vrrp.js';
-export { IP_PROTOCOL_VRRP, VRRP_ADVERTISEMENT, VRRP_IPV4_GROUP, VRRP_IPV6_GROUP, emitVrrp, parseVrrp, vrrpBytes, vrrpCodec, vrrpLength, vrrpMac } from './vrrp.js';
+export { IP_PROTOCOL_VRRP, VRRP_ADVERTISEMENT, VRRP_IPV4_GROUP, VRRP_IPV6_GROUP, emitVrrp, parseVrrp, vrrpBytes, vrrpCodec, vrrpInPacket, vrrpLength, vrrpMac } from './vrrp.js';

@@ -11,8 +11,10 @@
 import { finishChecksum, readU16, sumWords, writeU16 } from './bytes.js';
 import type { Codec, ParseOptions } from './codec.js';
 import { WireError, need } from './errors.js';
+import type { Ipv4Packet } from './ipv4.js';
 import type { Ipv4Address } from './ipv4-address.js';
 import { readIpv4, writeIpv4 } from './ipv4-address.js';
+import type { Ipv6Packet } from './ipv6.js';
 import type { Ipv6Address } from './ipv6-address.js';
 import { readIpv6, writeIpv6 } from './ipv6-address.js';
 import type { MacAddress } from './mac.js';
@@ -126,6 +128,20 @@ export function parseVrrp(bytes: Uint8Array, start: number, end: number, pseudo:
     ...(reserved === 0 ? {} : { reserved }),
     ...(checksum === undefined ? {} : { checksum }),
   };
+}
+
+/**
+ * The advertisement an IP packet carries (protocol / next header 112; the IP codecs keep it as raw
+ * bytes), or undefined for another packet. Throws `WireError` for a malformed advertisement.
+ */
+export function vrrpInPacket(packet: Ipv4Packet | Ipv6Packet, options: ParseOptions = {}): VrrpAdvertisement | undefined {
+  const protocol = packet.kind === 'ipv4' ? packet.protocol : packet.nextHeader;
+  if (protocol !== IP_PROTOCOL_VRRP || packet.payload.kind !== 'raw') return undefined;
+  const pseudo: PseudoHeader = packet.kind === 'ipv4'
+    ? { kind: 'ipv4', source: packet.source, destination: packet.destination }
+    : { kind: 'ipv6', source: packet.source, destination: packet.destination };
+  const bytes = packet.payload.bytes;
+  return parseVrrp(bytes, 0, bytes.length, pseudo, options);
 }
 
 /** The advertisement as the bytes of an IP payload (for a packet with protocol 112). */
