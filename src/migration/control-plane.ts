@@ -4,7 +4,7 @@
  * from every switch (a withdrawal), and install an IP→MAC binding in gateways' neighbor tables.
  */
 import type { LearningSwitch } from '../net/index.js';
-import { FabricSwitch, fdbPortsTowards } from '../net/index.js';
+import { fdbPortsTowards } from '../net/index.js';
 import type { Kernel } from '../sim/index.js';
 import type { Host } from '../stack/index.js';
 import type { Ipv4Address, Ipv6Address, MacAddress } from '../wire/index.js';
@@ -25,11 +25,8 @@ export function pushMacLocation(
   // Where each switch's entry should point (inside a shortest-path fabric: at the edge behind which
   // the MAC lives, and the fabric finds the path).
   const codes = fdbPortsTowards(switches, edge);
-  // A route from a fabric edge (EVPN) programs the fabric's switches, not the hypervisors' own.
-  const fabricOnly = edge instanceof FabricSwitch;
   let pushed = 0;
   for (const s of switches) {
-    if (fabricOnly && !(s instanceof FabricSwitch)) continue;
     const port = s === edge ? edgePort : codes.get(s);
     if (port === undefined || lost(s)) continue;
     const outcome = s.install(vlan, mac, port, now);

@@ -7,6 +7,7 @@
  * and the operator is alerted (trace) — with FRR's defaults 5 moves in 180 s.
  */
 import type { LearningSwitch } from '../net/index.js';
+import { FabricSwitch } from '../net/index.js';
 import type { Kernel } from '../sim/index.js';
 import type { MacAddress } from '../wire/index.js';
 import { pushMacLocation } from './control-plane.js';
@@ -44,13 +45,16 @@ interface MacState {
 export class EvpnControlPlane {
   readonly counters = { advertisements: 0, frozen: 0 };
   private readonly kernel: Kernel;
-  private readonly switches: readonly LearningSwitch[];
+  private readonly routeTargets: readonly LearningSwitch[];
   private readonly config: EvpnConfig;
   private readonly macs = new Map<number, MacState>();
 
   constructor(kernel: Kernel, switches: readonly LearningSwitch[], edges: readonly Edge[], config: EvpnConfig) {
     this.kernel = kernel;
-    this.switches = switches;
+    // A route programs the fabric's own switches (the VTEPs), not the hypervisors' virtual switches;
+    // without a shortest-path fabric, every switch.
+    const fabric = switches.filter((s) => s instanceof FabricSwitch);
+    this.routeTargets = fabric.length > 0 ? fabric : switches;
     this.config = config;
     const byPortName = new Map<string, { edge: Edge; index: number }>();
     for (const edge of edges) for (const index of edge.hostPorts) byPortName.set(edge.switch.ports[index]!.name, { edge, index });
@@ -89,7 +93,7 @@ export class EvpnControlPlane {
     this.kernel.schedule(this.config.latency, edge.name, 'evpn-route', () => {
       // A newer advertisement overtook this one: it does nothing (sequence numbers, §15.1).
       if (this.macs.get(mac)?.sequence !== sequence || state.frozen) return;
-      pushMacLocation(this.switches.filter((s) => s !== edge), vlan, mac, edge, port, this.kernel.now);
+      pushMacLocation(this.routeTargets.filter((s) => s !== edge), vlan, mac, edge, port, this.kernel.now);
     });
   }
 }
