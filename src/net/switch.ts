@@ -235,13 +235,8 @@ export class LearningSwitch implements PortOwner {
     const held = this.heldCache.get(vlan);
     if (held === undefined || held.length === 0) return;
     for (const i of held) {
-      if (i === ingress) continue;
       const port = this.ports[i]!;
-      const peer = port.peer;
-      if (peer === null) continue;
-      const topology = this.activeTopology;
-      const matters = topology === null ? this.states[i] !== 'blocking' : !topology.connected(this, peer.owner);
-      if (matters) this.trace.dropped(port, frame, 'port-blocked');
+      if (i !== ingress && this.heldCopyMatters(port)) this.trace.dropped(port, frame, 'port-blocked');
     }
   }
 
@@ -250,13 +245,16 @@ export class LearningSwitch implements PortOwner {
    * `traceHeld` (a copy reaching a blocked alternate port of a converged tree is a redundant one).
    */
   private dropArrival(port: Port, frame: SimFrame): void {
+    port.counters.drops['port-blocked']++;
+    if (this.trace.tracesDrops && this.heldCopyMatters(port)) this.trace.dropped(port, frame, 'port-blocked');
+  }
+
+  /** Whether non-forwarding `port` stands between this switch and a node that forwarding ports do not reach. */
+  private heldCopyMatters(port: Port): boolean {
     const peer = port.peer;
+    if (peer === null) return false;
     const topology = this.activeTopology;
-    if (topology !== null && peer !== null && this.trace.tracesDrops && topology.connected(this, peer.owner)) {
-      port.counters.drops['port-blocked']++;
-      return;
-    }
-    this.drop(port, frame, 'port-blocked');
+    return topology === null ? this.states[port.index] !== 'blocking' : !topology.connected(this, peer.owner);
   }
 
   private drop(port: Port, frame: SimFrame, reason: DropReason): void {

@@ -138,6 +138,7 @@ export class ShortestPathFabric {
     if (this.switches.length >= 0xffbf) throw new RangeError(`fabric ${this.name}: more switches than TRILL nicknames`);
     const bridgeAddress = config.bridgeAddress ?? this.network.nextBridgeAddress();
     const sw = new FabricSwitch(this.network.kernel, this.network.trace, name, this, this.switches.length, { ...config, bridgeAddress });
+    sw.activeTopology = this.network.activeTopology;
     this.network.add(sw);
     this.switches.push(sw);
     this.ranks.push(sw.address);
