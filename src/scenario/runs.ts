@@ -62,19 +62,8 @@ export interface Migration {
  * (fabric, subnet, hypervisors, traffic, duration, output) is the scenario's, the same for every run,
  * and so is the layout.
  */
-export interface RunSpec {
-  /** The variant's name, or the scenario's when it has no variants. */
-  readonly name: string;
-  readonly description: string | null;
-  readonly seed: number;
-  /** The gateway, with the variant's profile and sysctls. */
-  readonly gateway: Gateway;
-  /** The host groups, with the variant's sysctls. */
-  readonly hosts: readonly HostGroup[];
-  readonly loss: readonly LossRule[];
-  readonly events: readonly ScenarioEvent[];
-  /** The run's top-level remedies (the variant's, or the scenario's); the migrations have theirs resolved. */
-  readonly remedies: readonly RemedySpec[];
+export interface RunSpec extends Omit<RunBase, 'hypervisors'> {
+  /** The migrations, each with its remedies resolved (its own, else the run's `remedies`). */
   readonly migrations: readonly Migration[];
 }
 
@@ -188,13 +177,17 @@ function baseMigrations(list: readonly MigrationSettings[], hosts: readonly Host
 
 /** The scenario's own settings that a variant may replace, normalised. */
 export interface RunBase {
+  /** The variant's name, or the scenario's when it has no variants. */
   readonly name: string;
   readonly description: string | null;
   readonly seed: number;
+  /** The gateway, with the variant's profile and sysctls. */
   readonly gateway: Gateway;
+  /** The host groups, with the variant's sysctls. */
   readonly hosts: readonly HostGroup[];
   readonly loss: readonly LossRule[];
   readonly events: readonly ScenarioEvent[];
+  /** The run's top-level remedies (the variant's, or the scenario's). */
   readonly remedies: readonly RemedySpec[];
   readonly hypervisors: Hypervisors | null;
 }

@@ -171,19 +171,17 @@ export class StpEngine implements SpanningTreeEngine {
   }
 
   private initializePort(p: StpPort): void {
-    this.becomeDesignatedPort(p);
-    this.setState(p, 'blocking');
-    p.topologyChangeAck = false;
-    p.configPending = false;
-    p.operEdge = this.host.adminEdge[p.index]!;
-    p.messageAgeTimer.cancel();
-    p.forwardDelayTimer.cancel();
-    p.holdTimer.cancel();
+    this.resetPort(p, 'blocking');
   }
 
   private disablePortState(p: StpPort): void {
+    this.resetPort(p, 'disabled');
+  }
+
+  /** What initializing and disabling a port share: designated, in `state`, flags and timers cleared. */
+  private resetPort(p: StpPort, state: 'blocking' | 'disabled'): void {
     this.becomeDesignatedPort(p);
-    this.setState(p, 'disabled');
+    this.setState(p, state);
     p.topologyChangeAck = false;
     p.configPending = false;
     p.operEdge = this.host.adminEdge[p.index]!;
