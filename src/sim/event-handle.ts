@@ -7,7 +7,7 @@
  * `Kernel.post` and `EventSite.post` skip it. (Fields are `declare`d and set in the constructor only,
  * so every handle gets its final shape in one step.)
  */
-import type { EventStore } from './event-store.js';
+import type { Kernel } from './kernel.js';
 
 /** The state of a scheduled event: waiting, cancelled before it ran, or started. */
 export type EventState = 'pending' | 'cancelled' | 'executed';
@@ -24,13 +24,13 @@ export class EventHandle {
   declare readonly sequence: number;
   /** @internal The record that holds the event while it is pending. */
   declare readonly ref: number;
-  /** @internal The store of the kernel that scheduled the event. */
-  declare readonly store: EventStore;
+  /** @internal The kernel that scheduled the event. */
+  declare readonly kernel: Kernel;
   declare private wasCancelled: boolean;
 
   /** @internal Made by the kernel only. */
-  constructor(store: EventStore, ref: number, sequence: number, time: number, node: string, kind: string) {
-    this.store = store;
+  constructor(kernel: Kernel, ref: number, sequence: number, time: number, node: string, kind: string) {
+    this.kernel = kernel;
     this.ref = ref;
     this.sequence = sequence;
     this.time = time;
@@ -41,7 +41,7 @@ export class EventHandle {
 
   /** True until the event starts running or is cancelled (false inside its own handler). */
   get pending(): boolean {
-    return this.store.isPending(this.ref, this.sequence);
+    return !this.wasCancelled && this.kernel.isPending(this.ref, this.time);
   }
 
   /** True if the event was cancelled before it ran. */
@@ -55,14 +55,8 @@ export class EventHandle {
     return this.wasCancelled ? 'cancelled' : 'executed';
   }
 
-  /** @internal Cancels the pending event in its store; false if it already ran or was cancelled. */
-  cancelIn(store: EventStore): boolean {
-    if (store !== this.store) {
-      throw new RangeError(`kernel: cannot cancel '${this.kind}' on '${this.node}': the handle belongs to another kernel`);
-    }
-    if (!store.isPending(this.ref, this.sequence)) return false;
-    store.cancel(this.ref);
+  /** @internal Notes that `Kernel.cancel` cancelled the event. */
+  markCancelled(): void {
     this.wasCancelled = true;
-    return true;
   }
 }

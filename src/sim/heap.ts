@@ -95,6 +95,12 @@ export class TimeHeap {
     actions[i] = la;
   }
 
+  /** Whether an entry with this time and key is queued. O(size): the heap is usually empty. */
+  holds(time: number, key: number): boolean {
+    for (let i = 0; i < this.size; i++) if (this.times[i] === time && this.keys[i] === key) return true;
+    return false;
+  }
+
   /** Keeps only the entries whose key passes `keep`, in the same order (O(size log size)). */
   filter(keep: (key: number) => boolean): void {
     const entries: Array<[number, number, Action]> = [];

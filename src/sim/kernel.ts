@@ -127,7 +127,7 @@ export class Kernel {
     const time = this.currentTime + delay;
     if (!(delay >= 0 && time <= Number.MAX_SAFE_INTEGER && Number.isSafeInteger(delay))) this.rejectDelay(delay, node, kind);
     const seq = this.nextSequence;
-    return new EventHandle(this.store, this.arm(time, node, kind, action), seq, time, node, kind);
+    return new EventHandle(this, this.arm(time, node, kind, action), seq, time, node, kind);
   }
 
   /**
@@ -137,7 +137,7 @@ export class Kernel {
   scheduleAt(time: number, node: string, kind: string, action: () => void): EventHandle {
     if (!(time >= this.currentTime && Number.isSafeInteger(time))) this.rejectTime(time, node, kind);
     const seq = this.nextSequence;
-    return new EventHandle(this.store, this.arm(time, node, kind, action), seq, time, node, kind);
+    return new EventHandle(this, this.arm(time, node, kind, action), seq, time, node, kind);
   }
 
   /**
@@ -181,9 +181,24 @@ export class Kernel {
    * cancelled. Throws `RangeError` for a handle of another kernel.
    */
   cancel(handle: EventHandle): boolean {
-    if (!handle.cancelIn(this.store)) return false;
+    if (handle.kernel !== this) {
+      throw new RangeError(`kernel: cannot cancel '${handle.kind}' on '${handle.node}': the handle belongs to another kernel`);
+    }
+    if (handle.cancelled || !this.isPending(handle.ref, handle.time)) return false;
+    this.store.cancel(handle.ref);
+    handle.markCancelled();
     this.cancelled();
     return true;
+  }
+
+  /**
+   * @internal Whether the event of record `ref`, due at `time`, is pending: the record still holds
+   * it, and it has not run. Before now it ran; at exactly now it ran unless its entry is still queued
+   * (O(entries at that time)).
+   */
+  isPending(ref: number, time: number): boolean {
+    if (!this.store.holds(ref, time) || time < this.currentTime) return false;
+    return time > this.currentTime || this.queue.holds(time, ref);
   }
 
   /** The time of the next pending event, or undefined when none is left. */
@@ -322,7 +337,8 @@ export class Kernel {
 
   /** @internal Queues an event with a record, at a checked `time`; returns the record (for Timer). */
   arm(time: number, node: string, kind: string, action: () => void): number {
-    const ref = this.store.alloc(this.nextSequence++, node, kind);
+    const ref = this.store.alloc(node, kind, time, this.currentTime);
+    this.nextSequence++;
     this.queue.push(time, ref, action);
     this.scheduledCount++;
     return ref;
@@ -376,26 +392,16 @@ export class Kernel {
     this.execute(key, time, action);
   }
 
-  /** Runs one event taken from the queue: the clock moves to its time; a record is held while it runs. */
+  /** Runs one event taken from the queue: the clock moves to its time; its record (if any) notes that it ran. */
   private execute(key: number, time: number, action: () => void): void {
     this.currentTime = time;
     this.executedCount++;
-    if (key < 0) {
-      try {
-        action();
-      } catch (error) {
-        this.fail(key, time, error);
-      }
-      return;
-    }
-    const store = this.store;
-    store.take(key);
+    if (key >= 0) this.store.ran();
     try {
       action();
     } catch (error) {
       this.fail(key, time, error);
     }
-    store.recycle(key);
   }
 
   private fail(key: number, time: number, error: unknown): never {
@@ -403,11 +409,7 @@ export class Kernel {
       const site = this.sites[~key]!;
       throw new SimulationError(time, site.node, site.kind, error);
     }
-    const store = this.store;
-    const node = store.node(key);
-    const kind = store.kind(key);
-    store.recycle(key);
-    throw new SimulationError(time, node, kind, error);
+    throw new SimulationError(time, this.store.node(key), this.store.kind(key), error);
   }
 
   private enter(): void {

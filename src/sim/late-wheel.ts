@@ -94,6 +94,14 @@ export class LateWheel {
     else this.findMin(slot);
   }
 
+  /** Whether an entry with this time and key is queued (O(entries at that time)). */
+  holds(time: number, key: number): boolean {
+    const slot = time - this.base;
+    if (this.size === 0 || slot < 0 || slot >= this.heads.length) return false;
+    for (let cell = this.heads[slot]!; cell >= 0; cell = this.next[cell]!) if (this.keys[cell] === key) return true;
+    return false;
+  }
+
   /** Keeps only the entries whose key passes `keep`, in the same order. */
   filter(keep: (key: number) => boolean): void {
     for (let slot = 0; slot < this.heads.length; slot++) {

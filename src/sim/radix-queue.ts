@@ -198,19 +198,34 @@ export class RadixQueue {
     }
   }
 
-  /** Files an entry in the slot for its highest byte differing from the floor. */
-  private place(time: number, key: number, action: Action): void {
+  /**
+   * Whether an entry with this time and key is queued: O(size of the slot the time belongs in).
+   * Every entry lies in the slot its time gives under the current floor (draining refiles the one
+   * slot whose level the floor moved in).
+   */
+  holds(time: number, key: number): boolean {
+    if (this.size === 0) return false;
+    const slot = this.slots[this.slotOf(time)]!;
+    for (let i = 0; i < slot.length; i++) if (slot.times[i] === time && slot.keys[i] === key) return true;
+    return false;
+  }
+
+  /** The slot of `time` (>= floor): the level of its highest byte differing from the floor, and that byte. */
+  private slotOf(time: number): number {
     const hi = (time / TWO_32) | 0;
-    let k: number;
     if (hi !== this.lastHi) {
       const level = 4 + ((31 - Math.clz32(hi ^ this.lastHi)) >> 3);
-      k = (level << 8) | ((hi >>> ((level - 4) << 3)) & 255);
-    } else {
-      const lo = (time - hi * TWO_32) | 0;
-      const diff = lo ^ this.lastLo;
-      const level = diff === 0 ? 0 : (31 - Math.clz32(diff)) >> 3;
-      k = (level << 8) | ((lo >>> (level << 3)) & 255);
+      return (level << 8) | ((hi >>> ((level - 4) << 3)) & 255);
     }
+    const lo = (time - hi * TWO_32) | 0;
+    const diff = lo ^ this.lastLo;
+    const level = diff === 0 ? 0 : (31 - Math.clz32(diff)) >> 3;
+    return (level << 8) | ((lo >>> (level << 3)) & 255);
+  }
+
+  /** Files an entry in the slot for its highest byte differing from the floor. */
+  private place(time: number, key: number, action: Action): void {
+    const k = this.slotOf(time);
     const slot = this.slots[k]!;
     const n = slot.length;
     if (n === slot.times.length) slot.grow();

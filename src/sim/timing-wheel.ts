@@ -229,6 +229,33 @@ export class TimingWheel implements DrainSink {
     this.far.compact();
   }
 
+  /**
+   * Whether an entry with this time and key is queued (cancelled or not). Looks only where an entry
+   * of that time can be: O(entries of its bucket or far slot).
+   */
+  holds(time: number, key: number): boolean {
+    for (let i = this.runHead; i < this.runLen && this.runTimes[i]! <= time; i++) {
+      if (this.runTimes[i] === time && this.runKeys[i] === key) return true;
+    }
+    if (this.late.holds(time, key) || this.behind.holds(time, key)) return true;
+    if (time >= this.horizon) return this.far.holds(time, key);
+    const bucket = Math.floor(time * this.inverseWidth);
+    if (bucket <= this.current) return false;
+    const i = bucket & this.mask;
+    const offset = time - bucket * this.width;
+    let n = this.meta[2 * i + 1]!;
+    let chunk = this.meta[2 * i]!;
+    let fill = ((n - 1) & (CHUNK - 1)) + 1;
+    while (n > 0) {
+      const from = chunk << CHUNK_BITS;
+      for (let j = from; j < from + fill; j++) if (this.chunkKeys[j] === key && this.chunkOffsets[j] === offset) return true;
+      n -= fill;
+      fill = CHUNK;
+      chunk = this.chunkPrev[chunk]!;
+    }
+    return false;
+  }
+
   /** Calls `visit(time, key)` for every queued entry, cancelled ones included; for invariant checks. */
   forEach(visit: (time: number, key: number) => void): void {
     for (let i = this.runHead; i < this.runLen; i++) visit(this.runTimes[i]!, this.runKeys[i]!);

@@ -151,6 +151,49 @@ describe('cancel', () => {
     expect(k.run().executed).toBe(299);
   });
 
+
+  it('tells run from pending among thousands of events at one instant, wherever their entries wait', () => {
+    const k = new Kernel({ seed: 1 });
+    const handles: Array<ReturnType<Kernel['schedule']>> = [];
+    // Zero-delay events: every record stays in use until the clock moves past this instant.
+    const chain = (): void => {
+      if (handles.length < 5_000) handles.push(k.schedule(0, 'n', 'chain', chain), k.schedule(0, 'n', 'chain', chain));
+    };
+    handles.push(k.schedule(7, 'n', 'chain', chain));
+    expect(k.run({ maxEvents: 2_500 }).executed).toBe(2_500);
+    expect(k.now).toBe(7);
+    expect(handles.length).toBeGreaterThan(4_000);
+    expect(handles.slice(0, 2_500).every((h) => h.state === 'executed')).toBe(true);
+    expect(handles.slice(2_500).every((h) => h.state === 'pending')).toBe(true);
+    expect(k.cancel(handles[1_000]!)).toBe(false);
+    expect(k.cancel(handles[2_600]!)).toBe(true);
+    k.run({ until: 7 });
+    expect(handles.filter((h) => h.state === 'executed').length).toBe(handles.length - 1);
+    k.checkInvariants();
+    // Now at 7, with the wheel moved on by a peek: an event due exactly now waits in the heap, one due
+    // at 2^40 in the far queue; both pending until they run.
+    const far = k.scheduleAt(2 ** 40, 'n', 'far', () => {});
+    expect(k.peekTime()).toBe(2 ** 40);
+    const now = k.schedule(0, 'n', 'now', () => {});
+    expect([now.pending, far.pending]).toEqual([true, true]);
+    expect(k.run({ maxEvents: 1 }).executed).toBe(1);
+    expect([now.state, far.state]).toEqual(['executed', 'pending']);
+    k.run({ until: 2 ** 40 - 1 });
+    expect(far.pending).toBe(true);
+    k.run();
+    expect(far.state).toBe('executed');
+    // The queue empty, the clock jumps ahead of the wheel: events due now wait in a bucket of the
+    // wheel, or beyond its horizon in the far queue.
+    for (const ahead of [5_000, 10 ** 9]) {
+      k.run({ until: k.now + ahead });
+      const due = [k.schedule(0, 'n', 'due', () => {}), k.schedule(0, 'n', 'due', () => {})];
+      expect(due.map((h) => h.pending)).toEqual([true, true]);
+      expect(k.cancel(due[1]!)).toBe(true);
+      k.run();
+      expect(due.map((h) => h.state)).toEqual(['executed', 'cancelled']);
+    }
+    k.checkInvariants();
+  });
   it('rejects a handle from another kernel', () => {
     const k1 = new Kernel({ seed: 1 });
     const k2 = new Kernel({ seed: 1 });
