@@ -257,6 +257,12 @@ export class Kernel {
           action = queue.runActions[head]!;
           queue.runActions[head] = undefined;
           queue.runHead = head + 1;
+        } else if (head >= queue.runLen && queue.late.size === 0 && queue.behind.size === 0) {
+          // The bucket is done: load the next one and look again.
+          if (queue.refill()) continue;
+          reason = 'empty';
+          if (until !== Infinity) this.currentTime = until;
+          break;
         } else {
           if (!queue.settleSlow()) {
             reason = 'empty';

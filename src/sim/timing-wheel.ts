@@ -336,6 +336,18 @@ export class TimingWheel implements DrainSink {
     }
   }
 
+  /**
+   * With the run, the late slots and the heap all empty: makes the next non-empty bucket current and
+   * loads it into the run (which may stay empty if all its entries were cancelled); false when no
+   * entry is left. The kernel's run loop calls this itself, so the common case of a bucket per event
+   * (few pending events, or long gaps) skips `settleSlow`.
+   */
+  refill(): boolean {
+    this.runHead = 0;
+    this.runLen = 0;
+    return this.advance();
+  }
+
   /** Makes the next non-empty bucket current and loads it into the (empty) run; false when all is empty. */
   private advance(): boolean {
     let next: number;
@@ -360,9 +372,30 @@ export class TimingWheel implements DrainSink {
 
   /** Moves bucket `i`'s live entries into the empty run and sorts them by time, stably. */
   private load(i: number): void {
-    const n = this.meta[2 * i + 1]!;
+    const meta = this.meta;
+    const n = meta[2 * i + 1]!;
     if (n === 0) return;
     this.bucketed -= n;
+    if (n === 1) {
+      // One entry: no chain to walk and nothing to sort.
+      const at = meta[2 * i]! << CHUNK_BITS;
+      const key = this.chunkKeys[at]!;
+      const action = this.chunkActions[at]!;
+      this.chunkActions[at] = undefined;
+      meta[2 * i + 1] = 0;
+      this.clearBit(i);
+      this.chunkFree[this.chunkFreeCount++] = meta[2 * i]!;
+      if (key >= 0 && this.store.dead > 0 && this.store.states[key] !== PENDING) {
+        this.store.drop(key);
+        return;
+      }
+      this.runTimes[0] = this.current * this.width + this.chunkOffsets[at]!;
+      this.runKeys[0] = key;
+      this.runActions[0] = action;
+      this.runHead = 0;
+      this.runLen = 1;
+      return;
+    }
     if (n > this.runTimes.length) this.growRun(n);
     while (this.runActions.length < n) this.runActions.push(undefined); // keep it packed
     if (n > INSERTION_SORT_MAX) {
