@@ -115,7 +115,7 @@ export class TimingWheel implements DrainSink {
   /** Absolute number of the current bucket (the run's); the wheel covers buckets up to current + buckets - 1. */
   private current = 0;
   /** First time beyond the wheel: (current + buckets) * width. */
-  private horizon: number;
+  private horizon = 0; // initialized as a number: a field first undefined would box every double stored in it
   private scratchTimes = new Float64Array(64);
   private scratchKeys = new Int32Array(64);
   private scratchActions = undefinedArray(64);
