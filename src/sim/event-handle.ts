@@ -12,10 +12,11 @@ import type { Kernel } from './kernel.js';
 /** The state of a scheduled event: waiting, cancelled before it ran, or started. */
 export type EventState = 'pending' | 'cancelled' | 'executed';
 
+const TIME_LOW_SPAN = 2 ** 30;
+const TIME_LOW_MASK = TIME_LOW_SPAN - 1;
+
 /** A reference to one scheduled event; pass it to `Kernel.cancel`. */
 export class EventHandle {
-  /** When the event runs (ns). */
-  declare readonly time: number;
   /** The node id given at scheduling. */
   declare readonly node: string;
   /** The event kind given at scheduling. */
@@ -27,16 +28,27 @@ export class EventHandle {
   /** @internal The kernel that scheduled the event. */
   declare readonly kernel: Kernel;
   declare private wasCancelled: boolean;
+  // The time in two small integers: a number field holding times beyond 2^31 ns (2.1 s) would box
+  // each one in a heap number of its own, an allocation per handle.
+  declare private readonly timeHigh: number;
+  declare private readonly timeLow: number;
 
   /** @internal Made by the kernel only. */
   constructor(kernel: Kernel, ref: number, sequence: number, time: number, node: string, kind: string) {
     this.kernel = kernel;
     this.ref = ref;
     this.sequence = sequence;
-    this.time = time;
+    const low = time & TIME_LOW_MASK;
+    this.timeHigh = (time - low) / TIME_LOW_SPAN;
+    this.timeLow = low;
     this.node = node;
     this.kind = kind;
     this.wasCancelled = false;
+  }
+
+  /** When the event runs (ns). */
+  get time(): number {
+    return this.timeHigh * TIME_LOW_SPAN + this.timeLow;
   }
 
   /** True until the event starts running or is cancelled (false inside its own handler). */

@@ -406,11 +406,13 @@ export class Kernel {
     try {
       action();
     } catch (error) {
-      this.fail(key, time, error);
+      // The clock, not `time`: a double the handler needs would be boxed before every action runs.
+      this.fail(key, error);
     }
   }
 
-  private fail(key: number, time: number, error: unknown): never {
+  private fail(key: number, error: unknown): never {
+    const time = this.currentTime;
     if (key < 0) {
       const site = this.sites[~key]!;
       throw new SimulationError(time, site.node, site.kind, error);

@@ -104,10 +104,11 @@ export class RadixQueue {
 
   /**
    * Hands every entry with time < `horizon` to `sink` (live ones; cancelled ones are dropped and
-   * their records freed), in push order among equal times. `horizon` must be >= floor; afterwards
-   * floor <= horizon, so times >= horizon can still be pushed.
+   * their records freed), in push order among equal times; a slot that straddles the horizon but
+   * ends by `limit` is handed over whole. `horizon` must be >= floor; afterwards floor <= horizon, so
+   * times >= horizon can still be pushed.
    */
-  drainBelow(horizon: number, sink: DrainSink): void {
+  drainBelow(horizon: number, limit: number, sink: DrainSink): void {
     const store = this.store;
     for (;;) {
       const k = this.lowest();
@@ -122,7 +123,7 @@ export class RadixQueue {
       this.size -= n;
       const states = store.states;
       const anyDead = store.dead > 0; // with no tombstone, skip reading (cold) states
-      if (start + SLOT_SPAN[k >> 8]! <= horizon) {
+      if (start + SLOT_SPAN[k >> 8]! <= limit) {
         for (let i = 0; i < n; i++) {
           const key = keys[i]!;
           const action = actions[i]!;

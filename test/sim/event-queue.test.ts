@@ -4,7 +4,7 @@
  * with the clock at its time, and the events run in strictly increasing (time, scheduling order).
  * The programs aim at the seams: ties between an entry already in the sorted run and one scheduled
  * later at the same time (the late heap), buckets large enough to be counting-sorted, times at and
- * around the wheel's horizon (2^26 ns) and 2^32 ns, far entries tied with entries scheduled straight
+ * around the wheel's horizon (3/4 of 2^26 ns), its span and 2^32 ns, far entries tied with entries scheduled straight
  * into the wheel later, bursts of cancellations (sweeps), and peeks and `run({ until })` that move
  * the wheel ahead of the clock.
  */
@@ -14,7 +14,8 @@ import type { EventHandle, EventSite } from '../../src/sim/index.js';
 import { Kernel } from '../../src/sim/index.js';
 
 const RUNS = Number(process.env['ARPSHIFT_FUZZ_RUNS'] ?? 300);
-const HORIZON = 2 ** 26; // the default wheel: 65 536 buckets of 1 024 ns
+const SPAN = 2 ** 26; // the default wheel: 65 536 buckets of 1 024 ns
+const HORIZON = (3 * SPAN) / 4; // far entries from here; the last quarter takes whole radix slots early
 const WIDTH = 1024;
 
 /** A kernel wrapped so every queued event is numbered in scheduling order and checked when it runs. */
@@ -93,9 +94,9 @@ class Checked {
 
 /** Delays aimed at the queue's seams. */
 const seamDelay = fc.oneof(
-  fc.constantFrom(0, 1, WIDTH - 1, WIDTH, WIDTH + 1, 2 * WIDTH, HORIZON - 1, HORIZON, HORIZON + 1, 2 ** 32, 2 ** 32 + 1),
+  fc.constantFrom(0, 1, WIDTH - 1, WIDTH, WIDTH + 1, 2 * WIDTH, HORIZON - 1, HORIZON, HORIZON + 1, SPAN - 1, SPAN, SPAN + 1, 2 ** 32, 2 ** 32 + 1),
   fc.integer({ min: 0, max: 3 * WIDTH }),
-  fc.integer({ min: 0, max: 2 * HORIZON }),
+  fc.integer({ min: 0, max: 2 * SPAN }),
   fc.integer({ min: 0, max: 2 ** 40 }),
 );
 
