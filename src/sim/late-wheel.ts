@@ -64,7 +64,7 @@ export class LateWheel {
     }
     this.keys[cell] = key;
     this.next[cell] = -1;
-    const slot = time - this.base;
+    const slot = (time - this.base) | 0;
     if (this.heads[slot]! < 0) {
       this.heads[slot] = cell;
       this.bits[slot >> 5]! |= 1 << (slot & 31);
@@ -96,7 +96,7 @@ export class LateWheel {
 
   /** Whether an entry with this time and key is queued (O(entries at that time)). */
   holds(time: number, key: number): boolean {
-    const slot = time - this.base;
+    const slot = (time - this.base) | 0;
     if (this.size === 0 || slot < 0 || slot >= this.heads.length) return false;
     for (let cell = this.heads[slot]!; cell >= 0; cell = this.next[cell]!) if (this.keys[cell] === key) return true;
     return false;

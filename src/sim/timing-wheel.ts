@@ -97,11 +97,13 @@ export class TimingWheel implements DrainSink {
   /** Entries before the current bucket (scheduled after a peek moved the wheel past the clock). */
   readonly behind = new TimeHeap();
   private readonly store: EventStore;
-  private readonly buckets: number;
-  private readonly mask: number;
-  private readonly widthBits: number;
-  private readonly width: number;
-  private readonly inverseWidth: number;
+  // Numbers from the start (set again by the constructor): a field first undefined is generic, and
+  // every use of it checks and unboxes.
+  private readonly buckets: number = 0;
+  private readonly mask: number = 0;
+  private readonly widthBits: number = 0;
+  private readonly width: number = 0;
+  private readonly inverseWidth: number = 0;
   /** Per bucket: [2i] the chunk at the tail of its chain, [2i + 1] its number of entries. */
   private readonly meta: Int32Array;
   private readonly bits: Int32Array; // bit i: bucket i is non-empty
@@ -124,7 +126,7 @@ export class TimingWheel implements DrainSink {
    * as a number: a field first undefined would box every double later stored in it.)
    */
   private horizon = 0;
-  private readonly slack: number;
+  private readonly slack: number = 0;
   private scratchTimes = new Float64Array(64);
   private scratchKeys = new Int32Array(64);
   private scratchActions = undefinedArray(64);
@@ -137,7 +139,7 @@ export class TimingWheel implements DrainSink {
     this.mask = this.buckets - 1;
     if (!(shape.widthBits >= 0 && shape.widthBits <= 16)) throw new RangeError(`timing wheel: bucket width 2^${shape.widthBits} ns: offsets are kept in 16 bits`);
     this.widthBits = shape.widthBits;
-    this.width = 2 ** shape.widthBits;
+    this.width = 1 << shape.widthBits;
     this.inverseWidth = 1 / this.width; // exact: a power of two
     this.meta = new Int32Array(2 * this.buckets);
     this.bits = new Int32Array(Math.max(1, this.buckets >> 5));
