@@ -175,30 +175,32 @@ export class Link {
    * was dropped (counted on `from`). The caller delivers it (see {@link transmit}, or a batched flood).
    */
   reserve(from: Port, frame: SimFrame): number {
-    const drop = (reason: DropReason): number => {
-      from.counters.drops[reason]++;
-      this.trace.dropped(from, frame, reason);
-      return -1;
-    };
-    if (!this.isUp) return drop('link-down');
+    if (!this.isUp) return this.refuse(from, frame, 'link-down');
     const dir = from === this.a ? this.ab : this.ba;
     const now = this.kernel.now;
     let rate = this.rate;
     if (dir.congestion.length > 0) {
       const load = dir.loadAt(now);
-      if (load >= 1) return drop('congestion');
+      if (load >= 1) return this.refuse(from, frame, 'congestion');
       rate *= 1 - load;
     }
     const start = Math.max(now, dir.busyUntil);
     const backlogBytes = ((start - now) * rate) / 8e9;
-    if (backlogBytes + frame.size + WIRE_OVERHEAD > this.queueBytes) return drop('queue-full');
-    if (dir.loss.drop()) return drop('loss');
+    if (backlogBytes + frame.size + WIRE_OVERHEAD > this.queueBytes) return this.refuse(from, frame, 'queue-full');
+    if (dir.loss.drop()) return this.refuse(from, frame, 'loss');
     const done = start + this.serialization(frame.size, rate);
     dir.busyUntil = done;
     from.counters.txFrames++;
     from.counters.txBytes += frame.size;
     this.trace.sent(from, frame);
     return done + this.delay;
+  }
+
+  /** Counts and traces a frame `reserve` dropped; returns -1. */
+  private refuse(from: Port, frame: SimFrame, reason: DropReason): number {
+    from.counters.drops[reason]++;
+    this.trace.dropped(from, frame, reason);
+    return -1;
   }
 
   /** Queues and schedules delivery of one frame; false if it was dropped. */

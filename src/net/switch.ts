@@ -16,7 +16,7 @@ import { isGroupMac } from '../wire/index.js';
 import type { ActiveTopology } from './active-topology.js';
 import type { SimFrame } from './frame.js';
 import { popTag, pushTag } from './frame.js';
-import type { Link } from './link.js';
+import { FloodBatcher } from './flood-batch.js';
 import type { LearnOutcome } from './mac-table.js';
 import { MacTable } from './mac-table.js';
 import type { DropReason, PortOwner } from './port.js';
@@ -69,14 +69,6 @@ function isReservedGroup(mac: number): boolean {
   return mac >= 0x0180_c200_0000 && mac <= 0x0180_c200_000f;
 }
 
-interface FloodGroup {
-  at: number;
-  frame: SimFrame;
-  ports: Port[];
-  links: Link[];
-  epochs: number[];
-}
-
 /** See the module comment. */
 export class LearningSwitch implements PortOwner {
   readonly name: string;
@@ -92,6 +84,8 @@ export class LearningSwitch implements PortOwner {
   protected readonly kernel: Kernel;
   /** Where batched flood deliveries are queued (fire-and-forget). */
   private floodArrival: EventSite | undefined;
+  /** Groups the copies of this switch's floods by arrival time (flood-batch.ts). */
+  protected readonly floodBatch = new FloodBatcher();
   protected readonly trace: TraceSink;
   private readonly modes: PortMode[] = [];
   private readonly states: PortState[] = [];
@@ -339,7 +333,7 @@ export class LearningSwitch implements PortOwner {
     const targets = this.floodPorts(vlan);
     if (this.trace.tracesDrops) this.traceHeld(ingress, vlan, base);
     let tagged: SimFrame | null = null;
-    let groups: FloodGroup[] | null = null;
+    let batched = false;
     for (const idx of targets) {
       if (idx === ingress) continue;
       const port = this.ports[idx]!;
@@ -350,27 +344,10 @@ export class LearningSwitch implements PortOwner {
         port.send(out);
         continue;
       }
-      const link = port.link!;
-      const at = link.reserve(port, out);
-      if (at < 0) continue;
-      groups ??= [];
-      let g: FloodGroup | undefined;
-      for (const candidate of groups) if (candidate.at === at && candidate.frame === out) g = candidate;
-      if (g === undefined) {
-        g = { at, frame: out, ports: [], links: [], epochs: [] };
-        groups.push(g);
-      }
-      g.ports.push(port.peer!);
-      g.links.push(link);
-      g.epochs.push(link.epoch);
+      this.floodBatch.add(port, out);
+      batched = true;
     }
-    if (groups === null) return;
-    const site = (this.floodArrival ??= this.kernel.site(this.name, 'flood-arrival'));
-    for (const g of groups) {
-      site.postAt(g.at, () => {
-        for (let k = 0; k < g.ports.length; k++) g.links[k]!.deliver(g.ports[k]!, g.frame, g.epochs[k]!);
-      });
-    }
+    if (batched) this.floodBatch.flush((this.floodArrival ??= this.kernel.site(this.name, 'flood-arrival')));
   }
 }
 

@@ -38,7 +38,6 @@ import type { MacAddress } from '../../wire/index.js';
 import { isGroupMac } from '../../wire/index.js';
 import type { SimFrame } from '../frame.js';
 import { popTag, pushTag } from '../frame.js';
-import type { Link } from '../link.js';
 import type { DropReason, Port } from '../port.js';
 import type { PortMode, SwitchConfig } from '../switch.js';
 import { LearningSwitch, SWITCH_DEFAULTS, vlanTagFor } from '../switch.js';
@@ -90,13 +89,6 @@ export class FabricCounters {
   remoteLearned = 0;
   /** Entries re-pointed by a decapsulated frame (to another edge, or from local to remote). */
   remoteMoved = 0;
-}
-
-interface FloodGroup {
-  at: number;
-  ports: Port[];
-  links: Link[];
-  epochs: number[];
 }
 
 function isReservedGroup(mac: number): boolean {
@@ -378,35 +370,19 @@ export class FabricSwitch extends LearningSwitch {
    * are delivered as one kernel event (unless the switch was made with `batchFloods: false`).
    */
   private sendOn(ports: readonly number[], except: number, frame: SimFrame): void {
-    let groups: FloodGroup[] | null = null;
+    let batched = false;
     for (const idx of ports) {
       if (idx === except) continue;
       const port = this.ports[idx]!;
       port.counters.floodedFrames++;
-      const link = port.link;
-      if (!this.batch || link === null) {
+      if (!this.batch || port.link === null) {
         port.send(frame);
         continue;
       }
-      const at = link.reserve(port, frame);
-      if (at < 0) continue;
-      groups ??= [];
-      let g: FloodGroup | undefined;
-      for (const candidate of groups) if (candidate.at === at) g = candidate;
-      if (g === undefined) {
-        g = { at, ports: [], links: [], epochs: [] };
-        groups.push(g);
-      }
-      g.ports.push(port.peer!);
-      g.links.push(link);
-      g.epochs.push(link.epoch);
+      this.floodBatch.add(port, frame);
+      batched = true;
     }
-    if (groups === null) return;
-    const site = (this.fabricFloodArrival ??= this.kernel.site(this.name, 'fabric-flood-arrival'));
-    for (const g of groups) {
-      site.postAt(g.at, () => {
-        for (let k = 0; k < g.ports.length; k++) g.links[k]!.deliver(g.ports[k]!, frame, g.epochs[k]!);
-      });
-    }
+    if (batched) this.floodBatch.flush((this.fabricFloodArrival ??= this.kernel.site(this.name, 'fabric-flood-arrival')));
   }
+
 }

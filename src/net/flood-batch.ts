@@ -1,0 +1,91 @@
+/**
+ * The copies of one flood that arrive at the same time, delivered by one kernel event: a switch that
+ * floods a frame out of a thousand ports queues a handful of events (one per distinct arrival time,
+ * usually one), not a thousand.
+ *
+ * Nothing is allocated per receiver, nor, once warm, per flood: a group keeps its receivers in arrays
+ * it reuses, and its delivery callback is made once; groups go back to their batcher's pool when
+ * delivered. (Each copy still reserves its own link, so queues, loss and link state apply per port,
+ * and a copy whose link changed state before it arrived is lost, as `Link.transmit` does.)
+ */
+import type { EventSite } from '../sim/index.js';
+import type { SimFrame } from './frame.js';
+import type { Link } from './link.js';
+import type { Port } from './port.js';
+
+/** Copies of one frame arriving at one time. */
+class FloodGroup {
+  at = 0;
+  frame: SimFrame | null = null;
+  count = 0;
+  readonly ports: Port[] = [];
+  readonly links: Link[] = [];
+  readonly epochs: number[] = [];
+  /** Delivers the group and returns it to its batcher (made once per group). */
+  readonly deliver: () => void;
+
+  constructor(batcher: FloodBatcher) {
+    this.deliver = () => batcher.deliver(this);
+  }
+
+  add(port: Port, link: Link, epoch: number): void {
+    const k = this.count++;
+    if (k < this.ports.length) {
+      this.ports[k] = port;
+      this.links[k] = link;
+      this.epochs[k] = epoch;
+    } else {
+      this.ports.push(port);
+      this.links.push(link);
+      this.epochs.push(epoch);
+    }
+  }
+}
+
+/** Groups the copies of a sender's floods by arrival time and frame; one per flooding node. */
+export class FloodBatcher {
+  private readonly pool: FloodGroup[] = [];
+  private readonly open: FloodGroup[] = [];
+
+  /**
+   * Reserves `port`'s link for `frame` and adds the copy to the open group of its arrival time (and
+   * frame); nothing when the link refused it (counted and traced by the link).
+   */
+  add(port: Port, frame: SimFrame): void {
+    const link = port.link!;
+    const at = link.reserve(port, frame);
+    if (at < 0) return;
+    const open = this.open;
+    let g: FloodGroup | undefined;
+    for (let i = 0; i < open.length; i++) {
+      const candidate = open[i]!;
+      if (candidate.at === at && candidate.frame === frame) {
+        g = candidate;
+        break;
+      }
+    }
+    if (g === undefined) {
+      g = this.pool.pop() ?? new FloodGroup(this);
+      g.at = at;
+      g.frame = frame;
+      open.push(g);
+    }
+    g.add(port.peer!, link, link.epoch);
+  }
+
+  /** Queues one event at `site` per group opened since the last flush. */
+  flush(site: EventSite): void {
+    const open = this.open;
+    for (let i = 0; i < open.length; i++) site.postAt(open[i]!.at, open[i]!.deliver);
+    open.length = 0;
+  }
+
+  /** Hands every copy of `g` to its link, then pools the group. */
+  deliver(g: FloodGroup): void {
+    const frame = g.frame!;
+    for (let k = 0; k < g.count; k++) g.links[k]!.deliver(g.ports[k]!, frame, g.epochs[k]!);
+    g.frame = null;
+    g.count = 0;
+    this.pool.push(g);
+  }
+}
