@@ -28,8 +28,10 @@
  * Records are handed out by a cursor that walks round the arrays, skipping records in use, rather
  * than from a free list: with many events pending, a freed record is one whose lines went cold long
  * ago, while the cursor writes node, kind and time to consecutive records, a few per cache line. The
- * arrays double whenever three quarters of the records are in use, so the walk skips about three
- * records at worst. (With a million pending events: 4-6 -> 8.5 M events/s; bench/kernel-notes.md.)
+ * arrays double whenever half the records are in use, so the walk skips about one record at worst,
+ * and each skip is a branch the processor mispredicts: doubling at three quarters instead cost 5-10 %
+ * with 10 000 pending or many timers. (With a million pending events: 4-6 -> 8.5 M events/s;
+ * bench/kernel-notes.md.)
  */
 
 /** `states[ref]` of a record that was never used or whose cancelled entry was dropped. */
@@ -61,7 +63,7 @@ export class EventStore {
 
   /** Stores an event due at `time`, scheduled at `now`; returns its record number. */
   alloc(node: string, kind: string, time: number, now: number): number {
-    if (4 * this.used >= 3 * this.states.length) this.grow();
+    if (2 * this.used >= this.states.length) this.grow();
     let times = this.times;
     const mask = times.length - 1;
     const start = this.cursor;
