@@ -16,7 +16,7 @@
  *
  * Running an event writes nothing to its record. With many events pending, the record of the event
  * that runs was written long ago and its line has gone cold; marking it running and then free cost
- * a cache miss per event (a million pending: 11 -> 15 M events/s for `Kernel.post` without it,
+ * a cache miss per event (a million pending: 11 -> 14 M events/s for `Kernel.post` without it,
  * bench/kernel-notes.md). Instead the record is free once the clock has passed its time: by then its
  * event ran, or was cancelled and its entry dropped (no entry before the clock is left in the
  * queues), so allocating tests only the time. Whether a record's event has run is then told by the

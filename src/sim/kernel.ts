@@ -398,7 +398,10 @@ export class Kernel {
     this.execute(key, time, action);
   }
 
-  /** Runs one event taken from the queue: the clock moves to its time; its record (if any) notes that it ran. */
+  /**
+   * Runs one event taken from the queue: the clock moves to its time; its record (if any) is no longer
+   * counted in use, and is reused once the clock has passed that time.
+   */
   private execute(key: number, time: number, action: () => void): void {
     this.currentTime = time;
     this.executedCount++;
@@ -406,8 +409,7 @@ export class Kernel {
     try {
       action();
     } catch (error) {
-      // The clock, not `time`: a double the handler needs would be boxed before every action runs.
-      this.fail(key, error);
+      this.fail(key, error); // the clock is the event's time
     }
   }
 

@@ -119,7 +119,6 @@ export class TimingWheel implements DrainSink {
   private bucketed = 0; // entries in the wheel's buckets
   /** Absolute number of the current bucket (the run's); the wheel covers buckets up to current + buckets - 1. */
   private current = 0;
-  /** First time beyond the wheel: (current + buckets) * width. */
   /**
    * Times from here on are scheduled into the radix queue: (current + buckets - slack) * width. The
    * last `slack` buckets take only whole radix slots handed over early (see `advance`). (Initialized
