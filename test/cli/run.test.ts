@@ -106,7 +106,8 @@ describe('arpshift run', () => {
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const partial = (): string[] => readdirSync(dir).filter((f) => f.startsWith(`interrupted-${signal}.pcap.partial-`));
-    for (let i = 0; i < 200 && partial().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    // Up to 30 s for the run to start writing (a loaded machine starts node slowly).
+    for (let i = 0; i < 1200 && partial().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
     expect(partial()).toHaveLength(1);
     child.kill(signal);
     expect(await exited).toBe(130);
