@@ -10,27 +10,9 @@ import type { LearningSwitch } from './switch.js';
 
 /** For each reachable switch other than `target`, the index of its port towards `target`. */
 export function portsTowards(switches: readonly LearningSwitch[], target: LearningSwitch): Map<LearningSwitch, number> {
-  const member = new Set<LearningSwitch>(switches);
-  const result = new Map<LearningSwitch, number>();
-  const seen = new Set<LearningSwitch>([target]);
-  let frontier: LearningSwitch[] = [target];
-  while (frontier.length > 0) {
-    const next: LearningSwitch[] = [];
-    for (const s of frontier) {
-      for (const port of s.ports) {
-        if (!port.up || s.state(port.index) !== 'forwarding') continue;
-        const peer = port.peer!;
-        const neighbor = peer.owner as LearningSwitch;
-        if (!member.has(neighbor) || seen.has(neighbor)) continue;
-        if (neighbor.state(peer.index) !== 'forwarding') continue;
-        seen.add(neighbor);
-        result.set(neighbor, peer.index);
-        next.push(neighbor);
-      }
-    }
-    frontier = next;
-  }
-  return result;
+  const walk = new TowardsWalk(switches, target, () => true);
+  walk.expand([target]);
+  return walk.result;
 }
 
 /**
@@ -41,43 +23,58 @@ export function portsTowards(switches: readonly LearningSwitch[], target: Learni
  * RBridges and SPBM edges learn). Without a fabric on the way, the same as `portsTowards`.
  */
 export function fdbPortsTowards(switches: readonly LearningSwitch[], target: LearningSwitch): Map<LearningSwitch, number> {
-  const member = new Set<LearningSwitch>(switches);
-  const result = new Map<LearningSwitch, number>();
-  const seen = new Set<LearningSwitch>([target]);
-  let edge: FabricSwitch | undefined = target instanceof FabricSwitch ? target : undefined;
   // Breadth-first over native links only: fabric links carry encapsulated frames, not MAC paths.
-  const native = (s: LearningSwitch, port: number): boolean => !(s instanceof FabricSwitch && s.isFabricPort(port));
-  const expand = (start: LearningSwitch[]): void => {
+  const walk = new TowardsWalk(switches, target, (s, port) => !(s instanceof FabricSwitch && s.isFabricPort(port)));
+  walk.expand([target]);
+  const edge = target instanceof FabricSwitch ? target : walk.firstFabricSwitch;
+  if (edge === undefined) return walk.result;
+  const fabric = edge.fabric;
+  const others: LearningSwitch[] = [];
+  for (const s of switches) {
+    if (walk.seen.has(s) || !(s instanceof FabricSwitch) || s.fabric !== fabric) continue;
+    walk.seen.add(s);
+    walk.result.set(s, REMOTE_PORT_BASE + edge.index);
+    others.push(s);
+  }
+  // Stations behind other edges reach the target through their own edge.
+  walk.expand(others);
+  return walk.result;
+}
+
+/** Breadth-first search from `target` outwards over forwarding ports (both ends) with links up. */
+class TowardsWalk {
+  readonly result = new Map<LearningSwitch, number>();
+  readonly seen: Set<LearningSwitch>;
+  /** The first shortest-path fabric switch reached, if any. */
+  firstFabricSwitch: FabricSwitch | undefined;
+  private readonly member: Set<LearningSwitch>;
+  private readonly usable: (s: LearningSwitch, port: number) => boolean;
+
+  constructor(switches: readonly LearningSwitch[], target: LearningSwitch, usable: (s: LearningSwitch, port: number) => boolean) {
+    this.member = new Set(switches);
+    this.seen = new Set([target]);
+    this.usable = usable;
+  }
+
+  /** Walks out from `start` (already seen), recording each newly reached switch's port back. */
+  expand(start: LearningSwitch[]): void {
     let frontier = start;
     while (frontier.length > 0) {
       const next: LearningSwitch[] = [];
       for (const s of frontier) {
         for (const port of s.ports) {
-          if (!port.up || s.state(port.index) !== 'forwarding' || !native(s, port.index)) continue;
+          if (!port.up || s.state(port.index) !== 'forwarding' || !this.usable(s, port.index)) continue;
           const peer = port.peer!;
           const neighbor = peer.owner as LearningSwitch;
-          if (!member.has(neighbor) || seen.has(neighbor)) continue;
+          if (!this.member.has(neighbor) || this.seen.has(neighbor)) continue;
           if (neighbor.state(peer.index) !== 'forwarding') continue;
-          seen.add(neighbor);
-          result.set(neighbor, peer.index);
-          if (edge === undefined && neighbor instanceof FabricSwitch) edge = neighbor;
+          this.seen.add(neighbor);
+          this.result.set(neighbor, peer.index);
+          if (this.firstFabricSwitch === undefined && neighbor instanceof FabricSwitch) this.firstFabricSwitch = neighbor;
           next.push(neighbor);
         }
       }
       frontier = next;
     }
-  };
-  expand([target]);
-  if (edge === undefined) return result;
-  const fabric = edge.fabric;
-  const others: LearningSwitch[] = [];
-  for (const s of switches) {
-    if (seen.has(s) || !(s instanceof FabricSwitch) || s.fabric !== fabric) continue;
-    seen.add(s);
-    result.set(s, REMOTE_PORT_BASE + edge.index);
-    others.push(s);
   }
-  // Stations behind other edges reach the target through their own edge.
-  expand(others);
-  return result;
 }

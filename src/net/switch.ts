@@ -333,7 +333,6 @@ export class LearningSwitch implements PortOwner {
     const targets = this.floodPorts(vlan);
     if (this.trace.tracesDrops) this.traceHeld(ingress, vlan, base);
     let tagged: SimFrame | null = null;
-    let batched = false;
     for (const idx of targets) {
       if (idx === ingress) continue;
       const port = this.ports[idx]!;
@@ -345,9 +344,8 @@ export class LearningSwitch implements PortOwner {
         continue;
       }
       this.floodBatch.add(port, out);
-      batched = true;
     }
-    if (batched) this.floodBatch.flush((this.floodArrival ??= this.kernel.site(this.name, 'flood-arrival')));
+    if (this.batchFloods) this.floodBatch.flush((this.floodArrival ??= this.kernel.site(this.name, 'flood-arrival')));
   }
 }
 

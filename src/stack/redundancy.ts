@@ -184,7 +184,7 @@ export class RedundantGatewayPair {
     });
     if (v.ipv4 !== undefined) {
       // From the member's own address (§5.1.1.1); a member without one uses the virtual one.
-      const source = m.host.ipv4.find((a) => a.mac !== v.mac)?.address ?? v.ipv4.address;
+      const source = this.primary4(m) ?? v.ipv4.address;
       const pseudo: PseudoHeader = { kind: 'ipv4', source, destination: VRRP_IPV4_GROUP };
       m.host.sendMulticast({
         kind: 'ipv4', typeOfService: 0xc0, identification: 0, flags: 0, fragmentOffset: 0, timeToLive: 255, protocol: IP_PROTOCOL_VRRP,
@@ -192,7 +192,7 @@ export class RedundantGatewayPair {
       }, v.mac);
     }
     if (v.ipv6 !== undefined) {
-      const source = m.host.ipv6.find((a) => a.mac !== v.mac)?.address ?? v.ipv6.address;
+      const source = this.primary6(m) ?? v.ipv6.address;
       const pseudo: PseudoHeader = { kind: 'ipv6', source, destination: VRRP_IPV6_GROUP };
       m.host.sendMulticast({
         kind: 'ipv6', trafficClass: 0xc0, flowLabel: 0, nextHeader: IP_PROTOCOL_VRRP, hopLimit: 255,
@@ -223,14 +223,23 @@ export class RedundantGatewayPair {
     if (ad.priority > m.priority || (ad.priority === m.priority && this.fromHigherAddress(m, packet))) this.becomeBackup(m);
   }
 
+  /** Member `m`'s own IPv4 address (not the virtual one): the source of its advertisements (§5.1.1.1). */
+  private primary4(m: Member): Ipv4Address | undefined {
+    return m.host.ipv4.find((a) => a.mac !== this.virtual.mac)?.address;
+  }
+
+  /** Member `m`'s own IPv6 address (not the virtual one). */
+  private primary6(m: Member): Ipv6Address | undefined {
+    return m.host.ipv6.find((a) => a.mac !== this.virtual.mac)?.address;
+  }
+
   /** Whether `packet` comes from a primary address above member `m`'s own (the tie-break of §6.4.3). */
   private fromHigherAddress(m: Member, packet: Ipv4Packet | Ipv6Packet): boolean {
-    const v = this.virtual.mac;
     if (packet.kind === 'ipv4') {
-      const own = m.host.ipv4.find((a) => a.mac !== v)?.address;
+      const own = this.primary4(m);
       return own !== undefined && packet.source > own;
     }
-    const own = m.host.ipv6.find((a) => a.mac !== v)?.address;
+    const own = this.primary6(m);
     if (own === undefined) return false;
     const theirs = ipv6Bytes(packet.source);
     const mine = ipv6Bytes(own);

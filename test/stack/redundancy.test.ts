@@ -7,23 +7,31 @@
 import { describe, expect, it } from 'vitest';
 import { FlowSink, RedundantGatewayPair, UdpFlow, linuxProfile } from '../../src/stack/index.js';
 import type { SimFrame } from '../../src/net/index.js';
+import type { Host } from '../../src/stack/index.js';
+import type { MacAddress } from '../../src/wire/index.js';
 import { classifyArp, formatIpv4, formatMac, parseVrrp } from '../../src/wire/index.js';
 import { lan } from '../helpers/stack.js';
 import { ip4, mac } from '../helpers/sample-frames.js';
 
 const S = 1e9;
 
+/** Two Linux routers on a LAN (198.18.0.2 and .3), sharing virtual IP 198.18.0.1 on virtual MAC `vmac`. */
+function gatewayPair(vmac: MacAddress): { l: ReturnType<typeof lan>; g1: Host; g2: Host; pair: RedundantGatewayPair } {
+  const l = lan(4);
+  const router = linuxProfile({ forwarding: 1 });
+  const g1 = l.add('gateway-1', mac('02:00:5e:00:00:01'), router);
+  const g2 = l.add('gateway-2', mac('02:00:5e:00:00:02'), router);
+  g1.addIpv4(ip4('198.18.0.2'), 24);
+  g2.addIpv4(ip4('198.18.0.3'), 24);
+  const pair = new RedundantGatewayPair(l.kernel, g1, g2, { mac: vmac, ipv4: { address: ip4('198.18.0.1'), prefixLength: 24 } });
+  return { l, g1, g2, pair };
+}
+
 describe('redundant gateway pair', () => {
   it('the backup takes over Master_Down_Interval after the master fails, with a GARP for the virtual IP; traffic resumes', () => {
-    const l = lan(4);
-    const router = linuxProfile({ forwarding: 1 });
-    const g1 = l.add('gateway-1', mac('02:00:5e:00:00:01'), router);
-    const g2 = l.add('gateway-2', mac('02:00:5e:00:00:02'), router);
-    g1.addIpv4(ip4('198.18.0.2'), 24);
-    g2.addIpv4(ip4('198.18.0.3'), 24);
     const vmac = mac('00:00:5e:00:01:01');
     const vip = ip4('198.18.0.1');
-    const pair = new RedundantGatewayPair(l.kernel, g1, g2, { mac: vmac, ipv4: { address: vip, prefixLength: 24 } });
+    const { l, g1, g2, pair } = gatewayPair(vmac);
     const vm = l.add('vm', mac('02:00:00:00:00:10'), linuxProfile(), { gateway4: vip });
     vm.addIpv4(ip4('198.18.0.10'), 24);
     const flow = new UdpFlow(l.kernel, { id: 1, name: 'vm-to-gateway', from: vm, to: vip, rate: 100, size: 64, start: 1 * S, stop: 30 * S });
@@ -74,13 +82,7 @@ describe('redundant gateway pair', () => {
   });
 
   it('cut apart, both members become master (VRRP cannot tell a failure from a partition)', () => {
-    const l = lan(4);
-    const router = linuxProfile({ forwarding: 1 });
-    const g1 = l.add('gateway-1', mac('02:00:5e:00:00:01'), router);
-    const g2 = l.add('gateway-2', mac('02:00:5e:00:00:02'), router);
-    g1.addIpv4(ip4('198.18.0.2'), 24);
-    g2.addIpv4(ip4('198.18.0.3'), 24);
-    const pair = new RedundantGatewayPair(l.kernel, g1, g2, { mac: mac('00:00:5e:00:01:07'), ipv4: { address: ip4('198.18.0.1'), prefixLength: 24 } });
+    const { l, g1, g2, pair } = gatewayPair(mac('00:00:5e:00:01:07'));
     expect(pair.vrid).toBe(7);
     l.kernel.run({ until: 5 * S });
     expect(l.sentBy('gateway-2').filter(({ frame }) => isVrrp(frame))).toEqual([]);

@@ -370,7 +370,6 @@ export class FabricSwitch extends LearningSwitch {
    * are delivered as one kernel event (unless the switch was made with `batchFloods: false`).
    */
   private sendOn(ports: readonly number[], except: number, frame: SimFrame): void {
-    let batched = false;
     for (const idx of ports) {
       if (idx === except) continue;
       const port = this.ports[idx]!;
@@ -380,9 +379,8 @@ export class FabricSwitch extends LearningSwitch {
         continue;
       }
       this.floodBatch.add(port, frame);
-      batched = true;
     }
-    if (batched) this.floodBatch.flush((this.fabricFloodArrival ??= this.kernel.site(this.name, 'fabric-flood-arrival')));
+    if (this.batch) this.floodBatch.flush((this.fabricFloodArrival ??= this.kernel.site(this.name, 'fabric-flood-arrival')));
   }
 
 }
