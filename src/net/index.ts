@@ -8,6 +8,7 @@ export type { LossProcess, LossSpec } from './loss.js';
 export { expectedLossRate, gilbertElliottFor, lossProcess } from './loss.js';
 export type { LearnOutcome, MacEntry, MacOrigin, MacTableOptions } from './mac-table.js';
 export { MacTable } from './mac-table.js';
+export type { FilterDrop, FrameFilter } from './filter.js';
 export type { DropReason, PortOwner } from './port.js';
 export { DROP_REASONS, Port, PortCounters } from './port.js';
 export type { CongestionWindow, DirectionConfig, LinkConfig } from './link.js';

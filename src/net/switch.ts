@@ -19,6 +19,7 @@ import { popTag, pushTag } from './frame.js';
 import { FloodBatcher } from './flood-batch.js';
 import type { LearnOutcome } from './mac-table.js';
 import { MacTable } from './mac-table.js';
+import type { FilterDrop, FrameFilter } from './filter.js';
 import type { DropReason, PortOwner } from './port.js';
 import { Port } from './port.js';
 import type { PortState, TraceSink } from './trace.js';
@@ -79,8 +80,11 @@ export class LearningSwitch implements PortOwner {
   readonly counters = new SwitchCounters();
   /** Receives BPDUs and link changes; null when the switch runs no control protocol. */
   controlPlane: ControlPlane | null = null;
-  /** Security features: return a reason to drop a frame that arrived on `port` in `vlan`. */
-  ingressFilter: ((port: Port, frame: SimFrame, vlan: number) => DropReason | null) | null = null;
+  /**
+   * A per-frame decision by a layer above (see filter.ts), or null: then a frame costs one check on
+   * arrival and one per flood.
+   */
+  filter: FrameFilter | null = null;
   protected readonly kernel: Kernel;
   /** Where batched flood deliveries are queued (fire-and-forget). */
   private floodArrival: EventSite | undefined;
@@ -256,6 +260,22 @@ export class LearningSwitch implements PortOwner {
     this.trace.dropped(port, frame, reason);
   }
 
+  /** A frame the filter refused at `port`: counted as `security` there, traced with the filter's reason. */
+  protected refuse(port: Port, frame: SimFrame, why: FilterDrop): void {
+    port.counters.drops.security++;
+    this.trace.filtered(port, frame, why);
+  }
+
+  /** Sends `frame` out of `port` in `vlan` unless the filter refuses it there (`ingress`: where it came in). */
+  protected sendFiltered(filter: FrameFilter, port: Port, frame: SimFrame, vlan: number, ingress: Port | null): boolean {
+    const why = filter.egress(port, frame, vlan, ingress);
+    if (why !== null) {
+      this.refuse(port, frame, why);
+      return false;
+    }
+    return port.send(frame);
+  }
+
   receive(port: Port, frame: SimFrame): void {
     const i = port.index;
     const state = this.states[i]!;
@@ -268,9 +288,9 @@ export class LearningSwitch implements PortOwner {
     if (state === 'blocking' || state === 'listening') return this.dropArrival(port, frame);
     const vlan = this.classify(i, frame);
     if (vlan < 0) return this.drop(port, frame, 'vlan');
-    if (this.ingressFilter !== null) {
-      const reason = this.ingressFilter(port, frame, vlan);
-      if (reason !== null) return this.drop(port, frame, reason);
+    if (this.filter !== null) {
+      const why = this.filter.ingress(port, frame, vlan);
+      if (why !== null) return this.refuse(port, frame, why);
     }
     this.counters.framesIn++;
     const src = frame.eth.source;
@@ -293,7 +313,9 @@ export class LearningSwitch implements PortOwner {
     }
     if (out === i) return this.drop(port, frame, 'same-port');
     if (this.states[out] !== 'forwarding' || !this.member(out, vlan)) return this.drop(port, frame, 'port-blocked');
-    this.ports[out]!.send(this.tagged(out, vlan) ? pushTag(base, vlanTagFor(vlan)) : base);
+    const copy = this.tagged(out, vlan) ? pushTag(base, vlanTagFor(vlan)) : base;
+    if (this.filter !== null) this.sendFiltered(this.filter, this.ports[out]!, copy, vlan, port);
+    else this.ports[out]!.send(copy);
   }
 
   /** Learns (vlan, mac) on `port` and traces new entries and moves. */
@@ -330,12 +352,39 @@ export class LearningSwitch implements PortOwner {
 
   /** Sends `base` (untagged) out of every forwarding member port of `vlan` except `ingress`. */
   protected flood(ingress: number, vlan: number, base: SimFrame): void {
+    if (this.filter !== null) return this.floodFiltered(this.filter, ingress, vlan, base);
     const targets = this.floodPorts(vlan);
     if (this.trace.tracesDrops) this.traceHeld(ingress, vlan, base);
     let tagged: SimFrame | null = null;
     for (const idx of targets) {
       if (idx === ingress) continue;
       const port = this.ports[idx]!;
+      let out = base;
+      if (this.tagged(idx, vlan)) out = tagged ??= pushTag(base, vlanTagFor(vlan));
+      port.counters.floodedFrames++;
+      if (!this.batchFloods) {
+        port.send(out);
+        continue;
+      }
+      this.floodBatch.add(port, out);
+    }
+    if (this.batchFloods) this.floodBatch.flush((this.floodArrival ??= this.kernel.site(this.name, 'flood-arrival')));
+  }
+
+  /** `flood` with the filter asked about every copy (kept apart so the unfiltered loop stays as it was). */
+  private floodFiltered(filter: FrameFilter, ingress: number, vlan: number, base: SimFrame): void {
+    const targets = this.floodPorts(vlan);
+    if (this.trace.tracesDrops) this.traceHeld(ingress, vlan, base);
+    const from = ingress >= 0 ? this.ports[ingress]! : null;
+    let tagged: SimFrame | null = null;
+    for (const idx of targets) {
+      if (idx === ingress) continue;
+      const port = this.ports[idx]!;
+      const why = filter.egress(port, base, vlan, from);
+      if (why !== null) {
+        this.refuse(port, base, why);
+        continue;
+      }
       let out = base;
       if (this.tagged(idx, vlan)) out = tagged ??= pushTag(base, vlanTagFor(vlan));
       port.counters.floodedFrames++;

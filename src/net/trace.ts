@@ -4,6 +4,7 @@
  */
 import type { Kernel, TraceBus, TraceChannel } from '../sim/index.js';
 import type { MacAddress } from '../wire/index.js';
+import type { FilterDrop } from './filter.js';
 import type { SimFrame } from './frame.js';
 import type { Link } from './link.js';
 import type { DropReason, Port } from './port.js';
@@ -21,7 +22,13 @@ declare module '../sim/trace.js' {
      * A frame was dropped at `port`; also, with reason `port-blocked`, a flood copy that a port in
      * spanning-tree transition held back (see `LearningSwitch` flood), which no counter counts.
      */
-    'frame-dropped': { readonly port: string; readonly frame: SimFrame; readonly reason: DropReason };
+    'frame-dropped': {
+      readonly port: string;
+      readonly frame: SimFrame;
+      readonly reason: DropReason;
+      /** For reason `security`: the filter that refused the frame and why (filter.ts); absent otherwise. */
+      readonly filter?: FilterDrop;
+    };
     /**
      * A switch learned a MAC, or saw it move to another port, from a frame or because a management
      * plane installed it (then `port` may name the fabric edge a remote MAC lives behind).
@@ -78,6 +85,13 @@ export class TraceSink {
   dropped(port: Port, frame: SimFrame, reason: DropReason): void {
     if (this.frameDropped.active) {
       this.frameDropped.emit({ type: 'frame-dropped', time: this.kernel.now, node: port.owner.name, port: port.name, frame, reason });
+    }
+  }
+
+  /** A frame a switch's filter refused (reason `security`, with the filter's words). */
+  filtered(port: Port, frame: SimFrame, why: FilterDrop): void {
+    if (this.frameDropped.active) {
+      this.frameDropped.emit({ type: 'frame-dropped', time: this.kernel.now, node: port.owner.name, port: port.name, frame, reason: 'security', filter: why });
     }
   }
 

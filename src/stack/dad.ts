@@ -97,7 +97,10 @@ export class DadRunner {
    * packet was a conflict (and so must not be processed further).
    */
   checkArp(p: ArpPacket): boolean {
-    if (!this.host.profile.dad.ipv4ConflictDetection.value) return false;
+    // Ongoing detection follows the profile; a probe the host was asked for (a DHCP client's check,
+    // `AddressOptions.probe`) is watched whatever the profile says.
+    const acd = this.host.profile.dad.ipv4ConflictDetection.value;
+    if (!acd && !this.host.ipv4.some((a) => a.state === 'tentative')) return false;
     const ours = (mac: MacAddress): boolean => mac === this.host.mac || this.host.ipv4.some((a) => a.mac === mac);
     if (ours(p.senderHardwareAddress)) return false;
     for (const a of this.host.ipv4) {
@@ -108,9 +111,10 @@ export class DadRunner {
           a.state = 'duplicate';
           this.host.trace.conflict('ipv4', formatIpv4(a.address), p.senderHardwareAddress, 'probing');
           this.host.trace.addressState('ipv4', formatIpv4(a.address), 'duplicate');
+          this.host.addressConflicted(a);
           return true;
         }
-      } else if (a.state === 'preferred' && p.senderProtocolAddress === a.address) {
+      } else if (acd && a.state === 'preferred' && p.senderProtocolAddress === a.address) {
         this.host.trace.conflict('ipv4', formatIpv4(a.address), p.senderHardwareAddress, 'in-use');
         const now = this.host.now;
         const last = this.lastDefense.get(a.address);
@@ -152,6 +156,7 @@ export class DadRunner {
     a.state = 'duplicate';
     this.host.trace.conflict('ipv6', address, by, 'probing');
     this.host.trace.addressState('ipv6', address, 'duplicate');
+    this.host.addressConflicted(a);
     return true;
   }
 }

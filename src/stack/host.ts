@@ -18,6 +18,7 @@ import type { Kernel } from '../sim/index.js';
 import { Timer } from '../sim/index.js';
 import type {
   ArpPacket,
+  DhcpMessage,
   EthernetFrame,
   Icmpv6Message,
   Ipv4Address,
@@ -101,6 +102,12 @@ export interface AddressOptions {
   readonly mac?: MacAddress;
   /** Skip duplicate address detection (Linux `nodad`, or an address configured before the run). */
   readonly skipDad?: boolean;
+  /**
+   * Check an IPv4 address with RFC 5227 probes before using it even when the profile's stack does no
+   * conflict detection (a DHCP client's check of an offered address, RFC 2131 §4.4.1); default: as the
+   * profile says.
+   */
+  readonly probe?: boolean;
 }
 
 /** What a UDP handler is given. */
@@ -170,6 +177,9 @@ export class Host implements PortOwner {
   private readonly protocolHandlers = new Map<number, (packet: Ipv4Packet | Ipv6Packet) => void>();
   private readonly upChangeHandlers: Array<(up: boolean) => void> = [];
   private readonly echoReplyHandlers: Array<(reply: EchoReply) => void> = [];
+  private readonly conflictHandlers: Array<(a: Ipv4Assignment | Ipv6Assignment) => void> = [];
+  /** DHCP message handlers by UDP port (67 server, 68 client); null until one is bound. */
+  private dhcpHandlers: Map<number, (message: DhcpMessage, packet: Ipv4Packet) => void> | null = null;
   private readonly arpTimers = new Map<Ipv4Address, Timer>();
   private readonly ndTimers = new Map<Ipv6Address, Timer>();
   private readonly dad: DadRunner;
@@ -202,7 +212,7 @@ export class Host implements PortOwner {
   addIpv4(address: Ipv4Address, prefixLength: number, options: AddressOptions = {}): Ipv4Assignment {
     const mac = options.mac ?? this.mac;
     this.macs.add(mac);
-    const probe = this.profile.dad.ipv4ConflictDetection.value && options.skipDad !== true;
+    const probe = (options.probe ?? this.profile.dad.ipv4ConflictDetection.value) && options.skipDad !== true;
     const a: Ipv4Assignment = { address, prefixLength, state: probe ? 'tentative' : 'preferred', mac, verified: probe };
     this.ipv4.push(a);
     if (probe) this.dad.probeIpv4(a);
@@ -288,6 +298,24 @@ export class Host implements PortOwner {
    */
   bindIpProtocol(protocol: number, handler: (packet: Ipv4Packet | Ipv6Packet) => void): void {
     this.protocolHandlers.set(protocol, handler);
+  }
+
+  /**
+   * Delivers DHCPv4 messages to UDP port `port` (67 for a server, 68 for a client) to `handler`,
+   * whatever the IP destination (a client has no address yet; RFC 2131 §4.1 unicasts to yiaddr).
+   */
+  bindDhcp(port: number, handler: (message: DhcpMessage, packet: Ipv4Packet) => void): void {
+    (this.dhcpHandlers ??= new Map()).set(port, handler);
+  }
+
+  /** Calls `handler` when duplicate address detection finds one of our tentative addresses in use. */
+  onAddressConflict(handler: (a: Ipv4Assignment | Ipv6Assignment) => void): void {
+    this.conflictHandlers.push(handler);
+  }
+
+  /** Called by DAD when a tentative address turned out to be a duplicate. */
+  addressConflicted(a: Ipv4Assignment | Ipv6Assignment): void {
+    for (const h of this.conflictHandlers) h(a);
   }
 
   /** Calls `handler` after every administrative up/down change (`setUp`, `restart`). */
@@ -639,6 +667,16 @@ export class Host implements PortOwner {
   }
 
   private receiveIpv4(p: Ipv4Packet): void {
+    if (this.dhcpHandlers !== null) {
+      const u = p.payload;
+      if (u.kind === 'udp' && u.payload.kind === 'dhcp') {
+        const handler = this.dhcpHandlers.get(u.destinationPort);
+        if (handler !== undefined) {
+          this.counters.udpIn++;
+          return handler(u.payload, p);
+        }
+      }
+    }
     const dst = p.destination;
     if (isMulticastIpv4(dst)) {
       const handler = this.protocolHandlers.get(p.protocol);

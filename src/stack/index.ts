@@ -10,6 +10,27 @@ export { decideNd } from './nd-rules.js';
 export type { NeighborEntry, NeighborHooks, NeighborState, NeighborUpdate, QueueDropReason, UpdateResult } from './neighbor-cache.js';
 export { NeighborCache } from './neighbor-cache.js';
 export { ACD, DadRunner, MAX_RTR_SOLICITATION_DELAY } from './dad.js';
+export type { DhcpFields } from './dhcp-messages.js';
+export {
+  DHCP_FLAG_BROADCAST,
+  DHCP_OPTION_PARAMETER_REQUEST_LIST,
+  DHCP_OPTION_REBINDING_TIME,
+  DHCP_OPTION_RENEWAL_TIME,
+  DHCP_OPTION_ROUTER,
+  DHCP_OPTION_SUBNET_MASK,
+  dhcpFrame,
+  dhcpLeaseTime,
+  dhcpMessage,
+  dhcpOf,
+  dhcpPacket,
+  dhcpRequestedAddress,
+  dhcpServerIdentifier,
+  dhcpU32Option,
+} from './dhcp-messages.js';
+export type { DhcpAnswer, DhcpLease, DhcpServerConfig, LeaseQueryAnswer } from './dhcp-server.js';
+export { DHCP_SERVER_DEFAULTS, DhcpLeases, DhcpServer, DhcpServerCounters } from './dhcp-server.js';
+export type { DhcpClientConfig, DhcpClientState } from './dhcp-client.js';
+export { DHCP_CLIENT_DEFAULTS, DhcpClient, DhcpClientCounters } from './dhcp-client.js';
 export type { AddressOptions, AddressState, EchoReply, HostOptions, Ipv4Assignment, Ipv6Assignment, UdpDelivery } from './host.js';
 export { Host, HostCounters } from './host.js';
 export { DEFAULT_TTL, echo6, icmp4, udp4, udp6, udpPayload } from './packets.js';
@@ -24,6 +45,7 @@ export type {
   AnnouncePolicy,
   ArpReceivePolicy,
   DadPolicy,
+  DhcpClientPolicy,
   Fact,
   ImplementationProfile,
   GenericOverrides,

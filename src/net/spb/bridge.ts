@@ -197,11 +197,13 @@ export class FabricSwitch extends LearningSwitch {
     return mode.nativeVlan === vlan || mode.vlans === 'all' || mode.vlans.includes(vlan);
   }
 
-  /** Sends an untagged `base` out of local port `out` in `vlan`, tagging it if the port wants. */
-  private sendLocal(out: number, vlan: number, base: SimFrame): void {
+  /** Sends an untagged `base` out of local port `out` in `vlan`, tagging it if the port wants (`ingress`: where it came in, null from the fabric). */
+  private sendLocal(out: number, vlan: number, base: SimFrame, ingress: Port | null): void {
     const mode = this.mode(out);
     const tagged = mode.kind === 'trunk' && mode.nativeVlan !== vlan;
-    this.ports[out]!.send(tagged ? pushTag(base, vlanTagFor(vlan)) : base);
+    const copy = tagged ? pushTag(base, vlanTagFor(vlan)) : base;
+    if (this.filter !== null) this.sendFiltered(this.filter, this.ports[out]!, copy, vlan, ingress);
+    else this.ports[out]!.send(copy);
   }
 
   private receiveNative(port: Port, frame: SimFrame): void {
@@ -218,9 +220,9 @@ export class FabricSwitch extends LearningSwitch {
     if (state === 'blocking' || state === 'listening') return this.discard(port, frame, 'port-blocked');
     const vlan = this.classifyNative(i, frame);
     if (vlan < 0) return this.discard(port, frame, 'vlan');
-    if (this.ingressFilter !== null) {
-      const reason = this.ingressFilter(port, frame, vlan);
-      if (reason !== null) return this.discard(port, frame, reason);
+    if (this.filter !== null) {
+      const why = this.filter.ingress(port, frame, vlan);
+      if (why !== null) return this.refuse(port, frame, why);
     }
     this.counters.framesIn++;
     const now = this.kernel.now;
@@ -247,7 +249,7 @@ export class FabricSwitch extends LearningSwitch {
     }
     if (out === i) return this.discard(port, frame, 'same-port');
     if (this.state(out) !== 'forwarding' || !this.memberNative(out, vlan)) return this.discard(port, frame, 'port-blocked');
-    this.sendLocal(out, vlan, base);
+    this.sendLocal(out, vlan, base, port);
   }
 
   /** The inner frame of an encapsulation: the native frame with its VLAN as the outer tag. */
@@ -336,7 +338,7 @@ export class FabricSwitch extends LearningSwitch {
       return;
     }
     if (this.state(out) !== 'forwarding' || !this.memberNative(out, vlan)) return this.discard(port, frame, 'port-blocked');
-    this.sendLocal(out, vlan, base);
+    this.sendLocal(out, vlan, base, null);
   }
 
   /** Records (vlan, mac) -> the edge of index `edge`, learned from a decapsulated frame (l2.md §4 "learning"). */

@@ -5,7 +5,7 @@
  * the shared reference (implementations.md §2.7).
  */
 import type { Fact } from './fact.js';
-import { fact } from './fact.js';
+import { fact, unverified } from './fact.js';
 import type { ImplementationProfile, NeighborTimers } from './profile.js';
 
 const MS = 1e6;
@@ -137,6 +137,15 @@ export function linuxProfile(overrides: Partial<LinuxSysctls> = {}): Implementat
       ipv4ConflictDetection: fact(false, 'Linux does no RFC 5227 probing in the kernel (user-space tools such as arping -D do)'),
       ipv6DadTransmits: fact(s.dad_transmits, `${SYSCTL}: dad_transmits = ${s.dad_transmits}`),
       optimisticDad: fact(s.optimistic_dad === 1, `${SYSCTL}: optimistic_dad = ${s.optimistic_dad}`),
+    },
+    dhcp: {
+      renewAfterLinkBounce: unverified(
+        !router,
+        router
+          ? 'a router\'s interfaces are statically addressed'
+          : 'user-space client, not the kernel: systemd-networkd src/network/networkd-link.c link_carrier_gained -> link_acquire_conf restarts DHCPv4; dhcpcd rebinds when carrier returns (NetworkConfiguration/dhcpcd discussion #312); ISC dhclient does not watch carrier',
+      ),
+      probeOfferedAddress: unverified(false, 'the kernel does no RFC 5227 probing; common clients (ISC dhclient, systemd-networkd) do not probe a DHCP address by default'),
     },
   };
 }

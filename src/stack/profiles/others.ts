@@ -34,6 +34,10 @@ export const WINDOWS_PROFILE: ImplementationProfile = {
     ipv6DadTransmits: fact(1, 'MIB_IPINTERFACE_ROW DadTransmits default (IPv6 1)'),
     optimisticDad: fact(false, 'not enabled by default'),
   },
+  dhcp: {
+    renewAfterLinkBounce: unverified(true, 'Windows Media Sense: on reconnect the client re-requests its previous address as on restart (Windows 2000 Resource Kit, "Restarting a DHCP Client": DHCPREQUEST for the previously assigned address); for a reconnect unverified'),
+    probeOfferedAddress: fact(true, 'MS winsdk blog "ARP Changes in Server 2008/Vista": an ARP probe with sender 0.0.0.0 before an address is used'),
+  },
 };
 
 function timeoutTimers(lifetime: number, source: string, tries: number, triesSource: string, retrans: number): NeighborTimers {
@@ -75,6 +79,10 @@ export const FREEBSD_PROFILE: ImplementationProfile = {
     ipv6DadTransmits: fact(1, 'FreeBSD net.inet6.ip6.dad_count = 1'),
     optimisticDad: fact(false, 'not in FreeBSD'),
   },
+  dhcp: {
+    renewAfterLinkBounce: unverified(true, 'FreeBSD sbin/dhclient: a link-state change (RTM_IFINFO) restarts the client in INIT-REBOOT'),
+    probeOfferedAddress: unverified(false, 'FreeBSD dhclient-script sends a gratuitous ARP, no probe'),
+  },
 };
 
 /** ns-3's ARP model (src/internet/model/arp-cache.cc, arp-l3-protocol.cc). */
@@ -100,6 +108,10 @@ export const NS3_PROFILE: ImplementationProfile = {
     ipv6DadTransmits: fact(1, 'ns-3 Icmpv6L4Protocol DAD'),
     optimisticDad: fact(false, 'ns-3'),
   },
+  dhcp: {
+    renewAfterLinkBounce: fact(false, 'ns-3 DhcpClient: no link-event handling (src/internet-apps/model/dhcp-client.cc)'),
+    probeOfferedAddress: fact(false, 'ns-3 DhcpClient: no address check'),
+  },
 };
 
 function router(name: string, description: string, lifetime: number, source: string): ImplementationProfile {
@@ -119,6 +131,10 @@ function router(name: string, description: string, lifetime: number, source: str
       stateAfterOther: fact('reachable', 'timeout model: entries are usable until the ARP timeout'),
     },
     nd: { ...RFC4861_HOST_ND, createFromUntrackedNa: fact('always', 'RFC 9131 §6.1.1: routers SHOULD create a STALE entry from an unsolicited NA') },
+    dhcp: {
+      renewAfterLinkBounce: fact(false, `${name}: router interfaces are statically addressed here`),
+      probeOfferedAddress: fact(false, `${name}: router interfaces are statically addressed here`),
+    },
   };
 }
 

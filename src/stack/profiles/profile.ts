@@ -95,6 +95,18 @@ export interface DadPolicy {
   readonly optimisticDad: Fact<boolean>;
 }
 
+/** What the node's DHCPv4 client does (dhcp-client.ts), when it takes its address from DHCP. */
+export interface DhcpClientPolicy {
+  /**
+   * After the link goes down and comes back (a carrier bounce, e.g. Hyper-V's 2 s network-change
+   * drop), the client confirms its lease at once (INIT-REBOOT: a broadcast DHCPREQUEST for its
+   * address) instead of waiting for T1.
+   */
+  readonly renewAfterLinkBounce: Fact<boolean>;
+  /** Before using an offered address the client checks it with ARP probes and DECLINEs it on a conflict (RFC 2131 §4.4.1). */
+  readonly probeOfferedAddress: Fact<boolean>;
+}
+
 /** A whole implementation profile. */
 export interface ImplementationProfile {
   readonly name: string;
@@ -106,4 +118,5 @@ export interface ImplementationProfile {
   readonly nd: NdReceivePolicy;
   readonly announce: AnnouncePolicy;
   readonly dad: DadPolicy;
+  readonly dhcp: DhcpClientPolicy;
 }

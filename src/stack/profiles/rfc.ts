@@ -78,6 +78,10 @@ export const RFC826_PROFILE: ImplementationProfile = {
     ipv6DadTransmits: fact(1, 'RFC 4862 §5.1 DupAddrDetectTransmits default'),
     optimisticDad: fact(false, 'RFC 4429 is optional'),
   },
+  dhcp: {
+    renewAfterLinkBounce: fact(false, 'RFC 2131 ties no client action to link events (re-checking on link up is RFC 4436 DNAv4, an option)'),
+    probeOfferedAddress: fact(true, 'RFC 2131 §4.4.1: the client SHOULD check the offered address, e.g. with ARP'),
+  },
 };
 
 /** An IPv6 host that follows RFC 4861 / RFC 4862 exactly (RFC 826 on the IPv4 side). */
