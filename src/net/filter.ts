@@ -31,4 +31,6 @@ export interface FrameFilter {
    * fabric (decapsulated).
    */
   egress(port: Port, frame: SimFrame, vlan: number, ingress: Port | null): FilterDrop | null;
+  /** The link of one of the switch's ports went up or down (after the switch flushed it). */
+  linkChanged?(port: Port, up: boolean): void;
 }

@@ -174,6 +174,7 @@ export class LearningSwitch implements PortOwner {
     if (!up) this.flush(port.index, 'link-down');
     this.clearFloodCache();
     this.controlPlane?.linkChanged?.(port, up);
+    this.filter?.linkChanged?.(port, up);
   }
 
   /** The VLAN a frame belongs to on `port`, or -1 if the port does not accept it. */
