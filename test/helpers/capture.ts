@@ -7,10 +7,10 @@ import { AtomicFileSink, PcapWriter, emitFrame } from '../../src/wire/index.js';
  * Records every `frame-sent` event whose frame passes `keep`, with its time and sending node; with
  * `nodes`, only frames those nodes sent (not the copies switches forward).
  */
-export function recordSent(kernel: Kernel, keep: (frame: SimFrame) => boolean = () => true, nodes?: readonly string[]): Array<{ time: number; node: string; frame: SimFrame }> {
-  const out: Array<{ time: number; node: string; frame: SimFrame }> = [];
+export function recordSent(kernel: Kernel, keep: (frame: SimFrame) => boolean = () => true, nodes?: readonly string[]): Array<{ time: number; node: string; port: string; frame: SimFrame }> {
+  const out: Array<{ time: number; node: string; port: string; frame: SimFrame }> = [];
   kernel.trace.on('frame-sent', (e) => {
-    if ((nodes === undefined || nodes.includes(e.node)) && keep(e.frame)) out.push({ time: e.time, node: e.node, frame: e.frame });
+    if ((nodes === undefined || nodes.includes(e.node)) && keep(e.frame)) out.push({ time: e.time, node: e.node, port: e.port, frame: e.frame });
   });
   return out;
 }
