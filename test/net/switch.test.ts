@@ -188,3 +188,56 @@ describe('flood batching', () => {
   });
 });
 
+
+describe('the frame filter hook', () => {
+  const REFUSED = { filter: 'test-filter', reason: 'refused' } as const;
+
+  it('ingress: a refused frame is counted as `security` on its port, traced with the filter\'s words, and neither learned nor forwarded', () => {
+    const net = network();
+    const { sw, st } = star(net, 3);
+    const seen: Array<{ port: string; reason: string; filter: unknown }> = [];
+    net.kernel.trace.on('frame-dropped', (e) => seen.push({ port: e.port, reason: e.reason, filter: e.filter }));
+    sw.filter = { ingress: (port) => (port.index === 0 ? REFUSED : null), egress: () => null };
+    st[0]!.broadcast();
+    net.kernel.run();
+    expect(st[1]!.received).toEqual([]);
+    expect(sw.ports[0]!.counters.drops.security).toBe(1);
+    expect(seen).toEqual([{ port: 'sw:p1', reason: 'security', filter: REFUSED }]);
+    expect(sw.fdb.lookup(1, st[0]!.mac, net.kernel.now)).toBe(-1);
+  });
+
+  it('egress: a flood copy refused at one port is dropped there only; a refused unicast goes nowhere; the filter sees the ingress port', () => {
+    const net = network();
+    const { sw, st } = star(net, 3);
+    const ingresses: Array<string | null> = [];
+    sw.filter = {
+      ingress: () => null,
+      egress: (port, _f, vlan, ingress) => {
+        ingresses.push(ingress?.name ?? null);
+        return port.index === 2 && vlan === 1 ? REFUSED : null;
+      },
+    };
+    const b = st[0]!.broadcast();
+    net.kernel.run();
+    expect([ids(st[1]!), ids(st[2]!)]).toEqual([[b.id], []]);
+    expect(sw.ports[2]!.counters.drops.security).toBe(1);
+    expect(sw.ports[2]!.counters.floodedFrames).toBe(0);
+    st[1]!.unicast(st[0]!.mac);
+    st[0]!.unicast(st[2]!.mac);
+    net.kernel.run();
+    expect(ids(st[2]!)).toEqual([]);
+    expect(sw.ports[2]!.counters.drops.security).toBe(2);
+    // The broadcast (2 copies), the known unicast from h2, the unknown unicast from h1 (flooded, 2 copies).
+    expect(ingresses).toEqual(['sw:p1', 'sw:p1', 'sw:p2', 'sw:p1', 'sw:p1']);
+  });
+
+  it('told about link changes of the switch\'s ports', () => {
+    const net = network();
+    const { sw, st } = star(net, 2);
+    const changes: string[] = [];
+    sw.filter = { ingress: () => null, egress: () => null, linkChanged: (port, up) => changes.push(`${port.name} ${up}`) };
+    st[1]!.port.link!.setUp(false);
+    st[1]!.port.link!.setUp(true);
+    expect(changes).toEqual(['sw:p2 false', 'sw:p2 true']);
+  });
+});
