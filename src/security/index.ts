@@ -34,3 +34,5 @@ export type { SaviDhcpConfig, SaviDhcpEntry, SaviDhcpHooks, SaviDhcpReason, Savi
 export { SAVI_DHCP, SaviDhcp, SaviDhcpCounters } from './savi-dhcp.js';
 export type { LeaseQueryService, SwitchSecurityConfig } from './switch-security.js';
 export { SwitchSecurity, SwitchSecurityCounters, attachSecurity } from './switch-security.js';
+export type { SecurityConfigProblem } from './check-config.js';
+export { securityConfigProblems } from './check-config.js';
