@@ -6,15 +6,15 @@
  *
  * A filter that shuts a port (err-disable) or lets it recover does so by refusing every frame there
  * for as long as it wants and, if it wishes, by flushing the port's learned entries (`flush`); timers
- * are its own (the kernel's). With no filter attached, a switch pays one null check per frame
- * received and one per flood.
+ * are its own (the kernel's). With no filter attached, a switch pays one null check when a frame
+ * arrives and one where it leaves (a forwarded unicast, or a flood).
  */
 import type { SimFrame } from './frame.js';
 import type { Port } from './port.js';
 
 /**
- * Why a filter refused a frame: which filter (a feature's name, e.g. `dai`) and why (e.g.
- * `no-binding`). Filters should hand out shared constant objects: nothing is allocated per drop.
+ * Why a filter refused a frame: which filter (a feature's name, e.g. `arp-inspection`) and why
+ * (e.g. `no-binding`). Filters should hand out shared constant objects: nothing is allocated per drop.
  */
 export interface FilterDrop {
   readonly filter: string;

@@ -81,8 +81,8 @@ export class LearningSwitch implements PortOwner {
   /** Receives BPDUs and link changes; null when the switch runs no control protocol. */
   controlPlane: ControlPlane | null = null;
   /**
-   * A per-frame decision by a layer above (see filter.ts), or null: then a frame costs one check on
-   * arrival and one per flood.
+   * A per-frame decision by a layer above (see filter.ts), or null: then a frame costs one null check
+   * on arrival and one where it leaves (forwarded, or flooded).
    */
   filter: FrameFilter | null = null;
   protected readonly kernel: Kernel;
