@@ -203,6 +203,35 @@ export class NeighborCache<A, P> {
     this.hooks.changed?.(address, e.state, 'none', e.lladdr);
   }
 
+  /**
+   * An administrative update, as `ip neigh replace ADDRESS lladdr MAC nud STATE` (Linux neigh_add:
+   * `__neigh_update` with NEIGH_UPDATE_F_ADMIN and OVERRIDE): the entry takes the address and state
+   * whatever it held; a REACHABLE one counts as confirmed now and runs its reachable timer, a STALE
+   * one waits for a packet. PERMANENT is {@link addPermanent}.
+   */
+  administer(address: A, lladdr: MacAddress, state: 'reachable' | 'stale', now: number): void {
+    const e = this.table.get(address);
+    if (e === undefined || e.state === 'permanent') {
+      if (e !== undefined) this.remove(address);
+      const created = this.newEntry(address, now, state, lladdr);
+      if (!this.p.nud) created.expiresAt = now + this.p.reachableBase;
+      else if (state === 'reachable') this.arm(address, created, now + this.reachableTime(now));
+      return;
+    }
+    const old = e.state;
+    const wasValid = this.valid(e);
+    e.lladdr = lladdr;
+    e.updated = now;
+    e.probes = 0;
+    e.refreshing = false;
+    if (state === 'reachable') e.confirmed = now;
+    if (!this.p.nud) e.expiresAt = now + this.p.reachableBase;
+    e.state = state;
+    if (old !== state) this.hooks.changed?.(address, old, state, lladdr);
+    this.arm(address, e, this.p.nud && state === 'reachable' ? now + this.reachableTime(now) : -1);
+    if (!wasValid) for (const packet of e.queue.splice(0)) this.hooks.transmit(address, lladdr, packet);
+  }
+
   /** Installs a permanent (static) entry. */
   addPermanent(address: A, lladdr: MacAddress, now: number): void {
     this.remove(address);
