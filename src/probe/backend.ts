@@ -67,6 +67,11 @@ export interface ProbeBackend {
   captured(observer: number): readonly CapturedFrame[];
   /** Entry changes so far (only with `observe`). */
   events(observer: number): readonly StateEvent[];
+  /**
+   * Writes neighbour-table sysctls of an observer again; on Linux a write re-draws the table's
+   * reachable time (neigh_proc_base_reachable_time). Only real kernels have it.
+   */
+  redraw?(observer: number, sysctls: Partial<LinuxSysctls>): Promise<void>;
   /** Removes everything the backend made. */
   close(): Promise<void>;
 }

@@ -163,7 +163,7 @@ export class KernelBackend implements ProbeBackend {
   }
 
   /** Sets a sysctl of the observer again (a write re-draws the reachable time of a table). */
-  async sysctl(observer: number, sysctls: Partial<LinuxSysctls>): Promise<void> {
+  async redraw(observer: number, sysctls: Partial<LinuxSysctls>): Promise<void> {
     const settings = kernelSysctls(sysctls, OBSERVER_IF);
     delete settings[`net.ipv6.conf.${OBSERVER_IF}.accept_dad`];
     await this.observer(observer).ns.sysctl(settings);
