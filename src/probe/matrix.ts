@@ -139,3 +139,20 @@ export async function runMatrix(backend: ProbeBackend, families: readonly ProbeF
   }
   return { target: backend.target, description: backend.description, families: [...families], cells };
 }
+
+/**
+ * Runs the matrix on a new backend from `make`, closing it afterwards; a machine too busy for the
+ * lock-time window (an EmuError saying so) gets one more try on a fresh backend.
+ */
+export async function measureMatrix(make: () => ProbeBackend, families: readonly ProbeFamily[]): Promise<ProbeTable> {
+  for (let attempt = 1; ; attempt++) {
+    const backend = make();
+    try {
+      return await runMatrix(backend, families);
+    } catch (e) {
+      if (attempt >= 2 || !(e instanceof EmuError) || !e.message.includes('too busy')) throw e;
+    } finally {
+      await backend.close();
+    }
+  }
+}
