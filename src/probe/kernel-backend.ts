@@ -22,9 +22,12 @@ interface Observer {
   monitor: NeighborMonitor | null;
 }
 
-/** The sysctl assignments for `sysctls` on interface `dev` (only those that differ from the defaults). */
-export function kernelSysctls(sysctls: Partial<LinuxSysctls>, dev: string): Record<string, number> {
-  const out: Record<string, number> = { [`net.ipv6.conf.${dev}.accept_dad`]: 0 };
+/**
+ * The sysctl assignments for `sysctls` on interface `dev` (only those that differ from the defaults);
+ * with `noDad`, also no DAD on the interface (its addresses are in use at once, as the model's are).
+ */
+export function kernelSysctls(sysctls: Partial<LinuxSysctls>, dev: string, noDad = false): Record<string, number> {
+  const out: Record<string, number> = noDad ? { [`net.ipv6.conf.${dev}.accept_dad`]: 0 } : {};
   for (const [key, value] of Object.entries(sysctls) as Array<[keyof LinuxSysctls, number]>) {
     switch (key) {
       case 'arp_accept':
@@ -82,7 +85,7 @@ export class KernelBackend implements ProbeBackend {
       const ns = await lab.namespace(`obs${i}`);
       const testerMac = formatMac((0x02_0c_00_00_00_00 + i) as never);
       await lab.veth(ns, OBSERVER_IF, tester, `t${i}`, { aMac: formatMac(setup.mac), bMac: testerMac, up: false });
-      await ns.sysctl(kernelSysctls(setup.sysctls, OBSERVER_IF));
+      await ns.sysctl(kernelSysctls(setup.sysctls, OBSERVER_IF, true));
       await ns.batch([
         `addr add ${formatIpv4(setup.ipv4)}/${setup.ipv4Prefix} dev ${OBSERVER_IF}`,
         `addr add ${setup.ipv6}/${setup.ipv6Prefix} dev ${OBSERVER_IF} nodad`,
@@ -164,9 +167,7 @@ export class KernelBackend implements ProbeBackend {
 
   /** Sets a sysctl of the observer again (a write re-draws the reachable time of a table). */
   async redraw(observer: number, sysctls: Partial<LinuxSysctls>): Promise<void> {
-    const settings = kernelSysctls(sysctls, OBSERVER_IF);
-    delete settings[`net.ipv6.conf.${OBSERVER_IF}.accept_dad`];
-    await this.observer(observer).ns.sysctl(settings);
+    await this.observer(observer).ns.sysctl(kernelSysctls(sysctls, OBSERVER_IF));
   }
 
   captured(observer: number): readonly CapturedFrame[] {
