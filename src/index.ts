@@ -36,6 +36,15 @@ export {
   parseMac,
   solicitedNodeAddress,
   ipv6MulticastMac,
+  arpAnnouncement,
+  arpProbe,
+  arpReply,
+  arpRequest,
+  ethernetFrame,
+  gratuitousArp,
+  neighborAdvertisement,
+  neighborSolicitation,
+  rarpAnnounce,
 } from './wire/index.js';
 export type {
   ArpForm,
