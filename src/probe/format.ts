@@ -144,7 +144,12 @@ export function timingText(table: TimingTable): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** JSON with a fixed key order and a final newline. */
+/** JSON with a fixed key order and a final newline; a matrix's cells one per line. */
 export function probeJson(value: ProbeTable | TimingTable | object): string {
+  if ('cells' in value && Array.isArray(value.cells)) {
+    const { cells, ...rest } = value as { readonly cells: readonly unknown[] };
+    const head = JSON.stringify(rest, null, 2).slice(0, -2);
+    return `${head},\n  "cells": [\n${cells.map((c) => `    ${JSON.stringify(c)}`).join(',\n')}\n  ]\n}\n`;
+  }
   return `${JSON.stringify(value, null, 2)}\n`;
 }

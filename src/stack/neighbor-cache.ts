@@ -11,7 +11,10 @@
  * - no entry or FAILED + a packet → INCOMPLETE: first multicast solicitation now, then one per
  *   retransTime; after `multicastSolicit` unanswered → FAILED (or deleted), queued packets dropped.
  * - REACHABLE for reachableTime after the last confirmation; then STALE, or (Linux) DELAY when the
- *   entry was used within delayFirstProbeTime.
+ *   entry was used within delayFirstProbeTime, where Linux counts as use only packets sent on the slow
+ *   output path (profile `usedStamp`): a REACHABLE entry carrying traffic through its cached header
+ *   expires to STALE, and the next packet starts DELAY.
+ * - Timers fire when due, or as Linux's timer wheel fires them (profile `timerWheelHz`, `timerExpiry`).
  * - STALE + a packet → DELAY; after delayFirstProbeTime without confirmation → PROBE: `unicastSolicit`
  *   unicast probes to the cached address, then `multicastResolicit` multicast ones, then FAILED.
  * - Updates (`update`) follow `__neigh_update`: a different address replaces the cached one only with
