@@ -1,5 +1,5 @@
 /**
- * The neighbour-table matrix, run against one target: for every cell (probe-cells.ts) the prior state
+ * The neighbour-table matrix, run against one target: for every cell (cells.ts) the prior state
  * is produced, the message is sent, and the observer's entry is read before and after.
  *
  * How each prior state is produced (the same on every target):

@@ -203,12 +203,13 @@ export class NeighborCache<A, P> {
     if (from !== state) this.hooks.changed?.(address, from, state, e.lladdr);
   }
 
-  /** Arms the entry's timer for `at` (-1: cancels it); as the profile's timers fire, at `now`. */
+  /** Cancels the entry's timer. */
   private disarm(address: A, e: NeighborEntry<P>): void {
     e.timerAt = -1;
     this.hooks.arm(address, -1);
   }
 
+  /** Arms the entry's timer, at `now`, for `at`: it fires when the profile's timers fire (timerExpiry). */
   private arm(address: A, e: NeighborEntry<P>, at: number, now: number): void {
     const due = at < 0 ? -1 : timerExpiry(now, at, this.p.timerWheelHz);
     e.timerAt = due;
