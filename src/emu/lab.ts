@@ -50,6 +50,8 @@ export interface NeighborEvent {
 export interface LabOptions {
   /** First part of every namespace name (default `arpshift`). */
   readonly prefix?: string;
+  /** The effective user id to check for root (default this process's). */
+  readonly uid?: number;
 }
 
 const open = new Set<Lab>();
@@ -253,7 +255,7 @@ export class Lab {
    */
   static async create(options: LabOptions = {}): Promise<Lab> {
     if (process.platform !== 'linux') throw new EmuError('network namespaces need Linux', 2);
-    if (process.getuid?.() !== 0) throw new EmuError('network namespaces need root (run as root, or with CAP_SYS_ADMIN and CAP_NET_ADMIN)', 2);
+    if ((options.uid ?? process.geteuid?.()) !== 0) throw new EmuError('network namespaces need root (run as root, or with CAP_SYS_ADMIN and CAP_NET_ADMIN)', 2);
     if (!existsSync('/proc/self/ns/net')) throw new EmuError('this kernel has no network namespaces (/proc/self/ns/net is missing)', 2);
     const base = options.prefix ?? 'arpshift';
     if (!NAME.test(base)) throw new EmuError(`bad lab prefix ${JSON.stringify(base)}`, 2);

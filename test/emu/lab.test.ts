@@ -4,15 +4,15 @@
  * time and passes the EtherType filter; and the lab leaves nothing behind, whether the work passes,
  * throws, or the process is stopped by SIGTERM or SIGINT.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { describeFailure } from '../../src/cli/errors.js';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Lab, parseMonitorLine, parseNeighborJson, withLab } from '../../src/emu/index.js';
+import { EmuError, Lab, parseMonitorLine, parseNeighborJson, withLab } from '../../src/emu/index.js';
 import { MAC_BROADCAST, arpRequest, emitFrame, ethernetFrame, formatMac, parseFrame } from '../../src/wire/index.js';
 import { alive, namespaceNames, rootLinks } from '../helpers/namespaces.js';
 import { ip4, mac } from '../helpers/sample-frames.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const LIB = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
 describe('parsing iproute2 output', () => {
@@ -123,11 +123,14 @@ describe('a lab on the running kernel', () => {
     });
   }
 
-  it('refuses in one line with exit code 2 when not root', () => {
-    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'probe'], { encoding: 'utf8' });
-    expect(r.status).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^arpshift: .*root/);
+  it('refuses with exit code 2 when not root, before making anything; the CLI prints it as one line', async () => {
+    const before = namespaceNames();
+    const refusal = await Lab.create({ uid: 65534 }).then(() => null, (e: unknown) => e);
+    expect(refusal).toBeInstanceOf(EmuError);
+    expect((refusal as EmuError).exitCode).toBe(2);
+    expect((refusal as EmuError).message).toMatch(/root/);
+    expect((refusal as EmuError).message).not.toContain('\n');
+    expect(describeFailure(refusal)).toEqual({ message: (refusal as EmuError).message, exitCode: 2 });
+    expect(namespaceNames()).toEqual(before);
   });
 });
