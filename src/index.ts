@@ -36,6 +36,15 @@ export {
   parseMac,
   solicitedNodeAddress,
   ipv6MulticastMac,
+  arpAnnouncement,
+  arpProbe,
+  arpReply,
+  arpRequest,
+  ethernetFrame,
+  gratuitousArp,
+  neighborAdvertisement,
+  neighborSolicitation,
+  rarpAnnounce,
 } from './wire/index.js';
 export type {
   ArpForm,
@@ -99,3 +108,51 @@ export type { FlowResult, LossCause, MigrationResult, PerDirection, RunResult, R
 export { resultTables } from './report/index.js';
 export { applyOverrides, parseOverride } from './scenario/overrides.js';
 export type { Override } from './scenario/overrides.js';
+export { EmuError, Lab, Namespace, NeighborMonitor, RawSocket, inNamespace, parseMonitorLine, parseNeighborJson, withLab } from './emu/index.js';
+export type { LabOptions, NeighborEvent, NeighborRow, ReceiveOptions, ReceivedFrame } from './emu/index.js';
+export {
+  EXPIRY_BASE_REACHABLE_MS,
+  IPV4_MESSAGES,
+  IPV6_MESSAGES,
+  KernelBackend,
+  MESSAGE_TEXT,
+  PRIORS,
+  SETTINGS,
+  SimBackend,
+  compareTables,
+  differencesText,
+  expectedPrior,
+  kernelRelease,
+  kernelSysctls,
+  matrixText,
+  measureMatrix,
+  messageFrame,
+  outcomeText,
+  probeJson,
+  probePlan,
+  runMatrix,
+  runTimers,
+  sameOutcome,
+  simulatedProfileNames,
+  timingText,
+} from './probe/index.js';
+export type {
+  AdminEntry,
+  CapturedFrame,
+  CellDifference,
+  CellOutcome,
+  CellResult,
+  FamilyTimings,
+  ObserverPlan,
+  ObserverSetup,
+  ProbeBackend,
+  ProbeCell,
+  ProbeFamily,
+  ProbeMessage,
+  ProbePrior,
+  ProbeSetting,
+  ProbeTable,
+  ProbeTiming,
+  StateEvent,
+  TimingTable,
+} from './probe/index.js';

@@ -21,7 +21,8 @@ export class CliError extends Error {
 export function describeFailure(e: unknown): { message: string; exitCode: number } | undefined {
   if (e instanceof CliError) return { message: e.message, exitCode: e.exitCode };
   if (e instanceof WireError) return { message: e.message, exitCode: 1 };
-  // Recognised by name: importing the scenario layer here would load it for every command.
+  // Recognised by name: importing these layers here would load them for every command.
+  if (e instanceof Error && e.name === 'EmuError') return { message: e.message, exitCode: (e as Error & { exitCode: number }).exitCode };
   if (e instanceof Error && e.name === 'ScenarioError') {
     const se = e as ScenarioError;
     const n = se.issues.length;

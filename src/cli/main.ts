@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerDecode } from './decode.js';
+import { registerProbe } from './probe.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
 import { registerValidate } from './validate.js';
@@ -24,6 +25,7 @@ function buildProgram(): Command {
   registerDecode(program);
   registerValidate(program);
   registerSchema(program);
+  registerProbe(program);
   return program;
 }
 
@@ -35,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     await program.parseAsync(argv);
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version requests end here too, with exit code 0.

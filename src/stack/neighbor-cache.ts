@@ -11,7 +11,10 @@
  * - no entry or FAILED + a packet → INCOMPLETE: first multicast solicitation now, then one per
  *   retransTime; after `multicastSolicit` unanswered → FAILED (or deleted), queued packets dropped.
  * - REACHABLE for reachableTime after the last confirmation; then STALE, or (Linux) DELAY when the
- *   entry was used within delayFirstProbeTime.
+ *   entry was used within delayFirstProbeTime, where Linux counts as use only packets sent on the slow
+ *   output path (profile `usedStamp`): a REACHABLE entry carrying traffic through its cached header
+ *   expires to STALE, and the next packet starts DELAY.
+ * - Timers fire when due, or as Linux's timer wheel fires them (profile `timerWheelHz`, `timerExpiry`).
  * - STALE + a packet → DELAY; after delayFirstProbeTime without confirmation → PROBE: `unicastSolicit`
  *   unicast probes to the cached address, then `multicastResolicit` multicast ones, then FAILED.
  * - Updates (`update`) follow `__neigh_update`: a different address replaces the cached one only with
@@ -36,8 +39,10 @@ export interface NeighborEntry<P> {
   updated: number;
   /** Last confirmation of reachability. */
   confirmed: number;
-  /** Last time a packet was sent through the entry. */
+  /** Last time a packet counted as use of the entry (see the profile's `usedStamp`). */
   used: number;
+  /** A packet went out through the slow path, which caches the entry's header (Linux neigh_hh_init). */
+  headerCached: boolean;
   /** Solicitations sent in the current INCOMPLETE/PROBE phase (refresh phase for the timeout model). */
   probes: number;
   isRouter: boolean;
@@ -101,6 +106,25 @@ interface Params {
   readonly holdDown: number;
   readonly refreshBefore: number;
   readonly queueLength: number;
+  readonly slowPathUse: boolean;
+  readonly timerWheelHz: number;
+}
+
+/**
+ * When a timer armed at `now` for `at` (ns) fires: at `at` itself when `hz` is 0; otherwise as Linux's
+ * timer wheel (kernel/time/timer.c `calc_wheel_index`, `calc_index`) fires it: the expiry in jiffies
+ * goes to level n when it is less than 63·8^n jiffies ahead (LVL_START), and is moved up to the next
+ * multiple of that level's granularity, 8^n jiffies (strictly later, so a timer never fires early).
+ */
+export function timerExpiry(now: number, at: number, hz: number): number {
+  if (hz <= 0 || !Number.isFinite(at)) return at;
+  const jiffy = 1e9 / hz;
+  const nowJ = Math.floor(now / jiffy);
+  const expJ = nowJ + Math.max(0, Math.ceil((at - now) / jiffy - 1e-9));
+  const delta = expJ - nowJ;
+  let granularity = 1;
+  for (let start = 63; delta >= start && granularity < 8 ** 8; start *= 8) granularity *= 8;
+  return Math.round((Math.floor(expJ / granularity) + 1) * granularity * jiffy);
 }
 
 /** Linux re-randomizes the reachable time of a table every 300 s (neigh_periodic_work). */
@@ -121,6 +145,8 @@ function params(t: NeighborTimers): Params {
     holdDown: t.failureHoldDown.value,
     refreshBefore: t.refreshBeforeExpiry.value,
     queueLength: Math.max(1, t.queueLength.value),
+    slowPathUse: t.usedStamp.value === 'slow-path',
+    timerWheelHz: t.timerWheelHz.value,
   };
 }
 
@@ -177,15 +203,23 @@ export class NeighborCache<A, P> {
     if (from !== state) this.hooks.changed?.(address, from, state, e.lladdr);
   }
 
-  private arm(address: A, e: NeighborEntry<P>, at: number): void {
-    e.timerAt = at;
-    this.hooks.arm(address, at);
+  /** Cancels the entry's timer. */
+  private disarm(address: A, e: NeighborEntry<P>): void {
+    e.timerAt = -1;
+    this.hooks.arm(address, -1);
+  }
+
+  /** Arms the entry's timer, at `now`, for `at`: it fires when the profile's timers fire (timerExpiry). */
+  private arm(address: A, e: NeighborEntry<P>, at: number, now: number): void {
+    const due = at < 0 ? -1 : timerExpiry(now, at, this.p.timerWheelHz);
+    e.timerAt = due;
+    this.hooks.arm(address, due);
   }
 
   private newEntry(address: A, now: number, state: NeighborState, lladdr: MacAddress | null): NeighborEntry<P> {
     const e: NeighborEntry<P> = {
       // Only a REACHABLE entry starts confirmed (Linux __neigh_update sets `confirmed` for NUD_CONNECTED).
-      state, lladdr, updated: now, confirmed: state === 'reachable' || state === 'permanent' ? now : -Infinity, used: now, probes: 0, isRouter: false, queue: [],
+      state, lladdr, updated: now, confirmed: state === 'reachable' || state === 'permanent' ? now : -Infinity, used: now, headerCached: false, probes: 0, isRouter: false, queue: [],
       timerAt: -1, expiresAt: Infinity, refreshing: false,
     };
     this.table.set(address, e);
@@ -197,10 +231,47 @@ export class NeighborCache<A, P> {
   remove(address: A): void {
     const e = this.table.get(address);
     if (e === undefined) return;
-    if (e.timerAt >= 0) this.arm(address, e, -1);
+    if (e.timerAt >= 0) this.disarm(address, e);
     for (const packet of e.queue.splice(0)) this.hooks.drop(address, packet, 'resolution-failed');
     this.table.delete(address);
     this.hooks.changed?.(address, e.state, 'none', e.lladdr);
+  }
+
+  /**
+   * An administrative update, as `ip neigh replace ADDRESS lladdr MAC nud STATE` (Linux neigh_add:
+   * `__neigh_update` with NEIGH_UPDATE_F_ADMIN and OVERRIDE): the entry takes the address and state
+   * whatever it held; a REACHABLE one counts as confirmed now and runs its reachable timer, a STALE
+   * one waits for a packet. PERMANENT is {@link addPermanent}.
+   */
+  administer(address: A, lladdr: MacAddress, state: 'reachable' | 'stale', now: number): void {
+    const e = this.table.get(address);
+    if (e === undefined || e.state === 'permanent') {
+      if (e !== undefined) this.remove(address);
+      const created = this.newEntry(address, now, state, lladdr);
+      if (!this.p.nud) created.expiresAt = now + this.p.reachableBase;
+      else if (state === 'reachable') this.arm(address, created, now + this.reachableTime(now), now);
+      return;
+    }
+    const old = e.state;
+    const wasValid = this.valid(e);
+    e.lladdr = lladdr;
+    e.updated = now;
+    e.probes = 0;
+    e.refreshing = false;
+    if (state === 'reachable') e.confirmed = now;
+    if (!this.p.nud) e.expiresAt = now + this.p.reachableBase;
+    e.state = state;
+    if (old !== state) this.hooks.changed?.(address, old, state, lladdr);
+    this.arm(address, e, this.p.nud && state === 'reachable' ? now + this.reachableTime(now) : -1, now);
+    if (!wasValid) this.flush(address, e, lladdr, now);
+  }
+
+  /** Sends the packets that waited for resolution (each through the slow path, as Linux's arp_queue). */
+  private flush(address: A, e: NeighborEntry<P>, lladdr: MacAddress, now: number): void {
+    if (e.queue.length === 0) return;
+    e.used = now;
+    e.headerCached = true;
+    for (const packet of e.queue.splice(0)) this.hooks.transmit(address, lladdr, packet);
   }
 
   /** Installs a permanent (static) entry. */
@@ -233,14 +304,18 @@ export class NeighborCache<A, P> {
     entry.refreshing = false;
     this.enqueue(address, entry, packet);
     this.hooks.solicit(address, null);
-    this.arm(address, entry, now + this.p.retrans);
+    this.arm(address, entry, now + this.p.retrans, now);
   }
 
   /** The output path: send `packet` to `address`, resolving it first if needed. */
   output(address: A, packet: P, now: number): void {
     const e = this.table.get(address);
     if (e === undefined) return this.startResolution(address, undefined, packet, now);
-    e.used = now;
+    // Linux stamps `used` in neigh_event_send_probe, on the slow path (neigh_resolve_output); a
+    // connected entry whose header is cached goes out by neigh_hh_output and leaves it alone.
+    const connected = e.state === 'reachable' || e.state === 'permanent';
+    if (!this.p.slowPathUse || !connected || !e.headerCached) e.used = now;
+    if (e.lladdr !== null && e.state !== 'incomplete' && e.state !== 'failed') e.headerCached = true;
     switch (e.state) {
       case 'permanent':
         this.hooks.transmit(address, e.lladdr!, packet);
@@ -263,14 +338,14 @@ export class NeighborCache<A, P> {
         e.refreshing = true;
         e.probes = 1;
         this.hooks.solicit(address, null);
-        this.arm(address, e, now + this.p.retrans);
+        this.arm(address, e, now + this.p.retrans, now);
       }
       this.hooks.transmit(address, e.lladdr!, packet);
       return;
     }
     if (e.state === 'stale') {
       this.setState(address, e, 'delay', now);
-      this.arm(address, e, now + this.p.delayFirstProbe);
+      this.arm(address, e, now + this.p.delayFirstProbe, now);
     }
     this.hooks.transmit(address, e.lladdr!, packet);
   }
@@ -290,14 +365,14 @@ export class NeighborCache<A, P> {
     for (const packet of e.queue.splice(0)) this.hooks.drop(address, packet, 'resolution-failed');
     if (this.p.deleteOnFailure && this.p.holdDown <= 0) {
       this.table.delete(address);
-      if (e.timerAt >= 0) this.arm(address, e, -1);
+      if (e.timerAt >= 0) this.disarm(address, e);
       this.hooks.changed?.(address, e.state, 'none', e.lladdr);
       return;
     }
     this.setState(address, e, 'failed', now);
     e.lladdr = null;
     e.expiresAt = now + this.p.holdDown;
-    this.arm(address, e, -1);
+    this.disarm(address, e);
   }
 
   /** The entry's timer fired at `now` (the owner calls this for times passed to `arm`). */
@@ -316,15 +391,15 @@ export class NeighborCache<A, P> {
           }
           e.probes++;
           this.hooks.solicit(address, null);
-          this.arm(address, e, now + this.p.retrans);
+          this.arm(address, e, now + this.p.retrans, now);
           return;
         }
         const expiry = e.confirmed + this.reachableTime(now);
         if (now < expiry) {
-          this.arm(address, e, expiry);
+          this.arm(address, e, expiry, now);
         } else if (this.p.delayIfUsed && now - e.used <= this.p.delayFirstProbe) {
           this.setState(address, e, 'delay', now);
-          this.arm(address, e, now + this.p.delayFirstProbe);
+          this.arm(address, e, now + this.p.delayFirstProbe, now);
         } else {
           this.setState(address, e, 'stale', now);
         }
@@ -333,7 +408,7 @@ export class NeighborCache<A, P> {
       case 'delay':
         if (now - e.confirmed <= this.p.delayFirstProbe) {
           this.setState(address, e, 'reachable', now);
-          this.arm(address, e, e.confirmed + this.reachableTime(now));
+          this.arm(address, e, e.confirmed + this.reachableTime(now), now);
           return;
         }
         this.setState(address, e, 'probe', now);
@@ -347,7 +422,7 @@ export class NeighborCache<A, P> {
         if (e.probes >= this.p.multicastSolicit) return this.fail(address, e, now);
         e.probes++;
         this.hooks.solicit(address, null);
-        this.arm(address, e, now + this.p.retrans);
+        this.arm(address, e, now + this.p.retrans, now);
         return;
       default:
         return;
@@ -359,7 +434,7 @@ export class NeighborCache<A, P> {
     const unicast = e.probes < this.p.unicastSolicit;
     e.probes++;
     this.hooks.solicit(address, unicast ? e.lladdr : null);
-    this.arm(address, e, now + this.p.retrans);
+    this.arm(address, e, now + this.p.retrans, now);
   }
 
   /** Applies an update decided by the receive rules. */
@@ -371,7 +446,7 @@ export class NeighborCache<A, P> {
     const created = this.newEntry(address, now, state, u.lladdr);
     if (u.isRouter !== undefined) created.isRouter = u.isRouter;
     if (!this.p.nud) created.expiresAt = now + this.p.reachableBase;
-    else if (state === 'reachable') this.arm(address, created, now + this.reachableTime(now));
+    else if (state === 'reachable') this.arm(address, created, now + this.reachableTime(now), now);
     return 'created';
   }
 
@@ -415,12 +490,12 @@ export class NeighborCache<A, P> {
       e.state = state;
       e.probes = 0;
       this.hooks.changed?.(address, old, state, lladdr);
-      this.arm(address, e, this.p.nud && state === 'reachable' ? now + this.reachableTime(now) : -1);
+      this.arm(address, e, this.p.nud && state === 'reachable' ? now + this.reachableTime(now) : -1, now);
     } else if (addressChanged) {
       this.hooks.changed?.(address, old, state, lladdr);
     }
     e.refreshing = false;
-    if (!wasValid) for (const packet of e.queue.splice(0)) this.hooks.transmit(address, lladdr, packet);
+    if (!wasValid) this.flush(address, e, lladdr, now);
     return 'changed';
   }
 }

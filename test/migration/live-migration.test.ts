@@ -67,7 +67,7 @@ describe('no announcement, same MAC', () => {
     expect(o.blackHole).toBeGreaterThan(aging - m.schedule.pauseAt);
   });
 
-  it('a Linux gateway: the entry goes DELAY, PROBE (unicast probes lost on the stale path), FAILED, and a broadcast request finds the VM', () => {
+  it('a Linux gateway: the entry expires to STALE, the next packet starts DELAY, PROBE (unicast probes lost on the stale path, 1.024 s apart), FAILED, and a broadcast request finds the VM', () => {
     const changes: Array<[number, string]> = [];
     const { o, m, dc } = migrate([], { until: 120 * S, trace: (kernel) => kernel.trace.on('neighbor-changed', (e) => { if (e.node === 'gateway' && e.address === '198.18.0.10') changes.push([e.time, e.to]); }) });
     const gw = linuxProfile({ forwarding: 1 }).arpTimers;
@@ -76,10 +76,21 @@ describe('no announcement, same MAC', () => {
     const failedAt = after(m.schedule.resumeAt, 'failed');
     const probeAt = changes.filter(([t, s]) => s === 'probe' && t < failedAt).at(-1)![0];
     const delayAt = changes.filter(([t, s]) => s === 'delay' && t < probeAt).at(-1)![0];
-    const reachableAt = changes.filter(([t, s]) => s === 'reachable' && t < delayAt).at(-1)![0];
-    expect(delayAt - reachableAt).toBe(reach);
-    expect(probeAt - delayAt).toBe(gw.delayFirstProbeTime.value);
-    expect(failedAt - probeAt).toBe(gw.unicastSolicit.value * gw.retransTime.value);
+    const staleAt = changes.filter(([t, s]) => s === 'stale' && t < delayAt).at(-1)![0];
+    const reachableAt = changes.filter(([t, s]) => s === 'reachable' && t < staleAt).at(-1)![0];
+    // Linux 6.18 (implementations §2.7a): a REACHABLE entry carrying traffic expires to STALE (its
+    // packets take the cached-header path, which does not count as use), the next packet starts DELAY.
+    // Timers fire late as the timer wheel fires them at HZ 250: a 15-45 s expiry by up to 2.048 s (one
+    // level-3 slot), the 5 s DELAY by up to 256 ms, and the chained 1 s probes exactly 1.024 s apart
+    // (measured: three unicast probes 1.024 s apart, FAILED 1.024 s after the last).
+    expect(gw.timerWheelHz.value).toBe(250);
+    expect(staleAt - reachableAt).toBeGreaterThanOrEqual(reach);
+    expect(staleAt - reachableAt).toBeLessThanOrEqual(reach + 2.048 * S);
+    expect(delayAt - staleAt).toBeGreaterThan(0);
+    expect(delayAt - staleAt).toBeLessThanOrEqual(INTERVAL);
+    expect(probeAt - delayAt).toBeGreaterThanOrEqual(gw.delayFirstProbeTime.value);
+    expect(probeAt - delayAt).toBeLessThanOrEqual(gw.delayFirstProbeTime.value + 0.256 * S);
+    expect(failedAt - probeAt).toBe(gw.unicastSolicit.value * 1.024 * S);
     // The next packet starts a broadcast resolution; the VM answers from its new place.
     const repairedAt = m.schedule.resumeAt + o.afterResume;
     expect(o.repaired).toBe(true);

@@ -3,7 +3,8 @@
  * parameters (implementations.md §2.2, §2.7; nd.md §3, §5; arp.md §5).
  */
 import { describe, expect, it } from 'vitest';
-import { linuxProfile, RFC4861_PROFILE } from '../../src/stack/profiles/index.js';
+import type { ImplementationProfile } from '../../src/stack/profiles/index.js';
+import { fact, linuxProfile, RFC4861_PROFILE } from '../../src/stack/profiles/index.js';
 import type { ArpPacket, Icmpv6Message } from '../../src/wire/index.js';
 import { classifyArp } from '../../src/wire/index.js';
 import { lan } from '../helpers/stack.js';
@@ -18,10 +19,16 @@ function arpSent(l: ReturnType<typeof lan>, node: string): Array<{ time: number;
   return l.sentBy(node).flatMap(({ time, frame }) => (frame.eth.payload.kind === 'arp' ? [{ time, arp: frame.eth.payload, dst: frame.eth.destination }] : []));
 }
 
+/** Linux with timers that fire when due: these tests follow the state machine (the wheel's lateness is tested in neighbor-cache.test.ts). */
+function exactLinux(): ImplementationProfile {
+  const p = linuxProfile();
+  return { ...p, arpTimers: { ...p.arpTimers, timerWheelHz: fact(0, 'exact timers') }, ndTimers: { ...p.ndTimers, timerWheelHz: fact(0, 'exact timers') } };
+}
+
 describe('ARP on Linux hosts', () => {
   it('resolving an absent host: mcast_solicit broadcasts retrans_time apart, then FAILED', () => {
     const l = lan();
-    const linux = linuxProfile();
+    const linux = exactLinux();
     const a = l.add('a', mac('02:00:00:00:00:0a'), linux);
     a.addIpv4(A, 24);
     a.sendUdp(ABSENT, 5000, 5000, new Uint8Array(10));
@@ -36,28 +43,32 @@ describe('ARP on Linux hosts', () => {
     expect(states.at(-1)).toBe(`${n * retrans} failed`);
   });
 
-  it('REACHABLE → DELAY → PROBE with unicast probes answered by the peer → REACHABLE again', () => {
+  it('a REACHABLE entry carrying traffic → STALE at expiry, DELAY at the next packet, PROBE answered by the peer → REACHABLE again', () => {
     const l = lan(3);
-    const linux = linuxProfile();
+    const linux = exactLinux();
     const a = l.add('a', mac('02:00:00:00:00:0a'), linux);
     const b = l.add('b', mac('02:00:00:00:00:0b'), linux);
     a.addIpv4(A, 24);
     b.addIpv4(B, 24);
     b.bindUdp(5000, () => undefined);
     // a sends to b every 100 ms for 60 s: the entry is always in use.
-    for (let t = 0; t < 60 * S; t += 0.1 * S) l.kernel.scheduleAt(t, 'a', 'send', () => a.sendUdp(B, 5000, 5000, new Uint8Array(8)));
+    const interval = 0.1 * S;
+    for (let t = 0; t < 60 * S; t += interval) l.kernel.scheduleAt(t, 'a', 'send', () => a.sendUdp(B, 5000, 5000, new Uint8Array(8)));
     const changes: Array<[number, string]> = [];
     l.kernel.trace.on('neighbor-changed', (e) => { if (e.node === 'a') changes.push([e.time, e.to]); });
     l.kernel.run({ until: 60 * S });
     const reach = a.arp.reachableTime(0);
-    const toDelay = changes.find(([, s]) => s === 'delay')!;
-    const toProbe = changes.find(([, s]) => s === 'probe')!;
-    // The entry went REACHABLE when b's reply arrived (a few µs after 0), DELAY reach later, PROBE 5 s after that.
-    expect(toDelay[0] - changes.find(([, s]) => s === 'reachable')![0]).toBe(reach);
-    expect(toProbe[0] - toDelay[0]).toBe(linux.arpTimers.delayFirstProbeTime.value);
-    const probe = arpSent(l, 'a').find((r) => r.time === toProbe[0])!;
+    const reachableAt = changes.find(([, s]) => s === 'reachable')![0];
+    const [toStale, toDelay, toProbe] = (['stale', 'delay', 'probe'] as const).map((state) => changes.find(([, s]) => s === state)!);
+    // Linux stamps `used` only on the slow output path: the packets sent through the REACHABLE
+    // entry's cached header do not count, so it expires to STALE, and the next packet starts DELAY.
+    expect(changes.map(([, s]) => s).slice(0, 4)).toEqual(['incomplete', 'reachable', 'stale', 'delay']);
+    expect(toStale![0] - reachableAt).toBe(reach);
+    expect(toDelay![0]).toBe(Math.ceil(toStale![0] / interval) * interval);
+    expect(toProbe![0] - toDelay![0]).toBe(linux.arpTimers.delayFirstProbeTime.value);
+    const probe = arpSent(l, 'a').find((r) => r.time === toProbe![0])!;
     expect(probe.dst).toBe(b.mac);
-    expect(changes.filter(([t]) => t > toProbe[0])[0]![1]).toBe('reachable');
+    expect(changes.filter(([t]) => t > toProbe![0])[0]![1]).toBe('reachable');
   });
 
   it('a request for a third host inside the lock time does not move an entry; after it, it does', () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ImplementationProfile } from '../../src/stack/profiles/index.js';
-import { CISCO_IOS_PROFILE, FREEBSD_PROFILE, RFC4861_PROFILE, linuxProfile } from '../../src/stack/profiles/index.js';
+import { CISCO_IOS_PROFILE, FREEBSD_PROFILE, RFC4861_PROFILE, fact, linuxProfile } from '../../src/stack/profiles/index.js';
 import type { Ipv4Address } from '../../src/wire/index.js';
 import { DrivenCache } from '../helpers/neighbor.js';
 import { ip4, mac } from '../helpers/sample-frames.js';
@@ -19,7 +19,8 @@ function timesOf(d: DrivenCache<Ipv4Address>, kind: 'solicit' | 'transmit' | 'dr
 
 describe('Linux NUD (neighbour.c)', () => {
   const linux = linuxProfile();
-  const t = linux.arpTimers;
+  // Exact timers for the state-machine tests; the timer wheel's lateness has a test of its own.
+  const t = { ...linux.arpTimers, timerWheelHz: fact(0, 'exact timers') };
 
   it('resolving an absent host: mcast_solicit broadcasts retrans_time apart, FAILED after the last one, queued packets dropped', () => {
     const d = new DrivenCache<Ipv4Address>(t);
@@ -88,6 +89,42 @@ describe('Linux NUD (neighbour.c)', () => {
     d.runUntil(10 * S + t.delayFirstProbeTime.value);
     expect(d.state(PEER)).toBe('reachable');
     expect(timesOf(d, 'solicit')).toEqual([]);
+  });
+
+  it('a REACHABLE entry carrying traffic expires to STALE, and the next packet starts DELAY (used is stamped only on the slow output path)', () => {
+    // Linux 6.18, measured with 10 packets/s: REACHABLE -> STALE at expiry, then DELAY at the next
+    // packet (neigh_hh_output does not touch neigh->used; implementations §2.7a).
+    const d = new DrivenCache<Ipv4Address>(linux.arpTimers, 3);
+    d.cache.output(PEER, 'first', 0);
+    d.cache.update(PEER, { lladdr: MAC, state: 'reachable', override: true, weakOverride: false, create: false }, 0.01 * S);
+    const seen: string[] = [];
+    for (let time = 0.1 * S; time < 60 * S && !seen.includes('delay'); time += 0.1 * S) {
+      d.runUntil(time);
+      const before = d.state(PEER);
+      if (seen.at(-1) !== before) seen.push(before);
+      d.cache.output(PEER, 'x', time);
+      const after = d.state(PEER);
+      if (seen.at(-1) !== after) seen.push(after);
+    }
+    expect(seen).toEqual(['reachable', 'stale', 'delay']);
+  });
+
+  it('timers fire as the kernel timer wheel fires them: a train of 1 s timers 1.024 s apart at HZ 250', () => {
+    // Measured on Linux 6.18 (HZ 250): unicast probes 1.024 s apart, FAILED 1.024 s after the last.
+    expect(linux.arpTimers.timerWheelHz.value).toBe(250);
+    const d = new DrivenCache<Ipv4Address>(linux.arpTimers);
+    d.cache.update(PEER, { lladdr: MAC, state: 'stale', override: true, weakOverride: false, create: true }, 0);
+    d.cache.output(PEER, 'x', 10 * S);
+    d.runUntil(30 * S);
+    const probes = timesOf(d, 'solicit');
+    expect(probes).toHaveLength(3);
+    const gaps = probes.slice(1).map((p, i) => p - probes[i]!);
+    expect(gaps).toEqual([1.024 * S, 1.024 * S]);
+    expect(d.cache.get(PEER)?.updated).toBe(probes[2]! + 1.024 * S);
+    // DELAY (5 s = 1250 jiffies, level 2: granularity 64 jiffies = 256 ms) ends on the next 256 ms boundary.
+    expect(probes[0]! - 10 * S).toBeGreaterThan(5 * S);
+    expect(probes[0]! - 10 * S).toBeLessThanOrEqual(5.256 * S);
+    expect(probes[0]! % (0.256 * S)).toBe(0);
   });
 
   it('mcast_resolicit adds multicast probes after the unicast ones (RFC 7048 style)', () => {

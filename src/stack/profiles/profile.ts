@@ -34,6 +34,18 @@ export interface NeighborTimers {
   readonly multicastResolicit: Fact<number>;
   /** When REACHABLE runs out: always STALE (RFC 4861), or DELAY if used within delayFirstProbeTime (Linux). */
   readonly reachableExpiry: Fact<'stale' | 'delay-if-used'>;
+  /**
+   * Which packets count as use of an entry (the `used` time that `delay-if-used` expiry reads):
+   * every packet sent through it, or only those sent on the slow output path (Linux: a REACHABLE
+   * entry whose header is cached is sent by `neigh_hh_output`, which does not touch `used`).
+   */
+  readonly usedStamp: Fact<'every-packet' | 'slow-path'>;
+  /**
+   * Timer lateness: 0 for timers that fire when due; otherwise the kernel's HZ, and timers fire as
+   * Linux's hierarchical timer wheel fires them (kernel/time/timer.c: an expiry is moved up to the next
+   * boundary of its level's granularity, 8^level jiffies, the level chosen by how far ahead it is).
+   */
+  readonly timerWheelHz: Fact<number>;
   /** After failed resolution: keep a FAILED entry (Linux) or delete it (RFC 4861 §7.3.3). */
   readonly onFailure: Fact<'failed' | 'delete'>;
   /** `timeout` model: after failed resolution, how long new packets are dropped without retrying (FreeBSD arpt_down). */

@@ -21,6 +21,8 @@ export function rfc4861Timers(reachableSource = 'RFC 4861 §10 REACHABLE_TIME'):
     unicastSolicit: fact(3, 'RFC 4861 §10 MAX_UNICAST_SOLICIT'),
     multicastResolicit: fact(0, 'RFC 4861 §7.3.3 (RFC 7048 re-probing is an extension)'),
     reachableExpiry: fact('stale', 'RFC 4861 §7.3.3: REACHABLE -> STALE when ReachableTime elapses'),
+    usedStamp: fact('every-packet', 'RFC 4861 §7.3.3: any packet sent to a STALE entry counts as use; no other use-based rule'),
+    timerWheelHz: fact(0, 'RFC 4861 §10: timers as exact durations'),
     onFailure: fact('delete', 'RFC 4861 §7.3.3: the entry is deleted after MAX_UNICAST_SOLICIT / MAX_MULTICAST_SOLICIT'),
     failureHoldDown: fact(0, 'RFC 4861 §7.2.2: a new packet starts resolution again'),
     refreshBeforeExpiry: fact(0, 'RFC 4861: no refresh of unused entries'),
