@@ -140,19 +140,42 @@ export async function runMatrix(backend: ProbeBackend, families: readonly ProbeF
   return { target: backend.target, description: backend.description, families: [...families], cells };
 }
 
+/** How many times {@link measureMatrix} runs the matrix at most. */
+const MAX_ATTEMPTS = 4;
+
 /**
- * Runs the matrix on a new backend from `make`, closing it afterwards; a machine too busy for the
- * lock-time window (an EmuError saying so) gets one more try on a fresh backend.
+ * Runs the matrix on a new backend from `make`, closing it afterwards. A machine too busy for the
+ * lock-time window (an EmuError saying so) gets another try on a fresh backend. So does a cell whose
+ * prior state was not there when it was read: Linux's periodic neighbour-table work
+ * (net/core/neighbour.c, `neigh_periodic_work`) frees FAILED entries nobody holds once the table,
+ * counted over every namespace of the machine, has more than `gc_thresh1` entries (128), so a FAILED
+ * prior can vanish before its message arrives. Cells are independent (each has its own neighbour
+ * address), so such a cell is taken from a later run in which its prior state was produced.
  */
 export async function measureMatrix(make: () => ProbeBackend, families: readonly ProbeFamily[]): Promise<ProbeTable> {
+  let table: ProbeTable | null = null;
   for (let attempt = 1; ; attempt++) {
     const backend = make();
+    let run: ProbeTable | null = null;
     try {
-      return await runMatrix(backend, families);
+      run = await runMatrix(backend, families);
     } catch (e) {
-      if (attempt >= 2 || !(e instanceof EmuError) || !e.message.includes('too busy')) throw e;
+      if (attempt >= MAX_ATTEMPTS || !(e instanceof EmuError) || !e.message.includes('too busy')) throw e;
     } finally {
       await backend.close();
     }
+    if (run === null) continue;
+    table = table === null ? run : mergeProduced(table, run);
+    if (attempt >= MAX_ATTEMPTS || table.cells.every(produced)) return table;
   }
+}
+
+function produced(cell: CellResult): boolean {
+  return sameOutcome(cell.before, expectedPrior(cell.prior));
+}
+
+/** `table` with each cell whose prior state was not produced replaced by `run`'s when that one was. */
+function mergeProduced(table: ProbeTable, run: ProbeTable): ProbeTable {
+  const again = new Map(run.cells.map((c) => [c.id, c]));
+  return { ...table, cells: table.cells.map((c) => (produced(c) ? c : (again.get(c.id) ?? c))) };
 }
