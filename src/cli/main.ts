@@ -4,6 +4,7 @@
  * when they run (not at start-up), so `arpshift decode` does not pay for the scenario schema.
  */
 import { Command, CommanderError } from 'commander';
+import { registerAnalyze } from './analyze.js';
 import { registerDecode } from './decode.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
@@ -22,6 +23,7 @@ function buildProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerDecode(program);
+  registerAnalyze(program);
   registerValidate(program);
   registerSchema(program);
   return program;
