@@ -23,7 +23,7 @@ import {
 } from './headers.js';
 import type { FlowView, Inference, InferredEvent } from './inference.js';
 import { infer } from './inference.js';
-import { LinkReader, sourceText } from './link-reader.js';
+import { LinkReader, REORDER_WINDOW_NS, sourceText } from './link-reader.js';
 import type { AddressTimeline, CaptureAnalysis, FlowAnalysis, GapResult, MigrationAnalysis, RunAnalysis, TimelineEntry } from './result.js';
 import type { Timeline } from './timeline.js';
 import { Timeline as TimelineClass } from './timeline.js';
@@ -123,6 +123,9 @@ export function analyzeCapture(reader: CaptureReader, options: AnalyzeOptions): 
     warnings.push(links.stoppedBy.truncated
       ? `the capture ends in the middle of a record (${links.stoppedBy.message}): analysed up to there, ${frames.toLocaleString('en-US')} frames`
       : `the capture stops at bad bytes (${links.stoppedBy.message}): analysed up to there, ${frames.toLocaleString('en-US')} frames`);
+  }
+  if (links.outOfOrder > 0) {
+    warnings.push(`${links.outOfOrder.toLocaleString('en-US')} records out of time order, read in order through a ${REORDER_WINDOW_NS / 1e9} s window${links.late > 0 ? `; ${links.late.toLocaleString('en-US')} came later than that and were taken as they came` : ''}`);
   }
   const otherLinkTypes = [...links.linkTypes].filter(([t]) => LINK_TYPE_NAMES[t] === undefined);
   if (otherLinkTypes.length > 0) {

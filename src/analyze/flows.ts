@@ -7,8 +7,9 @@
  *
  * What counts as a gap:
  * - A regular flow (most intervals within a factor of two of the median and few longer: constant-rate
- *   UDP, pings) has a gap wherever an interval is at least 1.5 times its typical interval, i.e. at
- *   least one packet is missing; the packets lost are the interval divided by the typical one, less one.
+ *   UDP, pings) has a gap wherever an interval is at least 1.5 times its typical interval and, with
+ *   the interval after it, spans at least one packet more than two intervals would (a late packet
+ *   followed by an early one is jitter, not loss); the packets lost are that count.
  * - An irregular flow (TCP, bursts) has a gap only where it was silent for at least
  *   {@link IRREGULAR_MIN_GAP_NS} and four typical intervals; how many packets that cost is unknown.
  * - Echo replies whose requests the capture also holds: a gap wherever requests went unanswered,
@@ -22,7 +23,7 @@
  * payload bytes), is that packet again. Records of one place are never taken for copies.
  */
 import type { MacAddress } from '../wire/index.js';
-import { formatIpv4, formatIpv6Bytes } from '../wire/index.js';
+import { SLL_PACKET_OTHERHOST, formatIpv4, formatIpv6Bytes } from '../wire/index.js';
 import type { LinkFrame } from './link-reader.js';
 import type { PacketHeaders } from './headers.js';
 import { PACKET_ECHO_REPLY, PACKET_ECHO_REQUEST, PACKET_TCP, PACKET_UDP } from './headers.js';
@@ -43,6 +44,9 @@ const IRREGULAR_GAP_FACTOR = 4;
 const REGULAR_SHARE = 0.8;
 /** … and fewer than this share are more than twice the median (half-octave buckets: three up). */
 const RARE_LONG_SHARE = 0.02;
+/** A regular flow whose last packet came this long (and this many intervals) before the capture ended stopped. */
+const STOPPED_MIN_NS = 1e9;
+const STOPPED_INTERVALS = 10;
 /** Two copies of one packet are captured within this time of each other. */
 export const DUPLICATE_WINDOW_NS = 1e6;
 /** Source changes and destination-MAC changes kept per flow. */
@@ -97,7 +101,7 @@ export class Flow {
   /** The typical interval so far (recomputed every 64 packets); 0 while unknown. */
   private typicalSoFar = 0;
   private candidateThreshold = 0;
-  /** Possible gaps: [from, to, lost] triples (lost -1 = unknown). */
+  /** Possible gaps: [from, to, the interval after it (-1 until known)] triples. */
   readonly candidates: number[] = [];
   candidatesDropped = 0;
 
@@ -113,8 +117,9 @@ export class Flow {
   /** Destination-MAC changes: [time, old, new] triples. */
   readonly destinationChanges: number[] = [];
   changesDropped = 0;
-  /** Copies seen incoming and outgoing (Linux cooked captures). */
+  /** Copies seen incoming and outgoing (Linux cooked captures), and of the incoming ones, those for another host (forwarded here). */
   incomingCopies = 0;
+  otherHostCopies = 0;
   outgoingCopies = 0;
   duplicates = 0;
   private lastIdentity = -1;
@@ -204,6 +209,7 @@ export class Flow {
       if (this.incomingCopies > 0) return false;
     } else if (f.packetType >= 0) {
       this.incomingCopies++;
+      if (f.packetType === SLL_PACKET_OTHERHOST) this.otherHostCopies++;
     }
     this.trackLink(f);
     if (this.packets > 0) {
@@ -224,7 +230,11 @@ export class Flow {
       const b = bucketOf(interval);
       counts[b]!++;
       sums[b]! += interval;
-      if (interval > this.candidateThreshold) this.addCandidate(this.last, t, -1);
+      const c = this.candidates;
+      // The interval after a possible gap tells a late packet (the next one comes early or on time,
+      // the two adding up to two intervals) from lost ones.
+      if (c.length > 0 && c[c.length - 1]! < 0) c[c.length - 1] = interval;
+      if (interval > this.candidateThreshold) this.addCandidate(this.last, t);
       if ((this.packets & 63) === 0) this.retune();
     } else {
       this.first = t;
@@ -248,12 +258,12 @@ export class Flow {
     this.candidateThreshold = this.isRegular() ? CANDIDATE_FACTOR * typical : Math.max(CANDIDATE_FACTOR * typical, IRREGULAR_MIN_GAP_NS);
   }
 
-  private addCandidate(from: number, to: number, lost: number): void {
+  private addCandidate(from: number, to: number): void {
     if (this.candidates.length >= 3 * MAX_CANDIDATES) {
       this.candidatesDropped++;
       return;
     }
-    this.candidates.push(from, to, lost);
+    this.candidates.push(from, to, -1);
   }
 
   private trackLink(f: LinkFrame): void {
@@ -477,9 +487,16 @@ export function summarizeFlow(flow: Flow, captureEnd: number): FlowSummary {
   for (let i = 0; i < c.length; i += 3) {
     const interval = c[i + 1]! - c[i]!;
     if (typicalNs <= 0 || interval < threshold) continue;
-    gaps.push({ from: c[i]!, to: c[i + 1]!, lost: regular ? Math.max(1, Math.round(interval / typicalNs) - 1) : -1, repaired: true });
+    let lost = -1;
+    if (regular) {
+      // Over this interval and the next: a late packet followed by an early one is no loss.
+      const next = c[i + 2]!;
+      lost = next >= 0 ? Math.round((interval + next) / typicalNs) - 2 : Math.round(interval / typicalNs) - 1;
+      if (lost < 1) continue;
+    }
+    gaps.push({ from: c[i]!, to: c[i + 1]!, lost, repaired: true });
   }
-  if (regular && typicalNs > 0 && flow.distinctPackets >= 3 && captureEnd - flow.last >= Math.max(threshold, 2 * typicalNs)) {
+  if (regular && typicalNs > 0 && flow.distinctPackets >= 10 && captureEnd - flow.last >= Math.max(threshold, STOPPED_INTERVALS * typicalNs, STOPPED_MIN_NS)) {
     gaps.push({ from: flow.last, to: captureEnd, lost: Math.max(1, Math.floor((captureEnd - flow.last) / typicalNs)), repaired: false });
   }
   return { flow, typicalNs, regular, gaps };

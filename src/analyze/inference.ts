@@ -133,6 +133,8 @@ interface Anchor {
   readonly to: number;
   readonly what: 'new-mac' | 'new-source' | 'rarp' | 'announcements' | 'gap';
   readonly text: string;
+  /** A one-way flow that stopped before the capture ended: part of an event, never one by itself (its sender may just have finished). */
+  readonly weak?: boolean;
   /** For a move: the old and new MAC or source. */
   readonly before?: string;
   readonly after?: string;
@@ -171,6 +173,7 @@ export function infer(input: InferenceInput): Inference {
   const anchors = new Map<string, Anchor[]>();
   for (const address of wanted) anchors.set(address, moveAnchors(address, timeline, macsOf(address), index));
   attributeGaps(views, anchors, provisionalGateway?.addresses ?? [], input.only.length > 0);
+  for (const [address, list] of anchors) announcedAfterSilence(address, list, timeline, macsOf(address));
   const events: Array<{ address: string; anchors: Anchor[] }> = [];
   for (const [address, list] of anchors) {
     for (const group of mergeAnchors(list)) events.push({ address, anchors: group });
@@ -245,7 +248,8 @@ function findCaptureHosts(flows: readonly FlowSummary[]): number[] {
 }
 
 function vantageOf(flow: Flow, hosts: readonly number[]): Vantage {
-  if (flow.incomingCopies > 0) return 'receiver';
+  // A cooked capture tells: to this host, or to another that this one forwards it to (a bridge, a router).
+  if (flow.incomingCopies > 0) return flow.otherHostCopies * 2 > flow.incomingCopies ? 'path' : 'receiver';
   if (flow.outgoingCopies > 0) return 'sender';
   const fromHost = hosts.includes(flow.sourceMac);
   const toHost = hosts.includes(flow.destinationMac);
@@ -451,7 +455,7 @@ function attributeGaps(views: readonly FlowView[], anchors: Map<string, Anchor[]
   const overlaps = (g: FlowGap, a: { from: number; to: number }): boolean => g.from <= a.to + MERGE_NS && a.from <= g.to + MERGE_NS;
   for (const { view, gap } of gaps) {
     const text = `${view.name}: ${gap.repaired ? '' : 'no packet after '}${at(gap.from)}${gap.repaired ? ` → ${at(gap.to)}` : ''} (${gap.repaired ? msText(gap.to - gap.from) : 'not repaired'})`;
-    const anchor: Anchor = { from: gap.from, to: gap.repaired ? gap.to : gap.from, what: 'gap', text };
+    const anchor: Anchor = { from: gap.from, to: gap.repaired ? gap.to : gap.from, what: 'gap', text, weak: !gap.repaired && view.kind !== 'ping' };
     const ends = [view.source, view.destination].filter((a) => anchors.has(a));
     if (asked) {
       for (const a of ends) anchors.get(a)!.push(anchor);
@@ -471,8 +475,27 @@ function attributeGaps(views: readonly FlowView[], anchors: Map<string, Anchor[]
   }
 }
 
+/**
+ * An address whose flow stopped, then announced itself (a single gratuitous ARP, unsolicited NA or
+ * RARP: what Linux's arp_notify or a hypervisor sends when it comes back): that is a move too, even
+ * when the capture cannot tell where to (Linux cooked v1 has no interface index).
+ */
+function announcedAfterSilence(address: string, list: Anchor[], timeline: Timeline, macs: readonly number[]): void {
+  const stops = list.filter((a) => a.weak === true);
+  if (stops.length === 0 || list.some((a) => a.what === 'announcements' || a.what === 'rarp')) return;
+  const times: Array<[number, string]> = [];
+  for (const m of timeline.addresses.get(address)?.messages ?? []) if (isAnnouncement(m.form) && m.subject === address) times.push([m.time, FORM_TEXT[m.form] ?? m.form]);
+  for (const mac of macs) for (const t of timeline.macs.get(mac)?.rarp ?? []) times.push([t, 'RARP']);
+  for (const stop of stops) {
+    const after = times.filter(([t]) => t > stop.from && t <= stop.from + MERGE_NS).sort((a, b) => a[0] - b[0]);
+    if (after.length === 0) continue;
+    list.push({ from: after[0]![0], to: after[after.length - 1]![0], what: 'announcements', text: `${after.length} × ${after[0]![1]} from ${at(after[0]![0])}, after the silence` });
+    return;
+  }
+}
+
 function mergeAnchors(list: readonly Anchor[]): Anchor[][] {
-  const sorted = [...list].sort((a, b) => a.from - b.from || a.to - b.to);
+  const sorted = list.filter((a) => a.weak !== true).sort((a, b) => a.from - b.from || a.to - b.to);
   const groups: Anchor[][] = [];
   let end = -Infinity;
   for (const a of sorted) {
@@ -483,6 +506,11 @@ function mergeAnchors(list: readonly Anchor[]): Anchor[][] {
       groups.push([a]);
       end = a.to;
     }
+  }
+  // A flow that stopped joins the event it stopped in.
+  for (const w of list.filter((a) => a.weak === true)) {
+    const group = groups.find((g) => w.from >= Math.min(...g.map((a) => a.from)) - MERGE_NS && w.from <= Math.max(...g.map((a) => a.to)) + MERGE_NS);
+    group?.push(w);
   }
   return groups;
 }
@@ -514,11 +542,12 @@ function heardAround(address: string, macs: readonly number[], t: number, ctx: E
     if (sent === undefined) continue;
     const f = sent.flow;
     if (sent.regular && f.first <= t && f.last >= t) regular = Math.max(regular, sent.typicalNs);
-    const gap = sent.gaps.find((g) => g.from <= t && g.to >= t && g.repaired);
-    if (gap !== undefined) consider(gap.from, gap.to, v.kind === 'ping' ? 'echo reply' : `${v.kind} data`);
-    else if (f.last < t) consider(f.last, null, '');
-    else if (f.first > t) consider(null, f.first, v.kind === 'ping' ? 'echo request' : `${v.kind} data`);
-    else consider(t, t, `${v.kind} data`);
+    const by = v.kind === 'ping' ? (sent === v.main ? 'echo request' : 'echo reply') : `${v.kind} data`;
+    const gap = sent.gaps.find((g) => g.from <= t && g.to >= t);
+    if (gap !== undefined) consider(gap.from, gap.repaired ? gap.to : null, by);
+    else if (f.last <= t) consider(f.last, null, '');
+    else if (f.first > t) consider(null, f.first, by);
+    else consider(t, t, by);
   }
   const h = ctx.timeline.addresses.get(address);
   for (const m of h?.messages ?? []) {
@@ -588,10 +617,27 @@ function summarizeAnnouncements(list: readonly ControlMessage[]): string {
   return [...byForm].map(([form, n]) => `${n} × ${form}`).join(', ');
 }
 
+/**
+ * A flow that stopped may have been followed by another between the same ends and of the same kind
+ * (a new socket, a restarted sender): the traffic came back with that one.
+ */
+function successorOf(v: FlowView, gap: FlowGap, views: readonly FlowView[]): FlowView | undefined {
+  return views.find((o) => o !== v && o.kind === v.kind && o.source === v.source && o.destination === v.destination && o.first > gap.from);
+}
+
+/** A gap, ended by the successor flow if one took over (its packets lost counted up to then). */
+function mended(v: FlowView, gap: FlowGap, views: readonly FlowView[]): FlowGap {
+  if (gap.repaired) return gap;
+  const next = successorOf(v, gap, views);
+  if (next === undefined) return gap;
+  const typical = v.main.typicalNs;
+  return { from: gap.from, to: next.first, repaired: true, lost: typical > 0 && gap.lost >= 0 ? Math.max(0, Math.round((next.first - gap.from) / typical) - 1) : gap.lost };
+}
+
 function describeEvent(address: string, anchors: readonly Anchor[], ctx: EventContext): InferredEvent {
   const start = Math.min(...anchors.map((a) => a.from));
   const end = Math.max(...anchors.map((a) => a.to));
-  const moves = anchors.filter((a) => a.what !== 'gap');
+  let moves = anchors.filter((a) => a.what !== 'gap');
   const macChange = anchors.find((a) => a.what === 'new-mac');
   const sourceChange = anchors.find((a) => a.what === 'new-source');
   const macs = ctx.macs;
@@ -609,6 +655,15 @@ function describeEvent(address: string, anchors: readonly Anchor[], ctx: EventCo
   for (const a of anchors) if (a.what === 'new-mac' || a.what === 'new-source') markers.push({ time: a.from, what: a.what, text: a.text });
   if (heardAgain !== null) markers.push({ time: heardAgain, what: 'heard-again', text: `${address} heard again (${heard.nextBy ?? 'a frame'})` });
   const announcements = announcementsIn(address, macs, start - ANSWER_NS, Math.max(end, start) + MERGE_NS, ctx);
+  // A silence that ends with the address announcing itself is a move (or a restart) too.
+  if (moves.length === 0) {
+    const after = announcements.filter((m) => m.time > start);
+    if (after.length > 0) {
+      const text = `${summarizeAnnouncements(after)} from ${at(after[0]!.time)}, after the silence`;
+      evidence.push(text);
+      moves = [{ from: after[0]!.time, to: after[0]!.time, what: 'announcements', text }];
+    }
+  }
 
   const chosen = new Map<Direction, FlowView>();
   for (const v of ctx.views) {
@@ -620,7 +675,8 @@ function describeEvent(address: string, anchors: readonly Anchor[], ctx: EventCo
   const addLost = (key: string, n: number): void => { if (n > 0) lost[key] = (lost[key] ?? 0) + n; };
   for (const v of ctx.views) {
     if (v.source !== address && v.destination !== address) continue;
-    for (const g of v.gaps) {
+    for (const original of v.gaps) {
+      const g = mended(v, original, ctx.views);
       if (g.lost <= 0 || g.to < start - MERGE_NS || g.from > end + MERGE_NS) continue;
       if (resume === null || !(v.main.typicalNs > 0)) addLost('unknown', g.lost);
       else {
@@ -648,7 +704,10 @@ function describeEvent(address: string, anchors: readonly Anchor[], ctx: EventCo
       for (const k of ['blackHole', 'afterResume', 'repaired', 'basis', 'mechanism'] as const) result[k][d] = null;
       continue;
     }
-    const gap = v.gaps.find((g) => g.to >= start - MERGE_NS && g.from <= end + MERGE_NS);
+    // The longest gap of the flow in the event (a short one beside it is jitter or a lost packet).
+    const overlapping = v.gaps.filter((g) => g.to >= start - MERGE_NS && g.from <= end + MERGE_NS);
+    const gap = overlapping.length === 0 ? undefined
+      : overlapping.reduce((best, g) => ((g.repaired ? g.to : ctx.captureEnd) - g.from > (best.repaired ? best.to : ctx.captureEnd) - best.from ? g : best));
     const requester = d === 'vmToGateway' ? undefined : v.source;
     if (gap === undefined) {
       if ((v.vantage === 'sender' || v.vantage === 'sender-or-receiver') && v.kind !== 'ping') {
@@ -673,27 +732,30 @@ function describeEvent(address: string, anchors: readonly Anchor[], ctx: EventCo
       }
       continue;
     }
-    const gapEnd = gap.repaired ? gap.to : ctx.captureEnd;
+    const successor = gap.repaired ? undefined : successorOf(v, gap, ctx.views);
+    const repaired = gap.repaired || successor !== undefined;
+    const gapEnd = gap.repaired ? gap.to : successor !== undefined ? successor.first : ctx.captureEnd;
     const label = d === 'gatewayToVm' ? 'gateway→vm' : d === 'vmToGateway' ? 'vm→gateway' : 'peer→vm';
     markers.push({ time: gap.from, what: 'gap-start', text: `${label}: last packet before the gap (${v.name})` });
-    if (gap.repaired) markers.push({ time: gap.to, what: 'gap-end', text: `${label}: first packet after the gap, ${msText(gap.to - gap.from)} later` });
+    if (repaired) markers.push({ time: gapEnd, what: 'gap-end', text: `${label}: first packet after the gap, ${msText(gapEnd - gap.from)} later${successor === undefined ? '' : ` (${successor.name})`}` });
     result.blackHole[d] = gapEnd - gap.from;
     result.afterResume[d] = resume === null ? null : Math.max(0, gapEnd - Math.max(resume, gap.from));
-    result.repaired[d] = gap.repaired;
+    result.repaired[d] = repaired;
     result.basis[d] = 'measured';
     const parts: string[] = [];
     if (v.vantage === 'sender' && v.kind !== 'ping') parts.push('the sender stopped sending');
     const before = announcements.filter((m) => m.time <= gapEnd);
     if (before.length > 0) {
       const lag = gapEnd - before[0]!.time;
-      parts.push(`announcement seen: ${summarizeAnnouncements(announcements)} from ${at(before[0]!.time)}${gap.repaired ? `, traffic back ${msText(lag)} after the first` : ''}`);
+      parts.push(`announcement seen: ${summarizeAnnouncements(announcements)} from ${at(before[0]!.time)}${repaired ? `, traffic back ${msText(lag)} after the first` : ''}`);
     } else if (announcements.length > 0) {
       parts.push(`announcement seen only after the traffic came back: ${summarizeAnnouncements(announcements)} from ${at(announcements[0]!.time)}`);
     } else {
       parts.push('no announcement seen');
     }
     if (d !== 'vmToGateway') parts.push(...resolutionStory(address, macs, gap.from, gapEnd, requester, ctx));
-    if (!gap.repaired) parts.push('not repaired by the end of the capture');
+    if (successor !== undefined) parts.push(`back with a new flow, ${successor.name}`);
+    if (!repaired) parts.push('not repaired by the end of the capture');
     else if (before.length === 0 && heardAgain !== null && heardAgain <= gapEnd) parts.push(`the VM was heard again at ${at(heardAgain)} (${heard.nextBy ?? 'a frame'})`);
     result.mechanism[d] = parts.join('; ');
   }

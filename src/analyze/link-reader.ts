@@ -11,6 +11,7 @@
  *
  * A capture that ends in the middle of a record (a capture still being written, a copy cut short)
  * ends the reading there: {@link LinkReader.stoppedBy} says why, and everything before it counts.
+ * Records out of time order (several interfaces) are put back in order within a window.
  */
 import type { CaptureCursor, CaptureReader, MacAddress } from '../wire/index.js';
 import {
@@ -100,13 +101,84 @@ export interface ReadStop {
   readonly truncated: boolean;
 }
 
-/** Reads the records of a capture into one reused {@link LinkFrame}. */
+/**
+ * How far out of time order records may come and still be put back in order: dumpcap writes each
+ * interface's records in blocks, and mergecap of overlapping files interleaves them, so a capture of
+ * several interfaces is often out of order by up to about a second.
+ */
+export const REORDER_WINDOW_NS = 2e9;
+/** Most records held for reordering (bounds memory whatever the window). */
+const MAX_HELD = 200_000;
+
+/** A record copied out of the reader's buffer, waiting for its turn. */
+interface Held {
+  readonly time: number;
+  readonly order: number;
+  readonly interfaceId: number;
+  readonly linkType: number;
+  readonly originalLength: number;
+  readonly data: Uint8Array;
+}
+
+/** A binary heap of held records by time, then by file order. */
+class HeldRecords {
+  private readonly items: Held[] = [];
+
+  get size(): number { return this.items.length; }
+  get first(): Held | undefined { return this.items[0]; }
+
+  push(h: Held): void {
+    const a = this.items;
+    a.push(h);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(a[i]!, a[p]!)) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
+    }
+  }
+
+  pop(): Held | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last !== undefined) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        let m = i;
+        if (l < a.length && before(a[l]!, a[m]!)) m = l;
+        if (l + 1 < a.length && before(a[l + 1]!, a[m]!)) m = l + 1;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function before(x: Held, y: Held): boolean {
+  return x.time < y.time || (x.time === y.time && x.order < y.order);
+}
+
+/**
+ * Reads the records of a capture into one reused {@link LinkFrame}, in time order: records are
+ * passed through as they come while they come in order; from the first record that is earlier than
+ * one already read, they go through a reordering window ({@link REORDER_WINDOW_NS}) that holds copies
+ * until nothing earlier can follow.
+ */
 export class LinkReader {
   readonly frame = new LinkFrame();
   /** Records read (every link type). */
   records = 0;
   /** Records skipped: a link type other than Ethernet or Linux cooked, or a header cut short. */
   skipped = 0;
+  /** Records that came out of time order, and those that came later than the window could mend. */
+  outOfOrder = 0;
+  late = 0;
   /** Link types seen, with their record counts. */
   get linkTypes(): ReadonlyMap<number, number> {
     if (this.runLength > 0) {
@@ -124,8 +196,14 @@ export class LinkReader {
   private readonly reader: CaptureReader;
   private readonly cursor: CaptureCursor;
   private lastLinkType = -1;
+  private lastInterface = -1;
   private runLength = 0;
   private readonly linkTypeCounts = new Map<number, number>();
+  /** The latest time read and the latest delivered. */
+  private latest = -Infinity;
+  private delivered = -Infinity;
+  private held: HeldRecords | undefined;
+  private ended = false;
 
   constructor(reader: CaptureReader) {
     this.reader = reader;
@@ -135,44 +213,88 @@ export class LinkReader {
   /** Moves to the next record the analysis can read; false at the end (or where the capture stops). */
   next(): boolean {
     for (;;) {
-      try {
-        if (!this.reader.advance()) return false;
-      } catch (e) {
-        if (!(e instanceof WireError)) throw e;
-        this.stoppedBy = { message: e.message, truncated: e.code === 'truncated' };
-        return false;
+      let ok: boolean;
+      if (this.held === undefined) {
+        const time = this.pull();
+        if (time === undefined) return false;
+        if (time < this.latest) {
+          // Out of order: from now on, through the window.
+          this.held = new HeldRecords();
+          this.hold(time);
+          continue;
+        }
+        this.latest = time;
+        const c = this.cursor;
+        ok = this.fill(time, c.interfaceId, c.linkType, c.bytes, c.start, c.end, c.originalLength);
+      } else {
+        const held = this.held;
+        while (!this.ended && held.size < MAX_HELD && (held.size === 0 || this.latest - held.first!.time < REORDER_WINDOW_NS)) {
+          const time = this.pull();
+          if (time === undefined) this.ended = true;
+          else this.hold(time);
+        }
+        const h = held.pop();
+        if (h === undefined) return false;
+        ok = this.fill(h.time, h.interfaceId, h.linkType, h.data, 0, h.data.length, h.originalLength);
       }
-      const c = this.cursor;
-      const f = this.frame;
-      if (this.records === 0) {
-        this.firstSeconds = c.seconds;
-        this.firstNanoseconds = c.nanoseconds;
-      }
-      this.records++;
-      const linkType = c.linkType;
-      if (linkType !== this.lastLinkType) {
-        if (this.runLength > 0) this.linkTypeCounts.set(this.lastLinkType, (this.linkTypeCounts.get(this.lastLinkType) ?? 0) + this.runLength);
-        this.lastLinkType = linkType;
-        this.runLength = 0;
-      }
-      this.runLength++;
-      if (c.interfaceId !== f.interfaceId || this.records === 1) this.interfaces.add(c.interfaceId);
-      f.timeNs = (c.seconds - this.firstSeconds) * 1e9 + (c.nanoseconds - this.firstNanoseconds);
-      f.interfaceId = c.interfaceId;
-      f.linkType = linkType;
-      f.bytes = c.bytes;
-      f.start = c.start;
-      f.end = c.end;
-      f.originalLength = c.originalLength;
-      const ok = linkType === LINKTYPE_ETHERNET ? readEthernet(f)
-        : linkType === LINKTYPE_LINUX_SLL || linkType === LINKTYPE_LINUX_SLL2 ? readCooked(f, linkType)
-          : false;
-      if (ok) {
-        f.sourceKey = ((f.interfaceId & 0xffff) * 0x100_0000 + ((f.interfaceIndex + 1) & 0xff_ffff)) * 0x2000 + (f.vlan + 1);
-        return true;
-      }
+      if (ok) return true;
       this.skipped++;
     }
+  }
+
+  /** Reads the next record from the file (the cursor holds it); its time, or undefined at the end. */
+  private pull(): number | undefined {
+    try {
+      if (!this.reader.advance()) return undefined;
+    } catch (e) {
+      if (!(e instanceof WireError)) throw e;
+      this.stoppedBy = { message: e.message, truncated: e.code === 'truncated' };
+      return undefined;
+    }
+    const c = this.cursor;
+    if (this.records === 0) {
+      this.firstSeconds = c.seconds;
+      this.firstNanoseconds = c.nanoseconds;
+    }
+    this.records++;
+    const linkType = c.linkType;
+    if (linkType !== this.lastLinkType) {
+      if (this.runLength > 0) this.linkTypeCounts.set(this.lastLinkType, (this.linkTypeCounts.get(this.lastLinkType) ?? 0) + this.runLength);
+      this.lastLinkType = linkType;
+      this.runLength = 0;
+    }
+    this.runLength++;
+    if (c.interfaceId !== this.lastInterface) {
+      this.lastInterface = c.interfaceId;
+      this.interfaces.add(c.interfaceId);
+    }
+    return (c.seconds - this.firstSeconds) * 1e9 + (c.nanoseconds - this.firstNanoseconds);
+  }
+
+  /** Copies the cursor's record into the reordering heap. */
+  private hold(time: number): void {
+    const c = this.cursor;
+    if (time < this.latest) this.outOfOrder++;
+    else this.latest = time;
+    this.held!.push({ time, order: this.records, interfaceId: c.interfaceId, linkType: c.linkType, originalLength: c.originalLength, data: c.bytes.slice(c.start, c.end) });
+  }
+
+  private fill(time: number, interfaceId: number, linkType: number, bytes: Uint8Array, start: number, end: number, originalLength: number): boolean {
+    if (time < this.delivered) this.late++;
+    else this.delivered = time;
+    const f = this.frame;
+    f.timeNs = time;
+    f.interfaceId = interfaceId;
+    f.linkType = linkType;
+    f.bytes = bytes;
+    f.start = start;
+    f.end = end;
+    f.originalLength = originalLength;
+    const ok = linkType === LINKTYPE_ETHERNET ? readEthernet(f)
+      : linkType === LINKTYPE_LINUX_SLL || linkType === LINKTYPE_LINUX_SLL2 ? readCooked(f, linkType)
+        : false;
+    if (ok) f.sourceKey = ((f.interfaceId & 0xffff) * 0x100_0000 + ((f.interfaceIndex + 1) & 0xff_ffff)) * 0x2000 + (f.vlan + 1);
+    return ok;
   }
 }
 
