@@ -23,10 +23,11 @@ import {
 } from './headers.js';
 import type { FlowView, Inference, InferredEvent } from './inference.js';
 import { infer } from './inference.js';
+import type { LinkFrame } from './link-reader.js';
 import { LinkReader, REORDER_WINDOW_NS, sourceText } from './link-reader.js';
 import type { AddressTimeline, CaptureAnalysis, FlowAnalysis, GapResult, MigrationAnalysis, RunAnalysis, TimelineEntry } from './result.js';
 import type { Timeline } from './timeline.js';
-import { Timeline as TimelineClass } from './timeline.js';
+import { MAX_MESSAGES_PER_ADDRESS, Timeline as TimelineClass } from './timeline.js';
 
 /** How to analyse. */
 export interface AnalyzeOptions {
@@ -56,64 +57,86 @@ const seconds = (ns: number): number => Number((ns / 1e9).toFixed(9));
 /** Nanoseconds as milliseconds rounded to the microsecond, as `run`'s result writes them. */
 const ms = (ns: number): number => Math.round(ns / 1e3) / 1e3;
 
-/** Analyses every record of `reader` (see the module comment). */
-export function analyzeCapture(reader: CaptureReader, options: AnalyzeOptions): CaptureAnalysis {
-  const links = new LinkReader(reader);
-  const headers = new PacketHeaders();
-  const flows = new FlowTable(options.maxFlows);
-  const timeline = new TimelineClass();
-  const f = links.frame;
-  let groupFrames = 0;
-  let second = -1;
-  let inSecond = 0;
-  let peak = 0;
-  let unreadable = 0;
-  let truncatedControl = 0;
-  let malformedControl = 0;
-  let last = 0;
-  let frames = 0;
-  while (links.next()) {
-    frames++;
+/**
+ * The pass over the records: what every frame adds to the flows, the timeline and the counts. Kept
+ * in a class of its own, with its counters in fields, so that the per-frame work compiles as one
+ * small, monomorphic method.
+ */
+class Scan {
+  frames = 0;
+  groupFrames = 0;
+  second = -1;
+  inSecond = 0;
+  peak = 0;
+  unreadable = 0;
+  truncatedControl = 0;
+  malformedControl = 0;
+  /** The latest record time. */
+  last = 0;
+  readonly links: LinkReader;
+  readonly headers = new PacketHeaders();
+  readonly flows: FlowTable;
+  readonly timeline = new TimelineClass();
+
+  constructor(links: LinkReader, maxFlows: number | undefined) {
+    this.links = links;
+    this.flows = new FlowTable(maxFlows);
+  }
+
+  run(): void {
+    const links = this.links;
+    while (links.next()) this.record(links.frame);
+  }
+
+  private record(f: LinkFrame): void {
+    this.frames++;
     const t = f.timeNs;
-    if (t > last) last = t;
+    if (t > this.last) this.last = t;
     if (f.groupAddressed) {
-      groupFrames++;
+      this.groupFrames++;
       const s = Math.floor(t / 1e9);
-      if (s !== second) {
-        second = s;
-        inSecond = 0;
+      if (s !== this.second) {
+        this.second = s;
+        this.inSecond = 0;
       }
-      if (++inSecond > peak) peak = inSecond;
+      if (++this.inSecond > this.peak) this.peak = this.inSecond;
     }
     const etherType = f.etherType;
-    let kind: number;
-    if (etherType === ETHERTYPE_ARP || etherType === ETHERTYPE_RARP) kind = -1;
-    else {
+    let kind = -1;
+    if (etherType !== ETHERTYPE_ARP && etherType !== ETHERTYPE_RARP) {
+      const headers = this.headers;
       kind = headers.read(f.bytes, f.networkOffset, f.end, etherType);
       if (kind >= PACKET_UDP && kind <= PACKET_ECHO_REPLY) {
-        const flow = flows.flowOf(kind, headers);
-        if (flow === undefined) continue;
+        const flow = this.flows.flowOf(kind, headers);
+        if (flow === undefined) return;
         if (kind === PACKET_ECHO_REPLY) {
-          const previous = flow.last;
-          if (flow.observe(f, headers.echoSequence)) flow.reply(t, headers.echoSequence, previous);
+          if (flow.observe(f, headers.echoSequence)) flow.reply(f, headers.echoSequence);
         } else if (kind === PACKET_ECHO_REQUEST) {
           if (flow.observe(f, headers.echoSequence)) flow.request(headers.echoSequence);
         } else {
           flow.observe(f, kind === PACKET_TCP ? headers.tcpSequence & 0x3fff_ffff : headers.identity(f.bytes, f.end));
         }
-        continue;
+        return;
       }
       if (kind === PACKET_UNREADABLE) {
-        unreadable++;
-        continue;
+        this.unreadable++;
+        return;
       }
-      if (kind !== PACKET_NEIGHBOR_DISCOVERY && kind !== PACKET_DHCP && kind !== PACKET_VRRP) continue;
+      if (kind !== PACKET_NEIGHBOR_DISCOVERY && kind !== PACKET_DHCP && kind !== PACKET_VRRP) return;
     }
     const m = classifyControl(f, kind);
-    if (m === 'truncated') truncatedControl++;
-    else if (m === 'malformed') malformedControl++;
-    else if (m !== undefined) timeline.record(m);
+    if (m === 'truncated') this.truncatedControl++;
+    else if (m === 'malformed') this.malformedControl++;
+    else if (m !== undefined) this.timeline.record(m);
   }
+}
+
+/** Analyses every record of `reader` (see the module comment). */
+export function analyzeCapture(reader: CaptureReader, options: AnalyzeOptions): CaptureAnalysis {
+  const links = new LinkReader(reader);
+  const scan = new Scan(links, options.maxFlows);
+  scan.run();
+  const { flows, timeline, frames, groupFrames, peak, unreadable, truncatedControl, malformedControl, last } = scan;
   const captureEnd = last;
   const summaries = flows.flows.map((flow) => summarizeFlow(flow, captureEnd));
   const inference = infer({ flows: summaries, timeline, captureEnd, only: options.vms ?? [], gateways: options.gateways ?? [] });
@@ -136,7 +159,10 @@ export function analyzeCapture(reader: CaptureReader, options: AnalyzeOptions): 
   if (truncatedControl > 0) warnings.push(`${truncatedControl.toLocaleString('en-US')} ARP/ND/DHCP messages cut by the snapshot length, not classified`);
   if (malformedControl > 0) warnings.push(`${malformedControl.toLocaleString('en-US')} malformed ARP/ND/DHCP messages`);
   if (flows.untrackedPackets > 0) warnings.push(`more flows than the limit: ${flows.untrackedPackets.toLocaleString('en-US')} packets of further flows not followed`);
-  if (timeline.messagesLeftOut > 0) warnings.push(`${timeline.messagesLeftOut.toLocaleString('en-US')} messages beyond the per-address limit counted, not listed`);
+  if (timeline.messagesLeftOut > 0) {
+    const busiest = [...timeline.addresses.values()].filter((h) => h.messagesLeftOut > 0).sort((a, b) => b.messagesLeftOut - a.messagesLeftOut).map((h) => h.address);
+    warnings.push(`${timeline.messagesLeftOut.toLocaleString('en-US')} messages beyond ${MAX_MESSAGES_PER_ADDRESS.toLocaleString('en-US')} per address counted, not listed in the timeline of ${busiest.slice(0, 3).join(', ')}${busiest.length > 3 ? ` and ${busiest.length - 3} more` : ''}`);
+  }
   for (const q of inference.quiet) warnings.push(`${q}: no move and no gap seen`);
 
   const moves = inference.events.filter((e) => e.kind === 'moved').length;

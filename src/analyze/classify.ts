@@ -91,23 +91,27 @@ export interface ControlMessage {
   readonly detail: string;
 }
 
-interface Link {
-  readonly time: number;
-  readonly sourceMac: number;
-  readonly destinationMac: number;
-  readonly groupAddressed: boolean;
-  readonly linkSource: number;
-  readonly outgoing: boolean;
+/** What a message says beyond its link layer (every field given: one object shape for all). */
+interface Said {
+  readonly speaker: string | undefined;
+  readonly subject: string | undefined;
+  readonly boundMac: number;
+  readonly binds: boolean;
+  readonly targetMac: number;
+  readonly router: boolean;
+  readonly override: boolean;
+  readonly detail: string;
 }
 
-function linkOf(f: LinkFrame): Link {
-  return { time: f.timeNs, sourceMac: f.sourceMac, destinationMac: f.destinationMac, groupAddressed: f.groupAddressed, linkSource: f.sourceKey, outgoing: f.outgoing };
-}
+const NOTHING: Said = { speaker: undefined, subject: undefined, boundMac: -1, binds: false, targetMac: -1, router: false, override: false, detail: '' };
 
-function message(link: Link, fields: Partial<ControlMessage> & { form: ControlForm }): ControlMessage {
+/** The message of the current frame: its link layer, and what it says. */
+function message(f: LinkFrame, form: ControlForm, said: Partial<Said>): ControlMessage {
+  const s = { ...NOTHING, ...said };
   return {
-    ...link, speaker: undefined, subject: undefined, boundMac: -1, binds: false, targetMac: -1, router: false, override: false, detail: '',
-    ...fields,
+    time: f.timeNs, form, sourceMac: f.sourceMac, destinationMac: f.destinationMac, groupAddressed: f.groupAddressed,
+    linkSource: f.sourceKey, outgoing: f.outgoing, speaker: s.speaker, subject: s.subject, boundMac: s.boundMac,
+    binds: s.binds, targetMac: s.targetMac, router: s.router, override: s.override, detail: s.detail,
   };
 }
 
@@ -134,19 +138,18 @@ export function classifyControl(f: LinkFrame, kind: number): Classified {
 function arpMessage(f: LinkFrame): ControlMessage {
   const p = parseArp(f.bytes, f.networkOffset, f.end);
   const form = ARP_FORMS[classifyArp(p)];
-  const link = linkOf(f);
   const spa = p.senderProtocolAddress === 0 ? undefined : formatIpv4(p.senderProtocolAddress);
   const tpa = p.targetProtocolAddress === 0 ? undefined : formatIpv4(p.targetProtocolAddress);
   switch (form) {
     case 'rarp-request':
     case 'rarp-reply':
-      return message(link, { form, boundMac: p.senderHardwareAddress, targetMac: p.targetHardwareAddress, subject: form === 'rarp-reply' ? tpa : undefined, binds: form === 'rarp-reply' });
+      return message(f, form, { boundMac: p.senderHardwareAddress, targetMac: p.targetHardwareAddress, subject: form === 'rarp-reply' ? tpa : undefined, binds: form === 'rarp-reply' });
     case 'arp-request':
     case 'arp-probe':
-      return message(link, { form, speaker: spa, subject: tpa, boundMac: p.senderHardwareAddress, targetMac: p.targetHardwareAddress });
+      return message(f, form, { speaker: spa, subject: tpa, boundMac: p.senderHardwareAddress, targetMac: p.targetHardwareAddress });
     default:
       // Replies and every gratuitous form bind the sender's address to the sender's MAC.
-      return message(link, { form, speaker: spa, subject: spa, boundMac: p.senderHardwareAddress, binds: spa !== undefined, targetMac: p.targetHardwareAddress });
+      return message(f, form, { speaker: spa, subject: spa, boundMac: p.senderHardwareAddress, binds: spa !== undefined, targetMac: p.targetHardwareAddress });
   }
 }
 
@@ -154,23 +157,21 @@ function ndMessage(f: LinkFrame): ControlMessage | undefined {
   const packet = parseIpv6Packet(f.bytes, f.networkOffset, f.end, { checksums: 'ignore' });
   if (packet.payload.kind !== 'icmpv6') return undefined;
   const m: Icmpv6Message = packet.payload;
-  const link = linkOf(f);
   const source = packet.source === '::' ? undefined : packet.source;
   switch (m.type) {
     case 'ns': {
       const sll = ndLinkLayerAddress(m.options, 'source-link-layer');
-      return message(link, { form: source === undefined ? 'dad-ns' : 'ns', speaker: source, subject: m.targetAddress, boundMac: sll ?? f.sourceMac });
+      return message(f, source === undefined ? 'dad-ns' : 'ns', { speaker: source, subject: m.targetAddress, boundMac: sll ?? f.sourceMac });
     }
     case 'na': {
       const tll = ndLinkLayerAddress(m.options, 'target-link-layer');
-      return message(link, {
-        form: m.solicitedFlag ? 'na-solicited' : 'na-unsolicited', speaker: source, subject: m.targetAddress,
-        boundMac: tll ?? f.sourceMac, binds: true, router: m.routerFlag, override: m.overrideFlag,
+      return message(f, m.solicitedFlag ? 'na-solicited' : 'na-unsolicited', {
+        speaker: source, subject: m.targetAddress, boundMac: tll ?? f.sourceMac, binds: true, router: m.routerFlag, override: m.overrideFlag,
       });
     }
-    case 'rs': return message(link, { form: 'rs', speaker: source, boundMac: f.sourceMac });
-    case 'ra': return message(link, { form: 'ra', speaker: source, boundMac: ndLinkLayerAddress(m.options, 'source-link-layer') ?? f.sourceMac, router: true });
-    case 'redirect': return message(link, { form: 'redirect', speaker: source, subject: m.destinationAddress });
+    case 'rs': return message(f, 'rs', { speaker: source, boundMac: f.sourceMac });
+    case 'ra': return message(f, 'ra', { speaker: source, boundMac: ndLinkLayerAddress(m.options, 'source-link-layer') ?? f.sourceMac, router: true });
+    case 'redirect': return message(f, 'redirect', { speaker: source, subject: m.destinationAddress });
     default: return undefined;
   }
 }
@@ -184,9 +185,7 @@ function dhcpMessage(f: LinkFrame): ControlMessage | undefined {
   if (address === 0) for (const o of m.options) if (o.kind === 'requested-address') address = o.address;
   const client = dhcpClientMac(m);
   const name = type === undefined ? 'bootp' : DHCP_TYPES[type] ?? `type ${type}`;
-  return message(linkOf(f), {
-    form: 'dhcp', subject: address === 0 ? undefined : formatIpv4(address), boundMac: client ?? -1, binds: type === 5, detail: name,
-  });
+  return message(f, 'dhcp', { subject: address === 0 ? undefined : formatIpv4(address), boundMac: client ?? -1, binds: type === 5, detail: name });
 }
 
 function vrrpMessage(f: LinkFrame): ControlMessage | undefined {
@@ -196,9 +195,8 @@ function vrrpMessage(f: LinkFrame): ControlMessage | undefined {
   const ad = vrrpInPacket(packet, { checksums: 'ignore' });
   if (ad === undefined) return undefined;
   const addresses = ad.addresses.map((a) => (typeof a === 'number' ? formatIpv4(a) : a));
-  return message(linkOf(f), {
-    form: 'vrrp', speaker: packet.kind === 'ipv4' ? formatIpv4(packet.source) : packet.source, subject: addresses[0], boundMac: f.sourceMac,
-    detail: addresses.join(','),
+  return message(f, 'vrrp', {
+    speaker: packet.kind === 'ipv4' ? formatIpv4(packet.source) : packet.source, subject: addresses[0], boundMac: f.sourceMac, detail: addresses.join(','),
   });
 }
 

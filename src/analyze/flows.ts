@@ -51,9 +51,8 @@ const STOPPED_INTERVALS = 10;
 export const DUPLICATE_WINDOW_NS = 1e6;
 /** Source changes and destination-MAC changes kept per flow. */
 const MAX_CHANGES = 256;
-/** Requests waiting for their reply, per echo flow; unanswered ones older than the last reply are dropped past PRUNE_PENDING. */
-const MAX_PENDING = 8192;
-const PRUNE_PENDING = 1024;
+/** Echo requests remembered per ping for their replies to find (older ones are taken as unanswered). */
+const RECENT_REQUESTS = 1024;
 
 /** What a flow carries. */
 export type FlowKind = 'udp' | 'tcp' | 'echo-request' | 'echo-reply';
@@ -95,6 +94,8 @@ export class Flow {
   bytes = 0;
   first = 0;
   last = 0;
+  /** The packet before the last. */
+  previous = 0;
   /** Interval histogram: counts and sums per bucket (allocated at the second packet). */
   counts: Uint32Array | undefined;
   sums: Float64Array | undefined;
@@ -125,8 +126,8 @@ export class Flow {
   private lastIdentity = -1;
   private lastCountedSource = -1;
 
-  /** Echo requests: sequence → request number, for the requests not answered yet. */
-  pending: Map<number, number> | undefined;
+  /** Echo requests: the latest ones sent, by sequence number, for the replies to find. */
+  pending: RecentRequests | undefined;
   requests = 0;
   /** The highest request number so far and its sequence number. */
   lastNumber = 0;
@@ -148,7 +149,7 @@ export class Flow {
     this.destinationPort = h.destinationPort;
     this.source = addressText(this.family, this.s0, this.s1, this.s2, this.s3);
     this.destination = addressText(this.family, this.d0, this.d1, this.d2, this.d3);
-    if (code === PACKET_ECHO_REQUEST) this.pending = new Map();
+    if (code === PACKET_ECHO_REQUEST) this.pending = new RecentRequests();
   }
 
   /** True when `h` belongs to this flow. */
@@ -240,6 +241,7 @@ export class Flow {
       this.first = t;
     }
     this.packets++;
+    this.previous = this.last;
     this.last = t;
     this.bytes += f.originalLength;
     this.lastIdentity = identity;
@@ -310,11 +312,6 @@ export class Flow {
    * point, e.g. by a paused sender).
    */
   request(sequence: number): void {
-    const pending = this.pending!;
-    if (pending.size >= MAX_PENDING) {
-      const oldest = pending.keys().next().value as number;
-      pending.delete(oldest);
-    }
     let number: number;
     if (this.requests === 0) number = 0;
     else {
@@ -326,22 +323,17 @@ export class Flow {
       this.lastSequence = sequence;
     }
     this.requests++;
-    pending.delete(sequence);
-    pending.set(sequence, number);
+    this.pending!.add(sequence, number);
   }
 
-  /** An echo reply came back at `t` (this is the reply flow; `partner` holds the requests). */
-  reply(t: number, sequence: number, previousReplyAt: number): void {
+  /** An echo reply came back (the current frame; this is the reply flow, `partner` holds the requests). */
+  reply(f: LinkFrame, sequence: number): void {
+    const t = f.timeNs;
+    const previousReplyAt = this.previous;
     const requests = this.partner;
     if (requests === undefined) return;
-    const pending = requests.pending!;
-    const number = pending.get(sequence);
-    if (number === undefined) return;
-    pending.delete(sequence);
-    // Requests sent before this one and still unanswered are lost: forget them now and then.
-    if (pending.size > PRUNE_PENDING) {
-      for (const [seq, n] of pending) if (n < number) pending.delete(seq);
-    }
+    const number = requests.pending!.take(sequence);
+    if (number < 0) return;
     const lost = number - this.lastAnswered - 1;
     if (this.lastAnswered >= 0 && lost > 0) this.lossGaps.push(previousReplyAt, t, lost);
     if (number > this.lastAnswered) this.lastAnswered = number;
@@ -355,6 +347,37 @@ export class Flow {
     const s = this.family === 6 ? `[${this.source}]` : this.source;
     const d = this.family === 6 ? `[${this.destination}]` : this.destination;
     return `${s}:${this.sourcePort} → ${d}:${this.destinationPort} ${this.kind}`;
+  }
+}
+
+/**
+ * The latest echo requests of a ping, sequence number → request number, in a ring: a reply looks
+ * back from the newest (it usually answers the newest or the one before), and a request not answered
+ * before {@link RECENT_REQUESTS} more are sent is forgotten. No allocation per request.
+ */
+export class RecentRequests {
+  private readonly sequences = new Int32Array(RECENT_REQUESTS).fill(-1);
+  private readonly numbers = new Float64Array(RECENT_REQUESTS);
+  private head = 0;
+  private stored = 0;
+
+  add(sequence: number, number: number): void {
+    this.sequences[this.head] = sequence;
+    this.numbers[this.head] = number;
+    this.head = (this.head + 1) % RECENT_REQUESTS;
+    if (this.stored < RECENT_REQUESTS) this.stored++;
+  }
+
+  /** The request number of the newest request with this sequence number, forgetting it; -1 if none. */
+  take(sequence: number): number {
+    for (let k = 1; k <= this.stored; k++) {
+      const i = (this.head - k + RECENT_REQUESTS) % RECENT_REQUESTS;
+      if (this.sequences[i] === sequence) {
+        this.sequences[i] = -1;
+        return this.numbers[i]!;
+      }
+    }
+    return -1;
   }
 }
 

@@ -25,7 +25,6 @@ import {
   TPID_8021Q,
   TPID_QINQ_LEGACY,
   WireError,
-  readMac,
 } from '../wire/index.js';
 
 /** Ethernet header offsets (IEEE 802.3 §3.1.1; the tag layout of IEEE 802.1Q §9). */
@@ -204,6 +203,8 @@ export class LinkReader {
   private delivered = -Infinity;
   private held: HeldRecords | undefined;
   private ended = false;
+  /** The time of the record {@link pull} read. */
+  private pulled = 0.5;
 
   constructor(reader: CaptureReader) {
     this.reader = reader;
@@ -215,8 +216,8 @@ export class LinkReader {
     for (;;) {
       let ok: boolean;
       if (this.held === undefined) {
-        const time = this.pull();
-        if (time === undefined) return false;
+        if (!this.pull()) return false;
+        const time = this.pulled;
         if (time < this.latest) {
           // Out of order: from now on, through the window.
           this.held = new HeldRecords();
@@ -224,32 +225,39 @@ export class LinkReader {
           continue;
         }
         this.latest = time;
+        this.delivered = time;
+        this.frame.timeNs = time;
         const c = this.cursor;
-        ok = this.fill(time, c.interfaceId, c.linkType, c.bytes, c.start, c.end, c.originalLength);
+        ok = this.fill(c.interfaceId, c.linkType, c.bytes, c.start, c.end, c.originalLength);
       } else {
         const held = this.held;
         while (!this.ended && held.size < MAX_HELD && (held.size === 0 || this.latest - held.first!.time < REORDER_WINDOW_NS)) {
-          const time = this.pull();
-          if (time === undefined) this.ended = true;
-          else this.hold(time);
+          if (!this.pull()) this.ended = true;
+          else this.hold(this.pulled);
         }
         const h = held.pop();
         if (h === undefined) return false;
-        ok = this.fill(h.time, h.interfaceId, h.linkType, h.data, 0, h.data.length, h.originalLength);
+        if (h.time < this.delivered) this.late++;
+        else this.delivered = h.time;
+        this.frame.timeNs = h.time;
+        ok = this.fill(h.interfaceId, h.linkType, h.data, 0, h.data.length, h.originalLength);
       }
       if (ok) return true;
       this.skipped++;
     }
   }
 
-  /** Reads the next record from the file (the cursor holds it); its time, or undefined at the end. */
-  private pull(): number | undefined {
+  /**
+   * Reads the next record from the file (the cursor holds it, {@link pulled} its time); false at the
+   * end. (The time goes in a field: a double returned from a call that is not inlined is boxed.)
+   */
+  private pull(): boolean {
     try {
-      if (!this.reader.advance()) return undefined;
+      if (!this.reader.advance()) return false;
     } catch (e) {
       if (!(e instanceof WireError)) throw e;
       this.stoppedBy = { message: e.message, truncated: e.code === 'truncated' };
-      return undefined;
+      return false;
     }
     const c = this.cursor;
     if (this.records === 0) {
@@ -268,7 +276,8 @@ export class LinkReader {
       this.lastInterface = c.interfaceId;
       this.interfaces.add(c.interfaceId);
     }
-    return (c.seconds - this.firstSeconds) * 1e9 + (c.nanoseconds - this.firstNanoseconds);
+    this.pulled = (c.seconds - this.firstSeconds) * 1e9 + (c.nanoseconds - this.firstNanoseconds);
+    return true;
   }
 
   /** Copies the cursor's record into the reordering heap. */
@@ -279,11 +288,9 @@ export class LinkReader {
     this.held!.push({ time, order: this.records, interfaceId: c.interfaceId, linkType: c.linkType, originalLength: c.originalLength, data: c.bytes.slice(c.start, c.end) });
   }
 
-  private fill(time: number, interfaceId: number, linkType: number, bytes: Uint8Array, start: number, end: number, originalLength: number): boolean {
-    if (time < this.delivered) this.late++;
-    else this.delivered = time;
+  /** Reads the link layer of a record into the frame (whose time is set already: no double crosses a call). */
+  private fill(interfaceId: number, linkType: number, bytes: Uint8Array, start: number, end: number, originalLength: number): boolean {
     const f = this.frame;
-    f.timeNs = time;
     f.interfaceId = interfaceId;
     f.linkType = linkType;
     f.bytes = bytes;
@@ -303,22 +310,25 @@ function readEthernet(f: LinkFrame): boolean {
   const s = f.start;
   const end = f.end;
   if (end - s < ETH_HEADER) return false;
-  let o = s + ETH_TYPE;
-  let type = u16(b, o);
+  let t = s + ETH_TYPE;
+  let type = u16(b, t);
   f.vlan = -1;
   while (isTpid(type)) {
-    if (o + 2 + TAG_LENGTH > end) return false;
-    if (f.vlan < 0) f.vlan = u16(b, o + 2) & 0x0fff;
-    o += TAG_LENGTH;
-    type = u16(b, o);
+    if (t + 2 + TAG_LENGTH > end) return false;
+    if (f.vlan < 0) f.vlan = u16(b, t + 2) & 0x0fff;
+    t += TAG_LENGTH;
+    type = u16(b, t);
   }
-  f.destinationMac = readMac(b, s + ETH_DESTINATION);
-  f.sourceMac = readMac(b, s + ETH_SOURCE);
-  f.groupAddressed = (b[s + ETH_DESTINATION]! & 1) === 1;
+  // The two MACs as numbers (the wire layer's readMac value), written out so the hot path makes no call.
+  const d = s + ETH_DESTINATION;
+  const o = s + ETH_SOURCE;
+  f.destinationMac = ((b[d]! << 16) | (b[d + 1]! << 8) | b[d + 2]!) * 0x100_0000 + ((b[d + 3]! << 16) | (b[d + 4]! << 8) | b[d + 5]!);
+  f.sourceMac = ((b[o]! << 16) | (b[o + 1]! << 8) | b[o + 2]!) * 0x100_0000 + ((b[o + 3]! << 16) | (b[o + 4]! << 8) | b[o + 5]!);
+  f.groupAddressed = (b[d]! & 1) === 1;
   f.packetType = -1;
   f.interfaceIndex = -1;
   f.etherType = type;
-  f.networkOffset = o + 2;
+  f.networkOffset = t + 2;
   return true;
 }
 

@@ -8,7 +8,7 @@
 import type { ControlMessage, ControlForm } from './classify.js';
 
 /** Most messages kept per address, and in all. */
-const MAX_MESSAGES_PER_ADDRESS = 2000;
+export const MAX_MESSAGES_PER_ADDRESS = 2000;
 const MAX_MESSAGES = 400_000;
 /** Two captured copies of one message are this close in time. */
 const DUPLICATE_WINDOW_NS = 1e6;
