@@ -578,7 +578,8 @@ function directionOf(v: FlowView, address: string, gateways: readonly string[]):
 function resolutionStory(address: string, macs: readonly number[], from: number, to: number, requester: string | undefined, ctx: EventContext): string[] {
   const h = ctx.timeline.addresses.get(address);
   if (h === undefined) return [];
-  const messages = h.messages.filter((m) => m.time >= from - ANSWER_NS && m.time <= to + ANSWER_NS);
+  // After `from` (the address's last frame before the event: what came before it was answered).
+  const messages = h.messages.filter((m) => m.time > from && m.time <= to + ANSWER_NS);
   const requests = messages.filter((m) => (m.form === 'arp-request' || m.form === 'ns') && m.subject === address && (requester === undefined || m.speaker === requester));
   const answers = messages.filter((m) => (m.form === 'arp-reply' || m.form === 'na-solicited' || m.form === 'garp-reply') && m.subject === address);
   const answeredBy = (r: ControlMessage): ControlMessage | undefined => answers.find((a) => a.time >= r.time && a.time - r.time <= ANSWER_NS);

@@ -9,6 +9,16 @@ import { renderTable } from '../report/index.js';
 import type { CaptureAnalysis, MigrationAnalysis } from './result.js';
 
 const WIDTH = 100;
+/** Longest flow name and address in a table column (IPv6 ones can be long; the JSON has them whole). */
+const FLOW_NAME_WIDTH = 46;
+const ADDRESS_WIDTH = 24;
+
+/** `text`, shortened in the middle to `width` characters when longer. */
+function fit(text: string, width: number): string {
+  if (text.length <= width) return text;
+  const head = Math.ceil((width - 1) / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (width - 1 - head))}`;
+}
 /** Timeline lines shown around an event, before and after it. */
 const TIMELINE_MARGIN_S = 2;
 const MAX_TIMELINE_LINES = 40;
@@ -28,13 +38,15 @@ function msText(v: number | null, repaired: boolean | null = true, basis: string
 function wrap(first: string, text: string, indent: string): string[] {
   const lines: string[] = [];
   let line = first;
+  let fresh = true;
   for (const word of text.split(' ')) {
-    if (line.length + 1 + word.length > WIDTH && line.trim().length > 0 && line !== first) {
+    if (!fresh && line.length + 1 + word.length > WIDTH) {
       lines.push(line);
       line = indent + word;
     } else {
-      line += (line === first || line === indent ? '' : ' ') + word;
+      line += (fresh ? '' : ' ') + word;
     }
+    fresh = false;
   }
   lines.push(line);
   return lines;
@@ -57,13 +69,13 @@ function cell(m: MigrationAnalysis, d: keyof PerDirection<number>): string {
 export function analysisText(a: CaptureAnalysis): string {
   const out: string[] = [];
   const run = a.runs[0]!;
-  out.push(`${a.capture}: ${a.format}, ${a.linkTypes.join(' + ') || 'no frames'}, ${fmt(a.frames)} frames in ${a.durationS.toFixed(3)} s from ${a.startTime}${a.interfaces > 1 ? `, ${a.interfaces} interfaces` : ''}`);
+  out.push(...wrap('', `${a.capture}: ${a.format}, ${a.linkTypes.join(' + ') || 'no frames'}, ${fmt(a.frames)} frames in ${a.durationS.toFixed(3)} s from ${a.startTime}${a.interfaces > 1 ? `, ${a.interfaces} interfaces` : ''}`, '  '));
   const facts = [
     a.gateway === null ? 'gateway not known (--gateway)' : `gateway ${a.gateway.addresses.join(', ')} (${a.gateway.basis === 'option' ? 'given' : `from ${a.gateway.basis}`})`,
     a.captureHosts.length > 0 ? `captured at ${a.captureHosts.join(', ')}` : 'captured on a path',
     a.summary,
   ];
-  out.push(facts.join(' · '));
+  out.push(...wrap('', facts.join(' · '), '  '));
   const moves = run.migrations;
   if (moves.length === 0) {
     out.push('', `No move and no gap: ${fmt(run.flows.length)} flows, none with a gap; no address changed MAC or place.`);
@@ -73,14 +85,14 @@ export function analysisText(a: CaptureAnalysis): string {
     out.push(renderTable(
       ['address', 'event', 'start', 'downtime', 'gateway→vm', 'after resume', 'vm→gateway', 'peer→vm', 'lost'],
       moves.map((m) => [
-        m.vm, m.kind, `${m.startS.toFixed(3)} s`, msText(m.downtimeMs), cell(m, 'gatewayToVm'),
+        fit(m.vm, ADDRESS_WIDTH), m.kind, `${m.startS.toFixed(3)} s`, msText(m.downtimeMs), cell(m, 'gatewayToVm'),
         msText(m.afterResumeMs.gatewayToVm, m.repaired.gatewayToVm, m.basis.gatewayToVm), cell(m, 'vmToGateway'), cell(m, 'peerToVm'),
         fmt(Object.values(m.lostPackets).reduce((s, n) => s + n, 0)),
       ]),
       [false, false, true, true, true, true, true, true, true],
     ));
     for (const m of moves) {
-      out.push('', `${m.vm}${m.macs.length > 0 ? ` (${m.macs.join(', ')})` : ''}: ${m.kind} at ${m.startS.toFixed(3)} s${m.from !== null ? `, ${m.from} → ${m.to ?? '?'}` : ''}`);
+      out.push('', ...wrap('', `${m.vm}${m.macs.length > 0 ? ` (${m.macs.join(', ')})` : ''}: ${m.kind} at ${m.startS.toFixed(3)} s${m.from !== null ? `, ${m.from} → ${m.to ?? '?'}` : ''}`, '  '));
       for (const e of m.evidence) out.push(...wrap('  - ', e, '    '));
       if (m.heardAgainS !== null) out.push(`  heard again at ${m.heardAgainS.toFixed(3)} s (${m.heardAgainBy ?? 'a frame'})`);
       for (const [d, label] of DIRECTIONS) {
@@ -107,17 +119,17 @@ export function analysisText(a: CaptureAnalysis): string {
   }
   const gapped = run.flows.filter((f) => f.gaps.length > 0);
   if (gapped.length > 0) {
-    out.push('', `Flows with gaps (${fmt(gapped.length)} of ${fmt(run.flows.length)}):`);
+    out.push('', `Flows with gaps (${fmt(gapped.length)} of ${fmt(run.flows.length)}; the JSON has each gap):`);
     out.push(renderTable(
-      ['flow', 'kind', 'seen at', 'packets', 'interval', 'gaps', 'longest', 'lost'],
+      ['flow', 'seen at', 'packets', 'interval', 'gaps', 'longest', 'lost'],
       gapped.map((f) => {
         const longest = f.gaps.reduce((best, g) => (g.ms > best.ms ? g : best));
         return [
-          f.name.replace(/ (udp|tcp)$/, ''), f.kind, f.seenAt, fmt(f.packets), msText(f.intervalMs), fmt(f.gaps.length),
-          `${msText(longest.ms, longest.repaired)} at ${longest.startS.toFixed(1)} s`, f.lostPackets === null ? '?' : fmt(f.lostPackets),
+          fit(f.name, FLOW_NAME_WIDTH), f.seenAt === 'sender-or-receiver' ? 'either end' : f.seenAt, fmt(f.packets), msText(f.intervalMs),
+          fmt(f.gaps.length), msText(longest.ms, longest.repaired), f.lostPackets === null ? '?' : fmt(f.lostPackets),
         ];
       }),
-      [false, false, false, true, true, true, true, true],
+      [false, false, true, true, true, true, true],
     ));
   }
   const dhcp = Object.entries(run.dhcp).map(([k, n]) => `${fmt(n)} ${k}`).join(', ') || 'none';

@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CaptureAnalysis, MigrationAnalysis } from '../../src/analyze/index.js';
-import { analyzeCapture } from '../../src/analyze/index.js';
+import { analysisText, analyzeCapture } from '../../src/analyze/index.js';
 import type { PerDirection, ScenarioResult } from '../../src/metrics/index.js';
 import { runScenario } from '../../src/metrics/index.js';
 import type { Scenario } from '../../src/scenario/index.js';
@@ -133,6 +133,8 @@ for (const file of files) {
     for (const node of nodes) {
       it(`captured at ${node}: ${cases.filter((c) => c.node === node).map((c) => `${run.migrations[c.migration]!.vm} ${c.direction} (${c.kind})`).join(', ')}`, () => {
         const { result, analysis } = simulateAt(text, file, node, vms, gateways);
+        // The text fits 100 columns whatever the capture holds.
+        expect(Math.max(...analysisText(analysis).split('\n').map((l) => l.length))).toBeLessThanOrEqual(100);
         const migrations = result.runs[0]!.migrations;
         for (const c of cases.filter((x) => x.node === node)) {
           const sim = migrations[c.migration]!;
