@@ -140,7 +140,7 @@ interface Anchor {
   readonly after?: string;
 }
 
-const msText = (ns: number): string => (ns >= 10e9 ? `${(ns / 1e9).toFixed(1)} s` : ns >= 1e6 ? `${Math.round(ns / 1e5) / 10} ms` : `${Math.round(ns / 1e3)} µs`);
+const msText = (ns: number): string => (ns >= 10e9 ? `${(ns / 1e9).toFixed(1)} s` : ns >= 1e6 ? `${(Math.round(ns / 1e5) / 10).toLocaleString('en-US')} ms` : `${Math.round(ns / 1e3)} µs`);
 const at = (ns: number): string => `${(ns / 1e9).toFixed(3)} s`;
 
 function perDirection<T>(f: (d: keyof PerDirection<T>) => T | null): PerDirection<T> {
