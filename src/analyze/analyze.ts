@@ -158,6 +158,8 @@ export function analyzeCapture(reader: CaptureReader, options: AnalyzeOptions): 
   if (unreadable > 0) warnings.push(`${unreadable.toLocaleString('en-US')} IP packets without a readable transport header (later fragments, or cut by the snapshot length)`);
   if (truncatedControl > 0) warnings.push(`${truncatedControl.toLocaleString('en-US')} ARP/ND/DHCP messages cut by the snapshot length, not classified`);
   if (malformedControl > 0) warnings.push(`${malformedControl.toLocaleString('en-US')} malformed ARP/ND/DHCP messages`);
+  const dropped = flows.flows.reduce((n, f) => n + f.candidatesDropped + f.changesDropped, 0);
+  if (dropped > 0) warnings.push(`${dropped.toLocaleString('en-US')} possible gaps or MAC changes of very busy flows beyond the per-flow limit not kept`);
   if (flows.untrackedPackets > 0) warnings.push(`more flows than the limit: ${flows.untrackedPackets.toLocaleString('en-US')} packets of further flows not followed`);
   if (timeline.messagesLeftOut > 0) {
     const busiest = [...timeline.addresses.values()].filter((h) => h.messagesLeftOut > 0).sort((a, b) => b.messagesLeftOut - a.messagesLeftOut).map((h) => h.address);
@@ -298,7 +300,7 @@ function macText(mac: number): string {
 }
 
 /** One line for a message. */
-export function messageText(m: ControlMessage): string {
+function messageText(m: ControlMessage): string {
   const parts: string[] = [];
   if (m.sourceMac >= 0 && m.sourceMac !== m.boundMac) parts.push(`from ${macText(m.sourceMac)}`);
   if (m.groupAddressed) parts.push(m.destinationMac === 0xffff_ffff_ffff || m.destinationMac < 0 ? 'broadcast' : 'multicast');
@@ -357,7 +359,7 @@ function timelines(timeline: Timeline, inference: Inference): AddressTimeline[] 
 }
 
 /** IPv4 before IPv6, each in numeric order. */
-export function compareAddresses(a: string, b: string): number {
+function compareAddresses(a: string, b: string): number {
   const v4 = (s: string): number[] | undefined => (/^\d+\.\d+\.\d+\.\d+$/.test(s) ? s.split('.').map(Number) : undefined);
   const x = v4(a);
   const y = v4(b);

@@ -22,7 +22,6 @@
  * of it and with the same identity (IPv4 identification, TCP sequence, echo sequence, or the first
  * payload bytes), is that packet again. Records of one place are never taken for copies.
  */
-import type { MacAddress } from '../wire/index.js';
 import { SLL_PACKET_OTHERHOST, formatIpv4, formatIpv6Bytes } from '../wire/index.js';
 import type { LinkFrame } from './link-reader.js';
 import type { PacketHeaders } from './headers.js';
@@ -523,9 +522,4 @@ export function summarizeFlow(flow: Flow, captureEnd: number): FlowSummary {
     gaps.push({ from: flow.last, to: captureEnd, lost: Math.max(1, Math.floor((captureEnd - flow.last) / typicalNs)), repaired: false });
   }
   return { flow, typicalNs, regular, gaps };
-}
-
-/** The MAC of a segment entry (see {@link Flow.segments}). */
-export function segmentMac(value: number): MacAddress | undefined {
-  return value >= 0 ? (value as MacAddress) : undefined;
 }

@@ -8,16 +8,17 @@
  * its MAC (RFC 903 as QEMU and VMware announce a move), a burst of announcements (two or more
  * gratuitous ARP, RFC 5227 announcements or unsolicited NA within {@link BURST_NS}) from an address
  * the capture knew before, and gaps in its regular flows or pings. An event with any of the first
- * four is a move; one with gaps only is a silence.
+ * four is a move, and so is a silence the address ends by announcing itself (even once); one with
+ * gaps only is a silence.
  *
  * Per direction (gateway→VM, VM→gateway, peer→VM: the first flow of each, by first packet, that was
  * running when the event began, as `run` takes the scenario's first flow of each):
  * - a gap in that flow overlapping the event is the black hole, measured from the last packet before
  *   it to the first after (for pings, from reply to reply: what a ping flow measures);
  * - no gap, with the capture at the receiver or on the path, means nothing was lost (0);
- * - no gap, with the capture at the sender of a one-way flow, means the capture cannot tell (null):
- *   the mechanism then says what the resolution traffic showed (probes unanswered, a broadcast
- *   request answered from a new MAC, announcements seen or not).
+ * - no gap, with the capture at the sender of a one-way flow (or at one of its ends, not knowing
+ *   which), means the capture cannot tell (null): the mechanism then says what the resolution traffic
+ *   showed (probes unanswered, a broadcast request answered from a new MAC, announcements seen or not).
  */
 import type { PerDirection } from '../metrics/index.js';
 import { formatMac } from '../wire/index.js';
@@ -398,21 +399,16 @@ function moveAnchors(address: string, timeline: Timeline, macs: readonly number[
       out.push({ from: b.time, to: b.time, what: 'new-mac', text: `new MAC ${fmtMac(old.mac)} → ${fmtMac(b.mac)} (${FORM_TEXT[b.form] ?? b.form} at ${at(b.time)})`, before: fmtMac(old.mac), after: fmtMac(b.mac) });
     }
     const announcements = h.messages.filter((m) => isAnnouncement(m.form) && m.form !== 'rarp-request' && m.subject === address && m.time > firstKnown);
-    for (let i = 0; i < announcements.length; i++) {
-      const m = announcements[i]!;
-      const burst = announcements.filter((o) => Math.abs(o.time - m.time) <= BURST_NS);
-      if (burst.length >= 2 && burst[0] === m) {
-        out.push({ from: m.time, to: burst[burst.length - 1]!.time, what: 'announcements', text: `${burst.length} × ${FORM_TEXT[m.form] ?? m.form} from ${at(m.time)}` });
-      }
+    for (const [first, last, n] of clusters(announcements.map((m) => m.time), BURST_NS)) {
+      if (n < 2) continue;
+      const form = announcements.find((m) => m.time === first)!.form;
+      out.push({ from: first, to: last, what: 'announcements', text: `${n} × ${FORM_TEXT[form] ?? form} from ${at(first)}` });
     }
   }
   for (const mac of macs) {
-    const rarp = timeline.macs.get(mac)?.rarp ?? [];
-    for (let i = 0; i < rarp.length; i++) {
-      const t = rarp[i]!;
-      if (i > 0 && t - rarp[i - 1]! <= MERGE_NS) continue;
-      const n = rarp.filter((x) => x >= t && x - t <= MERGE_NS * 2).length;
-      out.push({ from: t, to: t, what: 'rarp', text: `${n} × RARP for ${fmtMac(mac)} from ${at(t)}` });
+    // QEMU's rounds run over 800 ms by default; Nova may repeat them a second apart (migration.md §3.4).
+    for (const [first, , n] of clusters(timeline.macs.get(mac)?.rarp ?? [], MERGE_NS)) {
+      out.push({ from: first, to: first, what: 'rarp', text: `${n} × RARP for ${fmtMac(mac)} from ${at(first)}` });
     }
     const spans = [...sourceSpans(mac, timeline, index)].sort((a, b) => a[1].first - b[1].first);
     for (const [newSource, b] of spans) {
@@ -426,6 +422,19 @@ function moveAnchors(address: string, timeline: Timeline, macs: readonly number[
         }
       }
     }
+  }
+  return out;
+}
+
+/** Runs of times (sorted) where each lies within `within` of the run's first: [first, last, count] each. */
+function clusters(times: readonly number[], within: number): Array<[number, number, number]> {
+  const out: Array<[number, number, number]> = [];
+  let i = 0;
+  while (i < times.length) {
+    let j = i;
+    while (j + 1 < times.length && times[j + 1]! - times[i]! <= within) j++;
+    out.push([times[i]!, times[j]!, j - i + 1]);
+    i = j + 1;
   }
   return out;
 }
