@@ -4,12 +4,13 @@
  */
 import type { Bench } from './report.js';
 import { Reporter } from './report.js';
+import { analyzeBench } from './analyze.js';
 import { decodeBench } from './decode.js';
 import { defaultRunBench } from './default-run.js';
 import { fabricBench } from './fabric.js';
 import { kernelBench } from './kernel.js';
 
-const BENCHES: Bench[] = [defaultRunBench, decodeBench, kernelBench, fabricBench];
+const BENCHES: Bench[] = [defaultRunBench, decodeBench, analyzeBench, kernelBench, fabricBench];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

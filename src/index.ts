@@ -17,6 +17,8 @@ export {
   ETHERTYPE_RARP,
   EthernetView,
   LINKTYPE_ETHERNET,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
   MAC_BROADCAST,
   MAC_ZERO,
   PcapWriter,
@@ -34,6 +36,9 @@ export {
   parseIpv4,
   parseIpv6,
   parseMac,
+  parseSll,
+  parseSll2,
+  emitCooked,
   solicitedNodeAddress,
   ipv6MulticastMac,
   arpAnnouncement,
@@ -51,6 +56,7 @@ export type {
   ArpPacket,
   Bpdu,
   CaptureRecord,
+  CookedFrame,
   DhcpMessage,
   EthernetFrame,
   EthernetPayload,
@@ -62,11 +68,25 @@ export type {
   Ipv6Packet,
   MacAddress,
   NdOption,
+  Sll2Frame,
+  SllFrame,
   UdpDatagram,
   VlanTag,
 } from './wire/index.js';
-export { decodeCapture, decodeRecord, frameText } from './analyze/index.js';
-export type { DecodeCounts, DecodeOptions, FrameSummary } from './analyze/index.js';
+export { analysisJson, analysisText, analyzeCapture, decodeCapture, decodeRecord, frameText } from './analyze/index.js';
+export type {
+  AddressTimeline,
+  AnalyzeOptions,
+  CaptureAnalysis,
+  DecodeCounts,
+  DecodeOptions,
+  FlowAnalysis,
+  FrameSummary,
+  GapResult,
+  MigrationAnalysis,
+  RunAnalysis,
+  TimelineEntry,
+} from './analyze/index.js';
 export {
   ScenarioError,
   checkScenario,

@@ -4,6 +4,7 @@
  * when they run (not at start-up), so `arpshift decode` does not pay for the scenario schema.
  */
 import { Command, CommanderError } from 'commander';
+import { registerAnalyze } from './analyze.js';
 import { registerDecode } from './decode.js';
 import { registerProbe } from './probe.js';
 import { registerRun } from './run.js';
@@ -23,6 +24,7 @@ function buildProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerDecode(program);
+  registerAnalyze(program);
   registerValidate(program);
   registerSchema(program);
   registerProbe(program);

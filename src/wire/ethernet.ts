@@ -106,7 +106,8 @@ export class EthernetView {
   get payloadOffset(): number { return this.start + 14 + 4 * this.tagCount; }
 }
 
-function payloadLength(p: EthernetPayload): number {
+/** Bytes an Ethernet payload takes (what an EtherType carries, or an LLC PDU). */
+export function ethernetPayloadLength(p: EthernetPayload): number {
   switch (p.kind) {
     case 'arp': return ARP_LENGTH;
     case 'ipv4': return ipv4Length(p);
@@ -118,40 +119,69 @@ function payloadLength(p: EthernetPayload): number {
 
 /** Exact length of the encoded frame, padding and trailer included. */
 export function frameLength(f: EthernetFrame): number {
-  const natural = 14 + 4 * f.vlanTags.length + payloadLength(f.payload);
+  const natural = 14 + 4 * f.vlanTags.length + ethernetPayloadLength(f.payload);
   return f.trailer === undefined ? Math.max(natural, ETHERNET_MIN_LENGTH) : natural + f.trailer.length;
+}
+
+/**
+ * The 802.1Q / 802.1ad tags that follow a Type field holding `firstType`: while the type is a TPID, a
+ * tag's TCI and the next Type follow at `at` (2 + 2 bytes). Shared by Ethernet, whose first Type is
+ * at offset 12 with the tags right after it, and the Linux cooked captures (linux-sll.ts), whose
+ * protocol field may hold a TPID too. Returns the tags, the EtherType after them and where the
+ * payload starts.
+ */
+export function parseVlanTags(
+  bytes: Uint8Array, firstType: number, at: number, end: number, layer = LAYER,
+): { vlanTags: VlanTag[]; etherType: number; payloadOffset: number } {
+  const vlanTags: VlanTag[] = [];
+  let type = firstType;
+  let o = at;
+  while (isTpid(type)) {
+    need(layer, 'vlan tag', o, 4, end);
+    const tci = readU16(bytes, o);
+    vlanTags.push({ tpid: type, priority: tci >>> 13, dropEligible: (tci & 0x1000) !== 0, vlanId: tci & 0x0fff });
+    type = readU16(bytes, o + 2);
+    o += 4;
+  }
+  return { vlanTags, etherType: type, payloadOffset: o };
+}
+
+/**
+ * Parses what an EtherType (>= 0x0600) carries from `bytes[p, end)`: ARP and RARP, IPv4, IPv6, or raw
+ * bytes for any other EtherType. Returns the payload and the offset just after it (what follows is a
+ * trailer: padding, or bytes the link layer added).
+ */
+export function parseEtherTypePayload(
+  bytes: Uint8Array, etherType: number, p: number, end: number, options: ParseOptions = {},
+): { payload: EthernetPayload; payloadEnd: number } {
+  if (etherType === ETHERTYPE_ARP || etherType === ETHERTYPE_RARP) {
+    return { payload: parseArp(bytes, p, end), payloadEnd: p + ARP_LENGTH };
+  }
+  if (etherType === ETHERTYPE_IPV4) {
+    const payload = parseIpv4(bytes, p, end, options);
+    return { payload, payloadEnd: p + ipv4Length(payload) };
+  }
+  if (etherType === ETHERTYPE_IPV6) {
+    const payload = parseIpv6(bytes, p, end, options);
+    return { payload, payloadEnd: p + ipv6Length(payload) };
+  }
+  return { payload: { kind: 'raw', bytes: bytes.subarray(p, end) }, payloadEnd: end };
 }
 
 /** Parses a whole frame from `bytes[start, end)`, payload included. */
 export function parseFrame(bytes: Uint8Array, options: ParseOptions = {}, start = 0, end = bytes.length): EthernetFrame {
-  const view = new EthernetView(bytes, start, end);
-  const vlanTags: VlanTag[] = [];
-  for (let i = 0; i < view.tagCount; i++) {
-    const tci = readU16(bytes, start + 14 + 4 * i);
-    vlanTags.push({ tpid: view.tpid(i), priority: tci >>> 13, dropEligible: (tci & 0x1000) !== 0, vlanId: tci & 0x0fff });
-  }
-  const etherType = view.etherType;
-  const p = view.payloadOffset;
+  need(LAYER, 'header', start, 14, end);
+  const { vlanTags, etherType, payloadOffset: p } = parseVlanTags(bytes, readU16(bytes, start + 12), start + 14, end);
   let payload: EthernetPayload;
   let payloadEnd: number;
   if (etherType <= ETHERNET_MAX_LENGTH_FIELD) {
     need(LAYER, 'length', p, etherType, end);
     payload = parseLlc(bytes, p, p + etherType);
     payloadEnd = p + etherType;
-  } else if (etherType === ETHERTYPE_ARP || etherType === ETHERTYPE_RARP) {
-    payload = parseArp(bytes, p, end);
-    payloadEnd = p + ARP_LENGTH;
-  } else if (etherType === ETHERTYPE_IPV4) {
-    payload = parseIpv4(bytes, p, end, options);
-    payloadEnd = p + ipv4Length(payload);
-  } else if (etherType === ETHERTYPE_IPV6) {
-    payload = parseIpv6(bytes, p, end, options);
-    payloadEnd = p + ipv6Length(payload);
   } else {
-    payload = { kind: 'raw', bytes: bytes.subarray(p, end) };
-    payloadEnd = end;
+    ({ payload, payloadEnd } = parseEtherTypePayload(bytes, etherType, p, end, options));
   }
-  const frame: EthernetFrame = { destination: view.destination, source: view.source, vlanTags, etherType, payload };
+  const frame: EthernetFrame = { destination: readMac(bytes, start), source: readMac(bytes, start + 6), vlanTags, etherType, payload };
   const implicitPadding = end - start === Math.max(ETHERNET_MIN_LENGTH, payloadEnd - start) && allZero(bytes, payloadEnd, end);
   return implicitPadding ? frame : { ...frame, trailer: bytes.subarray(payloadEnd, end) };
 }
@@ -165,36 +195,61 @@ function expectedEtherTypes(kind: EthernetPayload['kind']): readonly number[] | 
   }
 }
 
+/**
+ * Throws unless `etherType` is one a payload of this kind travels under (an EtherType, not a TPID;
+ * 0x0806 or 0x8035 for ARP, 0x0800 for IPv4, 0x86dd for IPv6). `at` is the Type field's offset.
+ */
+export function checkEtherType(kind: EthernetPayload['kind'], etherType: number, at: number, layer = LAYER): void {
+  const expected = expectedEtherTypes(kind);
+  if (etherType <= ETHERNET_MAX_LENGTH_FIELD || isTpid(etherType) || (expected !== undefined && !expected.includes(etherType))) {
+    throw new WireError('bad-value', layer, 'ethertype', at, expected?.map((t) => `0x${t.toString(16)}`).join(' or ') ?? 'an EtherType', `0x${etherType.toString(16)}`);
+  }
+}
+
+/**
+ * Writes the Type chain that {@link parseVlanTags} reads: the first Type (the outer tag's TPID, or the
+ * EtherType of an untagged frame) at `typeAt`, then each tag's TCI and the next Type from `at` on.
+ * Returns the offset where the payload goes.
+ */
+export function emitVlanTags(vlanTags: readonly VlanTag[], etherType: number, out: Uint8Array, typeAt: number, at: number, layer = LAYER): number {
+  let typeOffset = typeAt;
+  let o = at;
+  for (const tag of vlanTags) {
+    if (!isTpid(tag.tpid)) throw new WireError('bad-value', layer, 'tpid', typeOffset, '0x8100, 0x88a8 or 0x9100', `0x${tag.tpid.toString(16)}`);
+    writeU16(out, typeOffset, tag.tpid);
+    writeU16(out, o, ((tag.priority & 0x7) << 13) | (tag.dropEligible ? 0x1000 : 0) | (tag.vlanId & 0x0fff));
+    typeOffset = o + 2;
+    o += 4;
+  }
+  writeU16(out, typeOffset, etherType);
+  return o;
+}
+
+/** Writes an Ethernet payload (what an EtherType carries, or an LLC PDU) at `o`; returns its length. */
+export function emitEthernetPayload(payload: EthernetPayload, out: Uint8Array, o: number): number {
+  switch (payload.kind) {
+    case 'arp': return emitArp(payload, out, o);
+    case 'ipv4': return emitIpv4(payload, out, o);
+    case 'ipv6': return emitIpv6(payload, out, o);
+    case 'llc': return emitLlc(payload, out, o);
+    case 'raw': out.set(payload.bytes, o); return payload.bytes.length;
+  }
+}
+
 /** Writes `f` at `offset` of `out` (which must have room for {@link frameLength} bytes). */
 export function emitFrameInto(f: EthernetFrame, out: Uint8Array, offset: number): number {
   writeMac(out, offset, f.destination);
   writeMac(out, offset + 6, f.source);
-  let o = offset + 12;
-  for (const tag of f.vlanTags) {
-    if (!isTpid(tag.tpid)) throw new WireError('bad-value', LAYER, 'tpid', o, '0x8100, 0x88a8 or 0x9100', `0x${tag.tpid.toString(16)}`);
-    writeU16(out, o, tag.tpid);
-    writeU16(out, o + 2, ((tag.priority & 0x7) << 13) | (tag.dropEligible ? 0x1000 : 0) | (tag.vlanId & 0x0fff));
-    o += 4;
-  }
   const payload = f.payload;
+  const typeAt = offset + 12 + 4 * f.vlanTags.length;
   if (payload.kind === 'llc') {
     const length = llcLength(payload);
-    if (f.etherType !== length) throw new WireError('bad-length', LAYER, 'length', o, length, f.etherType);
+    if (f.etherType !== length) throw new WireError('bad-length', LAYER, 'length', typeAt, length, f.etherType);
   } else {
-    const expected = expectedEtherTypes(payload.kind);
-    if (f.etherType <= ETHERNET_MAX_LENGTH_FIELD || isTpid(f.etherType) || (expected !== undefined && !expected.includes(f.etherType))) {
-      throw new WireError('bad-value', LAYER, 'ethertype', o, expected?.map((t) => `0x${t.toString(16)}`).join(' or ') ?? 'an EtherType', `0x${f.etherType.toString(16)}`);
-    }
+    checkEtherType(payload.kind, f.etherType, typeAt);
   }
-  writeU16(out, o, f.etherType);
-  o += 2;
-  switch (payload.kind) {
-    case 'arp': o += emitArp(payload, out, o); break;
-    case 'ipv4': o += emitIpv4(payload, out, o); break;
-    case 'ipv6': o += emitIpv6(payload, out, o); break;
-    case 'llc': o += emitLlc(payload, out, o); break;
-    case 'raw': out.set(payload.bytes, o); o += payload.bytes.length; break;
-  }
+  let o = emitVlanTags(f.vlanTags, f.etherType, out, offset + 12, offset + 14, LAYER);
+  o += emitEthernetPayload(payload, out, o);
   if (f.trailer !== undefined) {
     out.set(f.trailer, o);
     o += f.trailer.length;

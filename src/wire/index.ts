@@ -68,6 +68,30 @@ export {
   frameLength,
   parseFrame,
 } from './ethernet.js';
+export type { CookedFrame, Sll2Frame, SllFrame } from './linux-sll.js';
+export {
+  ARPHRD_ETHER,
+  ARPHRD_LOOPBACK,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
+  SLL2_HEADER_LENGTH,
+  SLL_HEADER_LENGTH,
+  SLL_PACKET_BROADCAST,
+  SLL_PACKET_HOST,
+  SLL_PACKET_MULTICAST,
+  SLL_PACKET_OTHERHOST,
+  SLL_PACKET_OUTGOING,
+  SLL_PROTOCOL_LLC,
+  Sll2View,
+  SllView,
+  cookedLength,
+  cookedSourceMac,
+  emitCooked,
+  parseSll,
+  parseSll2,
+  sll2Codec,
+  sllCodec,
+} from './linux-sll.js';
 export type { ArpForm, ArpPacket } from './arp.js';
 export {
   ARP_HARDWARE_ETHERNET,

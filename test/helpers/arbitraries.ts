@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type {
   ArpPacket,
   Bpdu,
+  CookedFrame,
   DhcpMessage,
   DhcpOption,
   EthernetFrame,
@@ -270,6 +271,39 @@ export const ethernetFrame: fc.Arbitrary<EthernetFrame> = fc
     const implicit = natural + trailer.length === Math.max(60, natural) && trailer.every((b) => b === 0);
     return implicit ? frame : { ...frame, trailer };
   });
+
+/** What a Linux cooked header carries: an EtherType payload, LLC (protocol 0x0004) or raw bytes. */
+const cookedBody: fc.Arbitrary<{ payload: EthernetPayload; protocolType: number; runsToEnd: boolean }> = fc.oneof(
+  ethernetPayload.filter((b) => b.payload.kind !== 'llc').map((b) => ({ payload: b.payload, protocolType: b.etherType, runsToEnd: b.payload.kind === 'raw' })),
+  llcPdu.map((payload) => ({ payload, protocolType: 0x0004, runsToEnd: true })),
+  fc.tuple(raw(60), fc.integer({ min: 0, max: 0x05ff }).filter((t) => t !== 0x0004))
+    .map(([payload, protocolType]) => ({ payload, protocolType, runsToEnd: true })),
+);
+
+const cookedCommon = fc.record({
+  packetType: fc.integer({ min: 0, max: 4 }),
+  // Netlink (824) and GRE (778) interfaces carry other protocols: their payload is always raw.
+  hardwareType: u16.filter((t) => t !== 824 && t !== 778),
+  linkLayerAddress: bytes(8, 8),
+  vlanTags: fc.array(vlanTag, { maxLength: 2 }),
+  body: cookedBody,
+  trailer: bytes(20),
+});
+
+/** LINKTYPE_LINUX_SLL records. */
+export const sllFrame: fc.Arbitrary<CookedFrame> = fc.tuple(cookedCommon, u16).map(([c, linkLayerAddressLength]) => ({
+  kind: 'sll', packetType: c.packetType, hardwareType: c.hardwareType, linkLayerAddressLength,
+  linkLayerAddress: c.linkLayerAddress, vlanTags: c.vlanTags, protocolType: c.body.protocolType, payload: c.body.payload,
+  // A payload that runs to the end of the record leaves nothing after it.
+  trailer: c.body.runsToEnd ? new Uint8Array(0) : c.trailer,
+}));
+
+/** LINKTYPE_LINUX_SLL2 records. */
+export const sll2Frame: fc.Arbitrary<CookedFrame> = fc.tuple(cookedCommon, u8, u16, u32).map(([c, linkLayerAddressLength, reserved, interfaceIndex]) => ({
+  kind: 'sll2', reserved, interfaceIndex, packetType: c.packetType, hardwareType: c.hardwareType, linkLayerAddressLength,
+  linkLayerAddress: c.linkLayerAddress, vlanTags: c.vlanTags, protocolType: c.body.protocolType, payload: c.body.payload,
+  trailer: c.body.runsToEnd ? new Uint8Array(0) : c.trailer,
+}));
 
 export const ipv4PseudoHeader: fc.Arbitrary<PseudoHeader> = fc.record({ kind: fc.constant('ipv4' as const), source: ipv4, destination: ipv4 });
 export const ipv6PseudoHeader: fc.Arbitrary<PseudoHeader> = fc.record({ kind: fc.constant('ipv6' as const), source: ipv6, destination: ipv6 });

@@ -3,8 +3,8 @@
  * `expectedTsharkFields(frame)` gives, for a frame repr, every tshark field we expect and its values
  * in order; the golden tests compare them with what tshark decoded from our bytes.
  */
-import type { Bpdu, DhcpMessage, EthernetFrame, Icmpv6Message, NdOption } from '../../src/wire/index.js';
-import { classifyArp, echoOf, formatIpv4, formatMac, frameLength, readMac } from '../../src/wire/index.js';
+import type { Bpdu, CookedFrame, DhcpMessage, EthernetFrame, EthernetPayload, Icmpv6Message, NdOption, VlanTag } from '../../src/wire/index.js';
+import { classifyArp, cookedLength, cookedSourceMac, echoOf, formatIpv4, formatMac, frameLength, readMac } from '../../src/wire/index.js';
 
 const hex = (v: number, digits: number): string => `0x${v.toString(16).padStart(digits, '0')}`;
 const bool = (b: boolean): string => (b ? '1' : '0');
@@ -222,12 +222,8 @@ function stp(out: Expected, b: Bpdu): void {
   }
 }
 
-/** Every tshark field we expect for `frame`, with values in document order. */
-export function expectedTsharkFields(frame: EthernetFrame): Expected {
-  const out: Expected = new Map();
-  put(out, 'eth.dst', formatMac(frame.destination));
-  put(out, 'eth.src', formatMac(frame.source));
-  for (const tag of frame.vlanTags) {
+function vlanFields(out: Expected, vlanTags: readonly VlanTag[]): void {
+  for (const tag of vlanTags) {
     if (tag.tpid === 0x8100) {
       put(out, 'vlan.id', tag.vlanId);
       put(out, 'vlan.priority', tag.priority);
@@ -236,12 +232,10 @@ export function expectedTsharkFields(frame: EthernetFrame): Expected {
       put(out, 'ieee8021ad.id', tag.vlanId);
     }
   }
-  const p = frame.payload;
-  if (frame.vlanTags.length === 0) {
-    if (p.kind === 'llc') put(out, 'eth.len', frame.etherType);
-    else put(out, 'eth.type', hex(frame.etherType, 4));
-  }
-  put(out, 'frame.len', frameLength(frame));
+}
+
+/** The fields of what a link header carries (ARP, IPv4, IPv6, LLC), shared by Ethernet and the cooked headers. */
+function payloadFields(out: Expected, p: EthernetPayload): void {
   switch (p.kind) {
     case 'arp': {
       put(out, 'arp.hw.type', p.hardwareType);
@@ -299,5 +293,49 @@ export function expectedTsharkFields(frame: EthernetFrame): Expected {
     case 'raw':
       break;
   }
+}
+
+/** Every tshark field we expect for `frame`, with values in document order. */
+export function expectedTsharkFields(frame: EthernetFrame): Expected {
+  const out: Expected = new Map();
+  put(out, 'eth.dst', formatMac(frame.destination));
+  put(out, 'eth.src', formatMac(frame.source));
+  vlanFields(out, frame.vlanTags);
+  const p = frame.payload;
+  if (frame.vlanTags.length === 0) {
+    if (p.kind === 'llc') put(out, 'eth.len', frame.etherType);
+    else put(out, 'eth.type', hex(frame.etherType, 4));
+  }
+  put(out, 'frame.len', frameLength(frame));
+  payloadFields(out, p);
+  return out;
+}
+
+/** Our SLL / SLL2 field names and tshark's (the `sll` dissector serves both versions). */
+export const COOKED_NAME_TABLE: ReadonlyArray<readonly [ours: string, tshark: string]> = [
+  ['packetType', 'sll.pkttype'],
+  ['hardwareType', 'sll.hatype'],
+  ['linkLayerAddressLength', 'sll.halen'],
+  ['cookedSourceMac() (6-byte address)', 'sll.src.eth'],
+  ['protocolType (an EtherType, or the outer TPID)', 'sll.etype'],
+  ['protocolType 0x0004 (802.2 LLC follows)', 'sll.ltype'],
+  ['interfaceIndex (SLL2)', 'sll.ifindex'],
+];
+
+/** Every tshark field we expect for a cooked record, with values in document order. */
+export function expectedCookedFields(frame: CookedFrame): Expected {
+  const out: Expected = new Map();
+  put(out, 'sll.pkttype', frame.packetType);
+  put(out, 'sll.hatype', frame.hardwareType);
+  put(out, 'sll.halen', frame.linkLayerAddressLength);
+  const src = cookedSourceMac(frame);
+  if (src !== undefined) put(out, 'sll.src.eth', formatMac(src));
+  const firstType = frame.vlanTags[0]?.tpid ?? frame.protocolType;
+  if (firstType < 0x0600) put(out, 'sll.ltype', hex(firstType, 4));
+  else put(out, 'sll.etype', hex(firstType, 4));
+  if (frame.kind === 'sll2') put(out, 'sll.ifindex', frame.interfaceIndex);
+  vlanFields(out, frame.vlanTags);
+  put(out, 'frame.len', cookedLength(frame));
+  payloadFields(out, frame.payload);
   return out;
 }

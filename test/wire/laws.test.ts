@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Codec, PseudoHeader } from '../../src/wire/index.js';
+import type { Codec, CookedFrame, PseudoHeader } from '../../src/wire/index.js';
 import {
   arpCodec,
   bpduCodec,
@@ -17,6 +17,8 @@ import {
   ipv4Codec,
   ipv6Codec,
   llcCodec,
+  sll2Codec,
+  sllCodec,
   udpCodec,
   vrrpCodec,
 } from '../../src/wire/index.js';
@@ -33,6 +35,8 @@ import {
   ipv6Packet,
   ipv6PseudoHeader,
   llcPdu,
+  sll2Frame,
+  sllFrame,
   udpDatagram,
   vrrpWithPseudo,
 } from '../helpers/arbitraries.js';
@@ -81,6 +85,8 @@ describe('codec laws', () => {
   law('icmpv6', icmpv6Codec, icmpv6Message, ipv6PseudoHeader);
   law('llc', llcCodec, llcPdu, none);
   law('bpdu', bpduCodec, bpdu, none);
+  law('sll', sllCodec as Codec<CookedFrame, undefined>, sllFrame, none);
+  law('sll2', sll2Codec as Codec<CookedFrame, undefined>, sll2Frame, none);
   it('vrrp: parse(emit(x)) = x, exact length, offset-independent, re-emit identical', () => {
     fc.assert(fc.property(vrrpWithPseudo, ([ad, pseudo]) => checkLaws(vrrpCodec, ad, pseudo)), { numRuns: RUNS });
   });

@@ -23,6 +23,8 @@ import {
   ipv6Codec,
   llcCodec,
   parseFrame,
+  sll2Codec,
+  sllCodec,
   udpCodec,
   vrrpCodec,
 } from '../../src/wire/index.js';
@@ -51,6 +53,8 @@ const parsers: Array<[string, Codec<unknown, unknown>, fc.Arbitrary<unknown>]> =
   ['llc', llcCodec as Codec<unknown, unknown>, fc.constant(undefined)],
   ['bpdu', bpduCodec as Codec<unknown, unknown>, fc.constant(undefined)],
   ['vrrp', vrrpCodec as Codec<unknown, unknown>, fc.oneof(ipv4PseudoHeader, ipv6PseudoHeader) as fc.Arbitrary<PseudoHeader>],
+  ['sll', sllCodec as Codec<unknown, unknown>, fc.constant(undefined)],
+  ['sll2', sll2Codec as Codec<unknown, unknown>, fc.constant(undefined)],
 ];
 
 const mutation = fc.oneof(
