@@ -145,12 +145,15 @@ const MAX_ATTEMPTS = 4;
 
 /**
  * Runs the matrix on a new backend from `make`, closing it afterwards. A machine too busy for the
- * lock-time window (an EmuError saying so) gets another try on a fresh backend. So does a cell whose
- * prior state was not there when it was read: Linux's periodic neighbour-table work
+ * lock-time window (an EmuError saying so) gets another try on a fresh backend. So does a cell that
+ * was not measured cleanly: its prior state was not there when read, or its entry vanished between
+ * the read before the message and the read after. Linux's periodic neighbour-table work
  * (net/core/neighbour.c, `neigh_periodic_work`) frees FAILED entries nobody holds once the table,
- * counted over every namespace of the machine, has more than `gc_thresh1` entries (128), so a FAILED
- * prior can vanish before its message arrives. Cells are independent (each has its own neighbour
- * address), so such a cell is taken from a later run in which its prior state was produced.
+ * counted over every namespace of the machine, has more than `gc_thresh1` entries (128); no message
+ * removes an entry (`neigh_update` changes state and address but never unlinks: only flushes, table
+ * GC and `ip neigh del` do), so an entry gone after the message was collected, not updated. Cells are
+ * independent (each has its own neighbour address), so such a cell is taken from a later run in which
+ * it was measured cleanly.
  */
 export async function measureMatrix(make: () => ProbeBackend, families: readonly ProbeFamily[]): Promise<ProbeTable> {
   let table: ProbeTable | null = null;
@@ -166,16 +169,17 @@ export async function measureMatrix(make: () => ProbeBackend, families: readonly
     }
     if (run === null) continue;
     table = table === null ? run : mergeProduced(table, run);
-    if (attempt >= MAX_ATTEMPTS || table.cells.every(produced)) return table;
+    if (attempt >= MAX_ATTEMPTS || table.cells.every(measuredCleanly)) return table;
   }
 }
 
-function produced(cell: CellResult): boolean {
-  return sameOutcome(cell.before, expectedPrior(cell.prior));
+/** Whether a cell's prior state was produced and its entry was not collected during the message. */
+function measuredCleanly(cell: CellResult): boolean {
+  return sameOutcome(cell.before, expectedPrior(cell.prior)) && !(cell.before.present && !cell.after.present);
 }
 
-/** `table` with each cell whose prior state was not produced replaced by `run`'s when that one was. */
+/** `table` with each cell not measured cleanly replaced by `run`'s when that one was. */
 function mergeProduced(table: ProbeTable, run: ProbeTable): ProbeTable {
   const again = new Map(run.cells.map((c) => [c.id, c]));
-  return { ...table, cells: table.cells.map((c) => (produced(c) ? c : (again.get(c.id) ?? c))) };
+  return { ...table, cells: table.cells.map((c) => (measuredCleanly(c) ? c : (again.get(c.id) ?? c))) };
 }
