@@ -57,7 +57,7 @@ export type {
   VlanTag,
 } from './wire/index.js';
 export { decodeCapture, decodeRecord, frameText } from './analyze/index.js';
-export type { DecodeCounts, DecodeOptions, FrameSummary } from './analyze/index.js';
+export type { DecodeCounts, DecodeOptions, DecodedRecord, FrameSummary } from './analyze/index.js';
 export {
   ScenarioError,
   checkScenario,
@@ -92,10 +92,10 @@ export type {
 } from './scenario/index.js';
 export { DEFAULT_SCENARIO_YAML, defaultScenario } from './scenario/index.js';
 export type { Migration, RunSpec } from './scenario/index.js';
-export { buildModel } from './scenario/build.js';
-export type { Model } from './scenario/build.js';
-export { LOSS_CAUSES, resultJson, runModel, runScenario, runScenarioAsync } from './metrics/index.js';
-export type { FlowResult, LossCause, MigrationResult, PerDirection, RunResult, RunScenarioOptions, ScenarioResult } from './metrics/index.js';
-export { resultTables } from './report/index.js';
-export { applyOverrides, parseOverride } from './scenario/overrides.js';
-export type { Override } from './scenario/overrides.js';
+export { applyOverrides, buildModel, parseOverride } from './scenario/index.js';
+export type { BuiltFlowRecord, BuiltTraffic, Model, Override } from './scenario/index.js';
+export { LOSS_CAUSES } from './metrics/index.js';
+export type { ArpCounts, FlowResult, LossCause, MigrationResult, NdCounts, PerDirection, RunMeasures } from './metrics/index.js';
+export { ModelRun, runModel, runScenario, runScenarioAsync, runScenarioRun } from './run/index.js';
+export type { CompletedRun, ModelRunOptions, RunObserver, RunOneOptions, RunResult, RunScenarioOptions, ScenarioResult, Slice } from './run/index.js';
+export { resultJson, resultTables } from './report/index.js';

@@ -1,7 +1,5 @@
 /** `arpshift decode <capture> [--json]` */
 import type { Command } from 'commander';
-import { decodeCapture } from '../analyze/index.js';
-import { openCapture } from '../wire/index.js';
 import { OutputClosed, writeAll } from './output.js';
 
 /** Registers the `decode` command. */
@@ -15,7 +13,8 @@ export function registerDecode(program: Command): void {
 Examples:
   arpshift decode migration.pcap
   arpshift decode --json migration.pcapng | jq 'select(.arp.form == "announcement")'`)
-    .action((capture: string, opts: { json: boolean }) => {
+    .action(async (capture: string, opts: { json: boolean }) => {
+      const { decodeCapture, openCapture } = await import('../index.js');
       const reader = openCapture(capture);
       try {
         decodeCapture(reader, { json: opts.json, write: (text) => writeAll(1, text) });

@@ -3,8 +3,7 @@
  * stack trace. Exit codes: 1 for a failure of the work (a bad capture, a failed run), 2 for bad input
  * from the user (options, scenario files).
  */
-import type { ScenarioError } from '../scenario/index.js';
-import { WireError } from '../wire/index.js';
+import type { ScenarioError } from '../index.js';
 
 /** A user-facing failure with its exit code. */
 export class CliError extends Error {
@@ -20,8 +19,8 @@ export class CliError extends Error {
 /** The message and exit code for an error thrown by a command, or `undefined` for a bug. */
 export function describeFailure(e: unknown): { message: string; exitCode: number } | undefined {
   if (e instanceof CliError) return { message: e.message, exitCode: e.exitCode };
-  if (e instanceof WireError) return { message: e.message, exitCode: 1 };
-  // Recognised by name: importing the scenario layer here would load it for every command.
+  // Recognised by name: importing the library here would load all of it for every command.
+  if (e instanceof Error && e.name === 'WireError') return { message: e.message, exitCode: 1 };
   if (e instanceof Error && e.name === 'ScenarioError') {
     const se = e as ScenarioError;
     const n = se.issues.length;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `arpshift` command: thin verbs over the library. Commands load the library parts they need
- * when they run (not at start-up), so `arpshift decode` does not pay for the scenario schema.
+ * The `arpshift` command: thin verbs over the library, using only what `src/index.ts` exports. Each
+ * command loads the library when it runs (not at start-up), so help and usage errors stay quick.
  */
 import { Command, CommanderError } from 'commander';
 import { registerDecode } from './decode.js';
@@ -10,14 +10,13 @@ import { registerSchema } from './schema.js';
 import { registerValidate } from './validate.js';
 import { describeFailure } from './errors.js';
 import { writeAll } from './output.js';
-import { VERSION } from '../version.js';
 
 function buildProgram(): Command {
   const program = new Command();
   program
     .name('arpshift')
     .description('What happens to ARP and IPv6 Neighbor Discovery when a virtual machine live-migrates.')
-    .version(VERSION)
+    .option('-V, --version', 'output the version number')
     .showHelpAfterError('(run arpshift --help for usage)')
     .exitOverride();
   registerRun(program);
@@ -32,6 +31,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (argv.length <= 2) {
       writeAll(1, program.helpInformation());
+      return 0;
+    }
+    if (argv.length === 3 && (argv[2] === '-V' || argv[2] === '--version')) {
+      writeAll(1, `${(await import('../index.js')).VERSION}\n`);
       return 0;
     }
     await program.parseAsync(argv);

@@ -52,23 +52,19 @@ Examples:
   arpshift run scenarios/gateway-restart.yaml --pcap gateway.pcap
   arpshift run scenarios/absent-host.yaml --seed 7 --set hosts.0.count=20 --json --out result.json`)
     .action(async (file: string | undefined, flags: RunFlags) => {
-      const scenarioLayer = await import('../scenario/index.js');
-      const { runScenarioAsync, resultJson } = await import('../metrics/index.js');
-      const { resultTables } = await import('../report/index.js');
-      const { applyOverrides, parseOverride } = await import('../scenario/overrides.js');
+      const { AtomicFileSink, DEFAULT_SCENARIO_YAML, applyOverrides, loadScenario, parseOverride, resultJson, resultTables, runScenarioAsync } = await import('../index.js');
       const overrides = flags.set.map(parseOverride);
       let text: string;
       let name: string;
       if (file === undefined) {
-        const builtin = await import('../scenario/builtin/default.js');
-        text = builtin.DEFAULT_SCENARIO_YAML;
+        text = DEFAULT_SCENARIO_YAML;
         name = '(built-in default)';
       } else {
         const { readFileSync } = await import('node:fs');
         text = readFileSync(file, 'utf8');
         name = file;
       }
-      const scenario = scenarioLayer.loadScenario(applyOverrides(text, overrides), name);
+      const scenario = loadScenario(applyOverrides(text, overrides), name);
       let seed: number | undefined;
       if (flags.seed !== undefined) {
         seed = Number(flags.seed);
@@ -100,14 +96,20 @@ Examples:
       const onSignal = (signal: NodeJS.Signals): void => interrupt.abort(new CliError(`interrupted (${signal}): nothing written`, 130));
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      const capture = flags.pcap === undefined ? undefined : new AtomicFileSink(flags.pcap);
       let result;
       try {
         result = await runScenarioAsync(scenario, {
           ...(seed === undefined ? {} : { seed }),
-          ...(flags.pcap === undefined ? {} : { pcapPath: flags.pcap }),
+          ...(capture === undefined ? {} : { capture }),
           onProgress: (run, runs, t, duration) => bar?.update(Math.floor(((run + t / duration) / runs) * 100), { run: runs > 1 ? `run ${run + 1}/${runs}` : '' }),
           signal: interrupt.signal,
         });
+        capture?.close();
+      } catch (e) {
+        // A failed or interrupted run leaves no capture behind.
+        capture?.abort();
+        throw e;
       } finally {
         bar?.stop();
         process.off('SIGINT', onSignal);

@@ -7,14 +7,14 @@
  */
 import type { LiveMigration } from '../migration/index.js';
 import type { LearningSwitch } from '../net/index.js';
-import type { BuiltFlowRecord, BuiltTraffic } from '../scenario/build.js';
-import type { Kernel } from '../sim/index.js';
+import type { BuiltFlowRecord, BuiltTraffic } from '../scenario/index.js';
+import type { TraceBus } from '../sim/index.js';
 import type { FlowRecord, Host } from '../stack/index.js';
 import type { FlowFates, LossCause } from './flow-fates.js';
 import { LOSS_CAUSES } from './flow-fates.js';
 import { StalenessTracker, outage } from './migration-outcome.js';
-import type { MigrationResult, PerDirection } from './result.js';
-import { ms } from './result.js';
+import type { MigrationResult, PerDirection } from './summary.js';
+import { ms } from './summary.js';
 
 /**
  * Loss causes as a migration names them: a packet that met the VM (or its peer) paused was lost to the
@@ -28,7 +28,7 @@ export function migrationCause(cause: LossCause): string {
 
 /** What the collector needs from the model. */
 export interface MigrationContext {
-  readonly kernel: Kernel;
+  readonly trace: TraceBus;
   readonly switches: readonly LearningSwitch[];
   readonly gateways: readonly Host[];
   readonly traffic: readonly BuiltTraffic[];
@@ -51,7 +51,7 @@ export class MigrationCollector {
       list.push(m);
       byVm.set(m.spec.vm.name, list);
     }
-    context.kernel.trace.on('migration-phase', (e) => {
+    context.trace.on('migration-phase', (e) => {
       if (e.phase !== 'resume') return;
       const m = byVm.get(e.vm)?.find((x) => x.schedule.resumeAt === e.time);
       if (m === undefined) return;
@@ -59,7 +59,7 @@ export class MigrationCollector {
       const port = m.spec.to.portOf(vm);
       if (port === undefined) return;
       this.trackers.set(m, new StalenessTracker(
-        context.kernel, context.switches, m.spec.to.vswitch, port.index, m.spec.vlan ?? 1, vm.mac, context.gateways, m.oldMac, vm.ipv4.map((a) => a.address),
+        context.trace, e.time, context.switches, m.spec.to.vswitch, port.index, m.spec.vlan ?? 1, vm.mac, context.gateways, m.oldMac, vm.ipv4.map((a) => a.address),
       ));
     });
   }
@@ -100,7 +100,7 @@ export class MigrationCollector {
           }
         }
       }
-      const stale = this.trackers.get(m)?.finish() ?? new Map<string, number>();
+      const stale = this.trackers.get(m)?.finish(end) ?? new Map<string, number>();
       const staleMs: Record<string, number> = {};
       for (const name of [...stale.keys()].sort()) staleMs[name] = ms(stale.get(name)!);
       const pick = <T>(f: (o: NonNullable<(typeof outages)['gatewayToVm']>) => T): PerDirection<T> => ({

@@ -73,6 +73,7 @@ export type {
   FatTreeOptions,
   LeafSpineOptions,
   SpanningTreeTuning,
+  SwitchTier,
   ThreeTierOptions,
   TierRole,
   TopologyKind,
@@ -88,5 +89,6 @@ export {
   Topology,
   fatTree,
   leafSpine,
+  switchName,
   threeTier,
 } from './topology/index.js';

@@ -1,2 +1,3 @@
-/** Presenting results: text tables. */
+/** Presenting results: text tables and the JSON result. */
 export { renderTable, resultTables } from './table.js';
+export { resultJson } from './json.js';

@@ -3,7 +3,8 @@
  * per run, one of traffic, and (when the scenario migrates VMs) one row per run and migration with
  * the black hole of each direction. Columns are aligned; numbers use thousands separators.
  */
-import type { MigrationResult, PerDirection, RunResult, ScenarioResult } from '../metrics/index.js';
+import type { MigrationResult, PerDirection } from '../metrics/index.js';
+import type { RunResult, ScenarioResult } from '../run/index.js';
 
 function fmt(n: number): string {
   if (Number.isInteger(n)) return n.toLocaleString('en-US');

@@ -13,7 +13,7 @@
  * an echo of the first (a host "attached to a switch that does not exist" because the fabric's size
  * was unreadable).
  */
-import { PROFILES } from '../stack/profiles/index.js';
+import { PROFILES } from '../stack/index.js';
 import { gilbertElliottFor } from '../net/index.js';
 import type { Family } from './addresses.js';
 import { addressFamily, addressToBigInt, prefixContains, prefixOf } from './addresses.js';
@@ -22,7 +22,7 @@ import { Checker, EDGE_SHAPE, FABRIC_SHAPE } from './checker.js';
 import { checkMigrations, checkRemedyList } from './cross-check-migrations.js';
 import type { PathIssue } from './issues.js';
 import { renderFound } from './issues.js';
-import { MAX_HOST_NUMBER, fabricHasLoops, isVmGroup, placeHosts, planAddresses } from './layout.js';
+import { MAX_HOST_NUMBER, fabricHasLoops, isVmGroup, placeHosts, planAddresses } from './layout/index.js';
 import type { LossRule, ScenarioEvent } from './normalise.js';
 import type { ParsedScenario } from './schema.js';
 import type { LossRuleSettings } from './sections/loss.js';

@@ -10,12 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { MigrationResult, ScenarioResult } from '../../src/metrics/index.js';
-import { LOSS_CAUSES, runScenario } from '../../src/metrics/index.js';
-import { runModel } from '../../src/metrics/index.js';
-import { buildModel } from '../../src/scenario/build.js';
-import { loadScenario, loadScenarioFile } from '../../src/scenario/index.js';
-import { applyOverrides, parseOverride } from '../../src/scenario/overrides.js';
+import type { MigrationResult } from '../../src/metrics/index.js';
+import { LOSS_CAUSES } from '../../src/metrics/index.js';
+import type { ScenarioResult } from '../../src/run/index.js';
+import { runModel, runScenario } from '../../src/run/index.js';
+import { applyOverrides, buildModel, loadScenario, loadScenarioFile, parseOverride } from '../../src/scenario/index.js';
 import { formatIpv4 } from '../../src/wire/index.js';
 import { tsharkFields, tsharkProblems } from '../helpers/tshark.js';
 

@@ -349,6 +349,8 @@ export class FabricSwitch extends LearningSwitch {
     } else if (outcome === 'moved') {
       this.fabricCounters.remoteMoved++;
       if (this.kernel.trace.wants('fabric-learned')) this.emitLearned(vlan, mac, this.fabric.switches[edge]!.name, true, this.fdb.lastPreviousPort);
+    } else if (outcome === 'refreshed') {
+      this.trace.refreshed(this.name, vlan, mac, this.fabric.switches[edge]!.name);
     } else if (outcome === 'full') {
       this.counters.tableFull++;
     }

@@ -1,7 +1,8 @@
 /**
- * The result of running a scenario: what `arpshift run --json` prints. The key names are a contract
- * (documented in the README); keys are always written in the order of these types, times in
- * milliseconds rounded to microseconds, so the same scenario and seed give byte-identical JSON.
+ * What the observers of one run measure, as plain values: the pieces of the result that
+ * `arpshift run --json` prints (the run layer puts them together, the report layer writes them). Key
+ * names are a contract (documented in the README); keys are built in the order of these types, and
+ * times are milliseconds rounded to microseconds, so the same scenario and seed give the same values.
  */
 import type { ArpCounts, NdCounts } from './messages.js';
 import type { LossCause } from './flow-fates.js';
@@ -41,9 +42,8 @@ export interface MigrationResult {
   readonly staleMs: Readonly<Record<string, number>>;
 }
 
-/** One run (the scenario, or one variant of it). */
-export interface RunResult {
-  readonly name: string;
+/** Everything the built-in observers measure in one run (the result of a run, less its name). */
+export interface RunMeasures {
   readonly arp: ArpCounts;
   readonly nd: NdCounts;
   /** Group-addressed frames received by end stations, in total. */
@@ -59,22 +59,7 @@ export interface RunResult {
   readonly migrations: readonly MigrationResult[];
 }
 
-/** The whole result. */
-export interface ScenarioResult {
-  readonly scenario: string;
-  readonly seed: number;
-  readonly simulatedSeconds: number;
-  /** Kernel events executed over all runs. */
-  readonly events: number;
-  readonly runs: readonly RunResult[];
-}
-
 /** Nanoseconds as milliseconds rounded to the microsecond. */
 export function ms(ns: number): number {
   return Math.round(ns / 1e3) / 1e3;
-}
-
-/** The result as JSON text (two-space indent, fixed key order, a final newline). */
-export function resultJson(result: ScenarioResult): string {
-  return `${JSON.stringify(result, null, 2)}\n`;
 }

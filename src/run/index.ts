@@ -1,0 +1,13 @@
+/**
+ * Running a scenario: build each run's model, attach the observers (and a capture), step the kernel
+ * with progress and interruption, and collect the result. {@link runScenario} runs every run of a
+ * scenario; {@link runScenarioRun} one (scenario, run, seed), as a sweep worker does; {@link ModelRun}
+ * drives one built model slice by slice.
+ */
+export type { RunResult, ScenarioResult } from './result.js';
+export type { Capture } from './capture.js';
+export { attachCapture } from './capture.js';
+export type { ModelRunOptions, RunObserver, Slice } from './model-run.js';
+export { ModelRun } from './model-run.js';
+export type { CompletedRun, RunOneOptions, RunScenarioOptions } from './run-scenario.js';
+export { runModel, runScenario, runScenarioAsync, runScenarioRun } from './run-scenario.js';
