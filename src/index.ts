@@ -22,7 +22,9 @@ export {
   PcapWriter,
   PcapngWriter,
   WireError,
+  OutputPathError,
   captureFromBytes,
+  captureFromFd,
   classifyArp,
   emitFrame,
   emitFrameInto,
@@ -38,6 +40,7 @@ export {
   ipv6MulticastMac,
 } from './wire/index.js';
 export type {
+  OutputFileOptions,
   ArpForm,
   ArpPacket,
   Bpdu,
@@ -59,8 +62,11 @@ export type {
 export { decodeCapture, decodeRecord, frameText } from './analyze/index.js';
 export type { DecodeCounts, DecodeOptions, DecodedRecord, FrameSummary } from './analyze/index.js';
 export {
+  MAX_NESTING,
   ScenarioError,
+  ScenarioFileError,
   checkScenario,
+  decodeScenarioText,
   formatIssue,
   loadScenario,
   loadScenarioFile,
@@ -69,6 +75,7 @@ export {
   parseDuration,
   parsePacketRate,
   parseSize,
+  readScenarioFile,
   scenarioJsonSchema,
   scenarioLayout,
   scenarioSchema,

@@ -45,8 +45,8 @@ async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     const failure = describeFailure(e);
-    if (failure === undefined) throw e;
     writeAll(2, `arpshift: ${failure.message}\n`);
+    if (failure.internal === true && process.env.ARPSHIFT_DEBUG === '1' && e instanceof Error) writeAll(2, `${e.stack ?? ''}\n`);
     return failure.exitCode;
   }
 }

@@ -1,8 +1,13 @@
 /**
  * Running a scenario: for each run (its variants, or the scenario itself), build the model
- * (scenario layer), attach the observers, run the kernel to the duration in steps of a hundredth of
- * it (reporting progress after each), and collect the {@link ScenarioResult}. One run on its own
- * ({@link runScenarioRun}) is what a sweep worker needs: (scenario, run, seed) → result.
+ * (scenario layer), attach the observers, run the kernel to the duration in slices, and collect the
+ * {@link ScenarioResult}. One run on its own ({@link runScenarioRun}) is what a sweep worker needs:
+ * (scenario, run, seed) → result.
+ *
+ * Slices end at every hundredth of the duration and, in {@link runScenarioAsync}, after as many events
+ * as take about {@link SLICE_MS} of wall time (measured as the run goes): between slices the event
+ * loop serves signals and I/O, so an interruption is seen within a fraction of a second whatever the
+ * scenario's pace. How a run is sliced never changes its result.
  */
 import type { Model, RunSpec, Scenario } from '../scenario/index.js';
 import { buildModel } from '../scenario/index.js';
@@ -20,7 +25,7 @@ export interface RunScenarioOptions {
    * sink as pcap. The sink is flushed but left open: the caller closes it once everything succeeded.
    */
   readonly capture?: BufferedSink;
-  /** Called as simulated time advances (at most a hundred times per run). */
+  /** Called as simulated time advances (after every slice: at every hundredth of a run at least). */
   readonly onProgress?: (run: number, runs: number, simulatedNs: number, durationNs: number) => void;
   /**
    * Your own observers of each run (index `run`), made once its model is built and before its first
@@ -54,15 +59,30 @@ function runSpecOf(scenario: Scenario, run: number | string): RunSpec {
   return spec;
 }
 
-/** Runs a model run to its end in steps of a hundredth of its duration, yielding after each. */
-function* steps(run: ModelRun, onProgress?: (simulatedNs: number, durationNs: number) => void): Generator<void, CompletedRun> {
+/** The wall time one slice of an asynchronous run aims at (ms). */
+export const SLICE_MS = 25;
+
+/** How many events the next slice may run (undefined: up to the next hundredth), and how many the last one ran. */
+interface Pace {
+  events: number | undefined;
+  ran: number;
+}
+
+/** Runs a model run to its end in slices, yielding after each. */
+function* steps(run: ModelRun, pace: Pace, onProgress?: (simulatedNs: number, durationNs: number) => void): Generator<void, CompletedRun> {
   const step = Math.max(1, Math.ceil(run.duration / 100));
   while (!run.done) {
-    run.advance({ until: run.now + step });
+    const boundary = Math.min(run.duration, (Math.floor(run.now / step) + 1) * step);
+    pace.ran = run.advance(pace.events === undefined ? { until: boundary } : { until: boundary, maxEvents: pace.events });
     onProgress?.(run.now, run.duration);
     yield;
   }
   return { result: run.finish(), events: run.events };
+}
+
+/** A pace for synchronous runs: slices end only at the hundredths. */
+function wholeSteps(): Pace {
+  return { events: undefined, ran: 0 };
 }
 
 /** Runs a step generator to its end; returns what it returns. */
@@ -84,11 +104,11 @@ export function runScenarioRun(scenario: Scenario, run: number | string, options
     ...(options.capture === undefined ? {} : { capture: options.capture }),
     ...(options.observers === undefined ? {} : { observers: options.observers }),
   });
-  return finish(steps(modelRun, options.onProgress));
+  return finish(steps(modelRun, wholeSteps(), options.onProgress));
 }
 
 /** `runScenario` in steps. */
-function* scenarioSteps(scenario: Scenario, options: RunScenarioOptions): Generator<void, ScenarioResult> {
+function* scenarioSteps(scenario: Scenario, options: RunScenarioOptions, pace: Pace): Generator<void, ScenarioResult> {
   const runs: RunResult[] = [];
   let events = 0;
   for (let i = 0; i < scenario.runs.length; i++) {
@@ -99,7 +119,7 @@ function* scenarioSteps(scenario: Scenario, options: RunScenarioOptions): Genera
       ...(i === 0 && options.capture !== undefined ? { capture: options.capture } : {}),
       ...(observers === undefined ? {} : { observers: (m: Model) => observers(m, i) }),
     });
-    const done = yield* steps(modelRun, (t, d) => options.onProgress?.(i, scenario.runs.length, t, d));
+    const done = yield* steps(modelRun, pace, (t, d) => options.onProgress?.(i, scenario.runs.length, t, d));
     runs.push(done.result);
     events += done.events;
   }
@@ -118,23 +138,29 @@ function* scenarioSteps(scenario: Scenario, options: RunScenarioOptions): Genera
  * one). The capture, when asked for, is the first run's.
  */
 export function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): ScenarioResult {
-  return finish(scenarioSteps(scenario, options));
+  return finish(scenarioSteps(scenario, options, wholeSteps()));
 }
 
 /**
- * Like {@link runScenario}, but lets the event loop run between steps (a hundred per run), so
- * signals, timers and I/O are served during a long run. When `signal` aborts, the run stops at the
- * next step and the promise rejects with the signal's reason (the capture sink is left to the caller).
+ * Like {@link runScenario}, but lets the event loop run between slices of about {@link SLICE_MS} of
+ * wall time, so signals, timers and I/O are served during a long run. When `signal` aborts, the run
+ * stops at the end of the current slice and the promise rejects with the signal's reason (the capture
+ * sink is left to the caller).
  */
 export async function runScenarioAsync(scenario: Scenario, options: RunScenarioOptions & { readonly signal?: AbortSignal } = {}): Promise<ScenarioResult> {
-  const gen = scenarioSteps(scenario, options);
+  const pace: Pace = { events: 256, ran: 0 };
+  const gen = scenarioSteps(scenario, options, pace);
   for (;;) {
     if (options.signal?.aborted === true) {
       gen.return(undefined as never);
       throw options.signal.reason;
     }
+    const started = performance.now();
     const next = gen.next();
     if (next.done === true) return next.value;
+    // Aim the next slice at SLICE_MS from the pace of this one (at least 16 events, at most a million).
+    const spent = Math.max(performance.now() - started, 0.05);
+    if (pace.ran > 0) pace.events = Math.max(16, Math.min(1_000_000, Math.round((pace.ran / spent) * SLICE_MS)));
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
@@ -145,5 +171,5 @@ export function runModel(model: Model, name: string = model.run.name, options: O
     ...(options.capture === undefined ? {} : { capture: options.capture }),
     ...(options.observers === undefined ? {} : { observers: options.observers }),
   });
-  return finish(steps(modelRun, options.onProgress)).result;
+  return finish(steps(modelRun, wholeSteps(), options.onProgress)).result;
 }

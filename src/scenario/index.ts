@@ -12,7 +12,7 @@ export type { Flow, Gateway, HostGroup, Hypervisors, LossRule, Scenario, Scenari
 export { migrationScheduleOf, migrationTiming, remedySpec } from './runs.js';
 export type { Migration, RunSpec } from './runs.js';
 export { DEFAULT_SCENARIO_FILE, DEFAULT_SCENARIO_YAML, defaultScenario } from './builtin/default.js';
-export { checkScenario, loadScenario, loadScenarioFile } from './load.js';
+export { MAX_NESTING, ScenarioFileError, checkScenario, decodeScenarioText, loadScenario, loadScenarioFile, readScenarioFile } from './load.js';
 export type { ScenarioCheck } from './load.js';
 export { ScenarioError, formatIssue, formatPath } from './issues.js';
 export type { PathIssue, ScenarioIssue, ScenarioIssueCode } from './issues.js';

@@ -5,7 +5,7 @@
  * before validation. And every example scenario runs and gives a result in the documented shape.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,12 @@ function run(...args: string[]): { status: number | null; stdout: string; stderr
 }
 
 const GARP = join(SCENARIOS, 'migration-guest-garp.yaml');
+
+/** Waits until `ready()` (polling every 25 ms, up to 30 s: a loaded machine starts node slowly). */
+async function waitFor(ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 1200 && !ready(); i++) await new Promise((r) => setTimeout(r, 25));
+  expect(ready()).toBe(true);
+}
 
 describe('arpshift run', () => {
   it('the same scenario and seed give byte-identical JSON and pcap; another seed gives another result', () => {
@@ -96,22 +102,94 @@ describe('arpshift run', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('bad.') && f !== 'bad.yaml')).toEqual([]);
   });
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s during a run stops it, exit 130, and leaves neither the pcap being written nor a result', async (signal) => {
-    const out = join(dir, `interrupted-${signal}.json`);
-    const pcap = join(dir, `interrupted-${signal}.pcap`);
-    // A long run (ten times the example's duration), interrupted once its capture is being written.
-    const child = spawn(process.execPath, [CLI, 'run', '--quiet', join(SCENARIOS, 'gateway-restart.yaml'), '--set', 'duration=1200s', '--out', out, '--pcap', pcap], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s ends a run whose every simulated second takes seconds of wall time within one second, exit 130, leaving no file', async (signal) => {
+    const sub = join(dir, `interrupted-${signal}`);
+    mkdirSync(sub);
+    const out = join(sub, 'result.json');
+    const pcap = join(sub, 'capture.pcap');
+    // 100 s simulated, so a hundredth of it is one second: 1 Mpps, a million packets a step.
+    const child = spawn(process.execPath, [CLI, 'run', '--quiet', '--force', GARP, '--set', 'duration=100s', '--set', 'traffic.0.rate=1000000pps', '--out', out, '--pcap', pcap], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const partial = (): string[] => readdirSync(dir).filter((f) => f.startsWith(`interrupted-${signal}.pcap.partial-`));
-    // Up to 30 s for the run to start writing (a loaded machine starts node slowly).
-    for (let i = 0; i < 1200 && partial().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(partial()).toHaveLength(1);
+    // The temporaries appear once the signal handlers are in place, just before the run starts.
+    await waitFor(() => readdirSync(sub).length === 2);
+    await new Promise((r) => setTimeout(r, 1500));
+    const sent = performance.now();
     child.kill(signal);
-    expect(await exited).toBe(130);
+    const code = await exited;
+    const took = performance.now() - sent;
+    expect(code).toBe(130);
     expect(stderr).toContain(`interrupted (${signal})`);
-    expect(readdirSync(dir).filter((f) => f.startsWith(`interrupted-${signal}`))).toEqual([]);
+    expect(took).toBeLessThan(1000);
+    expect(readdirSync(sub)).toEqual([]);
+  });
+
+  it('an interrupted command of several runs leaves no capture, though its first run was over', async () => {
+    const sub = join(dir, 'interrupted-variants');
+    mkdirSync(sub);
+    const scenario = join(sub, 'two.yaml');
+    // Two runs of a busy stream; the capture is at a VM that hears little, so the first run's capture
+    // fits the sink's buffer and reaches the temporary file only when that run is over.
+    writeFileSync(scenario, `
+name: two-runs
+duration: 20s
+fabric: { kind: leaf-spine, leaves: 2, spines: 1, bridging: rstp }
+subnet: { ipv4: 198.18.0.0/24 }
+gateway: { placement: core, attach: leaf-1, profile: linux-router }
+hypervisors: { count: 2 }
+hosts: [{ name: vm, count: 4, on: hypervisors, profile: linux }]
+traffic: [{ name: stream, from: gateway, to: vm-1, rate: 20000pps, start: 1s }]
+output: { pcap: vm-3 }
+variants: [{ name: first }, { name: second }]
+`);
+    const pcap = join(sub, 'capture.pcap');
+    const child = spawn(process.execPath, [CLI, 'run', '--quiet', '--force', scenario, '--pcap', pcap], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const temporary = (): string[] => readdirSync(sub).filter((f) => f.startsWith('.capture.pcap.arpshift-'));
+    await waitFor(() => temporary().length === 1 && statSync(join(sub, temporary()[0]!)).size > 0);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(readdirSync(sub)).toEqual(['two.yaml']);
+  });
+
+  it('kill -9 leaves nothing under the target names; the next run in that directory removes the stale temporaries', async () => {
+    const sub = join(dir, 'killed');
+    mkdirSync(sub);
+    const args = ['--out', join(sub, 'result.json'), '--pcap', join(sub, 'capture.pcap')];
+    const child = spawn(process.execPath, [CLI, 'run', '--quiet', '--force', GARP, '--set', 'duration=100s', '--set', 'traffic.0.rate=1000000pps', ...args], { stdio: 'ignore' });
+    const exited = new Promise<unknown>((resolve) => child.on('exit', resolve));
+    await waitFor(() => readdirSync(sub).length === 2);
+    child.kill('SIGKILL');
+    await exited;
+    const left = readdirSync(sub).sort();
+    expect(left).toHaveLength(2);
+    expect(left.every((f) => /^\.(capture\.pcap|result\.json)\.arpshift-\d+-[0-9a-f]+\.tmp$/.test(f))).toBe(true);
+    const r = run(GARP, ...args);
+    expect(r.status).toBe(0);
+    expect(readdirSync(sub).sort()).toEqual(['capture.pcap', 'result.json']);
+  });
+
+  it('checks output paths before the run: a missing directory or a directory is refused at once, exit 2', () => {
+    const missing = run(GARP, '--out', join(dir, 'nodir', 'x.json'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^arpshift: --out .*nodir.*x\.json: directory .*nodir: no such file or directory\n$/);
+    const directory = run(GARP, '--pcap', dir);
+    expect(directory.status).toBe(2);
+    expect(directory.stderr).toMatch(/--pcap .*: is a directory/);
+  });
+
+  it('/dev/null as --pcap is written to and stays a device; - writes the capture to standard output', () => {
+    const r = run(GARP, '--pcap', '/dev/null');
+    expect(r.status).toBe(0);
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    const file = join(dir, 'stdout-compare.pcap');
+    expect(run(GARP, '--pcap', file).status).toBe(0);
+    const toStdout = spawnSync(process.execPath, [CLI, 'run', '--quiet', GARP, '--pcap', '-'], { maxBuffer: 1 << 28 });
+    expect(toStdout.status).toBe(0);
+    expect(Buffer.compare(toStdout.stdout, readFileSync(file))).toBe(0);
+    const conflict = run(GARP, '--pcap', '-', '--json');
+    expect(conflict.status).toBe(2);
   });
 
   it('--set changes the scenario before validation; a bad --set is a usage error', () => {
@@ -131,11 +209,13 @@ describe('arpshift run', () => {
     expect(malformed.stderr).toMatch(/--set/);
   });
 
-  it('a missing scenario file is one line and exit 1, as for every file that cannot be read', () => {
+  it('a scenario file that cannot be read is one line naming it, exit 1', () => {
     const r = run(join(dir, 'nope.yaml'));
     expect(r.status).toBe(1);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/nope\.yaml/);
+    expect(r.stderr).toBe(`arpshift: ${join(dir, 'nope.yaml')}: no such file or directory\n`);
+    const d = run(dir);
+    expect(d.status).toBe(1);
+    expect(d.stderr).toBe(`arpshift: ${dir}: is a directory, not a scenario file\n`);
   });
 });
 
