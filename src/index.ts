@@ -19,28 +19,40 @@ export {
   LINKTYPE_ETHERNET,
   MAC_BROADCAST,
   MAC_ZERO,
+  OutputPathError,
   PcapWriter,
   PcapngWriter,
   WireError,
-  OutputPathError,
+  arpAnnouncement,
+  arpProbe,
+  arpReply,
+  arpRequest,
   captureFromBytes,
   captureFromFd,
   classifyArp,
   emitFrame,
   emitFrameInto,
+  ethernetFrame,
   formatIpv4,
   formatMac,
   frameLength,
+  gratuitousArp,
+  ipv6Destination,
+  ipv6MulticastMac,
+  ndPacket,
+  neighborAdvertisement,
+  neighborSolicitation,
   openCapture,
   parseFrame,
   parseIpv4,
   parseIpv6,
   parseMac,
+  rarpAnnounce,
   solicitedNodeAddress,
-  ipv6MulticastMac,
+  vlanTag,
 } from './wire/index.js';
 export type {
-  OutputFileOptions,
+  AdvertisementFlags,
   ArpForm,
   ArpPacket,
   Bpdu,
@@ -56,6 +68,9 @@ export type {
   Ipv6Packet,
   MacAddress,
   NdOption,
+  ByteSink,
+  FrameOptions,
+  OutputFileOptions,
   UdpDatagram,
   VlanTag,
 } from './wire/index.js';
@@ -76,6 +91,7 @@ export {
   parsePacketRate,
   parseSize,
   readScenarioFile,
+  scenarioErrorAt,
   scenarioJsonSchema,
   scenarioLayout,
   scenarioSchema,
@@ -103,6 +119,6 @@ export { applyOverrides, buildModel, parseOverride } from './scenario/index.js';
 export type { BuiltFlowRecord, BuiltTraffic, Model, Override } from './scenario/index.js';
 export { LOSS_CAUSES } from './metrics/index.js';
 export type { ArpCounts, FlowResult, LossCause, MigrationResult, NdCounts, PerDirection, RunMeasures } from './metrics/index.js';
-export { ModelRun, runModel, runScenario, runScenarioAsync, runScenarioRun } from './run/index.js';
-export type { CompletedRun, ModelRunOptions, RunObserver, RunOneOptions, RunResult, RunScenarioOptions, ScenarioResult, Slice } from './run/index.js';
+export { ModelRun, SLICE_MS, ScenarioCostError, costIssues, defaultCostLimits, estimateCost, runModel, runScenario, runScenarioAsync, runScenarioRun } from './run/index.js';
+export type { CompletedRun, CostEstimate, CostItem, CostLimits, ModelRunOptions, RunObserver, RunOneOptions, RunResult, RunScenarioOptions, ScenarioResult, Slice } from './run/index.js';
 export { resultJson, resultTables } from './report/index.js';

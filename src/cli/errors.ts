@@ -34,6 +34,7 @@ export function describeFailure(e: unknown): { message: string; exitCode: number
     return { message: `invalid scenario ${se.file} (${n} problem${n === 1 ? '' : 's'}):\n${se.message}`, exitCode: 2 };
   }
   if (e instanceof Error && USER_FACING.has(e.name)) return { message: e.message, exitCode: 1 };
+  if (e instanceof Error && e.name === 'ScenarioCostError') return { message: e.message, exitCode: 2 };
   if (e instanceof Error && e.name === 'SimulationError') {
     if (e.cause instanceof Error && USER_FACING.has(e.cause.name)) return describeFailure(e.cause);
     return { message: `the run failed: ${e.message}`, exitCode: 1 };

@@ -57,7 +57,14 @@ Examples:
       if (flags.pcap === '-' && flags.out === '-') throw new CliError('--pcap - and --out - cannot both write to standard output', 2);
       if (flags.pcap === '-' && flags.json) throw new CliError('--json prints the result on standard output, which --pcap - takes for the capture', 2);
       const text = file === undefined ? api.DEFAULT_SCENARIO_YAML : api.readScenarioFile(file);
-      const scenario = api.loadScenario(api.applyOverrides(text, overrides), file ?? '(built-in default)');
+      const scenarioText = api.applyOverrides(text, overrides);
+      const fileName = file ?? '(built-in default)';
+      const scenario = api.loadScenario(scenarioText, fileName);
+      // What cannot finish on this machine is refused before anything runs, at the setting to blame.
+      if (!flags.force) {
+        const issues = api.costIssues(scenario);
+        if (issues.length > 0) throw api.scenarioErrorAt(scenarioText, fileName, issues);
+      }
 
       const showProgress = !flags.quiet && process.stderr.isTTY === true;
       let bar: { update(v: number, payload?: object): void; stop(): void } | null = null;
@@ -100,6 +107,7 @@ Examples:
         const capture = flags.pcap === undefined ? undefined : open('--pcap', flags.pcap);
         const out = flags.out === undefined ? undefined : open('--out', flags.out);
         const result = await api.runScenarioAsync(scenario, {
+          force: true,
           ...(seed === undefined ? {} : { seed }),
           ...(capture === undefined ? {} : { capture }),
           onProgress: (run, runs, t, duration) => bar?.update(Math.floor(((run + t / duration) / runs) * 100), { run: runs > 1 ? `run ${run + 1}/${runs}` : '' }),

@@ -6,12 +6,11 @@
 export type { ArpCounts, NdCounts } from './messages.js';
 export { MessageCounter } from './messages.js';
 export { BroadcastLoad } from './broadcast-load.js';
-export type { LossCause } from './flow-fates.js';
-export { FlowFates, LOSS_CAUSES } from './flow-fates.js';
-export type { Outage } from './migration-outcome.js';
-export { StalenessTracker, outage } from './migration-outcome.js';
+export type { Fate, LossCause, MigrationWindow, Outage } from './flow-fates.js';
+export { FATES, FlowFates, LOSS_CAUSES } from './flow-fates.js';
+export { StalenessTracker } from './migration-outcome.js';
 export type { MigrationContext } from './migration-results.js';
-export { MigrationCollector, migrationCause } from './migration-results.js';
+export { MIGRATION_LOSS_KEYS, MigrationCollector, migrationCause, migrationWindows } from './migration-results.js';
 export type { FlowResult, MigrationResult, PerDirection, RunMeasures } from './summary.js';
 export { ms } from './summary.js';
 export { RunMetrics } from './run-metrics.js';

@@ -1,11 +1,7 @@
 /**
- * What a migration did to traffic and to the network's state:
+ * What a migration did to the network's state (its effect on traffic, the outage, is worked out by
+ * flow-fates.ts):
  *
- * - The black hole of a flow: the whole interval over which its packets were lost, from the last
- *   packet delivered before the first loss to the first packet delivered after the VM resumed (so it
- *   includes the downtime), measured on delivery times; and the part of it after the VM resumed, which
- *   is what announcements and remedies can shorten. A flow that is still losing packets when the run
- *   ends is `repaired: false` and its black hole runs to the end.
  * - Staleness: how long, after the VM resumed, each switch's filtering-database entry for the VM kept
  *   pointing somewhere other than towards its new location, and each gateway's neighbor entry kept
  *   the old MAC (when the MAC changed). Tracked from trace events (learning, refreshes, flushes,
@@ -15,62 +11,8 @@
 import type { LearningSwitch, MacEntry } from '../net/index.js';
 import { fdbPortsTowards } from '../net/index.js';
 import type { TraceBus } from '../sim/index.js';
-import type { FlowRecord, Host } from '../stack/index.js';
+import type { Host } from '../stack/index.js';
 import type { MacAddress } from '../wire/index.js';
-
-/** One direction's outage. Times in ns. */
-export interface Outage {
-  readonly blackHole: number;
-  readonly afterResume: number;
-  readonly repaired: boolean;
-  /** Packets sent since the migration started that were not delivered. */
-  readonly lost: number;
-}
-
-/**
- * The outage of `record` around a migration that started at `start` and resumed at `resumeAt`,
- * in a run that ended at `end`. Null when no packet was sent after `start`.
- */
-export function outage(record: FlowRecord, start: number, resumeAt: number, end: number): Outage | null {
-  const { sentAt, deliveredAt } = record;
-  let firstSeq = -1;
-  for (let i = 0; i < sentAt.length; i++) {
-    if (sentAt[i]! >= start) {
-      firstSeq = i;
-      break;
-    }
-  }
-  if (firstSeq < 0) return null;
-  let firstLoss = -1;
-  let lost = 0;
-  for (let i = firstSeq; i < sentAt.length; i++) {
-    if (deliveredAt[i]! < 0) {
-      lost++;
-      if (firstLoss < 0) firstLoss = i;
-    }
-  }
-  if (firstLoss < 0) return { blackHole: 0, afterResume: 0, repaired: true, lost: 0 };
-  let lastGood = -Infinity;
-  for (let i = firstLoss - 1; i >= 0; i--) {
-    if (deliveredAt[i]! >= 0) {
-      lastGood = deliveredAt[i]!;
-      break;
-    }
-  }
-  if (lastGood === -Infinity) lastGood = sentAt[firstLoss]!;
-  let firstGoodAfter = -1;
-  for (let i = firstLoss + 1; i < sentAt.length; i++) {
-    const d = deliveredAt[i]!;
-    if (d >= resumeAt && (firstGoodAfter < 0 || d < firstGoodAfter)) {
-      firstGoodAfter = d;
-      // Deliveries are nearly in send order; a later packet can only be earlier by reordering, which
-      // a FIFO path does not do, so the first one found is the answer.
-      break;
-    }
-  }
-  if (firstGoodAfter < 0) return { blackHole: end - lastGood, afterResume: end - resumeAt, repaired: false, lost };
-  return { blackHole: firstGoodAfter - lastGood, afterResume: Math.max(0, firstGoodAfter - resumeAt), repaired: true, lost };
-}
 
 /** A switch whose entry for the VM is stale: since when, and when it ages out if nothing refreshes it. */
 interface OpenEntry {

@@ -9,7 +9,7 @@ import { BroadcastLoad } from './broadcast-load.js';
 import type { LossCause } from './flow-fates.js';
 import { FlowFates, LOSS_CAUSES } from './flow-fates.js';
 import { MessageCounter } from './messages.js';
-import { MigrationCollector } from './migration-results.js';
+import { MigrationCollector, migrationWindows } from './migration-results.js';
 import type { FlowResult, RunMeasures } from './summary.js';
 
 function flowResult(t: BuiltTraffic, fates: FlowFates): FlowResult {
@@ -47,7 +47,7 @@ export class RunMetrics {
     const isEnd = (n: string): boolean => model.endStations.has(n);
     this.messages = new MessageCounter(kernel, isEnd);
     this.broadcast = new BroadcastLoad(kernel, isEnd);
-    this.fates = new FlowFates(kernel);
+    this.fates = new FlowFates(kernel, migrationWindows(model.migrations));
     kernel.trace.on('address-conflict', () => this.conflicts++);
   }
 

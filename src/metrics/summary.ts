@@ -31,12 +31,15 @@ export interface MigrationResult {
   readonly from: string;
   readonly to: string;
   readonly startS: number;
+  /** How long the VM itself was paused (the stop-and-copy), ms. */
   readonly downtimeMs: number;
+  /** The traffic entry (its `name`) each direction's outage is measured on; null where there is none. */
+  readonly measuredFlows: PerDirection<string>;
   readonly blackHoleMs: PerDirection<number>;
   readonly afterResumeMs: PerDirection<number>;
   /** Whether each direction was delivering again before the run ended. */
   readonly repaired: PerDirection<boolean>;
-  /** Packets of the VM's flows lost since the migration started, by cause. */
+  /** Packets of the VM's flows lost in their outage (from the start to the first delivery after the resume), by cause. */
   readonly lostPackets: Readonly<Record<string, number>>;
   /** How long each switch's entry and gateway's binding for the VM stayed stale after the resume, ms. */
   readonly staleMs: Readonly<Record<string, number>>;

@@ -35,6 +35,7 @@ export type {
 } from './spanning-tree/index.js';
 export {
   BPDU_TIME_UNIT,
+  MAX_PORT_NUMBER,
   RSTP_TX_HOLD_COUNT,
   SPANNING_TREE_DEFAULTS,
   STP_GROUP_ADDRESS,

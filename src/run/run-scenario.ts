@@ -10,6 +10,7 @@
  * scenario's pace. How a run is sliced never changes its result.
  */
 import type { Model, RunSpec, Scenario } from '../scenario/index.js';
+import { ScenarioCostError, costIssues, estimateCost } from './cost.js';
 import { buildModel } from '../scenario/index.js';
 import type { BufferedSink } from '../wire/index.js';
 import type { RunObserver } from './model-run.js';
@@ -32,6 +33,8 @@ export interface RunScenarioOptions {
    * event: subscribe to `model.kernel.trace`; they must not schedule events.
    */
   readonly observers?: (model: Model, run: number) => readonly RunObserver[];
+  /** Run even a scenario whose estimated cost exceeds this machine's limits (see cost.ts); otherwise such a scenario throws a {@link ScenarioCostError} before anything runs. */
+  readonly force?: boolean;
 }
 
 /** Options of {@link runScenarioRun}. */
@@ -44,6 +47,8 @@ export interface RunOneOptions {
   readonly onProgress?: (simulatedNs: number, durationNs: number) => void;
   /** Your own observers (see {@link RunScenarioOptions.observers}). */
   readonly observers?: (model: Model) => readonly RunObserver[];
+  /** Run even if the run's estimated cost is too high (see {@link RunScenarioOptions.force}). */
+  readonly force?: boolean;
 }
 
 /** One run's result and the kernel events it took. */
@@ -85,6 +90,12 @@ function wholeSteps(): Pace {
   return { events: undefined, ran: 0 };
 }
 
+/** Throws a {@link ScenarioCostError} when the scenario (or its run `only`) is estimated too costly to run here. */
+function refuseCostly(scenario: Scenario, only?: number): void {
+  const issues = costIssues(scenario, estimateCost(scenario, only));
+  if (issues.length > 0) throw new ScenarioCostError(scenario.name, issues);
+}
+
 /** Runs a step generator to its end; returns what it returns. */
 function finish<T>(gen: Generator<void, T>): T {
   for (;;) {
@@ -99,6 +110,7 @@ function finish<T>(gen: Generator<void, T>): T {
  */
 export function runScenarioRun(scenario: Scenario, run: number | string, options: RunOneOptions = {}): CompletedRun {
   const spec = runSpecOf(scenario, run);
+  if (options.force !== true) refuseCostly(scenario, scenario.runs.indexOf(spec));
   const model = buildModel(scenario, spec, options.seed ?? spec.seed);
   const modelRun = new ModelRun(model, spec.name, {
     ...(options.capture === undefined ? {} : { capture: options.capture }),
@@ -109,6 +121,7 @@ export function runScenarioRun(scenario: Scenario, run: number | string, options
 
 /** `runScenario` in steps. */
 function* scenarioSteps(scenario: Scenario, options: RunScenarioOptions, pace: Pace): Generator<void, ScenarioResult> {
+  if (options.force !== true) refuseCostly(scenario);
   const runs: RunResult[] = [];
   let events = 0;
   for (let i = 0; i < scenario.runs.length; i++) {

@@ -12,7 +12,7 @@ export type { Flow, Gateway, HostGroup, Hypervisors, LossRule, Scenario, Scenari
 export { migrationScheduleOf, migrationTiming, remedySpec } from './runs.js';
 export type { Migration, RunSpec } from './runs.js';
 export { DEFAULT_SCENARIO_FILE, DEFAULT_SCENARIO_YAML, defaultScenario } from './builtin/default.js';
-export { MAX_NESTING, ScenarioFileError, checkScenario, decodeScenarioText, loadScenario, loadScenarioFile, readScenarioFile } from './load.js';
+export { MAX_NESTING, ScenarioFileError, checkScenario, decodeScenarioText, loadScenario, loadScenarioFile, readScenarioFile, scenarioErrorAt } from './load.js';
 export type { ScenarioCheck } from './load.js';
 export { ScenarioError, formatIssue, formatPath } from './issues.js';
 export type { PathIssue, ScenarioIssue, ScenarioIssueCode } from './issues.js';
@@ -28,6 +28,7 @@ export {
   NO_EDGE,
   autoNewMac,
   blockAddress,
+  busiestSwitch,
   edgeSwitchNames,
   fabricHasLoops,
   fabricSwitches,
@@ -48,6 +49,7 @@ export {
 export type {
   AddressBlock,
   AddressPlan,
+  BusiestSwitch,
   GatewayLayout,
   GatewayNode,
   HostLayout,

@@ -155,28 +155,43 @@ export function loadScenario(text: string, fileName: string): Scenario {
   }
   const check = checkScenario(value ?? {});
   if (check.ok && issues.length === 0) return check.scenario;
-  if (!check.ok) {
-    const seen = new Set<string>();
-    for (const issue of check.issues) {
-      const path = formatPath(issue.path);
-      const message = issueMessage(issue);
-      if (seen.has(`${path}\0${message}`)) continue;
-      seen.add(`${path}\0${message}`);
-      const at = locate(doc, lines, issue.path, issue.atKey === true);
-      issues.push({
-        code: issue.code,
-        file: fileName,
-        line: at.line,
-        column: at.column,
-        path,
-        expected: issue.expected,
-        found: issue.found,
-        ...(issue.suggestion === undefined ? {} : { suggestion: issue.suggestion }),
-        message,
-      });
-    }
-  }
+  if (!check.ok) issues.push(...locateAll(doc, lines, fileName, check.issues));
   throw new ScenarioError(fileName, issues.sort(byPosition));
+}
+
+/** Places path issues in the file (each path and message once). */
+function locateAll(doc: Document, lines: LineCounter, fileName: string, pathIssues: readonly PathIssue[]): ScenarioIssue[] {
+  const out: ScenarioIssue[] = [];
+  const seen = new Set<string>();
+  for (const issue of pathIssues) {
+    const path = formatPath(issue.path);
+    const message = issueMessage(issue);
+    if (seen.has(`${path}\0${message}`)) continue;
+    seen.add(`${path}\0${message}`);
+    const at = locate(doc, lines, issue.path, issue.atKey === true);
+    out.push({
+      code: issue.code,
+      file: fileName,
+      line: at.line,
+      column: at.column,
+      path,
+      expected: issue.expected,
+      found: issue.found,
+      ...(issue.suggestion === undefined ? {} : { suggestion: issue.suggestion }),
+      message,
+    });
+  }
+  return out;
+}
+
+/**
+ * The {@link ScenarioError} of problems found after loading (a run too costly for this machine, say),
+ * each placed in `text`, the scenario's YAML as it was loaded.
+ */
+export function scenarioErrorAt(text: string, fileName: string, pathIssues: readonly PathIssue[]): ScenarioError {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  return new ScenarioError(fileName, locateAll(doc, lines, fileName, pathIssues).sort(byPosition));
 }
 
 /** A scenario file that cannot be read (missing, a directory, not permitted); the message names it. */

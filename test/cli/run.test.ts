@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MigrationResult } from '../../src/metrics/index.js';
-import { LOSS_CAUSES } from '../../src/metrics/index.js';
+import { LOSS_CAUSES, MIGRATION_LOSS_KEYS } from '../../src/metrics/index.js';
 import type { ScenarioResult } from '../../src/run/index.js';
 import { runModel, runScenario } from '../../src/run/index.js';
 import { applyOverrides, buildModel, loadScenario, loadScenarioFile, parseOverride } from '../../src/scenario/index.js';
@@ -84,8 +84,11 @@ describe('arpshift run', () => {
     const r = run(GARP);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^migration-guest-garp: 1 run, seed 1, 60 s simulated each, [\d,]+ events\n/);
-    expect(r.stdout).toMatch(/gateway→vm +after resume +vm→gateway +peer→vm +lost packets/);
-    expect(r.stdout).toMatch(/migration-guest-garp +vm-2 +hv-2 → hv-4 +200 ms +2\d0 ms/);
+    expect(r.stdout).toMatch(/gateway→vm +after resume +vm→gateway +peer→vm\n/);
+    expect(r.stdout).toMatch(/migration-guest-garp +vm-2 +hv-2 → hv-4 +200 ms +2\d0 ms +\d+ µs +n\/a +1,000 ms\n/);
+    expect(r.stdout).toMatch(/Flows measured: gateway→vm = to-vm-2, vm→gateway = none, peer→vm = peer-to-vm-2\./);
+    expect(r.stdout).toMatch(/run +vm +lost packets\n.*\nmigration-guest-garp +vm-2 +\d+ downtime\n/);
+    expect(r.stdout.split('\n').filter((l) => l.length > 100)).toEqual([]);
   });
 
   it('a bad scenario fails with its located errors, exit 2, and leaves no output file', () => {
@@ -237,7 +240,8 @@ describe('every example scenario', () => {
       }
       expect(r.migrations).toHaveLength(scenario.runs[i]!.migrations.length);
       for (const m of r.migrations) {
-        expect(Object.keys(m)).toEqual(['vm', 'from', 'to', 'startS', 'downtimeMs', 'blackHoleMs', 'afterResumeMs', 'repaired', 'lostPackets', 'staleMs']);
+        expect(Object.keys(m)).toEqual(['vm', 'from', 'to', 'startS', 'downtimeMs', 'measuredFlows', 'blackHoleMs', 'afterResumeMs', 'repaired', 'lostPackets', 'staleMs']);
+        expect(Object.keys(m.lostPackets)).toEqual(MIGRATION_LOSS_KEYS);
         for (const d of ['gatewayToVm', 'vmToGateway', 'peerToVm'] as const) {
           const bh = m.blackHoleMs[d];
           if (bh === null) continue;
@@ -249,6 +253,26 @@ describe('every example scenario', () => {
         expect(m.lostPackets['unknown'], `${m.vm}: every lost packet has a cause`).toBe(0);
       }
     }
+  });
+});
+
+describe('the gateway pair example: a failover 40 s after the move', () => {
+  it('is not the VM\'s downtime: the migration counts the packets sent while the VM was paused; the flow counts the failover too', () => {
+    const scenario = loadScenarioFile(join(SCENARIOS, 'migration-gateway-pair.yaml'));
+    const r = runScenario(scenario).runs[0]!;
+    const m = r.migrations[0]!;
+    const move = scenario.migrations[0]!;
+    const failover = scenario.events.find((e) => e.kind === 'gateway-restart')!;
+    expect(failover.at - move.schedule.resumeAt).toBeGreaterThan(30e9);
+    // Packets the VM's flows sent during the pause: the 50 pps stream and the 1 pps ping.
+    const pausedFor = (move.schedule.resumeAt - move.schedule.pauseAt) / 1e9;
+    const during = scenario.traffic.reduce((n, t) => n + t.rate * pausedFor, 0);
+    expect(m.lostPackets['downtime']).toBeGreaterThanOrEqual(Math.floor(during));
+    expect(m.lostPackets['downtime']).toBeLessThanOrEqual(Math.ceil(during) + 1);
+    expect(m.lostPackets['node-down']).toBe(0);
+    // The failover's losses are still the flows' own.
+    const stream = r.flows.find((f) => f.name === 'to-vm-2')!;
+    expect(stream.lost['node-down']).toBeGreaterThan(m.lostPackets['downtime']! + 50);
   });
 });
 

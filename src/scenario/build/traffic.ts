@@ -106,7 +106,7 @@ export function buildTraffic(c: BuildContext, gateways: BuiltGateways, hosts: Re
   const sinks = new Map<Host, FlowSink>();
   const sinkOf = (host: Host): FlowSink => {
     let s = sinks.get(host);
-    if (s === undefined) sinks.set(host, (s = new FlowSink(kernel, host)));
+    if (s === undefined) sinks.set(host, (s = new FlowSink(host)));
     return s;
   };
   const endpoints = new Endpoints(c, gateways, hosts);

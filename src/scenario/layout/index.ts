@@ -3,8 +3,8 @@
  * the MAC plan (mac-plan.ts), the address plan (address-plan.ts), and the whole layout a builder
  * follows (layout.ts).
  */
-export type { GatewayNode, SwitchLayout } from './names.js';
-export { edgeSwitchNames, fabricHasLoops, fabricSwitches, gatewayNodes, hypervisorIndex, hypervisorName, hypervisorNames } from './names.js';
+export type { BusiestSwitch, GatewayNode, SwitchLayout } from './names.js';
+export { busiestSwitch, edgeSwitchNames, fabricHasLoops, fabricSwitches, gatewayNodes, hypervisorIndex, hypervisorName, hypervisorNames } from './names.js';
 export type { Placement, PlacementInput } from './placement.js';
 export { NO_EDGE, isVmGroup, placeHosts, vmHypervisor } from './placement.js';
 export { MAX_AUTO_MACS_PER_VM, MAX_HOST_NUMBER, autoNewMac, gatewayMac, hostMac, hostNumber, planMacOwner } from './mac-plan.js';

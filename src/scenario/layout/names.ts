@@ -69,6 +69,48 @@ export function fabricHasLoops(fabric: Fabric): boolean | undefined {
   }
 }
 
+/** A switch with the most ports of its fabric, and how many it has. */
+export interface BusiestSwitch {
+  readonly name: string;
+  readonly ports: number;
+  /** True when it is an edge switch (its host ports count). */
+  readonly edge: boolean;
+}
+
+/**
+ * The switch with the most ports, as the generators wire the fabric (leaf-spine: every leaf to every
+ * spine; tree: one block, access switches dual-homed to the aggregation switches (j + u) mod A, core
+ * and aggregation switches paired by peer links; fat tree: k ports on aggregation and core switches),
+ * edge switches with their host ports and, with an anycast gateway, the gateway's own port.
+ */
+export function busiestSwitch(fabric: Fabric, anycastGateway: boolean): BusiestSwitch {
+  const host = fabric.hostPortsPerEdge + (anycastGateway ? 1 : 0);
+  const candidates: BusiestSwitch[] = [];
+  switch (fabric.kind) {
+    case 'leaf-spine':
+      candidates.push({ name: switchName('leaf', 0), ports: host + fabric.spines, edge: true });
+      candidates.push({ name: switchName('spine', 0), ports: fabric.leaves, edge: false });
+      break;
+    case 'tree': {
+      const cores = fabric.core;
+      const aggs = fabric.aggregation;
+      const uplinks = Math.min(2, aggs);
+      const paired = (i: number, n: number): number => (i < 2 * Math.floor(n / 2) ? 1 : 0);
+      candidates.push({ name: switchName('access', 0), ports: host + uplinks, edge: true });
+      candidates.push({ name: switchName('core', 0), ports: aggs + paired(0, cores), edge: false });
+      const down = new Array<number>(aggs).fill(0);
+      for (let j = 0; j < fabric.access; j++) for (let u = 0; u < uplinks; u++) down[(j + u) % aggs]!++;
+      for (let a = 0; a < aggs; a++) candidates.push({ name: switchName('aggregation', a), ports: cores + paired(a, aggs) + down[a]!, edge: false });
+      break;
+    }
+    case 'fat-tree':
+      candidates.push({ name: switchName('edge', 0, 1), ports: host + fabric.k / 2, edge: true });
+      candidates.push({ name: switchName('aggregation', 0, 1), ports: fabric.k, edge: false });
+      break;
+  }
+  return candidates.reduce((a, b) => (b.ports > a.ports ? b : a));
+}
+
 /** A gateway node. */
 export interface GatewayNode {
   readonly name: string;
