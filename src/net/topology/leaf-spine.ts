@@ -1,6 +1,6 @@
 /**
  * A leaf-spine (two-tier Clos) fabric: L leaves and S spines, every leaf connected to every spine,
- * hosts on the leaves (RFC 7348 §3.3 gives 24-48 servers per top-of-rack switch; l2.md §7). With
+ * hosts on the leaves (RFC 7348 §3.3 gives 24-48 servers per top-of-rack switch). With
  * more than one spine the fabric has loops: use `stp`/`rstp` (which block all but one spine per
  * leaf) or `spb` (which uses every spine, with ECMP); `none` needs a single spine.
  *

@@ -1,5 +1,5 @@
 /**
- * The classic three-tier data-center tree (RFC 6820 §6; l2.md §7): a core pair, aggregation switches
+ * The classic three-tier data-center tree (RFC 6820 §6): a core pair, aggregation switches
  * in blocks (pairs by default), and access (top-of-rack) switches, each access switch dual-homed to
  * the aggregation switches of its block, with peer links inside the core and aggregation pairs.
  * Those redundant links make loops that spanning tree blocks (`stp`, `rstp`) or that the shortest-path
