@@ -220,9 +220,28 @@ class FlowLedger {
   delivered(seq: number, time: number): void {
     const i = this.find(seq);
     if (i < 0) return;
-    const state = this.runs[i]!.state;
-    if (state === DELIVERED || state === ABSENT) return;
-    this.set(i, seq, DELIVERED, time);
+    const runs = this.runs;
+    const r = runs[i]!;
+    if (r.state === DELIVERED || r.state === ABSENT) return;
+    const prev = runs[i - 1];
+    if (seq === r.from && prev !== undefined && prev.state === DELIVERED && prev.to === seq) {
+      // The usual case, packets delivered in order: the delivered run before grows by one.
+      prev.to = seq + 1;
+      prev.lastAt = time;
+      r.from++;
+      if (r.from === r.to) {
+        const next = runs[i + 1];
+        if (next !== undefined && next.state === DELIVERED) {
+          prev.to = next.to;
+          prev.lastAt = next.lastAt;
+          runs.splice(i, 2);
+        } else {
+          runs.splice(i, 1);
+        }
+      }
+    } else {
+      this.set(i, seq, DELIVERED, time);
+    }
     for (let w = 0; w < this.windows.length; w++) {
       const m = this.marks[w]!;
       if (time >= this.windows[w]!.resumeAt && m.firstSeq >= 0 && seq >= m.firstSeq && seq < m.repairSeq) {

@@ -2,9 +2,11 @@
  * Measurement flows and where their lost packets died: on a lossy link, at an unresolved neighbor,
  * at a paused host, at a host that is not the destination.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FlowFates } from '../../src/metrics/index.js';
-import { FlowSink, UdpFlow, linuxProfile } from '../../src/stack/index.js';
+import { Kernel } from '../../src/sim/index.js';
+import { FlowRecord, FlowSink, UdpFlow, flowPayload, linuxProfile } from '../../src/stack/index.js';
 import { lan } from '../helpers/stack.js';
 import { ip4, mac } from '../helpers/sample-frames.js';
 
@@ -112,5 +114,92 @@ describe('flow fates kept as runs', () => {
     const o = fates.outage(flow.record, 0, 20 * S)!;
     expect(o.lost).toBe(lostWhilePaused);
     expect(o.blackHole).toBeLessThan(window.resumeAt - window.pauseAt + 2 * (S / rate));
+  });
+});
+
+describe('flow fates kept as runs, against a per-packet reference', () => {
+  type Op = { kind: 'send' } | { kind: 'deliver'; back: number } | { kind: 'drop'; back: number; cause: 0 | 1 | 2 | 3; atVm: boolean };
+  const CAUSES = [['node-down', 'node-down'], ['resolution-failed', 'resolution-failed'], ['not-for-me', 'not-for-me'], ['no-route', 'no-route']] as const;
+  const RANK: Record<string, number> = { 'node-down': 0, 'vm-paused': 0, 'resolution-failed': 2, 'no-route': 5, 'not-for-me': 7 };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    { weight: 4, arbitrary: fc.constant({ kind: 'send' as const }) },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant('deliver' as const), back: fc.nat(6) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('drop' as const), back: fc.nat(6), cause: fc.constantFrom(0 as const, 1 as const, 2 as const, 3 as const), atVm: fc.boolean() }) },
+  );
+
+  it('give the same losses by cause and the same outage as keeping every packet', () => {
+    fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 120 }), fc.nat(100), fc.nat(30), fc.nat(30), (ops, start, pause, down) => {
+      const kernel = new Kernel({ seed: 1 });
+      const window = { vm: 'vm', start: start * 10, pauseAt: start * 10 + pause * 10, resumeAt: start * 10 + pause * 10 + down * 10 };
+      const fates = new FlowFates(kernel, [window]);
+      const record = new FlowRecord(kernel, 7, 'f');
+      const sentAt: number[] = [];
+      const deliveredAt: number[] = [];
+      const cause: (string | undefined)[] = [];
+      let time = 0;
+      for (const o of ops) {
+        time += 5;
+        if (o.kind === 'send') {
+          const seq = sentAt.length;
+          sentAt.push(time);
+          deliveredAt.push(-1);
+          kernel.trace.emit({ type: 'flow-sent', time, node: 'gw', flow: 7, sequence: seq });
+          continue;
+        }
+        const seq = sentAt.length - 1 - o.back;
+        if (seq < 0) continue;
+        if (o.kind === 'deliver') {
+          if (deliveredAt[seq]! < 0) deliveredAt[seq] = time;
+          kernel.trace.emit({ type: 'flow-delivered', time, node: 'vm', flow: 7, sequence: seq });
+        } else {
+          const node = o.atVm ? 'vm' : 'other';
+          const reason = CAUSES[o.cause][0];
+          let fate: string = CAUSES[o.cause][1];
+          if (fate === 'node-down' && node === 'vm' && time >= window.pauseAt && time <= window.resumeAt) fate = 'vm-paused';
+          if (deliveredAt[seq]! < 0 && (cause[seq] === undefined || RANK[fate]! < RANK[cause[seq]!]!)) cause[seq] = fate;
+          kernel.trace.emit({ type: 'packet-dropped', time, node, reason, family: 'ipv4', payload: flowPayload(7, seq, sentAt[seq]!, 20) });
+        }
+      }
+      // Losses by cause over the whole flow.
+      const expected: Record<string, number> = {};
+      sentAt.forEach((_, seq) => {
+        if (deliveredAt[seq]! >= 0) return;
+        const c = cause[seq] === 'vm-paused' ? 'node-down' : cause[seq] ?? 'unknown';
+        expected[c] = (expected[c] ?? 0) + 1;
+      });
+      const got = Object.fromEntries(Object.entries(fates.lostByCause(record)).filter(([, n]) => n > 0));
+      expect(got).toEqual(expected);
+      // The outage, by its definition, computed packet by packet.
+      const end = time + 5;
+      const firstSeq = sentAt.findIndex((t) => t >= window.start);
+      const o = fates.outage(record, 0, end);
+      if (firstSeq < 0) {
+        expect(o).toBeNull();
+        return;
+      }
+      let repair = -1;
+      for (let s = firstSeq; s < sentAt.length; s++) if (deliveredAt[s]! >= window.resumeAt) { repair = s; break; }
+      const to = repair >= 0 ? repair : sentAt.length;
+      let firstLoss = -1;
+      let lost = 0;
+      const losses = new Map<string, number>();
+      for (let s = firstSeq; s < to; s++) {
+        if (deliveredAt[s]! >= 0) continue;
+        if (firstLoss < 0) firstLoss = s;
+        lost++;
+        losses.set(cause[s] ?? 'unknown', (losses.get(cause[s] ?? 'unknown') ?? 0) + 1);
+      }
+      expect(new Map(fates.outageLosses(record, 0))).toEqual(losses);
+      if (firstLoss < 0) {
+        expect(o).toEqual({ blackHole: 0, afterResume: 0, repaired: true, lost: 0 });
+        return;
+      }
+      let lastGood = sentAt[firstSeq]!;
+      for (let s = firstLoss - 1; s >= 0; s--) if (deliveredAt[s]! >= 0) { lastGood = deliveredAt[s]!; break; }
+      const reference = repair >= 0
+        ? { blackHole: deliveredAt[repair]! - lastGood, afterResume: Math.max(0, deliveredAt[repair]! - window.resumeAt), repaired: true, lost }
+        : { blackHole: end - lastGood, afterResume: end - window.resumeAt, repaired: false, lost };
+      expect(o).toEqual(reference);
+    }), { numRuns: Number(process.env['ARPSHIFT_FUZZ_RUNS'] ?? 300), seed: 20261207 });
   });
 });
