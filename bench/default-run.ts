@@ -19,7 +19,7 @@ export const defaultRunBench: Bench = {
     if (r.status !== 0) throw new Error(`arpshift run failed (${r.status}): ${r.stderr}`);
     reporter.add('default', 'arpshift run (built CLI, whole process)', wall, 's');
 
-    const { runScenario } = (await import(new URL('../dist/metrics/index.js', import.meta.url).href)) as typeof import('../src/metrics/index.js');
+    const { runScenario } = (await import(new URL('../dist/run/index.js', import.meta.url).href)) as typeof import('../src/run/index.js');
     const { defaultScenario } = (await import(new URL('../dist/scenario/index.js', import.meta.url).href)) as typeof import('../src/scenario/index.js');
     const scenario = defaultScenario();
     const t0 = process.hrtime.bigint();

@@ -21,16 +21,29 @@ export {
   LINKTYPE_LINUX_SLL2,
   MAC_BROADCAST,
   MAC_ZERO,
+  OutputPathError,
   PcapWriter,
   PcapngWriter,
   WireError,
+  arpAnnouncement,
+  arpProbe,
+  arpReply,
+  arpRequest,
   captureFromBytes,
+  captureFromFd,
   classifyArp,
   emitFrame,
   emitFrameInto,
+  ethernetFrame,
   formatIpv4,
   formatMac,
   frameLength,
+  gratuitousArp,
+  ipv6Destination,
+  ipv6MulticastMac,
+  ndPacket,
+  neighborAdvertisement,
+  neighborSolicitation,
   openCapture,
   parseFrame,
   parseIpv4,
@@ -40,18 +53,11 @@ export {
   parseSll2,
   emitCooked,
   solicitedNodeAddress,
-  ipv6MulticastMac,
-  arpAnnouncement,
-  arpProbe,
-  arpReply,
-  arpRequest,
-  ethernetFrame,
-  gratuitousArp,
-  neighborAdvertisement,
-  neighborSolicitation,
   rarpAnnounce,
+  vlanTag,
 } from './wire/index.js';
 export type {
+  AdvertisementFlags,
   ArpForm,
   ArpPacket,
   Bpdu,
@@ -68,6 +74,9 @@ export type {
   Ipv6Packet,
   MacAddress,
   NdOption,
+  ByteSink,
+  FrameOptions,
+  OutputFileOptions,
   Sll2Frame,
   SllFrame,
   UdpDatagram,
@@ -80,6 +89,7 @@ export type {
   CaptureAnalysis,
   DecodeCounts,
   DecodeOptions,
+  DecodedRecord,
   FlowAnalysis,
   FrameSummary,
   GapResult,
@@ -88,8 +98,11 @@ export type {
   TimelineEntry,
 } from './analyze/index.js';
 export {
+  MAX_NESTING,
   ScenarioError,
+  ScenarioFileError,
   checkScenario,
+  decodeScenarioText,
   formatIssue,
   loadScenario,
   loadScenarioFile,
@@ -98,6 +111,8 @@ export {
   parseDuration,
   parsePacketRate,
   parseSize,
+  readScenarioFile,
+  scenarioErrorAt,
   scenarioJsonSchema,
   scenarioLayout,
   scenarioSchema,
@@ -121,13 +136,13 @@ export type {
 } from './scenario/index.js';
 export { DEFAULT_SCENARIO_YAML, defaultScenario } from './scenario/index.js';
 export type { Migration, RunSpec } from './scenario/index.js';
-export { buildModel } from './scenario/build.js';
-export type { Model } from './scenario/build.js';
-export { LOSS_CAUSES, resultJson, runModel, runScenario, runScenarioAsync } from './metrics/index.js';
-export type { FlowResult, LossCause, MigrationResult, PerDirection, RunResult, RunScenarioOptions, ScenarioResult } from './metrics/index.js';
-export { resultTables } from './report/index.js';
-export { applyOverrides, parseOverride } from './scenario/overrides.js';
-export type { Override } from './scenario/overrides.js';
+export { applyOverrides, buildModel, parseOverride } from './scenario/index.js';
+export type { BuiltFlowRecord, BuiltTraffic, Model, Override } from './scenario/index.js';
+export { LOSS_CAUSES } from './metrics/index.js';
+export type { ArpCounts, FlowResult, LossCause, MigrationResult, NdCounts, PerDirection, RunMeasures } from './metrics/index.js';
+export { ModelRun, SLICE_MS, ScenarioCostError, costIssues, defaultCostLimits, estimateCost, runModel, runScenario, runScenarioAsync, runScenarioRun } from './run/index.js';
+export type { CompletedRun, CostEstimate, CostItem, CostLimits, ModelRunOptions, RunObserver, RunOneOptions, RunResult, RunScenarioOptions, ScenarioResult, Slice } from './run/index.js';
+export { resultJson, resultTables } from './report/index.js';
 export { EmuError, Lab, Namespace, NeighborMonitor, RawSocket, inNamespace, parseMonitorLine, parseNeighborJson, withLab } from './emu/index.js';
 export type { LabOptions, NeighborEvent, NeighborRow, ReceiveOptions, ReceivedFrame } from './emu/index.js';
 export {

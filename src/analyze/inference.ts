@@ -406,7 +406,8 @@ function moveAnchors(address: string, timeline: Timeline, macs: readonly number[
     }
   }
   for (const mac of macs) {
-    // QEMU's rounds run over 800 ms by default; Nova may repeat them a second apart (migration.md §3.4).
+    // QEMU's rounds run over 800 ms by default (qemu net/announce.c); Nova may repeat them a second apart
+    // (nova/conf/workarounds.py: qemu_monitor_announce_self_count 3, interval 1 s).
     for (const [first, , n] of clusters(timeline.macs.get(mac)?.rarp ?? [], MERGE_NS)) {
       out.push({ from: first, to: first, what: 'rarp', text: `${n} × RARP for ${fmtMac(mac)} from ${at(first)}` });
     }

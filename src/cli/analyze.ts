@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { CliError } from './errors.js';
+import { CliError, namedFileFailure } from './errors.js';
 import { OutputClosed, writeAll } from './output.js';
 
 interface AnalyzeFlags {
@@ -36,35 +36,53 @@ Examples:
   arpshift analyze any.pcap --vm 198.18.0.3 --gateway 198.18.0.1
   arpshift analyze gateway.pcap --json --out analysis.json`)
     .action(async (capture: string, flags: AnalyzeFlags) => {
-      const wire = await import('../wire/index.js');
+      const api = await import('../index.js');
       const vms = flags.vm.map((v) => {
-        const mac = wire.parseMac(v);
-        if (mac !== undefined) return wire.formatMac(mac);
-        const v4 = wire.parseIpv4(v);
-        if (v4 !== undefined) return wire.formatIpv4(v4);
-        const v6 = wire.parseIpv6(v);
+        const mac = api.parseMac(v);
+        if (mac !== undefined) return api.formatMac(mac);
+        const v4 = api.parseIpv4(v);
+        if (v4 !== undefined) return api.formatIpv4(v4);
+        const v6 = api.parseIpv6(v);
         if (v6 !== undefined) return v6;
         throw new CliError(`--vm: expected an IPv4 or IPv6 address or a MAC, got "${v}"`, 2);
       });
       const gateways = flags.gateway.map((g) => {
-        const v4 = wire.parseIpv4(g);
-        if (v4 !== undefined) return wire.formatIpv4(v4);
-        const v6 = wire.parseIpv6(g);
+        const v4 = api.parseIpv4(g);
+        if (v4 !== undefined) return api.formatIpv4(v4);
+        const v6 = api.parseIpv6(g);
         if (v6 !== undefined) return v6;
         throw new CliError(`--gateway: expected an IPv4 or IPv6 address, got "${g}"`, 2);
       });
-      const { analyzeCapture, analysisJson, analysisText } = await import('../analyze/index.js');
-      const reader = wire.openCapture(capture);
+      const { analyzeCapture, analysisJson, analysisText } = api;
+      // The output file is opened before the capture is read, so a path that cannot be written fails at once.
+      let sink: InstanceType<typeof api.AtomicFileSink> | null = null;
+      if (flags.out !== undefined) {
+        try {
+          sink = new api.AtomicFileSink(flags.out);
+        } catch (e) {
+          if (e instanceof api.OutputPathError) throw new CliError(`--out ${e.message}`, 2);
+          throw e;
+        }
+      }
+      let reader;
+      try {
+        reader = api.openCapture(capture);
+      } catch (e) {
+        sink?.abort();
+        throw namedFileFailure(capture, e);
+      }
       let analysis;
       try {
         analysis = analyzeCapture(reader, { name: basename(capture), vms, gateways });
+      } catch (e) {
+        sink?.abort();
+        throw namedFileFailure(capture, e);
       } finally {
         reader.close();
       }
       for (const w of analysis.warnings) writeAll(2, `arpshift: warning: ${w}\n`);
       const json = flags.json || flags.out !== undefined ? analysisJson(analysis) : '';
-      if (flags.out !== undefined) {
-        const sink = new wire.AtomicFileSink(flags.out);
+      if (sink !== null) {
         try {
           sink.write(Buffer.from(json, 'utf8'));
           sink.close();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `arpshift` command: thin verbs over the library. Commands load the library parts they need
- * when they run (not at start-up), so `arpshift decode` does not pay for the scenario schema.
+ * The `arpshift` command: thin verbs over the library, using only what `src/index.ts` exports. Each
+ * command loads the library when it runs (not at start-up), so help and usage errors stay quick.
  */
 import { Command, CommanderError } from 'commander';
 import { registerAnalyze } from './analyze.js';
@@ -12,14 +12,13 @@ import { registerSchema } from './schema.js';
 import { registerValidate } from './validate.js';
 import { describeFailure } from './errors.js';
 import { writeAll } from './output.js';
-import { VERSION } from '../version.js';
 
 function buildProgram(): Command {
   const program = new Command();
   program
     .name('arpshift')
     .description('What happens to ARP and IPv6 Neighbor Discovery when a virtual machine live-migrates.')
-    .version(VERSION)
+    .option('-V, --version', 'output the version number')
     .showHelpAfterError('(run arpshift --help for usage)')
     .exitOverride();
   registerRun(program);
@@ -38,6 +37,10 @@ async function main(argv: string[]): Promise<number> {
       writeAll(1, program.helpInformation());
       return 0;
     }
+    if (argv.length === 3 && (argv[2] === '-V' || argv[2] === '--version')) {
+      writeAll(1, `${(await import('../index.js')).VERSION}\n`);
+      return 0;
+    }
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
@@ -46,8 +49,8 @@ async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     const failure = describeFailure(e);
-    if (failure === undefined) throw e;
     writeAll(2, `arpshift: ${failure.message}\n`);
+    if (failure.internal === true && process.env.ARPSHIFT_DEBUG === '1' && e instanceof Error) writeAll(2, `${e.stack ?? ''}\n`);
     return failure.exitCode;
   }
 }

@@ -1,11 +1,15 @@
 /**
  * `arpshift run [scenario] [--seed N] [--set path=value ...] [--json] [--out result.json]
- * [--pcap file] [--quiet]`: simulate a scenario (the built-in default comparison when none is given)
- * and print its result as tables or JSON. Output files are written under a temporary name and renamed
- * when complete; an interrupted run (SIGINT, SIGTERM) leaves none and exits with 130.
+ * [--pcap file] [--force] [--quiet]`: simulate a scenario (the built-in default comparison when none
+ * is given) and print its result as tables or JSON.
+ *
+ * Output files are opened before the simulation starts (so a path that cannot be written fails at
+ * once, exit 2), written under temporary names, and put in place only when the whole command has
+ * succeeded; a failed or interrupted run (SIGINT, SIGTERM: exit 130) leaves none. `-` is standard
+ * output; a device or FIFO is written directly.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { AtomicFileSink } from '../index.js';
 import { CliError } from './errors.js';
 import { OutputClosed, writeAll } from './output.js';
 
@@ -15,23 +19,12 @@ interface RunFlags {
   readonly json: boolean;
   readonly out?: string;
   readonly pcap?: string;
+  readonly force: boolean;
   readonly quiet: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-/** Writes `text` to `path` atomically. */
-function writeFileAtomically(path: string, text: string): void {
-  const temp = `${path}.partial-${process.pid}`;
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, path);
-  } catch (e) {
-    rmSync(temp, { force: true });
-    throw e;
-  }
 }
 
 /** Registers the `run` command. */
@@ -43,37 +36,36 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', 'random seed (overrides the scenario\'s)')
     .option('--set <path=value>', 'change one setting before validation, e.g. --set fabric.leaves=8 (repeatable)', collect, [])
     .option('--json', 'print the result as JSON', false)
-    .option('--out <file>', 'also write the JSON result to this file')
-    .option('--pcap <file>', 'write what a capture at the scenario\'s output.pcap node would hold')
+    .option('--out <file>', 'also write the JSON result to this file (- for standard output)')
+    .option('--pcap <file>', 'write what a capture at the scenario\'s output.pcap node would hold (- for standard output)')
+    .option('--force', 'run even a scenario whose estimated cost is too high for this machine', false)
     .option('--quiet', 'no progress on stderr', false)
     .addHelpText('after', `
 Examples:
   arpshift run                                   # the default comparison of announcement strategies
   arpshift run scenarios/gateway-restart.yaml --pcap gateway.pcap
+  arpshift run scenarios/migration-rarp.yaml --pcap - | tshark -r - -Y arp
   arpshift run scenarios/absent-host.yaml --seed 7 --set hosts.0.count=20 --json --out result.json`)
     .action(async (file: string | undefined, flags: RunFlags) => {
-      const scenarioLayer = await import('../scenario/index.js');
-      const { runScenarioAsync, resultJson } = await import('../metrics/index.js');
-      const { resultTables } = await import('../report/index.js');
-      const { applyOverrides, parseOverride } = await import('../scenario/overrides.js');
-      const overrides = flags.set.map(parseOverride);
-      let text: string;
-      let name: string;
-      if (file === undefined) {
-        const builtin = await import('../scenario/builtin/default.js');
-        text = builtin.DEFAULT_SCENARIO_YAML;
-        name = '(built-in default)';
-      } else {
-        const { readFileSync } = await import('node:fs');
-        text = readFileSync(file, 'utf8');
-        name = file;
-      }
-      const scenario = scenarioLayer.loadScenario(applyOverrides(text, overrides), name);
+      const api = await import('../index.js');
+      const overrides = flags.set.map(api.parseOverride);
       let seed: number | undefined;
       if (flags.seed !== undefined) {
         seed = Number(flags.seed);
-        if (!Number.isSafeInteger(seed) || seed < 0) throw new CliError(`--seed must be a non-negative integer, got ${flags.seed}`, 2);
+        if (!/^\d+$/.test(flags.seed.trim()) || !Number.isSafeInteger(seed)) throw new CliError(`--seed must be a non-negative integer, got ${flags.seed}`, 2);
       }
+      if (flags.pcap === '-' && flags.out === '-') throw new CliError('--pcap - and --out - cannot both write to standard output', 2);
+      if (flags.pcap === '-' && flags.json) throw new CliError('--json prints the result on standard output, which --pcap - takes for the capture', 2);
+      const text = file === undefined ? api.DEFAULT_SCENARIO_YAML : api.readScenarioFile(file);
+      const scenarioText = api.applyOverrides(text, overrides);
+      const fileName = file ?? '(built-in default)';
+      const scenario = api.loadScenario(scenarioText, fileName);
+      // What cannot finish on this machine is refused before anything runs, at the setting to blame.
+      if (!flags.force) {
+        const issues = api.costIssues(scenario);
+        if (issues.length > 0) throw api.scenarioErrorAt(scenarioText, fileName, issues);
+      }
+
       const showProgress = !flags.quiet && process.stderr.isTTY === true;
       let bar: { update(v: number, payload?: object): void; stop(): void } | null = null;
       const started = Date.now();
@@ -94,31 +86,55 @@ Examples:
           stop: () => { if (startedBar) b.stop(); },
         };
       }
-      // Ctrl-C or a termination request stops the run between steps; the pcap being written is
-      // deleted and no result file is written.
+      // Ctrl-C or a termination request stops the run within a slice of wall time; no output file is
+      // put in place.
       const interrupt = new AbortController();
-      const onSignal = (signal: NodeJS.Signals): void => interrupt.abort(new CliError(`interrupted (${signal}): nothing written`, 130));
+      const onSignal = (signal: NodeJS.Signals): void => interrupt.abort(new CliError(`interrupted (${signal}): no output file written`, 130));
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      let result;
+      const outputs: AtomicFileSink[] = [];
+      const open = (option: string, path: string): AtomicFileSink => {
+        try {
+          const sink = new api.AtomicFileSink(path);
+          outputs.push(sink);
+          return sink;
+        } catch (e) {
+          if (e instanceof api.OutputPathError) throw new CliError(`${option} ${e.message}`, 2);
+          throw e;
+        }
+      };
       try {
-        result = await runScenarioAsync(scenario, {
+        const capture = flags.pcap === undefined ? undefined : open('--pcap', flags.pcap);
+        const out = flags.out === undefined ? undefined : open('--out', flags.out);
+        const result = await api.runScenarioAsync(scenario, {
+          force: true,
           ...(seed === undefined ? {} : { seed }),
-          ...(flags.pcap === undefined ? {} : { pcapPath: flags.pcap }),
+          ...(capture === undefined ? {} : { capture }),
           onProgress: (run, runs, t, duration) => bar?.update(Math.floor(((run + t / duration) / runs) * 100), { run: runs > 1 ? `run ${run + 1}/${runs}` : '' }),
           signal: interrupt.signal,
         });
+        bar?.stop();
+        const json = api.resultJson(result);
+        out?.writeText(json);
+        if (flags.pcap !== '-' && flags.out !== '-') {
+          try {
+            writeAll(1, flags.json ? json : api.resultTables(result));
+          } catch (e) {
+            if (!(e instanceof OutputClosed)) throw e;
+          }
+        }
+        if (interrupt.signal.aborted) throw interrupt.signal.reason;
+        // The whole command succeeded: the files take their names now.
+        for (const sink of outputs) sink.close();
+      } catch (e) {
+        for (const sink of outputs) sink.abort();
+        // Standard output's reader went away (`--pcap - | head`): end quietly, as `| head` expects.
+        if (e instanceof api.OutputPathError && e.code === 'EPIPE') return;
+        throw e;
       } finally {
         bar?.stop();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-      }
-      const json = resultJson(result);
-      if (flags.out !== undefined) writeFileAtomically(flags.out, json);
-      try {
-        writeAll(1, flags.json ? json : resultTables(result));
-      } catch (e) {
-        if (!(e instanceof OutputClosed)) throw e;
       }
     });
 }

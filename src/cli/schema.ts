@@ -13,7 +13,7 @@ Examples:
   # then, first line of a scenario file, for editors with the YAML language server:
   # yaml-language-server: $schema=./scenario.schema.json`)
     .action(async () => {
-      const { scenarioJsonSchema } = await import('../scenario/index.js');
+      const { scenarioJsonSchema } = await import('../index.js');
       try {
         writeAll(1, `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
       } catch (e) {

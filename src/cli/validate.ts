@@ -12,7 +12,7 @@ export function registerValidate(program: Command): void {
 Examples:
   arpshift validate scenarios/gateway-restart.yaml`)
     .action(async (file: string) => {
-      const { loadScenarioFile } = await import('../scenario/index.js');
+      const { loadScenarioFile } = await import('../index.js');
       // A ScenarioError propagates to main, which prints its issues and exits with 2.
       const scenario = loadScenarioFile(file);
       try {

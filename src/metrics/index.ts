@@ -1,15 +1,16 @@
 /**
- * Observers on the trace bus (messages by form, broadcast load, flow fates, migration outcomes), the
- * scenario runner, and the result object.
+ * Observers on the trace bus: messages by form, broadcast load, flow fates, migration outcomes and
+ * staleness, and all of them together for one run ({@link RunMetrics}). They only observe: they
+ * subscribe to the trace bus, read the end-of-run state handed to them, and schedule no events.
  */
 export type { ArpCounts, NdCounts } from './messages.js';
 export { MessageCounter } from './messages.js';
 export { BroadcastLoad } from './broadcast-load.js';
-export type { LossCause } from './flow-fates.js';
-export { FlowFates, LOSS_CAUSES } from './flow-fates.js';
-export type { Outage } from './migration-outcome.js';
-export { StalenessTracker, outage } from './migration-outcome.js';
-export type { FlowResult, MigrationResult, PerDirection, RunResult, ScenarioResult } from './result.js';
-export { ms, resultJson } from './result.js';
-export type { RunScenarioOptions } from './run-scenario.js';
-export { runModel, runScenario, runScenarioAsync } from './run-scenario.js';
+export type { Fate, LossCause, MigrationWindow, Outage } from './flow-fates.js';
+export { FATES, FlowFates, LOSS_CAUSES } from './flow-fates.js';
+export { StalenessTracker } from './migration-outcome.js';
+export type { MigrationContext } from './migration-results.js';
+export { MIGRATION_LOSS_KEYS, MigrationCollector, migrationCause, migrationWindows } from './migration-results.js';
+export type { FlowResult, MigrationResult, PerDirection, RunMeasures } from './summary.js';
+export { ms } from './summary.js';
+export { RunMetrics } from './run-metrics.js';

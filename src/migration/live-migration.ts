@@ -1,12 +1,13 @@
 /**
- * One live migration of one VM, from plug-in to announcements (migration.md §2): pre-copy while the
+ * One live migration of one VM, from plug-in to announcements (the pre-copy phases of Clark et al., "Live Migration of Virtual
+ * Machines", NSDI 2005, as QEMU runs them): pre-copy while the
  * VM runs at the source; then stop-and-copy: the VM is paused (it neither sends nor receives); then
  * the VM is unplugged from the source vSwitch, optionally given a new MAC, plugged into the
  * destination vSwitch and resumed, and the remedies that act after resume run. Timing comes from the
  * pre-copy model (pre-copy.ts) or is given explicitly.
  *
  * The destination port can be made to forward only `portReadyAfter` after the plug (flows not yet
- * installed, an OVN port binding not yet claimed: migration.md §3.4): announcements sent before then
+ * installed, an OVN port binding not yet claimed: openvswitch/ovs-issues #230, kubeovn/kube-ovn #3472): announcements sent before then
  * are dropped at the port, which is why late re-announcement exists.
  */
 import type { LearningSwitch, Network } from '../net/index.js';

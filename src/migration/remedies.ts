@@ -1,6 +1,8 @@
 /**
- * Announcement and remedy strategies after (or around) a live migration, combinable; the shared
- * reference (migration.md §3, §4, §5, §10) gives their behaviour and defaults:
+ * Announcement and remedy strategies after (or around) a live migration, combinable; their behaviour
+ * and defaults come from QEMU (net/announce.c, migration/options.c), Linux (netdev_notify_peers in
+ * net/core/dev.c, called by drivers/net/virtio_net.c, xen-netfront.c, hyperv/netvsc_drv.c), VMware's
+ * vSphere networking guide (Notify Switches), RFC 7432 §15 (EVPN MAC mobility) and RFC 7342 §5:
  *
  * - `guest-garp`: the guest sends gratuitous ARP, request form (as Linux's NETDEV_NOTIFY_PEERS: target
  *   MAC zero) or reply form, `count` times `interval` apart, per IPv4 address.

@@ -36,6 +36,7 @@ export type {
 } from './spanning-tree/index.js';
 export {
   BPDU_TIME_UNIT,
+  MAX_PORT_NUMBER,
   RSTP_TX_HOLD_COUNT,
   SPANNING_TREE_DEFAULTS,
   STP_GROUP_ADDRESS,
@@ -74,6 +75,7 @@ export type {
   FatTreeOptions,
   LeafSpineOptions,
   SpanningTreeTuning,
+  SwitchTier,
   ThreeTierOptions,
   TierRole,
   TopologyKind,
@@ -89,5 +91,6 @@ export {
   Topology,
   fatTree,
   leafSpine,
+  switchName,
   threeTier,
 } from './topology/index.js';

@@ -135,6 +135,17 @@ export class MacTable {
   }
 
   /**
+   * The entry for (fid, mac) as stored, whether or not it has expired, without changing the table
+   * (`entry` and `lookup` remove an expired entry they find): for observers, which must not change
+   * what they observe. Compare `lastSeen` with {@link agingTime} to tell whether it is live.
+   */
+  peek(fid: number, mac: number): MacEntry | undefined {
+    const i = this.find(fid, mac);
+    if (i < 0) return undefined;
+    return { fid, mac, port: this.ports[i]!, lastSeen: this.seen[i]!, origin: ORIGINS[this.origins[i]!]! };
+  }
+
+  /**
    * Records that (fid, mac) was seen behind `port` at `now`. A `static` entry is never changed by
    * `learned` or `pushed` information. After `moved`, {@link lastPreviousPort} holds the old port.
    */

@@ -19,8 +19,8 @@ export function portsTowards(switches: readonly LearningSwitch[], target: Learni
  * For each switch that reaches `target`, the filtering-database port code it should hold for a
  * station behind `target`: the port towards it, as {@link portsTowards}, except inside a
  * shortest-path fabric, where a switch points a MAC at the fabric edge behind which it lives
- * (`REMOTE_PORT_BASE` + the edge's index) and the fabric finds the path (l2.md §4, as TRILL
- * RBridges and SPBM edges learn). Without a fabric on the way, the same as `portsTowards`.
+ * (`REMOTE_PORT_BASE` + the edge's index) and the fabric finds the path (as TRILL RBridges learn, RFC 6325
+ * §4.8.1, and SPBM edges, IEEE 802.1aq). Without a fabric on the way, the same as `portsTowards`.
  */
 export function fdbPortsTowards(switches: readonly LearningSwitch[], target: LearningSwitch): Map<LearningSwitch, number> {
   // Breadth-first over native links only: fabric links carry encapsulated frames, not MAC paths.

@@ -328,6 +328,8 @@ export class LearningSwitch implements PortOwner {
     } else if (outcome === 'moved') {
       this.counters.moved++;
       this.trace.learned(this.name, vlan, mac, this.ports[port]!, this.ports[this.fdb.lastPreviousPort] ?? null);
+    } else if (outcome === 'refreshed') {
+      this.trace.refreshed(this.name, vlan, mac, this.ports[port]!.name);
     } else if (outcome === 'full') {
       this.counters.tableFull++;
     }
@@ -342,6 +344,8 @@ export class LearningSwitch implements PortOwner {
     if (outcome === 'new' || outcome === 'moved') {
       const previous = outcome === 'moved' ? this.portLabel(this.fdb.lastPreviousPort) : null;
       this.trace.learnedAt(this.name, vlan, mac, this.portLabel(code) ?? String(code), previous);
+    } else if (outcome === 'refreshed') {
+      this.trace.refreshed(this.name, vlan, mac, this.portLabel(code));
     }
     return outcome;
   }

@@ -39,6 +39,12 @@ declare module '../sim/trace.js' {
       readonly port: string;
       readonly previousPort: string | null;
     };
+    /**
+     * A switch saw a MAC again behind the port it already had it on (a learned entry refreshed, or a
+     * management plane installing the same port again): the entry's ageing starts over. For observers
+     * that follow one entry's age; emitted only while someone listens.
+     */
+    'fdb-refreshed': { readonly vlan: number; readonly mac: MacAddress; readonly port: string };
     /** A switch removed entries from its filtering database. */
     'fdb-flushed': { readonly port: string | null; readonly removed: number; readonly cause: string };
     /** A link went up or down. */
@@ -56,6 +62,8 @@ export class TraceSink {
   private readonly frameSent: TraceChannel<'frame-sent'>;
   private readonly frameReceived: TraceChannel<'frame-received'>;
   private readonly frameDropped: TraceChannel<'frame-dropped'>;
+  // Emitted on most received frames while someone listens: through its channel too.
+  private readonly fdbRefreshed: TraceChannel<'fdb-refreshed'>;
 
   constructor(kernel: Kernel) {
     this.kernel = kernel;
@@ -63,6 +71,7 @@ export class TraceSink {
     this.frameSent = this.bus.channel('frame-sent');
     this.frameReceived = this.bus.channel('frame-received');
     this.frameDropped = this.bus.channel('frame-dropped');
+    this.fdbRefreshed = this.bus.channel('fdb-refreshed');
   }
 
   /** Whether anyone listens to dropped frames (check before looking for drops to trace). */
@@ -105,6 +114,13 @@ export class TraceSink {
   learnedAt(node: string, vlan: number, mac: MacAddress, port: string, previous: string | null): void {
     if (this.bus.wants('fdb-learned')) {
       this.bus.emit({ type: 'fdb-learned', time: this.kernel.now, node, vlan, mac, port, previousPort: previous });
+    }
+  }
+
+  /** An entry refreshed on the port it had; `port` is a port name or a fabric edge's name. */
+  refreshed(node: string, vlan: number, mac: MacAddress, port: string | null): void {
+    if (this.fdbRefreshed.active) {
+      this.fdbRefreshed.emit({ type: 'fdb-refreshed', time: this.kernel.now, node, vlan, mac, port: port ?? '' });
     }
   }
 

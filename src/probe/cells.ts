@@ -5,8 +5,8 @@
  * stay independent; an observer serves one setting of one family.
  *
  * Messages (all from the neighbour whose entry is watched, carrying its new MAC unless said):
- * - IPv4 (RFC 826, RFC 5227, RFC 903; the forms as implementations.md of the Linux kernel's
- *   net/ipv4/arp.c tells them apart): a request for the observer; a request for a third address; a
+ * - IPv4 (RFC 826, RFC 5227, RFC 903; the forms as the Linux kernel's net/ipv4/arp.c, `arp_process`,
+ *   tells them apart): a request for the observer; a request for a third address; a
  *   gratuitous request with a zero and with a broadcast target MAC (Linux `arp_notify`, `arping -U`);
  *   a gratuitous reply; an unsolicited reply unicast to the observer; a reply broadcast; RARP (QEMU's
  *   announce); an RFC 5227 probe for the neighbour's address; an IPv4 data frame (echo request).
@@ -98,7 +98,7 @@ export interface ProbeSetting {
   readonly senderOffSubnet: boolean;
 }
 
-/** The settings that change what a message does (implementations.md of Linux: §2.4-§2.6). */
+/** The settings that change what a message does (Linux Documentation/networking/ip-sysctl.rst: arp_accept, drop_gratuitous_arp, drop_unsolicited_na, accept_untracked_na, forwarding). */
 export const SETTINGS: readonly ProbeSetting[] = [
   { id: 'arp_accept=0', family: 'ipv4', sysctls: {}, senderOffSubnet: false },
   { id: 'arp_accept=1', family: 'ipv4', sysctls: { arp_accept: 1 }, senderOffSubnet: false },

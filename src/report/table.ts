@@ -1,29 +1,123 @@
 /**
- * A scenario's result as text tables people read at a glance: one table of address-resolution load
- * per run, one of traffic, and (when the scenario migrates VMs) one row per run and migration with
- * the black hole of each direction. Columns are aligned; numbers use thousands separators.
+ * A scenario's result as text tables people read at a glance, in a 100-column terminal: per run and
+ * migration the black hole of each direction (with the flow each direction is measured on), the
+ * losses and the stale state the move left; per run the address-resolution load; per flow its
+ * packets. Columns are aligned, numbers use thousands separators; a table wider than the terminal is
+ * split into several that repeat the identifying columns, and a long text column wraps.
  */
-import type { MigrationResult, PerDirection, RunResult, ScenarioResult } from '../metrics/index.js';
+import type { MigrationResult, PerDirection } from '../metrics/index.js';
+import type { RunResult, ScenarioResult } from '../run/index.js';
+
+/** The width the tables fit. */
+export const TABLE_WIDTH = 100;
 
 function fmt(n: number): string {
   if (Number.isInteger(n)) return n.toLocaleString('en-US');
   return n.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
 }
 
-function msText(v: number | null, repaired: boolean | null = true): string {
-  if (v === null) return '–';
+/** A time in ms as text: µs below 1 ms, s from 10 s; `>` before it when not repaired. */
+function msText(v: number, repaired = true): string {
   const text = v >= 10_000 ? `${fmt(Math.round(v / 100) / 10)} s` : v >= 1 ? `${fmt(Math.round(v * 10) / 10)} ms` : `${fmt(Math.round(v * 1000))} µs`;
-  return repaired === false ? `>${text}` : text;
+  return repaired ? text : `>${text}`;
 }
 
-/** Renders rows as an aligned table with a header and a rule. */
-export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly boolean[] = []): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+/** Options of {@link renderTable}. */
+export interface TableOptions {
+  /** The width to fit (default {@link TABLE_WIDTH}). */
+  readonly width?: number;
+  /** Leading columns that identify a row, repeated in every part of a table split to fit. */
+  readonly keys?: number;
+  /** A column of text that may wrap onto more lines (at ", " and spaces) to fit. */
+  readonly wrap?: number;
+}
+
+/**
+ * Breaks `text` into lines of at most `width`, between words; with `list`, `text` is a list of items
+ * separated by ", " and an item that fits on a line is never broken (a longer one breaks between
+ * words).
+ */
+export function wrapText(text: string, width: number, list = false): string[] {
+  const lines: string[] = [];
+  let line = '';
+  const put = (word: string): void => {
+    if (line === '') line = word;
+    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  };
+  const items = list ? text.split(', ').map((item, i, all) => (i < all.length - 1 ? `${item},` : item)) : [text];
+  for (const item of items) {
+    if (list && item.length <= width) put(item);
+    else for (const word of item.split(' ')) put(word);
+  }
+  if (line !== '' || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+function render(header: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly boolean[], widths: readonly number[], wrap: number | undefined): string {
   const line = (cells: readonly string[]): string => cells
     .map((c, i) => (alignRight[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
     .join('  ')
     .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  ')];
+  for (const row of rows) {
+    if (wrap === undefined || (row[wrap] ?? '').length <= widths[wrap]!) {
+      out.push(line(row));
+      continue;
+    }
+    const parts = wrapText(row[wrap]!, widths[wrap]!, true);
+    out.push(line(row.map((c, i) => (i === wrap ? parts[0]! : c))));
+    for (const part of parts.slice(1)) out.push(line(row.map((_, i) => (i === wrap ? part : ''))));
+  }
+  return out.join('\n');
+}
+
+/**
+ * Renders rows as an aligned table with a header and a rule, fitting `options.width`: a `wrap` column
+ * wraps first; if the table is still too wide, its columns are split into several tables, each with
+ * the `keys` columns first.
+ */
+export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly boolean[] = [], options: TableOptions = {}): string {
+  const width = options.width ?? TABLE_WIDTH;
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  const total = (ws: readonly number[]): number => ws.reduce((a, b) => a + b, 0) + 2 * (ws.length - 1);
+  const wrap = options.wrap;
+  if (total(widths) <= width) return render(header, rows, alignRight, widths, undefined);
+  if (wrap !== undefined) {
+    const room = width - (total(widths) - widths[wrap]!);
+    if (room >= Math.max(16, header[wrap]!.length)) {
+      const narrowed = widths.map((w, i) => (i === wrap ? room : w));
+      return render(header, rows, alignRight, narrowed, wrap);
+    }
+  }
+  // Split: the key columns, then as many others as fit, again and again.
+  const keys = Math.min(options.keys ?? 1, header.length - 1);
+  const keyWidth = total(widths.slice(0, keys));
+  const groups: number[][] = [];
+  let group: number[] = [];
+  for (let i = keys; i < header.length; i++) {
+    const used = keyWidth + group.reduce((n, j) => n + 2 + widths[j]!, 0);
+    if (group.length > 0 && used + 2 + widths[i]! > width && !(i === wrap && used + 2 + 16 <= width)) {
+      groups.push(group);
+      group = [];
+    }
+    group.push(i);
+  }
+  groups.push(group);
+  return groups.map((g) => {
+    const columns = [...Array.from({ length: keys }, (_, i) => i), ...g];
+    const pick = <T>(xs: readonly T[]): T[] => columns.map((i) => xs[i]!);
+    const part = { width, keys, ...(wrap !== undefined && g.includes(wrap) ? { wrap: columns.indexOf(wrap) } : {}) };
+    return renderTable(pick(header), rows.map(pick), pick(alignRight.length === 0 ? header.map(() => false) : alignRight), part);
+  }).join('\n\n');
+}
+
+/** Prose, wrapped to the table width. */
+function paragraph(text: string): string {
+  return wrapText(text, TABLE_WIDTH).join('\n');
 }
 
 function lostText(lost: Readonly<Record<string, number>>): string {
@@ -31,12 +125,40 @@ function lostText(lost: Readonly<Record<string, number>>): string {
   return parts.length === 0 ? 'none' : parts.join(', ');
 }
 
-function direction(m: MigrationResult, key: keyof PerDirection<number>): string {
-  return msText(m.blackHoleMs[key], m.repaired[key]);
+const DIRECTIONS = ['gatewayToVm', 'vmToGateway', 'peerToVm'] as const;
+const DIRECTION_NAMES: Readonly<Record<keyof PerDirection<number>, string>> = { gatewayToVm: 'gateway→vm', vmToGateway: 'vm→gateway', peerToVm: 'peer→vm' };
+
+/** A black hole cell: `n/a` without such a flow, `–` when it lost nothing. */
+function holeText(m: MigrationResult, key: keyof PerDirection<number>, value: PerDirection<number>): string {
+  const v = value[key];
+  if (v === null) return m.measuredFlows[key] === null ? 'n/a' : '–';
+  if (m.blackHoleMs[key] === 0) return '–';
+  return msText(v, m.repaired[key] !== false);
 }
 
-function migrationRows(runs: readonly RunResult[]): string[][] {
+function staleText(m: MigrationResult): string {
+  const entries = Object.entries(m.staleMs);
+  return entries.length === 0 ? 'none' : entries.map(([node, v]) => `${node} ${msText(v)}`).join(', ');
+}
+
+/** Which flow each direction is measured on, per VM (one line when every VM has the same). */
+function measuredText(runs: readonly RunResult[]): string[] {
+  const lines = new Map<string, string>();
+  for (const run of runs) {
+    for (const m of run.migrations) {
+      const text = DIRECTIONS.map((d) => `${DIRECTION_NAMES[d]} = ${m.measuredFlows[d] ?? 'none'}`).join(', ');
+      if (!lines.has(`${m.vm}\0${text}`)) lines.set(`${m.vm}\0${text}`, `${m.vm}: ${text}`);
+    }
+  }
+  const texts = [...new Set([...lines.keys()].map((k) => k.split('\0')[1]!))];
+  if (texts.length === 1) return [`Flows measured: ${texts[0]!}.`];
+  return ['Flows measured:', ...[...lines.values()].map((l) => `  ${l}`)];
+}
+
+function migrationTables(runs: readonly RunResult[]): string[] {
   const rows: string[][] = [];
+  const losses: string[][] = [];
+  const stale: string[][] = [];
   for (const run of runs) {
     for (const m of run.migrations) {
       rows.push([
@@ -44,30 +166,37 @@ function migrationRows(runs: readonly RunResult[]): string[][] {
         m.vm,
         `${m.from} → ${m.to}`,
         msText(m.downtimeMs),
-        direction(m, 'gatewayToVm'),
-        msText(m.afterResumeMs.gatewayToVm, m.repaired.gatewayToVm),
-        direction(m, 'vmToGateway'),
-        direction(m, 'peerToVm'),
-        lostText(m.lostPackets),
+        ...DIRECTIONS.flatMap((d) => (d === 'gatewayToVm' ? [holeText(m, d, m.blackHoleMs), holeText(m, d, m.afterResumeMs)] : [holeText(m, d, m.blackHoleMs)])),
       ]);
+      losses.push([run.name, m.vm, lostText(m.lostPackets)]);
+      stale.push([run.name, m.vm, staleText(m)]);
     }
   }
-  return rows;
+  if (rows.length === 0) return [];
+  return [
+    '',
+    paragraph('Black hole per migration and direction: from the last packet delivered before the loss to the first delivered after the resume; "after resume" is the part after it. ">" = not repaired by the end, "–" = the flow lost nothing, "n/a" = the scenario has no such flow. Downtime is the VM\'s own pause.'),
+    renderTable(
+      ['run', 'vm', 'move', 'downtime', 'gateway→vm', 'after resume', 'vm→gateway', 'peer→vm'],
+      rows,
+      [false, false, false, true, true, true, true, true],
+      { keys: 2 },
+    ),
+    ...measuredText(runs),
+    '',
+    paragraph('Packets of the VM\'s flows lost in each migration\'s outage (from its start to the first delivery after the resume), by cause:'),
+    renderTable(['run', 'vm', 'lost packets'], losses, [], { keys: 2, wrap: 2 }),
+    '',
+    paragraph('Stale state after the resume: how long each switch\'s entry for the VM kept pointing away from its new place, and each gateway\'s binding kept its old MAC:'),
+    renderTable(['run', 'vm', 'stale'], stale, [], { keys: 2, wrap: 2 }),
+  ];
 }
 
 /** The whole result as text. */
 export function resultTables(result: ScenarioResult): string {
   const out: string[] = [];
-  out.push(`${result.scenario}: ${result.runs.length} run${result.runs.length === 1 ? '' : 's'}, seed ${result.seed}, ${fmt(result.simulatedSeconds)} s simulated each, ${fmt(result.events)} events`);
-  const migrations = migrationRows(result.runs);
-  if (migrations.length > 0) {
-    out.push('', 'Black hole per migration and direction (from the last packet delivered before the loss to the first after the resume; ">" = not repaired by the end):');
-    out.push(renderTable(
-      ['run', 'vm', 'move', 'downtime', 'gateway→vm', 'after resume', 'vm→gateway', 'peer→vm', 'lost packets'],
-      migrations,
-      [false, false, false, true, true, true, true, true, false],
-    ));
-  }
+  out.push(paragraph(`${result.scenario}: ${result.runs.length} run${result.runs.length === 1 ? '' : 's'}, seed ${result.seed}, ${fmt(result.simulatedSeconds)} s simulated each, ${fmt(result.events)} events`));
+  out.push(...migrationTables(result.runs));
   out.push('', 'Address resolution (messages sent by end stations) and flooding:');
   out.push(renderTable(
     ['run', 'ARP req', 'ARP reply', 'GARP', 'probe', 'RARP', 'NS', 'NA', 'DAD NS', 'bcast peak/host/s', 'floods', 'unknown ucast', 'DAD conflicts'],
@@ -79,6 +208,6 @@ export function resultTables(result: ScenarioResult): string {
   for (const r of result.runs) {
     for (const f of r.flows) flowRows.push([r.name, f.name, f.kind, fmt(f.pairs), fmt(f.sent), fmt(f.delivered), lostText(f.lost)]);
   }
-  out.push(renderTable(['run', 'flow', 'kind', 'pairs', 'sent', 'delivered', 'lost'], flowRows, [false, false, false, true, true, true, false]));
+  out.push(renderTable(['run', 'flow', 'kind', 'pairs', 'sent', 'delivered', 'lost'], flowRows, [false, false, false, true, true, true, false], { keys: 2, wrap: 6 }));
   return `${out.join('\n')}\n`;
 }

@@ -5,7 +5,7 @@
  * list the rules report into.
  */
 import type { PathIssue } from './issues.js';
-import { fabricSwitches, gatewayNodes, hypervisorNames } from './layout.js';
+import { fabricSwitches, gatewayNodes, hypervisorNames } from './layout/index.js';
 import type { Scenario } from './normalise.js';
 import { normaliseScenario } from './normalise.js';
 import type { NameKind } from './references.js';

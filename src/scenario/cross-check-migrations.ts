@@ -17,7 +17,7 @@
 import type { Migration } from './runs.js';
 import type { Checker, Path } from './checker.js';
 import { renderFound } from './issues.js';
-import { MAX_AUTO_MACS_PER_VM, gatewayNodes, hostMac, hostNumber, isVmGroup, planMacOwner } from './layout.js';
+import { MAX_AUTO_MACS_PER_VM, gatewayNodes, hostMac, hostNumber, isVmGroup, planMacOwner } from './layout/index.js';
 import { isPreCopyTiming, migrationOrder } from './runs.js';
 import type { TimingSettings } from './sections/migrations.js';
 import { EXPLICIT_TIMING_FIELDS, PRE_COPY_TIMING_FIELDS } from './sections/migrations.js';

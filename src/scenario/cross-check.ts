@@ -13,8 +13,8 @@
  * an echo of the first (a host "attached to a switch that does not exist" because the fabric's size
  * was unreadable).
  */
-import { PROFILES } from '../stack/profiles/index.js';
-import { gilbertElliottFor } from '../net/index.js';
+import { PROFILES } from '../stack/index.js';
+import { MAX_PORT_NUMBER, gilbertElliottFor } from '../net/index.js';
 import type { Family } from './addresses.js';
 import { addressFamily, addressToBigInt, prefixContains, prefixOf } from './addresses.js';
 import type { Path, TaintQuery } from './checker.js';
@@ -22,7 +22,7 @@ import { Checker, EDGE_SHAPE, FABRIC_SHAPE } from './checker.js';
 import { checkMigrations, checkRemedyList } from './cross-check-migrations.js';
 import type { PathIssue } from './issues.js';
 import { renderFound } from './issues.js';
-import { MAX_HOST_NUMBER, fabricHasLoops, isVmGroup, placeHosts, planAddresses } from './layout.js';
+import { MAX_HOST_NUMBER, busiestSwitch, fabricHasLoops, isVmGroup, placeHosts, planAddresses } from './layout/index.js';
 import type { LossRule, ScenarioEvent } from './normalise.js';
 import type { ParsedScenario } from './schema.js';
 import type { LossRuleSettings } from './sections/loss.js';
@@ -30,7 +30,7 @@ import { GENERIC_OVERRIDE_NAMES, LINUX_BASED_PROFILES, SCENARIO_SYSCTL_NAMES } f
 import type { Sysctls } from './sections/profiles.js';
 import { MAX_PAYLOAD_IPV4, MAX_PAYLOAD_IPV6 } from './sections/traffic.js';
 import { suggest } from './suggest.js';
-import { formatDuration } from './units.js';
+import { formatBitRate, formatDuration } from './units.js';
 
 export type { TaintQuery } from './checker.js';
 
@@ -60,6 +60,20 @@ function checkFabric(c: Checker): void {
       expected: `stp, rstp or spb: the switch links of this ${f.kind} fabric close loops, around which plain learning bridges would flood forever`,
       found: '"none"',
     });
+  }
+  // A spanning-tree port identifier holds a 12-bit port number (IEEE 802.1D-2004 §9.2.7, as
+  // 802.1t-2001 changed it), so no bridge may have more ports than that.
+  if (c.sure(...FABRIC_SHAPE, 'fabric.bridging', 'fabric.hostPortsPerEdge', 'gateway.placement') && (f.bridging === 'stp' || f.bridging === 'rstp')) {
+    const busiest = busiestSwitch(f, c.s.gateway.placement === 'anycast');
+    if (busiest.ports > MAX_PORT_NUMBER) {
+      const others = busiest.ports - f.hostPortsPerEdge;
+      const path = busiest.edge ? ['fabric', 'hostPortsPerEdge'] : ['fabric', f.kind === 'tree' ? 'access' : f.kind === 'leaf-spine' ? 'leaves' : 'k'];
+      const expected = busiest.edge
+        ? `at most ${MAX_PORT_NUMBER - others} host ports per edge switch with ${f.bridging}: a spanning-tree port number has 12 bits (at most ${MAX_PORT_NUMBER} ports per bridge), and ${busiest.name} has ${others} other port${others === 1 ? '' : 's'}`
+        : `a fabric whose switches have at most ${MAX_PORT_NUMBER} ports each with ${f.bridging} (a spanning-tree port number has 12 bits); ${busiest.name} would have ${busiest.ports}`;
+      const found = busiest.edge ? f.hostPortsPerEdge : f.kind === 'tree' ? f.access : f.kind === 'leaf-spine' ? f.leaves : f.k;
+      c.report({ code: 'capacity', path, expected, found: String(found) });
+    }
   }
 }
 
@@ -334,7 +348,32 @@ function checkTraffic(c: Checker): void {
     for (const [key, value] of sizes) {
       if (value > max) c.report({ code: 'value', path: [...base, key], expected: `at most ${max} bytes, so that the ${flow.family} packet fits one 1500-byte frame`, found: String(value) });
     }
+
+    // A rate the sender's access link can carry at all.
+    if (c.sure('traffic.rate', 'traffic.size', 'traffic.responseSize', 'fabric.links.access.rate')) {
+      const payload = Math.max(...sizes.map(([, v]) => v));
+      const wire = wireBytes(payload, flow.family);
+      const access = s.fabric.links.access.rate;
+      const most = Math.floor(access / (wire * 8));
+      if (flow.rate > most) {
+        c.report({
+          code: 'value',
+          path: [...base, 'rate'],
+          expected: `at most ${most.toLocaleString('en-US')} packets/s: what a ${formatBitRate(access)} access link (fabric.links.access.rate) carries in ${wire}-byte frames, framing included`,
+          found: `${flow.rate.toLocaleString('en-US')} packets/s`,
+        });
+      }
+    }
   });
+}
+
+/**
+ * The bytes one packet of `payload` bytes (behind an 8-byte UDP or ICMP echo header) takes on an
+ * Ethernet link: the IPv4 (20) or IPv6 (40) header, a frame payload of at least 46 bytes, the 14-byte
+ * header and 4-byte FCS, and the 8-byte preamble and 12-byte inter-frame gap (IEEE 802.3 §3.1.1, §4.4.2).
+ */
+export function wireBytes(payload: number, family: Family): number {
+  return Math.max(payload + 8 + (family === 'ipv4' ? 20 : 40), 46) + 14 + 4 + 8 + 12;
 }
 
 /** The events of a list at `base`; `key` is its dotted key for taint queries (`events`, `variants.events`). */

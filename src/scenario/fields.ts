@@ -93,9 +93,15 @@ function quantity(parse: (input: unknown) => QuantityResult, expected: string, p
     });
 }
 
-/** A duration (text with a unit, or seconds) parsed to integer nanoseconds; `positive` refuses 0. */
-export function duration(options: { positive?: boolean } = {}) {
-  return quantity(parseDuration, DURATION_EXPECTED, DURATION_PATTERN, (v) => (options.positive === true && v === 0 ? 'a duration greater than 0' : undefined));
+/**
+ * A duration (text with a unit, or seconds) parsed to integer nanoseconds; `positive` refuses 0, and
+ * `min` (ns, with `minText` for messages) anything shorter.
+ */
+export function duration(options: { positive?: boolean; min?: number; minText?: string } = {}) {
+  return quantity(parseDuration, DURATION_EXPECTED, DURATION_PATTERN, (v) => (
+    options.positive === true && v === 0 ? 'a duration greater than 0'
+      : options.min !== undefined && v < options.min ? `a duration of at least ${options.minText ?? `${options.min}ns`}`
+        : undefined));
 }
 
 /** A bit rate parsed to bits per second (always > 0). */

@@ -2,7 +2,8 @@
  * The scenario layer: the schema of scenario files (one source of truth for every setting, also
  * exported as JSON Schema), YAML loading with located errors, cross-field validation, the layout
  * rules (names, placement, addresses, MACs) a builder follows, the resolution of migrations and
- * variants into runs, and the built-in default scenario.
+ * variants into runs, the built-in default scenario, `--set` overrides, and the builder that turns a
+ * scenario into a model.
  */
 export { scenarioSchema } from './schema.js';
 export type { ParsedScenario, ScenarioInput } from './schema.js';
@@ -11,11 +12,15 @@ export type { Flow, Gateway, HostGroup, Hypervisors, LossRule, Scenario, Scenari
 export { migrationScheduleOf, migrationTiming, remedySpec } from './runs.js';
 export type { Migration, RunSpec } from './runs.js';
 export { DEFAULT_SCENARIO_FILE, DEFAULT_SCENARIO_YAML, defaultScenario } from './builtin/default.js';
-export { checkScenario, loadScenario, loadScenarioFile } from './load.js';
+export { MAX_NESTING, ScenarioFileError, checkScenario, decodeScenarioText, loadScenario, loadScenarioFile, readScenarioFile, scenarioErrorAt } from './load.js';
 export type { ScenarioCheck } from './load.js';
 export { ScenarioError, formatIssue, formatPath } from './issues.js';
 export type { PathIssue, ScenarioIssue, ScenarioIssueCode } from './issues.js';
 export { crossCheck } from './cross-check.js';
+export { applyOverrides, parseOverride } from './overrides.js';
+export type { Override } from './overrides.js';
+export { buildModel } from './build/index.js';
+export type { BuiltFlowRecord, BuiltTraffic, Model } from './build/index.js';
 export { scenarioJsonSchema } from './json-schema.js';
 export {
   MAX_AUTO_MACS_PER_VM,
@@ -23,6 +28,7 @@ export {
   NO_EDGE,
   autoNewMac,
   blockAddress,
+  busiestSwitch,
   edgeSwitchNames,
   fabricHasLoops,
   fabricSwitches,
@@ -39,10 +45,11 @@ export {
   planMacOwner,
   scenarioLayout,
   vmHypervisor,
-} from './layout.js';
+} from './layout/index.js';
 export type {
   AddressBlock,
   AddressPlan,
+  BusiestSwitch,
   GatewayLayout,
   GatewayNode,
   HostLayout,
@@ -51,7 +58,7 @@ export type {
   PlacementInput,
   ScenarioLayout,
   SwitchLayout,
-} from './layout.js';
+} from './layout/index.js';
 export {
   BIT_RATE_EXPECTED,
   BYTE_RATE_EXPECTED,

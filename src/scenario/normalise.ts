@@ -13,7 +13,7 @@ import { gilbertElliottFor } from '../net/index.js';
 import type { CongestionWindow, LossSpec } from '../net/index.js';
 import type { Family } from './addresses.js';
 import { addressFamily, bigIntToAddress, parseAddress, prefixOf, usableRange } from './addresses.js';
-import { edgeSwitchNames } from './layout.js';
+import { edgeSwitchNames } from './layout/index.js';
 import type { Migration, RunSpec } from './runs.js';
 import { remedySpec, resolveRuns } from './runs.js';
 import type { ParsedScenario } from './schema.js';

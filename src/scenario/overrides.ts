@@ -34,18 +34,42 @@ export function parseOverride(text: string): Override {
   return { path: path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)), value, text };
 }
 
-/** The YAML text with the overrides applied (comments and layout kept where possible). */
+function overrideError(o: Override, expected: string, found: string): ScenarioError {
+  return new ScenarioError('--set', [{
+    code: 'value', file: '--set', line: 1, column: 1, path: o.text, expected, found,
+    message: `expected ${expected}, found ${found}`,
+  }]);
+}
+
+/**
+ * The YAML text with the overrides applied (comments and layout kept where possible). A missing map or
+ * list on the way is created; a list index may be at most the list's length (the length appends one
+ * item), so an override cannot grow a list by more than one. Text that is not valid YAML is returned
+ * as it is: loading it reports the syntax errors, located.
+ */
 export function applyOverrides(text: string, overrides: readonly Override[]): string {
   if (overrides.length === 0) return text;
   const doc = parseDocument(text);
+  if (doc.errors.length > 0) return text;
   for (const o of overrides) {
-    // Lists are indexed by number; a missing map on the way is created.
     let node: unknown = doc.contents;
-    for (let i = 0; i < o.path.length - 1; i++) {
+    for (let i = 0; i < o.path.length; i++) {
       const key = o.path[i]!;
-      const next = isMap(node) || isSeq(node) ? node.get(key, true) : undefined;
-      if (next === undefined) doc.setIn(o.path.slice(0, i + 1), doc.createNode({}));
-      node = (isMap(node) || isSeq(node)) ? node.get(key, true) : undefined;
+      if (typeof key === 'number') {
+        const length = isSeq(node) ? node.items.length : 0;
+        if (key > length) {
+          const where = o.path.slice(0, i).join('.') || 'the document';
+          throw overrideError(o, `an index from 0 to ${length} (${where} has ${length} item${length === 1 ? '' : 's'}; ${length} adds one)`, String(key));
+        }
+      }
+      if (i === o.path.length - 1) break;
+      let next = isMap(node) || isSeq(node) ? node.get(key, true) : undefined;
+      if (next === undefined || next === null) {
+        // A missing map (or, before a list index, list) on the way is created.
+        doc.setIn(o.path.slice(0, i + 1), doc.createNode(typeof o.path[i + 1] === 'number' ? [] : {}));
+        next = isMap(node) || isSeq(node) ? node.get(key, true) : undefined;
+      }
+      node = next;
     }
     doc.setIn(o.path, doc.createNode(o.value));
   }

@@ -4,7 +4,7 @@
  * its count), and link patterns (`leaf-1:*`, `leaf-1:p49<->spine-1:p1`, `vm-3`, `hv-2:p1`). In link
  * patterns a hypervisor stands for its virtual switch, whose port p1 is the uplink to its edge switch.
  */
-import type { SwitchLayout } from './layout.js';
+import type { SwitchLayout } from './layout/index.js';
 import { HYPERVISOR_PREFIX } from './sections/hypervisors.js';
 import { suggest } from './suggest.js';
 

@@ -22,7 +22,7 @@
  */
 import { QEMU_DOWNTIME_LIMIT, QEMU_MAX_BANDWIDTH, preCopyPlan } from '../migration/index.js';
 import type { MigrationSchedule, MigrationTiming, RemedySpec } from '../migration/index.js';
-import { autoNewMac, hostNumber, hypervisorName, vmHypervisor } from './layout.js';
+import { autoNewMac, hostNumber, hypervisorName, vmHypervisor } from './layout/index.js';
 import type { Gateway, HostGroup, Hypervisors, LossRule, ScenarioEvent } from './normalise.js';
 import type { LossRuleSettings } from './sections/loss.js';
 import type { MigrationSettings, TimingSettings } from './sections/migrations.js';

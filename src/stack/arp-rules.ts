@@ -1,7 +1,7 @@
 /**
  * What a received ARP packet does to the receiver's table and whether it is answered, decided from
- * the profile (profiles/profile.ts `ArpReceivePolicy`). The procedure is Linux's `arp_process` (the
- * shared reference, implementations.md §2.4), which contains RFC 826's merge rule as a special case:
+ * the profile (profiles/profile.ts `ArpReceivePolicy`). The procedure is Linux's `arp_process`
+ * (net/ipv4/arp.c), which contains RFC 826's merge rule as a special case:
  *
  * 1. Only requests and replies (opcodes 1, 2) are ARP for a host; RARP and others are ignored.
  *    Frames unicast to another MAC never reach the stack; a multicast target IP is ignored.

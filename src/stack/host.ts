@@ -6,8 +6,8 @@
  *
  * Receive path: the NIC accepts frames to its own MACs (real and virtual), broadcast, and the IPv6
  * multicast groups it has joined (all-nodes, all-routers for routers, the solicited-node group of
- * each address); everything else is dropped as `not-for-me`. RARP is ignored (implementations.md
- * §1). A node that is down or paused drops everything, in and out.
+ * each address); everything else is dropped as `not-for-me`. RARP is ignored (as Linux's arp_rcv in
+ * net/ipv4/arp.c, which takes only opcodes 1 and 2). A node that is down or paused drops everything, in and out.
  *
  * Send path: the next hop is the destination when it is on a configured subnet, else the default
  * gateway; the packet then waits in the neighbor table until the next hop is resolved.

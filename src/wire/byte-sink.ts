@@ -1,9 +1,7 @@
 /**
- * Where the capture writers put bytes: a buffered sink over a function, and a file sink that writes
- * to a temporary name beside the target and renames it only when closed, so an interrupted run never
- * leaves a half-written file under the name the user asked for.
+ * Where the capture writers put bytes: a buffered sink over a function (files are written through
+ * the sink of output-file.ts).
  */
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 /** Receives encoded bytes; `close` flushes and finishes. */
 export interface ByteSink {
@@ -55,42 +53,5 @@ export class BufferedSink implements ByteSink {
   close(): void {
     this.flush();
     this.onClose();
-  }
-}
-
-/** A sink into a file at `path`, written under a temporary name until `close`. */
-export class AtomicFileSink extends BufferedSink {
-  private readonly fd: number;
-  private readonly tempPath: string;
-  readonly path: string;
-  private done = false;
-
-  constructor(path: string) {
-    const tempPath = `${path}.partial-${process.pid}`;
-    const fd = openSync(tempPath, 'w');
-    super((chunk) => {
-      let off = 0;
-      while (off < chunk.length) off += writeSync(fd, chunk, off, chunk.length - off);
-    });
-    this.fd = fd;
-    this.tempPath = tempPath;
-    this.path = path;
-  }
-
-  /** Flushes, closes and renames the file to its final name. */
-  override close(): void {
-    if (this.done) return;
-    super.close();
-    closeSync(this.fd);
-    renameSync(this.tempPath, this.path);
-    this.done = true;
-  }
-
-  /** Closes and deletes the temporary file; the final name is never created. */
-  abort(): void {
-    if (this.done) return;
-    this.done = true;
-    closeSync(this.fd);
-    rmSync(this.tempPath, { force: true });
   }
 }

@@ -12,8 +12,20 @@ export type ReadFunction = (buffer: Uint8Array, offset: number, length: number) 
 
 /** A read function over an open file descriptor. */
 export function fileDescriptorReader(fd: number): ReadFunction {
-  return (buffer, offset, length) => readSync(fd, buffer, offset, length, null);
+  return (buffer, offset, length) => {
+    for (;;) {
+      try {
+        return readSync(fd, buffer, offset, length, null);
+      } catch (e) {
+        // A non-blocking pipe with nothing to read yet (standard input, say): wait and try again.
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        Atomics.wait(pause, 0, 0, 1);
+      }
+    }
+  };
 }
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /** A read function over bytes already in memory. */
 export function memoryReader(bytes: Uint8Array): ReadFunction {

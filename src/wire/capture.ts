@@ -76,6 +76,11 @@ export function openCapture(path: string): CaptureReader {
   }
 }
 
+/** Reads a capture from an open file descriptor (0 for standard input); the caller closes it. */
+export function captureFromFd(fd: number): CaptureReader {
+  return new CaptureReader(fileDescriptorReader(fd));
+}
+
 /** Reads a capture held in memory. */
 export function captureFromBytes(bytes: Uint8Array): CaptureReader {
   return new CaptureReader(memoryReader(bytes));

@@ -30,14 +30,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CaptureAnalysis, MigrationAnalysis } from '../../src/analyze/index.js';
 import { analysisText, analyzeCapture } from '../../src/analyze/index.js';
-import type { PerDirection, ScenarioResult } from '../../src/metrics/index.js';
-import { runScenario } from '../../src/metrics/index.js';
-import type { Scenario } from '../../src/scenario/index.js';
-import { loadScenario } from '../../src/scenario/index.js';
-import type { BuiltFlowRecord } from '../../src/scenario/build.js';
-import { buildModel } from '../../src/scenario/build.js';
-import { applyOverrides, parseOverride } from '../../src/scenario/overrides.js';
-import { formatIpv4, openCapture } from '../../src/wire/index.js';
+import type { PerDirection } from '../../src/metrics/index.js';
+import type { ScenarioResult } from '../../src/run/index.js';
+import { runScenario } from '../../src/run/index.js';
+import type { BuiltFlowRecord, Scenario } from '../../src/scenario/index.js';
+import { applyOverrides, buildModel, loadScenario, parseOverride } from '../../src/scenario/index.js';
+import { AtomicFileSink, formatIpv4, openCapture } from '../../src/wire/index.js';
 
 const SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'arpshift-analyze-sim-'));
@@ -67,7 +65,9 @@ function simulateAt(text: string, file: string, node: string, vms: string[], gat
   const loaded = loadScenario(applyOverrides(text, [parseOverride(`output.pcap=${node}`)]), file);
   const scenario: Scenario = { ...loaded, runs: loaded.runs.slice(0, 1) };
   const pcap = join(dir, `${file}-${node}.pcap`);
-  const result = runScenario(scenario, { pcapPath: pcap });
+  const sink = new AtomicFileSink(pcap);
+  const result = runScenario(scenario, { capture: sink });
+  sink.close();
   const reader = openCapture(pcap);
   try {
     return { result, analysis: analyzeCapture(reader, { name: pcap, vms, gateways }) };

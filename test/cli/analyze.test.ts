@@ -82,12 +82,13 @@ describe('arpshift analyze', () => {
     expect(r.stdout).toContain('No move and no gap: 1 flows, none with a gap; no address changed MAC or place.');
   });
 
-  it('bad usage and bad files fail with one line: exit 2 for usage, 1 for a file that cannot be read', () => {
+  it('bad usage and bad files fail with one line naming the file: exit 2 for usage, 1 for a file that cannot be read', () => {
     for (const [args, status, pattern] of [
       [['analyze'], 2, /missing required argument 'capture'/],
       [['analyze', moved, '--vm', 'vm-2'], 2, /^arpshift: --vm: expected an IPv4 or IPv6 address or a MAC, got "vm-2"\n$/],
       [['analyze', moved, '--gateway', '198.18.0.300'], 2, /^arpshift: --gateway: expected an IPv4 or IPv6 address, got "198.18.0.300"\n$/],
-      [['analyze', join(dir, 'nope.pcap')], 1, /^arpshift: ENOENT: no such file or directory/],
+      [['analyze', join(dir, 'nope.pcap')], 1, new RegExp(`^arpshift: ${join(dir, 'nope.pcap')}: no such file or directory\n$`)],
+      [['analyze', dir], 1, new RegExp(`^arpshift: ${dir}: is a directory, not a capture\n$`)],
     ] as const) {
       const r = run(...args);
       expect(r.status).toBe(status);
@@ -97,7 +98,7 @@ describe('arpshift analyze', () => {
     writeFileSync(join(dir, 'notes.txt'), 'not a capture');
     const notes = run('analyze', join(dir, 'notes.txt'), '--out', join(dir, 'never.json'));
     expect(notes.status).toBe(1);
-    expect(notes.stderr).toMatch(/^arpshift: capture: bad-value magic number at offset 0/);
+    expect(notes.stderr).toMatch(new RegExp(`^arpshift: ${join(dir, 'notes.txt')}: capture: bad-value magic number at offset 0`));
     expect(existsSync(join(dir, 'never.json'))).toBe(false);
   });
 });

@@ -47,15 +47,26 @@ describe('arpshift', () => {
     expect(lines[0]!.arp?.form).toBe('announcement');
   });
 
-  it('a missing file, a file that is not a capture, and a cut-short capture each fail with one clear line', () => {
-    expectCleanFailure(run('decode', join(dir, 'nope.pcap')), 1, /^arpshift: ENOENT: no such file or directory/);
+  it('a missing file, a directory, a file that is not a capture, and a cut-short capture each fail with one clear line naming the file', () => {
+    const nope = join(dir, 'nope.pcap');
+    expectCleanFailure(run('decode', nope), 1, new RegExp(`^arpshift: ${nope}: no such file or directory\n$`));
+    expectCleanFailure(run('decode', dir), 1, new RegExp(`^arpshift: ${dir}: is a directory, not a capture\n$`));
     writeFileSync(join(dir, 'notes.txt'), 'not a capture at all');
-    expectCleanFailure(run('decode', join(dir, 'notes.txt')), 1, /^arpshift: capture: bad-value magic number at offset 0/);
+    expectCleanFailure(run('decode', join(dir, 'notes.txt')), 1, new RegExp(`^arpshift: ${join(dir, 'notes.txt')}: capture: bad-value magic number at offset 0`));
     const whole = spawnSync('cat', [goldenPath('linux-6.18-veth.pcap')]).stdout;
     writeFileSync(join(dir, 'cut.pcap'), whole.subarray(0, whole.length - 10));
     const cut = run('decode', join(dir, 'cut.pcap'));
-    expectCleanFailure(cut, 1, /^arpshift: pcap: truncated record data at offset \d+: expected \d+ bytes, got \d+ bytes\n$/);
+    expectCleanFailure(cut, 1, new RegExp(`^arpshift: ${join(dir, 'cut.pcap')}: pcap: truncated record data at offset \\d+: expected \\d+ bytes, got \\d+ bytes\n$`));
     expect(cut.stdout.trim().split('\n').length).toBe(28);
+  });
+
+  it('decode - reads the capture from standard input', () => {
+    const bytes = spawnSync('cat', [goldenPath('linux-6.18-veth.pcap')]).stdout;
+    const piped = spawnSync(process.execPath, [CLI, 'decode', '--json', '-'], { input: bytes, encoding: 'utf8' });
+    expect(piped.status).toBe(0);
+    expect(piped.stdout).toBe(run('decode', '--json', goldenPath('linux-6.18-veth.pcap')).stdout);
+    const empty = spawnSync(process.execPath, [CLI, 'decode', '-'], { input: '', encoding: 'utf8' });
+    expectCleanFailure(empty, 1, /^arpshift: \(standard input\): capture: truncated magic number/);
   });
 
   it('bad usage exits 2', () => {

@@ -5,17 +5,16 @@
  * before validation. And every example scenario runs and gives a result in the documented shape.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { MigrationResult, ScenarioResult } from '../../src/metrics/index.js';
-import { LOSS_CAUSES, runScenario } from '../../src/metrics/index.js';
-import { runModel } from '../../src/metrics/index.js';
-import { buildModel } from '../../src/scenario/build.js';
-import { loadScenario, loadScenarioFile } from '../../src/scenario/index.js';
-import { applyOverrides, parseOverride } from '../../src/scenario/overrides.js';
+import type { MigrationResult } from '../../src/metrics/index.js';
+import { LOSS_CAUSES, MIGRATION_LOSS_KEYS } from '../../src/metrics/index.js';
+import type { ScenarioResult } from '../../src/run/index.js';
+import { runModel, runScenario } from '../../src/run/index.js';
+import { applyOverrides, buildModel, loadScenario, loadScenarioFile, parseOverride } from '../../src/scenario/index.js';
 import { formatIpv4 } from '../../src/wire/index.js';
 import { tsharkFields, tsharkProblems } from '../helpers/tshark.js';
 
@@ -30,6 +29,12 @@ function run(...args: string[]): { status: number | null; stdout: string; stderr
 }
 
 const GARP = join(SCENARIOS, 'migration-guest-garp.yaml');
+
+/** Waits until `ready()` (polling every 25 ms, up to 30 s: a loaded machine starts node slowly). */
+async function waitFor(ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 1200 && !ready(); i++) await new Promise((r) => setTimeout(r, 25));
+  expect(ready()).toBe(true);
+}
 
 describe('arpshift run', () => {
   it('the same scenario and seed give byte-identical JSON and pcap; another seed gives another result', () => {
@@ -79,8 +84,11 @@ describe('arpshift run', () => {
     const r = run(GARP);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^migration-guest-garp: 1 run, seed 1, 60 s simulated each, [\d,]+ events\n/);
-    expect(r.stdout).toMatch(/gateway→vm +after resume +vm→gateway +peer→vm +lost packets/);
-    expect(r.stdout).toMatch(/migration-guest-garp +vm-2 +hv-2 → hv-4 +200 ms +2\d0 ms/);
+    expect(r.stdout).toMatch(/gateway→vm +after resume +vm→gateway +peer→vm\n/);
+    expect(r.stdout).toMatch(/migration-guest-garp +vm-2 +hv-2 → hv-4 +200 ms +2\d0 ms +\d+ µs +n\/a +1,000 ms\n/);
+    expect(r.stdout).toMatch(/Flows measured: gateway→vm = to-vm-2, vm→gateway = none, peer→vm = peer-to-vm-2\./);
+    expect(r.stdout).toMatch(/run +vm +lost packets\n.*\nmigration-guest-garp +vm-2 +\d+ downtime\n/);
+    expect(r.stdout.split('\n').filter((l) => l.length > 100)).toEqual([]);
   });
 
   it('a bad scenario fails with its located errors, exit 2, and leaves no output file', () => {
@@ -97,22 +105,94 @@ describe('arpshift run', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('bad.') && f !== 'bad.yaml')).toEqual([]);
   });
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s during a run stops it, exit 130, and leaves neither the pcap being written nor a result', async (signal) => {
-    const out = join(dir, `interrupted-${signal}.json`);
-    const pcap = join(dir, `interrupted-${signal}.pcap`);
-    // A long run (ten times the example's duration), interrupted once its capture is being written.
-    const child = spawn(process.execPath, [CLI, 'run', '--quiet', join(SCENARIOS, 'gateway-restart.yaml'), '--set', 'duration=1200s', '--out', out, '--pcap', pcap], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s ends a run whose every simulated second takes seconds of wall time within one second, exit 130, leaving no file', async (signal) => {
+    const sub = join(dir, `interrupted-${signal}`);
+    mkdirSync(sub);
+    const out = join(sub, 'result.json');
+    const pcap = join(sub, 'capture.pcap');
+    // 100 s simulated, so a hundredth of it is one second: 1 Mpps, a million packets a step.
+    const child = spawn(process.execPath, [CLI, 'run', '--quiet', '--force', GARP, '--set', 'duration=100s', '--set', 'traffic.0.rate=1000000pps', '--out', out, '--pcap', pcap], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const partial = (): string[] => readdirSync(dir).filter((f) => f.startsWith(`interrupted-${signal}.pcap.partial-`));
-    // Up to 30 s for the run to start writing (a loaded machine starts node slowly).
-    for (let i = 0; i < 1200 && partial().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(partial()).toHaveLength(1);
+    // The temporaries appear once the signal handlers are in place, just before the run starts.
+    await waitFor(() => readdirSync(sub).length === 2);
+    await new Promise((r) => setTimeout(r, 1500));
+    const sent = performance.now();
     child.kill(signal);
-    expect(await exited).toBe(130);
+    const code = await exited;
+    const took = performance.now() - sent;
+    expect(code).toBe(130);
     expect(stderr).toContain(`interrupted (${signal})`);
-    expect(readdirSync(dir).filter((f) => f.startsWith(`interrupted-${signal}`))).toEqual([]);
+    expect(took).toBeLessThan(1000);
+    expect(readdirSync(sub)).toEqual([]);
+  });
+
+  it('an interrupted command of several runs leaves no capture, though its first run was over', async () => {
+    const sub = join(dir, 'interrupted-variants');
+    mkdirSync(sub);
+    const scenario = join(sub, 'two.yaml');
+    // Two runs of a busy stream; the capture is at a VM that hears little, so the first run's capture
+    // fits the sink's buffer and reaches the temporary file only when that run is over.
+    writeFileSync(scenario, `
+name: two-runs
+duration: 20s
+fabric: { kind: leaf-spine, leaves: 2, spines: 1, bridging: rstp }
+subnet: { ipv4: 198.18.0.0/24 }
+gateway: { placement: core, attach: leaf-1, profile: linux-router }
+hypervisors: { count: 2 }
+hosts: [{ name: vm, count: 4, on: hypervisors, profile: linux }]
+traffic: [{ name: stream, from: gateway, to: vm-1, rate: 20000pps, start: 1s }]
+output: { pcap: vm-3 }
+variants: [{ name: first }, { name: second }]
+`);
+    const pcap = join(sub, 'capture.pcap');
+    const child = spawn(process.execPath, [CLI, 'run', '--quiet', '--force', scenario, '--pcap', pcap], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const temporary = (): string[] => readdirSync(sub).filter((f) => f.startsWith('.capture.pcap.arpshift-'));
+    await waitFor(() => temporary().length === 1 && statSync(join(sub, temporary()[0]!)).size > 0);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(readdirSync(sub)).toEqual(['two.yaml']);
+  });
+
+  it('kill -9 leaves nothing under the target names; the next run in that directory removes the stale temporaries', async () => {
+    const sub = join(dir, 'killed');
+    mkdirSync(sub);
+    const args = ['--out', join(sub, 'result.json'), '--pcap', join(sub, 'capture.pcap')];
+    const child = spawn(process.execPath, [CLI, 'run', '--quiet', '--force', GARP, '--set', 'duration=100s', '--set', 'traffic.0.rate=1000000pps', ...args], { stdio: 'ignore' });
+    const exited = new Promise<unknown>((resolve) => child.on('exit', resolve));
+    await waitFor(() => readdirSync(sub).length === 2);
+    child.kill('SIGKILL');
+    await exited;
+    const left = readdirSync(sub).sort();
+    expect(left).toHaveLength(2);
+    expect(left.every((f) => /^\.(capture\.pcap|result\.json)\.arpshift-\d+-[0-9a-f]+\.tmp$/.test(f))).toBe(true);
+    const r = run(GARP, ...args);
+    expect(r.status).toBe(0);
+    expect(readdirSync(sub).sort()).toEqual(['capture.pcap', 'result.json']);
+  });
+
+  it('checks output paths before the run: a missing directory or a directory is refused at once, exit 2', () => {
+    const missing = run(GARP, '--out', join(dir, 'nodir', 'x.json'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^arpshift: --out .*nodir.*x\.json: directory .*nodir: no such file or directory\n$/);
+    const directory = run(GARP, '--pcap', dir);
+    expect(directory.status).toBe(2);
+    expect(directory.stderr).toMatch(/--pcap .*: is a directory/);
+  });
+
+  it('/dev/null as --pcap is written to and stays a device; - writes the capture to standard output', () => {
+    const r = run(GARP, '--pcap', '/dev/null');
+    expect(r.status).toBe(0);
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    const file = join(dir, 'stdout-compare.pcap');
+    expect(run(GARP, '--pcap', file).status).toBe(0);
+    const toStdout = spawnSync(process.execPath, [CLI, 'run', '--quiet', GARP, '--pcap', '-'], { maxBuffer: 1 << 28 });
+    expect(toStdout.status).toBe(0);
+    expect(Buffer.compare(toStdout.stdout, readFileSync(file))).toBe(0);
+    const conflict = run(GARP, '--pcap', '-', '--json');
+    expect(conflict.status).toBe(2);
   });
 
   it('--set changes the scenario before validation; a bad --set is a usage error', () => {
@@ -132,11 +212,13 @@ describe('arpshift run', () => {
     expect(malformed.stderr).toMatch(/--set/);
   });
 
-  it('a missing scenario file is one line and exit 1, as for every file that cannot be read', () => {
+  it('a scenario file that cannot be read is one line naming it, exit 1', () => {
     const r = run(join(dir, 'nope.yaml'));
     expect(r.status).toBe(1);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/nope\.yaml/);
+    expect(r.stderr).toBe(`arpshift: ${join(dir, 'nope.yaml')}: no such file or directory\n`);
+    const d = run(dir);
+    expect(d.status).toBe(1);
+    expect(d.stderr).toBe(`arpshift: ${dir}: is a directory, not a scenario file\n`);
   });
 });
 
@@ -158,7 +240,8 @@ describe('every example scenario', () => {
       }
       expect(r.migrations).toHaveLength(scenario.runs[i]!.migrations.length);
       for (const m of r.migrations) {
-        expect(Object.keys(m)).toEqual(['vm', 'from', 'to', 'startS', 'downtimeMs', 'blackHoleMs', 'afterResumeMs', 'repaired', 'lostPackets', 'staleMs']);
+        expect(Object.keys(m)).toEqual(['vm', 'from', 'to', 'startS', 'downtimeMs', 'measuredFlows', 'blackHoleMs', 'afterResumeMs', 'repaired', 'lostPackets', 'staleMs']);
+        expect(Object.keys(m.lostPackets)).toEqual(MIGRATION_LOSS_KEYS);
         for (const d of ['gatewayToVm', 'vmToGateway', 'peerToVm'] as const) {
           const bh = m.blackHoleMs[d];
           if (bh === null) continue;
@@ -170,6 +253,26 @@ describe('every example scenario', () => {
         expect(m.lostPackets['unknown'], `${m.vm}: every lost packet has a cause`).toBe(0);
       }
     }
+  });
+});
+
+describe('the gateway pair example: a failover 40 s after the move', () => {
+  it('is not the VM\'s downtime: the migration counts the packets sent while the VM was paused; the flow counts the failover too', () => {
+    const scenario = loadScenarioFile(join(SCENARIOS, 'migration-gateway-pair.yaml'));
+    const r = runScenario(scenario).runs[0]!;
+    const m = r.migrations[0]!;
+    const move = scenario.migrations[0]!;
+    const failover = scenario.events.find((e) => e.kind === 'gateway-restart')!;
+    expect(failover.at - move.schedule.resumeAt).toBeGreaterThan(30e9);
+    // Packets the VM's flows sent during the pause: the 50 pps stream and the 1 pps ping.
+    const pausedFor = (move.schedule.resumeAt - move.schedule.pauseAt) / 1e9;
+    const during = scenario.traffic.reduce((n, t) => n + t.rate * pausedFor, 0);
+    expect(m.lostPackets['downtime']).toBeGreaterThanOrEqual(Math.floor(during));
+    expect(m.lostPackets['downtime']).toBeLessThanOrEqual(Math.ceil(during) + 1);
+    expect(m.lostPackets['node-down']).toBe(0);
+    // The failover's losses are still the flows' own.
+    const stream = r.flows.find((f) => f.name === 'to-vm-2')!;
+    expect(stream.lost['node-down']).toBeGreaterThan(m.lostPackets['downtime']! + 50);
   });
 });
 

@@ -1,11 +1,12 @@
 /**
  * Live migration in a small data center: black holes with expected values computed from the
- * scenario's own parameters (MAC ageing, the gateway's NUD timers, remedy latencies), per
- * migration.md §1, §3, §10 and l2.md §1, §8.
+ * scenario's own parameters (MAC ageing, the gateway's NUD timers, remedy latencies): switches learn
+ * only from frames and age what they do not see again (IEEE 802.1D-2004 §7.8-7.9), and the remedies
+ * act as QEMU's net/announce.c, Linux's netdev_notify_peers and RFC 7342 §5 describe.
  */
 import { describe, expect, it } from 'vitest';
-import { FlowFates } from '../../src/metrics/flow-fates.js';
-import { outage } from '../../src/metrics/migration-outcome.js';
+import { FlowFates } from '../../src/metrics/index.js';
+import type { MigrationWindow } from '../../src/metrics/index.js';
 import type { RemedySpec } from '../../src/migration/index.js';
 import { LiveMigration, QEMU_ANNOUNCE, preCopyPlan, qemuAnnounceTimes, startKeepalive } from '../../src/migration/index.js';
 import { CISCO_IOS_PROFILE, FlowSink, Host, UdpFlow, linuxProfile } from '../../src/stack/index.js';
@@ -31,12 +32,16 @@ interface MigrateOptions {
   setup?: (dc: SmallDc) => void;
 }
 
+/** The migration window flow fates follow for `m`. */
+function windowOf(m: LiveMigration): MigrationWindow {
+  return { vm: m.spec.vm.name, start: m.schedule.start, pauseAt: m.schedule.pauseAt, resumeAt: m.schedule.resumeAt };
+}
+
 function migrate(remedies: RemedySpec[], options: MigrateOptions = {}) {
   const dc = smallDc({ ...(options.gatewayProfile ? { gatewayProfile: options.gatewayProfile } : {}), seed: options.seed ?? 1 });
   options.trace?.(dc.kernel);
   options.setup?.(dc);
-  const fates = new FlowFates(dc.kernel);
-  const sink = new FlowSink(dc.kernel, dc.vm);
+  const sink = new FlowSink(dc.vm);
   const until = options.until ?? 400 * S;
   const flow = new UdpFlow(dc.kernel, { id: 1, name: 'gw-to-vm', from: dc.gateway, to: VM_IP, rate: RATE, size: 64, start: 1 * S, stop: until });
   sink.expect(flow.record);
@@ -46,10 +51,11 @@ function migrate(remedies: RemedySpec[], options: MigrateOptions = {}) {
     vm: dc.vm, from: dc.hv[0]!, to: dc.hv[1]!, start, timing: { kind: 'explicit', precopyTime: 0, downtime }, remedies,
     ...(options.portReadyAfter === undefined ? {} : { portReadyAfter: options.portReadyAfter }),
   });
+  const fates = new FlowFates(dc.kernel, [windowOf(m)]);
   const learnedAtLeaf1: number[] = [];
   dc.kernel.trace.on('frame-received', (e) => { if (e.port === 'leaf-1:p2' && e.frame.eth.source === dc.vm.mac) learnedAtLeaf1.push(e.time); });
   dc.kernel.run({ until });
-  const o = outage(flow.record, start, m.schedule.resumeAt, until)!;
+  const o = fates.outage(flow.record, 0, until)!;
   return { dc, flow, fates, o, m, learnedAtLeaf1 };
 }
 
@@ -206,14 +212,15 @@ describe('a new MAC at the destination', () => {
   const NEW = mac('02:00:00:00:09:09');
   function withNewMac(remedies: RemedySpec[], gatewayProfile?: typeof CISCO_IOS_PROFILE) {
     const dc = smallDc(gatewayProfile === undefined ? {} : { gatewayProfile });
-    const sink = new FlowSink(dc.kernel, dc.vm);
+    const sink = new FlowSink(dc.vm);
     const flow = new UdpFlow(dc.kernel, { id: 1, name: 'gw-to-vm', from: dc.gateway, to: VM_IP, rate: RATE, size: 64, start: 1 * S, stop: 120 * S });
     sink.expect(flow.record);
     const m = new LiveMigration({ network: dc.network, switches: dc.switches, gateways: [dc.gateway] }, {
       vm: dc.vm, from: dc.hv[0]!, to: dc.hv[1]!, start: 20 * S, timing: { kind: 'explicit', precopyTime: 0, downtime: 300 * MS }, newMac: NEW, remedies,
     });
+    const fates = new FlowFates(dc.kernel, [windowOf(m)]);
     dc.kernel.run({ until: 120 * S });
-    return { dc, o: outage(flow.record, 20 * S, m.schedule.resumeAt, 120 * S)! };
+    return { dc, o: fates.outage(flow.record, 0, 120 * S)! };
   }
 
   it('a gratuitous ARP replaces the binding in a Linux gateway at once (even inside the lock time)', () => {
@@ -252,7 +259,7 @@ describe('timing', () => {
     dc.hv[1]!.plug(vm2);
     const flows = [[dc.vm, VM_IP], [vm2, ip4('198.18.0.11')]] as const;
     const records = flows.map(([vm, ip], i) => {
-      const sink = new FlowSink(dc.kernel, vm);
+      const sink = new FlowSink(vm);
       const f = new UdpFlow(dc.kernel, { id: i + 1, name: vm.name, from: dc.gateway, to: ip, rate: RATE, size: 64, start: 1 * S, stop: 40 * S });
       sink.expect(f.record);
       return f.record;
@@ -262,9 +269,10 @@ describe('timing', () => {
     const remedies: RemedySpec[] = [{ kind: 'rarp', count: 1, interval: 0 }];
     const m1 = new LiveMigration(world, { vm: dc.vm, from: dc.hv[0]!, to: dc.hv[1]!, start: 20 * S, timing, remedies });
     const m2 = new LiveMigration(world, { vm: vm2, from: dc.hv[1]!, to: dc.hv[0]!, start: 20 * S, timing, remedies });
+    const fates = new FlowFates(dc.kernel, [windowOf(m1), windowOf(m2)]);
     dc.kernel.run({ until: 40 * S });
-    for (const [record, m] of [[records[0]!, m1], [records[1]!, m2]] as const) {
-      const o = outage(record, 20 * S, m.schedule.resumeAt, 40 * S)!;
+    for (const [record, w] of [[records[0]!, 0], [records[1]!, 1]] as const) {
+      const o = fates.outage(record, w, 40 * S)!;
       expect(o.repaired).toBe(true);
       expect(o.afterResume).toBeLessThanOrEqual(INTERVAL + 1 * MS);
     }

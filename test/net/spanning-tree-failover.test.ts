@@ -1,14 +1,14 @@
 /**
  * Reconvergence after a link failure, measured end to end (a host broadcasts a probe every few
- * milliseconds; the far host records arrivals) and by port states, against shared/reference/l2.md:
+ * milliseconds; the far host records arrivals) and by port states, against IEEE 802.1D:
  *
- * - §2.2 STP: a port that must start forwarding goes listening → learning → forwarding, one forward
+ * - STP (802.1D-1998 §8.4, timers of §8.10.2): a port that must start forwarding goes listening → learning → forwarding, one forward
  *   delay each, so a newly connected port or the loss of a root port with a blocked alternative
  *   (a direct failure) costs 2 × forward delay; an indirect failure costs max age more, because the
  *   bridge downstream keeps its stored root information until it ages out ("Max Age (20 s) + 30 s
  *   = 50 s"). The exact expiry is computed from the last BPDU that bridge received: it was sent
  *   with message age m and expires max age − m after it arrived.
- * - §3 RSTP on point-to-point links: an alternate port takes over at once, and proposal/agreement
+ * - RSTP (802.1D-2004 clause 17) on point-to-point links: an alternate port takes over at once, and proposal/agreement
  *   restores the rest in BPDU round trips — well under a second.
  *
  * The square: b1 (root by priority) - b2 - b3 - b4 - b1, 1 Gb/s links, a host on every bridge. b3 is
@@ -90,7 +90,7 @@ describe('STP (802.1D-1998)', () => {
     });
     t0.net.kernel.run({ until: failAt });
     const last = fromB2[fromB2.length - 1]!;
-    // b2 is one hop from the root: its relays carry a message age of 1 s (l2.md §2.2 increment).
+    // b2 is one hop from the root: its relays carry a message age of 1 s (802.1D-1998's message age increment, at least 1 s a hop).
     expect(last.messageAge).toBe(256);
     const expiry = last.time + MAX_AGE - (last.messageAge / 256) * S;
 
@@ -104,13 +104,13 @@ describe('STP (802.1D-1998)', () => {
     const restored = firstAfter(arrivals(), failAt + MS);
     expect(restored).toBeGreaterThanOrEqual(expiry + 2 * FORWARD_DELAY);
     expect(restored).toBeLessThan(expiry + 2 * FORWARD_DELAY + interval + MS);
-    // l2.md's figure: at most max age + 2 × forward delay (50 s); at least that minus a hello and the message age.
+    // 802.1D's figure: at most max age + 2 × forward delay (50 s); at least that minus a hello and the message age.
     const outage = restored - failAt;
     expect(outage).toBeLessThanOrEqual(MAX_AGE + 2 * FORWARD_DELAY + interval + MS);
     expect(outage).toBeGreaterThan(MAX_AGE + 2 * FORWARD_DELAY - HELLO - S);
   });
 
-  it('a newly connected link forwards after 2 × forward delay (l2.md §2.2: 30 s)', () => {
+  it('a newly connected link forwards after 2 × forward delay (802.1D-1998 §8.4: 30 s)', () => {
     const spec: TopologySpec = { switches: ['x', 'y'], links: [['x', 'y', 1e9]], hosts: ['x', 'y'], down: [0] };
     const t = build(spec, { protocol: 'stp', startConverged: true });
     const upAt = 5 * S;

@@ -1,5 +1,5 @@
 /**
- * Root election and the exact set of blocked ports 802.1D predicts (shared/reference/l2.md §2.1:
+ * Root election and the exact set of blocked ports 802.1D predicts (802.1D-1998 §8.6.8-8.6.11, 802.1D-2004 §17.6:
  * lowest bridge ID is root; root port by root path cost, then designated bridge ID, designated port
  * ID, local port ID; one designated port per link, the rest block) on a ring, a full mesh and a
  * three-tier tree, for STP and RSTP, from a cold start and from `startConverged`. Every expected port
@@ -15,7 +15,7 @@ const MODES = [
   ['startConverged', true],
 ] as const;
 
-/** 802.1t cost (l2.md §2.1): 20 Tb/s over the link rate. */
+/** 802.1t cost (802.1D-2004 §17.14): 20 Tb/s over the link rate. */
 const longCost = (rate: number): number => 2e13 / rate;
 
 /** Runs `spec` past convergence (cold: 2 × forward delay plus margin; converged: time 0). */

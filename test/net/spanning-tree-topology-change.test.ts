@@ -1,14 +1,15 @@
 /**
- * Topology change, against shared/reference/l2.md:
+ * Topology change, against IEEE 802.1D:
  *
- * - §2.4 STP: the bridge whose port starts forwarding sends a TCN out of its root port every hello
+ * - STP (802.1D-1998 §8.6.14-8.6.16): the bridge whose port starts forwarding sends a TCN out of its root port every hello
  *   time until a configuration BPDU with TCA comes back; the root sets TC for max age + forward
  *   delay; every bridge ages its FDB with forward delay instead of the ageing time while it gets TC,
  *   then restores it.
- * - §3 RSTP: a non-edge port moving to forwarding starts tcWhile (2 × hello) and flushes the entries
+ * - RSTP (802.1D-2004 §17.31; tcWhile as in Cisco's "Understanding Rapid Spanning Tree Protocol
+ *   (802.1w)"): a non-edge port moving to forwarding starts tcWhile (2 × hello) and flushes the entries
  *   of every other non-edge port at once; each receiver of TC flushes every non-edge port but the
  *   one it arrived on, and propagates; edge ports keep their entries.
- * - §2.4: edge ports never cause a topology change, and a VM migration changes no port state, so it
+ * - edge ports never cause a topology change, and a VM migration changes no port state, so it
  *   never causes one by itself.
  *
  * The square b1 (root) - b2 - b3 - b4 - b1 with a host on every bridge; the failure of b2-b3 makes
@@ -49,7 +50,7 @@ function broadcastAll(t: Built, at: number): void {
   for (const h of t.hosts.values()) t.net.kernel.scheduleAt(at, 'test', 'send', () => h.broadcast());
 }
 
-describe('STP topology change (l2.md §2.4)', () => {
+describe('STP topology change (802.1D-1998 §8.6.14-8.6.16)', () => {
   it('the root signals TC for max age + forward delay; every bridge ages entries after forward delay meanwhile, then restores its ageing time', () => {
     const t = build(SQUARE, { protocol: 'stp', startConverged: true });
     const tc = tcEvents(t.net);
@@ -141,7 +142,7 @@ describe('STP topology change (l2.md §2.4)', () => {
   });
 });
 
-describe('RSTP topology change (l2.md §3)', () => {
+describe('RSTP topology change (802.1D-2004 §17.31)', () => {
   it('the detecting bridge and every receiver flush their non-edge ports except the trigger / receiving port; edge entries stay', () => {
     const t = build(SQUARE, { protocol: 'rstp', startConverged: true });
     const failAt = 10 * S;

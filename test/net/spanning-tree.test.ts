@@ -1,7 +1,7 @@
 /**
  * Spanning tree, the parts that do not need a topology: path costs and identifiers against
- * shared/reference/l2.md §2.1, the settings' checks (§2.2 ranges), the BPDU frames the bridges send
- * (§2.3 layout), edge ports, counters, and determinism of the port-state trace under a seed.
+ * IEEE 802.1D-2004 §9.2 and §17.14, the settings' checks (the ranges of §17.14), the BPDU frames the
+ * bridges send (the layout of §9.3), edge ports, counters, and determinism of the port-state trace under a seed.
  */
 import { describe, expect, it } from 'vitest';
 import type { Network, SimFrame } from '../../src/net/index.js';
@@ -20,7 +20,7 @@ import { PROTOCOLS, build, portTo, ringSpec } from '../helpers/spanning-tree.js'
 
 const S = 1e9;
 
-describe('identifiers and path costs (l2.md §2.1)', () => {
+describe('identifiers and path costs (802.1D-2004 §9.2, §17.14)', () => {
   it('long (802.1t) and short (802.1D-1998) path costs reproduce every row of the table', () => {
     const rows: Array<[number, number | null, number]> = [
       [10e6, 100, 2_000_000],
@@ -52,7 +52,7 @@ describe('identifiers and path costs (l2.md §2.1)', () => {
   });
 });
 
-describe('settings (l2.md §2.2)', () => {
+describe('settings (802.1D-2004 §17.14)', () => {
   const check = (o: object): (() => unknown) => () => resolveSpanningTreeOptions('s', { protocol: 'stp', ...o }, 4);
 
   it('defaults to 32768, hello 2 s, max age 20 s, forward delay 15 s, long costs', () => {
@@ -96,7 +96,7 @@ function recordBpdus(net: Network): Array<{ time: number; port: string; frame: S
   return out;
 }
 
-describe('BPDU frames (l2.md §2.3)', () => {
+describe('BPDU frames (802.1D-2004 §9.3)', () => {
   it.each(PROTOCOLS)('%s: 802.3 to 01:80:c2:00:00:00 from the port address, LLC 42/42/03, the bridge\'s vector and timers in 1/256 s', (protocol) => {
     const t = build(ringSpec(3), { protocol });
     const sent = recordBpdus(t.net);

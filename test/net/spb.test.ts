@@ -1,5 +1,5 @@
 /**
- * The shortest-path fabric against l2.md §4-5 and §8: shortest paths equal to a BFS, broadcasts
+ * The shortest-path fabric against TRILL (RFC 6325 §4.5-§4.8) and SPBM (IEEE 802.1aq): shortest paths equal to a BFS, broadcasts
  * delivered exactly once on looped graphs (distribution tree + RPF check), ECMP by flow hash, edge
  * learning from decapsulated frames only (and so the migration black hole), hop count, convergence
  * after a link failure, remote ageing, flood batching equal to the plain path, determinism.

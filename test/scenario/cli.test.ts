@@ -64,7 +64,7 @@ describe('arpshift validate', () => {
   it('a missing file fails with one line', () => {
     const r = run('validate', join(dir, 'nope.yaml'));
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^arpshift: ENOENT: no such file or directory/);
+    expect(r.stderr).toBe(`arpshift: ${join(dir, 'nope.yaml')}: no such file or directory\n`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 

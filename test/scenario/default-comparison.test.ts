@@ -6,8 +6,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { qemuAnnounceTimes } from '../../src/migration/index.js';
-import type { MigrationResult, RunResult, ScenarioResult } from '../../src/metrics/index.js';
-import { runScenario } from '../../src/metrics/index.js';
+import type { MigrationResult } from '../../src/metrics/index.js';
+import type { RunResult, ScenarioResult } from '../../src/run/index.js';
+import { runScenario } from '../../src/run/index.js';
 import type { RunSpec, Scenario } from '../../src/scenario/index.js';
 import { defaultScenario } from '../../src/scenario/index.js';
 

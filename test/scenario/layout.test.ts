@@ -4,7 +4,7 @@
  * addresses). Expected values are computed from each scenario's own parameters.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_HOST_NUMBER, gatewayMac, hostMac, hypervisorName, loadScenario, planMacOwner, scenarioLayout, vmHypervisor } from '../../src/scenario/index.js';
+import { MAX_HOST_NUMBER, buildModel, gatewayMac, hostMac, hypervisorName, loadScenario, planMacOwner, scenarioLayout, vmHypervisor } from '../../src/scenario/index.js';
 import type { HostLayout } from '../../src/scenario/index.js';
 import { issueAt, issuesOf } from './helpers.js';
 
@@ -33,6 +33,23 @@ describe('switch names', () => {
     expect(l.switches.filter((s) => s.tier === 'aggregation').length).toBe(k * (k / 2));
     expect(l.edgeSwitches.length).toBe(k * (k / 2));
     expect(l.edgeSwitches.slice(0, 4)).toEqual(['pod-1-edge-1', 'pod-1-edge-2', 'pod-1-edge-3', 'pod-2-edge-1']);
+  });
+});
+
+describe('switch names, made once', () => {
+  it.each([
+    'fabric: { leaves: 3, spines: 2 }',
+    'fabric: { kind: tree, core: 2, aggregation: 2, access: 3 }',
+    'fabric: { kind: fat-tree, k: 4 }',
+  ])('the builder makes exactly the switches the layout names, tier by tier in the same order (%s)', (fabric) => {
+    const scenario = loadScenario(`name: n\n${fabric}\n`, 'layout.yaml');
+    const topology = buildModel(scenario).topology;
+    const layout = scenarioLayout(scenario);
+    expect([...topology.switches.keys()].sort()).toEqual(layout.switches.map((s) => s.name).sort());
+    expect(topology.edgeSwitches.map((s) => s.name)).toEqual(layout.edgeSwitches);
+    for (const [tier, switches] of topology.tiers) {
+      expect(switches.map((s) => s.name)).toEqual(layout.switches.filter((s) => s.tier === tier).map((s) => s.name));
+    }
   });
 });
 

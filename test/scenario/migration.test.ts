@@ -49,18 +49,18 @@ describe('remedies', () => {
   it('every kind with its defaults from the reference, normalised to exactly the model\'s RemedySpec (times in ns)', () => {
     const sc = load(...BASE, 'subnet: { ipv4: 198.18.0.0/24, ipv6: "2001:db8::/64" }', `remedies: [${REMEDY_KINDS.filter((k) => k !== 'none').map((k) => `{ kind: ${k} }`).join(', ')}]`, 'migrations: [{ vm: vm-1, to: hv-2, at: 10s }]');
     const expected: RemedySpec[] = [
-      // migration.md §3.3: the guest's GARP is the request form; three, 100 ms apart.
+      // Linux netdev_notify_peers: the guest's GARP is the request form; three, 100 ms apart.
       { kind: 'guest-garp', form: 'request', count: 3, interval: 100 * ms },
       // RFC 4861 §7.2.6: up to MAX_NEIGHBOR_ADVERTISEMENT (3), RetransTimer (1 s) apart, O set.
       { kind: 'guest-na', count: 3, interval: 1 * s, override: true },
-      // migration.md §4: vMotion's count unverified; one frame.
+      // vSphere's Notify Switches: vMotion's count unverified; one frame.
       { kind: 'rarp', count: 1, interval: 0 },
-      // migration.md §3.1: QEMU migration/options.c.
+      // QEMU migration/options.c.
       { kind: 'qemu-announce', ...QEMU_ANNOUNCE, guestAnnounce: false },
       { kind: 'deregistration', latency: 10 * ms },
       { kind: 'keepalive', mode: 'vm-garp', interval: 30 * s },
       { kind: 'controller', latency: 50 * ms, lossRate: 0, pushFdb: true, pushNeighbors: true },
-      // migration.md §5.2: RFC 7432 §15.1, FRR's 5 moves in 180 s.
+      // RFC 7432 §15.1, FRR's 5 moves in 180 s (bgpd/bgp_evpn_private.h).
       { kind: 'evpn', latency: 100 * ms, duplicateMoves: 5, duplicateWindow: 180 * s },
     ];
     expect(sc.remedies).toEqual(expected);
@@ -126,7 +126,7 @@ describe('migrations', () => {
     const plan = preCopyPlan(params);
     expect(m.schedule).toEqual({ start: 10 * s, pauseAt: 10 * s + plan.precopyTime, resumeAt: 10 * s + plan.totalTime, precopyTime: plan.precopyTime, downtime: plan.downtime, converged: plan.converged });
     expect(m.schedule).toEqual(migrationSchedule({ start: m.at, timing: m.timing } as unknown as MigrationSpec));
-    // The arithmetic of migration.md §2: the first pass over 4 GiB at 128 MiB/s takes 32 s.
+    // The arithmetic of pre-copy (Clark et al., NSDI 2005): the first pass over 4 GiB at 128 MiB/s takes 32 s.
     expect(plan.rounds[0]).toBe(32 * s);
   });
 

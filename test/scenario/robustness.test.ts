@@ -1,15 +1,16 @@
 /**
  * Robustness of the migration part of the format: valid scenarios with hypervisors, migrations,
  * remedies and variants, mutated at random (a value replaced, removed or set to a near miss), are
- * either accepted, in which case they lay out and resolve into runs, or refused with located issues;
- * normalisation and the cross-field checks never throw, whatever the schema had to drop.
+ * either accepted, in which case they lay out, resolve into runs and build into a model (validation
+ * accepts nothing the builder rejects), or refused with located issues; normalisation and the
+ * cross-field checks never throw, whatever the schema had to drop.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { DEFAULT_SCENARIO_YAML, ScenarioError, checkScenario, loadScenario, scenarioLayout } from '../../src/scenario/index.js';
+import { DEFAULT_SCENARIO_YAML, ScenarioError, buildModel, checkScenario, loadScenario, scenarioLayout } from '../../src/scenario/index.js';
 
 const RUNS = Number(process.env['ARPSHIFT_FUZZ_RUNS'] ?? 150);
 
@@ -44,7 +45,7 @@ function setAt(root: unknown, path: Path, value: unknown): unknown {
 }
 
 const NEAR_MISSES = [
-  undefined, null, 0, -1, 1, 2.5, 1e12, '', 'x', true, [], {},
+  undefined, null, 0, -1, 1, 2.5, 1e12, 4093, 4095, 4096, '', 'x', true, [], {},
   'hv-1', 'hv-2', 'hv-99', 'vm-1', 'vm-2', 'vm-999', 'vm', 'leaf-1', 'leaf-9', 'spine-1', 'gateway',
   'auto', 'edge', 'hypervisors', 'spread', 'none', 'rarp', 'guest-garp', 'qemu-announce', 'controller', 'evpn',
   '0s', '300ms', '59s', '2min', '1h', '4GiB', '64MiB/s', '10Gbps', '02:00:00:00:00:01', '01:00:5e:00:00:01',
@@ -53,7 +54,7 @@ const NEAR_MISSES = [
 ];
 
 describe('mutated migration scenarios', () => {
-  it('are accepted (and then lay out and resolve into runs) or refused with located issues; nothing throws', () => {
+  it('are accepted (and then lay out, resolve into runs and build) or refused with located issues; nothing throws', () => {
     const mutation = fc.integer({ min: 0, max: SOURCES.length - 1 }).chain((source) => {
       const all = paths(SOURCES[source]);
       return fc.record({
@@ -77,6 +78,7 @@ describe('mutated migration scenarios', () => {
           expect(layout.hostCount).toBe(r.scenario.hosts.reduce((n, h) => n + h.count, 0));
           expect(r.scenario.runs.length).toBeGreaterThan(0);
           for (const run of r.scenario.runs) expect(run.migrations.length).toBe(r.scenario.migrations.length);
+          for (const run of r.scenario.runs) expect(buildModel(r.scenario, run).switches.length).toBeGreaterThan(0);
         } else {
           expect(r.issues.length).toBeGreaterThan(0);
         }

@@ -1,7 +1,7 @@
 /**
- * ARP receive rules, cell by cell against the shared reference: the Linux table measured on 6.18
- * (implementations.md §2.7), the cross-implementation summary (§1), and RFC 826's consequences
- * (arp.md §2). Each cell runs the profile's rules and the neighbor cache together.
+ * ARP receive rules, cell by cell against their sources: the Linux table measured on 6.18 (raw frames
+ * injected between two network namespaces), the other implementations' sources (FreeBSD if_ether.c,
+ * Microsoft KB 949589, ns-3 arp-cache.cc, the routers' guides), and RFC 826's merge rule. Each cell runs the profile's rules and the neighbor cache together.
  */
 import { describe, expect, it } from 'vitest';
 import type { ArpReceiver } from '../../src/stack/arp-rules.js';
@@ -63,7 +63,7 @@ function cell(profile: ImplementationProfile, prior: NeighborState | 'none', sti
   return { state: after_?.state ?? 'none', mac: after_?.lladdr ?? null, reply: decision.reply };
 }
 
-describe('Linux 6.18, measured (implementations.md §2.7)', () => {
+describe('Linux 6.18, measured', () => {
   const linux0 = linuxProfile();
   const linux1 = linuxProfile({ arp_accept: 1 });
   const rows: Array<[string, Outcome['state'], Outcome['state'], string]> = [
@@ -144,7 +144,7 @@ describe('Linux 6.18, measured (implementations.md §2.7)', () => {
   });
 });
 
-describe('the cross-implementation summary (implementations.md §1)', () => {
+describe('the implementations side by side', () => {
   const table: Array<[string, ImplementationProfile, { requestForMe: boolean; garp: boolean; reply: boolean; updateAtOnce: boolean }]> = [
     ['RFC 826', RFC826_PROFILE, { requestForMe: true, garp: false, reply: false, updateAtOnce: true }],
     ['Linux arp_accept 0', linuxProfile(), { requestForMe: true, garp: false, reply: false, updateAtOnce: false }],
@@ -165,7 +165,7 @@ describe('the cross-implementation summary (implementations.md §1)', () => {
     });
   }
 
-  it('RFC 826: any ARP from the sender, request or reply, broadcast or for someone else, refreshes its entry (arp.md §2)', () => {
+  it('RFC 826: any ARP from the sender, request or reply, broadcast or for someone else, refreshes its entry (its merge rule)', () => {
     for (const stimulus of ['GARP request', 'GARP reply', 'broadcast request for a third host', 'broadcast non-gratuitous reply']) {
       expect(cell(RFC826_PROFILE, 'reachable', stimulus, 0)).toMatchObject({ mac: NEW_MAC });
     }

@@ -1,6 +1,6 @@
 /**
- * Hosts on a switch, run by the kernel: timings from the reference computed from each profile's own
- * parameters (implementations.md §2.2, §2.7; nd.md §3, §5; arp.md §5).
+ * Hosts on a switch, run by the kernel: timings computed from each profile's own parameters (Linux
+ * net/core/neighbour.c, RFC 4861 §7.3 and §10, RFC 5227 §2).
  */
 import { describe, expect, it } from 'vitest';
 import type { ImplementationProfile } from '../../src/stack/profiles/index.js';

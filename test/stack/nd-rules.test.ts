@@ -1,7 +1,7 @@
 /**
  * Neighbor Discovery receive rules, cell by cell: RFC 4861 Appendix C / §7.2.5 (the NA table, with
- * the section text for NAs without TLLAO), §7.2.3 and Appendix C for NS/RS/RA/Redirect (nd.md §4.1,
- * §4.2), and the Linux 6.18 measurements (implementations.md §2.7), including routers with
+ * the section text for NAs without TLLAO), §7.2.3 and Appendix C for NS/RS/RA/Redirect, and the Linux
+ * 6.18 measurements (net/ipv6/ndisc.c, raw frames injected between two network namespaces), including routers with
  * accept_untracked_na 0/1/2 (RFC 9131).
  */
 import { describe, expect, it } from 'vitest';
@@ -45,7 +45,7 @@ function run(profile: ImplementationProfile, prior: NeighborState | 'none', pack
   return { state: e?.state ?? 'none', mac: e?.lladdr ?? null, isRouter: e?.isRouter ?? false };
 }
 
-describe('RFC 4861 Appendix C: receiving a Neighbor Advertisement (nd.md §4.1)', () => {
+describe('RFC 4861 Appendix C: receiving a Neighbor Advertisement', () => {
   for (const profile of [RFC4861_PROFILE, linuxProfile()]) {
     describe(profile.name, () => {
       it('INCOMPLETE: with TLLAO, S=0 → STALE, S=1 → REACHABLE, O ignored; without TLLAO: unchanged', () => {
@@ -85,7 +85,7 @@ describe('RFC 4861 Appendix C: receiving a Neighbor Advertisement (nd.md §4.1)'
   }
 });
 
-describe('NS, RS, RA, Redirect (nd.md §4.2)', () => {
+describe('NS, RS, RA, Redirect (RFC 4861 §7.2.3, §6.2.6, §6.3.4, §8.3)', () => {
   const profile = RFC4861_PROFILE;
   const nsFromPeer = (sllao: MacAddress | null, destination?: Ipv6Address): Ipv6Packet => {
     const p = neighborSolicitation(PEER, ME, sllao ?? NEW, destination);
@@ -144,7 +144,7 @@ describe('NS, RS, RA, Redirect (nd.md §4.2)', () => {
   });
 });
 
-describe('Linux 6.18, measured (implementations.md §2.7, IPv6)', () => {
+describe('Linux 6.18, measured (IPv6)', () => {
   const host = linuxProfile();
 
   it('host: unsolicited NA without an entry is ignored; with O=1 and a new address it replaces, STALE', () => {

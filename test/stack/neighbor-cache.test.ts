@@ -1,6 +1,6 @@
 /**
- * The neighbor-table state machine with explicit times, against the timings the reference gives
- * (implementations.md §2.2, §2.7; nd.md §3), computed from each profile's own parameters.
+ * The neighbor-table state machine with explicit times, against the timings of Linux
+ * (net/core/neighbour.c, neigh_timer_handler) and RFC 4861 §7.3, computed from each profile's own parameters.
  */
 import { describe, expect, it } from 'vitest';
 import type { ImplementationProfile } from '../../src/stack/profiles/index.js';

@@ -3,9 +3,10 @@
  * `LearningSwitch`, with BPDUs really exchanged as frames; and `enableSpanningTree`, which attaches
  * one to a switch.
  *
- * What it owns: the bridge and port identifiers and path costs (l2.md §2.1), the BPDU frames (802.3
+ * What it owns: the bridge and port identifiers and path costs (priority.ts), the BPDU frames (802.3
  * frame to 01:80:c2:00:00:00 from the port's own address, LLC DSAP = SSAP = 0x42, UI control, then a
- * Configuration, TCN or RST BPDU: l2.md §2.3), the counters, the `stp-topology-change` trace event,
+ * Configuration, TCN or RST BPDU: IEEE 802.1D-2004 clause 9, laid out as Linux's
+ * net/bridge/netfilter/ebt_stp.c reads them), the counters, the `stp-topology-change` trace event,
  * and the fast path `startConverged`.
  *
  * Guarantees:
@@ -45,7 +46,7 @@ import { ONE_SECOND, pathCostFor, portIdentifier } from './priority.js';
 import { RstpEngine } from './rstp.js';
 import { StpEngine } from './stp.js';
 
-/** The group address of spanning-tree BPDUs (Bridge Group Address, l2.md §2.3). */
+/** The group address of spanning-tree BPDUs (the Bridge Group Address reserved by IEEE 802.1D-2004 clause 7). */
 export const STP_GROUP_ADDRESS = 0x0180_c200_0000 as MacAddress;
 
 declare module '../../sim/trace.js' {
@@ -306,7 +307,10 @@ export class SpanningTreeBridge implements ControlPlane {
     this.counters.entriesFlushed += this.switch.flush(port, cause);
   }
 
-  /** l2.md §2.4: forward delay replaces the ageing time while TC is signalled, then the old value returns. */
+  /**
+   * 802.1D-1998 §8.6.14-8.6.16 (Linux net/bridge `__br_set_topology_change` likewise): forward delay
+   * replaces the ageing time while TC is signalled, then the old value returns.
+   */
   private shortenAging(forwardDelay: number | null): void {
     const fdb = this.switch.fdb;
     if (forwardDelay === null) {

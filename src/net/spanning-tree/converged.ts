@@ -7,8 +7,8 @@
  * with positive path costs (the tests compare it with cold-start runs of both protocols); it depends
  * only on the input, never on iteration order (every choice has a full tie-break).
  *
- * Rules (shared/reference/l2.md §2.1): the root is the lowest bridge ID; a bridge's root port offers
- * the lowest root path cost, ties broken by the lowest designated (sender) bridge ID, then sender port
+ * Rules (IEEE 802.1D-1998 §8.6.8-8.6.11, 802.1D-2004 §17.6): the root is the lowest bridge ID; a
+ * bridge's root port offers the lowest root path cost, ties broken by the lowest designated (sender) bridge ID, then sender port
  * ID, then local port ID; on each link the end offering the better priority vector {root, root path
  * cost, bridge ID, port ID} is designated; every other enabled port is blocked: alternate, or backup
  * when the better end is another port of the same bridge (802.1D-2004 §17.7). With costs ≥ 1 the
@@ -111,7 +111,7 @@ class CostHeap {
   }
 }
 
-/** (root path cost, sender bridge ID, sender port ID, local port ID): the root-port tie-break order of l2.md §2.1. */
+/** (root path cost, sender bridge ID, sender port ID, local port ID): the root-port tie-break order of 802.1D-2004 §17.6. */
 type RootPathKey = [number, BridgeId, number, number];
 
 function compareRootPathKeys(a: RootPathKey, b: RootPathKey): number {

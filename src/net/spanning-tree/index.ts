@@ -8,7 +8,7 @@ export { solveSpanningTree } from './converged.js';
 export type { ResolvedSpanningTreeOptions, SpanningTreeOptions, SpanningTreeProtocol } from './options.js';
 export { SPANNING_TREE_DEFAULTS, resolveSpanningTreeOptions } from './options.js';
 export type { PathCostTable, PriorityVector, SpanningTreeRole, SpanningTreeTimes } from './priority.js';
-export { BPDU_TIME_UNIT, compareBridgeIds, compareVectors, fromBpduTime, pathCostFor, portIdentifier, toBpduTime } from './priority.js';
+export { BPDU_TIME_UNIT, MAX_PORT_NUMBER, compareBridgeIds, compareVectors, fromBpduTime, pathCostFor, portIdentifier, toBpduTime } from './priority.js';
 export { RSTP_TX_HOLD_COUNT } from './rstp.js';
 export { STP_HOLD_TIME, STP_MESSAGE_AGE_INCREMENT } from './stp.js';
 export type { SpanningTreePortView, SpanningTreeView } from './bridge.js';

@@ -5,9 +5,9 @@
  * one `RangeError` that names the switch, the setting and the allowed range; nothing is clamped
  * silently.
  *
- * Defaults and ranges: shared/reference/l2.md §2.1 (priority 32768, steps of 4096 with the 802.1t
- * system-ID extension) and §2.2 (hello 2 s in 1-10 s, max age 20 s in 6-40 s, forward delay 15 s in
- * 4-30 s). The relation between the three times is 802.1D-1998 §8.10 / 802.1D-2004 §17.14:
+ * Defaults and ranges: IEEE 802.1D-2004 §17.14 and 802.1D-1998 §8.10.2 (priority 32768, in steps of
+ * 4096 with the 802.1t system-ID extension, §9.2.5; hello 2 s in 1-10 s, max age 20 s in 6-40 s,
+ * forward delay 15 s in 4-30 s, the ranges vendors accept, e.g. Fortinet's and Cisco's guides). The relation between the three times is 802.1D-1998 §8.10 / 802.1D-2004 §17.14:
  * 2 × (forward delay − 1 s) ≥ max age ≥ 2 × (hello + 1 s); outside it bridges can forward before
  * stale information has aged out.
  */
@@ -80,7 +80,7 @@ export function resolveSpanningTreeOptions(switchName: string, options: Spanning
   }
   const bridgePriority = options.bridgePriority ?? SPANNING_TREE_DEFAULTS.bridgePriority;
   if (!Number.isInteger(bridgePriority) || bridgePriority < 0 || bridgePriority > 61440 || bridgePriority % 4096 !== 0) {
-    throw new RangeError(`${where}: bridgePriority must be a multiple of 4096 in 0-61440 (l2.md §2.1), got ${bridgePriority}`);
+    throw new RangeError(`${where}: bridgePriority must be a multiple of 4096 in 0-61440 (IEEE 802.1D-2004 §9.2.5), got ${bridgePriority}`);
   }
   const helloTime = options.helloTime ?? SPANNING_TREE_DEFAULTS.helloTime;
   const maxAge = options.maxAge ?? SPANNING_TREE_DEFAULTS.maxAge;

@@ -5,19 +5,20 @@
  * Guarantees: every comparison is a total order with a full tie-break (no two distinct vectors
  * compare equal), so root, root-port and designated-port choices never depend on iteration order.
  *
- * Follows shared/reference/l2.md §2.1 (bridge ID = priority + MAC; port ID = 4-bit priority + 12-bit
- * number as in 802.1t; lowest wins; the two path-cost tables) and §2.3 (times in 1/256 s);
+ * Follows IEEE 802.1D-2004 §9.2 (bridge ID = priority + MAC, §9.2.5; port ID = 4-bit priority +
+ * 12-bit number as 802.1t made it, §9.2.7; times in 1/256 s, §9.2.8), the path-cost tables of
+ * 802.1D-1998 §8.10.2 and 802.1D-2004 §17.14, lowest wins;
  * IEEE 802.1D-2004 §17.6 for the priority-vector order and the "same transmitter" rule.
  */
 import type { BridgeId } from '../../wire/index.js';
 
-/** Nanoseconds in one BPDU time unit (1/256 s, l2.md §2.3); 1e9 / 256 is exactly 3 906 250. */
+/** Nanoseconds in one BPDU time unit (1/256 s, 802.1D-2004 §9.2.8); 1e9 / 256 is exactly 3 906 250. */
 export const BPDU_TIME_UNIT = 3_906_250;
 
 /** One second in nanoseconds (RSTP's timer granularity and its message-age increment). */
 export const ONE_SECOND = 1_000_000_000;
 
-/** Default port priority (l2.md §2.1): 128, of which 802.1t keeps the high 4 bits. */
+/** Default port priority (802.1D-2004 §17.14): 128, of which 802.1t keeps the high 4 bits. */
 export const DEFAULT_PORT_PRIORITY = 128;
 
 /** Largest port number a 12-bit 802.1t port identifier holds. */
@@ -33,7 +34,7 @@ export function fromBpduTime(units: number): number {
   return units * BPDU_TIME_UNIT;
 }
 
-/** Orders bridge identifiers: priority first, then the MAC as an unsigned 48-bit number (l2.md §2.1). */
+/** Orders bridge identifiers: priority first, then the MAC as an unsigned 48-bit number (802.1D-2004 §9.2.5). */
 export function compareBridgeIds(a: BridgeId, b: BridgeId): number {
   return a.priority - b.priority || a.address - b.address;
 }
@@ -44,7 +45,7 @@ export function sameBridgeId(a: BridgeId, b: BridgeId): boolean {
 }
 
 /**
- * The 16-bit port identifier (l2.md §2.1, 802.1t form): the high 4 bits of the port priority, then a
+ * The 16-bit port identifier (802.1D-2004 §9.2.7, the 802.1t form): the high 4 bits of the port priority, then a
  * 12-bit port number (1-based). Throws `RangeError` for a port number outside 1-4095.
  */
 export function portIdentifier(portNumber: number, priority = DEFAULT_PORT_PRIORITY): number {
@@ -88,20 +89,20 @@ export function relateMessage(message: PriorityVector, port: PriorityVector): 's
   return sameTransmitter ? 'superior' : 'inferior';
 }
 
-/** Which path-cost table to use (l2.md §2.1): 802.1D-1998 16-bit, or 802.1t / 802.1D-2004 32-bit. */
+/** Which path-cost table to use: 802.1D-1998 16-bit (§8.10.2), or 802.1t / 802.1D-2004 32-bit (§17.14). */
 export type PathCostTable = 'short' | 'long';
 
 /** Largest 802.1t path cost. */
 export const MAX_LONG_PATH_COST = 200_000_000;
 
 /**
- * The path cost of a port on a link of `rate` bits per second (l2.md §2.1).
+ * The path cost of a port on a link of `rate` bits per second (802.1D-1998 §8.10.2; 802.1D-2004 §17.14).
  *
  * - `long` (802.1t): 20 Tb/s divided by the rate, which reproduces every row of the table
  *   (10 Mb/s → 2 000 000 … 1 Tb/s → 20), rounded and kept within 1-200 000 000.
  * - `short` (802.1D-1998): the value of the fastest table row not faster than the link
  *   (≥ 100 Gb/s → 1, ≥ 10 Gb/s → 2, ≥ 1 Gb/s → 4, ≥ 100 Mb/s → 19, otherwise 100). The 1998 table
- *   has other rows (4 and 16 Mb/s) that l2.md does not list; links slower than 10 Mb/s get 100.
+ *   has other rows (4 and 16 Mb/s, for Token Ring) that are not modelled; links slower than 10 Mb/s get 100.
  */
 export function pathCostFor(rate: number, table: PathCostTable): number {
   if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError(`spanning tree: link rate must be a positive number of bits per second, got ${rate}`);

@@ -16,7 +16,8 @@
  * the timer is held at its value while the port keeps that role and starts counting down when the
  * role changes, which is what the ticking achieves. One kernel event per bridge is pending at most.
  *
- * What it guarantees (shared/reference/l2.md §3):
+ * What it guarantees (IEEE 802.1D-2004 clause 17; Cisco, "Understanding Rapid Spanning Tree Protocol
+ * (802.1w)"):
  * - roles root / designated / alternate / backup / disabled; states discarding (the switch's
  *   `blocking`) / learning / forwarding;
  * - designated ports send a BPDU every hello time; received information is aged out after 3 × the
@@ -27,7 +28,7 @@
  * - edge ports forward at once, never signal a topology change, and lose edge status on receiving a
  *   BPDU (until their link goes down);
  * - a topology change is a non-edge root or designated port reaching forwarding: tcWhile runs for
- *   2 × hello time (l2.md §3, Cisco's figure; 802.1D-2004 §17.21.7 says hello + 1 s), the entries
+ *   2 × hello time (Cisco's figure in the paper above; 802.1D-2004 §17.21.7 says hello + 1 s), the entries
  *   learned on every other non-edge forwarding port are flushed at once, and BPDUs carry TC while
  *   tcWhile runs; a bridge receiving TC flushes every other such port and propagates;
  * - a non-edge designated port that never gets an agreement (a host on a port not configured as
@@ -1028,12 +1029,12 @@ export class RstpEngine implements SpanningTreeEngine {
     p.rcvdTc = p.rcvdTcn = p.rcvdTcAck = p.tcProp = false;
   }
 
-  /** fdbFlush = TRUE: the bridge removes the entries learned on the port at once (l2.md §3). */
+  /** fdbFlush = TRUE: the bridge removes the entries learned on the port at once (802.1D-2004 §17.19.7). */
   private fdbFlush(p: RstpPort, cause: string): void {
     this.host.flushPort(p.index, cause);
   }
 
-  /** §17.21.7, with l2.md §3's 2 × hello time. */
+  /** §17.21.7, with Cisco's 2 × hello time (see the module comment). */
   private newTcWhile(p: RstpPort): void {
     if (!p.tcWhile.zero(this.now)) return;
     p.tcWhile.set(this.now, 2 * p.helloTime);

@@ -3,16 +3,17 @@
  * procedures of §8.5-8.8 (in the structure Linux's net/bridge/br_stp*.c also follows), driven by
  * kernel timers in exact simulated time.
  *
- * What it guarantees (shared/reference/l2.md §2):
- * - §2.1: root = lowest bridge ID; root port by root path cost, then designated bridge ID, designated
+ * What it guarantees (IEEE 802.1D-1998 §8.5-8.6, with the timer values of §8.10.2; Linux
+ * net/bridge/br_stp*.c):
+ * - identifiers and roles: root = lowest bridge ID; root port by root path cost, then designated bridge ID, designated
  *   port ID, local port ID; one designated port per link; all other ports block.
- * - §2.2: ports go blocking → listening → learning → forwarding, one forward delay per step; stored
+ * - states and timers: ports go blocking → listening → learning → forwarding, one forward delay per step; stored
  *   information ages out max age after it was sent by the root (the message age timer starts at the
  *   received message age); the root sends configuration BPDUs every hello time, and every other
  *   bridge relays them out of its designated ports when one arrives on its root port, adding to the
  *   message age the time the information has been held plus 1 s (a one-second overestimate per hop,
  *   as 802.1D-2004 §17.21.25 uses for RSTP).
- * - §2.4: a port moving to forwarding (on a bridge designated for some link) or from
+ * - topology change (§8.6.14-8.6.16): a port moving to forwarding (on a bridge designated for some link) or from
  *   forwarding/learning to blocking is a topology change: a TCN goes out of the root port every hello
  *   time until a configuration BPDU with TCA arrives, each hop acknowledges and relays it, and the
  *   root sets TC in its configuration BPDUs for max age + forward delay. Every bridge uses forward
@@ -325,7 +326,10 @@ export class StpEngine implements SpanningTreeEngine {
     }
   }
 
-  /** The tie-break order of l2.md §2.1: root, root path cost, designated bridge, designated port, port ID. */
+  /**
+   * The tie-break order of 802.1D-1998 §8.6.8-8.6.11 (root and designated port selection): root, root
+   * path cost, designated bridge, designated port, port ID.
+   */
   private betterRootPort(a: StpPort, b: StpPort): boolean {
     const order = compareBridgeIds(a.designated.rootId, b.designated.rootId) ||
       (a.designated.rootPathCost + a.pathCost) - (b.designated.rootPathCost + b.pathCost) ||
@@ -376,7 +380,7 @@ export class StpEngine implements SpanningTreeEngine {
   private makeForwarding(p: StpPort): void {
     if (p.state !== 'blocking') return;
     if (p.operEdge) {
-      // PortFast (l2.md §2.2): straight to forwarding, no topology change.
+      // An edge port (Cisco's PortFast; 802.1D-2004's operEdge): straight to forwarding, no topology change.
       this.setState(p, 'forwarding');
       return;
     }
@@ -386,7 +390,7 @@ export class StpEngine implements SpanningTreeEngine {
 
   private makeBlocking(p: StpPort): void {
     if (p.state === 'disabled' || p.state === 'blocking') return;
-    // l2.md §2.4: leaving forwarding or learning for blocking is a topology change.
+    // 802.1D-1998 §8.6.14 (topology change detection): leaving forwarding or learning for blocking is a topology change.
     if ((p.state === 'forwarding' || p.state === 'learning') && !p.operEdge) this.topologyChangeDetection();
     this.setState(p, 'blocking');
     p.forwardDelayTimer.cancel();
@@ -438,7 +442,7 @@ export class StpEngine implements SpanningTreeEngine {
     this.host.send(this.rootPortValue, { kind: 'bpdu', type: 'tcn', protocolId: 0, version: 0 });
   }
 
-  // ---- topology change (§8.6.14-8.6.16; l2.md §2.4) ----
+  // ---- topology change (802.1D-1998 §8.6.14-8.6.16) ----
 
   private topologyChangeDetection(): void {
     this.host.noteTopologyChangeDetected();

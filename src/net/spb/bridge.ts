@@ -1,21 +1,21 @@
 /**
- * A switch of the shortest-path fabric: a TRILL RBridge / SPBM backbone edge bridge in one
- * (l2.md §4-5). It is a {@link LearningSwitch} whose ports are of two kinds:
+ * A switch of the shortest-path fabric: a TRILL RBridge (RFC 6325) / SPBM backbone edge bridge (IEEE
+ * 802.1aq, RFC 6329) in one. It is a {@link LearningSwitch} whose ports are of two kinds:
  *
  * - access ports carry native host traffic exactly as a learning bridge does: VLAN classification,
  *   learning of local source MACs, local flooding, spanning-tree port states honoured;
  * - fabric ports (made by {@link ShortestPathFabric.connect}) carry only encapsulated frames
  *   ({@link FabricFrame}); they are members of no VLAN, so native floods never use them.
  *
- * Edge behaviour (l2.md §4 "known unicast", "multi-destination", "learning"; SPBM BEBs likewise, l2.md §5):
+ * Edge behaviour (RFC 6325 §4.6 frame processing and §4.8.1 learning; SPBM BEBs likewise, 802.1aq):
  * - a native frame to a MAC learned as remote is encapsulated towards that egress switch (M = 0), on
  *   the equal-cost next hop its flow hash picks;
  * - a broadcast, a multicast or an unknown unicast is flooded to the local access ports of its VLAN
  *   and encapsulated once onto the distribution tree (M = 1);
  * - a frame decapsulated here teaches "inner source MAC -> ingress switch" (remote entries, in the same
  *   filtering database, with the same 300 s ageing); this is the *only* way a remote location is
- *   learned or changed, which is what makes the migration black hole (l2.md §4 "Migration in TRILL",
- *   §8): after a VM moves, a remote edge keeps sending to the old edge until it decapsulates a frame
+ *   learned or changed, which is what makes the migration black hole (RFC 8302 §1 describes it for
+ *   TRILL): after a VM moves, a remote edge keeps sending to the old edge until it decapsulates a frame
  *   the VM sent from its new edge, or the entry ages out;
  * - a decapsulated unicast is delivered by a local lookup: to the learned local port; flooded to the
  *   local access ports when unknown (so a frame for a VM that left is flooded at the old edge once its
@@ -107,7 +107,7 @@ export class FabricSwitch extends LearningSwitch {
   readonly fabric: ShortestPathFabric;
   /** Position in the fabric's switch list (0-based). */
   readonly index: number;
-  /** TRILL nickname: index + 1 (0x0000 is never an RBridge nickname, l2.md §4 "nicknames"). */
+  /** TRILL nickname: index + 1 (0x0000 is never an RBridge nickname, RFC 6325 §3.7). */
   readonly nickname: number;
   readonly fabricCounters = new FabricCounters();
   /** Per port: the fabric's adjacency id for a fabric port, -1 for an access port. */
@@ -261,7 +261,7 @@ export class FabricSwitch extends LearningSwitch {
     return { ingress: this.nickname, egress, multiDestination, hopCount: this.fabric.hopCount, flowHash: hash };
   }
 
-  /** Encapsulates a multi-destination frame onto every tree port (l2.md §4 "multi-destination"). */
+  /** Encapsulates a multi-destination frame onto every tree port (RFC 6325 §4.5, §4.6). */
   private ingressMultiDestination(vlan: number, base: SimFrame): void {
     const ports = this.fabric.treePorts(this);
     if (ports.length === 0) return;
@@ -271,7 +271,7 @@ export class FabricSwitch extends LearningSwitch {
     this.sendOn(ports, -1, frame);
   }
 
-  /** Encapsulates a known unicast towards the edge of index `egress` (l2.md §4 "known unicast"). */
+  /** Encapsulates a known unicast towards the edge of index `egress` (RFC 6325 §4.6). */
   private ingressUnicast(port: Port, vlan: number, base: SimFrame, egress: number): void {
     const inner = this.inner(vlan, base);
     const hash = flowHash(inner.eth);
@@ -341,7 +341,7 @@ export class FabricSwitch extends LearningSwitch {
     this.sendLocal(out, vlan, base, null);
   }
 
-  /** Records (vlan, mac) -> the edge of index `edge`, learned from a decapsulated frame (l2.md §4 "learning"). */
+  /** Records (vlan, mac) -> the edge of index `edge`, learned from a decapsulated frame (RFC 6325 §4.8.1). */
   private learnRemote(vlan: number, mac: MacAddress, edge: number, now: number): void {
     const code = REMOTE_PORT_BASE + edge;
     const outcome = this.fdb.learn(vlan, mac, code, now);
@@ -351,6 +351,8 @@ export class FabricSwitch extends LearningSwitch {
     } else if (outcome === 'moved') {
       this.fabricCounters.remoteMoved++;
       if (this.kernel.trace.wants('fabric-learned')) this.emitLearned(vlan, mac, this.fabric.switches[edge]!.name, true, this.fdb.lastPreviousPort);
+    } else if (outcome === 'refreshed') {
+      this.trace.refreshed(this.name, vlan, mac, this.fabric.switches[edge]!.name);
     } else if (outcome === 'full') {
       this.counters.tableFull++;
     }

@@ -1,10 +1,10 @@
 /**
- * The encapsulated frame of the shortest-path fabric, in the manner of TRILL (RFC 6325 §3; l2.md §4),
+ * The encapsulated frame of the shortest-path fabric, in the manner of TRILL (RFC 6325 §3),
  * and the flow hash that pins a flow to one of several equal-cost paths.
  *
  * No TRILL codec: a {@link FabricFrame} is a {@link SimFrame} whose `eth` is the *inner* frame, as
  * the ingress edge sent it into the fabric, always carrying its VLAN as an 802.1Q tag (the inner
- * VLAN of a TRILL data frame), plus the TRILL header fields of l2.md §4 as plain values. Its `size` adds
+ * VLAN of a TRILL data frame), plus the TRILL header fields (RFC 6325 §3) as plain values. Its `size` adds
  * {@link TRILL_ENCAPSULATION_OVERHEAD} bytes: an outer Ethernet header of 14 bytes (outer destination
  * and source MAC of the hop, EtherType 0x22F3, no outer VLAN tag) and the 6-byte TRILL header with no
  * options. An SPBM (802.1ah) encapsulation would add 22 bytes instead (B-DA, B-SA, B-TAG, I-TAG);
@@ -18,7 +18,7 @@
 import type { EthernetFrame } from '../../wire/index.js';
 import type { SimFrame } from '../frame.js';
 
-/** Outer Ethernet header (14, no outer VLAN tag) + TRILL header without options (6), bytes (l2.md §4). */
+/** Outer Ethernet header (14, no outer VLAN tag) + TRILL header without options (6), bytes (RFC 6325 §3, §4.1). */
 export const TRILL_ENCAPSULATION_OVERHEAD = 20;
 
 /** Largest hop count the 6-bit TRILL field holds (RFC 6325 §3.6). */

@@ -1,7 +1,7 @@
 /**
  * A shortest-path bridging fabric in the manner of TRILL (RFC 6325) and SPB (IEEE 802.1aq, RFC 6329):
  * the set of fabric switches ({@link FabricSwitch}), the links between them, and the link-state
- * computation every one of them would run (l2.md §4-5).
+ * computation every one of them would run (IS-IS in TRILL, RFC 6325 §4.2; in SPB, RFC 6329).
  *
  * One computation for all: every switch of a real fabric runs the same SPF over the same link-state
  * database and gets the same answer, so the fabric computes once and each switch consults it. What is
@@ -20,7 +20,7 @@
  * Memory: distances are computed lazily per egress switch in use (4 bytes per fabric switch each), the
  * next hops lazily per (switch, egress) pair in use; the tree costs a few integers per switch. All of
  * it is dropped and recomputed lazily when the view changes. Transit switches hold nothing per end
- * station, as in TRILL and SPBM (l2.md §4-5).
+ * station, as in TRILL (RFC 6325 §4.8.1) and SPBM (IEEE 802.1aq).
  */
 import type { Link, LinkConfig } from '../link.js';
 import type { Network } from '../network.js';
@@ -40,13 +40,13 @@ export interface FabricOptions {
   readonly name?: string;
   /** Time from a link change to the switches using new paths, ns (default 200 ms). */
   readonly convergenceDelay?: number;
-  /** Hop count an ingress switch writes (default 63, the 6-bit maximum, l2.md §4). */
+  /** Hop count an ingress switch writes (default 63, the 6-bit maximum, RFC 6325 §3.6). */
   readonly hopCount?: number;
   /** Name of the distribution tree's root (default: the switch with the lowest bridge address). */
   readonly treeRoot?: string;
   /**
    * `hops`: every link costs 1 (default). `bandwidth`: 2 x 10^13 / rate, at least 1, the 802.1D-2004
-   * long path cost rule (l2.md §2.1), as IS-IS metrics are often set.
+   * long path cost rule (802.1D-2004 §17.14), as IS-IS metrics are often set.
    */
   readonly linkCost?: LinkCostRule;
   /** Bytes the encapsulation adds (default 20, TRILL; 22 for SPBM). */

@@ -1,5 +1,5 @@
 /**
- * The shortest-path fabric (TRILL / SPB style, l2.md §4-5): fabric switches, the fabric that computes
+ * The shortest-path fabric (TRILL / SPB style: RFC 6325, IEEE 802.1aq / RFC 6329): fabric switches, the fabric that computes
  * their link-state results, the encapsulated frame, and the pure link-state computations.
  */
 export type { FabricFrame, FabricHeader } from './fabric-frame.js';

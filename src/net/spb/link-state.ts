@@ -2,7 +2,7 @@
  * The link-state computations of the shortest-path fabric, as pure functions over a graph of fabric
  * switches: shortest-path distances (Dijkstra, the SPF of IS-IS), the equal-cost next hops towards a
  * destination, and the distribution tree for multi-destination frames with the test that its
- * reverse-path forwarding check needs (RFC 6325 §4.5; l2.md §4-5).
+ * reverse-path forwarding check needs (RFC 6325 §4.5).
  *
  * Guarantees: results depend only on the graph and the node ranks (no iteration over hash maps, full
  * tie-breaks), so every switch that ran the same computation on the same link-state database would

@@ -14,6 +14,7 @@ import type { LinkConfig } from '../link.js';
 import type { Network } from '../network.js';
 import type { LearningSwitch } from '../switch.js';
 import type { Topology, TopologyOptions } from './topology.js';
+import { switchName } from './names.js';
 import { TopologyBuilder, checkCount } from './topology.js';
 
 /** Settings of {@link fatTree}. */
@@ -38,12 +39,12 @@ export function fatTree(network: Network, options: FatTreeOptions): Topology {
   const hosts = checkCount(kind, 'hostPortsPerEdge', options.hostPortsPerEdge ?? half, 0);
   const edgeLink = options.edgeLink ?? FAT_TREE_LINK;
   const coreLink = options.coreLink ?? FAT_TREE_LINK;
-  const b = new TopologyBuilder(network, kind, options, 'core-1');
-  const cores = Array.from({ length: half * half }, (_, i) => b.addSwitch(`core-${i + 1}`, 'core', 'top'));
+  const b = new TopologyBuilder(network, kind, options, switchName('core', 0));
+  const cores = Array.from({ length: half * half }, (_, i) => b.addSwitch(switchName('core', i), 'core', 'top'));
   const pods: Array<{ agg: LearningSwitch[]; edge: LearningSwitch[] }> = [];
   for (let p = 1; p <= k; p++) {
-    const agg = Array.from({ length: half }, (_, i) => b.addSwitch(`pod-${p}-aggregation-${i + 1}`, 'aggregation', 'middle'));
-    const edge = Array.from({ length: half }, (_, i) => b.addSwitch(`pod-${p}-edge-${i + 1}`, 'edge', 'edge'));
+    const agg = Array.from({ length: half }, (_, i) => b.addSwitch(switchName('aggregation', i, p), 'aggregation', 'middle'));
+    const edge = Array.from({ length: half }, (_, i) => b.addSwitch(switchName('edge', i, p), 'edge', 'edge'));
     pods.push({ agg, edge });
   }
   for (const pod of pods) for (const e of pod.edge) b.addHostPorts(e, hosts);

@@ -3,6 +3,8 @@
  * bridges, STP, RSTP or the shortest-path fabric), returning a {@link Topology} that names every
  * switch, link and host-facing port and attaches hosts.
  */
+export type { SwitchTier } from './names.js';
+export { switchName } from './names.js';
 export type { BridgingMode, SpanningTreeTuning, TierRole, TopologyKind, TopologyOptions } from './topology.js';
 export { BRIDGING_MODES, DEFAULT_HOST_LINK, TIER_PRIORITY, Topology } from './topology.js';
 export type { ThreeTierOptions } from './three-tier.js';

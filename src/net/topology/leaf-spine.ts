@@ -1,6 +1,6 @@
 /**
  * A leaf-spine (two-tier Clos) fabric: L leaves and S spines, every leaf connected to every spine,
- * hosts on the leaves (RFC 7348 §3.3 gives 24-48 servers per top-of-rack switch; l2.md §7). With
+ * hosts on the leaves (RFC 7348 §3.3 gives 24-48 servers per top-of-rack switch). With
  * more than one spine the fabric has loops: use `stp`/`rstp` (which block all but one spine per
  * leaf) or `spb` (which uses every spine, with ECMP); `none` needs a single spine.
  *
@@ -12,6 +12,7 @@
 import type { LinkConfig } from '../link.js';
 import type { Network } from '../network.js';
 import type { Topology, TopologyOptions } from './topology.js';
+import { switchName } from './names.js';
 import { TopologyBuilder, checkCount } from './topology.js';
 
 /** Settings of {@link leafSpine}. */
@@ -32,9 +33,9 @@ export function leafSpine(network: Network, options: LeafSpineOptions): Topology
   const spines = checkCount(kind, 'spines', options.spines, 1);
   const hosts = checkCount(kind, 'hostPortsPerEdge', options.hostPortsPerEdge ?? 48, 0);
   const link = options.fabricLink ?? LEAF_SPINE_LINK;
-  const b = new TopologyBuilder(network, kind, options, 'spine-1');
-  const spineSw = Array.from({ length: spines }, (_, i) => b.addSwitch(`spine-${i + 1}`, 'spine', 'top'));
-  const leafSw = Array.from({ length: leaves }, (_, i) => b.addSwitch(`leaf-${i + 1}`, 'leaf', 'edge'));
+  const b = new TopologyBuilder(network, kind, options, switchName('spine', 0));
+  const spineSw = Array.from({ length: spines }, (_, i) => b.addSwitch(switchName('spine', i), 'spine', 'top'));
+  const leafSw = Array.from({ length: leaves }, (_, i) => b.addSwitch(switchName('leaf', i), 'leaf', 'edge'));
   for (const leaf of leafSw) b.addHostPorts(leaf, hosts);
   for (const leaf of leafSw) for (const spine of spineSw) b.connect(leaf, spine, link);
   return b.finish();

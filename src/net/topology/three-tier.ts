@@ -1,5 +1,5 @@
 /**
- * The classic three-tier data-center tree (RFC 6820 §6; l2.md §7): a core pair, aggregation switches
+ * The classic three-tier data-center tree (RFC 6820 §6): a core pair, aggregation switches
  * in blocks (pairs by default), and access (top-of-rack) switches, each access switch dual-homed to
  * the aggregation switches of its block, with peer links inside the core and aggregation pairs.
  * Those redundant links make loops that spanning tree blocks (`stp`, `rstp`) or that the shortest-path
@@ -13,6 +13,7 @@
 import type { LinkConfig } from '../link.js';
 import type { Network } from '../network.js';
 import type { Topology, TopologyOptions } from './topology.js';
+import { switchName } from './names.js';
 import { TopologyBuilder, checkCount } from './topology.js';
 
 /** Settings of {@link threeTier}. */
@@ -58,10 +59,10 @@ export function threeTier(network: Network, options: ThreeTierOptions): Topology
   const aggregationLink = options.aggregationLink ?? THREE_TIER_LINKS.aggregation;
   const peerLink = options.peerLink ?? aggregationLink;
 
-  const b = new TopologyBuilder(network, kind, options, 'core-1');
-  const coreSw = Array.from({ length: cores }, (_, i) => b.addSwitch(`core-${i + 1}`, 'core', 'top'));
-  const aggSw = Array.from({ length: blocks * aggs }, (_, i) => b.addSwitch(`aggregation-${i + 1}`, 'aggregation', 'middle'));
-  const accessSw = Array.from({ length: blocks * access }, (_, i) => b.addSwitch(`access-${i + 1}`, 'access', 'edge'));
+  const b = new TopologyBuilder(network, kind, options, switchName('core', 0));
+  const coreSw = Array.from({ length: cores }, (_, i) => b.addSwitch(switchName('core', i), 'core', 'top'));
+  const aggSw = Array.from({ length: blocks * aggs }, (_, i) => b.addSwitch(switchName('aggregation', i), 'aggregation', 'middle'));
+  const accessSw = Array.from({ length: blocks * access }, (_, i) => b.addSwitch(switchName('access', i), 'access', 'edge'));
   for (const sw of accessSw) b.addHostPorts(sw, hosts);
   for (let i = 0; i + 1 < cores && peer; i += 2) b.connect(coreSw[i]!, coreSw[i + 1]!, peerLink);
   for (let blk = 0; blk < blocks; blk++) {

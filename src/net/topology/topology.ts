@@ -4,13 +4,13 @@
  * the mode's control plane.
  *
  * Bridging modes:
- * - `none`: plain 802.1D learning bridges (l2.md §1). Only loop-free topologies: a generator refuses a
+ * - `none`: plain 802.1D learning bridges (IEEE 802.1D-2004 §7.8-7.9). Only loop-free topologies: a generator refuses a
  *   topology whose switch links close a loop, since flooding would go round it forever.
- * - `stp`, `rstp`: learning bridges with spanning tree (l2.md §2-3), through `enableSpanningTree` of
+ * - `stp`, `rstp`: learning bridges with spanning tree (IEEE 802.1D-1998 clause 8, 802.1D-2004 clause 17), through `enableSpanningTree` of
  *   `../spanning-tree/`. Host-facing ports are edge ports; lower tiers get numerically higher
  *   bridge priorities (core-1 4096, other core or spine switches 8192, aggregation 16384, access,
  *   leaf and edge switches 32768), so the root is predictable.
- * - `spb`: the shortest-path fabric of `../spb/` (l2.md §4-5); every switch is a fabric switch, the
+ * - `spb`: the shortest-path fabric of `../spb/` (TRILL, RFC 6325; SPB, IEEE 802.1aq / RFC 6329); every switch is a fabric switch, the
  *   edge switches are the ones with host ports, and the distribution tree's root is the first switch
  *   of the top tier unless the fabric options name another.
  *

@@ -1,5 +1,6 @@
 /**
- * The `migrations` section: live migrations of VMs between hypervisors (migration.md §2). Each names
+ * The `migrations` section: live migrations of VMs between hypervisors (pre-copy as in Clark et al., NSDI 2005, and QEMU's
+ * migration/options.c). Each names
  * the VM, the destination hypervisor and the start time; its timing is given in one of two forms:
  *
  * - explicit: `{ downtime, precopy }`, the pre-copy time (the VM still runs at the source) and the
@@ -46,7 +47,7 @@ export const migrationSchema = section(
     newMac: autoOrMac().optional()
       .describe('A new MAC at the destination (a new vNIC: every cache has to learn the new binding): a unicast MAC, or auto = 02:NN:<the VM\'s host number, 32 bits>, NN = 02 for the VM\'s first move with newMac: auto, 03 for its second, … (layout.ts). Default: the VM keeps its MAC, as a live migration does.'),
     portReadyAfter: duration().prefault('0s')
-      .describe('The destination vSwitch port forwards only this long after the VM is plugged in (flows not yet installed, an OVN port binding not yet claimed: migration.md §3.4); what the VM sends before then is lost (default 0s).'),
+      .describe('The destination vSwitch port forwards only this long after the VM is plugged in (flows not yet installed, an OVN port binding not yet claimed: openvswitch/ovs-issues #230); what the VM sends before then is lost (default 0s).'),
     remedies: z.array(remedySchema).optional().describe(`This migration's remedies, replacing the top-level remedies (default: the top-level list). ${REMEDIES_HELP}`),
   },
   'One live migration of one VM from its hypervisor to another.',

@@ -10,8 +10,8 @@
  * refuses a key that does not belong to the node's profile.
  */
 import { z } from 'zod';
-import { LINUX_SYSCTL_NAMES, PROFILE_NAMES } from '../../stack/profiles/index.js';
-import type { LinuxSysctls } from '../../stack/profiles/index.js';
+import { LINUX_SYSCTL_NAMES, PROFILE_NAMES } from '../../stack/index.js';
+import type { LinuxSysctls } from '../../stack/index.js';
 import { duration, section } from '../fields.js';
 
 /** Profiles whose overrides are Linux sysctls. */

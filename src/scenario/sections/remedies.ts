@@ -1,7 +1,7 @@
 /**
  * The `remedies` lists: what announces a migrated VM, or tells the network about the move, by kind.
- * Each kind's settings and defaults follow the shared reference (migration.md §3 QEMU announce-self,
- * §4 other hypervisors, §5 EVPN, §10 the remedies catalogue) and parse to exactly the model's
+ * Each kind's settings and defaults follow their sources (QEMU net/announce.c and migration/options.c,
+ * Linux netdev_notify_peers, VMware's vSphere networking guide, RFC 7432 §15, RFC 7342 §5) and parse to exactly the model's
  * `RemedySpec` (src/migration/remedies.ts), times in ns; normalise.ts checks the match at compile
  * time. A list may combine kinds (QEMU's RARPs and a controller push); `none` stands alone.
  */
@@ -20,7 +20,7 @@ const kindHelp = `What is done: ${REMEDY_KINDS.join(' | ')}.`;
 export const remedySchema = z.discriminatedUnion('kind', [
   section(
     { kind: z.literal('none').describe(kindHelp) },
-    'Nothing announces the move: the VM is silent, and the network learns its new place only from frames it sends later, or when stale switch entries age out (migration.md §1). Alone in its list.',
+    'Nothing announces the move: the VM is silent, and the network learns its new place only from frames it sends later, or when stale switch entries age out (IEEE 802.1D-2004 §7.8-7.9: bridges learn only from source addresses, and age them). Alone in its list.',
   ),
   section(
     {
@@ -30,7 +30,7 @@ export const remedySchema = z.discriminatedUnion('kind', [
       count: count(1, 1000).default(3).describe('Gratuitous ARPs per IPv4 address (default 3).'),
       interval: duration().prefault('100ms').describe('Gap between them (default 100ms); the first goes out when the VM resumes.'),
     },
-    'The guest sends gratuitous ARPs for each of its IPv4 addresses after it resumes (virtio GUEST_ANNOUNCE, Xen netfront, Hyper-V netvsc: migration.md §3.3, §4). They teach every switch on their way the new port, and update the ARP entries of hosts that already have one.',
+    'The guest sends gratuitous ARPs for each of its IPv4 addresses after it resumes (virtio GUEST_ANNOUNCE, Xen netfront, Hyper-V netvsc: Linux netdev_notify_peers, net/core/dev.c). They teach every switch on their way the new port, and update the ARP entries of hosts that already have one.',
   ),
   section(
     {
@@ -39,7 +39,7 @@ export const remedySchema = z.discriminatedUnion('kind', [
       interval: duration().prefault('1s').describe('Gap between them (default 1s: RFC 4861 RetransTimer, the least gap §7.2.6 allows).'),
       override: z.boolean().default(true).describe('Set the Override flag (default true, as RFC 4861 §7.2.6 asks); without it, receivers keep the old MAC of an existing entry.'),
     },
-    'The guest sends unsolicited Neighbor Advertisements (S = 0, to ff02::1, with the target link-layer address) for each of its IPv6 addresses after it resumes (migration.md §3.3). An unsolicited NA never makes an entry REACHABLE.',
+    'The guest sends unsolicited Neighbor Advertisements (S = 0, to ff02::1, with the target link-layer address) for each of its IPv6 addresses after it resumes (Linux netdev_notify_peers → ndisc_send_unsol_na, net/ipv6/ndisc.c). An unsolicited NA never makes an entry REACHABLE.',
   ),
   section(
     {
@@ -47,7 +47,7 @@ export const remedySchema = z.discriminatedUnion('kind', [
       count: count(1, 1000).default(1).describe('RARP frames (default 1; how many vMotion sends, and how far apart, is unverified).'),
       interval: duration().prefault('0s').describe('Gap between them (default 0s).'),
     },
-    'The destination hypervisor sends RARP frames (op 3, sender and target MAC = the VM\'s) for the VM, as VMware vMotion does (migration.md §4): switches learn the new port; no host cache changes.',
+    'The destination hypervisor sends RARP frames (op 3, sender and target MAC = the VM\'s) for the VM, as VMware vMotion does (vSphere networking guide, "Notify Switches"): switches learn the new port; no host cache changes.',
   ),
   section(
     {
@@ -59,23 +59,23 @@ export const remedySchema = z.discriminatedUnion('kind', [
       guestAnnounce: z.boolean().default(false)
         .describe('The guest negotiated virtio GUEST_ANNOUNCE: each round it also sends one gratuitous ARP per IPv4 address and one unsolicited NA per IPv6 address (default false: a guest without it, or a vhost-user backend).'),
     },
-    'QEMU/KVM announce-self after the incoming side loads (migration.md §3): one RARP per round for the VM\'s MAC, at t = 0, 50, 200, 450, 800 ms with the defaults (each gap initial + k × step, capped at max).',
+    'QEMU/KVM announce-self after the incoming side loads (QEMU net/announce.c, migration/options.c): one RARP per round for the VM\'s MAC, at t = 0, 50, 200, 450, 800 ms with the defaults (each gap initial + k × step, capped at max).',
   ),
   section(
     {
       kind: z.literal('deregistration').describe(kindHelp),
       latency: duration().prefault('10ms').describe('From the resume until every switch has forgotten the VM\'s MAC (default 10ms).'),
     },
-    'The old location withdraws the VM (an EVPN route withdrawal, a vSwitch flushing the entries of a deleted port, a SAVI binding removed: migration.md §10): every switch forgets the VM\'s MAC, so frames for it flood, and reach it, until the MAC is learnt again.',
+    'The old location withdraws the VM (an EVPN route withdrawal, a vSwitch flushing the entries of a deleted port, a SAVI binding removed: RFC 7432 §15, RFC 7342 §5): every switch forgets the VM\'s MAC, so frames for it flood, and reach it, until the MAC is learnt again.',
   ),
   section(
     {
       kind: z.literal('keepalive').describe(kindHelp),
       mode: z.enum(KEEPALIVE_MODES).default('vm-garp')
         .describe('vm-garp (default): the VM sends a gratuitous ARP for each IPv4 address; gateway-probe: every gateway sends the VM a unicast ARP request (RFC 7342 §5.1.1, keepalived-style refresh).'),
-      interval: duration({ positive: true }).prefault('30s').describe('How often, all along the run (default 30s).'),
+      interval: duration({ min: 1_000_000, minText: '1ms' }).prefault('30s').describe('How often, all along the run (default 30s; at least 1ms: a refresh every millisecond already costs a broadcast per VM every millisecond).'),
     },
-    'Periodic refresh all along the run, not only after a move (migration.md §10): it bounds the black hole of a silent VM by the interval, at the price of constant broadcast (vm-garp) or unicast (gateway-probe) load.',
+    'Periodic refresh all along the run, not only after a move (RFC 7342 §5.1.1): it bounds the black hole of a silent VM by the interval, at the price of constant broadcast (vm-garp) or unicast (gateway-probe) load.',
   ),
   section(
     {
@@ -85,7 +85,7 @@ export const remedySchema = z.discriminatedUnion('kind', [
       pushFdb: z.boolean().default(true).describe('Point every switch\'s entry for the VM\'s MAC towards the destination (default true).'),
       pushNeighbors: z.boolean().default(true).describe('Install the VM\'s IP→MAC bindings in every gateway\'s ARP and ND tables (default true).'),
     },
-    'A management plane that knows the move (an orchestrator, an NVA: RFC 7342 §5.2, draft-ietf-nvo3-vmm) pushes the VM\'s new location to the switches and its bindings to the gateways, independently of any announcement (migration.md §10).',
+    'A management plane that knows the move (an orchestrator, an NVA: RFC 7342 §5.2, draft-ietf-nvo3-vmm) pushes the VM\'s new location to the switches and its bindings to the gateways, independently of any announcement.',
   ),
   section(
     {
@@ -94,7 +94,7 @@ export const remedySchema = z.discriminatedUnion('kind', [
       duplicateMoves: count(2, 1000).default(5).describe('Moves within duplicateWindow that freeze the MAC as a duplicate (RFC 7432 §15.1; default 5, as FRR, Junos and Cumulus).'),
       duplicateWindow: duration({ positive: true }).prefault('180s').describe('The duplicate-detection window (default 180s).'),
     },
-    'EVPN MAC mobility (RFC 7432 §15; migration.md §5): the edge switch that learns the VM\'s MAC on a host port advertises it with the next sequence number, and the other switches follow. It needs the VM (or its hypervisor) to send a frame at the new place; normally with bridging: spb, an overlay-like fabric.',
+    'EVPN MAC mobility (RFC 7432 §15): the edge switch that learns the VM\'s MAC on a host port advertises it with the next sequence number, and the other switches follow. It needs the VM (or its hypervisor) to send a frame at the new place; normally with bridging: spb, an overlay-like fabric.',
   ),
 ], { error: `a remedy with a kind: ${REMEDY_KINDS.join(', ')}` });
 

@@ -3,6 +3,7 @@ export type { FlowTag } from './flow-payload.js';
 export { FLOW_HEADER_LENGTH, flowPayload, readFlowTag } from './flow-payload.js';
 export type { UdpFlowConfig, UdpSender } from './udp-flow.js';
 export { FLOW_PORT, FlowRecord, FlowSink, UdpFlow } from './udp-flow.js';
+export { SequenceSet } from './sequence-set.js';
 export type { PingFlowConfig, PingSender } from './ping-flow.js';
 export { PingFlow } from './ping-flow.js';
 export type { RequestResponseConfig } from './request-response.js';

@@ -31,18 +31,17 @@ export class PingFlow {
 
   constructor(kernel: Kernel, config: PingFlowConfig) {
     if (!(config.rate > 0) || !(config.stop > config.start)) throw new RangeError(`ping ${config.name}: positive rate and start < stop needed`);
-    this.record = new FlowRecord(config.id, config.name);
+    this.record = new FlowRecord(kernel, config.id, config.name);
     const identifier = config.id & 0xffff;
     const interval = Math.round(1e9 / config.rate);
     config.from.onEchoReply((reply) => {
       if (reply.identifier !== identifier) return;
       const tag = readFlowTag(reply.data);
-      if (tag !== undefined && tag.flow === config.id) this.record.markDelivered(tag.sequence, kernel.now);
+      if (tag !== undefined && tag.flow === config.id) this.record.markDelivered(config.from.name, tag.sequence);
     });
     const send = (sequence: number): void => {
       const now = kernel.now;
-      this.record.sentAt.push(now);
-      this.record.deliveredAt.push(-1);
+      this.record.noteSent(config.from.name, sequence);
       if (!config.from.ping(config.to, identifier, sequence & 0xffff, flowPayload(config.id, sequence, now, config.size))) this.record.notSent++;
       const next = config.start + (sequence + 1) * interval;
       if (next < config.stop) kernel.scheduleAt(next, config.from.name, 'ping-send', () => send(sequence + 1));

@@ -39,8 +39,8 @@ export class RequestResponseFlow {
 
   constructor(kernel: Kernel, config: RequestResponseConfig) {
     if (!(config.rate > 0) || !(config.stop > config.start)) throw new RangeError(`request-response ${config.name}: positive rate and start < stop needed`);
-    this.requests = new FlowRecord(config.id, config.name);
-    this.responses = new FlowRecord(config.id + 1, `${config.name}-response`);
+    this.requests = new FlowRecord(kernel, config.id, config.name);
+    this.responses = new FlowRecord(kernel, config.id + 1, `${config.name}-response`);
     const port = config.port ?? REQUEST_RESPONSE_PORT;
     const clientPort = port + 1;
     const responses = this.responses;
@@ -48,20 +48,16 @@ export class RequestResponseFlow {
     config.server.bindUdp(port, (d) => {
       const tag = readFlowTag(d.payload);
       if (tag === undefined || tag.flow !== config.id) return;
-      requests.markDelivered(tag.sequence, kernel.now);
+      requests.markDelivered(config.server.name, tag.sequence);
       const now = kernel.now;
-      while (responses.sentAt.length <= tag.sequence) {
-        responses.sentAt.push(-1);
-        responses.deliveredAt.push(-1);
-      }
-      responses.sentAt[tag.sequence] = now;
+      responses.noteSent(config.server.name, tag.sequence);
       const back = typeof config.to === 'number' ? config.client.sourceIpv4(config.to)?.address : config.client.sourceIpv6(config.to)?.address;
       if (back !== undefined) config.server.sendUdp(back, port, clientPort, flowPayload(config.id + 1, tag.sequence, now, config.responseSize));
     });
     config.client.bindUdp(clientPort, (d) => {
       const tag = readFlowTag(d.payload);
       if (tag === undefined || tag.flow !== config.id + 1) return;
-      responses.markDelivered(tag.sequence, kernel.now);
+      responses.markDelivered(config.client.name, tag.sequence);
       // Forward progress: the next hop towards the server is reachable.
       if (typeof config.to === 'number') config.client.arp.confirm(config.client.nextHop4(config.to), kernel.now);
       else config.client.nd.confirm(config.client.nextHop6(config.to), kernel.now);
@@ -69,8 +65,7 @@ export class RequestResponseFlow {
     const interval = Math.round(1e9 / config.rate);
     const send = (sequence: number): void => {
       const now = kernel.now;
-      requests.sentAt.push(now);
-      requests.deliveredAt.push(-1);
+      requests.noteSent(config.client.name, sequence);
       if (!config.client.sendUdp(config.to, clientPort, port, flowPayload(config.id, sequence, now, config.requestSize))) requests.notSent++;
       const next = config.start + (sequence + 1) * interval;
       if (next < config.stop) kernel.scheduleAt(next, config.client.name, 'request-send', () => send(sequence + 1));

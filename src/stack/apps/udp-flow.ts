@@ -1,13 +1,25 @@
 /**
  * Measurement traffic. A {@link UdpFlow} sends tagged datagrams (flow-payload.ts) at a constant rate
- * from one host to an address; a {@link FlowSink} on the receiving host records what arrives. Every
- * packet's fate is kept: when it was sent and when it was delivered (or that it was not). Where lost
- * packets died is attributed from the trace by the metrics layer, which reads the same tags.
+ * from one host to an address; a {@link FlowSink} on the receiving host records what arrives. A
+ * {@link FlowRecord} counts packets sent and delivered and traces each send and each first delivery
+ * (`flow-sent`, `flow-delivered`); it keeps no per-packet record, only the delivered sequence numbers
+ * as ranges, so its memory grows with the losses, not with the packets. When and where packets were
+ * lost is the metrics layer's to work out from the trace, which reads the same tags.
  */
-import type { Kernel } from '../../sim/index.js';
+import type { Kernel, TraceChannel } from '../../sim/index.js';
 import type { Ipv4Address, Ipv6Address } from '../../wire/index.js';
 import type { Host } from '../host.js';
 import { flowPayload, readFlowTag } from './flow-payload.js';
+import { SequenceSet } from './sequence-set.js';
+
+declare module '../../sim/trace.js' {
+  interface TraceEventMap {
+    /** A measurement packet left its sender (`node`) as packet `sequence` of flow `flow`. */
+    'flow-sent': { readonly flow: number; readonly sequence: number };
+    /** A measurement packet reached its addressee (`node`) for the first time. */
+    'flow-delivered': { readonly flow: number; readonly sequence: number };
+  }
+}
 
 /** What sends a flow: a host, or something that stands for one (the active member of a gateway pair). */
 export type UdpSender = Pick<Host, 'name' | 'sendUdp'>;
@@ -33,33 +45,54 @@ export interface UdpFlowConfig {
 /** The default UDP port of measurement traffic (one no Wireshark dissector claims, so captures show plain data). */
 export const FLOW_PORT = 43_000;
 
-/** One flow's record: send and delivery times by sequence number (-1 = not delivered). */
+/** One flow's record: how many packets were sent and delivered; each send and first delivery is traced. */
 export class FlowRecord {
   readonly id: number;
   readonly name: string;
-  readonly sentAt: number[] = [];
-  readonly deliveredAt: number[] = [];
   /** Packets the sending host could not even send (no source address, node down). */
   notSent = 0;
+  private readonly kernel: Kernel;
+  private readonly sentSet = new SequenceSet();
+  private readonly deliveredSet = new SequenceSet();
+  private readonly sentChannel: TraceChannel<'flow-sent'>;
+  private readonly deliveredChannel: TraceChannel<'flow-delivered'>;
 
-  constructor(id: number, name: string) {
+  constructor(kernel: Kernel, id: number, name: string) {
+    this.kernel = kernel;
     this.id = id;
     this.name = name;
+    this.sentChannel = kernel.trace.channel('flow-sent');
+    this.deliveredChannel = kernel.trace.channel('flow-delivered');
   }
 
+  /** Distinct packets sent. */
   get sent(): number {
-    return this.sentAt.length;
+    return this.sentSet.size;
   }
 
+  /** Distinct packets delivered. */
   get delivered(): number {
-    let n = 0;
-    for (const t of this.deliveredAt) if (t >= 0) n++;
-    return n;
+    return this.deliveredSet.size;
   }
 
-  /** Records that `sequence` arrived at `time` (a duplicate keeps the first arrival). */
-  markDelivered(sequence: number, time: number): void {
-    if (sequence < this.deliveredAt.length && this.deliveredAt[sequence]! < 0) this.deliveredAt[sequence] = time;
+  /** Whether packet `sequence` was delivered. */
+  isDelivered(sequence: number): boolean {
+    return this.deliveredSet.has(sequence);
+  }
+
+  /**
+   * Records that `node` sent packet `sequence` now (call it before handing the packet to the stack);
+   * sending it again (a response to a request that arrived twice) counts once.
+   */
+  noteSent(node: string, sequence: number): void {
+    if (!this.sentSet.add(sequence)) return;
+    if (this.sentChannel.active) this.sentChannel.emit({ type: 'flow-sent', time: this.kernel.now, node, flow: this.id, sequence });
+  }
+
+  /** Records that packet `sequence` reached `node` now (a duplicate is ignored: the first arrival counts). */
+  markDelivered(node: string, sequence: number): void {
+    if (!this.deliveredSet.add(sequence)) return;
+    if (this.deliveredChannel.active) this.deliveredChannel.emit({ type: 'flow-delivered', time: this.kernel.now, node, flow: this.id, sequence });
   }
 }
 
@@ -74,13 +107,12 @@ export class UdpFlow {
     if (!(config.stop > config.start)) throw new RangeError(`flow ${config.name}: stop must come after start`);
     this.kernel = kernel;
     this.config = config;
-    this.record = new FlowRecord(config.id, config.name);
+    this.record = new FlowRecord(kernel, config.id, config.name);
     const interval = Math.round(1e9 / config.rate);
     const send = (sequence: number): void => {
       const now = kernel.now;
       const payload = flowPayload(config.id, sequence, now, config.size);
-      this.record.sentAt.push(now);
-      this.record.deliveredAt.push(-1);
+      this.record.noteSent(config.from.name, sequence);
       const port = config.destinationPort ?? FLOW_PORT;
       if (!config.from.sendUdp(config.to, config.sourcePort ?? port, port, payload)) this.record.notSent++;
       const next = config.start + (sequence + 1) * interval;
@@ -101,14 +133,12 @@ export class UdpFlow {
 /** Receives the flows addressed to one host and port and marks their packets delivered. */
 export class FlowSink {
   private readonly flows = new Map<number, FlowRecord>();
-  private readonly kernel: Kernel;
 
-  constructor(kernel: Kernel, host: Host, port = FLOW_PORT) {
-    this.kernel = kernel;
+  constructor(host: Host, port = FLOW_PORT) {
     host.bindUdp(port, (d) => {
       const tag = readFlowTag(d.payload);
       if (tag === undefined) return;
-      this.flows.get(tag.flow)?.markDelivered(tag.sequence, this.kernel.now);
+      this.flows.get(tag.flow)?.markDelivered(host.name, tag.sequence);
     });
   }
 

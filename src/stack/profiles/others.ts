@@ -1,6 +1,6 @@
 /**
- * Profiles of other stacks, each value with its source (the shared reference, implementations.md
- * §3-§7): Windows (Vista and later), FreeBSD, ns-3's ARP model, and router families whose ARP timeout
+ * Profiles of other stacks, each value with its source (FreeBSD sys/netinet/if_ether.c; Microsoft KB
+ * 949589; ns-3 src/internet/model/arp-cache.cc; the vendors' configuration guides): Windows (Vista and later), FreeBSD, ns-3's ARP model, and router families whose ARP timeout
  * is long (Cisco IOS, Junos, Arista EOS).
  */
 import { fact, unverified } from './fact.js';

@@ -1,7 +1,8 @@
 /**
- * The result of running a scenario: what `arpshift run --json` prints. The key names are a contract
- * (documented in the README); keys are always written in the order of these types, times in
- * milliseconds rounded to microseconds, so the same scenario and seed give byte-identical JSON.
+ * What the observers of one run measure, as plain values: the pieces of the result that
+ * `arpshift run --json` prints (the run layer puts them together, the report layer writes them). Key
+ * names are a contract (documented in the README); keys are built in the order of these types, and
+ * times are milliseconds rounded to microseconds, so the same scenario and seed give the same values.
  */
 import type { ArpCounts, NdCounts } from './messages.js';
 import type { LossCause } from './flow-fates.js';
@@ -30,20 +31,22 @@ export interface MigrationResult {
   readonly from: string;
   readonly to: string;
   readonly startS: number;
+  /** How long the VM itself was paused (the stop-and-copy), ms. */
   readonly downtimeMs: number;
+  /** The traffic entry (its `name`) each direction's outage is measured on; null where there is none. */
+  readonly measuredFlows: PerDirection<string>;
   readonly blackHoleMs: PerDirection<number>;
   readonly afterResumeMs: PerDirection<number>;
   /** Whether each direction was delivering again before the run ended. */
   readonly repaired: PerDirection<boolean>;
-  /** Packets of the VM's flows lost since the migration started, by cause. */
+  /** Packets of the VM's flows lost in their outage (from the start to the first delivery after the resume), by cause. */
   readonly lostPackets: Readonly<Record<string, number>>;
   /** How long each switch's entry and gateway's binding for the VM stayed stale after the resume, ms. */
   readonly staleMs: Readonly<Record<string, number>>;
 }
 
-/** One run (the scenario, or one variant of it). */
-export interface RunResult {
-  readonly name: string;
+/** Everything the built-in observers measure in one run (the result of a run, less its name). */
+export interface RunMeasures {
   readonly arp: ArpCounts;
   readonly nd: NdCounts;
   /** Group-addressed frames received by end stations, in total. */
@@ -59,22 +62,7 @@ export interface RunResult {
   readonly migrations: readonly MigrationResult[];
 }
 
-/** The whole result. */
-export interface ScenarioResult {
-  readonly scenario: string;
-  readonly seed: number;
-  readonly simulatedSeconds: number;
-  /** Kernel events executed over all runs. */
-  readonly events: number;
-  readonly runs: readonly RunResult[];
-}
-
 /** Nanoseconds as milliseconds rounded to the microsecond. */
 export function ms(ns: number): number {
   return Math.round(ns / 1e3) / 1e3;
-}
-
-/** The result as JSON text (two-space indent, fixed key order, a final newline). */
-export function resultJson(result: ScenarioResult): string {
-  return `${JSON.stringify(result, null, 2)}\n`;
 }

@@ -1,0 +1,16 @@
+/**
+ * Running a scenario: estimate its cost (and refuse what cannot finish here), build each run's
+ * model, attach the observers (and a capture), step the kernel with progress and interruption, and
+ * collect the result. {@link runScenario} runs every run of a
+ * scenario; {@link runScenarioRun} one (scenario, run, seed), as a sweep worker does; {@link ModelRun}
+ * drives one built model slice by slice.
+ */
+export type { RunResult, ScenarioResult } from './result.js';
+export type { CostEstimate, CostItem, CostLimits } from './cost.js';
+export { BYTES_PER_HOST, BYTES_PER_SWITCH_PORT, EVENTS_PER_PACKET, ScenarioCostError, WORK_PER_SECOND, costIssues, defaultCostLimits, estimateCost } from './cost.js';
+export type { Capture } from './capture.js';
+export { attachCapture } from './capture.js';
+export type { ModelRunOptions, RunObserver, Slice } from './model-run.js';
+export { ModelRun } from './model-run.js';
+export type { CompletedRun, RunOneOptions, RunScenarioOptions } from './run-scenario.js';
+export { SLICE_MS, runModel, runScenario, runScenarioAsync, runScenarioRun } from './run-scenario.js';

@@ -1,0 +1,6 @@
+/**
+ * The builder of a model from a validated scenario: {@link buildModel} and what it returns.
+ */
+export type { Model } from './model.js';
+export { buildModel } from './model.js';
+export type { BuiltFlowRecord, BuiltTraffic } from './traffic.js';

@@ -1,0 +1,50 @@
+/**
+ * Migrations and remedies: one live migration per entry of the run's `migrations` (between the
+ * hypervisors the run resolved), a keepalive per keepalive mode among every remedy of the run (a
+ * deployment-wide setting: every VM, all along the run), and an EVPN control plane over the edge
+ * switches when a remedy asks for one.
+ */
+import type { LearningSwitch } from '../../net/index.js';
+import type { Edge, Hypervisor, RemedySpec } from '../../migration/index.js';
+import { EvpnControlPlane, LiveMigration, startKeepalive } from '../../migration/index.js';
+import type { Host } from '../../stack/index.js';
+import { parseMac } from '../../wire/index.js';
+import type { BuildContext } from './context.js';
+
+/** Builds the run's migrations (in the scenario's order) and starts its remedies. */
+export function buildMigrations(
+  c: BuildContext,
+  switches: readonly LearningSwitch[],
+  gateways: readonly Host[],
+  hosts: ReadonlyMap<string, Host>,
+  hypervisors: ReadonlyMap<string, Hypervisor>,
+): LiveMigration[] {
+  const { kernel, network, run, topology } = c;
+  const world = { network, switches, gateways };
+  const migrations = run.migrations.map((m) => new LiveMigration(world, {
+    vm: hosts.get(m.vm)!,
+    from: hypervisors.get(m.from)!,
+    to: hypervisors.get(m.to)!,
+    start: m.at,
+    timing: m.timing,
+    ...(m.newMac === null ? {} : { newMac: parseMac(m.newMac)! }),
+    remedies: m.remedies,
+    portReadyAfter: m.portReadyAfter,
+    vlan: m.vlan,
+  }));
+  const remedies: RemedySpec[] = [...run.remedies, ...run.migrations.flatMap((m) => m.remedies)];
+  const vms = [...hosts.values()].filter((host) => [...hypervisors.values()].some((x) => x.hosts(host)));
+  const keepalives = new Set<string>();
+  for (const r of remedies) {
+    if (r.kind === 'keepalive' && !keepalives.has(r.mode)) {
+      keepalives.add(r.mode);
+      startKeepalive(kernel, r, vms, gateways, 0, c.scenario.duration);
+    }
+  }
+  const evpn = remedies.find((r) => r.kind === 'evpn');
+  if (evpn !== undefined && evpn.kind === 'evpn') {
+    const edges: Edge[] = topology.edgeSwitches.map((sw) => ({ switch: sw, hostPorts: new Set(topology.hostPorts(sw.name).map((p) => p.index)) }));
+    new EvpnControlPlane(kernel, switches, edges, evpn);
+  }
+  return migrations;
+}

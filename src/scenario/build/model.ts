@@ -1,0 +1,86 @@
+/**
+ * The builder: a validated {@link Scenario} becomes a model ready to run, put together from small
+ * builders, one per concern, as ns-3's helpers are: the fabric (fabric.ts), the gateway in its
+ * placement (gateways.ts), the hypervisors and hosts (hosts.ts), the traffic (traffic.ts), the timed
+ * events and link impairments (events.ts), and the migrations and remedies (migrations.ts). Models
+ * never read YAML; this is the only place that turns settings into objects. The builders run in a
+ * fixed order, so the same scenario and seed give the same model, event for event.
+ *
+ * Conventions the builders fix (documented in the README): names, MACs and addresses come from the
+ * layout (layout/); VMs are plugged into their hypervisor's virtual switch, named like the hypervisor
+ * (hv-3).
+ */
+import type { LearningSwitch, Topology } from '../../net/index.js';
+import { Network } from '../../net/index.js';
+import type { Hypervisor, LiveMigration } from '../../migration/index.js';
+import { Kernel } from '../../sim/index.js';
+import type { Host, RedundantGatewayPair } from '../../stack/index.js';
+import type { ScenarioLayout } from '../layout/index.js';
+import { scenarioLayout } from '../layout/index.js';
+import type { Scenario } from '../normalise.js';
+import type { RunSpec } from '../runs.js';
+import type { BuildContext } from './context.js';
+import { prefixLength } from './context.js';
+import { applyImpairments, scheduleEvents } from './events.js';
+import { buildFabric } from './fabric.js';
+import { buildGateways } from './gateways.js';
+import { buildHosts, buildHypervisors } from './hosts.js';
+import { buildMigrations } from './migrations.js';
+import type { BuiltTraffic } from './traffic.js';
+import { buildTraffic } from './traffic.js';
+
+/** The model of one run. */
+export interface Model {
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly kernel: Kernel;
+  readonly network: Network;
+  readonly topology: Topology;
+  readonly layout: ScenarioLayout;
+  /** Every gateway node. */
+  readonly gateways: readonly Host[];
+  /** Hosts by name (gateways not included). */
+  readonly hosts: ReadonlyMap<string, Host>;
+  /** Names of every end station (hosts and gateways), for metrics that look at end stations only. */
+  readonly endStations: ReadonlySet<string>;
+  /** Every switch: the fabric's, then the hypervisors' virtual switches. */
+  readonly switches: readonly LearningSwitch[];
+  readonly traffic: readonly BuiltTraffic[];
+  /** The redundant pair, when the gateway placement is `pair`. */
+  readonly pair: RedundantGatewayPair | null;
+  /** The run this model is for. */
+  readonly run: RunSpec;
+  /** Hypervisors by name. */
+  readonly hypervisors: ReadonlyMap<string, Hypervisor>;
+  /** The run's migrations, in the scenario's order. */
+  readonly migrations: readonly LiveMigration[];
+  /** True for `gateway` and every gateway node's name. */
+  isGateway(name: string): boolean;
+}
+
+/** Builds the model of one run of `scenario` (the first when none is given), with `seed` (default the run's). */
+export function buildModel(scenario: Scenario, run: RunSpec = scenario.runs[0]!, seed: number = run.seed): Model {
+  const kernel = new Kernel({ seed });
+  const network = new Network(kernel);
+  const topology = buildFabric(network, scenario);
+  const c: BuildContext = {
+    scenario, run, kernel, network, topology,
+    layout: scenarioLayout(scenario),
+    v4Prefix: prefixLength(scenario.subnet.ipv4),
+    v6Prefix: prefixLength(scenario.subnet.ipv6),
+  };
+  const gateways = buildGateways(c);
+  const hypervisors = buildHypervisors(c);
+  const hosts = buildHosts(c, gateways, hypervisors);
+  const traffic = buildTraffic(c, gateways, hosts);
+  scheduleEvents(c, gateways, hosts);
+  applyImpairments(c);
+  const switches = [...topology.switches.values(), ...[...hypervisors.values()].map((x) => x.vswitch)];
+  const migrations = buildMigrations(c, switches, gateways.nodes, hosts, hypervisors);
+  const endStations = new Set<string>([...gateways.nodes.map((x) => x.name), ...hosts.keys()]);
+  const gatewayNames = new Set(['gateway', ...gateways.nodes.map((x) => x.name)]);
+  return {
+    scenario, seed, kernel, network, topology, layout: c.layout, gateways: gateways.nodes, hosts, endStations, switches, traffic,
+    pair: gateways.pair, run, hypervisors, migrations, isGateway: (name) => gatewayNames.has(name),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The cost estimate: close to what runs really cost (checked against the events the example
+ * scenarios execute), and what cannot finish here is refused before it runs, at the setting to
+ * blame, unless forced. And the bounds that make physical sense, which validation applies.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ScenarioCostError, costIssues, defaultCostLimits, estimateCost, runScenario, runScenarioAsync, runScenarioRun } from '../../src/run/index.js';
+import { applyOverrides, loadScenario, loadScenarioFile, parseOverride } from '../../src/scenario/index.js';
+import { issuesOf } from '../scenario/helpers.js';
+
+const SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const GARP = `${SCENARIOS}migration-guest-garp.yaml`;
+
+const withSets = (file: string, ...sets: string[]): ReturnType<typeof loadScenario> =>
+  loadScenario(applyOverrides(readFileSync(file, 'utf8'), sets.map(parseOverride)), file);
+
+describe('the cost estimate', () => {
+  it.each(['migration-guest-garp.yaml', 'migration-many.yaml', 'dual-stack.yaml', 'migration-none.yaml'])('is within a factor of three of the events %s executes', (file) => {
+    const scenario = loadScenarioFile(`${SCENARIOS}${file}`);
+    const events = runScenario(scenario).events;
+    const estimate = estimateCost(scenario).work;
+    expect(estimate).toBeGreaterThan(events / 3);
+    expect(estimate).toBeLessThan(events * 3);
+  });
+
+  it('grows with the rate, the pairs and the runs as they do', () => {
+    const one = estimateCost(withSets(GARP)).workItems.find((i) => i.path.join('.') === 'traffic.0.rate')!;
+    const ten = estimateCost(withSets(GARP, 'traffic.0.rate=500pps')).workItems.find((i) => i.path.join('.') === 'traffic.0.rate')!;
+    expect(ten.amount).toBeCloseTo(one.amount * 10, 6);
+    expect(one.what).toMatch(/^50 packets\/s × 59 s × 1 pair, in 1 run$/);
+  });
+});
+
+describe('a scenario that cannot finish here', () => {
+  it('is refused before it runs, at the setting that costs most; force runs it anyway', async () => {
+    const heavy = withSets(GARP, 'traffic.0.rate=5000000pps');
+    const issues = costIssues(heavy);
+    expect(issues.map((i) => i.path.join('.'))).toEqual(['traffic.0.rate']);
+    expect(issues[0]!.expected).toMatch(/--force/);
+    const started = performance.now();
+    expect(() => runScenario(heavy)).toThrow(ScenarioCostError);
+    expect(() => runScenarioRun(heavy, 0)).toThrow(ScenarioCostError);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    // With force it runs (and an abort stops it within a slice).
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(new Error('enough')), 300);
+    await expect(runScenarioAsync(heavy, { force: true, signal: abort.signal })).rejects.toThrow('enough');
+    // Within the limits, nothing is refused.
+    expect(costIssues(loadScenarioFile(GARP))).toEqual([]);
+    const light = withSets(GARP, 'duration=30s');
+    expect(costIssues(light, estimateCost(light), { work: 1, memory: defaultCostLimits().memory })).toHaveLength(1);
+  });
+
+  it('that needs more memory than the heap is refused at its biggest host group', () => {
+    const many = withSets(GARP, 'subnet.ipv4=10.0.0.0/8', 'hosts.0.count=16000000');
+    const issues = costIssues(many);
+    expect(issues.map((i) => i.path.join('.'))).toEqual(['hosts.0.count']);
+    expect(issues[0]!.expected).toMatch(/heap/);
+  });
+
+  it('is refused by `arpshift run` with a located error and exit 2, before any output file exists', () => {
+    const r = spawnSync(process.execPath, [CLI, 'run', '--quiet', GARP, '--set', 'traffic.0.rate=5000000pps', '--out', '/nonexistent-dir/x.json'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/migration-guest-garp\.yaml:\d+:\d+: traffic\[0\]\.rate: expected a scenario this machine can run: .*--force/);
+  });
+});
+
+describe('bounds that make physical sense', () => {
+  const base = 'name: b\nfabric: { leaves: 2, spines: 1 }\nsubnet: { ipv4: 198.18.0.0/24 }\nhypervisors: { count: 2 }\nhosts: [{ name: vm, count: 2, on: hypervisors }]\n';
+
+  it('a flow faster than its access link carries is refused; one at line rate is not', () => {
+    // 64-byte datagrams: 64 + 8 + 20 + 14 + 4 + 8 + 12 = 130 bytes on the wire, 10 Gbit/s access links.
+    const lineRate = Math.floor(10e9 / (130 * 8));
+    expect(issuesOf(`${base}traffic: [{ from: gateway, to: vm-1, rate: ${lineRate + 1}, size: 64 }]\n`).map((i) => i.path)).toEqual(['traffic[0].rate']);
+    expect(() => loadScenario(`${base}traffic: [{ from: gateway, to: vm-1, rate: ${lineRate}, size: 64 }]\n`, 'ok.yaml')).not.toThrow();
+  });
+
+  it('a keepalive more often than every millisecond is refused', () => {
+    const moves = 'migrations: [{ vm: vm-1, to: hv-2, at: 1s }]\n';
+    expect(issuesOf(`${base}${moves}remedies: [{ kind: keepalive, interval: 1ns }]\n`).map((i) => `${i.path}: ${i.message}`)).toEqual(['remedies[0].interval: expected a duration of at least 1ms, found "1ns"']);
+    expect(() => loadScenario(`${base}${moves}remedies: [{ kind: keepalive, interval: 1ms }]\n`, 'ok.yaml')).not.toThrow();
+  });
+
+  it('a spanning-tree bridge with more ports than its 12-bit port numbers allow is refused at the setting', () => {
+    // A leaf has its host ports and one uplink per spine.
+    const issues = issuesOf('name: p\nfabric: { leaves: 2, spines: 2, bridging: rstp, hostPortsPerEdge: 4094 }\n');
+    expect(issues.map((i) => i.path)).toEqual(['fabric.hostPortsPerEdge']);
+    expect(issues[0]!.message).toMatch(/at most 4093 host ports/);
+    expect(() => loadScenario('name: p\nfabric: { leaves: 2, spines: 2, bridging: rstp, hostPortsPerEdge: 4093 }\n', 'ok.yaml')).not.toThrow();
+    // Without a spanning tree there is no port identifier to overflow.
+    expect(() => loadScenario('name: p\nfabric: { leaves: 2, spines: 2, bridging: spb, hostPortsPerEdge: 4096 }\n', 'ok.yaml')).not.toThrow();
+  });
+});
