@@ -21,10 +21,10 @@ function valueText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-/** A short column header for a grid path: its last two segments. */
+/** A column header for a grid path: the path, or its last three segments when it is long. */
 function columnName(path: string): string {
   const parts = path.split('.');
-  return parts.length <= 2 ? path : parts.slice(-2).join('.');
+  return path.length <= 24 || parts.length <= 3 ? path : parts.slice(-3).join('.');
 }
 
 function unitOf(metric: string): string {

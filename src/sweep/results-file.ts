@@ -14,7 +14,7 @@
  * - one sweep at a time writes a file: a lock file beside it names the process (one whose process
  *   is gone is taken over).
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { SweepHeader, SweepResultLine, SweepSummaryLine } from '../report/index.js';
@@ -71,6 +71,7 @@ export class ResultsFile {
     const lockPath = join(dirname(path), `.${basename(path)}.lock`);
     ResultsFile.lock(path, lockPath);
     try {
+      ResultsFile.removeStaleTemporaries(path);
       const exists = existsSync(path);
       if (exists && !resume) throw new ResultsFileError(`${path} exists: pass --resume to continue that sweep, or choose another --out`);
       if (!exists) {
@@ -107,6 +108,26 @@ export class ResultsFile {
       }
     }
     throw new ResultsFileError(`${path}: cannot take the lock file ${lockPath}`);
+  }
+
+  /** Removes the temporaries of final rewrites whose process was killed before renaming them. */
+  private static removeStaleTemporaries(path: string): void {
+    const prefix = `.${basename(path)}.`;
+    let names: string[];
+    try {
+      names = readdirSync(dirname(path));
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const m = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length)) : null;
+      if (m === null || alive(Number(m[1]))) continue;
+      try {
+        unlinkSync(join(dirname(path), name));
+      } catch {
+        // gone already
+      }
+    }
   }
 
   private static resume(path: string, lockPath: string, header: SweepHeader): ResultsFile {

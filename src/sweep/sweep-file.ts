@@ -50,6 +50,7 @@ export interface SweepFileSpec {
   readonly seeds?: number | readonly number[] | { readonly first?: number; readonly count: number };
 }
 
+const SEEDS = 'a number of seeds (1 to 1,000,000), a list of seeds, or { first, count }';
 const seed = z.number({ error: 'a whole number from 0 to 2^53 − 1' }).int({ error: 'a whole number from 0 to 2^53 − 1' }).min(0, { error: 'a whole number from 0 to 2^53 − 1' }).max(Number.MAX_SAFE_INTEGER, { error: 'a whole number from 0 to 2^53 − 1' });
 const scalar = z.union([z.number(), z.string()], { error: 'a number, or a number with a unit (100ms)' });
 const path = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.([A-Za-z_][A-Za-z0-9_-]*|\d+))*$/, { error: 'a setting\'s path: keys and list indexes with dots, e.g. fabric.leaves or migrations.0.timing.downtime' });
@@ -69,10 +70,10 @@ const schema = z.strictObject({
     { error: 'a mapping of setting paths to lists or ranges' },
   ).optional(),
   seeds: z.union([
-    z.number().int().min(1).max(1_000_000),
-    z.array(seed).min(1),
-    z.strictObject({ first: seed.optional(), count: z.number().int().min(1).max(1_000_000) }),
-  ], { error: 'a number of seeds (1 to 1,000,000), a list of seeds, or { first, count }' }).optional(),
+    z.number({ error: SEEDS }).int({ error: SEEDS }).min(1, { error: SEEDS }).max(1_000_000, { error: SEEDS }),
+    z.array(seed, { error: SEEDS }).min(1, { error: SEEDS }),
+    z.strictObject({ first: seed.optional(), count: z.number({ error: SEEDS }).int({ error: SEEDS }).min(1, { error: SEEDS }).max(1_000_000, { error: SEEDS }) }, { error: SEEDS }),
+  ], { error: SEEDS }).optional(),
 }, { error: 'a mapping' });
 
 function found(v: unknown): string {
