@@ -62,7 +62,7 @@ Examples:
       }
       if (flags.pcap === '-' && flags.out === '-') throw new CliError('--pcap - and --out - cannot both write to standard output', 2);
       if (flags.pcap === '-' && flags.json) throw new CliError('--json prints the result on standard output, which --pcap - takes for the capture', 2);
-      if (flags.report === '-' && (flags.pcap === '-' || flags.out === '-')) throw new CliError('only one of --report, --out and --pcap can write to standard output', 2);
+      if (flags.report === '-' && (flags.pcap === '-' || flags.out === '-' || flags.json)) throw new CliError('only one of --report -, --out -, --pcap - and --json can write to standard output', 2);
       const text = file === undefined ? api.DEFAULT_SCENARIO_YAML : api.readScenarioFile(file);
       const scenarioText = api.applyOverrides(text, overrides);
       const fileName = file ?? '(built-in default)';

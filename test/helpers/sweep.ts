@@ -1,7 +1,7 @@
 /** Small sweeps for the tests: a sweep file in a temporary directory, and the CLI that runs it. */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess, SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,9 +30,18 @@ export function garpSweep(dir: string, counts: readonly number[], seeds: number,
   return file;
 }
 
-/** A fresh temporary directory. */
+const made: string[] = [];
+
+/** A fresh temporary directory (removed by {@link removeTempDirs}). */
 export function tempDir(prefix = 'arpshift-sweep-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+
+/** Removes every directory {@link tempDir} made in this test file. */
+export function removeTempDirs(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
 /** Runs the CLI to its end. */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, cli, garpSweep, tempDir } from '../helpers/sweep.js';
+import { ROOT, cli, garpSweep, removeTempDirs, tempDir } from '../helpers/sweep.js';
 import type { ScenarioResult, SweepResultLine } from '../../src/index.js';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -32,6 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   rmSync(profile, { recursive: true, force: true });
+  removeTempDirs();
 });
 
 interface Rendered {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisServer } from '../helpers/redis.js';
 import { freePort, startRedis } from '../helpers/redis.js';
-import { cli, cliAsync, exited, garpSweep, tempDir } from '../helpers/sweep.js';
+import { cli, cliAsync, exited, garpSweep, removeTempDirs, tempDir } from '../helpers/sweep.js';
 
 let redis: RedisServer;
 const children: ChildProcess[] = [];
@@ -20,6 +20,7 @@ beforeAll(async () => { redis = await startRedis(); });
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await redis?.stop();
+  removeTempDirs();
 });
 
 function track(c: ChildProcess): ChildProcess {

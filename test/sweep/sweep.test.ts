@@ -8,18 +8,13 @@
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, cli, cliAsync, exited, garpSweep, tempDir } from '../helpers/sweep.js';
+import { ROOT, cli, cliAsync, exited, garpSweep, removeTempDirs, tempDir } from '../helpers/sweep.js';
 
 type Api = typeof import('../../src/index.js');
 const api = (await import(join(ROOT, 'dist/index.js'))) as Api;
 
-const dirs: string[] = [];
-afterAll(() => { dirs.length = 0; });
-function dir(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-}
+afterAll(removeTempDirs);
+const dir = (): string => tempDir();
 
 /** The position (1-based line and column) of `needle` on the line containing `lineMark` in `text`. */
 function positionOf(text: string, lineMark: string, needle: string): { line: number; column: number } {
