@@ -62,6 +62,8 @@ export class Progress {
       this.bar.update(done, { rate: rate.toFixed(1), left: done === held ? '?' : durationText(left) });
       return;
     }
+    // Nothing done yet: the command's first line already said what runs.
+    if (done === 0) return;
     const tenth = total === 0 ? 10 : Math.floor((done / total) * 10);
     const now = Date.now();
     if (tenth === this.lastTenth && now - this.lastLine < 30_000) return;
