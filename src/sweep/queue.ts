@@ -190,6 +190,8 @@ export class QueueRunner implements JobRunner {
   async run(jobs: readonly SweepJob[], onLine: (job: SweepJob, line: string) => void, signal?: AbortSignal): Promise<void> {
     const { address, base } = this.options;
     const name = this.options.name ?? DEFAULT_QUEUE_NAME;
+    // A sweep whose file holds every run needs no queue.
+    if (jobs.length === 0) return;
     const watchdog = new Watchdog(address);
     await watchdog.start();
     this.closers.push(async () => watchdog.stop());
