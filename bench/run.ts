@@ -9,8 +9,9 @@ import { decodeBench } from './decode.js';
 import { defaultRunBench } from './default-run.js';
 import { fabricBench } from './fabric.js';
 import { kernelBench } from './kernel.js';
+import { sweepBench } from './sweep.js';
 
-const BENCHES: Bench[] = [defaultRunBench, decodeBench, analyzeBench, kernelBench, fabricBench];
+const BENCHES: Bench[] = [defaultRunBench, decodeBench, analyzeBench, kernelBench, fabricBench, sweepBench];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

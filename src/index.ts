@@ -139,10 +139,45 @@ export type { Migration, RunSpec } from './scenario/index.js';
 export { applyOverrides, buildModel, parseOverride } from './scenario/index.js';
 export type { BuiltFlowRecord, BuiltTraffic, Model, Override } from './scenario/index.js';
 export { LOSS_CAUSES } from './metrics/index.js';
-export type { ArpCounts, FlowResult, LossCause, MigrationResult, NdCounts, PerDirection, RunMeasures } from './metrics/index.js';
+export type { ArpCounts, FlowResult, LossCause, MigrationResult, NdCounts, PerDirection, RunMeasures, RunSeries } from './metrics/index.js';
 export { ModelRun, SLICE_MS, ScenarioCostError, costIssues, defaultCostLimits, estimateCost, runModel, runScenario, runScenarioAsync, runScenarioRun } from './run/index.js';
 export type { CompletedRun, CostEstimate, CostItem, CostLimits, ModelRunOptions, RunObserver, RunOneOptions, RunResult, RunScenarioOptions, ScenarioResult, Slice } from './run/index.js';
-export { resultJson, resultTables } from './report/index.js';
+export {
+  ReportInputError,
+  analysisReportHtml,
+  describe,
+  gridPoints,
+  lineKey,
+  pointKey,
+  quantile,
+  reportFromText,
+  resultJson,
+  resultMetrics,
+  resultTables,
+  runReportHtml,
+  studentTQuantile,
+  summarizeSweep,
+  sweepCsv,
+  sweepReportHtml,
+  sweepSummaryTables,
+} from './report/index.js';
+export type { AnalysisInput, MetricSummary, MetricValue, Parameters, PointSummary, ResultJsonOptions, SampleStats, SweepHeader, SweepResultLine, SweepSummaryLine } from './report/index.js';
+export {
+  DEFAULT_LOCK_MS,
+  DEFAULT_QUEUE_NAME,
+  LocalRunner,
+  QueueError,
+  QueueRunner,
+  ResultsFileError,
+  SweepError,
+  SweepRunError,
+  defaultWorkers,
+  parseQueueUrl,
+  planSweep,
+  runSweep,
+  serveQueue,
+} from './sweep/index.js';
+export type { JobRunner, PlanOptions, QueueAddress, ServeOptions, SweepJob, SweepOptions, SweepOutcome, SweepPlan, SweepPoint } from './sweep/index.js';
 export { EmuError, Lab, Namespace, NeighborMonitor, RawSocket, inNamespace, parseMonitorLine, parseNeighborJson, withLab } from './emu/index.js';
 export type { LabOptions, NeighborEvent, NeighborRow, ReceiveOptions, ReceivedFrame } from './emu/index.js';
 export {

@@ -19,7 +19,7 @@ export class CliError extends Error {
 }
 
 /** Errors whose message is meant for the user, by name (importing the library here would load all of it for every command). */
-const USER_FACING = new Set(['WireError', 'ScenarioFileError', 'OutputPathError']);
+const USER_FACING = new Set(['WireError', 'ScenarioFileError', 'OutputPathError', 'ReportInputError']);
 
 /**
  * The message and exit code for an error thrown by a command. A failure inside a simulation event
@@ -35,6 +35,13 @@ export function describeFailure(e: unknown): { message: string; exitCode: number
     const n = se.issues.length;
     return { message: `invalid scenario ${se.file} (${n} problem${n === 1 ? '' : 's'}):\n${se.message}`, exitCode: 2 };
   }
+  if (e instanceof Error && e.name === 'SweepError') {
+    const se = e as Error & { file: string; issues: readonly unknown[] };
+    const n = se.issues.length;
+    return { message: `invalid sweep ${se.file} (${n} problem${n === 1 ? '' : 's'}):\n${se.message}`, exitCode: 2 };
+  }
+  if (e instanceof Error && e.name === 'ResultsFileError') return { message: e.message, exitCode: 2 };
+  if (e instanceof Error && (e.name === 'SweepRunError' || e.name === 'QueueError')) return { message: e.message, exitCode: 1 };
   if (e instanceof Error && USER_FACING.has(e.name)) return { message: e.message, exitCode: 1 };
   if (e instanceof Error && e.name === 'ScenarioCostError') return { message: e.message, exitCode: 2 };
   if (e instanceof Error && e.name === 'SimulationError') {

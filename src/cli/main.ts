@@ -10,6 +10,9 @@ import { registerProbe } from './probe.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
 import { registerValidate } from './validate.js';
+import { registerSweep } from './sweep.js';
+import { registerWorker } from './worker.js';
+import { registerReport } from './report.js';
 import { describeFailure } from './errors.js';
 import { writeAll } from './output.js';
 
@@ -22,6 +25,9 @@ function buildProgram(): Command {
     .showHelpAfterError('(run arpshift --help for usage)')
     .exitOverride();
   registerRun(program);
+  registerSweep(program);
+  registerWorker(program);
+  registerReport(program);
   registerDecode(program);
   registerAnalyze(program);
   registerValidate(program);

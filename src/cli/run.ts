@@ -1,7 +1,8 @@
 /**
  * `arpshift run [scenario] [--seed N] [--set path=value ...] [--json] [--out result.json]
- * [--pcap file] [--force] [--quiet]`: simulate a scenario (the built-in default comparison when none
- * is given) and print its result as tables or JSON.
+ * [--series] [--report report.html] [--pcap file] [--force] [--quiet]`: simulate a scenario (the
+ * built-in default comparison when none is given) and print its result as tables or JSON; with
+ * `--report`, also write the HTML report of the run.
  *
  * Output files are opened before the simulation starts (so a path that cannot be written fails at
  * once, exit 2), written under temporary names, and put in place only when the whole command has
@@ -19,6 +20,8 @@ interface RunFlags {
   readonly json: boolean;
   readonly out?: string;
   readonly pcap?: string;
+  readonly series: boolean;
+  readonly report?: string;
   readonly force: boolean;
   readonly quiet: boolean;
 }
@@ -38,6 +41,8 @@ export function registerRun(program: Command): void {
     .option('--json', 'print the result as JSON', false)
     .option('--out <file>', 'also write the JSON result to this file (- for standard output)')
     .option('--pcap <file>', 'write what a capture at the scenario\'s output.pcap node would hold (- for standard output)')
+    .option('--series', 'include each run\'s time series in the JSON result (series; large)', false)
+    .option('--report <file>', 'also write the HTML report of the run (charts, one self-contained file)')
     .option('--force', 'run even a scenario whose estimated cost is too high for this machine', false)
     .option('--quiet', 'no progress on stderr', false)
     .addHelpText('after', `
@@ -45,7 +50,8 @@ Examples:
   arpshift run                                   # the default comparison of announcement strategies
   arpshift run scenarios/gateway-restart.yaml --pcap gateway.pcap
   arpshift run scenarios/migration-rarp.yaml --pcap - | tshark -r - -Y arp
-  arpshift run scenarios/absent-host.yaml --seed 7 --set hosts.0.count=20 --json --out result.json`)
+  arpshift run scenarios/absent-host.yaml --seed 7 --set hosts.0.count=20 --json --out result.json
+  arpshift run scenarios/migration-qemu-announce.yaml --report qemu.html`)
     .action(async (file: string | undefined, flags: RunFlags) => {
       const api = await import('../index.js');
       const overrides = flags.set.map(api.parseOverride);
@@ -56,6 +62,7 @@ Examples:
       }
       if (flags.pcap === '-' && flags.out === '-') throw new CliError('--pcap - and --out - cannot both write to standard output', 2);
       if (flags.pcap === '-' && flags.json) throw new CliError('--json prints the result on standard output, which --pcap - takes for the capture', 2);
+      if (flags.report === '-' && (flags.pcap === '-' || flags.out === '-' || flags.json)) throw new CliError('only one of --report -, --out -, --pcap - and --json can write to standard output', 2);
       const text = file === undefined ? api.DEFAULT_SCENARIO_YAML : api.readScenarioFile(file);
       const scenarioText = api.applyOverrides(text, overrides);
       const fileName = file ?? '(built-in default)';
@@ -106,17 +113,20 @@ Examples:
       try {
         const capture = flags.pcap === undefined ? undefined : open('--pcap', flags.pcap);
         const out = flags.out === undefined ? undefined : open('--out', flags.out);
+        const report = flags.report === undefined ? undefined : open('--report', flags.report);
         const result = await api.runScenarioAsync(scenario, {
           force: true,
           ...(seed === undefined ? {} : { seed }),
           ...(capture === undefined ? {} : { capture }),
+          ...(flags.series || report !== undefined ? { series: true } : {}),
           onProgress: (run, runs, t, duration) => bar?.update(Math.floor(((run + t / duration) / runs) * 100), { run: runs > 1 ? `run ${run + 1}/${runs}` : '' }),
           signal: interrupt.signal,
         });
         bar?.stop();
-        const json = api.resultJson(result);
+        const json = api.resultJson(result, { series: flags.series });
         out?.writeText(json);
-        if (flags.pcap !== '-' && flags.out !== '-') {
+        report?.writeText(api.runReportHtml(result));
+        if (flags.pcap !== '-' && flags.out !== '-' && flags.report !== '-') {
           try {
             writeAll(1, flags.json ? json : api.resultTables(result));
           } catch (e) {

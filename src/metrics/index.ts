@@ -14,3 +14,18 @@ export { MIGRATION_LOSS_KEYS, MigrationCollector, migrationCause, migrationWindo
 export type { FlowResult, MigrationResult, PerDirection, RunMeasures } from './summary.js';
 export { ms } from './summary.js';
 export { RunMetrics } from './run-metrics.js';
+export type {
+  DeliverySegment,
+  EntryPoints,
+  EntrySegment,
+  FabricNode,
+  FabricPicture,
+  LoadBin,
+  LoadSeries,
+  MessageMark,
+  RunSeries,
+  SeriesDirection,
+  SeriesMigration,
+} from './series-types.js';
+export { MAX_MARKS } from './series-types.js';
+export { SeriesRecorder } from './series.js';

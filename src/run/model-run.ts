@@ -4,7 +4,7 @@
  * chooses (by simulated time and by event count, so a caller can report progress and stop between
  * slices); at the end the observers are told, and the run's {@link RunResult} is collected.
  */
-import { RunMetrics } from '../metrics/index.js';
+import { RunMetrics, SeriesRecorder } from '../metrics/index.js';
 import type { Model } from '../scenario/index.js';
 import type { BufferedSink } from '../wire/index.js';
 import type { Capture } from './capture.js';
@@ -26,6 +26,8 @@ export interface ModelRunOptions {
   readonly capture?: BufferedSink;
   /** Made right after the built-in observers, before the first event. */
   readonly observers?: (model: Model) => readonly RunObserver[];
+  /** Also record the run's time series (the result's `series`, for the HTML report). */
+  readonly series?: boolean;
 }
 
 /** Limits of one slice of {@link ModelRun.advance}. */
@@ -43,6 +45,7 @@ export class ModelRun {
   private readonly metrics: RunMetrics;
   private readonly capture: Capture | null;
   private readonly observers: readonly RunObserver[];
+  private readonly series: SeriesRecorder | null;
   private result: RunResult | null = null;
 
   /** Attaches the observers (and the capture) to `model`, which must not have run yet. */
@@ -51,6 +54,7 @@ export class ModelRun {
     this.name = name;
     this.capture = options.capture === undefined ? null : attachCapture(model, model.scenario.output.pcap, options.capture);
     this.metrics = new RunMetrics(model);
+    this.series = options.series === true ? new SeriesRecorder(model) : null;
     this.observers = options.observers?.(model) ?? [];
   }
 
@@ -92,7 +96,7 @@ export class ModelRun {
     this.capture?.flush();
     const measures = this.metrics.finish(this.model.kernel.now);
     for (const o of this.observers) o.finish?.(this.model);
-    this.result = { name: this.name, ...measures };
+    this.result = this.series === null ? { name: this.name, ...measures } : { name: this.name, ...measures, series: this.series.finish(this.model.kernel.now) };
     return this.result;
   }
 }

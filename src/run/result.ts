@@ -4,11 +4,13 @@
  * prints (written by the report layer's `resultJson`); key names are a contract documented in the
  * README, and keys are built in the order of these types.
  */
-import type { RunMeasures } from '../metrics/index.js';
+import type { RunMeasures, RunSeries } from '../metrics/index.js';
 
 /** One run (the scenario, or one variant of it): its name, then what the observers measured. */
 export interface RunResult extends RunMeasures {
   readonly name: string;
+  /** The run's time series, when asked for (`series: true`); the last key. */
+  readonly series?: RunSeries;
 }
 
 /** The whole result. */

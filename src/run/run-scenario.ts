@@ -35,6 +35,8 @@ export interface RunScenarioOptions {
   readonly observers?: (model: Model, run: number) => readonly RunObserver[];
   /** Run even a scenario whose estimated cost exceeds this machine's limits (see cost.ts); otherwise such a scenario throws a {@link ScenarioCostError} before anything runs. */
   readonly force?: boolean;
+  /** Also record each run's time series (its result's `series`, what the HTML report draws). */
+  readonly series?: boolean;
 }
 
 /** Options of {@link runScenarioRun}. */
@@ -49,6 +51,8 @@ export interface RunOneOptions {
   readonly observers?: (model: Model) => readonly RunObserver[];
   /** Run even if the run's estimated cost is too high (see {@link RunScenarioOptions.force}). */
   readonly force?: boolean;
+  /** Also record the run's time series (see {@link RunScenarioOptions.series}). */
+  readonly series?: boolean;
 }
 
 /** One run's result and the kernel events it took. */
@@ -115,6 +119,7 @@ export function runScenarioRun(scenario: Scenario, run: number | string, options
   const modelRun = new ModelRun(model, spec.name, {
     ...(options.capture === undefined ? {} : { capture: options.capture }),
     ...(options.observers === undefined ? {} : { observers: options.observers }),
+    ...(options.series === true ? { series: true } : {}),
   });
   return finish(steps(modelRun, wholeSteps(), options.onProgress));
 }
@@ -131,6 +136,7 @@ function* scenarioSteps(scenario: Scenario, options: RunScenarioOptions, pace: P
     const modelRun = new ModelRun(model, spec.name, {
       ...(i === 0 && options.capture !== undefined ? { capture: options.capture } : {}),
       ...(observers === undefined ? {} : { observers: (m: Model) => observers(m, i) }),
+      ...(options.series === true ? { series: true } : {}),
     });
     const done = yield* steps(modelRun, pace, (t, d) => options.onProgress?.(i, scenario.runs.length, t, d));
     runs.push(done.result);

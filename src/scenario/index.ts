@@ -16,6 +16,8 @@ export { MAX_NESTING, ScenarioFileError, checkScenario, decodeScenarioText, load
 export type { ScenarioCheck } from './load.js';
 export { ScenarioError, formatIssue, formatPath } from './issues.js';
 export type { PathIssue, ScenarioIssue, ScenarioIssueCode } from './issues.js';
+export { locate } from './locate.js';
+export type { Position } from './locate.js';
 export { crossCheck } from './cross-check.js';
 export { applyOverrides, parseOverride } from './overrides.js';
 export type { Override } from './overrides.js';
