@@ -371,8 +371,9 @@ export function runNs3Anchor(binary: string, spec: Ns3RunSpec): Promise<Ns3Ancho
       }
       try {
         const out = parseNs3AnchorOutput(stdout);
-        if (out.scenario !== spec.scenario || out.hosts !== spec.hosts || out.seed !== (spec.seed ?? 1)) {
-          throw new Error(`${what}: the program reports ${out.scenario} with ${out.hosts} hosts, seed ${out.seed}`);
+        const frameCounters = spec.frameCounters !== false;
+        if (out.scenario !== spec.scenario || out.hosts !== spec.hosts || out.seed !== (spec.seed ?? 1) || out.frameCounters !== frameCounters) {
+          throw new Error(`${what}: the program reports ${out.scenario} with ${out.hosts} hosts, seed ${out.seed}, frame counters ${out.frameCounters ? 'on' : 'off'}`);
         }
         resolve({ ...out, processSeconds });
       } catch (e) {

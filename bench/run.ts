@@ -47,8 +47,14 @@ if (ns3RunsText !== undefined && !/^[1-9]\d*$/.test(ns3RunsText)) usage(`--ns3-r
 const ns3Runs = ns3RunsText === undefined ? undefined : Number(ns3RunsText);
 
 const reporter = new Reporter(json);
-for (const bench of BENCHES) {
-  if (only !== undefined && bench.name !== only) continue;
-  reporter.note(`# ${bench.name}`);
-  await bench.run(reporter, { quick, ns3Sizes, ns3Runs });
+try {
+  for (const bench of BENCHES) {
+    if (only !== undefined && bench.name !== only) continue;
+    reporter.note(`# ${bench.name}`);
+    await bench.run(reporter, { quick, ns3Sizes, ns3Runs });
+  }
+} catch (e) {
+  // A failed measurement or a check that disagrees: its message, no stack trace, exit 1.
+  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
 }

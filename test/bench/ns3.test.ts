@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { AnchorScenario, Ns3AnchorOutput } from '../../bench/ns3.js';
 import {
   ANCHOR_COUNTER_NAMES,
@@ -9,6 +12,7 @@ import {
   parseNs3AnchorOutput,
   parseNs3Sizes,
   racksFor,
+  runNs3Anchor,
 } from '../../bench/ns3.js';
 import { startTimesNs } from '../../bench/start-times.js';
 
@@ -147,5 +151,36 @@ describe('--ns3-sizes and the plan', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(() => median([])).toThrow(RangeError);
+  });
+});
+
+describe('runNs3Anchor', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'arpshift-ns3-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A stand-in for the compiled program: a script that records its arguments and prints `stdout`. */
+  function fakeProgram(name: string, stdout: string, exitCode = 0): string {
+    const path = join(dir, name);
+    writeFileSync(join(dir, `${name}.out`), stdout);
+    writeFileSync(path, `#!/bin/sh\necho "$@" > "${path}.args"\ncat "${path}.out"\necho oops >&2\nexit ${exitCode}\n`);
+    chmodSync(path, 0o755);
+    return path;
+  }
+
+  it('passes the spec as arguments and returns the parsed output with the process time', async () => {
+    const out = consistentOutput('storm', 100, 200, 0);
+    const program = fakeProgram('good', `${JSON.stringify(out)}\n`);
+    const run = await runNs3Anchor(program, { scenario: 'storm', hosts: 100 });
+    expect(run).toMatchObject(out);
+    expect(run.processSeconds).toBeGreaterThan(0);
+    expect(readFileSync(`${program}.args`, 'utf8').trim()).toBe('--scenario=storm --hosts=100 --seed=1 --frameCounters=1');
+  });
+
+  it('rejects a failed run with its stderr, and an output for another spec', async () => {
+    const out = consistentOutput('storm', 100, 200, 0);
+    await expect(runNs3Anchor(fakeProgram('fails', '', 3), { scenario: 'storm', hosts: 100 })).rejects.toThrow('failed (exit 3): oops');
+    await expect(runNs3Anchor(fakeProgram('other', JSON.stringify(out)), { scenario: 'storm', hosts: 1000 })).rejects.toThrow('reports storm with 100 hosts');
+    await expect(runNs3Anchor(fakeProgram('counters', JSON.stringify(out)), { scenario: 'storm', hosts: 100, frameCounters: false })).rejects.toThrow('frame counters on');
+    await expect(runNs3Anchor(fakeProgram('garbage', 'Segmentation fault?\n'), { scenario: 'storm', hosts: 100 })).rejects.toThrow('not JSON');
   });
 });
