@@ -28,13 +28,11 @@
  * MacTxDrop when the device queue is full): --frameCounters=0 leaves them unconnected, for
  * timing runs, and prints only the event and datagram counters.
  */
-#include "ns3/boolean.h"
 #include "ns3/bridge-helper.h"
 #include "ns3/command-line.h"
 #include "ns3/config.h"
 #include "ns3/csma-helper.h"
 #include "ns3/data-rate.h"
-#include "ns3/double.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4.h"
@@ -43,7 +41,6 @@
 #include "ns3/node.h"
 #include "ns3/nstime.h"
 #include "ns3/packet.h"
-#include "ns3/pointer.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/socket.h"
