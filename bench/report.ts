@@ -49,4 +49,8 @@ export interface Bench {
 export interface BenchOptions {
   /** `--quick`: smaller sizes, for a smoke run. */
   readonly quick: boolean;
+  /** `--ns3-sizes 100,1000`: the host counts at which ns-3 runs (undefined: the bench's default). */
+  readonly ns3Sizes?: readonly number[] | undefined;
+  /** `--ns3-runs 3`: runs of ns-3 per scenario and size, whose median is reported (undefined: the default). */
+  readonly ns3Runs?: number | undefined;
 }
