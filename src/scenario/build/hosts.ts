@@ -3,7 +3,8 @@
  * to its edge switch; hosts with their profile (and sysctls), MAC and addresses either on an edge
  * switch port or plugged into their hypervisor (VMs). Addresses are configured as they would be long
  * before the run (no DAD), except in groups with `allowAddressConflict`, whose hosts configure them at
- * time 0 and so run RFC 5227 / RFC 4862 detection.
+ * time 0 and so run RFC 5227 / RFC 4862 detection; hosts of the `dhcp` section's groups get their
+ * IPv4 address from their DHCP client (dhcp.ts).
  */
 import { Hypervisor } from '../../migration/index.js';
 import { Host } from '../../stack/index.js';
@@ -39,7 +40,7 @@ export function buildHosts(c: BuildContext, gateway: BuiltGateways, hypervisors:
       ...(vip6 === undefined ? {} : { gateway6: vip6 }),
     });
     const dad = group.allowAddressConflict === true;
-    if (h.ipv4 !== null) host.addIpv4(parseIpv4(h.ipv4)!, c.v4Prefix, { skipDad: !dad });
+    if (h.ipv4 !== null && c.dhcpGroups?.has(group.name) !== true) host.addIpv4(parseIpv4(h.ipv4)!, c.v4Prefix, { skipDad: !dad });
     if (h.ipv6 !== null) host.addIpv6(parseIpv6(h.ipv6)!, c.v6Prefix, { skipDad: !dad });
     if (h.hypervisor === null) c.topology.connectHost(h.edge, host.port);
     else hypervisors.get(h.hypervisor)!.plug(host);

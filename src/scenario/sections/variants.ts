@@ -16,9 +16,10 @@ import { eventSchema } from './events.js';
 import { lossRuleSchema } from './loss.js';
 import { PROFILE_HELP, profileName, sysctlsObjectSchema } from './profiles.js';
 import { REMEDIES_HELP, remedySchema } from './remedies.js';
+import { securitySchema } from './security.js';
 
 /** The settings a variant may replace, in file order. */
-export const VARIANT_OVERRIDES = ['remedies', 'loss', 'events', 'gateway', 'hostSysctls', 'seed'] as const;
+export const VARIANT_OVERRIDES = ['remedies', 'loss', 'events', 'gateway', 'hostSysctls', 'seed', 'security'] as const;
 
 /** One variant. */
 export const variantSchema = section(
@@ -40,6 +41,8 @@ export const variantSchema = section(
       .optional()
       .describe('Per host group name, replaces that group\'s sysctls object as a whole (not merged key by key); groups not named keep theirs.'),
     seed: seed().optional().describe('Replaces the seed (default: the scenario\'s seed, so that the runs share their random draws where they can).'),
+    security: z.union([securitySchema, z.literal('none')], { error: 'a security section, or none' }).optional()
+      .describe('Replaces the whole security section (not merged), or none: this run without security features (to compare a network with and without them).'),
   },
   'One run of the comparison: the scenario with the given settings replaced (see the variants section).',
 );
