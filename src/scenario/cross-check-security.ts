@@ -92,7 +92,8 @@ function checkSecurityConfigs(c: Checker, views: readonly SwitchView[] | null): 
     if (views === null) continue;
     const trustModes = new Set(runs.map((r) => runRemedies(c, r).some((x) => x.kind === 'vswitch-enforcement')));
     if (trustModes.size === 0) trustModes.add(false);
-    const reported = new Map<string, number>();
+    /** Per field: the distinct messages (port by port, switch by switch), the first kept. */
+    const reported = new Map<string, Set<string>>();
     const first = new Map<string, { path: Path; words: string }>();
     let entriesReported = false;
     for (const trustHypervisors of trustModes) {
@@ -105,13 +106,14 @@ function checkSecurityConfigs(c: Checker, views: readonly SwitchView[] | null): 
         for (const problem of securityConfigProblems(s.config, s.portNames.length)) {
           const path = [...originOf(s, problem.path, base)];
           const key = path.join('\0');
-          reported.set(key, (reported.get(key) ?? 0) + 1);
-          if (!first.has(key)) first.set(key, { path, words: scenarioWords(s, problem.message, base) });
+          const words = scenarioWords(s, problem.message, base);
+          reported.set(key, (reported.get(key) ?? new Set()).add(words));
+          if (!first.has(key)) first.set(key, { path, words });
         }
       }
     }
     for (const [key, { path, words }] of first) {
-      const more = reported.get(key)! - 1;
+      const more = reported.get(key)!.size - 1;
       const { expected, found } = splitMessage(words, renderFound(valueAt(c.parsed, path)));
       c.report({ code: 'value', path, expected: more > 0 ? `${expected} (and ${more} more alike, on other ports or switches)` : expected, found });
     }
