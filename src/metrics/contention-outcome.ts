@@ -5,9 +5,9 @@
  * - who noticed: a host's conflict detection (`address-conflict` for a claimed address: RFC 5227
  *   probing or defence, RFC 4862 DAD), and switch security features refusing frames the claimant sent
  *   or, from when it appeared, frames the VM sent (a switch that sided with the claimant, as FCFS SAVI
- *   does when the source copy of a migration answers its probes); frames are followed by id from the
- *   sender's port, so a claimant with the VM's own MAC is told apart; err-disabled drops are not
- *   detection;
+ *   does when the source copy of a migration answers its probes); the claimant's frames are followed
+ *   by id from its port, so a claimant with the VM's own MAC is told apart, and the VM's are the
+ *   others from its MAC; err-disabled drops are not detection;
  * - who could have and did not (`missedBy`): the VM, the claimant, and the switches with security
  *   the claimant is plugged into (its hypervisor's edge switch, and its virtual switch when that
  *   enforces); a switch's DAD NS confinement (FCFS SAVI forwarding a DAD NS to trusted ports only) is
@@ -52,8 +52,6 @@ export interface ContentionResult {
 interface CaseState {
   readonly detections: Map<string, { by: string; how: string; refused: string | null; first: number; count: number }>;
   readonly frames: Set<number>;
-  /** Frames the VM sent from when the claimant appeared. */
-  readonly vmFrames: Set<number>;
   readonly wrongSince: Map<string, number>;
   readonly wrongNs: Map<string, number>;
   toClaimant: number;
@@ -69,7 +67,7 @@ export class ContentionOutcome {
     this.model = model;
     const trace = model.kernel.trace;
     const cases = model.contention;
-    this.states = cases.map(() => ({ detections: new Map(), frames: new Set(), vmFrames: new Set(), wrongSince: new Map(), wrongNs: new Map(), toClaimant: 0, toVm: 0 }));
+    this.states = cases.map(() => ({ detections: new Map(), frames: new Set(), wrongSince: new Map(), wrongNs: new Map(), toClaimant: 0, toVm: 0 }));
     if (cases.length === 0) return;
     const gateways = new Set(model.gateways.map((g) => g.name));
     const claimed = cases.map((k) => new Set([...k.ipv4, ...k.ipv6]));
@@ -83,7 +81,6 @@ export class ContentionOutcome {
     trace.on('frame-sent', (e) => {
       cases.forEach((k, i) => {
         if (e.node === k.name) this.states[i]!.frames.add(e.frame.id);
-        else if (e.node === k.vm && e.time >= k.at) this.states[i]!.vmFrames.add(e.frame.id);
       });
     });
     trace.on('frame-received', (e) => {
@@ -103,7 +100,8 @@ export class ContentionOutcome {
       if (e.reason !== 'security' || e.filter === undefined || e.filter.filter === 'err-disabled' || e.filter.reason === 'dad-ns-confined') return;
       cases.forEach((k, i) => {
         const s = this.states[i]!;
-        const who = s.frames.has(e.frame.id) ? k.name : s.vmFrames.has(e.frame.id) ? k.vm : null;
+        const vmFrame = e.time >= k.at && e.frame.eth.source === model.hosts.get(k.vm)?.mac;
+        const who = s.frames.has(e.frame.id) ? k.name : vmFrame ? k.vm : null;
         if (who !== null) note(i, e.node, `${e.filter!.filter}/${e.filter!.reason}`, who, e.time);
       });
     });

@@ -111,6 +111,8 @@ export class SecurityOutcome {
   private readonly drops = new Map<SecurityFeature, Map<string, number>>(SECURITY_FEATURES.map((f) => [f, new Map()]));
   private readonly disables: OpenDisable[] = [];
   private readonly watches: Watch[] = [];
+  /** Every port some watch looks at (a frame elsewhere costs one lookup). */
+  private readonly watched = new Set<string>();
   /** Node names by MAC (hosts and claimants; gateways too), for triggers. */
   private readonly byMac = new Map<number, string>();
 
@@ -132,9 +134,10 @@ export class SecurityOutcome {
       const edge = m.spec.to.uplink.peer;
       const ports = new Set<string>([...(vport === undefined ? [] : [vport.name]), ...(edge === null ? [] : [edge.name])]);
       this.watches.push({ m, resume: e.time, until: Infinity, mac: vm.mac, ports, head: null, recent: [], refused: new Map(), edgePort: edge?.name ?? null });
+      for (const p of ports) this.watched.add(p);
     });
     trace.on('frame-received', (e) => {
-      if (this.watches.length === 0) return;
+      if (!this.watched.has(e.port)) return;
       for (const w of this.watches) {
         if (e.time >= w.until || !w.ports.has(e.port) || e.frame.eth.source !== w.mac) continue;
         seen(w, e.frame.id, e.time);

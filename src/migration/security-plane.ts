@@ -1,6 +1,6 @@
 /**
  * What a migration does to the switches' security state, when someone who knows the move acts on it
- * (the remedies of security.md's catalogue that need a management plane):
+ * (the remedies that need a management plane, an orchestrator that tells the switches):
  *
  * - the vNIC's configuration follows the VM (`moved`, at every migration): with per-vNIC enforcement
  *   in the virtual switches (src/security vnic-guard.ts), the destination port is configured with the
@@ -54,14 +54,6 @@ export class SecurityPlane {
   constructor(fabric: ReadonlyMap<LearningSwitch, SwitchSecurity>, vswitches: ReadonlyMap<Hypervisor, SwitchSecurity>) {
     this.fabric = fabric;
     this.vswitches = vswitches;
-  }
-
-  /** The security of `sw`, a fabric switch or a virtual switch, if it has some. */
-  of(sw: LearningSwitch): SwitchSecurity | undefined {
-    const f = this.fabric.get(sw);
-    if (f !== undefined) return f;
-    for (const s of this.vswitches.values()) if (s.sw === sw) return s;
-    return undefined;
   }
 
   /**

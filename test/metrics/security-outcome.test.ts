@@ -48,7 +48,7 @@ describe('DAI: four Linux guests resuming within one second behind one untrusted
     expect(interval).toBe(ERR_DISABLE_DEFAULTS.interval);
   });
 
-  it('their gratuitous ARPs (one per QEMU round each, migration.md §3) exceed the limit within one burst interval', () => {
+  it('their gratuitous ARPs (one per QEMU round each: QEMU net/announce.c, virtio-net GUEST_ANNOUNCE) exceed the limit within one burst interval', () => {
     const resumes = s.migrations.map((m) => m.schedule.resumeAt);
     expect(resumes.length).toBe(4);
     expect(Math.max(...resumes) - Math.min(...resumes)).toBeLessThan(1e9);

@@ -124,7 +124,7 @@ export const remedySchema = z.discriminatedUnion('kind', [
   ),
   section(
     { kind: z.literal('vswitch-enforcement').describe(kindHelp) },
-    'Trust hypervisor-facing ports and enforce in the virtual switch instead (security.md\'s remedy; OpenStack Neutron port security): every security feature of the physical switches treats hypervisor-facing ports as trusted (not inspected, not rate-limited, no MAC limit, no source guard), and each hypervisor\'s virtual switch lets a VM port send only from its vNIC\'s MAC and addresses, a configuration that moves with the VM. Deployment-wide; needs hypervisors and a security section.',
+    'Trust hypervisor-facing ports and enforce in the virtual switch instead (a common design: the physical switches trust the hypervisors and the vSwitch enforces, as OpenStack Neutron port security does): every security feature of the physical switches treats hypervisor-facing ports as trusted (not inspected, not rate-limited, no MAC limit, no source guard), and each hypervisor\'s virtual switch lets a VM port send only from its vNIC\'s MAC and addresses, a configuration that moves with the VM. Deployment-wide; needs hypervisors and a security section.',
   ),
 ], { error: `a remedy with a kind: ${REMEDY_KINDS.join(', ')}` });
 

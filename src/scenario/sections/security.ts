@@ -109,7 +109,7 @@ export const securitySchema = section(
   {
     switches: switchesSchema.default('edge').describe('The switches every feature runs on unless it names its own (default edge: every edge switch): edge, all, a switch name or a list.'),
     bindings: z.enum(['at-start', 'none']).default('at-start')
-      .describe('at-start (default): the tables hold, when the run starts, what long operation put there: a static DHCP snooping / SAVI-DHCP binding (IOS ip source binding) for every statically addressed host on the port it starts on, and FCFS SAVI and ND inspection bindings for every IPv6 address there, as addresses configured long before the run would have made them; hosts that take their addresses from DHCP are bound by snooping their exchanges. none: nothing is bound before the run (statically addressed hosts are then refused by DAI, IP Source Guard and SAVI-DHCP, as security.md warns).'),
+      .describe('at-start (default): the tables hold, when the run starts, what long operation put there: a static DHCP snooping / SAVI-DHCP binding (IOS ip source binding) for every statically addressed host on the port it starts on, and FCFS SAVI and ND inspection bindings for every IPv6 address there, as addresses configured long before the run would have made them; hosts that take their addresses from DHCP are bound by snooping their exchanges. none: nothing is bound before the run (statically addressed hosts are then refused by DAI, IP Source Guard and SAVI-DHCP: static hosts need static bindings or ARP ACLs on every switch they can land on).'),
     portSecurity: z.array(portSecurityGroup).optional()
       .describe('Port security groups: each a set of ports with its settings (absent: port security is off).'),
     dhcpSnooping: section(
