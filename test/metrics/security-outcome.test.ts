@@ -192,6 +192,49 @@ describe('port security: a VM moving within one switch', () => {
     expect(sec.migrations[0]!.admittedMs).toBeNull();
   });
 
+  it('aging of type inactivity: the old port forgets the MAC agingTime after vm-1 last sent there, and vm-1\'s next frame at the new port is admitted', () => {
+    const group = s.runs.find((r) => r.name === 'aging')!.security!.portSecurity![0]!;
+    expect(group.agingType).toBe('inactivity');
+    let lastSeen = -Infinity;
+    const arrivals: number[] = [];
+    const { result } = runOf(s, 'aging', (m) => {
+      const mac = m.hosts.get(m0.vm)!.mac;
+      const oldPort = m.hypervisors.get(m0.from)!.uplink.peer!.name;
+      const newPort = m.hypervisors.get(m0.to)!.uplink.peer!.name;
+      m.kernel.trace.on('frame-received', (e) => {
+        if (e.frame.eth.source !== mac) return;
+        if (e.port === oldPort && e.time < m0.schedule.pauseAt) lastSeen = e.time;
+        if (e.port === newPort && e.time >= m0.schedule.resumeAt) arrivals.push(e.time);
+      });
+    });
+    const a = result.security!.migrations[0]!;
+    const forgotten = lastSeen + group.agingTime;
+    expect(forgotten).toBeGreaterThan(m0.schedule.resumeAt);
+    const admittedAt = arrivals.find((t) => t >= forgotten)!;
+    expect(a.admittedMs).not.toBeNull();
+    // Admission is stamped where the frame is first seen, the VM's vSwitch port, a link before the
+    // edge port watched here (µs), and rounded to the microsecond.
+    expect(Math.abs(m0.schedule.resumeAt + a.admittedMs! * 1e6 - admittedAt)).toBeLessThan(10_000);
+    // Every frame that arrived before the MAC aged out was refused by the second rule.
+    expect(a.refused).toEqual({ 'port-security/secured-elsewhere': arrivals.filter((t) => t < forgotten).length });
+  });
+
+  it('a sticky MAC does not age: with the same aging, vm-1 is refused to the end', () => {
+    const group = s.runs.find((r) => r.name === 'sticky')!.security!.portSecurity![0]!;
+    expect(group.sticky).toBe(true);
+    expect(group.agingTime).toBeGreaterThan(0);
+    const a = runOf(s, 'sticky').result.security!.migrations[0]!;
+    expect(a.admittedMs).toBeNull();
+    expect(Object.keys(a.refused)).toEqual(['port-security/secured-elsewhere']);
+  });
+
+  it('the controller clears the source port, but the destination port is full: the first rule (too many MACs) shuts it down', () => {
+    const sec = runOf(s, 'controller-clears-full-port').result.security!;
+    expect(sec.drops['port-security'].byReason).toEqual({ 'maximum-exceeded': 1 });
+    expect(sec.errDisabled.map((d) => [d.trigger, d.cutOff])).toEqual([[m0.vm, bystanders]]);
+    expect(sec.migrations[0]!.admittedMs).toBeNull();
+  });
+
   it('the controller clearing the source port before the first GARP, or enforcement in the vSwitch: admitted at once', () => {
     for (const name of ['controller-clears', 'vswitch']) {
       const sec = runOf(s, name).result.security!;
