@@ -1,5 +1,5 @@
 /**
- * What the contention examples show, against the facts of the reference: IPv4 has no conflict
+ * What the contention examples show, against facts with primary sources: IPv4 has no conflict
  * detection at a gratuitous ARP (RFC 5227 §4) and a claimant with the VM's own MAC is invisible to
  * hosts; RFC 4862 DAD finds a duplicate only if the owner can answer; DAI refuses ARP whose sender
  * does not match the binding; FCFS SAVI sides with the first owner that answers its probe (RFC 6620

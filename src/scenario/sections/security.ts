@@ -1,7 +1,7 @@
 /**
  * The `security` section: the access-layer security features of the fabric's switches (src/security),
- * each enabled by giving its section, with the defaults of Cisco Catalyst IOS (the vendor the
- * reference defaults follow unless stated; RFC constants for RA guard and SAVI). Each feature runs on
+ * each enabled by giving its section, with the defaults of Cisco Catalyst IOS (Catalyst IOS Security
+ * Configuration Guides; RFC constants for RA guard and SAVI). Each feature runs on
  * the switches of `switches` (the section's own, else the security section's: by default every edge
  * switch), on ports named by class or by name, and, where the feature has it, on the VLANs of `vlans`.
  *
