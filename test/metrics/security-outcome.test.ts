@@ -2,10 +2,9 @@
  * What the example scenarios of the security features show, checked against facts with primary
  * sources (Cisco Catalyst IOS Security Configuration Guide defaults: port security, DAI's 15 pps over
  * a 1 s burst interval, errdisable recovery 300 s; RFC 6620 and RFC 7513 constants; QEMU's announce
- * schedule, net/announce.c)
- * and the scenarios' own parameters: every expected value is computed from the scenario (its
- * migrations' schedules, its remedies, its rates, its security settings) or observed on the trace,
- * never pasted from a run.
+ * schedule, net/announce.c) and the scenarios' own parameters: every expected value is computed from
+ * the scenario (its migrations' schedules, its remedies, its rates, its security settings) or
+ * observed on the trace, never pasted from a run.
  */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
