@@ -14,7 +14,7 @@ import { runModel } from '../../src/run/index.js';
 import type { Scenario } from '../../src/scenario/index.js';
 import { applyOverrides, buildModel, loadScenario, readScenarioFile } from '../../src/scenario/index.js';
 import { parseOverride } from '../../src/scenario/index.js';
-import { MAX_RTR_SOLICITATION_DELAY, PROFILES } from '../../src/stack/index.js';
+import { ACD, MAX_RTR_SOLICITATION_DELAY, PROFILES } from '../../src/stack/index.js';
 
 const SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 const text = (file: string): string => readScenarioFile(join(SCENARIOS, file));
@@ -107,6 +107,44 @@ describe('a host misconfigured with the VM\'s addresses', () => {
   it('DAI refuses the intruder\'s ARP at its switch, so the gateway\'s entry never moves', () => {
     const { k, edge } = outcome(s, 'dai');
     expect(k.detected.map((d) => [d.by, d.refused])).toEqual([[edge, k.claimant]]);
+    expect(Object.values(k.gatewayEntryWrongMs!)).toEqual([0]);
+  });
+});
+
+describe('a Windows host given the VM\'s IPv4 address while it moves: RFC 5227 probing, and DAI\'s validate ip', () => {
+  const file = 'contention-misconfigured-probing.yaml';
+  const s = loadScenario(text(file), file);
+  const m = s.migrations[0]!;
+  const c = s.contention[0]!;
+
+  it('the probes outlast the pause: the first one the VM can hear finds it, and the intruder never uses the address', () => {
+    expect(PROFILES[c.profile!]!.dad.ipv4ConflictDetection.value).toBe(true);
+    expect(c.at!).toBeGreaterThanOrEqual(m.schedule.pauseAt);
+    // The last probe leaves at most PROBE_WAIT + (PROBE_NUM - 1) × PROBE_MAX after the address is configured.
+    const lastProbe = c.at! + ACD.PROBE_WAIT + (ACD.PROBE_NUM - 1) * ACD.PROBE_MAX;
+    expect(lastProbe).toBeGreaterThan(m.schedule.resumeAt);
+    for (const run of ['no-security', 'dai']) {
+      const { k } = outcome(s, run);
+      expect(k.detected.map((d) => [d.by, d.how]), run).toEqual([[k.claimant, 'conflict-probing']]);
+      // The VM answers only once it runs again.
+      expect(k.detected[0]!.firstS * 1e9, run).toBeGreaterThanOrEqual(m.schedule.resumeAt);
+      expect(k.detected[0]!.firstS * 1e9, run).toBeLessThanOrEqual(lastProbe + 1e6);
+      expect(Object.values(k.gatewayEntryWrongMs!), run).toEqual([0]);
+      expect(k.packetsToClaimant, run).toBe(0);
+    }
+  });
+
+  it('validate ip refuses the probes (sender 0.0.0.0): the intruder misses the conflict, and DAI refuses its announcements instead', () => {
+    const model = buildModel(s, s.runs.find((r) => r.name === 'dai-validate-ip')!);
+    const result = runModel(model);
+    const k = result.contention![0]!;
+    const edge = model.hypervisors.get(model.contention[0]!.hypervisor)!.uplink.peer!.owner.name;
+    expect(result.security!.drops['arp-inspection'].byReason).toEqual({ 'invalid-ip': ACD.PROBE_NUM, 'no-binding': ACD.ANNOUNCE_NUM });
+    expect(k.detected.map((d) => [d.by, d.how, d.refused, d.count])).toEqual([
+      [edge, 'arp-inspection/invalid-ip', k.claimant, ACD.PROBE_NUM],
+      [edge, 'arp-inspection/no-binding', k.claimant, ACD.ANNOUNCE_NUM],
+    ]);
+    expect(k.missedBy).toContain(k.claimant);
     expect(Object.values(k.gatewayEntryWrongMs!)).toEqual([0]);
   });
 });
