@@ -300,10 +300,26 @@ describe('IP Source Guard and ND inspection', () => {
     expect(p.refused).toEqual({ 'nd-inspection/address-theft': 1 });
   });
 
-  it('RA guard: a VM that is no router moves and nothing it sends is refused', () => {
-    const r = runOf(load('security-ra-guard.yaml'), 'security-ra-guard').result.security!;
-    expect(Object.values(r.drops).every((d) => d.total === 0)).toBe(true);
-    expect(r.migrations[0]!.admittedMs).toBe(0);
+  it('RA guard: a VM that is no router moves and nothing it sends is refused; a router VM moved onto a host-role port has every RA refused (RFC 6105)', () => {
+    const s = load('security-ra-guard.yaml');
+    const router = s.migrations.find((m) => s.hosts.some((g) => g.routerAdvertisements !== undefined && m.vm.startsWith(`${g.name}-`)))!;
+    const ras: number[] = [];
+    const r = runOf(s, 'security-ra-guard', (m) => {
+      m.kernel.trace.on('frame-sent', (e) => {
+        const p = e.frame.eth.payload;
+        if (e.node === router.vm && p.kind === 'ipv6' && p.payload.kind === 'icmpv6' && p.payload.type === 'ra') ras.push(e.time);
+      });
+    }).result.security!;
+    const ordinary = r.migrations.find((m) => m.vm !== router.vm)!;
+    expect(ordinary.admittedMs).toBe(0);
+    expect(ordinary.refused).toEqual({});
+    // From the router-role port its RAs pass; from the host-role port each one is refused.
+    const after = ras.filter((t) => t >= router.schedule.resumeAt).length;
+    expect(ras.length).toBeGreaterThan(after);
+    expect(after).toBeGreaterThan(0);
+    expect(r.drops['ra-guard'].byReason).toEqual({ 'ra-on-host-port': after });
+    const moved = r.migrations.find((m) => m.vm === router.vm)!;
+    expect(moved.refused).toEqual({ 'ra-guard/ra-on-host-port': after });
   });
 });
 

@@ -150,6 +150,20 @@ describe('contradictory and impossible settings: located, all at once', () => {
     expect(run.status).toBe(2);
   });
 
+  it('a router group advertising more often than RFC 4861 allows (4 s), or with a Router Lifetime over 9000 s', () => {
+    const bad = [...BASE.slice(0, -1), '  - name: vr', '    on: hv-3', '    routerAdvertisements: { interval: 2s, lifetime: 10000s }   # RA', BASE.at(-1)!].join('\n');
+    const found = issuesOf(bad);
+    const at = (path: string, token: string): void => {
+      const issue = issueAt(found, path);
+      expect({ line: issue.line, column: issue.column }, path).toEqual(positionOf(bad, '# RA', token));
+    };
+    at('hosts[2].routerAdvertisements.interval', '2s');
+    at('hosts[2].routerAdvertisements.lifetime', '10000s');
+    expect(issueAt(found, 'hosts[2].routerAdvertisements.interval').expected).toBe('a duration of at least 4s');
+    expect(issueAt(found, 'hosts[2].routerAdvertisements.lifetime').expected).toBe('a duration of at most 9000s (RFC 4861 §6.2.1)');
+    expect(found).toHaveLength(2);
+  });
+
   it('ports and switches that name nothing, with what they could be', () => {
     const bad = yaml(
       'security:',

@@ -129,4 +129,31 @@ describe('frames the security features send decode cleanly in tshark', () => {
     expect(one(na[0]!, 'icmpv6.nd.na.flag.o')).toBe('1');
     expect(one(na[0]!, 'icmpv6.nd.na.flag.s')).toBe('0');
   });
+
+  it('a router VM\'s Router Advertisements: from its EUI-64 link-local address to ff02::1, hop limit 255, its lifetime and MAC', () => {
+    const file = 'security-ra-guard.yaml';
+    const sc = loadScenario(readScenarioFile(join(SCENARIOS, file)), file);
+    const group = sc.hosts.find((g) => g.routerAdvertisements !== undefined)!;
+    const vr = [...scenarioLayout(sc).hosts()].find((h) => h.name === `${group.name}-1`)!;
+    const move = sc.migrations.find((m) => m.vm === vr.name)!;
+    const frames = capture(file, 'security-ra-guard');
+    for (const [i, f] of frames.entries()) expect(tsharkProblems(f), `frame ${i + 1}`).toEqual([]);
+    const ras = frames.filter((f) => one(f, 'icmpv6.type') === '134');
+    // Modified EUI-64 (RFC 4291 appendix A): the U/L bit flipped, ff:fe in the middle.
+    const b = vr.mac.split(':').map((x) => parseInt(x, 16));
+    const hex = (hi: number, lo: number): string => ((hi << 8) | lo).toString(16);
+    const linkLocal = parseIpv6(`fe80::${hex(b[0]! ^ 2, b[1]!)}:${hex(b[2]!, 0xff)}:${hex(0xfe, b[3]!)}:${hex(b[4]!, b[5]!)}`);
+    // The gateway hears those sent from the router-role port, the first 1 s into the run, one per
+    // interval, until the move; none after it.
+    const interval = group.routerAdvertisements!.interval;
+    expect(ras).toHaveLength(Math.ceil((move.schedule.pauseAt - 1e9) / interval));
+    for (const f of ras) {
+      expect(parseIpv6(one(f, 'ipv6.src')!)).toBe(linkLocal);
+      expect(one(f, 'ipv6.dst')).toBe('ff02::1');
+      expect(one(f, 'ipv6.hlim')).toBe('255');
+      expect(one(f, 'icmpv6.nd.ra.router_lifetime')).toBe(String(group.routerAdvertisements!.lifetime / 1e9));
+      expect(one(f, 'icmpv6.opt.linkaddr')).toBe(vr.mac);
+      expect(Number(one(f, 'frame.time_epoch')) * 1e9).toBeLessThan(move.schedule.resumeAt);
+    }
+  });
 });

@@ -1,4 +1,4 @@
-/** Traffic applications: measurement flows, and hosts claiming addresses (contention). */
+/** Traffic applications: measurement flows, hosts claiming addresses (contention), hosts advertising themselves as routers. */
 export type { FlowTag } from './flow-payload.js';
 export { FLOW_HEADER_LENGTH, flowPayload, readFlowTag } from './flow-payload.js';
 export type { UdpFlowConfig, UdpSender } from './udp-flow.js';
@@ -10,3 +10,5 @@ export type { RequestResponseConfig } from './request-response.js';
 export { REQUEST_RESPONSE_PORT, RequestResponseFlow } from './request-response.js';
 export type { AddressClaimConfig } from './address-claim.js';
 export { AddressClaim } from './address-claim.js';
+export type { RouterAdvertiserConfig } from './router-advertiser.js';
+export { RouterAdvertiser, linkLocalAddress } from './router-advertiser.js';
