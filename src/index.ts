@@ -139,7 +139,23 @@ export type { Migration, RunSpec } from './scenario/index.js';
 export { applyOverrides, buildModel, parseOverride } from './scenario/index.js';
 export type { BuiltFlowRecord, BuiltTraffic, Model, Override } from './scenario/index.js';
 export { LOSS_CAUSES } from './metrics/index.js';
-export type { ArpCounts, FlowResult, LossCause, MigrationResult, NdCounts, PerDirection, RunMeasures, RunSeries } from './metrics/index.js';
+export type {
+  AdmissionResult,
+  ArpCounts,
+  ContentionResult,
+  Detection,
+  DhcpResult,
+  ErrDisabledResult,
+  FeatureDrops,
+  FlowResult,
+  LossCause,
+  MigrationResult,
+  NdCounts,
+  PerDirection,
+  RunMeasures,
+  RunSeries,
+  SecurityResult,
+} from './metrics/index.js';
 export { ModelRun, SLICE_MS, ScenarioCostError, costIssues, defaultCostLimits, estimateCost, runModel, runScenario, runScenarioAsync, runScenarioRun } from './run/index.js';
 export type { CompletedRun, CostEstimate, CostItem, CostLimits, ModelRunOptions, RunObserver, RunOneOptions, RunResult, RunScenarioOptions, ScenarioResult, Slice } from './run/index.js';
 export {

@@ -3,13 +3,14 @@
  * library section is exported by the built package (dist/index.js, dist/index.d.ts), and its sample
  * outputs of `decode` and of `run scenarios/migration-guest-garp.yaml` are what the command prints;
  * its comments and the package's cite nothing outside the package; the LICENSE is the one package.json
- * names.
+ * names; every setting of the scenario's security, dhcp and contention sections is named in it.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { scenarioJsonSchema } from '../src/scenario/index.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const README = readFileSync(`${ROOT}README.md`, 'utf8');
@@ -75,6 +76,25 @@ describe('the README', () => {
     const citing = [join(ROOT, 'README.md'), ...files(join(ROOT, 'src'))]
       .filter((f) => /(shared|reference)\/|\b(l2|arp|nd|migration|security|implementations)\.md\b/.test(readFileSync(f, 'utf8')));
     expect(citing.map((f) => f.slice(ROOT.length))).toEqual([]);
+  });
+
+  it('names every setting of the security, dhcp and contention sections in its scenario format', () => {
+    const text = section('Scenarios');
+    /** Every property name under a JSON Schema node (objects, arrays, unions, defaults). */
+    const keys = (node: unknown, out: Set<string>): Set<string> => {
+      if (Array.isArray(node)) for (const n of node) keys(n, out);
+      else if (node !== null && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+          if (k === 'properties' && v !== null && typeof v === 'object') for (const name of Object.keys(v)) out.add(name);
+          if (k !== 'default') keys(v, out);
+        }
+      }
+      return out;
+    };
+    const props = (scenarioJsonSchema() as { properties: Record<string, unknown> }).properties;
+    const names = keys([props['security'], props['dhcp'], props['contention']], new Set(['security', 'dhcp', 'contention']));
+    expect(names.size).toBeGreaterThan(40);
+    expect([...names].filter((n) => !text.includes(`\`${n}\``))).toEqual([]);
   });
 
   it('the LICENSE is the license package.json names', () => {

@@ -1,6 +1,7 @@
 /**
  * The built-in observers of one run, attached together: messages by form, broadcast load, flow
- * fates, DAD conflicts and the migrations' outcomes. They subscribe to the model's trace bus when
+ * fates, DAD conflicts and the migrations' outcomes; and, only in runs that have them, DHCP, the
+ * switches' security features and the contention cases. They subscribe to the model's trace bus when
  * made, before the first event runs, and read the model's end-of-run state (switch counters, packets
  * still waiting in neighbor tables) when the run is over; they schedule nothing and change nothing.
  */
@@ -10,7 +11,9 @@ import type { LossCause } from './flow-fates.js';
 import { FlowFates, LOSS_CAUSES } from './flow-fates.js';
 import { MessageCounter } from './messages.js';
 import { MigrationCollector, migrationWindows } from './migration-results.js';
-import type { FlowResult, RunMeasures } from './summary.js';
+import { ContentionOutcome } from './contention-outcome.js';
+import { SecurityOutcome } from './security-outcome.js';
+import type { DhcpResult, FlowResult, RunMeasures } from './summary.js';
 
 function flowResult(t: BuiltTraffic, fates: FlowFates): FlowResult {
   const lost = Object.fromEntries(LOSS_CAUSES.map((c) => [c, 0])) as Record<LossCause, number>;
@@ -34,6 +37,8 @@ export class RunMetrics {
   private readonly broadcast: BroadcastLoad;
   private readonly fates: FlowFates;
   private readonly migrations: MigrationCollector;
+  private readonly security: SecurityOutcome | null;
+  private readonly contention: ContentionOutcome | null;
   private conflicts = 0;
 
   /** Attaches the observers to `model` (before its first event). */
@@ -49,11 +54,27 @@ export class RunMetrics {
     this.broadcast = new BroadcastLoad(kernel, isEnd);
     this.fates = new FlowFates(kernel, migrationWindows(model.migrations));
     kernel.trace.on('address-conflict', () => this.conflicts++);
+    this.security = model.security === null ? null : new SecurityOutcome(model);
+    this.contention = model.contention.length === 0 ? null : new ContentionOutcome(model);
+  }
+
+  private dhcp(): DhcpResult | null {
+    const d = this.model.dhcp;
+    if (d === null) return null;
+    const c = d.server.counters;
+    let bound = 0;
+    for (const client of d.clients.values()) if (client.address !== null) bound++;
+    return {
+      server: { discovers: c.discovers, offers: c.offers, requests: c.requests, acks: c.acks, naks: c.naks, declines: c.declines, releases: c.releases, leaseQueries: c.leaseQueries },
+      clients: d.clients.size,
+      bound,
+    };
   }
 
   /** What was measured, once the run is over (`end` is when it ended, ns). */
   finish(end: number): RunMeasures {
     const model = this.model;
+    const dhcp = this.dhcp();
     this.fates.notePending([...model.gateways, ...model.hosts.values()]);
     let flooded = 0;
     let unknown = 0;
@@ -71,6 +92,9 @@ export class RunMetrics {
       dadConflicts: this.conflicts,
       flows: model.traffic.map((t) => flowResult(t, this.fates)),
       migrations: this.migrations.results(this.fates, end),
+      ...(dhcp === null ? {} : { dhcp }),
+      ...(this.security === null ? {} : { security: this.security.finish(end) }),
+      ...(this.contention === null ? {} : { contention: this.contention.finish(end) }),
     };
   }
 }

@@ -6,6 +6,8 @@
  */
 import type { ArpCounts, NdCounts } from './messages.js';
 import type { LossCause } from './flow-fates.js';
+import type { ContentionResult } from './contention-outcome.js';
+import type { SecurityResult } from './security-outcome.js';
 
 /** Per traffic entry of the scenario: its pairs' packets summed. */
 export interface FlowResult {
@@ -60,6 +62,28 @@ export interface RunMeasures {
   readonly dadConflicts: number;
   readonly flows: readonly FlowResult[];
   readonly migrations: readonly MigrationResult[];
+  /** DHCP: only when the scenario has a dhcp section. */
+  readonly dhcp?: DhcpResult;
+  /** What the switches' security features did: only when the run has a security section. */
+  readonly security?: SecurityResult;
+  /** The contention cases: only when the scenario has some. */
+  readonly contention?: readonly ContentionResult[];
+}
+
+/** DHCP in one run: the server's counters and how many clients held a lease at the end. */
+export interface DhcpResult {
+  readonly server: {
+    readonly discovers: number;
+    readonly offers: number;
+    readonly requests: number;
+    readonly acks: number;
+    readonly naks: number;
+    readonly declines: number;
+    readonly releases: number;
+    readonly leaseQueries: number;
+  };
+  readonly clients: number;
+  readonly bound: number;
 }
 
 /** Nanoseconds as milliseconds rounded to the microsecond. */

@@ -1,7 +1,8 @@
 /**
  * Live migration: hypervisors with virtual switches, the pre-copy model, the migration of a VM from
  * one hypervisor to another, and the announcement and remedy strategies (including a management-plane
- * controller and EVPN-style MAC mobility).
+ * controller and EVPN-style MAC mobility), and what a move does to the switches' security state
+ * when a management plane acts on it.
  */
 export type { HypervisorConfig } from './hypervisor.js';
 export { Hypervisor } from './hypervisor.js';
@@ -14,3 +15,5 @@ export type { Edge, EvpnConfig } from './evpn.js';
 export { EvpnControlPlane } from './evpn.js';
 export type { MigrationSchedule, MigrationSpec, MigrationTiming, MigrationWorld } from './live-migration.js';
 export { LiveMigration, migrationSchedule, startKeepalive } from './live-migration.js';
+export type { SecurityMove } from './security-plane.js';
+export { SecurityPlane, SecurityPlaneCounters } from './security-plane.js';

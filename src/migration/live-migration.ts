@@ -12,7 +12,7 @@
  */
 import type { LearningSwitch, Network } from '../net/index.js';
 import type { Kernel, Rng } from '../sim/index.js';
-import type { Host } from '../stack/index.js';
+import type { DhcpClient, Host } from '../stack/index.js';
 import type { MacAddress } from '../wire/index.js';
 import { MAC_BROADCAST, MAC_ZERO, arpRequest, ethernetFrame, rarpAnnounce } from '../wire/index.js';
 import { pushMacLocation, pushNeighbor, withdrawMac } from './control-plane.js';
@@ -21,6 +21,7 @@ import type { PreCopyParams } from './pre-copy.js';
 import { preCopyPlan } from './pre-copy.js';
 import type { RemedySpec } from './remedies.js';
 import { qemuAnnounceTimes } from './remedies.js';
+import type { SecurityMove, SecurityPlane } from './security-plane.js';
 
 declare module '../sim/trace.js' {
   interface TraceEventMap {
@@ -56,6 +57,10 @@ export interface MigrationWorld {
   readonly network: Network;
   readonly switches: readonly LearningSwitch[];
   readonly gateways: readonly Host[];
+  /** The switches' security state, when some switch has security features (security-plane.ts). */
+  readonly security?: SecurityPlane;
+  /** The DHCP clients of VMs that take their addresses from DHCP (for `guest-renew`). */
+  readonly dhcpClients?: ReadonlyMap<Host, DhcpClient>;
 }
 
 /** When things happen, ns. */
@@ -90,6 +95,8 @@ export class LiveMigration {
   private readonly kernel: Kernel;
   private readonly world: MigrationWorld;
   private readonly rng: Rng;
+  /** The move as the security plane sees it, once the VM has resumed. */
+  private move: SecurityMove | null = null;
 
   constructor(world: MigrationWorld, spec: MigrationSpec) {
     this.kernel = world.network.kernel;
@@ -116,9 +123,12 @@ export class LiveMigration {
 
   private resume(): void {
     const { vm, from, to } = this.spec;
+    const fromPort = from.portOf(vm)?.index ?? -1;
     from.unplug(vm);
     if (this.spec.newMac !== undefined) vm.changeMac(this.spec.newMac);
     const port = to.plug(vm);
+    this.move = { vm, from, to, fromPort, toPort: port, vlan: this.spec.vlan ?? 1, oldMac: this.oldMac };
+    this.world.security?.moved(this.move);
     const ready = this.spec.portReadyAfter ?? 0;
     if (ready > 0) {
       to.vswitch.setState(port.index, 'blocking');
@@ -152,7 +162,24 @@ export class LiveMigration {
       case 'none':
       case 'keepalive':
       case 'evpn':
+      case 'binding-sync':
+      case 'leasequery':
+      case 'vswitch-enforcement':
         return;
+      case 'guest-renew': {
+        const client = this.world.dhcpClients?.get(vm);
+        const link = vm.port.link;
+        if (r.carrierDown > 0 && link !== null) {
+          link.setUp(false);
+          this.at(r.carrierDown, 'guest-carrier-up', () => {
+            link.setUp(true);
+            client?.linkBounced();
+          });
+        } else {
+          this.at(0, 'guest-renew', () => client?.linkBounced());
+        }
+        return;
+      }
       case 'guest-garp':
         for (let i = 0; i < r.count; i++) {
           this.at(i * r.interval, 'guest-garp', () => {
@@ -196,6 +223,7 @@ export class LiveMigration {
             const v6 = vm.ipv6.map((a) => a.address);
             for (const g of this.world.gateways) if (!lost()) pushNeighbor(g, v4, v6, vm.mac, now);
           }
+          if (r.moveBindings && this.move !== null) this.world.security?.moveBindings(this.move, now, lost);
         });
         return;
     }

@@ -17,11 +17,24 @@
  *   with a unicast ARP request (`gateway-probe`), every `interval`.
  * - `controller`: a management plane that knows the migration pushes, after `latency`, the VM's MAC
  *   location to every switch (towards the destination) and its IP→MAC binding to every gateway; each
- *   push is lost with probability `lossRate`.
+ *   push is lost with probability `lossRate`. With `moveBindings` it also moves the VM's security
+ *   state (security-plane.ts): clears its secure MAC on the source port, moves its DHCP snooping,
+ *   SAVI and ND inspection bindings to the destination port.
  * - `evpn`: EVPN-style MAC mobility (RFC 7432 §15): when an edge switch learns the VM's MAC on a
  *   host-facing port, it advertises it with the next sequence number; after `latency` every switch
  *   points the MAC towards that edge. `duplicateMoves` moves within `duplicateWindow` freeze the MAC
  *   (advertisements are then ignored) as duplicate MAC detection does (§15.1; FRR defaults 5 in 180 s).
+ * - `binding-sync`: every switch's DHCP snooping bindings are copied to the others every `interval`
+ *   (src/security binding-sync.ts); deployment-wide.
+ * - `leasequery`: switches recover a missing binding by asking the DHCP server (RFC 4388), for DHCP
+ *   snooping and for SAVI-DHCP's data snooping (RFC 7513 §7); deployment-wide.
+ * - `guest-renew`: after the resume the guest's carrier drops for `carrierDown` (Hyper-V's netvsc
+ *   drops it for 2 s on a network change, drivers/net/hyperv/netvsc_drv.c LINKCHANGE_INT), and when
+ *   it returns the guest's DHCP client confirms its lease if its profile says it does
+ *   (`dhcp.renewAfterLinkBounce`): the switch snoops the exchange from the new port.
+ * - `vswitch-enforcement`: hypervisor-facing ports are trusted by the physical switches, and each
+ *   hypervisor's virtual switch enforces every vNIC's own addresses instead (src/security
+ *   vnic-guard.ts), a configuration that follows the VM; deployment-wide.
  */
 
 /** One remedy. Times in ns. */
@@ -46,8 +59,13 @@ export type RemedySpec =
     readonly lossRate: number;
     readonly pushFdb: boolean;
     readonly pushNeighbors: boolean;
+    readonly moveBindings: boolean;
   }
-  | { readonly kind: 'evpn'; readonly latency: number; readonly duplicateMoves: number; readonly duplicateWindow: number };
+  | { readonly kind: 'evpn'; readonly latency: number; readonly duplicateMoves: number; readonly duplicateWindow: number }
+  | { readonly kind: 'binding-sync'; readonly interval: number }
+  | { readonly kind: 'leasequery'; readonly roundTrip: number }
+  | { readonly kind: 'guest-renew'; readonly carrierDown: number }
+  | { readonly kind: 'vswitch-enforcement' };
 
 /** QEMU's announce parameters (migration/options.c): 50 ms, 550 ms, 5 rounds, 100 ms step. */
 export const QEMU_ANNOUNCE = { initial: 50e6, max: 550e6, rounds: 5, step: 100e6 } as const;
@@ -77,7 +95,11 @@ export function remedyName(r: RemedySpec): string {
     case 'qemu-announce': return r.guestAnnounce ? 'QEMU announce + guest' : 'QEMU announce';
     case 'deregistration': return 'de-registration';
     case 'keepalive': return r.mode === 'vm-garp' ? 'VM keepalive' : 'gateway probing';
-    case 'controller': return 'controller push';
+    case 'controller': return r.moveBindings ? 'controller push with bindings' : 'controller push';
     case 'evpn': return 'EVPN MAC mobility';
+    case 'binding-sync': return 'binding sync';
+    case 'leasequery': return 'leasequery';
+    case 'guest-renew': return 'guest renew';
+    case 'vswitch-enforcement': return 'vSwitch enforcement';
   }
 }

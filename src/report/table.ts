@@ -2,7 +2,8 @@
  * A scenario's result as text tables people read at a glance, in a 100-column terminal: per run and
  * migration the black hole of each direction (with the flow each direction is measured on), the
  * losses and the stale state the move left; per run the address-resolution load; per flow its
- * packets. Columns are aligned, numbers use thousands separators; a table wider than the terminal is
+ * packets; and, in runs that have them, DHCP, the switches' security features (drops, err-disabled
+ * ports, when each moved VM was admitted at its new port) and the contention cases. Columns are aligned, numbers use thousands separators; a table wider than the terminal is
  * split into several that repeat the identifying columns, and a long text column wraps.
  */
 import type { MigrationResult, PerDirection } from '../metrics/index.js';
@@ -192,6 +193,91 @@ function migrationTables(runs: readonly RunResult[]): string[] {
   ];
 }
 
+/** A time of the run in seconds, to the millisecond. */
+function secondsText(s: number): string {
+  return `${(Math.round(s * 1000) / 1000).toLocaleString('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 })} s`;
+}
+
+function countsText(counts: Readonly<Record<string, number>>): string {
+  const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${fmt(n)} ${k}`);
+  return parts.length === 0 ? 'none' : parts.join(', ');
+}
+
+function dhcpTables(runs: readonly RunResult[]): string[] {
+  const rows = runs.filter((r) => r.dhcp !== undefined).map((r) => {
+    const d = r.dhcp!;
+    const c = d.server;
+    return [r.name, fmt(c.discovers), fmt(c.offers), fmt(c.requests), fmt(c.acks), fmt(c.naks), fmt(c.declines), fmt(c.leaseQueries), `${fmt(d.bound)}/${fmt(d.clients)}`];
+  });
+  if (rows.length === 0) return [];
+  return [
+    '',
+    'DHCP (messages the server received or sent, leasequeries it answered, clients holding a lease at the end):',
+    renderTable(['run', 'DISCOVER', 'OFFER', 'REQUEST', 'ACK', 'NAK', 'DECLINE', 'leasequery', 'bound'], rows, [false, true, true, true, true, true, true, true, true]),
+  ];
+}
+
+function securityTables(runs: readonly RunResult[]): string[] {
+  const secured = runs.filter((r) => r.security !== undefined);
+  if (secured.length === 0) return [];
+  const drops: string[][] = [];
+  const disabled: string[][] = [];
+  const admitted: string[][] = [];
+  for (const r of secured) {
+    const sec = r.security!;
+    const features = Object.entries(sec.drops).filter(([, d]) => d.total > 0);
+    if (features.length === 0) drops.push([r.name, '–', '0', 'none']);
+    for (const [feature, d] of features) drops.push([r.name, feature, fmt(d.total), countsText(d.byReason)]);
+    for (const d of sec.errDisabled) {
+      disabled.push([
+        r.name, d.vlan === null ? d.port : `${d.port} vlan ${d.vlan}`, d.cause, secondsText(d.atS),
+        msText(d.durationMs, d.recovered), d.trigger ?? '?', d.cutOff.length === 0 ? 'none' : d.cutOff.join(', '),
+      ]);
+    }
+    for (const m of sec.migrations) {
+      admitted.push([r.name, m.vm, m.port ?? '?', m.admittedMs === null ? 'never' : msText(m.admittedMs), countsText(m.refused)]);
+    }
+  }
+  const out = [
+    '',
+    'Security: frames the switches\' features refused, by feature and reason:',
+    renderTable(['run', 'feature', 'frames', 'reasons'], drops, [false, false, true, false], { keys: 2, wrap: 3 }),
+  ];
+  if (disabled.length > 0) {
+    const cut = secured.map((r) => `${r.name} ${fmt(r.security!.vmsCutOff)}`).join(', ');
+    out.push(
+      '',
+      paragraph(`Ports error-disabled: when, for how long (">" = still down at the end), whose frame tripped it, and the VMs behind it that went dark with it (VMs cut off: ${cut}):`),
+      renderTable(['run', 'port', 'cause', 'at', 'for', 'trigger', 'cut off'], disabled, [false, false, false, true, true, false, false], { keys: 2, wrap: 6 }),
+    );
+  }
+  if (admitted.length > 0) {
+    out.push(
+      '',
+      paragraph('Each migrated VM at its new port: how long after the resume it was admitted (its first frame to pass after the last one refused there; "never" = refused until its next move or the end), and its frames refused there:'),
+      renderTable(['run', 'vm', 'new port', 'admitted', 'refused'], admitted, [false, false, false, true, false], { keys: 2, wrap: 4 }),
+    );
+  }
+  return out;
+}
+
+function contentionTables(runs: readonly RunResult[]): string[] {
+  const rows: string[][] = [];
+  for (const r of runs) {
+    for (const k of r.contention ?? []) {
+      const detected = k.detected.length === 0 ? 'nobody' : k.detected.map((d) => `${d.by} ${d.how}${d.refused === null ? '' : ` refusing ${d.refused}`} from ${secondsText(d.firstS)}`).join(', ');
+      const wrong = k.gatewayEntryWrongMs === null ? 'same MAC' : Object.entries(k.gatewayEntryWrongMs).map(([g, v]) => `${g} ${msText(v)}`).join(', ');
+      rows.push([r.name, `${k.claimant} (${k.kind})`, k.vm, detected, k.missedBy.length === 0 ? 'none' : k.missedBy.join(', '), wrong, fmt(k.packetsToClaimant), fmt(k.packetsToVm)]);
+    }
+  }
+  if (rows.length === 0) return [];
+  return [
+    '',
+    paragraph('Address contention: who noticed the claim (a host\'s conflict detection, or a switch refusing the claimant\'s or the VM\'s frames, and from when), who could have and did not, how long each gateway\'s entry held the claimant\'s MAC, and the IP packets for the claimed addresses each holder received from when the claimant appeared:'),
+    renderTable(['run', 'claimant', 'vm', 'detected by', 'missed by', 'gateway entry wrong', 'to claimant', 'to vm'], rows, [false, false, false, false, false, false, true, true], { keys: 2, wrap: 3 }),
+  ];
+}
+
 /** The whole result as text. */
 export function resultTables(result: ScenarioResult): string {
   const out: string[] = [];
@@ -209,5 +295,6 @@ export function resultTables(result: ScenarioResult): string {
     for (const f of r.flows) flowRows.push([r.name, f.name, f.kind, fmt(f.pairs), fmt(f.sent), fmt(f.delivered), lostText(f.lost)]);
   }
   out.push(renderTable(['run', 'flow', 'kind', 'pairs', 'sent', 'delivered', 'lost'], flowRows, [false, false, false, true, true, true, false], { keys: 2, wrap: 6 }));
+  out.push(...dhcpTables(result.runs), ...securityTables(result.runs), ...contentionTables(result.runs));
   return `${out.join('\n')}\n`;
 }

@@ -259,8 +259,8 @@ export function checkRemedyList(c: Checker, remedies: readonly RemedySettings[],
         return;
       }
       case 'controller':
-        if (!r.pushFdb && !r.pushNeighbors && c.sure(`${key}.pushFdb`, `${key}.pushNeighbors`)) {
-          c.report({ code: 'value', path: at, expected: 'pushFdb or pushNeighbors (or both): a controller that pushes nothing does nothing', found: 'both false' });
+        if (!r.pushFdb && !r.pushNeighbors && !r.moveBindings && c.sure(`${key}.pushFdb`, `${key}.pushNeighbors`, `${key}.moveBindings`)) {
+          c.report({ code: 'value', path: at, expected: 'pushFdb, pushNeighbors or moveBindings: a controller that pushes nothing does nothing', found: 'all false' });
         }
         return;
       case 'keepalive':

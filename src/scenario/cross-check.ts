@@ -3,7 +3,8 @@
  * not shared, names that must exist (switches, hosts, groups, gateways, hypervisors, links), names
  * defined twice, and values the types cannot refuse alone (start after stop, more hosts than host
  * ports, a burst model that cannot reach its loss rate, overrides that do not belong to the node's
- * profile). The rules of migrations and remedies are in cross-check-migrations.ts; variants are
+ * profile). The rules of migrations and remedies are in cross-check-migrations.ts, those of DHCP,
+ * security and contention in cross-check-security.ts; variants are
  * checked here with the same rules as the top level, at their own paths.
  *
  * Every rule reports into one list, with the path of the setting at fault, so that all problems of a
@@ -20,6 +21,7 @@ import { addressFamily, addressToBigInt, prefixContains, prefixOf } from './addr
 import type { Path, TaintQuery } from './checker.js';
 import { Checker, EDGE_SHAPE, FABRIC_SHAPE } from './checker.js';
 import { checkMigrations, checkRemedyList } from './cross-check-migrations.js';
+import { checkSecurity } from './cross-check-security.js';
 import type { PathIssue } from './issues.js';
 import { renderFound } from './issues.js';
 import { MAX_HOST_NUMBER, busiestSwitch, fabricHasLoops, isVmGroup, placeHosts, planAddresses } from './layout/index.js';
@@ -514,5 +516,6 @@ export function crossCheck(parsed: ParsedScenario, tainted: TaintQuery = () => f
   checkRemedyList(c, c.parsed.remedies, ['remedies'], 'remedies', c.s.migrations.filter((_, i) => c.parsed.migrations[i]!.remedies === undefined), 'top');
   checkVariants(c);
   checkOutput(c);
+  checkSecurity(c);
   return c.issues;
 }

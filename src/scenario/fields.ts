@@ -95,13 +95,14 @@ function quantity(parse: (input: unknown) => QuantityResult, expected: string, p
 
 /**
  * A duration (text with a unit, or seconds) parsed to integer nanoseconds; `positive` refuses 0, and
- * `min` (ns, with `minText` for messages) anything shorter.
+ * `min` (ns, with `minText` for messages) anything shorter, `max` (with `maxText`) anything longer.
  */
-export function duration(options: { positive?: boolean; min?: number; minText?: string } = {}) {
+export function duration(options: { positive?: boolean; min?: number; minText?: string; max?: number; maxText?: string } = {}) {
   return quantity(parseDuration, DURATION_EXPECTED, DURATION_PATTERN, (v) => (
     options.positive === true && v === 0 ? 'a duration greater than 0'
       : options.min !== undefined && v < options.min ? `a duration of at least ${options.minText ?? `${options.min}ns`}`
-        : undefined));
+        : options.max !== undefined && v > options.max ? `a duration of at most ${options.maxText ?? `${options.max}ns`}`
+          : undefined));
 }
 
 /** A bit rate parsed to bits per second (always > 0). */

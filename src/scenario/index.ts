@@ -2,8 +2,8 @@
  * The scenario layer: the schema of scenario files (one source of truth for every setting, also
  * exported as JSON Schema), YAML loading with located errors, cross-field validation, the layout
  * rules (names, placement, addresses, MACs) a builder follows, the resolution of migrations and
- * variants into runs, the built-in default scenario, `--set` overrides, and the builder that turns a
- * scenario into a model.
+ * variants into runs, the resolution of the security section onto switch ports, the built-in default
+ * scenario, `--set` overrides, and the builder that turns a scenario into a model.
  */
 export { scenarioSchema } from './schema.js';
 export type { ParsedScenario, ScenarioInput } from './schema.js';
@@ -21,8 +21,10 @@ export type { Position } from './locate.js';
 export { crossCheck } from './cross-check.js';
 export { applyOverrides, parseOverride } from './overrides.js';
 export type { Override } from './overrides.js';
-export { buildModel } from './build/index.js';
-export type { BuiltFlowRecord, BuiltTraffic, Model } from './build/index.js';
+export { buildModel, planPorts } from './build/index.js';
+export type { BuiltClaimant, BuiltDhcp, BuiltFlowRecord, BuiltSecurity, BuiltTraffic, Model, PlannedAddresses, PortView, SwitchView } from './build/index.js';
+export { originOf, planSecurity, scenarioWords, selectSwitches } from './security-plan.js';
+export type { FieldPath, PlanNames, PlannedSwitch, PortEntryProblem, SecurityPlan } from './security-plan.js';
 export { scenarioJsonSchema } from './json-schema.js';
 export {
   MAX_AUTO_MACS_PER_VM,
@@ -98,3 +100,8 @@ export { EVENT_KINDS } from './sections/events.js';
 export type { EventSettings } from './sections/events.js';
 export type { LossRuleSettings } from './sections/loss.js';
 export type { OutputSettings } from './sections/output.js';
+export { ERR_DISABLE_CAUSE_NAMES, PORT_CLASSES } from './sections/security.js';
+export type { PortClass, SecuritySettings } from './sections/security.js';
+export type { DhcpSettings } from './sections/dhcp.js';
+export { CONTENTION_KINDS } from './sections/contention.js';
+export type { ContentionKind, ContentionSettings } from './sections/contention.js';

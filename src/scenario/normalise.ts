@@ -204,7 +204,7 @@ export function normaliseScenario(s: ParsedScenario): Scenario {
   const remedies = s.remedies.map(remedySpec);
   const { variants: _variants, ...rest } = s;
   const { migrations, runs } = resolveRuns(
-    { name: s.name, description: s.description ?? null, seed: s.seed, gateway, hosts, loss, events: s.events, remedies, hypervisors },
+    { name: s.name, description: s.description ?? null, seed: s.seed, gateway, hosts, loss, events: s.events, remedies, hypervisors, security: s.security ?? null },
     s.migrations,
     s.variants,
     lossRule,

@@ -28,6 +28,7 @@ import type { LossRuleSettings } from './sections/loss.js';
 import type { MigrationSettings, TimingSettings } from './sections/migrations.js';
 import { PRE_COPY_TIMING_FIELDS, TIMING_DEFAULTS } from './sections/migrations.js';
 import type { RemedySettings } from './sections/remedies.js';
+import type { SecuritySettings } from './sections/security.js';
 import type { VariantSettings } from './sections/variants.js';
 
 /** One migration, resolved for one run. Times in ns. */
@@ -77,8 +78,12 @@ export function remedySpec(r: RemedySettings): RemedySpec {
     case 'qemu-announce': return { kind: 'qemu-announce', initial: r.initial, max: r.max, rounds: r.rounds, step: r.step, guestAnnounce: r.guestAnnounce };
     case 'deregistration': return { kind: 'deregistration', latency: r.latency };
     case 'keepalive': return { kind: 'keepalive', mode: r.mode, interval: r.interval };
-    case 'controller': return { kind: 'controller', latency: r.latency, lossRate: r.lossRate, pushFdb: r.pushFdb, pushNeighbors: r.pushNeighbors };
+    case 'controller': return { kind: 'controller', latency: r.latency, lossRate: r.lossRate, pushFdb: r.pushFdb, pushNeighbors: r.pushNeighbors, moveBindings: r.moveBindings };
     case 'evpn': return { kind: 'evpn', latency: r.latency, duplicateMoves: r.duplicateMoves, duplicateWindow: r.duplicateWindow };
+    case 'binding-sync': return { kind: 'binding-sync', interval: r.interval };
+    case 'leasequery': return { kind: 'leasequery', roundTrip: r.roundTrip };
+    case 'guest-renew': return { kind: 'guest-renew', carrierDown: r.carrierDown };
+    case 'vswitch-enforcement': return { kind: 'vswitch-enforcement' };
   }
 }
 
@@ -190,6 +195,8 @@ export interface RunBase {
   /** The run's top-level remedies (the variant's, or the scenario's). */
   readonly remedies: readonly RemedySpec[];
   readonly hypervisors: Hypervisors | null;
+  /** The run's security features (the variant's, or the scenario's), or null for none. */
+  readonly security: SecuritySettings | null;
 }
 
 /**
@@ -216,6 +223,7 @@ export function resolveRuns(
     events: base.events,
     remedies: base.remedies,
     migrations: own,
+    security: base.security,
   };
   if (variants === undefined || variants.length === 0) return { migrations: own, runs: [scenarioRun] };
   const runs = variants.map((v): RunSpec => {
@@ -233,6 +241,7 @@ export function resolveRuns(
       events: v.events ?? base.events,
       remedies: remedies ?? base.remedies,
       migrations: remedies === undefined ? own : resolve(remedies, base.remedies),
+      security: v.security === undefined ? base.security : v.security === 'none' ? null : v.security,
     };
   });
   return { migrations: own, runs };

@@ -5,7 +5,8 @@
  * canonical text) is what normalise.ts completes into a {@link Scenario}.
  *
  * Sections live in `sections/`, one module each (fabric, addressing, nodes and profiles,
- * hypervisors, traffic, events, loss, remedies, migrations, variants, output); add a setting there, with its description and default, and it appears in
+ * hypervisors, traffic, events, loss, remedies, migrations, dhcp, security, contention, variants,
+ * output); add a setting there, with its description and default, and it appears in
  * validation, defaults and the JSON Schema at once. Rules that relate fields to each other (an
  * address inside its subnet, a name that must exist) are in cross-check.ts.
  */
@@ -20,6 +21,9 @@ import { migrationSchema } from './sections/migrations.js';
 import { gatewaySchema, hostGroupSchema } from './sections/nodes.js';
 import { outputSchema } from './sections/output.js';
 import { REMEDIES_HELP, remedySchema } from './sections/remedies.js';
+import { contentionSchema } from './sections/contention.js';
+import { dhcpSchema } from './sections/dhcp.js';
+import { securitySchema } from './sections/security.js';
 import { flowSchema } from './sections/traffic.js';
 import { VARIANTS_HELP, variantSchema } from './sections/variants.js';
 
@@ -42,10 +46,13 @@ export const scenarioSchema = section(
     remedies: z.array(remedySchema).default([])
       .describe(`Remedies after every migration; a migration's own remedies replace this list, and a variant's remedies replace both (default none: nothing announces a move). ${REMEDIES_HELP}`),
     migrations: z.array(migrationSchema).default([]).describe('Live migrations of VMs between hypervisors (default none).'),
+    dhcp: dhcpSchema.optional(),
+    security: securitySchema.optional(),
+    contention: z.array(contentionSchema).default([]).describe('Second hosts claiming a VM\'s addresses: a clone, a misconfigured host, the source copy of a failed migration, a malicious VM (default none).'),
     variants: z.array(variantSchema).optional().describe(VARIANTS_HELP),
     output: outputSchema,
   },
-  'An arpshift scenario: a Layer-2 data-center network, its gateway, hypervisors and hosts, traffic, events, impairments, live migrations and their remedies, and the variants to compare.',
+  'An arpshift scenario: a Layer-2 data-center network, its gateway, hypervisors and hosts, traffic, events, impairments, live migrations and their remedies, DHCP, switch security features, address contention, and the variants to compare.',
 );
 
 /** A scenario file as the schema parses it, before normalisation (see {@link Scenario} in normalise.ts). */

@@ -51,7 +51,12 @@ export interface DhcpBinding {
   readonly port: number;
   /** When it expires (ns); Infinity for a static binding. */
   readonly expires: number;
-  readonly type: 'dynamic' | 'static';
+  /**
+   * `dynamic` (snooped from an ACK, or recovered by a leasequery), `static` (configured or pushed),
+   * or `synced` (a copy of another switch's binding, see binding-sync.ts: its `port` is -1, a port of
+   * no switch here, so only checks that ignore the port accept it).
+   */
+  readonly type: 'dynamic' | 'static' | 'synced';
 }
 
 /** What snooping decided about one DHCP message. */
@@ -182,6 +187,24 @@ export class DhcpSnooping {
   addStatic(binding: Omit<DhcpBinding, 'type' | 'expires'> & { readonly expires?: number }): void {
     this.table.set(binding.address, { ...binding, expires: binding.expires ?? Infinity, type: 'static' });
     this.counters.bindingsAdded++;
+  }
+
+  /** Adds or replaces a dynamic binding for a lease learnt otherwise than from an ACK (a leasequery's answer). */
+  addDynamic(binding: Omit<DhcpBinding, 'type'>): void {
+    this.table.set(binding.address, { ...binding, type: 'dynamic' });
+    this.counters.bindingsAdded++;
+  }
+
+  /**
+   * Mirrors another switch's binding (binding-sync.ts): added or refreshed unless this switch has a
+   * binding of its own for the address, which a copy never replaces. Returns whether it is in place.
+   */
+  addSynced(binding: Omit<DhcpBinding, 'type' | 'port'>): boolean {
+    const own = this.table.get(binding.address);
+    if (own !== undefined && own.type !== 'synced') return false;
+    if (own === undefined) this.counters.bindingsAdded++;
+    this.table.set(binding.address, { ...binding, port: -1, type: 'synced' });
+    return true;
   }
 
   /** Removes the binding of `address`; returns whether there was one. */

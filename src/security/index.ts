@@ -9,7 +9,9 @@
  * with a {@link SwitchSecurityConfig} (port indexes resolved from port classes); drops are traced as
  * `frame-dropped` with reason `security` and `filter: { filter: <feature>, reason }`, err-disable
  * and recovery as `security-port`, and the returned {@link SwitchSecurity} holds the tables a remedy
- * changes (`snooping.addStatic`, `portSecurity.clear`, `errDisabled`, `recover`).
+ * changes (`snooping.addStatic`, `portSecurity.clear`, `fcfsSavi.bind`, `saviDhcp.bind`,
+ * `ndInspection.bind`, `vnicGuard.allow`, `errDisabled`, `recover`). {@link BindingSync} copies DHCP
+ * snooping bindings between switches.
  */
 export type { SecurityDrop, SecurityFeature } from './verdict.js';
 export { DropCounts, SECURITY_FEATURES, securityDrop } from './verdict.js';
@@ -32,7 +34,10 @@ export type { FcfsSaviConfig, SaviEntry, SaviHooks, SaviReason, SaviState, SaviV
 export { FCFS_SAVI, FcfsSavi, SaviCounters } from './savi-fcfs.js';
 export type { SaviDhcpConfig, SaviDhcpEntry, SaviDhcpHooks, SaviDhcpReason, SaviDhcpState } from './savi-dhcp.js';
 export { SAVI_DHCP, SaviDhcp, SaviDhcpCounters } from './savi-dhcp.js';
+export type { VnicAddresses, VnicGuardReason } from './vnic-guard.js';
+export { VnicGuard, VnicGuardCounters } from './vnic-guard.js';
 export type { LeaseQueryService, SwitchSecurityConfig } from './switch-security.js';
 export { SwitchSecurity, SwitchSecurityCounters, attachSecurity } from './switch-security.js';
 export type { SecurityConfigProblem } from './check-config.js';
 export { securityConfigProblems } from './check-config.js';
+export { BindingSync, BindingSyncCounters } from './binding-sync.js';

@@ -108,6 +108,21 @@ export class NdInspection {
     return b;
   }
 
+  /**
+   * Binds `address` in `vlan` to (`mac`, `port`), fresh at `now`, replacing any binding of it: a
+   * management plane pushing where a host now is, or a table that held it before the run.
+   */
+  bind(vlan: number, address: Ipv6Address, mac: MacAddress, port: number, now: number): NdBinding {
+    const b: NdBinding = { address, vlan, mac, port, lastSeen: now, probe: null };
+    this.table.set(`${vlan}|${address}`, b);
+    return b;
+  }
+
+  /** Forgets the binding of `address` in `vlan`; returns whether there was one. */
+  unbind(vlan: number, address: Ipv6Address): boolean {
+    return this.table.delete(`${vlan}|${address}`);
+  }
+
   /** An IPv6 packet from Ethernet `source` arrived on `port` in `vlan` at `now`: null to pass, or why not. */
   check(port: number, vlan: number, source: MacAddress, p: Ipv6Packet, now: number): 'address-theft' | null {
     if (this.trusted.has(port) || (this.vlans.size > 0 && !this.vlans.has(vlan))) return null;

@@ -119,13 +119,36 @@ export class SaviDhcp {
     return this.entries;
   }
 
+  /**
+   * Binds `address` to `port` (BOUND until `expires`), replacing the address's bindings elsewhere: a
+   * management plane pushing the destination of a migration, or a binding made before the run.
+   */
+  bind(port: number, vlan: number, address: Ipv4Address, mac: MacAddress, expires: number): SaviDhcpEntry {
+    this.unbind(address);
+    const e: SaviDhcpEntry = { port, vlan, address, mac, state: 'bound', transactionId: 0, expires };
+    this.counters.bound++;
+    this.add(e);
+    return e;
+  }
+
+  /** Removes every binding of `address` (on `port` only, when given); returns how many. */
+  unbind(address: Ipv4Address, port?: number): number {
+    let n = 0;
+    for (const e of [...this.entries]) {
+      if (e.address !== address || (port !== undefined && e.port !== port)) continue;
+      this.removeEntry(e);
+      n++;
+    }
+    return n;
+  }
+
   private applies(vlan: number): boolean {
     return this.vlans.size === 0 || this.vlans.has(vlan);
   }
 
   private add(e: SaviDhcpEntry): void {
     this.entries.push(e);
-    this.hooks.arm(e.expires);
+    if (Number.isFinite(e.expires)) this.hooks.arm(e.expires);
   }
 
   private removeEntry(e: SaviDhcpEntry): void {

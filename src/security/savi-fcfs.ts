@@ -142,6 +142,28 @@ export class FcfsSavi {
     return [...this.table.values()];
   }
 
+  /**
+   * Binds `address` in `vlan` to `port` as VALID for DEFAULT_LT from `now`, replacing any binding of
+   * it (a management plane that knows where the host is: an orchestrator pushing the destination
+   * port of a migration, or a table that held the binding before the run). Queued DAD NS of a
+   * replaced binding are dropped.
+   */
+  bind(vlan: number, address: Ipv6Address, port: number, now: number): SaviEntry {
+    const old = this.table.get(this.key(vlan, address));
+    if (old !== undefined) this.release(old);
+    const e = this.create(vlan, address, port, now);
+    this.set(e, 'valid', this.defaultLt, now);
+    return e;
+  }
+
+  /** Removes the binding of `address` in `vlan` (an orchestrator clearing the source); returns whether there was one. */
+  unbind(vlan: number, address: Ipv6Address): boolean {
+    const e = this.table.get(this.key(vlan, address));
+    if (e === undefined) return false;
+    this.release(e);
+    return true;
+  }
+
   /** An IPv6 packet arrived on `port` in `vlan` at `now`. */
   packet(port: number, vlan: number, p: Ipv6Packet, now: number): SaviVerdict {
     if (this.vlans.size > 0 && !this.vlans.has(vlan)) return PASS;

@@ -3,7 +3,8 @@
  * makes the features a configuration asks for, installs itself as the switch's frame filter
  * (src/net filter.ts) and runs, for every frame that arrives on a port:
  *
- * 1. err-disabled port or VLAN: everything dropped, in and out (err-disable.ts);
+ * 1. err-disabled port or VLAN: everything dropped, in and out (err-disable.ts); then, on a
+ *    hypervisor's virtual switch, the per-vNIC guard (vnic-guard.ts);
  * 2. port security on the source MAC (port-security.ts); a violation in shutdown mode err-disables
  *    the port, in shutdown-vlan mode the VLAN on it;
  * 3. by payload: ARP -> dynamic ARP inspection (arp-inspection.ts; exceeding the rate limit
@@ -19,14 +20,22 @@
  * inspection's DAD NS, SAVI-DHCP's ARP probes, out of the right ports with the VLAN's tag where the
  * port is a trunk), flushing an err-disabled port's learned MACs, and the trace events below. Its
  * counters are plain integers: drops per feature and reason, plus each feature's own counters.
+ *
+ * With `leaseQueryRecovery`, a frame DAI or IP Source Guard refuses for want of a binding (none, or
+ * one on another port) makes the switch ask the DHCP server (RFC 4388 LEASEQUERY by address, through
+ * `leaseQuery`); an active lease held by the frame's source MAC becomes a dynamic binding on the
+ * ingress port, so the host's next frames pass. This is SAVI-DHCP's data-snooping recovery (RFC 7513
+ * §7) applied to the DHCP snooping table; which vendors offer it is unverified. As there, a port asks
+ * about one address at most once per DATA_SNOOPING_INTERVAL (60 s), here per (port, address) so that
+ * the VMs behind one hypervisor port are not served one a minute.
  */
 import type { FilterDrop, FrameFilter, LearningSwitch, Network, Port, SimFrame } from '../net/index.js';
 import { vlanTagFor } from '../net/index.js';
 import type { Kernel } from '../sim/index.js';
 import { Timer } from '../sim/index.js';
 import type { LeaseQueryAnswer } from '../stack/index.js';
-import type { EthernetFrame, Ipv4Address, Ipv6Address, Ipv6Packet } from '../wire/index.js';
-import { IPV6_UNSPECIFIED, MAC_BROADCAST, arpProbe, ethernetFrame, formatMac, ipv6Destination, isGroupMac, neighborSolicitation } from '../wire/index.js';
+import type { EthernetFrame, Ipv4Address, Ipv6Address, Ipv6Packet, MacAddress } from '../wire/index.js';
+import { IPV6_UNSPECIFIED, MAC_BROADCAST, arpProbe, ethernetFrame, formatIpv4, formatMac, ipv6Destination, isGroupMac, neighborSolicitation } from '../wire/index.js';
 import type { ArpInspectionConfig } from './arp-inspection.js';
 import { ArpInspection } from './arp-inspection.js';
 import type { DhcpSnoopingConfig } from './dhcp-snooping.js';
@@ -43,8 +52,10 @@ import type { SaviDhcpConfig } from './savi-dhcp.js';
 import { SaviDhcp } from './savi-dhcp.js';
 import type { FcfsSaviConfig } from './savi-fcfs.js';
 import { FcfsSavi } from './savi-fcfs.js';
+import { SAVI_DHCP } from './savi-dhcp.js';
 import type { SourceGuardConfig } from './source-guard.js';
 import { SourceGuard } from './source-guard.js';
+import { VnicGuard } from './vnic-guard.js';
 import type { SecurityFeature } from './verdict.js';
 import { DropCounts, SECURITY_FEATURES, securityDrop } from './verdict.js';
 
@@ -76,6 +87,10 @@ export interface SwitchSecurityConfig {
   readonly saviDhcp?: SaviDhcpConfig;
   readonly errDisableRecovery?: ErrDisableRecoveryConfig;
   readonly leaseQuery?: LeaseQueryService;
+  /** Per-vNIC address enforcement (a hypervisor's virtual switch; ports configured through `vnicGuard.allow`); default off. */
+  readonly vnicGuard?: boolean;
+  /** Recover missing DHCP snooping bindings by leasequery (see the module comment); default off. */
+  readonly leaseQueryRecovery?: boolean;
 }
 
 declare module '../sim/trace.js' {
@@ -110,6 +125,9 @@ export class SwitchSecurityCounters {
   egressDrops = 0;
   /** Frames the features sent (DAD NS, ARP probes). */
   framesSent = 0;
+  /** Leasequeries sent to recover a DHCP snooping binding, and bindings they recovered. */
+  leaseQueries = 0;
+  bindingsRecovered = 0;
 }
 
 /** See the module comment. */
@@ -128,7 +146,11 @@ export class SwitchSecurity implements FrameFilter {
   readonly raGuard: RaGuard | null;
   readonly fcfsSavi: FcfsSavi | null;
   readonly saviDhcp: SaviDhcp | null;
+  readonly vnicGuard: VnicGuard | null;
   private readonly snoopDhcp: boolean;
+  private readonly leaseQueryRecovery: boolean;
+  /** (port, address) -> when a recovery leasequery was last sent. */
+  private readonly recoveries = new Map<string, number>();
   private readonly network: Network;
   private readonly kernel: Kernel;
   private readonly leaseQueryService: LeaseQueryService | undefined;
@@ -153,6 +175,8 @@ export class SwitchSecurity implements FrameFilter {
     this.sourceGuard = config.sourceGuard === undefined ? null : new SourceGuard(config.sourceGuard);
     this.raGuard = config.raGuard === undefined ? null : new RaGuard(config.raGuard);
     this.leaseQueryService = config.leaseQuery;
+    this.vnicGuard = config.vnicGuard === true ? new VnicGuard() : null;
+    this.leaseQueryRecovery = config.leaseQueryRecovery === true;
     const name = sw.name;
     this.saviTimer = config.fcfsSavi === undefined ? null : new Timer(this.kernel, name, 'savi-fcfs', () => this.fcfsSavi!.timers(this.kernel.now));
     this.fcfsSavi = config.fcfsSavi === undefined ? null : new FcfsSavi(config.fcfsSavi, {
@@ -210,6 +234,10 @@ export class SwitchSecurity implements FrameFilter {
     const off = this.errDisabled.blocks(i, vlan);
     if (off !== undefined) return securityDrop('err-disabled', off.cause);
     const eth = frame.eth;
+    if (this.vnicGuard !== null) {
+      const why = this.vnicGuard.check(i, eth);
+      if (why !== null) return securityDrop('vnic-guard', why);
+    }
     if (this.portSecurity !== null && !isGroupMac(eth.source)) {
       const v = this.portSecurity.check(i, vlan, eth.source, now);
       if (v.kind === 'violation') {
@@ -227,7 +255,10 @@ export class SwitchSecurity implements FrameFilter {
           this.errDisable(i, -1, 'arp-inspection');
           return securityDrop('arp-inspection', 'rate-exceeded');
         }
-        if (v.kind === 'drop') return securityDrop('arp-inspection', v.reason);
+        if (v.kind === 'drop') {
+          if (v.reason === 'no-binding' || v.reason === 'wrong-port') this.recoverBinding(p.senderProtocolAddress, eth.source, i, vlan);
+          return securityDrop('arp-inspection', v.reason);
+        }
       }
       if (this.saviDhcp !== null && p.senderProtocolAddress !== 0) this.saviDhcp.arp(i, p.senderProtocolAddress);
       return null;
@@ -251,7 +282,10 @@ export class SwitchSecurity implements FrameFilter {
       }
       if (this.sourceGuard !== null) {
         const why = this.sourceGuard.check(i, vlan, eth.source, p, this.binding);
-        if (why !== null) return securityDrop('ip-source-guard', why);
+        if (why !== null) {
+          if (why === 'no-binding' || why === 'wrong-port') this.recoverBinding(p.source, eth.source, i, vlan);
+          return securityDrop('ip-source-guard', why);
+        }
       }
       if (this.saviDhcp !== null) {
         const why = this.saviDhcp.data(i, vlan, eth.source, p, now);
@@ -359,6 +393,26 @@ export class SwitchSecurity implements FrameFilter {
     if (service === undefined) return;
     this.kernel.schedule(service.roundTrip ?? 1e6, this.sw.name, 'leasequery', () => {
       this.saviDhcp!.leaseQueryAnswer(address, service.query(address), this.kernel.now);
+    });
+  }
+
+  /** Asks the DHCP server about `address`, seen from `mac` on `port` without a binding there (see the module comment). */
+  private recoverBinding(address: Ipv4Address, mac: MacAddress, port: number, vlan: number): void {
+    const service = this.leaseQueryService;
+    if (!this.leaseQueryRecovery || service === undefined || address === 0) return;
+    const now = this.kernel.now;
+    const key = `${port}|${address}`;
+    const last = this.recoveries.get(key);
+    if (last !== undefined && now - last < SAVI_DHCP.DATA_SNOOPING_INTERVAL) return;
+    this.recoveries.set(key, now);
+    this.counters.leaseQueries++;
+    this.kernel.schedule(service.roundTrip ?? 1e6, this.sw.name, 'leasequery', () => {
+      const answer = service.query(address);
+      if (answer.kind !== 'active' || answer.client !== mac) return;
+      const at = this.kernel.now;
+      this.snooping.addDynamic({ address, mac, vlan, port, expires: at + answer.remaining });
+      this.counters.bindingsRecovered++;
+      this.event('dhcp-snooping', 'binding-recovered', this.sw.ports[port]!, `${formatIpv4(address)} ${formatMac(mac)} vlan ${vlan}`);
     });
   }
 

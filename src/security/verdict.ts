@@ -15,11 +15,12 @@ export type SecurityFeature =
   | 'ra-guard'
   | 'savi-fcfs'
   | 'savi-dhcp'
+  | 'vnic-guard'
   | 'err-disabled';
 
 /** Every feature, in a fixed order (for reports and JSON keys). */
 export const SECURITY_FEATURES: readonly SecurityFeature[] = [
-  'port-security', 'dhcp-snooping', 'arp-inspection', 'ip-source-guard', 'nd-inspection', 'ra-guard', 'savi-fcfs', 'savi-dhcp', 'err-disabled',
+  'port-security', 'dhcp-snooping', 'arp-inspection', 'ip-source-guard', 'nd-inspection', 'ra-guard', 'savi-fcfs', 'savi-dhcp', 'vnic-guard', 'err-disabled',
 ];
 
 /** A drop decided by a feature: `filter` is the feature, `reason` a short kebab-case cause. */

@@ -4,7 +4,9 @@
  *
  * The lease table ({@link DhcpLeases}) is pure and handed `now`; {@link DhcpServer} attaches it to a
  * {@link Host} (UDP port 67) and sends the answers. Behaviour (RFC 2131 §4.3):
- * - DISCOVER: offer the client's current or last address if it is free, else the lowest free one;
+ * - DISCOVER: offer the client's reserved address (`reservations`, as dhcpd.conf(5) `host`
+ *   declarations with `fixed-address`), else its current or last address if it is free, else the
+ *   lowest free one; a reserved address is never offered to another client;
  *   the offer is held for the client (`offerHold`) so two clients are not offered one address.
  * - REQUEST: in SELECTING (server identifier present) for us, ACK if the address is the one offered
  *   or leased to that client, else NAK; INIT-REBOOT (requested address, no server identifier, ciaddr
@@ -59,6 +61,8 @@ export interface DhcpServerConfig {
   readonly offerHold?: number;
   /** How long a declined address is not handed out; default 3,600 s (ISC dhcpd abandons it for the lease time; one hour chosen). */
   readonly declineHold?: number;
+  /** Addresses reserved for clients by MAC (dhcpd.conf(5) `host` declarations with `fixed-address`); default none. */
+  readonly reservations?: ReadonlyMap<MacAddress, Ipv4Address>;
 }
 
 /** Defaults of {@link DhcpServerConfig}, ns. */
@@ -103,7 +107,9 @@ export type LeaseQueryAnswer =
 export class DhcpLeases {
   readonly serverAddress: Ipv4Address;
   readonly counters = new DhcpServerCounters();
-  private readonly c: Required<Omit<DhcpServerConfig, 'router'>> & { router: Ipv4Address | undefined };
+  private readonly c: Required<Omit<DhcpServerConfig, 'router' | 'reservations'>> & { router: Ipv4Address | undefined };
+  private readonly reserved: ReadonlyMap<MacAddress, Ipv4Address>;
+  private readonly reservedFor: ReadonlyMap<Ipv4Address, MacAddress>;
   private readonly byAddress = new Map<number, DhcpLease>();
 
   constructor(serverAddress: Ipv4Address, config: DhcpServerConfig) {
@@ -122,6 +128,8 @@ export class DhcpLeases {
       offerHold: config.offerHold ?? DHCP_SERVER_DEFAULTS.offerHold,
       declineHold: config.declineHold ?? DHCP_SERVER_DEFAULTS.declineHold,
     };
+    this.reserved = config.reservations ?? new Map();
+    this.reservedFor = new Map([...this.reserved].map(([mac, a]) => [a, mac]));
   }
 
   /** The lease time handed out, ns. */
@@ -141,6 +149,8 @@ export class DhcpLeases {
   /** Whether `client` may have `a` at `now`: in the pool and neither held for someone else nor declined. */
   private availableTo(a: Ipv4Address, client: MacAddress, now: number): boolean {
     if (!this.inPool(a) || a === this.serverAddress) return false;
+    const owner = this.reservedFor.get(a);
+    if (owner !== undefined && owner !== client) return false;
     const l = this.byAddress.get(a);
     if (l === undefined || l.expires <= now) return true;
     if (l.state === 'declined') return false;
@@ -154,6 +164,8 @@ export class DhcpLeases {
   }
 
   private pick(client: MacAddress, requested: Ipv4Address | undefined, now: number): Ipv4Address | undefined {
+    const fixed = this.reserved.get(client);
+    if (fixed !== undefined && this.availableTo(fixed, client, now)) return fixed;
     const own = this.clientLease(client);
     if (own !== undefined && this.availableTo(own.address, client, now)) return own.address;
     if (requested !== undefined && this.availableTo(requested, client, now)) return requested;

@@ -38,8 +38,8 @@ export type { RedundancyConfig, VirtualAddresses } from './redundancy.js';
 export { RedundantGatewayPair } from './redundancy.js';
 export type { Family, PacketDropReason } from './trace.js';
 export { StackTrace } from './trace.js';
-export type { FlowTag, PingFlowConfig, PingSender, RequestResponseConfig, UdpFlowConfig, UdpSender } from './apps/index.js';
-export { FLOW_HEADER_LENGTH, FLOW_PORT, FlowRecord, FlowSink, PingFlow, REQUEST_RESPONSE_PORT, RequestResponseFlow, SequenceSet, UdpFlow, flowPayload, readFlowTag } from './apps/index.js';
+export type { AddressClaimConfig, FlowTag, PingFlowConfig, PingSender, RequestResponseConfig, RouterAdvertiserConfig, UdpFlowConfig, UdpSender } from './apps/index.js';
+export { AddressClaim, FLOW_HEADER_LENGTH, FLOW_PORT, FlowRecord, FlowSink, PingFlow, REQUEST_RESPONSE_PORT, RequestResponseFlow, RouterAdvertiser, SequenceSet, UdpFlow, flowPayload, linkLocalAddress, readFlowTag } from './apps/index.js';
 export type {
   AgingModel,
   AnnouncePolicy,

@@ -95,6 +95,13 @@ for (const file of files) {
   const base = loadScenario(text, file);
   const run = base.runs[0]!;
   if (run.migrations.length === 0) continue;
+  // Security features and a second holder of the VM's addresses break what each capture point is
+  // assumed to tell (see the module comment): a switch refusing the VM's packets after they left it
+  // makes a silence its capture cannot show (SAVI), a port err-disabled after the first delivery
+  // makes one the run does not count as the move's outage (DAI's rate limit), and a claimant with
+  // the VM's MAC answers in its place. Those runs are measured by their own metrics (security,
+  // contention), which the scenario tests check.
+  if (run.security !== null || base.contention.length > 0) continue;
 
   describe(`${file}: the analysis of the simulator's pcap gives the run's black holes`, () => {
     const model = buildModel(base, run, base.seed);

@@ -15,6 +15,7 @@ import { LOSS_CAUSES, MIGRATION_LOSS_KEYS } from '../../src/metrics/index.js';
 import type { ScenarioResult } from '../../src/run/index.js';
 import { runModel, runScenario } from '../../src/run/index.js';
 import { applyOverrides, buildModel, loadScenario, loadScenarioFile, parseOverride } from '../../src/scenario/index.js';
+import { SECURITY_FEATURES } from '../../src/security/index.js';
 import { formatIpv4 } from '../../src/wire/index.js';
 import { tsharkFields, tsharkProblems } from '../helpers/tshark.js';
 
@@ -231,7 +232,27 @@ describe('every example scenario', () => {
     expect(result.runs.map((r) => r.name)).toEqual(scenario.runs.map((r) => r.name));
     expect(result.events).toBeGreaterThan(0);
     for (const [i, r] of result.runs.entries()) {
-      expect(Object.keys(r)).toEqual(['name', 'arp', 'nd', 'broadcastFramesReceived', 'broadcastPerHostPeakPps', 'floodedFrames', 'unknownUnicastFloods', 'dadConflicts', 'flows', 'migrations']);
+      // DHCP, security and contention come only with the sections that make them, after the rest.
+      const optional = [
+        ...(scenario.dhcp === undefined ? [] : ['dhcp']),
+        ...(scenario.runs[i]!.security === null ? [] : ['security']),
+        ...(scenario.contention.length === 0 ? [] : ['contention']),
+      ];
+      expect(Object.keys(r)).toEqual(['name', 'arp', 'nd', 'broadcastFramesReceived', 'broadcastPerHostPeakPps', 'floodedFrames', 'unknownUnicastFloods', 'dadConflicts', 'flows', 'migrations', ...optional]);
+      if (r.security !== undefined) {
+        expect(Object.keys(r.security)).toEqual(['drops', 'errDisabled', 'vmsCutOff', 'migrations']);
+        expect(Object.keys(r.security.drops)).toEqual(SECURITY_FEATURES);
+        expect(r.security.migrations.map((m) => m.vm)).toEqual(scenario.runs[i]!.migrations.map((m) => m.vm));
+        for (const d of r.security.errDisabled) expect(d.cutOff.every((v) => d.vmsBehind.includes(v) && v !== d.trigger)).toBe(true);
+      }
+      if (r.contention !== undefined) {
+        expect(r.contention.map((k) => k.vm)).toEqual(scenario.contention.map((k) => k.vm));
+        for (const k of r.contention) {
+          expect(Object.keys(k)).toEqual(['kind', 'claimant', 'vm', 'hypervisor', 'atS', 'addresses', 'detected', 'missedBy', 'gatewayEntryWrongMs', 'packetsToClaimant', 'packetsToVm']);
+          // Whoever detected the claim is not among those who missed it.
+          for (const d of k.detected) expect(k.missedBy).not.toContain(d.by);
+        }
+      }
       expect(r.flows.map((f) => f.name)).toEqual(scenario.traffic.map((t) => t.name));
       for (const f of r.flows) {
         expect(Object.keys(f.lost)).toEqual(LOSS_CAUSES);

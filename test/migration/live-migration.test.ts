@@ -184,7 +184,7 @@ describe('remedies', () => {
 
   it('controller push and de-registration repair after their latency', () => {
     for (const latency of [50 * MS, 2 * S]) {
-      const c = migrate([{ kind: 'controller', latency, lossRate: 0, pushFdb: true, pushNeighbors: true }], { until: 60 * S, gatewayProfile: CISCO_IOS_PROFILE });
+      const c = migrate([{ kind: 'controller', latency, lossRate: 0, pushFdb: true, pushNeighbors: true, moveBindings: false }], { until: 60 * S, gatewayProfile: CISCO_IOS_PROFILE });
       expect(c.o.afterResume).toBeGreaterThanOrEqual(latency);
       expect(c.o.afterResume).toBeLessThanOrEqual(latency + INTERVAL + 1 * MS);
       const d = migrate([{ kind: 'deregistration', latency }], { until: 60 * S, gatewayProfile: CISCO_IOS_PROFILE });
@@ -194,7 +194,7 @@ describe('remedies', () => {
   });
 
   it('a lost controller push does nothing: with loss rate 1 the black hole is the no-announcement one', () => {
-    const lostPush = migrate([{ kind: 'controller', latency: 50 * MS, lossRate: 1, pushFdb: true, pushNeighbors: true }], { until: 400 * S, gatewayProfile: CISCO_IOS_PROFILE });
+    const lostPush = migrate([{ kind: 'controller', latency: 50 * MS, lossRate: 1, pushFdb: true, pushNeighbors: true, moveBindings: false }], { until: 400 * S, gatewayProfile: CISCO_IOS_PROFILE });
     const none = migrate([], { until: 400 * S, gatewayProfile: CISCO_IOS_PROFILE });
     expect(lostPush.o.afterResume).toBe(none.o.afterResume);
   });

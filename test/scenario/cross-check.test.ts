@@ -380,7 +380,7 @@ describe('remedies', () => {
     const issues = issuesOf(text.replace('name: n', 'name: n\ngateway: { ipv4: none }'));
     expect(issueAt(issues, 'remedies[0].kind').expected).toMatch(/^none alone/);
     expect(issueAt(issues, 'remedies[1].kind').expected).toMatch(/guest-na announces IPv6 addresses, and vm-1 has none/);
-    expect(issueAt(issues, 'remedies[2]').found).toBe('both false');
+    expect(issueAt(issues, 'remedies[2]').found).toBe('all false');
     expect(issueAt(issues, 'migrations[1].remedies[0].mode').expected).toMatch(/the gateway has no IPv4 address/);
     expect(issues.length).toBe(4);
   });

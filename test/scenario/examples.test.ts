@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { preCopyPlan } from '../../src/migration/index.js';
-import { REMEDY_KINDS, autoNewMac, hostNumber, loadScenarioFile, scenarioJsonSchema, scenarioLayout } from '../../src/scenario/index.js';
+import { CONTENTION_KINDS, REMEDY_KINDS, autoNewMac, hostNumber, loadScenarioFile, scenarioJsonSchema, scenarioLayout } from '../../src/scenario/index.js';
 import type { Scenario } from '../../src/scenario/index.js';
 
 const DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
@@ -45,6 +45,15 @@ describe('example scenarios', () => {
     expect(FILES).toEqual(expect.arrayContaining([...named, 'default-comparison.yaml']));
     const used = new Set(FILES.flatMap((f) => load(f).runs.flatMap((r) => [...r.remedies, ...r.migrations.flatMap((m) => m.remedies)].map((x) => x.kind))));
     expect([...REMEDY_KINDS].filter((k) => !used.has(k))).toEqual([]);
+  });
+
+  it('one per security feature and per contention case, each enabling what it is named after', () => {
+    const features = { 'port-security': 'portSecurity', 'dhcp-snooping': 'dhcpSnooping', 'arp-inspection': 'arpInspection', 'source-guard': 'sourceGuard', 'nd-inspection': 'ndInspection', 'ra-guard': 'raGuard', 'fcfs-savi': 'fcfsSavi', 'savi-dhcp': 'saviDhcp' } as const;
+    for (const [name, key] of Object.entries(features)) {
+      const s = load(`security-${name}.yaml`);
+      expect(s.runs[0]!.security?.[key], name).toBeDefined();
+    }
+    for (const kind of CONTENTION_KINDS) expect(load(`contention-${kind}.yaml`).contention.map((k) => k.kind)).toEqual([kind]);
   });
 
   it.each(FILES)('%s validates, matches the JSON Schema\'s structure, and lays out', (file) => {

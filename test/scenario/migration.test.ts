@@ -47,7 +47,11 @@ const BASE = [
 
 describe('remedies', () => {
   it('every kind with its defaults from the reference, normalised to exactly the model\'s RemedySpec (times in ns)', () => {
-    const sc = load(...BASE, 'subnet: { ipv4: 198.18.0.0/24, ipv6: "2001:db8::/64" }', `remedies: [${REMEDY_KINDS.filter((k) => k !== 'none').map((k) => `{ kind: ${k} }`).join(', ')}]`, 'migrations: [{ vm: vm-1, to: hv-2, at: 10s }]');
+    // The security remedies act on DHCP clients and security features: the scenario has both.
+    const sc = load(
+      ...BASE, 'subnet: { ipv4: 198.18.0.0/24, ipv6: "2001:db8::/64" }', 'dhcp: { groups: [vm] }', 'security: { dhcpSnooping: {}, arpInspection: {} }',
+      `remedies: [${REMEDY_KINDS.filter((k) => k !== 'none').map((k) => `{ kind: ${k} }`).join(', ')}]`, 'migrations: [{ vm: vm-1, to: hv-2, at: 10s }]',
+    );
     const expected: RemedySpec[] = [
       // Linux netdev_notify_peers: the guest's GARP is the request form; three, 100 ms apart.
       { kind: 'guest-garp', form: 'request', count: 3, interval: 100 * ms },
@@ -59,9 +63,16 @@ describe('remedies', () => {
       { kind: 'qemu-announce', ...QEMU_ANNOUNCE, guestAnnounce: false },
       { kind: 'deregistration', latency: 10 * ms },
       { kind: 'keepalive', mode: 'vm-garp', interval: 30 * s },
-      { kind: 'controller', latency: 50 * ms, lossRate: 0, pushFdb: true, pushNeighbors: true },
+      { kind: 'controller', latency: 50 * ms, lossRate: 0, pushFdb: true, pushNeighbors: true, moveBindings: false },
       // RFC 7432 §15.1, FRR's 5 moves in 180 s (bgpd/bgp_evpn_private.h).
       { kind: 'evpn', latency: 100 * ms, duplicateMoves: 5, duplicateWindow: 180 * s },
+      // A modelling choice (vendors' synchronisation intervals unverified).
+      { kind: 'binding-sync', interval: 1 * s },
+      // The exchange is not put on the wire: a short round trip.
+      { kind: 'leasequery', roundTrip: 1 * ms },
+      // Hyper-V's netvsc drops carrier for 2 s on a network change (LINKCHANGE_INT).
+      { kind: 'guest-renew', carrierDown: 2 * s },
+      { kind: 'vswitch-enforcement' },
     ];
     expect(sc.remedies).toEqual(expected);
     expect(sc.migrations[0]!.remedies).toEqual(expected);
@@ -88,7 +99,7 @@ describe('remedies', () => {
       { kind: 'guest-garp', form: 'reply', count: 5, interval: 20 * ms },
       { kind: 'qemu-announce', initial: 10 * ms, max: 1 * s, rounds: 8, step: 50 * ms, guestAnnounce: true },
       { kind: 'keepalive', mode: 'gateway-probe', interval: 120 * s },
-      { kind: 'controller', latency: 1 * s, lossRate: 0.25, pushFdb: true, pushNeighbors: false },
+      { kind: 'controller', latency: 1 * s, lossRate: 0.25, pushFdb: true, pushNeighbors: false, moveBindings: false },
     ]);
   });
 

@@ -66,8 +66,10 @@ describe('defaults', () => {
       loss: [],
       remedies: [],
       migrations: [],
+      // No DHCP, no security features, no contention: the sections are absent or empty.
+      contention: [],
       // Without variants, the scenario is its only run, named after it.
-      runs: [{ name: 'minimal', description: null, seed: 1, gateway, hosts: [], loss: [], events: [], remedies: [], migrations: [] }],
+      runs: [{ name: 'minimal', description: null, seed: 1, gateway, hosts: [], loss: [], events: [], remedies: [], migrations: [], security: null }],
       output: { pcap: 'gateway' },
     });
   });
@@ -137,7 +139,7 @@ describe('the JSON Schema', () => {
     expect(Object.keys(schema.properties!)).toEqual(Object.keys(scenarioSchema.shape));
     expect(Object.keys(schema.properties!)).toEqual([
       'name', 'description', 'seed', 'duration', 'fabric', 'subnet', 'gateway', 'hypervisors', 'hosts', 'traffic', 'events', 'loss',
-      'remedies', 'migrations', 'variants', 'output',
+      'remedies', 'migrations', 'dhcp', 'security', 'contention', 'variants', 'output',
     ]);
     for (const [key, field] of Object.entries(schema.properties!)) expect(field.description, key).toMatch(/\w/);
     expect(schema.required).toEqual(['name']);

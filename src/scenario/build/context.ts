@@ -22,6 +22,8 @@ export interface BuildContext {
   /** Prefix lengths of the subnet (0 for a family the scenario does not have). */
   readonly v4Prefix: number;
   readonly v6Prefix: number;
+  /** Host groups whose IPv4 addresses come from DHCP (the dhcp section): their hosts are built without one. */
+  readonly dhcpGroups?: ReadonlySet<string>;
 }
 
 /** The profile named `name` with per-node overrides. */

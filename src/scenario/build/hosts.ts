@@ -3,14 +3,19 @@
  * to its edge switch; hosts with their profile (and sysctls), MAC and addresses either on an edge
  * switch port or plugged into their hypervisor (VMs). Addresses are configured as they would be long
  * before the run (no DAD), except in groups with `allowAddressConflict`, whose hosts configure them at
- * time 0 and so run RFC 5227 / RFC 4862 detection.
+ * time 0 and so run RFC 5227 / RFC 4862 detection; hosts of the `dhcp` section's groups get their
+ * IPv4 address from their DHCP client (dhcp.ts); hosts of a group with `routerAdvertisements` send
+ * them (src/stack router-advertiser.ts), the first 1 s into the run.
  */
 import { Hypervisor } from '../../migration/index.js';
-import { Host } from '../../stack/index.js';
+import { Host, RouterAdvertiser } from '../../stack/index.js';
 import { parseIpv4, parseIpv6, parseMac } from '../../wire/index.js';
 import type { BuildContext } from './context.js';
 import { profileFor } from './context.js';
 import type { BuiltGateways } from './gateways.js';
+
+/** When a router host sends its first Router Advertisement (ns). */
+const ROUTER_ADVERTISEMENT_START = 1e9;
 
 /** Builds the hypervisors, hv-1 first, attached to their edge switches. */
 export function buildHypervisors(c: BuildContext): Map<string, Hypervisor> {
@@ -39,10 +44,12 @@ export function buildHosts(c: BuildContext, gateway: BuiltGateways, hypervisors:
       ...(vip6 === undefined ? {} : { gateway6: vip6 }),
     });
     const dad = group.allowAddressConflict === true;
-    if (h.ipv4 !== null) host.addIpv4(parseIpv4(h.ipv4)!, c.v4Prefix, { skipDad: !dad });
+    if (h.ipv4 !== null && c.dhcpGroups?.has(group.name) !== true) host.addIpv4(parseIpv4(h.ipv4)!, c.v4Prefix, { skipDad: !dad });
     if (h.ipv6 !== null) host.addIpv6(parseIpv6(h.ipv6)!, c.v6Prefix, { skipDad: !dad });
     if (h.hypervisor === null) c.topology.connectHost(h.edge, host.port);
     else hypervisors.get(h.hypervisor)!.plug(host);
+    const ra = group.routerAdvertisements;
+    if (ra !== undefined) new RouterAdvertiser(c.kernel, host, { start: ROUTER_ADVERTISEMENT_START, interval: ra.interval, lifetime: ra.lifetime, stop: c.scenario.duration });
     hosts.set(h.name, host);
   }
   return hosts;

@@ -5,9 +5,9 @@
  * switches when a remedy asks for one.
  */
 import type { LearningSwitch } from '../../net/index.js';
-import type { Edge, Hypervisor, RemedySpec } from '../../migration/index.js';
+import type { Edge, Hypervisor, RemedySpec, SecurityPlane } from '../../migration/index.js';
 import { EvpnControlPlane, LiveMigration, startKeepalive } from '../../migration/index.js';
-import type { Host } from '../../stack/index.js';
+import type { DhcpClient, Host } from '../../stack/index.js';
 import { parseMac } from '../../wire/index.js';
 import type { BuildContext } from './context.js';
 
@@ -18,9 +18,11 @@ export function buildMigrations(
   gateways: readonly Host[],
   hosts: ReadonlyMap<string, Host>,
   hypervisors: ReadonlyMap<string, Hypervisor>,
+  security: SecurityPlane | null = null,
+  dhcpClients: ReadonlyMap<Host, DhcpClient> | null = null,
 ): LiveMigration[] {
   const { kernel, network, run, topology } = c;
-  const world = { network, switches, gateways };
+  const world = { network, switches, gateways, ...(security === null ? {} : { security }), ...(dhcpClients === null ? {} : { dhcpClients }) };
   const migrations = run.migrations.map((m) => new LiveMigration(world, {
     vm: hosts.get(m.vm)!,
     from: hypervisors.get(m.from)!,

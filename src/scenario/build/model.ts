@@ -1,8 +1,9 @@
 /**
  * The builder: a validated {@link Scenario} becomes a model ready to run, put together from small
  * builders, one per concern, as ns-3's helpers are: the fabric (fabric.ts), the gateway in its
- * placement (gateways.ts), the hypervisors and hosts (hosts.ts), the traffic (traffic.ts), the timed
- * events and link impairments (events.ts), and the migrations and remedies (migrations.ts). Models
+ * placement (gateways.ts), the hypervisors and hosts (hosts.ts), DHCP (dhcp.ts), the switches'
+ * security features (security.ts), the traffic (traffic.ts), the timed events and link impairments
+ * (events.ts), the migrations and remedies (migrations.ts), and the contention cases (contention.ts). Models
  * never read YAML; this is the only place that turns settings into objects. The builders run in a
  * fixed order, so the same scenario and seed give the same model, event for event.
  *
@@ -26,8 +27,15 @@ import { buildFabric } from './fabric.js';
 import { buildGateways } from './gateways.js';
 import { buildHosts, buildHypervisors } from './hosts.js';
 import { buildMigrations } from './migrations.js';
+import type { BuiltClaimant } from './contention.js';
+import { buildContention } from './contention.js';
+import type { BuiltDhcp } from './dhcp.js';
+import { buildDhcp } from './dhcp.js';
+import type { BuiltSecurity, PlannedAddresses } from './security.js';
+import { buildSecurity, plannedAddresses } from './security.js';
 import type { BuiltTraffic } from './traffic.js';
 import { buildTraffic } from './traffic.js';
+import type { Ipv4Address } from '../../wire/index.js';
 
 /** The model of one run. */
 export interface Model {
@@ -54,6 +62,12 @@ export interface Model {
   readonly hypervisors: ReadonlyMap<string, Hypervisor>;
   /** The run's migrations, in the scenario's order. */
   readonly migrations: readonly LiveMigration[];
+  /** The run's switch security (null when it has none). */
+  readonly security: BuiltSecurity | null;
+  /** The DHCP server and clients (null without a dhcp section). */
+  readonly dhcp: BuiltDhcp | null;
+  /** The claimants of the contention cases, in the scenario's order. */
+  readonly contention: readonly BuiltClaimant[];
   /** True for `gateway` and every gateway node's name. */
   isGateway(name: string): boolean;
 }
@@ -63,24 +77,33 @@ export function buildModel(scenario: Scenario, run: RunSpec = scenario.runs[0]!,
   const kernel = new Kernel({ seed });
   const network = new Network(kernel);
   const topology = buildFabric(network, scenario);
+  const dhcpGroups = new Set(scenario.dhcp?.groups ?? []);
   const c: BuildContext = {
     scenario, run, kernel, network, topology,
     layout: scenarioLayout(scenario),
     v4Prefix: prefixLength(scenario.subnet.ipv4),
     v6Prefix: prefixLength(scenario.subnet.ipv6),
+    dhcpGroups,
   };
   const gateways = buildGateways(c);
   const hypervisors = buildHypervisors(c);
   const hosts = buildHosts(c, gateways, hypervisors);
-  const traffic = buildTraffic(c, gateways, hosts);
+  const planned = scenario.dhcp !== undefined || run.security !== null || scenario.contention.length > 0;
+  const addresses: ReadonlyMap<string, PlannedAddresses> = planned ? plannedAddresses(c, gateways, dhcpGroups) : new Map();
+  const dhcp = buildDhcp(c, gateways, hosts, addresses);
+  const security = buildSecurity(c, gateways, hosts, hypervisors, addresses, dhcp?.server ?? null);
+  const planned4 = new Map<string, Ipv4Address>();
+  for (const [name, a] of addresses) if (a.dhcp && a.ipv4[0] !== undefined) planned4.set(name, a.ipv4[0]);
+  const traffic = buildTraffic(c, gateways, hosts, planned4);
   scheduleEvents(c, gateways, hosts);
   applyImpairments(c);
   const switches = [...topology.switches.values(), ...[...hypervisors.values()].map((x) => x.vswitch)];
-  const migrations = buildMigrations(c, switches, gateways.nodes, hosts, hypervisors);
-  const endStations = new Set<string>([...gateways.nodes.map((x) => x.name), ...hosts.keys()]);
+  const migrations = buildMigrations(c, switches, gateways.nodes, hosts, hypervisors, security?.plane ?? null, dhcp?.clients ?? null);
+  const contention = buildContention(c, gateways, hosts, hypervisors, addresses, security?.plane ?? null);
+  const endStations = new Set<string>([...gateways.nodes.map((x) => x.name), ...hosts.keys(), ...contention.map((x) => x.name)]);
   const gatewayNames = new Set(['gateway', ...gateways.nodes.map((x) => x.name)]);
   return {
     scenario, seed, kernel, network, topology, layout: c.layout, gateways: gateways.nodes, hosts, endStations, switches, traffic,
-    pair: gateways.pair, run, hypervisors, migrations, isGateway: (name) => gatewayNames.has(name),
+    pair: gateways.pair, run, hypervisors, migrations, security, dhcp, contention, isGateway: (name) => gatewayNames.has(name),
   };
 }

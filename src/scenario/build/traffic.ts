@@ -40,10 +40,12 @@ interface Endpoint {
   readonly v6?: Ipv6Address;
 }
 
-function hostEndpoint(host: Host): Endpoint {
+/** A host as an end point; `planned4` is the IPv4 address a DHCP host will lease (it has none yet). */
+function hostEndpoint(host: Host, planned4?: Ipv4Address): Endpoint {
+  const v4 = host.ipv4[0]?.address ?? planned4;
   return {
     name: host.name, sender: host, host, receivers: [host],
-    ...(host.ipv4[0] === undefined ? {} : { v4: host.ipv4[0].address }),
+    ...(v4 === undefined ? {} : { v4 }),
     ...(host.ipv6[0] === undefined ? {} : { v6: host.ipv6[0].address }),
   };
 }
@@ -53,7 +55,12 @@ class Endpoints {
   private readonly gateway: Endpoint;
   private readonly groupIndex: ReadonlyMap<string, number>;
 
-  constructor(private readonly c: BuildContext, private readonly gateways: BuiltGateways, private readonly hosts: ReadonlyMap<string, Host>) {
+  constructor(
+    private readonly c: BuildContext,
+    private readonly gateways: BuiltGateways,
+    private readonly hosts: ReadonlyMap<string, Host>,
+    private readonly planned4: ReadonlyMap<string, Ipv4Address>,
+  ) {
     const nodes = gateways.nodes;
     const pair = gateways.pair;
     const placement = c.run.gateway.placement;
@@ -84,11 +91,14 @@ class Endpoints {
     const gw = this.gateways.nodes.find((x) => x.name === name);
     if (gw !== undefined) return [hostEndpoint(gw)];
     const host = this.hosts.get(name);
-    if (host !== undefined) return [hostEndpoint(host)];
+    if (host !== undefined) return [hostEndpoint(host, this.planned4.get(name))];
     const gi = this.groupIndex.get(name);
     if (gi !== undefined) {
       const out: Endpoint[] = [];
-      for (let i = 0; i < this.c.scenario.hosts[gi]!.count; i++) out.push(hostEndpoint(this.hosts.get(`${name}-${i + 1}`)!));
+      for (let i = 0; i < this.c.scenario.hosts[gi]!.count; i++) {
+        const n = `${name}-${i + 1}`;
+        out.push(hostEndpoint(this.hosts.get(n)!, this.planned4.get(n)));
+      }
       return out;
     }
     // An address (validated): a receiver nobody may have.
@@ -101,7 +111,7 @@ class Endpoints {
 }
 
 /** Builds every traffic entry's flows (they start sending at their `start`). */
-export function buildTraffic(c: BuildContext, gateways: BuiltGateways, hosts: ReadonlyMap<string, Host>): BuiltTraffic[] {
+export function buildTraffic(c: BuildContext, gateways: BuiltGateways, hosts: ReadonlyMap<string, Host>, planned4: ReadonlyMap<string, Ipv4Address> = new Map()): BuiltTraffic[] {
   const { kernel, scenario } = c;
   const sinks = new Map<Host, FlowSink>();
   const sinkOf = (host: Host): FlowSink => {
@@ -109,7 +119,7 @@ export function buildTraffic(c: BuildContext, gateways: BuiltGateways, hosts: Re
     if (s === undefined) sinks.set(host, (s = new FlowSink(host)));
     return s;
   };
-  const endpoints = new Endpoints(c, gateways, hosts);
+  const endpoints = new Endpoints(c, gateways, hosts, planned4);
   let nextFlowId = 1;
   const traffic: BuiltTraffic[] = [];
   for (const flow of scenario.traffic) {

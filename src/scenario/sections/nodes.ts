@@ -12,7 +12,7 @@
  * VMs can migrate.
  */
 import { z } from 'zod';
-import { autoOrAddress, autoOrMac, count, name, section } from '../fields.js';
+import { autoOrAddress, autoOrMac, count, duration, name, section } from '../fields.js';
 import { PROFILE_HELP, profileName, sysctlsSchema } from './profiles.js';
 
 /** Where the default gateway lives. */
@@ -65,6 +65,13 @@ export const hostGroupSchema = section(
       .describe('IPv6 addresses: auto (default) = the next free addresses of subnet.ipv6 (none when the scenario has no IPv6 subnet); none; or the first address, the group taking consecutive addresses from it.'),
     allowAddressConflict: z.boolean().default(false)
       .describe('Let this group\'s explicit addresses coincide with other nodes\' addresses (to study duplicate address detection and address conflicts); otherwise a shared address is an error (default false).'),
+    routerAdvertisements: section(
+      {
+        interval: duration({ min: 4e9, minText: '4s' }).prefault('600s').describe('Time between advertisements (default 600s, RFC 4861 §6.2.1 MaxRtrAdvInterval; at least 4s). The first is sent 1 s into the run.'),
+        lifetime: duration({ max: 9_000e9, maxText: '9000s (RFC 4861 §6.2.1)' }).prefault('1800s').describe('Router Lifetime advertised (default 1800s = 3 × MaxRtrAdvInterval, RFC 4861 §6.2.1; at most 9000s).'),
+      },
+      'The hosts are routers (a virtual router, a VNF): each sends unsolicited Router Advertisements from its link-local address to ff02::1 (RFC 4861 §6.2.3), which RA guard judges by port (default: absent, hosts send none).',
+    ).optional(),
   },
   'A group of identical hosts.',
 );

@@ -9,7 +9,10 @@ import { z } from 'zod';
 import { count, duration, probability, section } from '../fields.js';
 
 /** The remedy kinds, in the order of src/migration/remedies.ts. */
-export const REMEDY_KINDS = ['none', 'guest-garp', 'guest-na', 'rarp', 'qemu-announce', 'deregistration', 'keepalive', 'controller', 'evpn'] as const;
+export const REMEDY_KINDS = [
+  'none', 'guest-garp', 'guest-na', 'rarp', 'qemu-announce', 'deregistration', 'keepalive', 'controller', 'evpn',
+  'binding-sync', 'leasequery', 'guest-renew', 'vswitch-enforcement',
+] as const;
 
 /** The modes of the keepalive remedy. */
 export const KEEPALIVE_MODES = ['vm-garp', 'gateway-probe'] as const;
@@ -84,6 +87,8 @@ export const remedySchema = z.discriminatedUnion('kind', [
       lossRate: probability().default(0).describe('Probability that a push to one switch or gateway is lost, in [0, 1] (default 0).'),
       pushFdb: z.boolean().default(true).describe('Point every switch\'s entry for the VM\'s MAC towards the destination (default true).'),
       pushNeighbors: z.boolean().default(true).describe('Install the VM\'s IP→MAC bindings in every gateway\'s ARP and ND tables (default true).'),
+      moveBindings: z.boolean().default(false)
+        .describe('Also move the VM\'s security state with the push (needs a security section): clear its secure MAC from the source port (IOS clear port-security), move its DHCP snooping, SAVI-DHCP, FCFS SAVI and ND inspection bindings to the destination port (default false: an orchestrator that does not talk to the switches\' security features).'),
     },
     'A management plane that knows the move (an orchestrator, an NVA: RFC 7342 §5.2, draft-ietf-nvo3-vmm) pushes the VM\'s new location to the switches and its bindings to the gateways, independently of any announcement.',
   ),
@@ -95,6 +100,31 @@ export const remedySchema = z.discriminatedUnion('kind', [
       duplicateWindow: duration({ positive: true }).prefault('180s').describe('The duplicate-detection window (default 180s).'),
     },
     'EVPN MAC mobility (RFC 7432 §15): the edge switch that learns the VM\'s MAC on a host port advertises it with the next sequence number, and the other switches follow. It needs the VM (or its hypervisor) to send a frame at the new place; normally with bridging: spb, an overlay-like fabric.',
+  ),
+  section(
+    {
+      kind: z.literal('binding-sync').describe(kindHelp),
+      interval: duration({ positive: true }).prefault('1s').describe('How often the switches exchange their tables (default 1s; a modelling choice: vendors\' figures unverified).'),
+    },
+    'DHCP snooping bindings synchronised across switches (vendor-specific features, unverified): every switch copies the others\' bindings, without their port. DAI, which matches IP, MAC and VLAN, admits a VM that moved to another switch at once; IP Source Guard and port-matching DAI, which need the binding on the ingress port, do not. Deployment-wide.',
+  ),
+  section(
+    {
+      kind: z.literal('leasequery').describe(kindHelp),
+      roundTrip: duration().prefault('1ms').describe('From the query to the server\'s answer (default 1ms; the exchange is not put on the wire).'),
+    },
+    'Switches recover a missing binding by asking the DHCP server (RFC 4388 LEASEQUERY by address): SAVI-DHCP runs its data-snooping process (RFC 7513 §7: a probe, DETECTION_TIMEOUT 0.5 s, then the query), and DHCP snooping, when DAI or IP Source Guard refuses a frame for want of a binding on its port, installs the lease the server reports for the frame\'s MAC (vendor support unverified). Only addresses leased by the scenario\'s DHCP server can be recovered. Deployment-wide.',
+  ),
+  section(
+    {
+      kind: z.literal('guest-renew').describe(kindHelp),
+      carrierDown: duration().prefault('2s').describe('How long the guest\'s carrier is down after the resume (default 2s, Hyper-V\'s netvsc LINKCHANGE_INT, drivers/net/hyperv/netvsc_drv.c); 0s = no carrier drop, the renew is triggered at the resume.'),
+    },
+    'After the resume the guest\'s link bounces and, when its profile says its DHCP client reacts to a carrier bounce (dhcp.renewAfterLinkBounce: systemd-networkd and dhcpcd do, ISC dhclient does not), it confirms its lease (INIT-REBOOT: a broadcast DHCPREQUEST) from the new port, so DHCP snooping and SAVI-DHCP bind it there. Needs VMs that take their addresses from DHCP (the dhcp section).',
+  ),
+  section(
+    { kind: z.literal('vswitch-enforcement').describe(kindHelp) },
+    'Trust hypervisor-facing ports and enforce in the virtual switch instead (a common design: the physical switches trust the hypervisors and the vSwitch enforces, as OpenStack Neutron port security does): every security feature of the physical switches treats hypervisor-facing ports as trusted (not inspected, not rate-limited, no MAC limit, no source guard), and each hypervisor\'s virtual switch lets a VM port send only from its vNIC\'s MAC and addresses, a configuration that moves with the VM. Deployment-wide; needs hypervisors and a security section.',
   ),
 ], { error: `a remedy with a kind: ${REMEDY_KINDS.join(', ')}` });
 

@@ -2,7 +2,7 @@
  * The `variants` section: the comparison of several runs of one scenario. Each variant is a run of
  * the same network, hosts, traffic and migrations with some parts replaced; the parts that can be
  * replaced are the ones a comparison varies (remedies, impairments, events, the gateway's and the
- * hosts' stacks, the seed), and nothing that changes what nodes exist or where they are, so every run
+ * hosts' stacks, the seed, the switches' security features, or none of them), and nothing that changes what nodes exist or where they are, so every run
  * has the same layout.
  *
  * A given field replaces the scenario's whole setting: lists are not merged, and `sysctls` objects
@@ -16,9 +16,10 @@ import { eventSchema } from './events.js';
 import { lossRuleSchema } from './loss.js';
 import { PROFILE_HELP, profileName, sysctlsObjectSchema } from './profiles.js';
 import { REMEDIES_HELP, remedySchema } from './remedies.js';
+import { securitySchema } from './security.js';
 
 /** The settings a variant may replace, in file order. */
-export const VARIANT_OVERRIDES = ['remedies', 'loss', 'events', 'gateway', 'hostSysctls', 'seed'] as const;
+export const VARIANT_OVERRIDES = ['remedies', 'loss', 'events', 'gateway', 'hostSysctls', 'seed', 'security'] as const;
 
 /** One variant. */
 export const variantSchema = section(
@@ -40,6 +41,8 @@ export const variantSchema = section(
       .optional()
       .describe('Per host group name, replaces that group\'s sysctls object as a whole (not merged key by key); groups not named keep theirs.'),
     seed: seed().optional().describe('Replaces the seed (default: the scenario\'s seed, so that the runs share their random draws where they can).'),
+    security: z.union([securitySchema, z.literal('none')], { error: 'a security section, or none' }).optional()
+      .describe('Replaces the whole security section (not merged), or none: this run without security features (to compare a network with and without them).'),
   },
   'One run of the comparison: the scenario with the given settings replaced (see the variants section).',
 );
@@ -48,4 +51,4 @@ export const variantSchema = section(
 export type VariantSettings = z.output<typeof variantSchema>;
 
 /** Help text of the `variants` list. */
-export const VARIANTS_HELP = `Runs to compare: each variant is the same scenario with some settings replaced (${VARIANT_OVERRIDES.join(', ')}); a given setting replaces the scenario's whole setting, lists and sysctls objects included; the rest (fabric, subnet, gateway placement and addresses, hypervisors, hosts, traffic, migrations, duration) is the same in every run. Default (and with an empty list): one run, named after the scenario.`;
+export const VARIANTS_HELP = `Runs to compare: each variant is the same scenario with some settings replaced (${VARIANT_OVERRIDES.join(', ')}); a given setting replaces the scenario's whole setting, lists and sysctls objects included; the rest (fabric, subnet, gateway placement and addresses, hypervisors, hosts, traffic, migrations, dhcp, contention, duration) is the same in every run. Default (and with an empty list): one run, named after the scenario.`;
