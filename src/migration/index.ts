@@ -12,5 +12,5 @@ export { QEMU_ANNOUNCE, qemuAnnounceTimes, remedyName } from './remedies.js';
 export { pushMacLocation, pushNeighbor, syncAnycastNeighbors, withdrawMac } from './control-plane.js';
 export type { Edge, EvpnConfig } from './evpn.js';
 export { EvpnControlPlane } from './evpn.js';
-export type { MigrationSchedule, MigrationSpec, MigrationTiming, MigrationWorld } from './live-migration.js';
+export type { MigrationPhase, MigrationSchedule, MigrationSpec, MigrationTiming, MigrationWorld } from './live-migration.js';
 export { LiveMigration, migrationSchedule, startKeepalive } from './live-migration.js';

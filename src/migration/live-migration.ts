@@ -49,7 +49,16 @@ export interface MigrationSpec {
   readonly portReadyAfter?: number;
   /** VLAN of the VM (for pushed entries), default 1. */
   readonly vlan?: number;
+  /**
+   * Puts a phase on the clock (default: the kernel's `scheduleAt`, under the VM's name, or the
+   * destination's for `port-ready`). A scenario passes its own clock, which runs the phases first at
+   * their instant, before anything else due then.
+   */
+  readonly schedulePhase?: (kind: MigrationPhase, time: number, action: () => void) => void;
 }
+
+/** The timed phases of a migration: start (pre-copy begins), pause, resume, and the destination port becoming ready. */
+export type MigrationPhase = 'migration-start' | 'migration-pause' | 'migration-resume' | 'port-ready';
 
 /** The switches and gateways a migration's control-plane remedies act on. */
 export interface MigrationWorld {
@@ -98,13 +107,22 @@ export class LiveMigration {
     this.schedule = migrationSchedule(spec);
     this.oldMac = spec.vm.mac;
     this.rng = this.kernel.rng.stream(`migration:${spec.vm.name}:${spec.start}`);
-    const node = spec.vm.name;
-    this.kernel.scheduleAt(this.schedule.start, node, 'migration-start', () => this.phase('start'));
-    this.kernel.scheduleAt(this.schedule.pauseAt, node, 'migration-pause', () => {
+    const at = spec.schedulePhase ?? ((kind: MigrationPhase, time: number, action: () => void): void => {
+      this.kernel.scheduleAt(time, kind === 'port-ready' ? spec.to.name : spec.vm.name, kind, action);
+    });
+    at('migration-start', this.schedule.start, () => this.phase('start'));
+    at('migration-pause', this.schedule.pauseAt, () => {
       spec.vm.pause();
       this.phase('pause');
     });
-    this.kernel.scheduleAt(this.schedule.resumeAt, node, 'migration-resume', () => this.resume());
+    at('migration-resume', this.schedule.resumeAt, () => this.resume());
+    const ready = spec.portReadyAfter ?? 0;
+    if (ready > 0) {
+      at('port-ready', this.schedule.resumeAt + ready, () => {
+        const port = spec.to.portOf(spec.vm);
+        if (port !== undefined) spec.to.vswitch.setState(port.index, 'forwarding');
+      });
+    }
   }
 
   private phase(phase: 'start' | 'pause' | 'resume'): void {
@@ -119,11 +137,7 @@ export class LiveMigration {
     from.unplug(vm);
     if (this.spec.newMac !== undefined) vm.changeMac(this.spec.newMac);
     const port = to.plug(vm);
-    const ready = this.spec.portReadyAfter ?? 0;
-    if (ready > 0) {
-      to.vswitch.setState(port.index, 'blocking');
-      this.kernel.schedule(ready, to.vswitch.name, 'port-ready', () => to.vswitch.setState(port.index, 'forwarding'));
-    }
+    if ((this.spec.portReadyAfter ?? 0) > 0) to.vswitch.setState(port.index, 'blocking');
     vm.resume();
     this.phase('resume');
     for (const remedy of this.spec.remedies) this.afterResume(remedy);

@@ -7,7 +7,9 @@
  * Receive path: the NIC accepts frames to its own MACs (real and virtual), broadcast, and the IPv6
  * multicast groups it has joined (all-nodes, all-routers for routers, the solicited-node group of
  * each address); everything else is dropped as `not-for-me`. RARP is ignored (as Linux's arp_rcv in
- * net/ipv4/arp.c, which takes only opcodes 1 and 2). A node that is down or paused drops everything, in and out.
+ * net/ipv4/arp.c, which takes only opcodes 1 and 2). A node that is down or paused drops everything, in and out;
+ * each frame it would have sent (its timers keep running) is counted (`droppedWhileDown`) and traced
+ * as a `node-down` drop.
  *
  * Send path: the next hop is the destination when it is on a configured subnet, else the default
  * gateway; the packet then waits in the neighbor table until the next hop is resolved.
@@ -363,12 +365,15 @@ export class Host implements PortOwner {
     if (this.profile.announce.ndiscNotify.value) for (const a of this.ipv6) if (a.state === 'preferred') this.announceNa(a, true);
   }
 
-  /** A reboot: down, empty neighbor tables, then up again after `downFor` ns. */
-  restart(downFor: number): void {
+  /**
+   * A reboot: down, empty neighbor tables, then up again after `downFor` ns; without `downFor` it
+   * stays down until `setUp(true)` (a caller that keeps its own clock).
+   */
+  restart(downFor?: number): void {
     this.setUp(false);
     for (const address of [...this.arp.entries().keys()]) this.arp.remove(address);
     for (const address of [...this.nd.entries().keys()]) this.nd.remove(address);
-    this.kernel.schedule(downFor, this.name, 'restart', () => this.setUp(true));
+    if (downFor !== undefined) this.kernel.schedule(downFor, this.name, 'restart', () => this.setUp(true));
   }
 
   /** Freezes the node (a VM in stop-and-copy): nothing in or out until `resume`. Timers keep running. */
@@ -436,7 +441,7 @@ export class Host implements PortOwner {
   sendFrame(eth: EthernetFrame): void {
     if (!this.up) {
       this.counters.droppedWhileDown++;
-      this.trace.dropped('node-down', null, null);
+      this.dropFrame('node-down', eth);
       return;
     }
     this.counters.framesOut++;
@@ -541,17 +546,15 @@ export class Host implements PortOwner {
 
   private arpHooks(): NeighborHooks<Ipv4Address, Ipv4Packet> {
     return {
+      // A node that is down or paused still runs its timers: what they send is dropped and counted
+      // in sendFrame, never lost without a trace.
       solicit: (address, target) => {
-        if (!this.up) return;
         const src = this.sourceIpv4(address);
         if (src === undefined) return;
         this.counters.arpOut++;
         this.sendFrame(ethernetFrame(target ?? MAC_BROADCAST, src.mac, arpRequest(src.mac, src.address, address)));
       },
-      transmit: (_address, lladdr, packet) => {
-        if (!this.up) return this.dropPacket('node-down', 'ipv4', packet);
-        this.sendFrame(ethernetFrame(lladdr, this.sourceMac4(packet.source), packet));
-      },
+      transmit: (_address, lladdr, packet) => this.sendFrame(ethernetFrame(lladdr, this.sourceMac4(packet.source), packet)),
       drop: (_address, packet, reason: QueueDropReason) => this.dropPacket(reason, 'ipv4', packet),
       arm: (address, at) => this.armTimer(this.arpTimers, address, at, () => this.arp.timer(address, this.kernel.now), 'arp-timer'),
       changed: (address, from, to, lladdr) => this.trace.neighbor('ipv4', formatIpv4(address), from, to, lladdr),
@@ -561,7 +564,6 @@ export class Host implements PortOwner {
   private ndHooks(): NeighborHooks<Ipv6Address, Ipv6Packet> {
     return {
       solicit: (address, target) => {
-        if (!this.up) return;
         const src = this.sourceIpv6(address);
         // An optimistic address must not be the source of an NS (RFC 4429 §3.3).
         if (src === undefined || src.state === 'optimistic') return;
@@ -571,10 +573,7 @@ export class Host implements PortOwner {
         this.counters.ndOut++;
         this.sendFrame(ethernetFrame(target ?? ipv6MulticastMac(solicitedNodeAddress(address)), src.mac, packet));
       },
-      transmit: (_address, lladdr, packet) => {
-        if (!this.up) return this.dropPacket('node-down', 'ipv6', packet);
-        this.sendFrame(ethernetFrame(lladdr, this.sourceMac6(packet.source), packet));
-      },
+      transmit: (_address, lladdr, packet) => this.sendFrame(ethernetFrame(lladdr, this.sourceMac6(packet.source), packet)),
       drop: (_address, packet, reason: QueueDropReason) => this.dropPacket(reason, 'ipv6', packet),
       arm: (address, at) => this.armTimer(this.ndTimers, address, at, () => this.nd.timer(address, this.kernel.now), 'nd-timer'),
       changed: (address, from, to, lladdr) => this.trace.neighbor('ipv6', address, from, to, lladdr),

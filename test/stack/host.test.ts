@@ -108,6 +108,29 @@ describe('ARP on Linux hosts', () => {
     expect(sent.map((r) => [r.time, classifyArp(r.arp)])).toEqual([[1 * S, 'announcement']]);
   });
 
+  it('a paused host\'s timers keep running, and every frame they would send is counted as dropped, none lost silently', () => {
+    const l = lan(4);
+    const linux = exactLinux();
+    const a = l.add('a', mac('02:00:00:00:00:0a'), linux);
+    const b = l.add('b', mac('02:00:00:00:00:0b'), linux);
+    a.addIpv4(A, 24);
+    b.addIpv4(B, 24);
+    // A STALE entry and one packet: DELAY, then PROBE with ucast_solicit unicast probes.
+    a.arp.administer(B, b.mac, 'stale', 0);
+    a.sendUdp(B, 5000, 5000, new Uint8Array(8));
+    const drops: Array<[number, string, string | null]> = [];
+    l.kernel.trace.on('packet-dropped', (e) => { if (e.node === 'a') drops.push([e.time, e.reason, e.family]); });
+    // Paused before DELAY runs out: every probe is tried while paused.
+    l.kernel.scheduleAt(1 * S, 'test', 'pause', () => a.pause());
+    l.kernel.run({ until: 20 * S });
+    const delay = linux.arpTimers.delayFirstProbeTime.value;
+    const retrans = linux.arpTimers.retransTime.value;
+    const probes = linux.arpTimers.unicastSolicit.value;
+    expect(arpSent(l, 'a')).toEqual([]);
+    expect(drops).toEqual(Array.from({ length: probes }, (_, i) => [delay + i * retrans, 'node-down', null]));
+    expect(a.counters.droppedWhileDown).toBe(probes);
+  });
+
   it('ping works, and a host answers ARP for itself', () => {
     const l = lan();
     const a = l.add('a', mac('02:00:00:00:00:0a'), linuxProfile());

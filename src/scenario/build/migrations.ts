@@ -1,6 +1,6 @@
 /**
  * Migrations and remedies: one live migration per entry of the run's `migrations` (between the
- * hypervisors the run resolved), a keepalive per keepalive mode among every remedy of the run (a
+ * hypervisors the run resolved; its phases on the scenario's clock, timeline.ts), a keepalive per keepalive mode among every remedy of the run (a
  * deployment-wide setting: every VM, all along the run), and an EVPN control plane over the edge
  * switches when a remedy asks for one.
  */
@@ -10,6 +10,8 @@ import { EvpnControlPlane, LiveMigration, startKeepalive } from '../../migration
 import type { Host } from '../../stack/index.js';
 import { parseMac } from '../../wire/index.js';
 import type { BuildContext } from './context.js';
+import type { ScenarioTimeline } from './timeline.js';
+import { phaseKey } from './timeline.js';
 
 /** Builds the run's migrations (in the scenario's order) and starts its remedies. */
 export function buildMigrations(
@@ -18,10 +20,11 @@ export function buildMigrations(
   gateways: readonly Host[],
   hosts: ReadonlyMap<string, Host>,
   hypervisors: ReadonlyMap<string, Hypervisor>,
+  timeline: ScenarioTimeline,
 ): LiveMigration[] {
   const { kernel, network, run, topology } = c;
   const world = { network, switches, gateways };
-  const migrations = run.migrations.map((m) => new LiveMigration(world, {
+  const migrations = run.migrations.map((m, i) => new LiveMigration(world, {
     vm: hosts.get(m.vm)!,
     from: hypervisors.get(m.from)!,
     to: hypervisors.get(m.to)!,
@@ -31,6 +34,7 @@ export function buildMigrations(
     remedies: m.remedies,
     portReadyAfter: m.portReadyAfter,
     vlan: m.vlan,
+    schedulePhase: (kind, time, action) => timeline.bind(phaseKey(i, kind), time, action),
   }));
   const remedies: RemedySpec[] = [...run.remedies, ...run.migrations.flatMap((m) => m.remedies)];
   const vms = [...hosts.values()].filter((host) => [...hypervisors.values()].some((x) => x.hosts(host)));

@@ -2,7 +2,9 @@
  * The builder: a validated {@link Scenario} becomes a model ready to run, put together from small
  * builders, one per concern, as ns-3's helpers are: the fabric (fabric.ts), the gateway in its
  * placement (gateways.ts), the hypervisors and hosts (hosts.ts), the traffic (traffic.ts), the timed
- * events and link impairments (events.ts), and the migrations and remedies (migrations.ts). Models
+ * events and link impairments (events.ts), and the migrations and remedies (migrations.ts); the
+ * scenario's own instants (migration phases, events) are reserved first, on its clock (timeline.ts),
+ * so they run first at their time. Models
  * never read YAML; this is the only place that turns settings into objects. The builders run in a
  * fixed order, so the same scenario and seed give the same model, event for event.
  *
@@ -26,6 +28,7 @@ import { buildFabric } from './fabric.js';
 import { buildGateways } from './gateways.js';
 import { buildHosts, buildHypervisors } from './hosts.js';
 import { buildMigrations } from './migrations.js';
+import { ScenarioTimeline } from './timeline.js';
 import type { BuiltTraffic } from './traffic.js';
 import { buildTraffic } from './traffic.js';
 
@@ -61,6 +64,8 @@ export interface Model {
 /** Builds the model of one run of `scenario` (the first when none is given), with `seed` (default the run's). */
 export function buildModel(scenario: Scenario, run: RunSpec = scenario.runs[0]!, seed: number = run.seed): Model {
   const kernel = new Kernel({ seed });
+  // The scenario's own instants first, so that they run first at their time (timeline.ts).
+  const timeline = new ScenarioTimeline(kernel, run);
   const network = new Network(kernel);
   const topology = buildFabric(network, scenario);
   const c: BuildContext = {
@@ -73,10 +78,10 @@ export function buildModel(scenario: Scenario, run: RunSpec = scenario.runs[0]!,
   const hypervisors = buildHypervisors(c);
   const hosts = buildHosts(c, gateways, hypervisors);
   const traffic = buildTraffic(c, gateways, hosts);
-  scheduleEvents(c, gateways, hosts);
+  scheduleEvents(c, gateways, hosts, timeline);
   applyImpairments(c);
   const switches = [...topology.switches.values(), ...[...hypervisors.values()].map((x) => x.vswitch)];
-  const migrations = buildMigrations(c, switches, gateways.nodes, hosts, hypervisors);
+  const migrations = buildMigrations(c, switches, gateways.nodes, hosts, hypervisors, timeline);
   const endStations = new Set<string>([...gateways.nodes.map((x) => x.name), ...hosts.keys()]);
   const gatewayNames = new Set(['gateway', ...gateways.nodes.map((x) => x.name)]);
   return {

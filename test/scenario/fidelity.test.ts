@@ -1,0 +1,126 @@
+/**
+ * Fidelity of whole runs where the model once lost track: a packet that dies at a hypervisor the VM
+ * has left (a flood with no port to leave by) has a cause; things a scenario says happen at one
+ * instant run in the documented order (the migration's phases, then the ports becoming ready, then
+ * the events). Expected values come from the scenarios' own parameters.
+ */
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/run/index.js';
+import { ScenarioTimeline, eventKey, phaseKey } from '../../src/scenario/build/timeline.js';
+import { loadScenario } from '../../src/scenario/index.js';
+import { Kernel } from '../../src/sim/index.js';
+
+const S = 1e9;
+const MS = 1e6;
+
+function load(...lines: string[]): ReturnType<typeof loadScenario> {
+  return loadScenario(`${lines.join('\n')}\n`, 'fidelity.yaml');
+}
+
+/** One VM alone on hv-1 (leaf-1), moving to hv-2 (leaf-2); the gateway streams to it; nothing announces the move. */
+const LONE_VM = [
+  'name: lone-vm',
+  'duration: 30s',
+  'fabric: { leaves: 2, spines: 1, bridging: none }',
+  'subnet: { ipv4: 198.18.0.0/24 }',
+  // A reachable time far beyond the run: the gateway's entry never expires, nothing repairs the move.
+  'gateway: { sysctls: { base_reachable_time_ms: 600000 } }',
+  'hypervisors: { count: 2 }',
+  'hosts:',
+  '  - { name: vm, count: 1, on: [hv-1] }',
+  'traffic:',
+  '  - { name: to-vm, from: gateway, to: vm-1, rate: 100pps, start: 1s }',
+];
+
+describe('a flood with no port to leave by', () => {
+  it('packets that reach the hypervisor the VM left are lost as no-egress (old-location for the migration), not unknown, and are not unknown-unicast floods', () => {
+    const at = 10 * S;
+    const downtime = 300 * MS;
+    const sc = load(...LONE_VM, `migrations: [{ vm: vm-1, to: hv-2, at: ${at / S}s, timing: { downtime: ${downtime / MS}ms } }]`);
+    const run = runScenario(sc).runs[0]!;
+    const flow = run.flows[0]!;
+    const interval = S / 100;
+    const start = 1 * S;
+    const sentIn = (from: number, to: number): number => Math.ceil((to - start) / interval) - Math.ceil((from - start) / interval);
+    const paused = sentIn(at, at + downtime);
+    const afterResume = sentIn(at + downtime, sc.duration);
+    expect(flow.sent).toBe(sentIn(start, sc.duration));
+    expect(flow.lost).toMatchObject({ 'node-down': paused, 'no-egress': afterResume, 'not-for-me': 0, unknown: 0 });
+    expect(flow.delivered).toBe(flow.sent - paused - afterResume);
+    const m = run.migrations[0]!;
+    expect(m.lostPackets).toMatchObject({ downtime: paused, 'old-location': afterResume, unknown: 0 });
+    expect(m.repaired.gatewayToVm).toBe(false);
+    // Before the move the gateway's stream is known unicast everywhere: it never floods.
+    expect(run.unknownUnicastFloods).toBe(0);
+  });
+});
+
+describe('the order of things at one instant', () => {
+  it('a scenario event at exactly a migration\'s resume time sees the VM resumed at its destination', () => {
+    const at = 10 * S;
+    const downtime = 300 * MS;
+    // vm-1 announces itself when it resumes, so the stream is repaired at once; unless the event at the
+    // resume instant takes down vm-1's links, which is its new link if the VM is already there. (The
+    // guest's GARP is one of the model's events, which come after the scenario's at an instant: it is
+    // sent on the link already down.)
+    const base = [...LONE_VM, 'remedies: [{ kind: guest-garp, count: 1 }]', `migrations: [{ vm: vm-1, to: hv-2, at: ${at / S}s, timing: { downtime: ${downtime / MS}ms } }]`];
+    const plain = runScenario(load(...base)).runs[0]!;
+    expect(plain.migrations[0]!.repaired.gatewayToVm).toBe(true);
+    const sc = load(...base, `events: [{ at: ${(at + downtime) / MS}ms, kind: link-down, target: vm-1 }]`);
+    const cut = runScenario(sc).runs[0]!;
+    expect(cut.migrations[0]!.repaired.gatewayToVm).toBe(false);
+    // Nothing learnt the new place: the stream still goes to hv-1, which has no port left for it.
+    const interval = S / 100;
+    const start = 1 * S;
+    const afterResume = Math.ceil((sc.duration - start) / interval) - Math.ceil((at + downtime - start) / interval);
+    expect(cut.flows[0]!.lost['no-egress']).toBe(afterResume);
+  });
+});
+
+describe('the scenario\'s clock', () => {
+  it('runs, at one instant, the migrations\' phases, then ports becoming ready, then the events (each in list order, an event\'s end where its start would be), then the model\'s own events', () => {
+    // Migration 0 starts and pauses at 5 s (no pre-copy) and resumes at 6 s; migration 1 starts at
+    // 6 s and its port is ready at 9 s, as are the events listed before it.
+    const sc = load(
+      ...LONE_VM.map((l) => (l.startsWith('  - { name: vm') ? '  - { name: vm, count: 2, on: [hv-1] }' : l)),
+      'migrations:',
+      '  - { vm: vm-1, to: hv-2, at: 5s, timing: { downtime: 1s } }',
+      '  - { vm: vm-2, to: hv-2, at: 6s, timing: { downtime: 2s }, portReadyAfter: 1s }',
+      'events:',
+      '  - { at: 9s, kind: flush-neighbors, target: gateway }',
+      '  - { at: 6s, kind: host-down, target: vm-1, duration: 3s }',
+      '  - { at: 5s, kind: link-up, target: vm-2 }',
+    );
+    const kernel = new Kernel({ seed: 1 });
+    const timeline = new ScenarioTimeline(kernel, sc.runs[0]!);
+    const ran: string[] = [];
+    const note = (what: string) => () => ran.push(`${kernel.now / S} ${what}`);
+    // A model event due at 6 s, scheduled before the phases and events are bound.
+    kernel.scheduleAt(6 * S, 'model', 'frame', note('model'));
+    sc.runs[0]!.migrations.forEach((m, i) => {
+      timeline.bind(phaseKey(i, 'migration-start'), m.schedule.start, note(`start ${i}`));
+      timeline.bind(phaseKey(i, 'migration-pause'), m.schedule.pauseAt, note(`pause ${i}`));
+      timeline.bind(phaseKey(i, 'migration-resume'), m.schedule.resumeAt, note(`resume ${i}`));
+      if (m.portReadyAfter > 0) timeline.bind(phaseKey(i, 'port-ready'), m.schedule.resumeAt + m.portReadyAfter, note(`ready ${i}`));
+    });
+    timeline.bind(eventKey(0, false), 9 * S, note('event 0'));
+    timeline.bind(eventKey(1, false), 6 * S, note('event 1'));
+    timeline.bind(eventKey(1, true), 9 * S, note('event 1 end'));
+    timeline.bind(eventKey(2, false), 5 * S, note('event 2'));
+    kernel.run();
+    expect(ran).toEqual([
+      '5 start 0', '5 pause 0', '5 event 2',
+      '6 resume 0', '6 start 1', '6 pause 1', '6 event 1', '6 model',
+      '8 resume 1',
+      '9 ready 1', '9 event 0', '9 event 1 end',
+    ]);
+  });
+
+  it('an action bound at a time other than its reservation, or never bound, is a builder bug and says so', () => {
+    const sc = load(...LONE_VM, 'migrations: [{ vm: vm-1, to: hv-2, at: 5s }]');
+    const kernel = new Kernel({ seed: 1 });
+    const timeline = new ScenarioTimeline(kernel, sc.runs[0]!);
+    expect(() => timeline.bind(phaseKey(0, 'migration-start'), 4 * S, () => undefined)).toThrow(/reserved at 5000000000 ns, not 4000000000 ns/);
+    expect(() => kernel.run()).toThrow(/nothing bound to the scenario's migration:0:migration-start/);
+  });
+});
