@@ -9,15 +9,15 @@
  *   simulation, or a pre-copy that never ends in time, is refused where it is written;
  * - two migrations of one VM do not overlap (each ends, by its explicit timing or by the pre-copy
  *   plan of src/migration/pre-copy.ts, before the next starts);
- * - an explicit new MAC is no other node's (by the MAC plan of layout.ts), nor another move's, nor
- *   the VM's current one;
+ * - a new MAC is no other node's (by the MAC plan of layout/mac-plan.ts, or a group's or the gateway's
+ *   explicit `mac`), nor another move's, nor the VM's current one;
  * - remedies: `none` stands alone; a remedy announces addresses the VMs have; a controller pushes
  *   something; gateway probing needs an IPv4 gateway; a list acts on at least one migration.
  */
 import type { Migration } from './runs.js';
 import type { Checker, Path } from './checker.js';
-import { renderFound } from './issues.js';
-import { MAX_AUTO_MACS_PER_VM, gatewayNodes, hostMac, hostNumber, isVmGroup, planMacOwner } from './layout/index.js';
+import { formatPath, renderFound } from './issues.js';
+import { MAX_AUTO_MACS_PER_VM, gatewayNodes, hostMac, hostNumber, isVmGroup, macOwner, macRanges, nthMac } from './layout/index.js';
 import { isPreCopyTiming, migrationOrder } from './runs.js';
 import type { TimingSettings } from './sections/migrations.js';
 import { EXPLICIT_TIMING_FIELDS, PRE_COPY_TIMING_FIELDS } from './sections/migrations.js';
@@ -103,16 +103,6 @@ function checkEnd(c: Checker, m: Migration, t: TimingSettings, base: Path): void
   }
 }
 
-/** The host name of host number `n` (1-based over every group). */
-function hostName(c: Checker, n: number): string {
-  let rest = n;
-  for (const h of c.s.hosts) {
-    if (rest <= h.count) return `${h.name}-${rest}`;
-    rest -= h.count;
-  }
-  return `host ${n}`;
-}
-
 /** Every migration: the VM, the destination, the times, overlaps and new MACs; their own remedies. */
 export function checkMigrations(c: Checker): void {
   const s = c.s;
@@ -180,9 +170,8 @@ export function checkMigrations(c: Checker): void {
   }
 
   // New MACs.
-  if (!namesSure || !c.sure('migrations.newMac', 'migrations.vm', 'migrations.at')) return;
-  const hostCount = s.hosts.reduce((n, h) => n + h.count, 0);
-  const gatewayCount = gatewayNodes(s).length;
+  if (!namesSure || !c.sure('migrations.newMac', 'migrations.vm', 'migrations.at', 'hosts.mac', 'gateway.mac')) return;
+  const ranges = macRanges(s.hosts, s.gateway.mac, gatewayNodes(s).map((g) => g.name));
   const current = new Map<string, string>();
   const taken = new Map<string, number>();
   const autoCount = new Map<string, number>();
@@ -191,7 +180,8 @@ export function checkMigrations(c: Checker): void {
     const raw = raws[i]!;
     const path: Path = ['migrations', i, 'newMac'];
     if (m.group < 0) continue;
-    const own = current.get(m.vm) ?? hostMac(hostNumber(s.hosts, m.group, m.index));
+    const group = s.hosts[m.group]!;
+    const own = current.get(m.vm) ?? (group.mac === 'auto' ? hostMac(hostNumber(s.hosts, m.group, m.index)) : nthMac(group.mac, m.index));
     if (raw.newMac === 'auto') {
       const k = (autoCount.get(m.vm) ?? 0) + 1;
       autoCount.set(m.vm, k);
@@ -201,14 +191,19 @@ export function checkMigrations(c: Checker): void {
       }
     }
     if (m.newMac === null) continue;
-    if (raw.newMac !== 'auto') {
-      const owner = planMacOwner(m.newMac, hostCount, gatewayCount);
+    const owner = macOwner(ranges, m.newMac);
+    if (raw.newMac === 'auto') {
+      // The plan's automatic MACs never meet its own; an explicit group or gateway MAC may.
+      if (owner !== undefined && owner.range.path !== null) {
+        c.report({ code: 'duplicate', path, expected: 'a MAC no other node has (give this move an explicit newMac)', found: `"auto" (${m.newMac}, the MAC of ${owner.range.kind === 'host' ? 'host' : 'gateway node'} ${owner.name} by ${formatPath(owner.range.path)})` });
+      }
+    } else {
       const other = taken.get(m.newMac);
       if (m.newMac === own) {
         c.report({ code: 'value', path, expected: `a MAC other than the one ${m.vm} has when the migration starts (leave newMac out to keep it)`, found: JSON.stringify(m.newMac) });
-      } else if (owner !== undefined && !(owner.kind === 'host' && hostName(c, owner.number) === m.vm)) {
-        const whose = owner.kind === 'host' ? `host ${hostName(c, owner.number)}` : `gateway node ${gatewayNodes(s)[owner.number - 1]?.name ?? owner.number}`;
-        c.report({ code: 'duplicate', path, expected: 'a MAC no other node has', found: `${JSON.stringify(m.newMac)} (the MAC of ${whose}, by the MAC plan)` });
+      } else if (owner !== undefined && owner.name !== m.vm) {
+        const by = owner.range.path === null ? 'by the MAC plan' : `by ${formatPath(owner.range.path)}`;
+        c.report({ code: 'duplicate', path, expected: 'a MAC no other node has', found: `${JSON.stringify(m.newMac)} (the MAC of ${owner.range.kind === 'host' ? 'host' : 'gateway node'} ${owner.name}, ${by})` });
       } else if (s.gateway.virtualMac !== null && m.newMac === s.gateway.virtualMac) {
         c.report({ code: 'duplicate', path, expected: 'a MAC no other node has', found: `${JSON.stringify(m.newMac)} (the gateway's virtual MAC)` });
       } else if (other !== undefined && s.migrations[other]!.vm !== m.vm) {
