@@ -167,26 +167,28 @@ export class LiveMigration {
       case 'keepalive':
       case 'evpn':
         return;
-      case 'guest-garp':
+      case 'guest-garp': {
+        const target = r.form === 'request' && r.targetMac === 'broadcast' ? MAC_BROADCAST : undefined;
         for (let i = 0; i < r.count; i++) {
-          this.at(i * r.interval, 'guest-garp', () => {
-            for (const a of vm.ipv4) if (a.state === 'preferred') vm.announceArp(a, r.form);
+          this.at((r.delay ?? 0) + i * r.interval, 'guest-garp', () => {
+            for (const a of vm.ipv4) if (a.state === 'preferred') vm.announceArp(a, r.form, target);
           });
         }
         return;
+      }
       case 'guest-na':
         for (let i = 0; i < r.count; i++) {
-          this.at(i * r.interval, 'guest-na', () => {
+          this.at((r.delay ?? 0) + i * r.interval, 'guest-na', () => {
             for (const a of vm.ipv6) if (a.state === 'preferred') vm.announceNa(a, r.override);
           });
         }
         return;
       case 'rarp':
-        for (let i = 0; i < r.count; i++) this.at(i * r.interval, 'rarp', () => this.rarp());
+        for (let i = 0; i < r.count; i++) this.at((r.delay ?? 0) + i * r.interval, 'rarp', () => this.rarp());
         return;
       case 'qemu-announce':
         for (const t of qemuAnnounceTimes(r.initial, r.max, r.rounds, r.step)) {
-          this.at(t, 'qemu-announce', () => {
+          this.at((r.delay ?? 0) + t, 'qemu-announce', () => {
             this.rarp();
             if (r.guestAnnounce) this.guestRound();
           });

@@ -11,8 +11,9 @@
  *   plan of src/migration/pre-copy.ts, before the next starts);
  * - a new MAC is no other node's (by the MAC plan of layout/mac-plan.ts, or a group's or the gateway's
  *   explicit `mac`), nor another move's, nor the VM's current one;
- * - remedies: `none` stands alone; a remedy announces addresses the VMs have; a controller pushes
- *   something; gateway probing needs an IPv4 gateway; a list acts on at least one migration.
+ * - remedies: `none` stands alone; a remedy announces addresses the VMs have; a request-form GARP's
+ *   target MAC is for the request form only; a controller pushes something; gateway probing needs an
+ *   IPv4 gateway; a list acts on at least one migration.
  */
 import type { Migration } from './runs.js';
 import type { Checker, Path } from './checker.js';
@@ -241,6 +242,9 @@ export function checkRemedyList(c: Checker, remedies: readonly RemedySettings[],
     switch (r.kind) {
       case 'guest-garp':
       case 'guest-na': {
+        if (r.kind === 'guest-garp' && r.form === 'reply' && r.targetMac !== undefined && c.sure(`${key}.form`)) {
+          c.report({ code: 'value', path: [...at, 'targetMac'], expected: 'no targetMac with form reply: a gratuitous reply\'s target MAC is its sender\'s (RFC 5944 §4.6; Linux arp_is_garp)', found: JSON.stringify(r.targetMac) });
+        }
         const family = r.kind === 'guest-garp' ? 'ipv4' : 'ipv6';
         if (!familiesSure || vms.length === 0 || vms.some((v) => v.group[family] !== 'none')) return;
         const names = [...new Set(vms.map((v) => v.name))];

@@ -71,10 +71,10 @@ export interface RunSpec extends Omit<RunBase, 'hypervisors'> {
 export function remedySpec(r: RemedySettings): RemedySpec {
   switch (r.kind) {
     case 'none': return { kind: 'none' };
-    case 'guest-garp': return { kind: 'guest-garp', form: r.form, count: r.count, interval: r.interval };
-    case 'guest-na': return { kind: 'guest-na', count: r.count, interval: r.interval, override: r.override };
-    case 'rarp': return { kind: 'rarp', count: r.count, interval: r.interval };
-    case 'qemu-announce': return { kind: 'qemu-announce', initial: r.initial, max: r.max, rounds: r.rounds, step: r.step, guestAnnounce: r.guestAnnounce };
+    case 'guest-garp': return { kind: 'guest-garp', form: r.form, ...(r.targetMac === undefined ? {} : { targetMac: r.targetMac }), count: r.count, interval: r.interval, delay: r.delay };
+    case 'guest-na': return { kind: 'guest-na', count: r.count, interval: r.interval, override: r.override, delay: r.delay };
+    case 'rarp': return { kind: 'rarp', count: r.count, interval: r.interval, delay: r.delay };
+    case 'qemu-announce': return { kind: 'qemu-announce', initial: r.initial, max: r.max, rounds: r.rounds, step: r.step, guestAnnounce: r.guestAnnounce, delay: r.delay };
     case 'deregistration': return { kind: 'deregistration', latency: r.latency };
     case 'keepalive': return { kind: 'keepalive', mode: r.mode, interval: r.interval };
     case 'controller': return { kind: 'controller', latency: r.latency, lossRate: r.lossRate, pushFdb: r.pushFdb, pushNeighbors: r.pushNeighbors };

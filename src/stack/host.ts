@@ -121,7 +121,7 @@ export interface UdpDelivery {
   readonly payload: Uint8Array;
 }
 
-/** An echo reply received (ping). */
+/** An echo reply (ping) received, or an echo request (its fields are the same). */
 export interface EchoReply {
   readonly family: Family;
   readonly source: string;
@@ -179,6 +179,7 @@ export class Host implements PortOwner {
   private readonly protocolHandlers = new Map<number, (packet: Ipv4Packet | Ipv6Packet) => void>();
   private readonly upChangeHandlers: Array<(up: boolean) => void> = [];
   private readonly echoReplyHandlers: Array<(reply: EchoReply) => void> = [];
+  private readonly echoRequestHandlers: Array<(request: EchoReply) => void> = [];
   private readonly conflictHandlers: Array<(a: Ipv4Assignment | Ipv6Assignment) => void> = [];
   /** DHCP message handlers by UDP port (67 server, 68 client); null until one is bound. */
   private dhcpHandlers: Map<number, (message: DhcpMessage, packet: Ipv4Packet) => void> | null = null;
@@ -287,6 +288,23 @@ export class Host implements PortOwner {
 
   private echoReply(reply: EchoReply): void {
     for (const h of this.echoReplyHandlers) h(reply);
+  }
+
+  /**
+   * Delivers every echo request addressed to the host to `handler`, answered or not (a host whose
+   * profile ignores echo requests receives them all the same).
+   */
+  onEchoRequest(handler: (request: EchoReply) => void): void {
+    this.echoRequestHandlers.push(handler);
+  }
+
+  /** Whether the host answers echo requests of `family` (its profile's `echo`). */
+  answersEcho(family: Family): boolean {
+    return !(family === 'ipv4' ? this.profile.echo.ignoreIpv4.value : this.profile.echo.ignoreIpv6.value);
+  }
+
+  private echoRequest(request: EchoReply): void {
+    for (const h of this.echoRequestHandlers) h(request);
   }
 
   /** Delivers UDP datagrams for `port` to `handler`. */
@@ -525,10 +543,13 @@ export class Host implements PortOwner {
 
   // ---- announcements --------------------------------------------------------------------------
 
-  /** One gratuitous ARP for an address: the request form as Linux sends it (tha zero), or the reply form. */
-  announceArp(a: Ipv4Assignment, form: 'request' | 'reply'): void {
+  /**
+   * One gratuitous ARP for an address: the request form as Linux sends it (target MAC zero, or
+   * `targetMac`: broadcast as `arping -U` sends it), or the reply form (target MAC = sender's).
+   */
+  announceArp(a: Ipv4Assignment, form: 'request' | 'reply', targetMac?: MacAddress): void {
     const packet: ArpPacket = form === 'request'
-      ? { ...arpRequest(a.mac, a.address, a.address) }
+      ? { ...arpRequest(a.mac, a.address, a.address), ...(targetMac === undefined ? {} : { targetHardwareAddress: targetMac }) }
       : arpReply(a.mac, a.address, a.mac, a.address);
     this.counters.arpOut++;
     this.sendFrame(ethernetFrame(MAC_BROADCAST, a.mac, packet));
@@ -691,6 +712,9 @@ export class Host implements PortOwner {
     } else if (inner.kind === 'icmpv4' && inner.type === 8) {
       const echo = echoOf(inner);
       if (echo === undefined) return;
+      this.echoRequest({ family: 'ipv4', source: formatIpv4(p.source), identifier: echo.identifier, sequence: echo.sequenceNumber, data: inner.data });
+      // Linux net/ipv4/icmp.c icmp_echo: nothing is sent with icmp_echo_ignore_all.
+      if (this.profile.echo.ignoreIpv4.value) return;
       this.counters.echoRepliesSent++;
       this.sendIpv4(icmp4(dst, p.source, icmpv4Echo(0, echo.identifier, echo.sequenceNumber, inner.data), this.nextId()));
     } else if (inner.kind === 'icmpv4' && inner.type === 0) {
@@ -733,6 +757,10 @@ export class Host implements PortOwner {
       if (handler === undefined || inner.payload.kind !== 'raw') return this.dropPacket('no-listener', 'ipv6', p);
       handler({ family: 'ipv6', source: p.source, sourcePort: inner.sourcePort, destinationPort: inner.destinationPort, payload: inner.payload.bytes });
     } else if (inner.kind === 'icmpv6' && inner.icmpType === 128 && !isMulticastIpv6(dst)) {
+      const b = inner.body;
+      if (b.length >= 4) this.echoRequest({ family: 'ipv6', source: p.source, identifier: (b[0]! << 8) | b[1]!, sequence: (b[2]! << 8) | b[3]!, data: b.subarray(4) });
+      // Linux net/ipv6/icmp.c icmpv6_rcv: no reply with net.ipv6.icmp.echo_ignore_all.
+      if (this.profile.echo.ignoreIpv6.value) return;
       this.counters.echoRepliesSent++;
       this.sendIpv6(echo6(dst, p.source, 129, inner.body));
     } else if (inner.kind === 'icmpv6' && inner.icmpType === 129 && inner.body.length >= 4) {

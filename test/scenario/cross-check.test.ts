@@ -429,6 +429,12 @@ describe('remedies', () => {
     expect(issues.length).toBe(4);
   });
 
+  it('a target MAC is for request-form GARPs only', () => {
+    const issues = issuesOf(yaml(...base, 'remedies: [{ kind: guest-garp, form: reply, targetMac: broadcast }, { kind: guest-garp, targetMac: broadcast }]', 'migrations: [{ vm: vm-1, to: hv-2, at: 1s }]'));
+    expect(issueAt(issues, 'remedies[0].targetMac').expected).toMatch(/^no targetMac with form reply/);
+    expect(issues.length).toBe(1);
+  });
+
   it('remedies that act on no migration', () => {
     expect(issueAt(issuesOf(yaml(...base, 'remedies: [{ kind: rarp }]')), 'remedies').expected).toMatch(/the scenario has no migrations/);
     const own = issueAt(issuesOf(yaml(...base, 'remedies: [{ kind: rarp }]', 'migrations: [{ vm: vm-1, to: hv-2, at: 1s, remedies: [] }]')), 'remedies');

@@ -50,13 +50,13 @@ describe('remedies', () => {
     const sc = load(...BASE, 'subnet: { ipv4: 198.18.0.0/24, ipv6: "2001:db8::/64" }', `remedies: [${REMEDY_KINDS.filter((k) => k !== 'none').map((k) => `{ kind: ${k} }`).join(', ')}]`, 'migrations: [{ vm: vm-1, to: hv-2, at: 10s }]');
     const expected: RemedySpec[] = [
       // Linux netdev_notify_peers: the guest's GARP is the request form; three, 100 ms apart.
-      { kind: 'guest-garp', form: 'request', count: 3, interval: 100 * ms },
+      { kind: 'guest-garp', form: 'request', count: 3, interval: 100 * ms, delay: 0 },
       // RFC 4861 §7.2.6: up to MAX_NEIGHBOR_ADVERTISEMENT (3), RetransTimer (1 s) apart, O set.
-      { kind: 'guest-na', count: 3, interval: 1 * s, override: true },
+      { kind: 'guest-na', count: 3, interval: 1 * s, override: true, delay: 0 },
       // vSphere's Notify Switches: vMotion's count unverified; one frame.
-      { kind: 'rarp', count: 1, interval: 0 },
+      { kind: 'rarp', count: 1, interval: 0, delay: 0 },
       // QEMU migration/options.c.
-      { kind: 'qemu-announce', ...QEMU_ANNOUNCE, guestAnnounce: false },
+      { kind: 'qemu-announce', ...QEMU_ANNOUNCE, guestAnnounce: false, delay: 0 },
       { kind: 'deregistration', latency: 10 * ms },
       { kind: 'keepalive', mode: 'vm-garp', interval: 30 * s },
       { kind: 'controller', latency: 50 * ms, lossRate: 0, pushFdb: true, pushNeighbors: true },
@@ -79,14 +79,16 @@ describe('remedies', () => {
       ...BASE,
       'remedies:',
       '  - { kind: guest-garp, form: reply, count: 5, interval: 20ms }',
-      '  - { kind: qemu-announce, initial: 10ms, max: 1s, rounds: 8, step: 50ms, guestAnnounce: true }',
+      '  - { kind: guest-garp, targetMac: broadcast, delay: 100ms }',
+      '  - { kind: qemu-announce, initial: 10ms, max: 1s, rounds: 8, step: 50ms, guestAnnounce: true, delay: 2s }',
       '  - { kind: keepalive, mode: gateway-probe, interval: 2min }',
       '  - { kind: controller, latency: 1s, lossRate: 0.25, pushNeighbors: false }',
       'migrations: [{ vm: vm-1, to: hv-2, at: 10s }]',
     );
     expect(sc.remedies).toEqual([
-      { kind: 'guest-garp', form: 'reply', count: 5, interval: 20 * ms },
-      { kind: 'qemu-announce', initial: 10 * ms, max: 1 * s, rounds: 8, step: 50 * ms, guestAnnounce: true },
+      { kind: 'guest-garp', form: 'reply', count: 5, interval: 20 * ms, delay: 0 },
+      { kind: 'guest-garp', form: 'request', targetMac: 'broadcast', count: 3, interval: 100 * ms, delay: 100 * ms },
+      { kind: 'qemu-announce', initial: 10 * ms, max: 1 * s, rounds: 8, step: 50 * ms, guestAnnounce: true, delay: 2 * s },
       { kind: 'keepalive', mode: 'gateway-probe', interval: 120 * s },
       { kind: 'controller', latency: 1 * s, lossRate: 0.25, pushFdb: true, pushNeighbors: false },
     ]);
@@ -222,7 +224,7 @@ describe('variants', () => {
   it('remedies replace the remedies of every migration, its own ones included; the seed replaces the seed', () => {
     const r = run('qemu');
     expect(r.seed).toBe(8);
-    expect(r.remedies).toEqual([{ kind: 'qemu-announce', ...QEMU_ANNOUNCE, guestAnnounce: false }]);
+    expect(r.remedies).toEqual([{ kind: 'qemu-announce', ...QEMU_ANNOUNCE, guestAnnounce: false, delay: 0 }]);
     for (const m of r.migrations) expect(m.remedies).toEqual(r.remedies);
     // Without the variant, db-1 keeps its own list.
     expect(sc.migrations.map((m) => m.remedies.map((x) => x.kind))).toEqual([['guest-garp'], ['rarp']]);

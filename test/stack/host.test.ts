@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ImplementationProfile } from '../../src/stack/profiles/index.js';
 import { fact, linuxProfile, RFC4861_PROFILE } from '../../src/stack/profiles/index.js';
+import { PingFlow } from '../../src/stack/index.js';
 import type { ArpPacket, Icmpv6Message } from '../../src/wire/index.js';
 import { classifyArp } from '../../src/wire/index.js';
 import { lan } from '../helpers/stack.js';
@@ -129,6 +130,25 @@ describe('ARP on Linux hosts', () => {
     expect(arpSent(l, 'a')).toEqual([]);
     expect(drops).toEqual(Array.from({ length: probes }, (_, i) => [delay + i * retrans, 'node-down', null]));
     expect(a.counters.droppedWhileDown).toBe(probes);
+  });
+
+  it('icmp_echo_ignore_all: echo requests arrive and are not answered (ARP still is); a ping flow to such a host counts arrivals', () => {
+    const l = lan(5);
+    const a = l.add('a', mac('02:00:00:00:00:0a'), exactLinux());
+    const b = l.add('b', mac('02:00:00:00:00:0b'), linuxProfile({ icmp_echo_ignore_all: 1 }));
+    a.addIpv4(A, 24);
+    b.addIpv4(B, 24);
+    expect(b.answersEcho('ipv4')).toBe(false);
+    expect(b.answersEcho('ipv6')).toBe(true);
+    const rate = 10;
+    const flow = new PingFlow(l.kernel, { id: 7, name: 'a-to-b', from: a, to: B, rate, size: 56, start: 0, stop: 1 * S, silentReceivers: [b] });
+    const answered = new PingFlow(l.kernel, { id: 9, name: 'a-to-b-rtt', from: a, to: B, rate, size: 56, start: 0, stop: 1 * S });
+    l.kernel.run({ until: 2 * S });
+    expect(b.counters.echoRepliesSent).toBe(0);
+    expect(l.sentBy('b').map((f) => f.frame.eth.payload.kind)).toEqual(['arp']);
+    expect(flow.record.sent).toBe(rate);
+    expect(flow.record.delivered).toBe(rate);
+    expect(answered.record.delivered).toBe(0);
   });
 
   it('ping works, and a host answers ARP for itself', () => {
