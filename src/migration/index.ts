@@ -5,6 +5,8 @@
  */
 export type { HypervisorConfig } from './hypervisor.js';
 export { Hypervisor } from './hypervisor.js';
+export type { VswitchBehaviour, VswitchKind } from './vswitch.js';
+export { VSWITCHES, VSWITCH_KINDS } from './vswitch.js';
 export type { PreCopyParams, PreCopyPlan } from './pre-copy.js';
 export { QEMU_DOWNTIME_LIMIT, QEMU_MAX_BANDWIDTH, preCopyPlan } from './pre-copy.js';
 export type { RemedySpec } from './remedies.js';

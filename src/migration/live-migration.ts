@@ -8,7 +8,10 @@
  *
  * The destination port can be made to forward only `portReadyAfter` after the plug (flows not yet
  * installed, an OVN port binding not yet claimed: openvswitch/ovs-issues #230, kubeovn/kube-ovn #3472): announcements sent before then
- * are dropped at the port, which is why late re-announcement exists.
+ * are dropped at the port, which is why late re-announcement exists. A guest whose interface is
+ * re-plugged (`guestLink: replug`) brings it up at the destination (Host.replug: arp_notify,
+ * ndisc_notify after DAD), and on a virtual switch that enables such a port only after the guest's
+ * link-up (a Linux bridge, vswitch.ts) what the guest sends from its link-up notifier is dropped.
  */
 import type { LearningSwitch, Network } from '../net/index.js';
 import type { Kernel, Rng } from '../sim/index.js';
@@ -47,6 +50,13 @@ export interface MigrationSpec {
   readonly remedies: readonly RemedySpec[];
   /** The destination vSwitch port forwards only this long after the plug, ns (default 0). */
   readonly portReadyAfter?: number;
+  /**
+   * What the guest sees of the move: `resume` (default; QEMU's live migration: the guest's NIC never
+   * goes down) or `replug` (the guest's interface is re-created at the destination and brought up, as
+   * container moves and veth-based labs do: Host.replug, and the destination port comes up as its
+   * virtual switch's kind says).
+   */
+  readonly guestLink?: 'resume' | 'replug';
   /** VLAN of the VM (for pushed entries), default 1. */
   readonly vlan?: number;
   /**
@@ -99,6 +109,9 @@ export class LiveMigration {
   private readonly kernel: Kernel;
   private readonly world: MigrationWorld;
   private readonly rng: Rng;
+  /** The destination port: enabled (a re-plugged guest's port on a Linux bridge waits), and ready (portReadyAfter). */
+  private portEnabled = true;
+  private portReady = true;
 
   constructor(world: MigrationWorld, spec: MigrationSpec) {
     this.kernel = world.network.kernel;
@@ -119,10 +132,17 @@ export class LiveMigration {
     const ready = spec.portReadyAfter ?? 0;
     if (ready > 0) {
       at('port-ready', this.schedule.resumeAt + ready, () => {
-        const port = spec.to.portOf(spec.vm);
-        if (port !== undefined) spec.to.vswitch.setState(port.index, 'forwarding');
+        this.portReady = true;
+        this.applyPortState();
       });
     }
+  }
+
+  /** Sets the destination port's state: disabled until enabled, then blocking until ready, then forwarding. */
+  private applyPortState(): void {
+    const { to, vm } = this.spec;
+    const port = to.portOf(vm);
+    if (port !== undefined) to.vswitch.setState(port.index, !this.portEnabled ? 'disabled' : !this.portReady ? 'blocking' : 'forwarding');
   }
 
   private phase(phase: 'start' | 'pause' | 'resume'): void {
@@ -136,9 +156,22 @@ export class LiveMigration {
     const { vm, from, to } = this.spec;
     from.unplug(vm);
     if (this.spec.newMac !== undefined) vm.changeMac(this.spec.newMac);
-    const port = to.plug(vm);
-    if ((this.spec.portReadyAfter ?? 0) > 0) to.vswitch.setState(port.index, 'blocking');
+    to.plug(vm);
+    const replug = this.spec.guestLink === 'replug';
+    const behaviour = to.behaviour;
+    this.portEnabled = !(replug && behaviour.enablesAfterGuestLinkUp.value);
+    this.portReady = (this.spec.portReadyAfter ?? 0) <= 0;
+    this.applyPortState();
     vm.resume();
+    if (replug) {
+      vm.replug();
+      if (!this.portEnabled) {
+        this.kernel.schedule(behaviour.portEnableDelay.value, to.name, 'port-enable', () => {
+          this.portEnabled = true;
+          this.applyPortState();
+        });
+      }
+    }
     this.phase('resume');
     for (const remedy of this.spec.remedies) this.afterResume(remedy);
   }

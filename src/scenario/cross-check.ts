@@ -19,7 +19,7 @@ import type { Family } from './addresses.js';
 import { addressFamily, addressToBigInt, prefixContains, prefixOf } from './addresses.js';
 import type { Path, TaintQuery } from './checker.js';
 import { Checker, EDGE_SHAPE, FABRIC_SHAPE } from './checker.js';
-import { checkMigrations, checkRemedyList } from './cross-check-migrations.js';
+import { checkMigrations, checkRemedyList, checkVariantMigrations } from './cross-check-migrations.js';
 import type { PathIssue } from './issues.js';
 import { formatPath, renderFound } from './issues.js';
 import { MAX_HOST_NUMBER, busiestSwitch, fabricHasLoops, gatewayNodes, isVmGroup, macNumber, macOfNumber, macOwner, macRangeUnicast, macRanges, placeHosts, planAddresses } from './layout/index.js';
@@ -526,6 +526,7 @@ function checkVariants(c: Checker): void {
         }
       }
     }
+    if (v.migrations !== undefined) checkVariantMigrations(c, v.migrations, [...base, 'migrations'], run);
     for (const [group, sysctls] of Object.entries(v.hostSysctls ?? {})) {
       const path: Path = [...base, 'hostSysctls', group];
       if (!c.reference(path, group, ['group'], true)) continue;

@@ -384,6 +384,35 @@ export class Host implements PortOwner {
   }
 
   /**
+   * The interface was re-created and is brought up (`ip link set up` on a new device, as a
+   * container's or a veth-based VM's move does), rather than the silent resume of a live-migrated
+   * VM's virtio NIC: NETDEV_UP runs the profile's arp_notify at once, one GARP (request form, target
+   * MAC zero) per IPv4 address (net/ipv4/devinet.c inetdev_event; measured on Linux 6.18), and, as
+   * addrconf does for a device coming up (net/ipv6/addrconf.c addrconf_dad_start), DAD again for each
+   * IPv6 address when the profile does DAD, ndisc_notify's NA following once the address is preferred
+   * (about 1 s later, measured); an IPv4 address that conflict detection covers is probed again.
+   */
+  replug(): void {
+    if (!this.up) return;
+    for (const a of this.ipv4) {
+      if (!a.verified || (a.state !== 'preferred' && a.state !== 'tentative')) continue;
+      a.state = 'tentative';
+      this.dad.probeIpv4(a);
+    }
+    if (this.profile.announce.arpNotify.value) for (const a of this.ipv4) if (a.state === 'preferred') this.announceArp(a, 'request');
+    const transmits = this.profile.dad.ipv6DadTransmits.value;
+    for (const a of this.ipv6) {
+      if (a.state === 'duplicate') continue;
+      if (transmits > 0) {
+        a.state = this.profile.dad.optimisticDad.value ? 'optimistic' : 'tentative';
+        this.dad.probeIpv6(a, transmits);
+      } else if (this.profile.announce.ndiscNotify.value && a.state === 'preferred') {
+        this.announceNa(a, true);
+      }
+    }
+  }
+
+  /**
    * A reboot: down, empty neighbor tables, then up again after `downFor` ns; without `downFor` it
    * stays down until `setUp(true)` (a caller that keeps its own clock).
    */

@@ -443,6 +443,43 @@ describe('remedies', () => {
   });
 });
 
+describe('variants that change migrations', () => {
+  const base = [
+    'name: n',
+    'duration: 60s',
+    'hypervisors: { count: 2 }',
+    'hosts: [{ name: vm, count: 2, on: hypervisors }]',
+    'migrations:',
+    '  - { vm: vm-1, to: hv-2, at: 10s }',
+    '  - { vm: vm-1, to: hv-1, at: 20s }',
+    '  - { vm: vm-2, to: hv-1, at: 30s }',
+    'variants:',
+    '  - name: v',
+    '    migrations:',
+  ];
+  it('each change names one migration, once; its timing is complete, ends in time and keeps the VM\'s moves apart; its remedies are checked', () => {
+    const issues = issuesOf(yaml(
+      ...base,
+      '      - { vm: vm-3 }',
+      '      - { vm: vm-1 }',
+      '      - { vm: vm-1, at: 15s }',
+      '      - { vm: vm-2, timing: { memory: 1GiB } }',
+      '      - { vm: vm-2, portReadyAfter: 1s }',
+      '      - { vm: vm-1, at: 10s, timing: { downtime: 15s } }',
+      '      - { vm: vm-1, at: 20s, timing: { downtime: 50s }, remedies: [{ kind: none }, { kind: rarp }] }',
+    ));
+    expect(issueAt(issues, 'variants[0].migrations[0].vm').expected).toBe('a VM the migrations list moves: vm-1, vm-2');
+    expect(issueAt(issues, 'variants[0].migrations[1].vm').expected).toBe('one migration: vm-1 moves 2 times (at 10s, 20s), so give at');
+    expect(issueAt(issues, 'variants[0].migrations[2].at').expected).toBe('the start of one of vm-1\'s migrations: 10s, 20s');
+    expect(issueAt(issues, 'variants[0].migrations[3].timing.dirtyRate').code).toBe('missing');
+    expect(issueAt(issues, 'variants[0].migrations[4].vm').code).toBe('duplicate');
+    expect(issueAt(issues, 'variants[0].migrations[5].timing').expected).toMatch(/^a timing with which vm-1's migration migrations\[0\] ends before its next one starts \(at 20s\)/);
+    expect(issueAt(issues, 'variants[0].migrations[6].timing').expected).toBe('a timing with which the migration, starting at 20s, ends within the simulation (duration 1min)');
+    expect(issueAt(issues, 'variants[0].migrations[6].remedies[0].kind').expected).toMatch(/^none alone/);
+    expect(issues.length).toBe(8);
+  });
+});
+
 describe('variants', () => {
   it('names are unique; every replaced setting is checked as at the top level, at its own path', () => {
     const text = yaml(

@@ -160,10 +160,12 @@ describe('migrations', () => {
     expect(hostMac(3)).toBe('02:00:00:00:00:03');
   });
 
-  it('port readiness and the VLAN come through', () => {
-    const sc = load(...BASE.map((l) => (l.startsWith('hypervisors') ? 'hypervisors: { count: 4, vlan: 30, vswitchAgingTime: 60s }' : l)), 'migrations: [{ vm: vm-1, to: hv-2, at: 10s, portReadyAfter: 2s }]');
-    expect(sc.migrations[0]).toMatchObject({ portReadyAfter: 2 * s, vlan: 30 });
-    expect(sc.hypervisors).toEqual({ count: 4, placement: 'spread', vswitchAgingTime: 60 * s, vlan: 30 });
+  it('port readiness, the guest link, the VLAN and the virtual switch\'s kind come through (defaults: resume, linux-bridge)', () => {
+    const sc = load(...BASE.map((l) => (l.startsWith('hypervisors') ? 'hypervisors: { count: 4, vlan: 30, vswitchAgingTime: 60s, vswitch: ovs }' : l)), 'migrations: [{ vm: vm-1, to: hv-2, at: 10s, portReadyAfter: 2s, guestLink: replug }, { vm: vm-2, to: hv-1, at: 10s }]');
+    expect(sc.migrations[0]).toMatchObject({ portReadyAfter: 2 * s, vlan: 30, guestLink: 'replug' });
+    expect(sc.migrations[1]).toMatchObject({ portReadyAfter: 0, guestLink: 'resume' });
+    expect(sc.hypervisors).toEqual({ count: 4, placement: 'spread', vswitchAgingTime: 60 * s, vswitch: 'ovs', vlan: 30 });
+    expect(load(...BASE).hypervisors!.vswitch).toBe('linux-bridge');
   });
 
   it('traffic may name VMs and groups of VMs like any host', () => {
@@ -244,6 +246,32 @@ describe('variants', () => {
 
   it('the gateway\'s profile may change together with its overrides', () => {
     expect(run('ios').gateway).toEqual({ ...sc.gateway, profile: 'cisco-ios', sysctls: { arpTimeout: 60 * s } });
+  });
+
+  it('a variant changes single migrations: timing, port readiness, guest link and remedies replaced, schedules and later moves resolved again', () => {
+    const v = loadScenario([
+      ...text.filter((l) => !l.startsWith('variants:') && !l.startsWith('  - name:') && !l.startsWith('    ')),
+      '  - { vm: vm-1, to: hv-3, at: 40s }',
+      'variants:',
+      '  - name: slow',
+      '    remedies: [{ kind: rarp }]',
+      '    migrations:',
+      '      - { vm: vm-1, at: 10s, timing: { downtime: 2s }, portReadyAfter: 500ms, guestLink: replug }',
+      '      - { vm: db-1, remedies: [{ kind: guest-garp, delay: 100ms }] }',
+    ].join('\n'), 'v.yaml');
+    const base = v.migrations;
+    const r = v.runs[0]!;
+    expect(r.migrations[0]).toEqual({
+      ...base[0]!,
+      timing: { kind: 'explicit', precopyTime: 0, downtime: 2 * s },
+      schedule: { start: 10 * s, pauseAt: 10 * s, resumeAt: 12 * s, precopyTime: 0, downtime: 2 * s, converged: true },
+      portReadyAfter: 500 * ms,
+      guestLink: 'replug',
+      remedies: [{ kind: 'rarp', count: 1, interval: 0, delay: 0 }],
+    });
+    // db-1's own change wins over the variant's list; vm-1's second move keeps its settings.
+    expect(r.migrations[1]!.remedies).toEqual([{ kind: 'guest-garp', form: 'request', count: 3, interval: 100 * ms, delay: 100 * ms }]);
+    expect(r.migrations[2]).toEqual({ ...base[2]!, remedies: [{ kind: 'rarp', count: 1, interval: 0, delay: 0 }] });
   });
 });
 

@@ -33,6 +33,7 @@ export function buildMigrations(
     ...(m.newMac === null ? {} : { newMac: parseMac(m.newMac)! }),
     remedies: m.remedies,
     portReadyAfter: m.portReadyAfter,
+    guestLink: m.guestLink,
     vlan: m.vlan,
     schedulePhase: (kind, time, action) => timeline.bind(phaseKey(i, kind), time, action),
   }));
