@@ -5,11 +5,13 @@
  * the events). Expected values come from the scenarios' own parameters.
  */
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../../src/run/index.js';
+import { fileURLToPath } from 'node:url';
+import { runScenario, runScenarioRun } from '../../src/run/index.js';
 import { ScenarioTimeline, eventKey, phaseKey } from '../../src/scenario/build/timeline.js';
-import { loadScenario } from '../../src/scenario/index.js';
+import { loadScenario, loadScenarioFile } from '../../src/scenario/index.js';
+import type { Model } from '../../src/scenario/index.js';
 import { Kernel } from '../../src/sim/index.js';
-import { classifyArp } from '../../src/wire/index.js';
+import { MAC_BROADCAST, classifyArp } from '../../src/wire/index.js';
 
 const S = 1e9;
 const MS = 1e6;
@@ -172,5 +174,111 @@ describe('a migration that re-plugs the guest\'s link', () => {
     const m = runScenario(replug('ovs', 'ipv4')).runs[0]!.migrations[0]!;
     expect(m.repaired.gatewayToVm).toBe(true);
     expect(m.afterResumeMs.gatewayToVm).toBeLessThanOrEqual(interval + 1);
+  });
+});
+
+describe('a lab of one bridge (scenarios/migration-replug.yaml): the probe train of a Linux gateway', () => {
+  /**
+   * When Linux's timer wheel fires a timer armed at `now` for `after` ns (kernel/time/timer.c,
+   * calc_index and LVL_START): in jiffies of 1/HZ s, rounded up; a timer `delta` jiffies away sits on
+   * the level whose granularity is 8^level jiffies (level n from 63·8^(n-1) jiffies away) and fires at
+   * the start of the next slot of that level.
+   */
+  const wheel = (now: number, after: number, hz: number): number => {
+    const jiffy = 1e9 / hz;
+    const nowJ = Math.floor(now / jiffy);
+    const expJ = nowJ + Math.ceil(after / jiffy);
+    let granularity = 1;
+    for (let start = 63; expJ - nowJ >= start; start *= 8) granularity *= 8;
+    return (Math.floor(expJ / granularity) + 1) * granularity * jiffy;
+  };
+
+  it('the link-up GARP is dropped at hv-2; at the gateway STALE at expiry, DELAY 5 s, three unicast probes 1.024 s apart lost at hv-1, FAILED, a broadcast request, the reply; the black hole is their sum', () => {
+    const sc = loadScenarioFile(fileURLToPath(new URL('../../scenarios/migration-replug.yaml', import.meta.url)));
+    const run = sc.runs.find((r) => r.name === 'replug')!;
+    const m = run.migrations[0]!;
+    const flow = sc.traffic[0]!;
+    expect(flow).toMatchObject({ kind: 'ping', from: 'gateway', to: m.vm });
+    expect(sc.fabric.kind).toBe('single');
+    expect(m.guestLink).toBe('replug');
+    expect(sc.hypervisors!.vswitch).toBe('linux-bridge');
+    const interval = S / flow.rate;
+    /** The pings: one every `interval` from the flow's start; the first sent at or after `t`, strictly after with `after`. */
+    const pingAt = (t: number, after = false): number => {
+      const k = Math.max(0, (t - flow.start) / interval);
+      return flow.start + (after && Number.isInteger(k) ? k + 1 : Math.ceil(k)) * interval;
+    };
+
+    let model: Model | undefined;
+    const states: Array<[number, string]> = [];
+    const sent: Array<[number, string]> = [];
+    const lostAt: Array<[string, string, string]> = [];
+    const { result } = runScenarioRun(sc, 'replug', {
+      observers: (built) => {
+        model = built;
+        const vm = built.hosts.get(m.vm)!;
+        const vmIp = [...built.layout.hosts()].find((h) => h.name === m.vm)!.ipv4!;
+        const t = built.kernel.trace;
+        t.on('neighbor-changed', (e) => { if (e.node === 'gateway' && e.address === vmIp) states.push([e.time, e.to]); });
+        t.on('frame-sent', (e) => {
+          const p = e.frame.eth.payload;
+          if (e.node === 'gateway' && p.kind === 'arp') sent.push([e.time, `${classifyArp(p)} ${e.frame.eth.destination === MAC_BROADCAST ? 'broadcast' : e.frame.eth.destination === vm.mac ? 'unicast' : 'other'}`]);
+        });
+        t.on('frame-received', (e) => {
+          const p = e.frame.eth.payload;
+          if (e.node === 'gateway' && p.kind === 'arp' && p.senderHardwareAddress === vm.mac) sent.push([e.time, `received ${classifyArp(p)}`]);
+        });
+        t.on('frame-dropped', (e) => {
+          const p = e.frame.eth.payload;
+          if (p.kind === 'arp') lostAt.push([e.node, e.reason, classifyArp(p)]);
+        });
+        return [];
+      },
+    });
+    const gateway = model!.gateways[0]!;
+    const timers = gateway.profile.arpTimers;
+    const hz = timers.timerWheelHz.value;
+    const reach = gateway.arp.reachableTime(0);
+    const base = timers.reachableTime.value;
+    // RFC 4861 §6.3.2 / Linux neigh_rand_reach_time: uniform in [base/2, 3 base/2).
+    expect(reach).toBeGreaterThanOrEqual(base / 2);
+    expect(reach).toBeLessThan(1.5 * base);
+
+    // The last confirmation is the first exchange (the VM answers ARP, never an echo request).
+    const reachableAt = states.find(([, s]) => s === 'reachable')![0];
+    expect(reachableAt - flow.start).toBeLessThan(1 * MS);
+    expect(reachableAt + reach).toBeGreaterThan(m.schedule.resumeAt);
+    const staleAt = wheel(reachableAt, reach, hz);
+    const delayAt = pingAt(staleAt, true);
+    const probeAt = wheel(delayAt, timers.delayFirstProbeTime.value, hz);
+    const retrans = timers.retransTime.value;
+    const probes = Array.from({ length: timers.unicastSolicit.value }, (_, i) => probeAt + i * 1.024 * S);
+    const failedAt = probes.at(-1)! + 1.024 * S;
+    const broadcastAt = pingAt(failedAt, true);
+    // Measured on Linux 6.18 (a 1 s retrans_time fires 1.024 s later): the wheel gives the same.
+    expect(wheel(probeAt, retrans, hz) - probeAt).toBe(1.024 * S);
+    expect(timers.unicastSolicit.value).toBe(3);
+    expect(timers.delayFirstProbeTime.value).toBe(5 * S);
+
+    // (Later the entry goes STALE again, and its unicast probes, now answered, keep it REACHABLE.)
+    const after = states.filter(([time]) => time > m.schedule.resumeAt).slice(0, 6);
+    expect(after.map(([, s]) => s)).toEqual(['stale', 'delay', 'probe', 'failed', 'incomplete', 'reachable']);
+    expect(after.slice(0, 5).map(([time]) => time)).toEqual([staleAt, delayAt, probeAt, failedAt, broadcastAt]);
+    expect(after[5]![0] - broadcastAt).toBeLessThan(1 * MS);
+    const train = sent.filter(([time]) => time > m.schedule.resumeAt).slice(0, probes.length + 2);
+    expect(train.map(([, what]) => what)).toEqual([...probes.map(() => 'request unicast'), 'request broadcast', 'received reply']);
+    expect(train.slice(0, 4).map(([time]) => time)).toEqual([...probes, broadcastAt]);
+    // Where the ARP frames died: the link-up GARP at hv-2's port, not yet enabled; the unicast probes
+    // at hv-1, which has no port left for the VM's MAC.
+    expect(lostAt).toEqual([['hv-2', 'port-disabled', 'announcement'], ...probes.map(() => ['hv-1', 'no-egress', 'request'])]);
+
+    // The black hole: from the last ping delivered before the pause to the first after the resume,
+    // the broadcast-resolved one (its ARP exchange taking microseconds).
+    const lastBefore = pingAt(m.schedule.pauseAt) - interval;
+    const expected = broadcastAt - lastBefore;
+    const measured = result.migrations[0]!.blackHoleMs.gatewayToVm!;
+    expect(measured * MS).toBeGreaterThanOrEqual(expected);
+    expect(measured * MS).toBeLessThan(expected + 1 * MS);
+    expect(result.migrations[0]!.repaired.gatewayToVm).toBe(true);
   });
 });
