@@ -282,3 +282,28 @@ describe('a lab of one bridge (scenarios/migration-replug.yaml): the probe train
     expect(result.migrations[0]!.repaired.gatewayToVm).toBe(true);
   });
 });
+
+describe('variants that change a migration reach the model', () => {
+  it('migration-replug.yaml: the resume with a delayed GARP is repaired by it; the re-plug onto a late port by the first GARP after the port is ready', () => {
+    const sc = loadScenarioFile(fileURLToPath(new URL('../../scenarios/migration-replug.yaml', import.meta.url)));
+    const interval = S / sc.traffic[0]!.rate;
+    const afterResume = (name: string): { after: number; run: (typeof sc.runs)[number] } => {
+      const m = runScenarioRun(sc, name).result.migrations[0]!;
+      expect(m.repaired.gatewayToVm).toBe(true);
+      return { after: m.afterResumeMs.gatewayToVm! * MS, run: sc.runs.find((r) => r.name === name)! };
+    };
+    // The GARP goes out `delay` after the resume and teaches switch-1 at once: the next ping gets through.
+    const resume = afterResume('resume-garp');
+    const garp = resume.run.migrations[0]!.remedies[0]!;
+    if (garp.kind !== 'guest-garp') throw new Error('expected guest-garp');
+    expect(resume.after).toBeGreaterThanOrEqual(garp.delay);
+    expect(resume.after).toBeLessThanOrEqual(garp.delay + interval + 1 * MS);
+    // The link-up GARP dies at the disabled port; the remedy's first GARP, after the port is ready, repairs.
+    const late = afterResume('replug-late-port');
+    const first = late.run.migrations[0]!.remedies[0]!;
+    if (first.kind !== 'guest-garp') throw new Error('expected guest-garp');
+    expect(first.delay).toBeGreaterThan(late.run.migrations[0]!.portReadyAfter);
+    expect(late.after).toBeGreaterThanOrEqual(first.delay);
+    expect(late.after).toBeLessThanOrEqual(first.delay + interval + 1 * MS);
+  });
+});
