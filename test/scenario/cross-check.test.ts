@@ -480,6 +480,21 @@ describe('variants that change migrations', () => {
   });
 });
 
+describe('the guest link and the virtual switch\'s kind', () => {
+  it('a guest link, a vswitch kind and a variant\'s guest link outside their sets are located, with the near miss', () => {
+    const issues = issuesOf(yaml(
+      'name: n',
+      'hypervisors: { count: 2, vswitch: linuxbridge }',
+      'hosts: [{ name: vm, count: 1, on: hypervisors }]',
+      'migrations: [{ vm: vm-1, to: hv-2, at: 10s, guestLink: replog }]',
+      'variants: [{ name: v, migrations: [{ vm: vm-1, guestLink: unplug }] }]',
+    ));
+    expect(issueAt(issues, 'hypervisors.vswitch').expected).toBe('one of linux-bridge, ovs, vendor');
+    expect(issueAt(issues, 'migrations[0].guestLink').expected).toBe('one of resume, replug');
+    expect(issueAt(issues, 'variants[0].migrations[0].guestLink').expected).toBe('one of resume, replug');
+  });
+});
+
 describe('variants', () => {
   it('names are unique; every replaced setting is checked as at the top level, at its own path', () => {
     const text = yaml(
