@@ -170,8 +170,8 @@ describe('a migration that re-plugs the guest\'s link', () => {
     expect(v6.afterResumeMs.gatewayToVm).toBeLessThanOrEqual(1000 + interval + 1);
   });
 
-  it('on Open vSwitch the port takes the GARP at once, and the move is repaired by it', () => {
-    const m = runScenario(replug('ovs', 'ipv4')).runs[0]!.migrations[0]!;
+  it.each(['ovs', 'vendor'])('on a %s virtual switch the port takes the GARP at once, and the move is repaired by it', (kind) => {
+    const m = runScenario(replug(kind, 'ipv4')).runs[0]!.migrations[0]!;
     expect(m.repaired.gatewayToVm).toBe(true);
     expect(m.afterResumeMs.gatewayToVm).toBeLessThanOrEqual(interval + 1);
   });
