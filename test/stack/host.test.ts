@@ -98,6 +98,45 @@ describe('ARP on Linux hosts', () => {
     expect(observer.arp.get(A)?.lladdr).toBe(impostor.mac);
   });
 
+  it('a re-plugged interface (replug) sends arp_notify\'s GARP at once, one per address, and nothing with arp_notify 0; a running VM\'s resume sends nothing', () => {
+    const sentAfterReplug = (arpNotify: 0 | 1): Array<[number, string, number]> => {
+      const l = lan();
+      const a = l.add('a', mac('02:00:00:00:00:0a'), linuxProfile({ arp_notify: arpNotify }));
+      a.addIpv4(A, 24);
+      a.addIpv4(ip4('198.18.0.3'), 24);
+      l.kernel.schedule(1 * S, 't', 'pause', () => a.pause());
+      l.kernel.schedule(2 * S, 't', 'resume', () => a.resume());
+      l.kernel.schedule(3 * S, 't', 'replug', () => a.replug());
+      l.kernel.run({ until: 5 * S });
+      return arpSent(l, 'a').map((r) => [r.time, classifyArp(r.arp), r.arp.targetHardwareAddress as number]);
+    };
+    expect(sentAfterReplug(1)).toEqual([[3 * S, 'announcement', 0], [3 * S, 'announcement', 0]]);
+    expect(sentAfterReplug(0)).toEqual([]);
+  });
+
+  it('a re-plugged interface runs DAD again for its IPv6 addresses, and ndisc_notify\'s NA follows once the address is preferred', () => {
+    const l = lan(11);
+    const linux = linuxProfile({ ndisc_notify: 1 });
+    const a = l.add('a', mac('02:00:00:00:00:0a'), linux);
+    const address = a.addIpv6(ip6('2001:db8::a'), 64, { skipDad: true });
+    l.kernel.schedule(1 * S, 't', 'replug', () => a.replug());
+    const sent: Array<[number, string]> = [];
+    l.kernel.run({ until: 10 * S });
+    for (const { time, frame } of l.sentBy('a')) {
+      const p = frame.eth.payload;
+      if (time >= 1 * S && p.kind === 'ipv6' && p.payload.kind === 'icmpv6') sent.push([time, `${p.payload.type}${p.source === '::' ? ' from ::' : ''}`]);
+    }
+    const transmits = linux.dad.ipv6DadTransmits.value;
+    expect(sent.map(([, what]) => what)).toEqual([...Array.from({ length: transmits }, () => 'ns from ::'), 'na']);
+    // RFC 4862 §5.4.2: the first NS after a random delay of up to MAX_RTR_SOLICITATION_DELAY (1 s); the
+    // address preferred RetransTimer after the last, when ndisc_notify's NA goes out.
+    const firstNs = sent[0]![0];
+    expect(firstNs).toBeGreaterThanOrEqual(1 * S);
+    expect(firstNs).toBeLessThanOrEqual(2 * S);
+    expect(sent.at(-1)![0] - sent.at(-2)![0]).toBe(linux.ndTimers.retransTime.value);
+    expect(address.state).toBe('preferred');
+  });
+
   it('arp_notify sends one GARP (request form, target MAC zero) per address when the link comes up', () => {
     const l = lan();
     const a = l.add('a', mac('02:00:00:00:00:0a'), linuxProfile({ arp_notify: 1 }));
