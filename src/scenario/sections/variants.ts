@@ -31,7 +31,7 @@ export const variantMigrationSchema = section(
     at: duration().optional().describe('The start of the migration this changes, as the migrations list gives it: needed only when the VM moves more than once.'),
     timing: timingSchema.optional().describe('Replaces the migration\'s timing as a whole (explicit or pre-copy form, as in migrations).'),
     portReadyAfter: duration().optional().describe('Replaces the migration\'s portReadyAfter.'),
-    guestLink: guestLinkSchema.optional(),
+    guestLink: guestLinkSchema.optional().describe('Replaces the migration\'s guestLink: resume or replug (see migrations).'),
     remedies: z.array(remedySchema).optional().describe(`Replaces this migration's remedies (and, for it, the variant's own remedies list). ${REMEDIES_HELP}`),
   },
   `Changes one migration of this run: vm (and at) name it; ${VARIANT_MIGRATION_FIELDS.join(', ')} replace its settings; the VM, destination and start stay.`,
