@@ -252,13 +252,17 @@ describe('a lab of one bridge (scenarios/migration-replug.yaml): the probe train
     const delayAt = pingAt(staleAt, true);
     const probeAt = wheel(delayAt, timers.delayFirstProbeTime.value, hz);
     const retrans = timers.retransTime.value;
-    const probes = Array.from({ length: timers.unicastSolicit.value }, (_, i) => probeAt + i * 1.024 * S);
-    const failedAt = probes.at(-1)! + 1.024 * S;
+    // Measured on Linux 6.18: a 1 s retrans_time fires 1.024 s after the previous probe; the wheel gives the same.
+    const spacing = 1024 * MS;
+    expect(wheel(probeAt, retrans, hz) - probeAt).toBe(spacing);
+    const probes = Array.from({ length: timers.unicastSolicit.value }, (_, i) => probeAt + i * spacing);
+    const failedAt = probes.at(-1)! + spacing;
     const broadcastAt = pingAt(failedAt, true);
-    // Measured on Linux 6.18 (a 1 s retrans_time fires 1.024 s later): the wheel gives the same.
-    expect(wheel(probeAt, retrans, hz) - probeAt).toBe(1.024 * S);
     expect(timers.unicastSolicit.value).toBe(3);
+    // DELAY: delay_first_probe_time (5 s), late by at most one slot of its wheel level (64 jiffies).
     expect(timers.delayFirstProbeTime.value).toBe(5 * S);
+    expect(probeAt - delayAt).toBeGreaterThanOrEqual(5 * S);
+    expect(probeAt - delayAt).toBeLessThanOrEqual(5 * S + (64 * S) / hz);
 
     // (Later the entry goes STALE again, and its unicast probes, now answered, keep it REACHABLE.)
     const after = states.filter(([time]) => time > m.schedule.resumeAt).slice(0, 6);
@@ -273,9 +277,10 @@ describe('a lab of one bridge (scenarios/migration-replug.yaml): the probe train
     expect(lostAt).toEqual([['hv-2', 'port-disabled', 'announcement'], ...probes.map(() => ['hv-1', 'no-egress', 'request'])]);
 
     // The black hole: from the last ping delivered before the pause to the first after the resume,
-    // the broadcast-resolved one (its ARP exchange taking microseconds).
+    // the broadcast-resolved one (its ARP exchange taking microseconds): the sum of the time to STALE,
+    // to the next ping (DELAY), DELAY itself, the three probes, and the wait for the next ping.
     const lastBefore = pingAt(m.schedule.pauseAt) - interval;
-    const expected = broadcastAt - lastBefore;
+    const expected = (staleAt - lastBefore) + (delayAt - staleAt) + (probeAt - delayAt) + probes.length * spacing + (broadcastAt - failedAt);
     const measured = result.migrations[0]!.blackHoleMs.gatewayToVm!;
     expect(measured * MS).toBeGreaterThanOrEqual(expected);
     expect(measured * MS).toBeLessThan(expected + 1 * MS);
