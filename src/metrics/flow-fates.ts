@@ -32,6 +32,7 @@ export type LossCause =
   | 'security'
   | 'blocked-port'
   | 'not-for-me'
+  | 'no-egress'
   | 'no-route'
   | 'other'
   | 'pending'
@@ -39,7 +40,7 @@ export type LossCause =
 
 /** Every loss cause, in a fixed order (the JSON's key order). */
 export const LOSS_CAUSES: readonly LossCause[] = [
-  'node-down', 'resolution-failed', 'queue-or-link', 'link-down', 'security', 'blocked-port', 'not-for-me', 'no-route', 'other', 'pending', 'unknown',
+  'node-down', 'resolution-failed', 'queue-or-link', 'link-down', 'security', 'blocked-port', 'not-for-me', 'no-egress', 'no-route', 'other', 'pending', 'unknown',
 ];
 
 /**
@@ -55,12 +56,14 @@ export const FATES: readonly Fate[] = ['node-down', 'vm-paused', ...LOSS_CAUSES.
  * When copies of one packet die in several places (a flood reaches bystanders, blocked ports and the
  * addressee), the most telling cause names the loss: the addressee being down, a filter, resolution,
  * the queue or the link, a port that was not forwarding (a spanning tree converging), and only then a
- * copy that reached a station other than the addressee (a stale entry, or a flood). Equal ranks keep
- * the cause seen first.
+ * copy that reached a station other than the addressee (a stale entry, or a flood), then one that
+ * died at a switch with no port to leave by (a stale entry towards a hypervisor the VM has left; a
+ * flood reaching a switch whose only forwarding port is the one it came in by). Equal ranks keep the
+ * cause seen first.
  */
 const RANK: Readonly<Record<Fate, number>> = {
   'node-down': 0, 'vm-paused': 0, 'security': 1, 'resolution-failed': 2, 'queue-or-link': 3, 'link-down': 4, 'no-route': 5,
-  'blocked-port': 6, 'not-for-me': 7, 'other': 8, 'pending': 9, 'unknown': 10,
+  'blocked-port': 6, 'not-for-me': 7, 'no-egress': 8, 'other': 9, 'pending': 10, 'unknown': 11,
 };
 
 function netCause(reason: DropReason): LossCause {
@@ -78,6 +81,8 @@ function netCause(reason: DropReason): LossCause {
     case 'port-learning':
     case 'port-disabled':
       return 'blocked-port';
+    case 'no-egress':
+      return 'no-egress';
     default:
       return 'other';
   }

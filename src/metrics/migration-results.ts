@@ -24,7 +24,8 @@ import { ms } from './summary.js';
  * The keys of a migration's `lostPackets`, in their fixed order (the JSON's): `downtime` (lost while
  * the VM was paused), `node-down` (another end point was down), `old-location` (reached a station
  * other than the addressee: the old hypervisor's other VMs, or floods while nobody knew where the VM
- * was), and the other causes as flows name them.
+ * was; or died at a switch with no port to leave by, the old hypervisor's virtual switch once the VM
+ * had left it: a flow's `not-for-me` and `no-egress`), and the other causes as flows name them.
  */
 export const MIGRATION_LOSS_KEYS: readonly string[] = [
   'downtime', 'node-down', 'resolution-failed', 'queue-or-link', 'link-down', 'security', 'blocked-port', 'old-location', 'no-route', 'other', 'pending', 'unknown',
@@ -32,7 +33,7 @@ export const MIGRATION_LOSS_KEYS: readonly string[] = [
 
 /** A fate as a migration's `lostPackets` names it (see {@link MIGRATION_LOSS_KEYS}). */
 export function migrationCause(fate: Fate): string {
-  return fate === 'vm-paused' ? 'downtime' : fate === 'not-for-me' ? 'old-location' : fate;
+  return fate === 'vm-paused' ? 'downtime' : fate === 'not-for-me' || fate === 'no-egress' ? 'old-location' : fate;
 }
 
 /** The migration windows of `migrations` (for {@link FlowFates}), in their order. */

@@ -1,12 +1,15 @@
 /**
  * A hypervisor host: a virtual switch (a learning bridge, like Open vSwitch or a Linux bridge with
- * 300 s aging) with one uplink to the fabric and one port per VM. Plugging a VM connects its NIC to a
+ * 300 s aging, its kind saying how a re-plugged guest's port comes up: vswitch.ts) with one uplink to
+ * the fabric and one port per VM. Plugging a VM connects its NIC to a
  * new vSwitch port; unplugging takes the port's link away, and the vSwitch forgets what it had learned
  * there (as OVS does when a port is deleted), so frames still arriving for the VM are flooded to the
  * remaining VM ports and die there.
  */
 import type { LearningSwitch, LinkConfig, Network, Port, PortMode } from '../net/index.js';
 import type { Host } from '../stack/index.js';
+import type { VswitchBehaviour, VswitchKind } from './vswitch.js';
+import { VSWITCHES } from './vswitch.js';
 
 /** Settings of a hypervisor. */
 export interface HypervisorConfig {
@@ -16,6 +19,8 @@ export interface HypervisorConfig {
   readonly vnicLink?: LinkConfig;
   /** VLAN of VM ports (access) and of the uplink (trunk when not 1). */
   readonly vlan?: number;
+  /** The kind of virtual switch (vswitch.ts; default `linux-bridge`): how a re-plugged guest's port comes up. */
+  readonly kind?: VswitchKind;
 }
 
 const DEFAULT_VNIC: LinkConfig = { rate: 100e9, delay: 0 };
@@ -26,6 +31,8 @@ export class Hypervisor {
   readonly vswitch: LearningSwitch;
   /** The vSwitch port that faces the fabric. */
   readonly uplink: Port;
+  /** How its kind of virtual switch treats a re-plugged guest's port. */
+  readonly behaviour: VswitchBehaviour;
   private readonly network: Network;
   private readonly vnic: LinkConfig;
   private readonly vmPortMode: PortMode;
@@ -40,6 +47,7 @@ export class Hypervisor {
     this.uplink = this.vswitch.addPort(vlan === 1 ? { kind: 'access', vlan: 1 } : { kind: 'trunk', vlans: [vlan] });
     this.vnic = config.vnicLink ?? DEFAULT_VNIC;
     this.vmPortMode = { kind: 'access', vlan };
+    this.behaviour = VSWITCHES[config.kind ?? 'linux-bridge'];
   }
 
   /** Connects the VM's NIC to a new vSwitch port. */

@@ -8,7 +8,10 @@
  *
  * The destination port can be made to forward only `portReadyAfter` after the plug (flows not yet
  * installed, an OVN port binding not yet claimed: openvswitch/ovs-issues #230, kubeovn/kube-ovn #3472): announcements sent before then
- * are dropped at the port, which is why late re-announcement exists.
+ * are dropped at the port, which is why late re-announcement exists. A guest whose interface is
+ * re-plugged (`guestLink: replug`) brings it up at the destination (Host.replug: arp_notify,
+ * ndisc_notify after DAD), and on a virtual switch that enables such a port only after the guest's
+ * link-up (a Linux bridge, vswitch.ts) what the guest sends from its link-up notifier is dropped.
  */
 import type { LearningSwitch, Network } from '../net/index.js';
 import type { Kernel, Rng } from '../sim/index.js';
@@ -48,9 +51,25 @@ export interface MigrationSpec {
   readonly remedies: readonly RemedySpec[];
   /** The destination vSwitch port forwards only this long after the plug, ns (default 0). */
   readonly portReadyAfter?: number;
+  /**
+   * What the guest sees of the move: `resume` (default; QEMU's live migration: the guest's NIC never
+   * goes down) or `replug` (the guest's interface is re-created at the destination and brought up, as
+   * container moves and veth-based labs do: Host.replug, and the destination port comes up as its
+   * virtual switch's kind says).
+   */
+  readonly guestLink?: 'resume' | 'replug';
   /** VLAN of the VM (for pushed entries), default 1. */
   readonly vlan?: number;
+  /**
+   * Puts a phase on the clock (default: the kernel's `scheduleAt`, under the VM's name, or the
+   * destination's for `port-ready`). A scenario passes its own clock, which runs the phases first at
+   * their instant, before anything else due then.
+   */
+  readonly schedulePhase?: (kind: MigrationPhase, time: number, action: () => void) => void;
 }
+
+/** The timed phases of a migration: start (pre-copy begins), pause, resume, and the destination port becoming ready. */
+export type MigrationPhase = 'migration-start' | 'migration-pause' | 'migration-resume' | 'port-ready';
 
 /** The switches and gateways a migration's control-plane remedies act on. */
 export interface MigrationWorld {
@@ -97,6 +116,9 @@ export class LiveMigration {
   private readonly rng: Rng;
   /** The move as the security plane sees it, once the VM has resumed. */
   private move: SecurityMove | null = null;
+  /** The destination port: enabled (a re-plugged guest's port on a Linux bridge waits), and ready (portReadyAfter). */
+  private portEnabled = true;
+  private portReady = true;
 
   constructor(world: MigrationWorld, spec: MigrationSpec) {
     this.kernel = world.network.kernel;
@@ -105,13 +127,29 @@ export class LiveMigration {
     this.schedule = migrationSchedule(spec);
     this.oldMac = spec.vm.mac;
     this.rng = this.kernel.rng.stream(`migration:${spec.vm.name}:${spec.start}`);
-    const node = spec.vm.name;
-    this.kernel.scheduleAt(this.schedule.start, node, 'migration-start', () => this.phase('start'));
-    this.kernel.scheduleAt(this.schedule.pauseAt, node, 'migration-pause', () => {
+    const at = spec.schedulePhase ?? ((kind: MigrationPhase, time: number, action: () => void): void => {
+      this.kernel.scheduleAt(time, kind === 'port-ready' ? spec.to.name : spec.vm.name, kind, action);
+    });
+    at('migration-start', this.schedule.start, () => this.phase('start'));
+    at('migration-pause', this.schedule.pauseAt, () => {
       spec.vm.pause();
       this.phase('pause');
     });
-    this.kernel.scheduleAt(this.schedule.resumeAt, node, 'migration-resume', () => this.resume());
+    at('migration-resume', this.schedule.resumeAt, () => this.resume());
+    const ready = spec.portReadyAfter ?? 0;
+    if (ready > 0) {
+      at('port-ready', this.schedule.resumeAt + ready, () => {
+        this.portReady = true;
+        this.applyPortState();
+      });
+    }
+  }
+
+  /** Sets the destination port's state: disabled until enabled, then blocking until ready, then forwarding. */
+  private applyPortState(): void {
+    const { to, vm } = this.spec;
+    const port = to.portOf(vm);
+    if (port !== undefined) to.vswitch.setState(port.index, !this.portEnabled ? 'disabled' : !this.portReady ? 'blocking' : 'forwarding');
   }
 
   private phase(phase: 'start' | 'pause' | 'resume'): void {
@@ -129,12 +167,21 @@ export class LiveMigration {
     const port = to.plug(vm);
     this.move = { vm, from, to, fromPort, toPort: port, vlan: this.spec.vlan ?? 1, oldMac: this.oldMac };
     this.world.security?.moved(this.move);
-    const ready = this.spec.portReadyAfter ?? 0;
-    if (ready > 0) {
-      to.vswitch.setState(port.index, 'blocking');
-      this.kernel.schedule(ready, to.vswitch.name, 'port-ready', () => to.vswitch.setState(port.index, 'forwarding'));
-    }
+    const replug = this.spec.guestLink === 'replug';
+    const behaviour = to.behaviour;
+    this.portEnabled = !(replug && behaviour.enablesAfterGuestLinkUp.value);
+    this.portReady = (this.spec.portReadyAfter ?? 0) <= 0;
+    this.applyPortState();
     vm.resume();
+    if (replug) {
+      vm.replug();
+      if (!this.portEnabled) {
+        this.kernel.schedule(behaviour.portEnableDelay.value, to.name, 'port-enable', () => {
+          this.portEnabled = true;
+          this.applyPortState();
+        });
+      }
+    }
     this.phase('resume');
     for (const remedy of this.spec.remedies) this.afterResume(remedy);
   }
@@ -180,26 +227,28 @@ export class LiveMigration {
         }
         return;
       }
-      case 'guest-garp':
+      case 'guest-garp': {
+        const target = r.form === 'request' && r.targetMac === 'broadcast' ? MAC_BROADCAST : undefined;
         for (let i = 0; i < r.count; i++) {
-          this.at(i * r.interval, 'guest-garp', () => {
-            for (const a of vm.ipv4) if (a.state === 'preferred') vm.announceArp(a, r.form);
+          this.at((r.delay ?? 0) + i * r.interval, 'guest-garp', () => {
+            for (const a of vm.ipv4) if (a.state === 'preferred') vm.announceArp(a, r.form, target);
           });
         }
         return;
+      }
       case 'guest-na':
         for (let i = 0; i < r.count; i++) {
-          this.at(i * r.interval, 'guest-na', () => {
+          this.at((r.delay ?? 0) + i * r.interval, 'guest-na', () => {
             for (const a of vm.ipv6) if (a.state === 'preferred') vm.announceNa(a, r.override);
           });
         }
         return;
       case 'rarp':
-        for (let i = 0; i < r.count; i++) this.at(i * r.interval, 'rarp', () => this.rarp());
+        for (let i = 0; i < r.count; i++) this.at((r.delay ?? 0) + i * r.interval, 'rarp', () => this.rarp());
         return;
       case 'qemu-announce':
         for (const t of qemuAnnounceTimes(r.initial, r.max, r.rounds, r.step)) {
-          this.at(t, 'qemu-announce', () => {
+          this.at((r.delay ?? 0) + t, 'qemu-announce', () => {
             this.rarp();
             if (r.guestAnnounce) this.guestRound();
           });

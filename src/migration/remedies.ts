@@ -4,13 +4,15 @@
  * net/core/dev.c, called by drivers/net/virtio_net.c, xen-netfront.c, hyperv/netvsc_drv.c), VMware's
  * vSphere networking guide (Notify Switches), RFC 7432 §15 (EVPN MAC mobility) and RFC 7342 §5:
  *
- * - `guest-garp`: the guest sends gratuitous ARP, request form (as Linux's NETDEV_NOTIFY_PEERS: target
- *   MAC zero) or reply form, `count` times `interval` apart, per IPv4 address.
+ * - `guest-garp`: the guest sends gratuitous ARP, request form (target MAC zero as Linux's
+ *   NETDEV_NOTIFY_PEERS sends it, or broadcast as `arping -U` does) or reply form, `count` times
+ *   `interval` apart, per IPv4 address.
  * - `guest-na`: the guest sends unsolicited NAs to ff02::1 (S = 0, O as given) per IPv6 address.
  * - `rarp`: the hypervisor sends RARP "request reverse" frames for the VM's MAC (VMware vMotion).
  * - `qemu-announce`: QEMU's announce-self: RARP rounds at 0, initial, … with gaps growing by `step`,
  *   capped at `max`; with `guestAnnounce` (virtio GUEST_ANNOUNCE) the guest also sends one GARP per
  *   IPv4 address and one NA per IPv6 address each round.
+ * The announcing remedies (guest GARP and NA, RARP, QEMU's rounds) start `delay` after the resume.
  * - `deregistration`: the old location withdraws: every switch forgets the VM's MAC after `latency`,
  *   so traffic floods until the MAC is learned again (reaching the VM meanwhile).
  * - `keepalive`: all along the run, the VM announces itself (`vm-garp`) or each gateway probes the VM
@@ -40,9 +42,18 @@
 /** One remedy. Times in ns. */
 export type RemedySpec =
   | { readonly kind: 'none' }
-  | { readonly kind: 'guest-garp'; readonly form: 'request' | 'reply'; readonly count: number; readonly interval: number }
-  | { readonly kind: 'guest-na'; readonly count: number; readonly interval: number; readonly override: boolean }
-  | { readonly kind: 'rarp'; readonly count: number; readonly interval: number }
+  | {
+    readonly kind: 'guest-garp';
+    readonly form: 'request' | 'reply';
+    /** A request's target MAC: zero (Linux's own, the default) or broadcast (`arping -U`). */
+    readonly targetMac?: 'zero' | 'broadcast' | undefined;
+    readonly count: number;
+    readonly interval: number;
+    /** From the resume to the first one, ns (default 0). */
+    readonly delay?: number;
+  }
+  | { readonly kind: 'guest-na'; readonly count: number; readonly interval: number; readonly override: boolean; readonly delay?: number }
+  | { readonly kind: 'rarp'; readonly count: number; readonly interval: number; readonly delay?: number }
   | {
     readonly kind: 'qemu-announce';
     readonly initial: number;
@@ -50,6 +61,7 @@ export type RemedySpec =
     readonly rounds: number;
     readonly step: number;
     readonly guestAnnounce: boolean;
+    readonly delay?: number;
   }
   | { readonly kind: 'deregistration'; readonly latency: number }
   | { readonly kind: 'keepalive'; readonly mode: 'vm-garp' | 'gateway-probe'; readonly interval: number }

@@ -78,6 +78,8 @@ export type {
   SwitchTier,
   ThreeTierOptions,
   TierRole,
+  TreeLink,
+  TreeOptions,
   TopologyKind,
   TopologyOptions,
 } from './topology/index.js';
@@ -88,9 +90,13 @@ export {
   LEAF_SPINE_LINK,
   THREE_TIER_LINKS,
   TIER_PRIORITY,
+  TREE_LINK,
   Topology,
   fatTree,
   leafSpine,
   switchName,
   threeTier,
+  tree,
+  treeTierNames,
+  treeWiring,
 } from './topology/index.js';

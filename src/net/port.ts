@@ -5,7 +5,12 @@
 import type { SimFrame } from './frame.js';
 import type { Link } from './link.js';
 
-/** Why a frame was dropped. */
+/**
+ * Why a frame was dropped. `no-egress`: a switch had to flood a frame (its destination unknown) but
+ * no port leads anywhere except the one it came in by, as at a hypervisor's virtual switch whose only
+ * VM has left (the frame is dropped there, IEEE 802.1D-2004 §7.7.1: a frame is never sent back out of
+ * its reception port).
+ */
 export type DropReason =
   | 'no-link'
   | 'link-down'
@@ -20,12 +25,13 @@ export type DropReason =
   | 'security'
   | 'no-route'
   | 'hop-limit'
-  | 'rpf';
+  | 'rpf'
+  | 'no-egress';
 
 /** Every drop reason, in a fixed order. */
 export const DROP_REASONS: readonly DropReason[] = [
   'no-link', 'link-down', 'queue-full', 'loss', 'congestion', 'port-disabled', 'port-blocked', 'port-learning',
-  'vlan', 'same-port', 'security', 'no-route', 'hop-limit', 'rpf',
+  'vlan', 'same-port', 'security', 'no-route', 'hop-limit', 'rpf', 'no-egress',
 ];
 
 /** Something with ports that frames are delivered to. */

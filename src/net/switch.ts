@@ -1,8 +1,9 @@
 /**
  * An IEEE 802.1D / 802.1Q learning bridge: VLAN classification on access and trunk ports, source
  * learning into a filtering database with aging and a capacity limit (mac-table.ts), forwarding of
- * known unicast, flooding of broadcast, multicast and unknown unicast to the VLAN's forwarding ports,
- * and per-port spanning-tree states set by a control plane (stp.ts). Frames to the reserved group
+ * known unicast, flooding of broadcast, multicast and unknown unicast to the VLAN's forwarding ports
+ * (an unknown unicast with no port to leave by but its ingress is dropped as `no-egress`, not counted
+ * as a flood), and per-port spanning-tree states set by a control plane (stp.ts). Frames to the reserved group
  * addresses 01:80:c2:00:00:00-0f are never forwarded; they go to the control plane.
  *
  * A flood is one frame shared by all its receivers: the egress variants (untagged, tagged per VLAN)
@@ -230,7 +231,7 @@ export class LearningSwitch implements PortOwner {
    * of a converged tree does not matter: its neighbour is reached another way. Without an active
    * topology to ask, only ports in transition (listening, learning) count.
    */
-  private traceHeld(ingress: number, vlan: number, frame: SimFrame): void {
+  protected traceHeld(ingress: number, vlan: number, frame: SimFrame): void {
     const held = this.heldCache.get(vlan);
     if (held === undefined || held.length === 0) return;
     for (const i of held) {
@@ -254,6 +255,22 @@ export class LearningSwitch implements PortOwner {
     if (peer === null) return false;
     const topology = this.activeTopology;
     return topology === null ? this.states[port.index] !== 'blocking' : !topology.connected(this, peer.owner);
+  }
+
+  /** Whether a flood of a frame of `vlan` that came in on `ingress` (−1: from no port) leaves by any forwarding port. */
+  protected floodsOut(ingress: number, vlan: number): boolean {
+    const targets = this.floodPorts(vlan);
+    return targets.length > 1 || (targets.length === 1 && targets[0] !== ingress);
+  }
+
+  /**
+   * An unknown unicast that no forwarding port but its ingress leads on from: not a flood (nothing
+   * leaves), but a drop at the ingress port with reason `no-egress`, so the packet's loss has a cause.
+   * A copy a port in spanning-tree transition held back is traced as such first (the telling cause).
+   */
+  protected dropNoEgress(port: Port, frame: SimFrame, ingress: number, vlan: number, base: SimFrame): void {
+    if (this.trace.tracesDrops) this.traceHeld(ingress, vlan, base);
+    this.drop(port, frame, 'no-egress');
   }
 
   private drop(port: Port, frame: SimFrame, reason: DropReason): void {
@@ -308,6 +325,7 @@ export class LearningSwitch implements PortOwner {
     }
     const out = this.fdb.lookup(vlan, dst, now);
     if (out < 0) {
+      if (!this.floodsOut(i, vlan)) return this.dropNoEgress(port, frame, i, vlan, base);
       this.counters.unknownUnicastFloods++;
       this.flood(i, vlan, base);
       return;

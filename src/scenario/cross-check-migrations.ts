@@ -9,19 +9,22 @@
  *   simulation, or a pre-copy that never ends in time, is refused where it is written;
  * - two migrations of one VM do not overlap (each ends, by its explicit timing or by the pre-copy
  *   plan of src/migration/pre-copy.ts, before the next starts);
- * - an explicit new MAC is no other node's (by the MAC plan of layout.ts), nor another move's, nor
- *   the VM's current one;
- * - remedies: `none` stands alone; a remedy announces addresses the VMs have; a controller pushes
- *   something; gateway probing needs an IPv4 gateway; a list acts on at least one migration.
+ * - a new MAC is no other node's (by the MAC plan of layout/mac-plan.ts, or a group's or the gateway's
+ *   explicit `mac`), nor another move's, nor the VM's current one;
+ * - a variant's changes to single migrations name one migration each and keep to the same rules;
+ * - remedies: `none` stands alone; a remedy announces addresses the VMs have; a request-form GARP's
+ *   target MAC is for the request form only; a controller pushes something; gateway probing needs an
+ *   IPv4 gateway; a list acts on at least one migration.
  */
-import type { Migration } from './runs.js';
+import type { Migration, RunSpec } from './runs.js';
 import type { Checker, Path } from './checker.js';
-import { renderFound } from './issues.js';
-import { MAX_AUTO_MACS_PER_VM, gatewayNodes, hostMac, hostNumber, isVmGroup, planMacOwner } from './layout/index.js';
-import { isPreCopyTiming, migrationOrder } from './runs.js';
+import { formatPath, renderFound } from './issues.js';
+import { MAX_AUTO_MACS_PER_VM, gatewayNodes, hostMac, hostNumber, isVmGroup, macOwner, macRanges, nthMac } from './layout/index.js';
+import { isPreCopyTiming, migrationOrder, selectMigration } from './runs.js';
 import type { TimingSettings } from './sections/migrations.js';
 import { EXPLICIT_TIMING_FIELDS, PRE_COPY_TIMING_FIELDS } from './sections/migrations.js';
 import type { RemedySettings } from './sections/remedies.js';
+import type { VariantMigrationSettings } from './sections/variants.js';
 import { formatDuration } from './units.js';
 
 function plural(n: number, word: string): string {
@@ -63,8 +66,11 @@ function checkTimingForm(c: Checker, t: TimingSettings, base: Path): boolean {
   return complete;
 }
 
-/** Reports a migration that does not end (the VM resuming) before the end of the simulation. */
-function checkEnd(c: Checker, m: Migration, t: TimingSettings, base: Path): void {
+/**
+ * Reports a migration that does not end (the VM resuming) before the end of the simulation; with
+ * `startFixed` (a variant's change, which cannot move the start) a late end is the timing's fault.
+ */
+function checkEnd(c: Checker, m: Migration, t: TimingSettings, base: Path, startFixed = false): void {
   const d = c.s.duration;
   const { precopyTime, downtime, converged } = m.schedule;
   const total = precopyTime + downtime;
@@ -93,7 +99,14 @@ function checkEnd(c: Checker, m: Migration, t: TimingSettings, base: Path): void
     });
     return;
   }
-  if (m.schedule.resumeAt >= d) {
+  if (m.schedule.resumeAt >= d && startFixed) {
+    c.report({
+      code: 'value',
+      path: [...base, 'timing'],
+      expected: `a timing with which the migration, starting at ${formatDuration(m.at)}, ends within ${sim}`,
+      found: `${formatDuration(total)} (pre-copy ${formatDuration(precopyTime)}, downtime ${formatDuration(downtime)})`,
+    });
+  } else if (m.schedule.resumeAt >= d) {
     c.report({
       code: 'value',
       path: [...base, 'at'],
@@ -101,16 +114,6 @@ function checkEnd(c: Checker, m: Migration, t: TimingSettings, base: Path): void
       found: formatDuration(m.at),
     });
   }
-}
-
-/** The host name of host number `n` (1-based over every group). */
-function hostName(c: Checker, n: number): string {
-  let rest = n;
-  for (const h of c.s.hosts) {
-    if (rest <= h.count) return `${h.name}-${rest}`;
-    rest -= h.count;
-  }
-  return `host ${n}`;
 }
 
 /** Every migration: the VM, the destination, the times, overlaps and new MACs; their own remedies. */
@@ -180,9 +183,8 @@ export function checkMigrations(c: Checker): void {
   }
 
   // New MACs.
-  if (!namesSure || !c.sure('migrations.newMac', 'migrations.vm', 'migrations.at')) return;
-  const hostCount = s.hosts.reduce((n, h) => n + h.count, 0);
-  const gatewayCount = gatewayNodes(s).length;
+  if (!namesSure || !c.sure('migrations.newMac', 'migrations.vm', 'migrations.at', 'hosts.mac', 'gateway.mac')) return;
+  const ranges = macRanges(s.hosts, s.gateway.mac, gatewayNodes(s).map((g) => g.name));
   const current = new Map<string, string>();
   const taken = new Map<string, number>();
   const autoCount = new Map<string, number>();
@@ -191,7 +193,8 @@ export function checkMigrations(c: Checker): void {
     const raw = raws[i]!;
     const path: Path = ['migrations', i, 'newMac'];
     if (m.group < 0) continue;
-    const own = current.get(m.vm) ?? hostMac(hostNumber(s.hosts, m.group, m.index));
+    const group = s.hosts[m.group]!;
+    const own = current.get(m.vm) ?? (group.mac === 'auto' ? hostMac(hostNumber(s.hosts, m.group, m.index)) : nthMac(group.mac, m.index));
     if (raw.newMac === 'auto') {
       const k = (autoCount.get(m.vm) ?? 0) + 1;
       autoCount.set(m.vm, k);
@@ -201,14 +204,19 @@ export function checkMigrations(c: Checker): void {
       }
     }
     if (m.newMac === null) continue;
-    if (raw.newMac !== 'auto') {
-      const owner = planMacOwner(m.newMac, hostCount, gatewayCount);
+    const owner = macOwner(ranges, m.newMac);
+    if (raw.newMac === 'auto') {
+      // The plan's automatic MACs never meet its own; an explicit group or gateway MAC may.
+      if (owner !== undefined && owner.range.path !== null) {
+        c.report({ code: 'duplicate', path, expected: 'a MAC no other node has (give this move an explicit newMac)', found: `"auto" (${m.newMac}, the MAC of ${owner.range.kind === 'host' ? 'host' : 'gateway node'} ${owner.name} by ${formatPath(owner.range.path)})` });
+      }
+    } else {
       const other = taken.get(m.newMac);
       if (m.newMac === own) {
         c.report({ code: 'value', path, expected: `a MAC other than the one ${m.vm} has when the migration starts (leave newMac out to keep it)`, found: JSON.stringify(m.newMac) });
-      } else if (owner !== undefined && !(owner.kind === 'host' && hostName(c, owner.number) === m.vm)) {
-        const whose = owner.kind === 'host' ? `host ${hostName(c, owner.number)}` : `gateway node ${gatewayNodes(s)[owner.number - 1]?.name ?? owner.number}`;
-        c.report({ code: 'duplicate', path, expected: 'a MAC no other node has', found: `${JSON.stringify(m.newMac)} (the MAC of ${whose}, by the MAC plan)` });
+      } else if (owner !== undefined && owner.name !== m.vm) {
+        const by = owner.range.path === null ? 'by the MAC plan' : `by ${formatPath(owner.range.path)}`;
+        c.report({ code: 'duplicate', path, expected: 'a MAC no other node has', found: `${JSON.stringify(m.newMac)} (the MAC of ${owner.range.kind === 'host' ? 'host' : 'gateway node'} ${owner.name}, ${by})` });
       } else if (s.gateway.virtualMac !== null && m.newMac === s.gateway.virtualMac) {
         c.report({ code: 'duplicate', path, expected: 'a MAC no other node has', found: `${JSON.stringify(m.newMac)} (the gateway's virtual MAC)` });
       } else if (other !== undefined && s.migrations[other]!.vm !== m.vm) {
@@ -246,6 +254,9 @@ export function checkRemedyList(c: Checker, remedies: readonly RemedySettings[],
     switch (r.kind) {
       case 'guest-garp':
       case 'guest-na': {
+        if (r.kind === 'guest-garp' && r.form === 'reply' && r.targetMac !== undefined && c.sure(`${key}.form`)) {
+          c.report({ code: 'value', path: [...at, 'targetMac'], expected: 'no targetMac with form reply: a gratuitous reply\'s target MAC is its sender\'s (RFC 5944 §4.6; Linux arp_is_garp)', found: JSON.stringify(r.targetMac) });
+        }
         const family = r.kind === 'guest-garp' ? 'ipv4' : 'ipv6';
         if (!familiesSure || vms.length === 0 || vms.some((v) => v.group[family] !== 'none')) return;
         const names = [...new Set(vms.map((v) => v.name))];
@@ -272,4 +283,64 @@ export function checkRemedyList(c: Checker, remedies: readonly RemedySettings[],
         return;
     }
   });
+}
+
+/**
+ * A variant's changes to single migrations (`variants[i].migrations`, at `base`), checked in `run`,
+ * the variant's resolved run: each names exactly one migration (by vm, and at when the VM moves more
+ * than once) and no other change names it too; a replaced timing is one complete form and ends within
+ * the simulation; the run's moves of one VM still do not overlap; replaced remedies are checked as a
+ * migration's own.
+ */
+export function checkVariantMigrations(c: Checker, changes: readonly VariantMigrationSettings[], base: Path, run: RunSpec): void {
+  const raws = c.parsed.migrations;
+  if (!c.sure('migrations', 'variants.migrations.vm', 'variants.migrations.at')) return;
+  const chosen = new Map<number, number>();
+  changes.forEach((change, j) => {
+    const at: Path = [...base, j];
+    const hits = selectMigration(raws, change);
+    const moves = raws.map((m, i) => ({ m, i })).filter(({ m }) => m.vm === change.vm);
+    if (hits.length === 0) {
+      if (moves.length === 0) {
+        const vms = [...new Set(raws.map((m) => m.vm))];
+        c.report({ code: 'reference', path: [...at, 'vm'], expected: vms.length === 0 ? 'a VM the migrations list moves (it moves none)' : `a VM the migrations list moves: ${vms.join(', ')}`, found: JSON.stringify(change.vm) });
+      } else {
+        c.report({ code: 'reference', path: [...at, 'at'], expected: `the start of one of ${change.vm}'s migrations: ${moves.map(({ m }) => formatDuration(m.at)).join(', ')}`, found: formatDuration(change.at ?? 0) });
+      }
+      return;
+    }
+    if (hits.length > 1) {
+      c.report({ code: 'value', path: [...at, 'vm'], expected: `one migration: ${change.vm} moves ${hits.length} times (at ${hits.map((i) => formatDuration(raws[i]!.at)).join(', ')}), so give at`, found: JSON.stringify(change.vm) });
+      return;
+    }
+    const i = hits[0]!;
+    const before = chosen.get(i);
+    if (before !== undefined) {
+      c.report({ code: 'duplicate', path: [...at, 'vm'], expected: 'one change per migration (put them in one entry)', found: `${JSON.stringify(change.vm)} (migrations[${i}], also changed by ${formatPath([...base, before])})` });
+      return;
+    }
+    chosen.set(i, j);
+    if (change.timing !== undefined && checkTimingForm(c, change.timing, [...at, 'timing']) && c.sure('duration', 'variants.migrations.timing')) {
+      checkEnd(c, run.migrations[i]!, change.timing, at, true);
+    }
+    if (change.remedies !== undefined) checkRemedyList(c, change.remedies, [...at, 'remedies'], 'variants.migrations.remedies', [run.migrations[i]!], 'own');
+  });
+  // One move of a VM at a time, with the changed timings.
+  const last = new Map<string, number>();
+  for (const i of migrationOrder(run.migrations)) {
+    const m = run.migrations[i]!;
+    const j = last.get(m.vm);
+    last.set(m.vm, i);
+    if (j === undefined || m.group < 0) continue;
+    const previous = run.migrations[j]!;
+    const change = chosen.get(j);
+    if (m.at < previous.schedule.resumeAt && change !== undefined && changes[change]!.timing !== undefined) {
+      c.report({
+        code: 'value',
+        path: [...base, change, 'timing'],
+        expected: `a timing with which ${m.vm}'s migration migrations[${j}] ends before its next one starts (at ${formatDuration(m.at)}): a VM makes one move at a time`,
+        found: `an end at ${formatDuration(previous.schedule.resumeAt)}`,
+      });
+    }
+  }
 }

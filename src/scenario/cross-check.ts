@@ -1,6 +1,6 @@
 /**
  * Rules that relate settings to each other, run after the schema: addresses inside their subnet and
- * not shared, names that must exist (switches, hosts, groups, gateways, hypervisors, links), names
+ * not shared, MACs not shared, names that must exist (switches, hosts, groups, gateways, hypervisors, links), names
  * defined twice, and values the types cannot refuse alone (start after stop, more hosts than host
  * ports, a burst model that cannot reach its loss rate, overrides that do not belong to the node's
  * profile). The rules of migrations and remedies are in cross-check-migrations.ts, those of DHCP,
@@ -20,11 +20,11 @@ import type { Family } from './addresses.js';
 import { addressFamily, addressToBigInt, prefixContains, prefixOf } from './addresses.js';
 import type { Path, TaintQuery } from './checker.js';
 import { Checker, EDGE_SHAPE, FABRIC_SHAPE } from './checker.js';
-import { checkMigrations, checkRemedyList } from './cross-check-migrations.js';
+import { checkMigrations, checkRemedyList, checkVariantMigrations } from './cross-check-migrations.js';
 import { checkSecurity } from './cross-check-security.js';
 import type { PathIssue } from './issues.js';
-import { renderFound } from './issues.js';
-import { MAX_HOST_NUMBER, busiestSwitch, fabricHasLoops, isVmGroup, placeHosts, planAddresses } from './layout/index.js';
+import { formatPath, renderFound } from './issues.js';
+import { MAX_HOST_NUMBER, busiestSwitch, fabricHasLoops, gatewayNodes, isVmGroup, macNumber, macOfNumber, macOwner, macRangeUnicast, macRanges, placeHosts, planAddresses } from './layout/index.js';
 import type { LossRule, ScenarioEvent } from './normalise.js';
 import type { ParsedScenario } from './schema.js';
 import type { LossRuleSettings } from './sections/loss.js';
@@ -69,11 +69,12 @@ function checkFabric(c: Checker): void {
     const busiest = busiestSwitch(f, c.s.gateway.placement === 'anycast');
     if (busiest.ports > MAX_PORT_NUMBER) {
       const others = busiest.ports - f.hostPortsPerEdge;
-      const path = busiest.edge ? ['fabric', 'hostPortsPerEdge'] : ['fabric', f.kind === 'tree' ? 'access' : f.kind === 'leaf-spine' ? 'leaves' : 'k'];
+      const sizeKey = f.kind === 'tree' ? 'access' : f.kind === 'leaf-spine' ? 'leaves' : f.kind === 'fat-tree' ? 'k' : 'hostPortsPerEdge';
+      const path = busiest.edge ? ['fabric', 'hostPortsPerEdge'] : ['fabric', sizeKey];
       const expected = busiest.edge
         ? `at most ${MAX_PORT_NUMBER - others} host ports per edge switch with ${f.bridging}: a spanning-tree port number has 12 bits (at most ${MAX_PORT_NUMBER} ports per bridge), and ${busiest.name} has ${others} other port${others === 1 ? '' : 's'}`
         : `a fabric whose switches have at most ${MAX_PORT_NUMBER} ports each with ${f.bridging} (a spanning-tree port number has 12 bits); ${busiest.name} would have ${busiest.ports}`;
-      const found = busiest.edge ? f.hostPortsPerEdge : f.kind === 'tree' ? f.access : f.kind === 'leaf-spine' ? f.leaves : f.k;
+      const found = busiest.edge || f.kind === 'single' ? f.hostPortsPerEdge : f.kind === 'tree' ? f.access : f.kind === 'leaf-spine' ? f.leaves : f.k;
       c.report({ code: 'capacity', path, expected, found: String(found) });
     }
   }
@@ -274,6 +275,52 @@ function checkAddresses(c: Checker): void {
   for (const family of ['ipv4', 'ipv6'] as const) {
     if (!c.sure(`subnet.${family}`, `gateway.${family}`, 'gateway.placement', `hosts.${family}`, 'hosts.count', 'hosts.allowAddressConflict')) continue;
     for (const p of planAddresses(c.s, family).problems) c.report(p);
+  }
+}
+
+/**
+ * Explicit MACs (a group's or the gateway's `mac`, consecutive from the one given): every MAC of the
+ * range unicast, and no node's MAC another's (the MAC plan's included), nor the gateway's virtual MAC.
+ */
+function checkMacs(c: Checker): void {
+  const s = c.s;
+  if (!c.sure('hosts.mac', 'hosts.count', 'hosts.name', 'gateway.mac', 'gateway.placement', 'gateway.virtualMac', ...EDGE_SHAPE)) return;
+  const ranges = macRanges(s.hosts, s.gateway.mac, gatewayNodes(s).map((g) => g.name));
+  const ok = ranges.map((r) => {
+    if (r.path === null || macRangeUnicast(macOfNumber(r.first), r.count)) return true;
+    c.report({
+      code: 'capacity',
+      path: r.path,
+      expected: `a first MAC that leaves room for ${r.count} consecutive unicast MACs (the last, ${macOfNumber(r.first + r.count - 1)}, would not be unicast: its first octet differs from the first MAC's)`,
+      found: JSON.stringify(macOfNumber(r.first)),
+    });
+    return false;
+  });
+  ranges.forEach((r, i) => {
+    if (r.path === null || !ok[i]) return;
+    // Against every range before it, and the plan's ranges after it (an explicit one after it reports itself).
+    for (let j = 0; j < ranges.length; j++) {
+      const o = ranges[j]!;
+      if (j === i || (j > i && o.path !== null) || !ok[j]) continue;
+      const lo = Math.max(r.first, o.first);
+      if (lo > Math.min(r.first + r.count, o.first + o.count) - 1) continue;
+      c.report({
+        code: 'duplicate',
+        path: r.path,
+        expected: 'MACs no other node has',
+        found: `${JSON.stringify(macOfNumber(r.first))}, whose range gives ${r.name(lo - r.first)} ${macOfNumber(lo)}, the MAC of ${o.name(lo - o.first)}${o.path === null ? ' by the MAC plan' : ` (${formatPath(o.path)})`}`,
+      });
+      return;
+    }
+    const v = s.gateway.virtualMac;
+    if (v !== null && macNumber(v) >= r.first && macNumber(v) < r.first + r.count) {
+      c.report({ code: 'duplicate', path: r.path, expected: 'MACs no other node has', found: `${JSON.stringify(macOfNumber(r.first))}, whose range holds the gateway's virtual MAC ${v}` });
+    }
+  });
+  const v = s.gateway.virtualMac;
+  if (v !== null && c.parsed.gateway.virtualMac !== 'auto') {
+    const owner = macOwner(ranges.filter((r) => r.path === null), v);
+    if (owner !== undefined) c.report({ code: 'duplicate', path: ['gateway', 'virtualMac'], expected: 'a MAC no node has as its own', found: `${JSON.stringify(v)} (the MAC of ${owner.name} by the MAC plan)` });
   }
 }
 
@@ -481,6 +528,7 @@ function checkVariants(c: Checker): void {
         }
       }
     }
+    if (v.migrations !== undefined) checkVariantMigrations(c, v.migrations, [...base, 'migrations'], run);
     for (const [group, sysctls] of Object.entries(v.hostSysctls ?? {})) {
       const path: Path = [...base, 'hostSysctls', group];
       if (!c.reference(path, group, ['group'], true)) continue;
@@ -509,6 +557,7 @@ export function crossCheck(parsed: ParsedScenario, tainted: TaintQuery = () => f
   });
   checkPlacement(c);
   checkAddresses(c);
+  checkMacs(c);
   checkTraffic(c);
   checkEventList(c, c.s.events, ['events'], 'events');
   checkLossRules(c, c.s.loss, c.parsed.loss, ['loss'], 'loss');

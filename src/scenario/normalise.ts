@@ -79,9 +79,10 @@ export interface LossRule extends Omit<LossRuleSettings, 'model' | 'congestion'>
   readonly congestion: readonly CongestionWindow[];
 }
 
-// The parsed remedies are exactly the model's: a field added to one side only is a compile error here.
+// The parsed remedies are exactly the model's (where the model has a default, the file always gives
+// a value): a field added to one side only is a compile error here.
 type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-const REMEDY_SHAPES_AGREE: SameKeys<Readonly<RemedySettings>, RemedySpec> = true;
+const REMEDY_SHAPES_AGREE: SameKeys<Readonly<Required<RemedySettings>>, Required<RemedySpec>> = true;
 void REMEDY_SHAPES_AGREE;
 
 /**

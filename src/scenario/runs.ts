@@ -6,7 +6,9 @@
  *
  * Resolution rules:
  * - a migration's remedies are its own list when it has one, else the top-level list; a variant's
- *   remedies replace both for every migration of that run;
+ *   remedies replace both for every migration of that run, and a variant's change to one migration
+ *   (its `migrations`, naming the migration by vm and at) replaces that migration's remedies, timing,
+ *   port readiness or guest link, before the run's migrations are resolved again;
  * - a migration starts from the hypervisor its VM is on at that time: where the layout placed it, or
  *   the destination of its previous migration (moves of one VM in order of start time, then of the
  *   list);
@@ -29,7 +31,7 @@ import type { MigrationSettings, TimingSettings } from './sections/migrations.js
 import { PRE_COPY_TIMING_FIELDS, TIMING_DEFAULTS } from './sections/migrations.js';
 import type { RemedySettings } from './sections/remedies.js';
 import type { SecuritySettings } from './sections/security.js';
-import type { VariantSettings } from './sections/variants.js';
+import type { VariantMigrationSettings, VariantSettings } from './sections/variants.js';
 
 /** One migration, resolved for one run. Times in ns. */
 export interface Migration {
@@ -52,6 +54,8 @@ export interface Migration {
   readonly newMac: string | null;
   /** The destination vSwitch port forwards only this long after the plug. */
   readonly portReadyAfter: number;
+  /** What the guest sees of the move: `resume` or `replug`. */
+  readonly guestLink: 'resume' | 'replug';
   /** The VM's VLAN (the hypervisors' `vlan`). */
   readonly vlan: number;
   /** The remedies of this migration in this run: its own, the top-level ones, or the variant's. */
@@ -72,10 +76,10 @@ export interface RunSpec extends Omit<RunBase, 'hypervisors'> {
 export function remedySpec(r: RemedySettings): RemedySpec {
   switch (r.kind) {
     case 'none': return { kind: 'none' };
-    case 'guest-garp': return { kind: 'guest-garp', form: r.form, count: r.count, interval: r.interval };
-    case 'guest-na': return { kind: 'guest-na', count: r.count, interval: r.interval, override: r.override };
-    case 'rarp': return { kind: 'rarp', count: r.count, interval: r.interval };
-    case 'qemu-announce': return { kind: 'qemu-announce', initial: r.initial, max: r.max, rounds: r.rounds, step: r.step, guestAnnounce: r.guestAnnounce };
+    case 'guest-garp': return { kind: 'guest-garp', form: r.form, ...(r.targetMac === undefined ? {} : { targetMac: r.targetMac }), count: r.count, interval: r.interval, delay: r.delay };
+    case 'guest-na': return { kind: 'guest-na', count: r.count, interval: r.interval, override: r.override, delay: r.delay };
+    case 'rarp': return { kind: 'rarp', count: r.count, interval: r.interval, delay: r.delay };
+    case 'qemu-announce': return { kind: 'qemu-announce', initial: r.initial, max: r.max, rounds: r.rounds, step: r.step, guestAnnounce: r.guestAnnounce, delay: r.delay };
     case 'deregistration': return { kind: 'deregistration', latency: r.latency };
     case 'keepalive': return { kind: 'keepalive', mode: r.mode, interval: r.interval };
     case 'controller': return { kind: 'controller', latency: r.latency, lossRate: r.lossRate, pushFdb: r.pushFdb, pushNeighbors: r.pushNeighbors, moveBindings: r.moveBindings };
@@ -136,6 +140,19 @@ interface BaseMigration {
   readonly own: readonly RemedySpec[] | undefined;
 }
 
+/**
+ * The migrations (indices into `migrations`) a variant's change names: those of its VM, and with its
+ * start when it gives `at`. Exactly one is what the change acts on; the cross-field checks report
+ * none or several.
+ */
+export function selectMigration(migrations: readonly Pick<MigrationSettings, 'vm' | 'at'>[], change: Pick<VariantMigrationSettings, 'vm' | 'at'>): number[] {
+  const out: number[] = [];
+  migrations.forEach((m, i) => {
+    if (m.vm === change.vm && (change.at === undefined || m.at === change.at)) out.push(i);
+  });
+  return out;
+}
+
 /** The order in which a VM's moves happen: by start time, then by position in the list. */
 export function migrationOrder(migrations: readonly Pick<MigrationSettings, 'at'>[]): number[] {
   return migrations.map((_, i) => i).sort((a, b) => migrations[a]!.at - migrations[b]!.at || a - b);
@@ -172,6 +189,7 @@ function baseMigrations(list: readonly MigrationSettings[], hosts: readonly Host
         schedule: migrationScheduleOf(m.at, timing),
         newMac,
         portReadyAfter: m.portReadyAfter,
+        guestLink: m.guestLink,
         vlan: hypervisors?.vlan ?? 1,
       },
       own: m.remedies?.map(remedySpec),
@@ -229,6 +247,27 @@ export function resolveRuns(
   const runs = variants.map((v): RunSpec => {
     const remedies = v.remedies?.map(remedySpec);
     const sysctls = v.hostSysctls ?? {};
+    let runMigrations = remedies === undefined ? own : resolve(remedies, base.remedies);
+    if (v.migrations !== undefined && v.migrations.length > 0) {
+      // The variant's changes to single migrations: their settings replaced, then resolved again
+      // (schedules, and where each later move of the VM starts), their own remedies first.
+      const changed: MigrationSettings[] = [...migrations];
+      const ownRemedies: (RemedySpec[] | undefined)[] = migrations.map(() => undefined);
+      for (const change of v.migrations) {
+        const hits = selectMigration(migrations, change);
+        if (hits.length !== 1) continue;
+        const i = hits[0]!;
+        changed[i] = {
+          ...changed[i]!,
+          ...(change.timing === undefined ? {} : { timing: change.timing }),
+          ...(change.portReadyAfter === undefined ? {} : { portReadyAfter: change.portReadyAfter }),
+          ...(change.guestLink === undefined ? {} : { guestLink: change.guestLink }),
+        };
+        if (change.remedies !== undefined) ownRemedies[i] = change.remedies.map(remedySpec);
+      }
+      runMigrations = baseMigrations(changed, base.hosts, base.hypervisors)
+        .map((b, i) => ({ ...b.migration, remedies: ownRemedies[i] ?? remedies ?? b.own ?? base.remedies }));
+    }
     return {
       name: v.name,
       description: v.description ?? null,
@@ -240,7 +279,7 @@ export function resolveRuns(
       loss: v.loss === undefined ? base.loss : v.loss.map(lossRule),
       events: v.events ?? base.events,
       remedies: remedies ?? base.remedies,
-      migrations: remedies === undefined ? own : resolve(remedies, base.remedies),
+      migrations: runMigrations,
       security: v.security === undefined ? base.security : v.security === 'none' ? null : v.security,
     };
   });

@@ -7,7 +7,9 @@
  * Receive path: the NIC accepts frames to its own MACs (real and virtual), broadcast, and the IPv6
  * multicast groups it has joined (all-nodes, all-routers for routers, the solicited-node group of
  * each address); everything else is dropped as `not-for-me`. RARP is ignored (as Linux's arp_rcv in
- * net/ipv4/arp.c, which takes only opcodes 1 and 2). A node that is down or paused drops everything, in and out.
+ * net/ipv4/arp.c, which takes only opcodes 1 and 2). A node that is down or paused drops everything, in and out;
+ * each frame it would have sent (its timers keep running) is counted (`droppedWhileDown`) and traced
+ * as a `node-down` drop.
  *
  * Send path: the next hop is the destination when it is on a configured subnet, else the default
  * gateway; the packet then waits in the neighbor table until the next hop is resolved.
@@ -119,7 +121,7 @@ export interface UdpDelivery {
   readonly payload: Uint8Array;
 }
 
-/** An echo reply received (ping). */
+/** An echo reply (ping) received, or an echo request (its fields are the same). */
 export interface EchoReply {
   readonly family: Family;
   readonly source: string;
@@ -177,6 +179,7 @@ export class Host implements PortOwner {
   private readonly protocolHandlers = new Map<number, (packet: Ipv4Packet | Ipv6Packet) => void>();
   private readonly upChangeHandlers: Array<(up: boolean) => void> = [];
   private readonly echoReplyHandlers: Array<(reply: EchoReply) => void> = [];
+  private readonly echoRequestHandlers: Array<(request: EchoReply) => void> = [];
   private readonly conflictHandlers: Array<(a: Ipv4Assignment | Ipv6Assignment) => void> = [];
   /** DHCP message handlers by UDP port (67 server, 68 client); null until one is bound. */
   private dhcpHandlers: Map<number, (message: DhcpMessage, packet: Ipv4Packet) => void> | null = null;
@@ -287,6 +290,23 @@ export class Host implements PortOwner {
     for (const h of this.echoReplyHandlers) h(reply);
   }
 
+  /**
+   * Delivers every echo request addressed to the host to `handler`, answered or not (a host whose
+   * profile ignores echo requests receives them all the same).
+   */
+  onEchoRequest(handler: (request: EchoReply) => void): void {
+    this.echoRequestHandlers.push(handler);
+  }
+
+  /** Whether the host answers echo requests of `family` (its profile's `echo`). */
+  answersEcho(family: Family): boolean {
+    return !(family === 'ipv4' ? this.profile.echo.ignoreIpv4.value : this.profile.echo.ignoreIpv6.value);
+  }
+
+  private echoRequest(request: EchoReply): void {
+    for (const h of this.echoRequestHandlers) h(request);
+  }
+
   /** Delivers UDP datagrams for `port` to `handler`. */
   bindUdp(port: number, handler: (delivery: UdpDelivery) => void): void {
     this.udpHandlers.set(port, handler);
@@ -363,12 +383,44 @@ export class Host implements PortOwner {
     if (this.profile.announce.ndiscNotify.value) for (const a of this.ipv6) if (a.state === 'preferred') this.announceNa(a, true);
   }
 
-  /** A reboot: down, empty neighbor tables, then up again after `downFor` ns. */
-  restart(downFor: number): void {
+  /**
+   * The interface was re-created and is brought up (`ip link set up` on a new device, as a
+   * container's or a veth-based VM's move does), rather than the silent resume of a live-migrated
+   * VM's virtio NIC: NETDEV_UP runs the profile's arp_notify at once, one GARP (request form, target
+   * MAC zero) per IPv4 address (net/ipv4/devinet.c inetdev_event; measured on Linux 6.18), and, as
+   * addrconf does for a device coming up (net/ipv6/addrconf.c addrconf_dad_start), DAD again for each
+   * IPv6 address when the profile does DAD, ndisc_notify's NA following once the address is preferred
+   * (about 1 s later, measured); an IPv4 address that conflict detection covers is probed again.
+   */
+  replug(): void {
+    if (!this.up) return;
+    for (const a of this.ipv4) {
+      if (!a.verified || (a.state !== 'preferred' && a.state !== 'tentative')) continue;
+      a.state = 'tentative';
+      this.dad.probeIpv4(a);
+    }
+    if (this.profile.announce.arpNotify.value) for (const a of this.ipv4) if (a.state === 'preferred') this.announceArp(a, 'request');
+    const transmits = this.profile.dad.ipv6DadTransmits.value;
+    for (const a of this.ipv6) {
+      if (a.state === 'duplicate') continue;
+      if (transmits > 0) {
+        a.state = this.profile.dad.optimisticDad.value ? 'optimistic' : 'tentative';
+        this.dad.probeIpv6(a, transmits);
+      } else if (this.profile.announce.ndiscNotify.value && a.state === 'preferred') {
+        this.announceNa(a, true);
+      }
+    }
+  }
+
+  /**
+   * A reboot: down, empty neighbor tables, then up again after `downFor` ns; without `downFor` it
+   * stays down until `setUp(true)` (a caller that keeps its own clock).
+   */
+  restart(downFor?: number): void {
     this.setUp(false);
     for (const address of [...this.arp.entries().keys()]) this.arp.remove(address);
     for (const address of [...this.nd.entries().keys()]) this.nd.remove(address);
-    this.kernel.schedule(downFor, this.name, 'restart', () => this.setUp(true));
+    if (downFor !== undefined) this.kernel.schedule(downFor, this.name, 'restart', () => this.setUp(true));
   }
 
   /** Freezes the node (a VM in stop-and-copy): nothing in or out until `resume`. Timers keep running. */
@@ -436,7 +488,7 @@ export class Host implements PortOwner {
   sendFrame(eth: EthernetFrame): void {
     if (!this.up) {
       this.counters.droppedWhileDown++;
-      this.trace.dropped('node-down', null, null);
+      this.dropFrame('node-down', eth);
       return;
     }
     this.counters.framesOut++;
@@ -520,10 +572,13 @@ export class Host implements PortOwner {
 
   // ---- announcements --------------------------------------------------------------------------
 
-  /** One gratuitous ARP for an address: the request form as Linux sends it (tha zero), or the reply form. */
-  announceArp(a: Ipv4Assignment, form: 'request' | 'reply'): void {
+  /**
+   * One gratuitous ARP for an address: the request form as Linux sends it (target MAC zero, or
+   * `targetMac`: broadcast as `arping -U` sends it), or the reply form (target MAC = sender's).
+   */
+  announceArp(a: Ipv4Assignment, form: 'request' | 'reply', targetMac?: MacAddress): void {
     const packet: ArpPacket = form === 'request'
-      ? { ...arpRequest(a.mac, a.address, a.address) }
+      ? { ...arpRequest(a.mac, a.address, a.address), ...(targetMac === undefined ? {} : { targetHardwareAddress: targetMac }) }
       : arpReply(a.mac, a.address, a.mac, a.address);
     this.counters.arpOut++;
     this.sendFrame(ethernetFrame(MAC_BROADCAST, a.mac, packet));
@@ -541,17 +596,15 @@ export class Host implements PortOwner {
 
   private arpHooks(): NeighborHooks<Ipv4Address, Ipv4Packet> {
     return {
+      // A node that is down or paused still runs its timers: what they send is dropped and counted
+      // in sendFrame, never lost without a trace.
       solicit: (address, target) => {
-        if (!this.up) return;
         const src = this.sourceIpv4(address);
         if (src === undefined) return;
         this.counters.arpOut++;
         this.sendFrame(ethernetFrame(target ?? MAC_BROADCAST, src.mac, arpRequest(src.mac, src.address, address)));
       },
-      transmit: (_address, lladdr, packet) => {
-        if (!this.up) return this.dropPacket('node-down', 'ipv4', packet);
-        this.sendFrame(ethernetFrame(lladdr, this.sourceMac4(packet.source), packet));
-      },
+      transmit: (_address, lladdr, packet) => this.sendFrame(ethernetFrame(lladdr, this.sourceMac4(packet.source), packet)),
       drop: (_address, packet, reason: QueueDropReason) => this.dropPacket(reason, 'ipv4', packet),
       arm: (address, at) => this.armTimer(this.arpTimers, address, at, () => this.arp.timer(address, this.kernel.now), 'arp-timer'),
       changed: (address, from, to, lladdr) => this.trace.neighbor('ipv4', formatIpv4(address), from, to, lladdr),
@@ -561,7 +614,6 @@ export class Host implements PortOwner {
   private ndHooks(): NeighborHooks<Ipv6Address, Ipv6Packet> {
     return {
       solicit: (address, target) => {
-        if (!this.up) return;
         const src = this.sourceIpv6(address);
         // An optimistic address must not be the source of an NS (RFC 4429 §3.3).
         if (src === undefined || src.state === 'optimistic') return;
@@ -571,10 +623,7 @@ export class Host implements PortOwner {
         this.counters.ndOut++;
         this.sendFrame(ethernetFrame(target ?? ipv6MulticastMac(solicitedNodeAddress(address)), src.mac, packet));
       },
-      transmit: (_address, lladdr, packet) => {
-        if (!this.up) return this.dropPacket('node-down', 'ipv6', packet);
-        this.sendFrame(ethernetFrame(lladdr, this.sourceMac6(packet.source), packet));
-      },
+      transmit: (_address, lladdr, packet) => this.sendFrame(ethernetFrame(lladdr, this.sourceMac6(packet.source), packet)),
       drop: (_address, packet, reason: QueueDropReason) => this.dropPacket(reason, 'ipv6', packet),
       arm: (address, at) => this.armTimer(this.ndTimers, address, at, () => this.nd.timer(address, this.kernel.now), 'nd-timer'),
       changed: (address, from, to, lladdr) => this.trace.neighbor('ipv6', address, from, to, lladdr),
@@ -692,6 +741,9 @@ export class Host implements PortOwner {
     } else if (inner.kind === 'icmpv4' && inner.type === 8) {
       const echo = echoOf(inner);
       if (echo === undefined) return;
+      this.echoRequest({ family: 'ipv4', source: formatIpv4(p.source), identifier: echo.identifier, sequence: echo.sequenceNumber, data: inner.data });
+      // Linux net/ipv4/icmp.c icmp_echo: nothing is sent with icmp_echo_ignore_all.
+      if (this.profile.echo.ignoreIpv4.value) return;
       this.counters.echoRepliesSent++;
       this.sendIpv4(icmp4(dst, p.source, icmpv4Echo(0, echo.identifier, echo.sequenceNumber, inner.data), this.nextId()));
     } else if (inner.kind === 'icmpv4' && inner.type === 0) {
@@ -734,6 +786,10 @@ export class Host implements PortOwner {
       if (handler === undefined || inner.payload.kind !== 'raw') return this.dropPacket('no-listener', 'ipv6', p);
       handler({ family: 'ipv6', source: p.source, sourcePort: inner.sourcePort, destinationPort: inner.destinationPort, payload: inner.payload.bytes });
     } else if (inner.kind === 'icmpv6' && inner.icmpType === 128 && !isMulticastIpv6(dst)) {
+      const b = inner.body;
+      if (b.length >= 4) this.echoRequest({ family: 'ipv6', source: p.source, identifier: (b[0]! << 8) | b[1]!, sequence: (b[2]! << 8) | b[3]!, data: b.subarray(4) });
+      // Linux net/ipv6/icmp.c icmpv6_rcv: no reply with net.ipv6.icmp.echo_ignore_all.
+      if (this.profile.echo.ignoreIpv6.value) return;
       this.counters.echoRepliesSent++;
       this.sendIpv6(echo6(dst, p.source, 129, inner.body));
     } else if (inner.kind === 'icmpv6' && inner.icmpType === 129 && inner.body.length >= 4) {

@@ -10,7 +10,7 @@
  *   is exactly what the run counts as delivered). The analysis must agree within 0.1 ms: the same
  *   packets are timed at the capture point instead of where the run timed them, and the one-way delay
  *   between the two differs before and after the move by a few microseconds of links and switches.
- * - `to-vm`: a flow to the VM, captured at the VM. The capture is taken at the VM's port, like a
+ * - `to-vm`: a flow to the VM (or a ping to a VM that answers no echo request), captured at the VM. The capture is taken at the VM's port, like a
  *   tcpdump on the hypervisor's tap: it records the frames that arrive while the VM is paused (and
  *   drops them), so the downtime does not show as a gap. The analysis's black hole lies between the
  *   run's less the downtime and one packet interval (where the last frame before the pause falls in
@@ -124,8 +124,12 @@ for (const file of files) {
         if (t === undefined || r === undefined || t.kind === 'request-response') continue;
         const family = r.address.includes(':') ? 'ipv6' : 'ipv4';
         const intervalMs = rateOf.get(t.name)!;
+        const echo = model.hosts.get(vm)!.profile.echo;
+        const silent = (family === 'ipv4' ? echo.ignoreIpv4 : echo.ignoreIpv6).value;
         if (t.kind === 'ping') {
           if (r.from === vm) cases.push({ migration: i, direction, node: vm, kind: 'ping-from-vm', family, intervalMs });
+          // A VM that answers no echo request: what the run counts are the requests that reach it.
+          else if (silent) cases.push({ migration: i, direction, node: vm, kind: 'to-vm', family, intervalMs });
           // Anycast gateways: a ping's replies come back to whichever instance is nearest, not to one capture point.
           else if (!(isGateway(r.from) && base.gateway.placement === 'anycast')) {
             cases.push({ migration: i, direction, node: isGateway(r.from) ? gatewayNode : r.from, kind: 'exact', family, intervalMs });

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EmuError, Lab, parseMonitorLine, parseNeighborJson, withLab } from '../../src/emu/index.js';
 import { MAC_BROADCAST, arpRequest, emitFrame, ethernetFrame, formatMac, parseFrame } from '../../src/wire/index.js';
-import { alive, namespaceNames, rootLinks } from '../helpers/namespaces.js';
+import { alive, namespaceNames, ownLabNamespace, rootLinks } from '../helpers/namespaces.js';
 import { ip4, mac } from '../helpers/sample-frames.js';
 
 const LIB = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
@@ -85,6 +85,9 @@ describe('a lab on the running kernel', () => {
       throw new Error('the work failed');
     })).rejects.toThrow('the work failed');
     expect(names).toHaveLength(2);
+    // What the probe tests look for when they check that nothing of theirs is left.
+    expect(names.every(ownLabNamespace)).toBe(true);
+    expect(ownLabNamespace(`arpshift-${(process.pid + 1).toString(36)}abcdef-a`)).toBe(false);
     const after = namespaceNames();
     for (const n of names) expect(after).not.toContain(n);
   });

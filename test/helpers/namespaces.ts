@@ -8,6 +8,15 @@ export function namespaceNames(): string[] {
   return (JSON.parse(out) as Array<{ name: string }>).map((n) => n.name);
 }
 
+/**
+ * Whether a namespace is one that a lab of this process made (src/emu/lab.ts names them
+ * `arpshift-<pid in base 36><6 hex digits>-<name>`). Other processes, other engineers' tests among
+ * them, make and remove theirs at the same time: a test checks only its own.
+ */
+export function ownLabNamespace(name: string): boolean {
+  return new RegExp(`^arpshift-${process.pid.toString(36)}[0-9a-f]{6}-`).test(name);
+}
+
 /** Interface names in the root namespace (only read: tests never change it). */
 export function rootLinks(): string[] {
   return (JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' })) as Array<{ ifname: string }>).map((l) => l.ifname);

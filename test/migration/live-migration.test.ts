@@ -14,6 +14,7 @@ import type { Kernel } from '../../src/sim/index.js';
 import type { SmallDc } from '../helpers/dc.js';
 import { VM_IP, smallDc } from '../helpers/dc.js';
 import { ip4, mac } from '../helpers/sample-frames.js';
+import { MAC_BROADCAST, classifyArp } from '../../src/wire/index.js';
 
 const S = 1e9;
 const MS = 1e6;
@@ -180,6 +181,37 @@ describe('remedies', () => {
     });
     expect(sent.map((t) => t - qemu.m.schedule.resumeAt)).toEqual([0, 50, 200, 450, 800].map((ms) => ms * MS));
     expect(qemu.o.afterResume).toBeLessThanOrEqual(INTERVAL + 1 * MS);
+  });
+
+  it('a start delay shifts every announcing remedy; a request-form GARP carries the target MAC asked for; one sent the instant the port is ready gets through', () => {
+    const ready = 250 * MS;
+    const sent: Array<[string, number, number]> = [];
+    const delayed = migrate([
+      { kind: 'guest-garp', form: 'request', targetMac: 'broadcast', count: 2, interval: 100 * MS, delay: ready },
+      { kind: 'guest-na', count: 1, interval: 0, override: true, delay: 30 * MS },
+      { kind: 'rarp', count: 1, interval: 0, delay: 20 * MS },
+      { kind: 'qemu-announce', ...QEMU_ANNOUNCE, rounds: 2, guestAnnounce: false, delay: 1 * S },
+    ], {
+      until: 60 * S, gatewayProfile: CISCO_IOS_PROFILE, portReadyAfter: ready,
+      trace: (k) => k.trace.on('frame-sent', (e) => {
+        if (e.port !== 'vm-1:eth0') return;
+        const p = e.frame.eth.payload;
+        if (p.kind === 'arp') sent.push([classifyArp(p), e.time, p.targetHardwareAddress]);
+      }),
+    });
+    const at = (t: number): number => delayed.m.schedule.resumeAt + t;
+    // The VM has no IPv6 address: the NA remedy sends nothing.
+    expect(sent.filter(([, t]) => t >= at(0))).toEqual([
+      ['rarp-request', at(20 * MS), delayed.dc.vm.mac],
+      ['gratuitous-request', at(ready), MAC_BROADCAST],
+      ['gratuitous-request', at(ready + 100 * MS), MAC_BROADCAST],
+      ['rarp-request', at(1 * S), delayed.dc.vm.mac],
+      ['rarp-request', at(1 * S + QEMU_ANNOUNCE.initial), delayed.dc.vm.mac],
+    ]);
+    // The RARP at 20 ms meets the port not yet ready; the first GARP, at the instant it is, passes.
+    expect(delayed.dc.hv[1]!.vswitch.ports.at(-1)!.counters.drops['port-blocked']).toBe(1);
+    expect(delayed.o.afterResume).toBeGreaterThanOrEqual(ready);
+    expect(delayed.o.afterResume).toBeLessThanOrEqual(ready + INTERVAL + 1 * MS);
   });
 
   it('controller push and de-registration repair after their latency', () => {

@@ -54,6 +54,28 @@ describe('learning and forwarding', () => {
     expect(sw.ports[0]!.counters.drops['same-port']).toBe(1);
   });
 
+  it('an unknown unicast with no port to leave by but its ingress is a drop with a cause, not a flood', () => {
+    const net = network();
+    // Two ports, the second with a link that is down: like a hypervisor's vSwitch whose VM has left.
+    const { sw, st } = star(net, 2);
+    [...net.links].find((l) => l.a === st[1]!.port || l.b === st[1]!.port)!.setUp(false);
+    const drops: string[] = [];
+    net.kernel.trace.on('frame-dropped', (e) => drops.push(`${e.port} ${e.reason}`));
+    const u = st[0]!.unicast(stationMac(99));
+    net.kernel.run();
+    expect(ids(st[1]!)).toEqual([]);
+    expect(drops).toEqual([`${sw.ports[0]!.name} no-egress`]);
+    expect(sw.ports[0]!.counters.drops['no-egress']).toBe(1);
+    expect(sw.counters.unknownUnicastFloods).toBe(0);
+    expect(sw.ports.map((p) => p.counters.floodedFrames)).toEqual([0, 0]);
+    // With the port back, the same frame floods and is counted as a flood.
+    [...net.links].find((l) => l.a === st[1]!.port || l.b === st[1]!.port)!.setUp(true);
+    st[0]!.port.send(u);
+    net.kernel.run();
+    expect(ids(st[1]!)).toEqual([u.id]);
+    expect(sw.counters.unknownUnicastFloods).toBe(1);
+  });
+
   it('forgets an entry after the ageing time (300 s by default) and floods again', () => {
     const net = network();
     const { st } = star(net, 3);

@@ -11,7 +11,7 @@ import type { FabricSwitch } from '../../src/net/spb/index.js';
 import { STP_GROUP_ADDRESS } from '../../src/net/spanning-tree/index.js';
 import { FABRIC_PORT_MODE } from '../../src/net/spb/index.js';
 import type { Topology } from '../../src/net/topology/index.js';
-import { DEFAULT_HOST_LINK, fatTree, leafSpine, threeTier } from '../../src/net/topology/index.js';
+import { DEFAULT_HOST_LINK, fatTree, leafSpine, threeTier, tree, treeWiring } from '../../src/net/topology/index.js';
 import { attachStations, receivedIds } from '../helpers/fabric.js';
 import { Station, network, stationMac } from '../helpers/net.js';
 
@@ -163,6 +163,49 @@ describe('three-tier', () => {
     expectAllReachAll(threeTier(network(), { mode: 'none', cores: 1, aggregationPerBlock: 1, accessPerBlock: 3, hostPortsPerEdge: 2 }));
     expectAllReachAll(threeTier(network(), { mode: 'none', cores: 1, aggregationPerBlock: 2, uplinksPerAccess: 1, peerLinks: false, hostPortsPerEdge: 2 }));
     expectAllReachAll(threeTier(network(), { mode: 'spb', hostPortsPerEdge: 2 }));
+  });
+});
+
+describe('tree of any depth', () => {
+  it('three tiers are the three-tier tree of one block: the same switches, ports, links and names, in the same order', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 3 }),
+      (C, A, N, H) => {
+        const a = tree(network(), { mode: 'spb', tiers: [C, A, N], hostPortsPerEdge: H });
+        const b = threeTier(network(), { mode: 'spb', cores: C, blocks: 1, aggregationPerBlock: A, accessPerBlock: N, hostPortsPerEdge: H });
+        expect([...a.switches.keys()]).toEqual([...b.switches.keys()]);
+        expect([...a.links.keys()]).toEqual([...b.links.keys()]);
+        expect(a.edgeSwitches.map((s) => s.name)).toEqual(b.edgeSwitches.map((s) => s.name));
+      },
+    ), { numRuns: SMALL_RUNS });
+  });
+
+  it('names by depth; the tier below the top connects to every top switch, lower tiers are dual-homed; pairs have peer links except in access', () => {
+    const one = tree(network(), { mode: 'none', tiers: [1], hostPortsPerEdge: 4 });
+    expect([...one.switches.keys()]).toEqual(['switch-1']);
+    expect(one.edgeSwitches.map((s) => s.name)).toEqual(['switch-1']);
+    expect(one.links.size).toBe(0);
+    expect(one.hostPortCount).toBe(4);
+    const two = tree(network(), { mode: 'spb', tiers: [2, 3] });
+    expect([...two.tiers.keys()]).toEqual(['core', 'access']);
+    expect(two.edgeSwitches.every((sw) => degree(sw) === 2)).toBe(true);
+    const tiers = [2, 2, 4, 6];
+    const deep = tree(network(), { mode: 'spb', tiers });
+    expect([...deep.tiers.keys()]).toEqual(['core', 'aggregation1', 'aggregation2', 'access']);
+    expect(deep.tiers.get('aggregation2')!.map((s) => s.name)).toEqual(['aggregation2-1', 'aggregation2-2', 'aggregation2-3', 'aggregation2-4']);
+    // Links: the core pair (1), every aggregation1 switch to every core (2·2) and its pair (1),
+    // aggregation2 dual-homed (4·2) and its pairs (2), access dual-homed (6·2).
+    expect(deep.links.size).toBe(1 + 2 * 2 + 1 + 4 * 2 + 2 + 6 * 2);
+    expect(treeWiring(tiers).length).toBe(deep.links.size);
+    checkWiring(deep);
+    expectAllReachAll(deep);
+  });
+
+  it('mode none takes a loop-free tree and refuses one with peer links or multi-homing', () => {
+    expectAllReachAll(tree(network(), { mode: 'none', tiers: [1, 2, 4], uplinks: 1, peerLinks: false }));
+    expect(() => tree(network(), { mode: 'none', tiers: [2, 4] })).toThrow(/loop-free/);
+    expect(() => tree(network(), { mode: 'none', tiers: [1, 2, 4], uplinks: 1 })).toThrow(/loop-free/);
+    expect(() => tree(network(), { mode: 'none', tiers: [1, 2, 4], peerLinks: false })).toThrow(/loop-free/);
   });
 });
 

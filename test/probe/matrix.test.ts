@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { KernelBackend, SimBackend, compareTables, differencesText, expectedPrior, measureMatrix, probePlan, sameOutcome } from '../../src/probe/index.js';
 import type { ProbeTable } from '../../src/probe/index.js';
-import { children, namespaceNames } from '../helpers/namespaces.js';
+import { children, namespaceNames, ownLabNamespace } from '../helpers/namespaces.js';
 
 describe('probe matrix', () => {
   it('the kernel table, measured here, and the linux profile agree in every cell; nothing is left behind', async () => {
@@ -32,7 +32,7 @@ describe('probe matrix', () => {
     const differences = compareTables(kernel, profile);
     expect(differences, differencesText(kernel, profile, differences)).toEqual([]);
 
-    const leftNamespaces = namespaceNames().filter((n) => !namespacesBefore.has(n) && n.startsWith('arpshift-'));
+    const leftNamespaces = namespaceNames().filter((n) => !namespacesBefore.has(n) && ownLabNamespace(n));
     expect(leftNamespaces).toEqual([]);
     expect(children().filter((pid) => !childrenBefore.has(pid))).toEqual([]);
   });

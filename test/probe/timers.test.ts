@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { KernelBackend, SimBackend, runTimers } from '../../src/probe/index.js';
 import type { ProbeBackend, TimingTable } from '../../src/probe/index.js';
 import { linuxProfile } from '../../src/stack/index.js';
-import { children, namespaceNames } from '../helpers/namespaces.js';
+import { children, namespaceNames, ownLabNamespace } from '../helpers/namespaces.js';
 
 async function measure(backend: ProbeBackend): Promise<TimingTable> {
   try {
@@ -66,7 +66,7 @@ describe('probe --timers', () => {
         expect(x.busyExpiry!.delayStartedAfterMs!).toBeLessThanOrEqual(105);
       }
     }
-    const leftNamespaces = namespaceNames().filter((n) => !namespacesBefore.has(n) && n.startsWith('arpshift-'));
+    const leftNamespaces = namespaceNames().filter((n) => !namespacesBefore.has(n) && ownLabNamespace(n));
     expect(leftNamespaces).toEqual([]);
     expect(children().filter((pid) => !childrenBefore.has(pid))).toEqual([]);
   }, 240_000);

@@ -184,6 +184,39 @@ describe('values that depend on other fields', () => {
     expect(issueAt(issuesOf(yaml('name: n', 'fabric: { kind: fat-tree, k: 5 }')), 'fabric.k').expected).toBe('an even number from 2 to 64');
   });
 
+  it('plain bridging on a tree: refused when its wiring closes loops, taken for one switch or a single-homed tree', () => {
+    const tree = issueAt(issuesOf(yaml('name: n', 'fabric: { kind: tree, core: 2, aggregation: 0, access: 2, bridging: none, hostPortsPerEdge: 2 }', 'hosts: [{ name: pc, count: 2 }]')), 'fabric.bridging');
+    expect(tree.expected).toMatch(/this tree fabric close loops/);
+    // One core and one aggregation switch per tier: every switch has one way up, no pair has a peer.
+    expect(() => loadScenario(yaml('name: n', 'fabric: { kind: tree, core: 1, aggregation: [1, 1], access: 3, bridging: none }'), 'n.yaml')).not.toThrow();
+    expect(() => loadScenario(yaml('name: n', 'fabric: { kind: single, bridging: none }'), 'n.yaml')).not.toThrow();
+    // A spanning-tree port number has 12 bits: the single switch's host ports are all its ports.
+    expect(issueAt(issuesOf(yaml('name: n', 'fabric: { kind: single, hostPortsPerEdge: 4096 }')), 'fabric.hostPortsPerEdge').expected).toMatch(/^at most 4095 host ports per edge switch with rstp/);
+    expect(issueAt(issuesOf(yaml('name: n', 'fabric: { kind: tree, aggregation: [1, 2, 3, 4, 5, 6, 7, 8, 9] }')), 'fabric.aggregation').code).toBe('type');
+  });
+
+  it('explicit MACs: unicast all along the range, no other node\'s, not the virtual MAC', () => {
+    const text = yaml(
+      'name: n',
+      'gateway: { placement: pair, mac: "02:00:00:00:00:02" }',
+      'hosts:',
+      '  - { name: a, count: 2 }',
+      '  - { name: b, count: 4, mac: "02:ff:ff:ff:ff:fe" }',
+      '  - { name: c, count: 2, mac: "00:00:5e:00:01:00" }',
+      '  - { name: d, count: 2, mac: "52:54:00:00:00:01" }',
+      '  - { name: e, count: 3, mac: "52:54:00:00:00:00" }',
+    );
+    const issues = issuesOf(text);
+    // b-3 would be 03:00:00:00:00:00, a group address.
+    expect(issueAt(issues, 'hosts[1].mac').code).toBe('capacity');
+    expect(issueAt(issues, 'hosts[1].mac').expected).toMatch(/room for 4 consecutive unicast MACs \(the last, 03:00:00:00:00:01/);
+    expect(issueAt(issues, 'hosts[2].mac').found).toBe('"00:00:5e:00:01:00", whose range holds the gateway\'s virtual MAC 00:00:5e:00:01:01');
+    expect(issueAt(issues, 'hosts[4].mac').found).toBe('"52:54:00:00:00:00", whose range gives e-2 52:54:00:00:00:01, the MAC of d-1 (hosts[3].mac)');
+    expect(issueAt(issues, 'gateway.mac').found).toBe('"02:00:00:00:00:02", whose range gives gateway-1 02:00:00:00:00:02, the MAC of a-2 by the MAC plan');
+    expect(issueAt(issuesOf(yaml('name: n', 'gateway: { placement: pair, virtualMac: "02:00:00:00:00:01" }', 'hosts: [{ name: a }]')), 'gateway.virtualMac').found).toBe('"02:00:00:00:00:01" (the MAC of a-1 by the MAC plan)');
+    expect(issueAt(issuesOf(yaml('name: n', 'hosts: [{ name: a, mac: "01:00:00:00:00:01" }]')), 'hosts[0].mac').expected).toMatch(/unicast MAC/);
+  });
+
   it('gateway settings that do not fit the placement', () => {
     expect(issueAt(issuesOf(yaml('name: n', 'gateway: { placement: anycast, attach: leaf-1 }')), 'gateway.attach').expected).toMatch(/every edge switch/);
     expect(issueAt(issuesOf(yaml('name: n', 'gateway: { placement: pair, attach: [leaf-1] }')), 'gateway.attach').expected).toMatch(/two edge switches/);
@@ -357,6 +390,17 @@ describe('migrations', () => {
     expect(issueAt(issues, 'migrations[1].newMac').found).toBe('"02:00:5e:00:00:02" (the MAC of gateway node gateway-2, by the MAC plan)');
     expect(issueAt(issues, 'migrations[2].newMac').found).toBe('"00:00:5e:00:01:01" (the gateway\'s virtual MAC)');
     expect(issueAt(issues, 'migrations[4].newMac').found).toBe('"02:02:00:00:00:04" (the automatic new MAC of migrations[3])');
+    // An explicit group MAC is checked the same way, and against the plan's automatic new MACs.
+    const explicit = issuesOf(yaml(
+      'name: n',
+      'hypervisors: { count: 2 }',
+      'hosts: [{ name: vm, count: 2, on: hypervisors }, { name: pc, mac: "02:02:00:00:00:01" }, { name: q, mac: "52:54:00:00:00:09" }]',
+      'migrations:',
+      '  - { vm: vm-1, to: hv-2, at: 1s, newMac: auto }',
+      '  - { vm: vm-2, to: hv-1, at: 1s, newMac: "52:54:00:00:00:09" }',
+    ));
+    expect(issueAt(explicit, 'migrations[0].newMac').found).toBe('"auto" (02:02:00:00:00:01, the MAC of host pc-1 by hosts[1].mac)');
+    expect(issueAt(explicit, 'migrations[1].newMac').found).toBe('"52:54:00:00:00:09" (the MAC of host q-1, by hosts[2].mac)');
     expect(issueAt(issues, 'migrations[5].newMac').expected).toMatch(/^a MAC other than the one vm-6 has/);
     expect(issueAt(issues, 'migrations[7].newMac').expected).toMatch(/^a MAC other than the one vm-7 has/);
     expect(issues.length).toBe(6);
@@ -385,11 +429,69 @@ describe('remedies', () => {
     expect(issues.length).toBe(4);
   });
 
+  it('a target MAC is for request-form GARPs only', () => {
+    const issues = issuesOf(yaml(...base, 'remedies: [{ kind: guest-garp, form: reply, targetMac: broadcast }, { kind: guest-garp, targetMac: broadcast }]', 'migrations: [{ vm: vm-1, to: hv-2, at: 1s }]'));
+    expect(issueAt(issues, 'remedies[0].targetMac').expected).toMatch(/^no targetMac with form reply/);
+    expect(issues.length).toBe(1);
+  });
+
   it('remedies that act on no migration', () => {
     expect(issueAt(issuesOf(yaml(...base, 'remedies: [{ kind: rarp }]')), 'remedies').expected).toMatch(/the scenario has no migrations/);
     const own = issueAt(issuesOf(yaml(...base, 'remedies: [{ kind: rarp }]', 'migrations: [{ vm: vm-1, to: hv-2, at: 1s, remedies: [] }]')), 'remedies');
     expect(own.expected).toMatch(/every migration has its own remedies/);
     expect(() => loadScenario(yaml(...base, 'remedies: [{ kind: none }]'), 'n.yaml')).not.toThrow();
+  });
+});
+
+describe('variants that change migrations', () => {
+  const base = [
+    'name: n',
+    'duration: 60s',
+    'hypervisors: { count: 2 }',
+    'hosts: [{ name: vm, count: 2, on: hypervisors }]',
+    'migrations:',
+    '  - { vm: vm-1, to: hv-2, at: 10s }',
+    '  - { vm: vm-1, to: hv-1, at: 20s }',
+    '  - { vm: vm-2, to: hv-1, at: 30s }',
+    'variants:',
+    '  - name: v',
+    '    migrations:',
+  ];
+  it('each change names one migration, once; its timing is complete, ends in time and keeps the VM\'s moves apart; its remedies are checked', () => {
+    const issues = issuesOf(yaml(
+      ...base,
+      '      - { vm: vm-3 }',
+      '      - { vm: vm-1 }',
+      '      - { vm: vm-1, at: 15s }',
+      '      - { vm: vm-2, timing: { memory: 1GiB } }',
+      '      - { vm: vm-2, portReadyAfter: 1s }',
+      '      - { vm: vm-1, at: 10s, timing: { downtime: 15s } }',
+      '      - { vm: vm-1, at: 20s, timing: { downtime: 50s }, remedies: [{ kind: none }, { kind: rarp }] }',
+    ));
+    expect(issueAt(issues, 'variants[0].migrations[0].vm').expected).toBe('a VM the migrations list moves: vm-1, vm-2');
+    expect(issueAt(issues, 'variants[0].migrations[1].vm').expected).toBe('one migration: vm-1 moves 2 times (at 10s, 20s), so give at');
+    expect(issueAt(issues, 'variants[0].migrations[2].at').expected).toBe('the start of one of vm-1\'s migrations: 10s, 20s');
+    expect(issueAt(issues, 'variants[0].migrations[3].timing.dirtyRate').code).toBe('missing');
+    expect(issueAt(issues, 'variants[0].migrations[4].vm').code).toBe('duplicate');
+    expect(issueAt(issues, 'variants[0].migrations[5].timing').expected).toMatch(/^a timing with which vm-1's migration migrations\[0\] ends before its next one starts \(at 20s\)/);
+    expect(issueAt(issues, 'variants[0].migrations[6].timing').expected).toBe('a timing with which the migration, starting at 20s, ends within the simulation (duration 1min)');
+    expect(issueAt(issues, 'variants[0].migrations[6].remedies[0].kind').expected).toMatch(/^none alone/);
+    expect(issues.length).toBe(8);
+  });
+});
+
+describe('the guest link and the virtual switch\'s kind', () => {
+  it('a guest link, a vswitch kind and a variant\'s guest link outside their sets are located, with the near miss', () => {
+    const issues = issuesOf(yaml(
+      'name: n',
+      'hypervisors: { count: 2, vswitch: linuxbridge }',
+      'hosts: [{ name: vm, count: 1, on: hypervisors }]',
+      'migrations: [{ vm: vm-1, to: hv-2, at: 10s, guestLink: replog }]',
+      'variants: [{ name: v, migrations: [{ vm: vm-1, guestLink: unplug }] }]',
+    ));
+    expect(issueAt(issues, 'hypervisors.vswitch').expected).toBe('one of linux-bridge, ovs, vendor');
+    expect(issueAt(issues, 'migrations[0].guestLink').expected).toBe('one of resume, replug');
+    expect(issueAt(issues, 'variants[0].migrations[0].guestLink').expected).toBe('one of resume, replug');
   });
 });
 

@@ -40,7 +40,7 @@ describe('example scenarios', () => {
   it('one per remedy and per migration dimension, and the default comparison', () => {
     const named = [
       'none', 'guest-garp', 'rarp', 'qemu-announce', 'controller', 'evpn', 'deregistration', 'keepalive', 'new-mac', 'many', 'congested', 'precopy',
-      'stp', 'rstp', 'spb', 'gateway-pair', 'anycast',
+      'stp', 'rstp', 'spb', 'gateway-pair', 'anycast', 'replug',
     ].map((n) => `migration-${n}.yaml`);
     expect(FILES).toEqual(expect.arrayContaining([...named, 'default-comparison.yaml']));
     const used = new Set(FILES.flatMap((f) => load(f).runs.flatMap((r) => [...r.remedies, ...r.migrations.flatMap((m) => m.remedies)].map((x) => x.kind))));
@@ -158,6 +158,23 @@ describe('what the migration examples show', () => {
     expect(s.migrations.filter((m) => m.at - first < 1e9).length).toBeGreaterThanOrEqual(5);
     const twice = s.migrations.filter((m) => m.vm === 'vm-5');
     expect(twice.map((m) => `${m.from}→${m.to}`)).toEqual(['hv-1→hv-3', 'hv-3→hv-1']);
+  });
+
+  it('migration-replug.yaml: a re-plug onto a Linux bridge in a lab of one switch; the variants change only the migration', () => {
+    const s = load('migration-replug.yaml');
+    expect(s.fabric.kind).toBe('single');
+    expect(s.hypervisors!.vswitch).toBe('linux-bridge');
+    const [replug, resume, late] = s.runs.map((r) => r.migrations[0]!);
+    expect([replug!.guestLink, resume!.guestLink, late!.guestLink]).toEqual(['replug', 'resume', 'replug']);
+    expect(replug!.remedies).toEqual([]);
+    // The late port: the first of the GARPs goes out after the port is ready, as the comment says.
+    const garp = late!.remedies[0]!;
+    if (garp.kind !== 'guest-garp') throw new Error('expected guest-garp');
+    expect(garp.delay).toBeGreaterThan(late!.portReadyAfter);
+    // Nothing but the migration differs between the runs.
+    const rest = (r: Scenario['runs'][number]) => ({ ...r, name: '', description: null, migrations: [] });
+    expect(rest(s.runs[1]!)).toEqual(rest(s.runs[0]!));
+    expect(rest(s.runs[2]!)).toEqual(rest(s.runs[0]!));
   });
 
   it('the gateway placements: a pair and an anycast gateway', () => {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_HOST_NUMBER, buildModel, gatewayMac, hostMac, hypervisorName, loadScenario, planMacOwner, scenarioLayout, vmHypervisor } from '../../src/scenario/index.js';
 import type { HostLayout } from '../../src/scenario/index.js';
+import { formatMac } from '../../src/wire/index.js';
 import { issueAt, issuesOf } from './helpers.js';
 
 function layoutOf(...lines: string[]) {
@@ -26,6 +27,19 @@ describe('switch names', () => {
     ]);
   });
 
+  it('tree of any depth: no aggregation tier, or several, named top to bottom; single: one switch, the edge', () => {
+    const two = layoutOf('name: n', 'fabric: { kind: tree, core: 2, aggregation: 0, access: 2 }');
+    expect(two.switches.map((s) => s.name)).toEqual(['core-1', 'core-2', 'access-1', 'access-2']);
+    const deep = layoutOf('name: n', 'fabric: { kind: tree, core: 1, aggregation: [2, 3], access: 2, bridging: spb }');
+    expect(deep.switches.map((s) => `${s.tier}:${s.name}`)).toEqual([
+      'core:core-1', 'aggregation1:aggregation1-1', 'aggregation1:aggregation1-2',
+      'aggregation2:aggregation2-1', 'aggregation2:aggregation2-2', 'aggregation2:aggregation2-3', 'access:access-1', 'access:access-2',
+    ]);
+    const one = layoutOf('name: n', 'fabric: { kind: single, hostPortsPerEdge: 4 }', 'hypervisors: { count: 2 }', 'hosts: [{ name: pc, count: 1 }]');
+    expect(one.switches).toEqual([{ name: 'switch-1', tier: 'switch', edge: true }]);
+    expect([one.gateways[0]!.edge, ...one.hypervisors.map((h) => h.edge), one.host(0, 0).edge]).toEqual(['switch-1', 'switch-1', 'switch-1', 'switch-1']);
+  });
+
   it('fat-tree: (k/2)² core switches, k pods of k/2 aggregation and k/2 edge switches', () => {
     const k = 6;
     const l = layoutOf('name: n', `fabric: { kind: fat-tree, k: ${k} }`);
@@ -41,6 +55,9 @@ describe('switch names, made once', () => {
     'fabric: { leaves: 3, spines: 2 }',
     'fabric: { kind: tree, core: 2, aggregation: 2, access: 3 }',
     'fabric: { kind: fat-tree, k: 4 }',
+    'fabric: { kind: tree, core: 2, aggregation: 0, access: 3 }',
+    'fabric: { kind: tree, core: 2, aggregation: [2, 3], access: 4 }',
+    'fabric: { kind: single, bridging: none }',
   ])('the builder makes exactly the switches the layout names, tier by tier in the same order (%s)', (fabric) => {
     const scenario = loadScenario(`name: n\n${fabric}\n`, 'layout.yaml');
     const topology = buildModel(scenario).topology;
@@ -199,5 +216,22 @@ describe('hypervisors and VMs', () => {
     expect(planMacOwner('02:00:00:00:01:30', l.hostCount, l.gateways.length)).toBeUndefined();
     expect(gatewayMac(1)).toBe(l.gateways[0]!.mac);
     expect(hostMac(MAX_HOST_NUMBER) < gatewayMac(1)).toBe(true);
+  });
+
+  it('explicit MACs: a group\'s and the gateway\'s consecutive from the one given, the others by the plan; the model has them', () => {
+    const sc = loadScenario([
+      'name: n',
+      'gateway: { placement: pair, mac: "52:54:00:00:ff:fe" }',
+      'hypervisors: { count: 2 }',
+      'hosts:',
+      '  - { name: pc, count: 2 }',
+      '  - { name: vm, count: 3, on: hypervisors, mac: "52:54:00:12:34:ff" }',
+    ].join('\n'), 'n.yaml');
+    const l = scenarioLayout(sc);
+    expect([...l.hosts()].map((h) => h.mac)).toEqual([hostMac(1), hostMac(2), '52:54:00:12:34:ff', '52:54:00:12:35:00', '52:54:00:12:35:01']);
+    expect(l.gateways.map((g) => g.mac)).toEqual(['52:54:00:00:ff:fe', '52:54:00:00:ff:ff']);
+    const model = buildModel(sc);
+    expect(formatMac(model.hosts.get('vm-2')!.mac)).toBe('52:54:00:12:35:00');
+    expect(model.gateways.map((g) => formatMac(g.mac))).toEqual(['52:54:00:00:ff:fe', '52:54:00:00:ff:ff']);
   });
 });

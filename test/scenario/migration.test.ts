@@ -54,13 +54,13 @@ describe('remedies', () => {
     );
     const expected: RemedySpec[] = [
       // Linux netdev_notify_peers: the guest's GARP is the request form; three, 100 ms apart.
-      { kind: 'guest-garp', form: 'request', count: 3, interval: 100 * ms },
+      { kind: 'guest-garp', form: 'request', count: 3, interval: 100 * ms, delay: 0 },
       // RFC 4861 §7.2.6: up to MAX_NEIGHBOR_ADVERTISEMENT (3), RetransTimer (1 s) apart, O set.
-      { kind: 'guest-na', count: 3, interval: 1 * s, override: true },
+      { kind: 'guest-na', count: 3, interval: 1 * s, override: true, delay: 0 },
       // vSphere's Notify Switches: vMotion's count unverified; one frame.
-      { kind: 'rarp', count: 1, interval: 0 },
+      { kind: 'rarp', count: 1, interval: 0, delay: 0 },
       // QEMU migration/options.c.
-      { kind: 'qemu-announce', ...QEMU_ANNOUNCE, guestAnnounce: false },
+      { kind: 'qemu-announce', ...QEMU_ANNOUNCE, guestAnnounce: false, delay: 0 },
       { kind: 'deregistration', latency: 10 * ms },
       { kind: 'keepalive', mode: 'vm-garp', interval: 30 * s },
       { kind: 'controller', latency: 50 * ms, lossRate: 0, pushFdb: true, pushNeighbors: true, moveBindings: false },
@@ -90,14 +90,16 @@ describe('remedies', () => {
       ...BASE,
       'remedies:',
       '  - { kind: guest-garp, form: reply, count: 5, interval: 20ms }',
-      '  - { kind: qemu-announce, initial: 10ms, max: 1s, rounds: 8, step: 50ms, guestAnnounce: true }',
+      '  - { kind: guest-garp, targetMac: broadcast, delay: 100ms }',
+      '  - { kind: qemu-announce, initial: 10ms, max: 1s, rounds: 8, step: 50ms, guestAnnounce: true, delay: 2s }',
       '  - { kind: keepalive, mode: gateway-probe, interval: 2min }',
       '  - { kind: controller, latency: 1s, lossRate: 0.25, pushNeighbors: false }',
       'migrations: [{ vm: vm-1, to: hv-2, at: 10s }]',
     );
     expect(sc.remedies).toEqual([
-      { kind: 'guest-garp', form: 'reply', count: 5, interval: 20 * ms },
-      { kind: 'qemu-announce', initial: 10 * ms, max: 1 * s, rounds: 8, step: 50 * ms, guestAnnounce: true },
+      { kind: 'guest-garp', form: 'reply', count: 5, interval: 20 * ms, delay: 0 },
+      { kind: 'guest-garp', form: 'request', targetMac: 'broadcast', count: 3, interval: 100 * ms, delay: 100 * ms },
+      { kind: 'qemu-announce', initial: 10 * ms, max: 1 * s, rounds: 8, step: 50 * ms, guestAnnounce: true, delay: 2 * s },
       { kind: 'keepalive', mode: 'gateway-probe', interval: 120 * s },
       { kind: 'controller', latency: 1 * s, lossRate: 0.25, pushFdb: true, pushNeighbors: false, moveBindings: false },
     ]);
@@ -169,10 +171,12 @@ describe('migrations', () => {
     expect(hostMac(3)).toBe('02:00:00:00:00:03');
   });
 
-  it('port readiness and the VLAN come through', () => {
-    const sc = load(...BASE.map((l) => (l.startsWith('hypervisors') ? 'hypervisors: { count: 4, vlan: 30, vswitchAgingTime: 60s }' : l)), 'migrations: [{ vm: vm-1, to: hv-2, at: 10s, portReadyAfter: 2s }]');
-    expect(sc.migrations[0]).toMatchObject({ portReadyAfter: 2 * s, vlan: 30 });
-    expect(sc.hypervisors).toEqual({ count: 4, placement: 'spread', vswitchAgingTime: 60 * s, vlan: 30 });
+  it('port readiness, the guest link, the VLAN and the virtual switch\'s kind come through (defaults: resume, linux-bridge)', () => {
+    const sc = load(...BASE.map((l) => (l.startsWith('hypervisors') ? 'hypervisors: { count: 4, vlan: 30, vswitchAgingTime: 60s, vswitch: ovs }' : l)), 'migrations: [{ vm: vm-1, to: hv-2, at: 10s, portReadyAfter: 2s, guestLink: replug }, { vm: vm-2, to: hv-1, at: 10s }]');
+    expect(sc.migrations[0]).toMatchObject({ portReadyAfter: 2 * s, vlan: 30, guestLink: 'replug' });
+    expect(sc.migrations[1]).toMatchObject({ portReadyAfter: 0, guestLink: 'resume' });
+    expect(sc.hypervisors).toEqual({ count: 4, placement: 'spread', vswitchAgingTime: 60 * s, vswitch: 'ovs', vlan: 30 });
+    expect(load(...BASE).hypervisors!.vswitch).toBe('linux-bridge');
   });
 
   it('traffic may name VMs and groups of VMs like any host', () => {
@@ -233,7 +237,7 @@ describe('variants', () => {
   it('remedies replace the remedies of every migration, its own ones included; the seed replaces the seed', () => {
     const r = run('qemu');
     expect(r.seed).toBe(8);
-    expect(r.remedies).toEqual([{ kind: 'qemu-announce', ...QEMU_ANNOUNCE, guestAnnounce: false }]);
+    expect(r.remedies).toEqual([{ kind: 'qemu-announce', ...QEMU_ANNOUNCE, guestAnnounce: false, delay: 0 }]);
     for (const m of r.migrations) expect(m.remedies).toEqual(r.remedies);
     // Without the variant, db-1 keeps its own list.
     expect(sc.migrations.map((m) => m.remedies.map((x) => x.kind))).toEqual([['guest-garp'], ['rarp']]);
@@ -253,6 +257,32 @@ describe('variants', () => {
 
   it('the gateway\'s profile may change together with its overrides', () => {
     expect(run('ios').gateway).toEqual({ ...sc.gateway, profile: 'cisco-ios', sysctls: { arpTimeout: 60 * s } });
+  });
+
+  it('a variant changes single migrations: timing, port readiness, guest link and remedies replaced, schedules and later moves resolved again', () => {
+    const v = loadScenario([
+      ...text.filter((l) => !l.startsWith('variants:') && !l.startsWith('  - name:') && !l.startsWith('    ')),
+      '  - { vm: vm-1, to: hv-3, at: 40s }',
+      'variants:',
+      '  - name: slow',
+      '    remedies: [{ kind: rarp }]',
+      '    migrations:',
+      '      - { vm: vm-1, at: 10s, timing: { downtime: 2s }, portReadyAfter: 500ms, guestLink: replug }',
+      '      - { vm: db-1, remedies: [{ kind: guest-garp, delay: 100ms }] }',
+    ].join('\n'), 'v.yaml');
+    const base = v.migrations;
+    const r = v.runs[0]!;
+    expect(r.migrations[0]).toEqual({
+      ...base[0]!,
+      timing: { kind: 'explicit', precopyTime: 0, downtime: 2 * s },
+      schedule: { start: 10 * s, pauseAt: 10 * s, resumeAt: 12 * s, precopyTime: 0, downtime: 2 * s, converged: true },
+      portReadyAfter: 500 * ms,
+      guestLink: 'replug',
+      remedies: [{ kind: 'rarp', count: 1, interval: 0, delay: 0 }],
+    });
+    // db-1's own change wins over the variant's list; vm-1's second move keeps its settings.
+    expect(r.migrations[1]!.remedies).toEqual([{ kind: 'guest-garp', form: 'request', count: 3, interval: 100 * ms, delay: 100 * ms }]);
+    expect(r.migrations[2]).toEqual({ ...base[2]!, remedies: [{ kind: 'rarp', count: 1, interval: 0, delay: 0 }] });
   });
 });
 

@@ -37,6 +37,7 @@ describe('defaults', () => {
       sysctls: {},
       ipv4: '198.18.0.1',
       ipv6: null,
+      mac: 'auto',
       virtualMac: null,
       attach: ['leaf-1'],
     };
@@ -93,7 +94,7 @@ describe('defaults', () => {
     expect(s.subnet).toEqual({ ipv6: '2001:db8::/64' });
     expect(s.gateway).toMatchObject({ ipv4: null, ipv6: '2001:db8::1', virtualMac: '00:00:5e:00:01:01', attach: ['leaf-1', 'leaf-2'] });
     expect(s.hosts[0]).toEqual({
-      name: 'vm', count: 3, profile: 'linux', sysctls: {}, on: 'edge', placement: 'spread', ipv4: 'none', ipv6: 'auto', allowAddressConflict: false,
+      name: 'vm', count: 3, profile: 'linux', sysctls: {}, on: 'edge', placement: 'spread', ipv4: 'none', ipv6: 'auto', mac: 'auto', allowAddressConflict: false,
     });
     expect(s.traffic[0]).toEqual({ kind: 'udp', name: 'udp-gateway-vm-1', from: 'gateway', to: 'vm-1', family: 'ipv6', start: 0, stop: 120e9, rate: 100, size: 64 });
     expect(s.traffic[1]).toMatchObject({ kind: 'ping', name: 'ping-vm-2-2001:db8::ff', to: '2001:db8::ff', family: 'ipv6', start: 5e9, rate: 1, size: 56 });

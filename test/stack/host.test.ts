@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ImplementationProfile } from '../../src/stack/profiles/index.js';
 import { fact, linuxProfile, RFC4861_PROFILE } from '../../src/stack/profiles/index.js';
+import { PingFlow } from '../../src/stack/index.js';
 import type { ArpPacket, Icmpv6Message } from '../../src/wire/index.js';
 import { classifyArp } from '../../src/wire/index.js';
 import { lan } from '../helpers/stack.js';
@@ -97,6 +98,45 @@ describe('ARP on Linux hosts', () => {
     expect(observer.arp.get(A)?.lladdr).toBe(impostor.mac);
   });
 
+  it('a re-plugged interface (replug) sends arp_notify\'s GARP at once, one per address, and nothing with arp_notify 0; a running VM\'s resume sends nothing', () => {
+    const sentAfterReplug = (arpNotify: 0 | 1): Array<[number, string, number]> => {
+      const l = lan();
+      const a = l.add('a', mac('02:00:00:00:00:0a'), linuxProfile({ arp_notify: arpNotify }));
+      a.addIpv4(A, 24);
+      a.addIpv4(ip4('198.18.0.3'), 24);
+      l.kernel.schedule(1 * S, 't', 'pause', () => a.pause());
+      l.kernel.schedule(2 * S, 't', 'resume', () => a.resume());
+      l.kernel.schedule(3 * S, 't', 'replug', () => a.replug());
+      l.kernel.run({ until: 5 * S });
+      return arpSent(l, 'a').map((r) => [r.time, classifyArp(r.arp), r.arp.targetHardwareAddress as number]);
+    };
+    expect(sentAfterReplug(1)).toEqual([[3 * S, 'announcement', 0], [3 * S, 'announcement', 0]]);
+    expect(sentAfterReplug(0)).toEqual([]);
+  });
+
+  it('a re-plugged interface runs DAD again for its IPv6 addresses, and ndisc_notify\'s NA follows once the address is preferred', () => {
+    const l = lan(11);
+    const linux = linuxProfile({ ndisc_notify: 1 });
+    const a = l.add('a', mac('02:00:00:00:00:0a'), linux);
+    const address = a.addIpv6(ip6('2001:db8::a'), 64, { skipDad: true });
+    l.kernel.schedule(1 * S, 't', 'replug', () => a.replug());
+    const sent: Array<[number, string]> = [];
+    l.kernel.run({ until: 10 * S });
+    for (const { time, frame } of l.sentBy('a')) {
+      const p = frame.eth.payload;
+      if (time >= 1 * S && p.kind === 'ipv6' && p.payload.kind === 'icmpv6') sent.push([time, `${p.payload.type}${p.source === '::' ? ' from ::' : ''}`]);
+    }
+    const transmits = linux.dad.ipv6DadTransmits.value;
+    expect(sent.map(([, what]) => what)).toEqual([...Array.from({ length: transmits }, () => 'ns from ::'), 'na']);
+    // RFC 4862 §5.4.2: the first NS after a random delay of up to MAX_RTR_SOLICITATION_DELAY (1 s); the
+    // address preferred RetransTimer after the last, when ndisc_notify's NA goes out.
+    const firstNs = sent[0]![0];
+    expect(firstNs).toBeGreaterThanOrEqual(1 * S);
+    expect(firstNs).toBeLessThanOrEqual(2 * S);
+    expect(sent.at(-1)![0] - sent.at(-2)![0]).toBe(linux.ndTimers.retransTime.value);
+    expect(address.state).toBe('preferred');
+  });
+
   it('arp_notify sends one GARP (request form, target MAC zero) per address when the link comes up', () => {
     const l = lan();
     const a = l.add('a', mac('02:00:00:00:00:0a'), linuxProfile({ arp_notify: 1 }));
@@ -106,6 +146,48 @@ describe('ARP on Linux hosts', () => {
     l.kernel.run({ until: 5 * S });
     const sent = arpSent(l, 'a');
     expect(sent.map((r) => [r.time, classifyArp(r.arp)])).toEqual([[1 * S, 'announcement']]);
+  });
+
+  it('a paused host\'s timers keep running, and every frame they would send is counted as dropped, none lost silently', () => {
+    const l = lan(4);
+    const linux = exactLinux();
+    const a = l.add('a', mac('02:00:00:00:00:0a'), linux);
+    const b = l.add('b', mac('02:00:00:00:00:0b'), linux);
+    a.addIpv4(A, 24);
+    b.addIpv4(B, 24);
+    // A STALE entry and one packet: DELAY, then PROBE with ucast_solicit unicast probes.
+    a.arp.administer(B, b.mac, 'stale', 0);
+    a.sendUdp(B, 5000, 5000, new Uint8Array(8));
+    const drops: Array<[number, string, string | null]> = [];
+    l.kernel.trace.on('packet-dropped', (e) => { if (e.node === 'a') drops.push([e.time, e.reason, e.family]); });
+    // Paused before DELAY runs out: every probe is tried while paused.
+    l.kernel.scheduleAt(1 * S, 'test', 'pause', () => a.pause());
+    l.kernel.run({ until: 20 * S });
+    const delay = linux.arpTimers.delayFirstProbeTime.value;
+    const retrans = linux.arpTimers.retransTime.value;
+    const probes = linux.arpTimers.unicastSolicit.value;
+    expect(arpSent(l, 'a')).toEqual([]);
+    expect(drops).toEqual(Array.from({ length: probes }, (_, i) => [delay + i * retrans, 'node-down', null]));
+    expect(a.counters.droppedWhileDown).toBe(probes);
+  });
+
+  it('icmp_echo_ignore_all: echo requests arrive and are not answered (ARP still is); a ping flow to such a host counts arrivals', () => {
+    const l = lan(5);
+    const a = l.add('a', mac('02:00:00:00:00:0a'), exactLinux());
+    const b = l.add('b', mac('02:00:00:00:00:0b'), linuxProfile({ icmp_echo_ignore_all: 1 }));
+    a.addIpv4(A, 24);
+    b.addIpv4(B, 24);
+    expect(b.answersEcho('ipv4')).toBe(false);
+    expect(b.answersEcho('ipv6')).toBe(true);
+    const rate = 10;
+    const flow = new PingFlow(l.kernel, { id: 7, name: 'a-to-b', from: a, to: B, rate, size: 56, start: 0, stop: 1 * S, silentReceivers: [b] });
+    const answered = new PingFlow(l.kernel, { id: 9, name: 'a-to-b-rtt', from: a, to: B, rate, size: 56, start: 0, stop: 1 * S });
+    l.kernel.run({ until: 2 * S });
+    expect(b.counters.echoRepliesSent).toBe(0);
+    expect(l.sentBy('b').map((f) => f.frame.eth.payload.kind)).toEqual(['arp']);
+    expect(flow.record.sent).toBe(rate);
+    expect(flow.record.delivered).toBe(rate);
+    expect(answered.record.delivered).toBe(0);
   });
 
   it('ping works, and a host answers ARP for itself', () => {

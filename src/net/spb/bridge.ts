@@ -238,6 +238,7 @@ export class FabricSwitch extends LearningSwitch {
     }
     const out = this.fdb.lookup(vlan, dst, now);
     if (out < 0) {
+      if (!this.floodsOut(i, vlan) && this.fabric.treePorts(this).length === 0) return this.dropNoEgress(port, frame, i, vlan, base);
       this.counters.unknownUnicastFloods++;
       this.flood(i, vlan, base);
       this.ingressMultiDestination(vlan, base);
@@ -327,6 +328,7 @@ export class FabricSwitch extends LearningSwitch {
     }
     const out = this.fdb.lookup(vlan, dst, now);
     if (out < 0) {
+      if (!this.floodsOut(-1, vlan)) return this.dropNoEgress(port, frame, -1, vlan, base);
       this.counters.unknownUnicastFloods++;
       this.flood(-1, vlan, base);
       return;

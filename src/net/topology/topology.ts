@@ -34,7 +34,7 @@ export type BridgingMode = 'none' | 'stp' | 'rstp' | 'spb';
 export const BRIDGING_MODES: readonly BridgingMode[] = ['none', 'stp', 'rstp', 'spb'];
 
 /** Which generator made a topology. */
-export type TopologyKind = 'three-tier' | 'leaf-spine' | 'fat-tree';
+export type TopologyKind = 'three-tier' | 'tree' | 'leaf-spine' | 'fat-tree';
 
 /** Spanning-tree settings passed to every bridge in `stp` / `rstp` mode (protocol, priority and edge ports are set by the generator). */
 export type SpanningTreeTuning = Omit<SpanningTreeOptions, 'protocol' | 'bridgePriority' | 'edgePorts'>;

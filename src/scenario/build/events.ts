@@ -1,6 +1,6 @@
 /**
  * The scenario's timed events (gateway restarts, links and hosts going down and up, neighbor table
- * flushes), each scheduled at its time, and the link impairments (loss models, congestion windows)
+ * flushes), each bound to its instant on the scenario's clock (timeline.ts), and the link impairments (loss models, congestion windows)
  * per link and direction. Links are named by a link name, a port name, a node name or a glob over
  * them (`*` any run of characters, `?` one character).
  */
@@ -8,6 +8,8 @@ import type { Link } from '../../net/index.js';
 import type { Host } from '../../stack/index.js';
 import type { BuildContext } from './context.js';
 import type { BuiltGateways } from './gateways.js';
+import type { ScenarioTimeline } from './timeline.js';
+import { eventKey } from './timeline.js';
 
 /** A glob over names (`*` any run, `?` one character) as a regular expression. */
 export function globRegExp(pattern: string): RegExp {
@@ -34,42 +36,70 @@ function hostsMatching(c: BuildContext, gateways: BuiltGateways, hosts: Readonly
   return Array.from({ length: c.scenario.hosts[gi]!.count }, (_, i) => hosts.get(`${target}-${i + 1}`)!);
 }
 
-/** Schedules the run's events. */
-export function scheduleEvents(c: BuildContext, gateways: BuiltGateways, hosts: ReadonlyMap<string, Host>): void {
-  const { kernel } = c;
-  for (const e of c.run.events) {
-    kernel.scheduleAt(e.at, 'scenario', e.kind, () => {
-      switch (e.kind) {
-        case 'gateway-restart':
-          for (const h of hostsMatching(c, gateways, hosts, e.target)) h.restart(e.duration);
-          return;
-        case 'link-down':
-          for (const l of linksMatching(c, e.target)) {
-            l.setUp(false);
-            if (e.duration !== undefined) kernel.schedule(e.duration, 'scenario', 'link-up', () => l.setUp(true));
-          }
-          return;
-        case 'link-up':
+/**
+ * Binds the run's events to the scenario's clock (timeline.ts: at an instant, after the migrations'
+ * phases, in the list's order; an event's end, when it has a duration, where its start would be).
+ */
+export function scheduleEvents(c: BuildContext, gateways: BuiltGateways, hosts: ReadonlyMap<string, Host>, timeline: ScenarioTimeline): void {
+  c.run.events.forEach((e, j) => {
+    const end = (duration: number | undefined, action: () => void): void => {
+      if (duration !== undefined) timeline.bind(eventKey(j, true), e.at + duration, action);
+    };
+    const bind = (action: () => void): void => timeline.bind(eventKey(j, false), e.at, action);
+    switch (e.kind) {
+      case 'gateway-restart': {
+        let restarted: Host[] = [];
+        bind(() => {
+          restarted = hostsMatching(c, gateways, hosts, e.target);
+          for (const h of restarted) h.restart();
+        });
+        end(e.duration, () => {
+          for (const h of restarted) h.setUp(true);
+        });
+        return;
+      }
+      case 'link-down': {
+        let links: Link[] = [];
+        bind(() => {
+          links = linksMatching(c, e.target);
+          for (const l of links) l.setUp(false);
+        });
+        end(e.duration, () => {
+          for (const l of links) l.setUp(true);
+        });
+        return;
+      }
+      case 'link-up':
+        bind(() => {
           for (const l of linksMatching(c, e.target)) l.setUp(true);
-          return;
-        case 'host-down':
-          for (const h of hostsMatching(c, gateways, hosts, e.target)) {
-            h.setUp(false);
-            if (e.duration !== undefined) kernel.schedule(e.duration, 'scenario', 'host-up', () => h.setUp(true));
-          }
-          return;
-        case 'host-up':
+        });
+        return;
+      case 'host-down': {
+        let down: Host[] = [];
+        bind(() => {
+          down = hostsMatching(c, gateways, hosts, e.target);
+          for (const h of down) h.setUp(false);
+        });
+        end(e.duration, () => {
+          for (const h of down) h.setUp(true);
+        });
+        return;
+      }
+      case 'host-up':
+        bind(() => {
           for (const h of hostsMatching(c, gateways, hosts, e.target)) h.setUp(true);
-          return;
-        case 'flush-neighbors':
+        });
+        return;
+      case 'flush-neighbors':
+        bind(() => {
           for (const h of hostsMatching(c, gateways, hosts, e.target)) {
             if (e.family !== 'ipv6') for (const a of [...h.arp.entries().keys()]) h.arp.remove(a);
             if (e.family !== 'ipv4') for (const a of [...h.nd.entries().keys()]) h.nd.remove(a);
           }
-          return;
-      }
-    });
-  }
+        });
+        return;
+    }
+  });
 }
 
 /** Applies the run's loss rules to the links they name, in the directions they name. */

@@ -1,10 +1,12 @@
 /**
- * The fabric: the scenario's generator (leaf-spine, three-tier tree, fat tree) in its bridging mode,
+ * The fabric: the scenario's generator (leaf-spine, a tree of any depth or a single switch, fat tree)
+ * in its bridging mode,
  * with its link classes, ageing and table capacity. Spanning trees start converged, so no 30-50 s
  * warm-up is simulated.
  */
 import type { Network, Topology } from '../../net/index.js';
-import { fatTree, leafSpine, threeTier } from '../../net/index.js';
+import { fatTree, leafSpine, tree } from '../../net/index.js';
+import { treeTiers } from '../layout/index.js';
 import type { Scenario } from '../normalise.js';
 
 /** Builds the fabric of `scenario` into `network`. */
@@ -22,7 +24,8 @@ export function buildFabric(network: Network, scenario: Scenario): Topology {
     case 'leaf-spine':
       return leafSpine(network, { ...common, leaves: f.leaves, spines: f.spines, fabricLink });
     case 'tree':
-      return threeTier(network, { ...common, cores: f.core, blocks: 1, aggregationPerBlock: f.aggregation, accessPerBlock: f.access, accessLink: fabricLink, aggregationLink: fabricLink });
+    case 'single':
+      return tree(network, { ...common, tiers: treeTiers(f), link: fabricLink });
     case 'fat-tree':
       return fatTree(network, { ...common, k: f.k, edgeLink: fabricLink, coreLink: fabricLink });
   }

@@ -22,7 +22,7 @@ export function buildHypervisors(c: BuildContext): Map<string, Hypervisor> {
   const hypervisors = new Map<string, Hypervisor>();
   const hv = c.scenario.hypervisors;
   for (const h of c.layout.hypervisors) {
-    const hypervisor = new Hypervisor(c.network, h.name, { ...(hv === null ? {} : { agingTime: hv.vswitchAgingTime, vlan: hv.vlan }) });
+    const hypervisor = new Hypervisor(c.network, h.name, { ...(hv === null ? {} : { agingTime: hv.vswitchAgingTime, vlan: hv.vlan, kind: hv.vswitch }) });
     c.topology.connectHost(h.edge, hypervisor.uplink);
     hypervisors.set(h.name, hypervisor);
   }

@@ -1,6 +1,6 @@
 /**
  * Migrations and remedies: one live migration per entry of the run's `migrations` (between the
- * hypervisors the run resolved), a keepalive per keepalive mode among every remedy of the run (a
+ * hypervisors the run resolved; its phases on the scenario's clock, timeline.ts), a keepalive per keepalive mode among every remedy of the run (a
  * deployment-wide setting: every VM, all along the run), and an EVPN control plane over the edge
  * switches when a remedy asks for one.
  */
@@ -10,6 +10,8 @@ import { EvpnControlPlane, LiveMigration, startKeepalive } from '../../migration
 import type { DhcpClient, Host } from '../../stack/index.js';
 import { parseMac } from '../../wire/index.js';
 import type { BuildContext } from './context.js';
+import type { ScenarioTimeline } from './timeline.js';
+import { phaseKey } from './timeline.js';
 
 /** Builds the run's migrations (in the scenario's order) and starts its remedies. */
 export function buildMigrations(
@@ -18,12 +20,13 @@ export function buildMigrations(
   gateways: readonly Host[],
   hosts: ReadonlyMap<string, Host>,
   hypervisors: ReadonlyMap<string, Hypervisor>,
+  timeline: ScenarioTimeline,
   security: SecurityPlane | null = null,
   dhcpClients: ReadonlyMap<Host, DhcpClient> | null = null,
 ): LiveMigration[] {
   const { kernel, network, run, topology } = c;
   const world = { network, switches, gateways, ...(security === null ? {} : { security }), ...(dhcpClients === null ? {} : { dhcpClients }) };
-  const migrations = run.migrations.map((m) => new LiveMigration(world, {
+  const migrations = run.migrations.map((m, i) => new LiveMigration(world, {
     vm: hosts.get(m.vm)!,
     from: hypervisors.get(m.from)!,
     to: hypervisors.get(m.to)!,
@@ -32,7 +35,9 @@ export function buildMigrations(
     ...(m.newMac === null ? {} : { newMac: parseMac(m.newMac)! }),
     remedies: m.remedies,
     portReadyAfter: m.portReadyAfter,
+    guestLink: m.guestLink,
     vlan: m.vlan,
+    schedulePhase: (kind, time, action) => timeline.bind(phaseKey(i, kind), time, action),
   }));
   const remedies: RemedySpec[] = [...run.remedies, ...run.migrations.flatMap((m) => m.remedies)];
   const vms = [...hosts.values()].filter((host) => [...hypervisors.values()].some((x) => x.hosts(host)));

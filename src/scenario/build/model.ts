@@ -3,7 +3,9 @@
  * builders, one per concern, as ns-3's helpers are: the fabric (fabric.ts), the gateway in its
  * placement (gateways.ts), the hypervisors and hosts (hosts.ts), DHCP (dhcp.ts), the switches'
  * security features (security.ts), the traffic (traffic.ts), the timed events and link impairments
- * (events.ts), the migrations and remedies (migrations.ts), and the contention cases (contention.ts). Models
+ * (events.ts), the migrations and remedies (migrations.ts), and the contention cases (contention.ts);
+ * the scenario's own instants (migration phases, events) are reserved first, on its clock
+ * (timeline.ts), so they run first at their time. Models
  * never read YAML; this is the only place that turns settings into objects. The builders run in a
  * fixed order, so the same scenario and seed give the same model, event for event.
  *
@@ -33,6 +35,7 @@ import type { BuiltDhcp } from './dhcp.js';
 import { buildDhcp } from './dhcp.js';
 import type { BuiltSecurity, PlannedAddresses } from './security.js';
 import { buildSecurity, plannedAddresses } from './security.js';
+import { ScenarioTimeline } from './timeline.js';
 import type { BuiltTraffic } from './traffic.js';
 import { buildTraffic } from './traffic.js';
 import type { Ipv4Address } from '../../wire/index.js';
@@ -75,6 +78,8 @@ export interface Model {
 /** Builds the model of one run of `scenario` (the first when none is given), with `seed` (default the run's). */
 export function buildModel(scenario: Scenario, run: RunSpec = scenario.runs[0]!, seed: number = run.seed): Model {
   const kernel = new Kernel({ seed });
+  // The scenario's own instants first, so that they run first at their time (timeline.ts).
+  const timeline = new ScenarioTimeline(kernel, run);
   const network = new Network(kernel);
   const topology = buildFabric(network, scenario);
   const dhcpGroups = new Set(scenario.dhcp?.groups ?? []);
@@ -95,10 +100,10 @@ export function buildModel(scenario: Scenario, run: RunSpec = scenario.runs[0]!,
   const planned4 = new Map<string, Ipv4Address>();
   for (const [name, a] of addresses) if (a.dhcp && a.ipv4[0] !== undefined) planned4.set(name, a.ipv4[0]);
   const traffic = buildTraffic(c, gateways, hosts, planned4);
-  scheduleEvents(c, gateways, hosts);
+  scheduleEvents(c, gateways, hosts, timeline);
   applyImpairments(c);
   const switches = [...topology.switches.values(), ...[...hypervisors.values()].map((x) => x.vswitch)];
-  const migrations = buildMigrations(c, switches, gateways.nodes, hosts, hypervisors, security?.plane ?? null, dhcp?.clients ?? null);
+  const migrations = buildMigrations(c, switches, gateways.nodes, hosts, hypervisors, timeline, security?.plane ?? null, dhcp?.clients ?? null);
   const contention = buildContention(c, gateways, hosts, hypervisors, addresses, security?.plane ?? null);
   const endStations = new Set<string>([...gateways.nodes.map((x) => x.name), ...hosts.keys(), ...contention.map((x) => x.name)]);
   const gatewayNames = new Set(['gateway', ...gateways.nodes.map((x) => x.name)]);

@@ -141,7 +141,8 @@ export function buildTraffic(c: BuildContext, gateways: BuiltGateways, hosts: Re
           for (const r of to.receivers) sinkOf(r).expect(f.record);
           records.push({ from: from.name, to: to.name, address: addressText, record: f.record });
         } else if (flow.kind === 'ping') {
-          const f = new PingFlow(kernel, { id, name, from: from.sender, to: address, rate: flow.rate, size: Math.max(flow.size, 20), start, stop });
+          const silentReceivers = to.receivers.filter((r) => !r.answersEcho(flow.family));
+          const f = new PingFlow(kernel, { id, name, from: from.sender, to: address, rate: flow.rate, size: Math.max(flow.size, 20), start, stop, silentReceivers });
           records.push({ from: from.name, to: to.name, address: addressText, record: f.record });
         } else {
           const client = from.host ?? gateways.nodes[0]!;

@@ -7,7 +7,7 @@
  */
 import type { Scenario } from '../normalise.js';
 import { blockAddress, planAddresses } from './address-plan.js';
-import { gatewayMac, hostMac } from './mac-plan.js';
+import { gatewayMac, hostMac, nthMac } from './mac-plan.js';
 import type { GatewayNode, SwitchLayout } from './names.js';
 import { fabricSwitches, gatewayNodes, hypervisorName } from './names.js';
 import { NO_EDGE, placeHosts } from './placement.js';
@@ -24,7 +24,7 @@ export interface HostLayout {
   readonly edge: string;
   /** For a VM, the hypervisor it starts on (hv-3); null for a host on an edge switch port. */
   readonly hypervisor: string | null;
-  /** Its MAC (lower-case colon hex; see the module comment). */
+  /** Its MAC (lower-case colon hex): its group's `mac` and onwards, or the MAC plan's (mac-plan.ts). */
   readonly mac: string;
   readonly ipv4: string | null;
   readonly ipv6: string | null;
@@ -35,7 +35,7 @@ export interface GatewayLayout extends GatewayNode {
   /** The addresses it answers for: its own (pair) and, when active or anycast, the gateway's. */
   readonly ownIpv4: string | null;
   readonly ownIpv6: string | null;
-  /** Its own MAC (the virtual MAC of a pair or anycast gateway is `scenario.gateway.virtualMac`). */
+  /** Its own MAC: `gateway.mac` and onwards, or the MAC plan's (the virtual MAC of a pair or anycast gateway is `scenario.gateway.virtualMac`). */
   readonly mac: string;
 }
 
@@ -81,7 +81,7 @@ export function scenarioLayout(scenario: Scenario): ScenarioLayout {
     ...g,
     ownIpv4: scenario.gateway.placement === 'pair' ? plans.ipv4.members[i] ?? null : plans.ipv4.gateway,
     ownIpv6: scenario.gateway.placement === 'pair' ? plans.ipv6.members[i] ?? null : plans.ipv6.gateway,
-    mac: gatewayMac(i + 1),
+    mac: scenario.gateway.mac === 'auto' ? gatewayMac(i + 1) : nthMac(scenario.gateway.mac, i),
   }));
   const hypervisors: HypervisorLayout[] = Array.from(placement.hypervisorEdge, (e, i) => ({ name: hypervisorName(i), index: i, edge: edges[e]! }));
   const firstNumber: number[] = [];
@@ -104,7 +104,7 @@ export function scenarioLayout(scenario: Scenario): ScenarioLayout {
       number,
       edge: edges[placement.edgeOf[group]![index]!]!,
       hypervisor: on === null || on === undefined ? null : hypervisorName(on[index]!),
-      mac: hostMac(number),
+      mac: g.mac === 'auto' ? hostMac(number) : nthMac(g.mac, index),
       ipv4: b4 === null || b4 === undefined ? null : blockAddress(b4, index, 'ipv4'),
       ipv6: b6 === null || b6 === undefined ? null : blockAddress(b6, index, 'ipv6'),
     };

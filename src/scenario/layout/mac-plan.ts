@@ -5,8 +5,9 @@
  * 02:00:5e:00:00:00 + i (02:00:5e:00:00:01 …), beyond every host number the plan allows
  * ({@link MAX_HOST_NUMBER}); `newMac: auto` gives host n, on its k-th move with `newMac: auto` (k = 1,
  * 2, … in the order of the moves' start times, then of the list), `02:NN:` followed by n as 32 bits
- * with NN = k + 1 (02 for the first, up to ff). So no two of them coincide; explicit MACs are checked
- * against them.
+ * with NN = k + 1 (02 for the first, up to ff). So no two of them coincide; explicit MACs (a group's
+ * or the gateway's `mac`, consecutive from the one given, and a migration's `newMac`) are checked
+ * against them and each other.
  */
 import type { HostGroup } from '../normalise.js';
 
@@ -57,4 +58,88 @@ export function planMacOwner(mac: string, hostCount: number, gatewayCount: numbe
   if (low >= 1 && low <= Math.min(hostCount, MAX_HOST_NUMBER)) return { kind: 'host', number: low };
   const i = low - GATEWAY_MAC_BASE;
   return i >= 1 && i <= gatewayCount ? { kind: 'gateway', number: i } : undefined;
+}
+
+/** A MAC in canonical text as a 48-bit number. */
+export function macNumber(mac: string): number {
+  return parseInt(mac.replaceAll(':', ''), 16);
+}
+
+/** A 48-bit number as a MAC in canonical text. */
+export function macOfNumber(n: number): string {
+  return n.toString(16).padStart(12, '0').replace(/(..)(?!$)/g, '$1:');
+}
+
+/** The MAC of the `index`-th (0-based) of consecutive MACs from `first` (an explicit `mac`). */
+export function nthMac(first: string, index: number): string {
+  return macOfNumber(macNumber(first) + index);
+}
+
+/**
+ * Whether `count` consecutive MACs from `first` are all unicast: the I/G bit (the low bit of the
+ * first octet, IEEE 802-2014 §8.2) stays clear, that is the range does not run into the next first
+ * octet, nor beyond 48 bits.
+ */
+export function macRangeUnicast(first: string, count: number): boolean {
+  const a = macNumber(first);
+  const last = a + count - 1;
+  return last < 2 ** 48 && Math.floor(last / 2 ** 40) === Math.floor(a / 2 ** 40);
+}
+
+/**
+ * The MACs of one group of nodes, consecutive: a host group's, or the gateway nodes'. `path` is the
+ * setting that gives them when it is explicit (`hosts[i].mac`, `gateway.mac`); null when they are the
+ * MAC plan's.
+ */
+export interface MacRange {
+  readonly kind: 'host' | 'gateway';
+  readonly first: number;
+  readonly count: number;
+  /** Who has them, for messages: `vm-1 … vm-8 (hosts[0])`, `gateway`. */
+  readonly owner: string;
+  readonly path: readonly (string | number)[] | null;
+  /** The name of the node with the `i`-th MAC of the range. */
+  name(i: number): string;
+}
+
+/**
+ * Every node's MACs, by range (see {@link MacRange}): each host group's (its `mac`, or the plan's
+ * `02:00:` + host number), then the gateway nodes' (its `mac`, or the plan's 02:00:5e:00:00:0i).
+ * `gateways` are the gateway node names, in `gatewayNodes` order.
+ */
+export function macRanges(hosts: readonly Pick<HostGroup, 'name' | 'count' | 'mac'>[], gatewayMacSetting: string, gateways: readonly string[]): MacRange[] {
+  const out: MacRange[] = [];
+  let n = 1;
+  hosts.forEach((h, i) => {
+    const range = h.count === 1 ? `${h.name}-1` : `${h.name}-1 … ${h.name}-${h.count}`;
+    const explicit = h.mac !== 'auto';
+    out.push({
+      kind: 'host',
+      first: explicit ? macNumber(h.mac) : macNumber(hostMac(n)),
+      count: h.count,
+      owner: `${range} (hosts[${i}])`,
+      path: explicit ? ['hosts', i, 'mac'] : null,
+      name: (k) => `${h.name}-${k + 1}`,
+    });
+    n += h.count;
+  });
+  if (gateways.length > 0) {
+    const explicit = gatewayMacSetting !== 'auto';
+    out.push({
+      kind: 'gateway',
+      first: explicit ? macNumber(gatewayMacSetting) : macNumber(gatewayMac(1)),
+      count: gateways.length,
+      owner: gateways.length === 1 ? gateways[0]! : `the gateway nodes ${gateways[0]} … ${gateways.at(-1)}`,
+      path: explicit ? ['gateway', 'mac'] : null,
+      name: (k) => gateways[k]!,
+    });
+  }
+  return out;
+}
+
+/** The node among `ranges` whose MAC is `mac` (canonical text), and the range it is in; undefined for none. */
+export function macOwner(ranges: readonly MacRange[], mac: string): { readonly range: MacRange; readonly name: string } | undefined {
+  const m = macNumber(mac);
+  for (const r of ranges) if (m >= r.first && m < r.first + r.count) return { range: r, name: r.name(m - r.first) };
+  return undefined;
 }

@@ -4,13 +4,14 @@
  * hypervisors.
  *
  * Names: leaf-spine `spine-1 … spine-S`, `leaf-1 … leaf-L` (edges: leaves); tree `core-1 …`,
- * `aggregation-1 …`, `access-1 …` (edges: access); fat-tree `core-1 … core-(k/2)²`,
+ * `aggregation-1 …` (or `aggregation1-1 …`, `aggregation2-1 …` with several aggregation tiers, none
+ * with `aggregation: 0`), `access-1 …` (edges: access); single `switch-1` (the edge); fat-tree `core-1 … core-(k/2)²`,
  * `pod-P-aggregation-I`, `pod-P-edge-I` for P = 1 … k, I = 1 … k/2 (edges: pod edge switches, pod by
  * pod). Gateways: `gateway` (core), `gateway-1`, `gateway-2` (pair), `gateway-<edge>` (anycast).
  * Hypervisors: `hv-1 … hv-N`. Hosts: `<group>-1 … <group>-<count>`.
  */
 import type { SwitchTier } from '../../net/index.js';
-import { switchName } from '../../net/index.js';
+import { switchName, treeTierNames, treeWiring } from '../../net/index.js';
 import type { Hypervisors, Scenario } from '../normalise.js';
 import type { Fabric } from '../sections/fabric.js';
 import { HYPERVISOR_PREFIX } from '../sections/hypervisors.js';
@@ -36,10 +37,11 @@ export function fabricSwitches(fabric: Fabric): SwitchLayout[] {
       tier('leaf', fabric.leaves, true);
       break;
     case 'tree':
-      tier('core', fabric.core, false);
-      tier('aggregation', fabric.aggregation, false);
-      tier('access', fabric.access, true);
+    case 'single': {
+      const tiers = treeTiers(fabric);
+      treeTierNames(tiers.length).forEach((name, t) => tier(name, tiers[t]!, t === tiers.length - 1));
       break;
+    }
     case 'fat-tree': {
       const half = fabric.k / 2;
       tier('core', half * half, false);
@@ -51,6 +53,36 @@ export function fabricSwitches(fabric: Fabric): SwitchLayout[] {
   return out;
 }
 
+/** Switches per tier of a tree or single-switch fabric, top first (the net layer's `tree` generator). */
+export function treeTiers(fabric: Fabric): number[] {
+  if (fabric.kind === 'single') return [1];
+  if (fabric.kind !== 'tree') return [];
+  const aggregation = typeof fabric.aggregation === 'number' ? (fabric.aggregation === 0 ? [] : [fabric.aggregation]) : fabric.aggregation;
+  return [fabric.core, ...aggregation, fabric.access];
+}
+
+/** Whether a tree's links close a loop (union-find over the generator's wiring). */
+function treeHasLoops(tiers: readonly number[]): boolean {
+  const first: number[] = [];
+  let n = 0;
+  for (const c of tiers) {
+    first.push(n);
+    n += c;
+  }
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  for (const l of treeWiring(tiers)) {
+    const a = root(first[l.a[0]]! + l.a[1]);
+    const b = root(first[l.b[0]]! + l.b[1]);
+    if (a === b) return true;
+    parent[a] = b;
+  }
+  return false;
+}
+
 /** The edge switches (those with host ports), in placement order. */
 export function edgeSwitchNames(fabric: Fabric): string[] {
   return fabricSwitches(fabric).filter((s) => s.edge).map((s) => s.name);
@@ -58,14 +90,15 @@ export function edgeSwitchNames(fabric: Fabric): string[] {
 
 /**
  * Whether the switch links close a loop (so plain bridging, `none`, would flood forever): a
- * leaf-spine fabric with two leaves and two spines or more, a fat tree with k ≥ 4; `undefined` for a
- * tree, whose wiring between tiers is the generator's choice.
+ * leaf-spine fabric with two leaves and two spines or more, a fat tree with k ≥ 4, a tree whose
+ * wiring does (a pair with a peer link, a multi-homed tier); never one switch.
  */
-export function fabricHasLoops(fabric: Fabric): boolean | undefined {
+export function fabricHasLoops(fabric: Fabric): boolean {
   switch (fabric.kind) {
     case 'leaf-spine': return fabric.leaves >= 2 && fabric.spines >= 2;
     case 'fat-tree': return fabric.k >= 4;
-    case 'tree': return undefined;
+    case 'tree':
+    case 'single': return treeHasLoops(treeTiers(fabric));
   }
 }
 
@@ -79,8 +112,7 @@ export interface BusiestSwitch {
 
 /**
  * The switch with the most ports, as the generators wire the fabric (leaf-spine: every leaf to every
- * spine; tree: one block, access switches dual-homed to the aggregation switches (j + u) mod A, core
- * and aggregation switches paired by peer links; fat tree: k ports on aggregation and core switches),
+ * spine; tree and single: the net layer's `treeWiring`; fat tree: k ports on aggregation and core switches),
  * edge switches with their host ports and, with an anycast gateway, the gateway's own port.
  */
 export function busiestSwitch(fabric: Fabric, anycastGateway: boolean): BusiestSwitch {
@@ -91,16 +123,16 @@ export function busiestSwitch(fabric: Fabric, anycastGateway: boolean): BusiestS
       candidates.push({ name: switchName('leaf', 0), ports: host + fabric.spines, edge: true });
       candidates.push({ name: switchName('spine', 0), ports: fabric.leaves, edge: false });
       break;
-    case 'tree': {
-      const cores = fabric.core;
-      const aggs = fabric.aggregation;
-      const uplinks = Math.min(2, aggs);
-      const paired = (i: number, n: number): number => (i < 2 * Math.floor(n / 2) ? 1 : 0);
-      candidates.push({ name: switchName('access', 0), ports: host + uplinks, edge: true });
-      candidates.push({ name: switchName('core', 0), ports: aggs + paired(0, cores), edge: false });
-      const down = new Array<number>(aggs).fill(0);
-      for (let j = 0; j < fabric.access; j++) for (let u = 0; u < uplinks; u++) down[(j + u) % aggs]!++;
-      for (let a = 0; a < aggs; a++) candidates.push({ name: switchName('aggregation', a), ports: cores + paired(a, aggs) + down[a]!, edge: false });
+    case 'tree':
+    case 'single': {
+      const tiers = treeTiers(fabric);
+      const names = treeTierNames(tiers.length);
+      const ports = tiers.map((n, t) => new Array<number>(n).fill(t === tiers.length - 1 ? host : 0));
+      for (const l of treeWiring(tiers)) {
+        ports[l.a[0]]![l.a[1]]!++;
+        ports[l.b[0]]![l.b[1]]!++;
+      }
+      ports.forEach((list, t) => list.forEach((p, i) => candidates.push({ name: switchName(names[t]!, i), ports: p, edge: t === tiers.length - 1 })));
       break;
     }
     case 'fat-tree':

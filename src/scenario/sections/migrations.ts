@@ -24,7 +24,8 @@ export const PRE_COPY_TIMING_FIELDS = ['memory', 'dirtyRate', 'bandwidth', 'down
 /** Defaults of the timing forms, as a file writes them (QEMU migration/options.c for the pre-copy form). */
 export const TIMING_DEFAULTS = { downtime: '300ms', precopy: '0s', bandwidth: '128MiB/s', downtimeLimit: '300ms', maxRounds: 30 } as const;
 
-const timingSchema = section(
+/** The `timing` of a migration. */
+export const timingSchema = section(
   {
     downtime: duration().optional().describe(`Explicit form: the stop-and-copy downtime, during which the VM neither sends nor receives (default ${TIMING_DEFAULTS.downtime}, QEMU's downtime-limit).`),
     precopy: duration().optional().describe(`Explicit form: the pre-copy time before the downtime, while the VM still runs at the source (default ${TIMING_DEFAULTS.precopy}).`),
@@ -37,6 +38,10 @@ const timingSchema = section(
   `How long the migration takes, in one of two forms: explicit {${EXPLICIT_TIMING_FIELDS.join(', ')}}, or pre-copy {${PRE_COPY_TIMING_FIELDS.join(', ')}}, whose rounds and downtime follow from the pre-copy model (Clark et al., NSDI 2005). Default: explicit, ${TIMING_DEFAULTS.downtime} of downtime and no pre-copy.`,
 ).prefault({});
 
+/** What the guest sees of the move (a migration's `guestLink`). */
+export const guestLinkSchema = z.enum(['resume', 'replug'])
+  .describe('What the guest sees of the move: resume (default: QEMU\'s live migration; the guest\'s NIC never goes down and sends only what remedies say) or replug (the guest\'s interface is re-created at the destination and brought up, as container moves and veth-based labs do: Linux sends arp_notify\'s GARP at once and, after DAD again, ndisc_notify\'s NA, both only with those sysctls set; on a linux-bridge virtual switch the port is enabled only after the guest\'s link-up, so that GARP is dropped).');
+
 /** One migration. */
 export const migrationSchema = section(
   {
@@ -48,6 +53,7 @@ export const migrationSchema = section(
       .describe('A new MAC at the destination (a new vNIC: every cache has to learn the new binding): a unicast MAC, or auto = 02:NN:<the VM\'s host number, 32 bits>, NN = 02 for the VM\'s first move with newMac: auto, 03 for its second, … (layout.ts). Default: the VM keeps its MAC, as a live migration does.'),
     portReadyAfter: duration().prefault('0s')
       .describe('The destination vSwitch port forwards only this long after the VM is plugged in (flows not yet installed, an OVN port binding not yet claimed: openvswitch/ovs-issues #230); what the VM sends before then is lost (default 0s).'),
+    guestLink: guestLinkSchema.default('resume'),
     remedies: z.array(remedySchema).optional().describe(`This migration's remedies, replacing the top-level remedies (default: the top-level list). ${REMEDIES_HELP}`),
   },
   'One live migration of one VM from its hypervisor to another.',

@@ -35,6 +35,8 @@ export const gatewaySchema = section(
       .describe('The gateway\'s IPv4 address (the virtual address for pair and anycast): auto (default) = the first address of subnet.ipv4; none = no IPv4 gateway; or an address inside subnet.ipv4.'),
     ipv6: autoOrAddress('ipv6', ['none']).prefault('auto')
       .describe('The gateway\'s IPv6 address (the virtual address for pair and anycast): auto (default) = the first address of subnet.ipv6 (prefix::1); none; or an address inside subnet.ipv6.'),
+    mac: autoOrMac().prefault('auto')
+      .describe('The gateway\'s own MAC (its NIC\'s): auto (default) = 02:00:5e:00:00:01 for the first gateway node, …:02 for the second (the MAC plan); or a unicast MAC for the first node (gateway, gateway-1, or the anycast instance of the first edge switch), the others taking the next ones (gateway-2 = that + 1). The virtual MAC of a pair or anycast gateway is virtualMac.'),
     virtualMac: autoOrMac().prefault('auto')
       .describe('Virtual MAC of a pair or anycast gateway: auto (default) = 00:00:5e:00:01:01 (the VRRP MAC of VRID 1, RFC 5798 §7.3), or a unicast MAC. Not for placement core, whose gateway uses its own MAC.'),
     attach: edgeListSchema.optional()
@@ -63,6 +65,8 @@ export const hostGroupSchema = section(
       .describe('IPv4 addresses: auto (default) = the next free addresses of subnet.ipv4 (none when the scenario has no IPv4 subnet); none; or the first address, the group taking consecutive addresses from it.'),
     ipv6: autoOrAddress('ipv6', ['none']).prefault('auto')
       .describe('IPv6 addresses: auto (default) = the next free addresses of subnet.ipv6 (none when the scenario has no IPv6 subnet); none; or the first address, the group taking consecutive addresses from it.'),
+    mac: autoOrMac().prefault('auto')
+      .describe('MAC addresses: auto (default) = 02:00: and the host\'s number among all hosts as 32 bits (the MAC plan: the first host is 02:00:00:00:00:01); or the first host\'s MAC, the group taking consecutive MACs from it (vm-2 = that + 1), all of them unicast and no other node\'s.'),
     allowAddressConflict: z.boolean().default(false)
       .describe('Let this group\'s explicit addresses coincide with other nodes\' addresses (to study duplicate address detection and address conflicts); otherwise a shared address is an error (default false).'),
     routerAdvertisements: section(

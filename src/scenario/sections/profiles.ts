@@ -55,6 +55,8 @@ const LINUX_SHAPE = {
   dad_transmits: atLeast(0, 'net.ipv6.conf.*.dad_transmits (default 1): DAD probes per address (0 disables DAD).'),
   optimistic_dad: flag('net.ipv6.conf.*.optimistic_dad (default 0): 1 uses addresses while DAD runs (RFC 4429).'),
   forwarding: flag('net.ipv4.ip_forward / net.ipv6.conf.*.forwarding (default 0): 1 makes the node a router (what the linux-router profile sets).'),
+  icmp_echo_ignore_all: flag('net.ipv4.icmp_echo_ignore_all (default 0): 1 answers no ICMP echo request, so the node stays silent when pinged (a receive-only VM); a ping flow to it counts each request that arrives.'),
+  echo_ignore_all: flag('net.ipv6.icmp.echo_ignore_all (default 0): the same for ICMPv6 echo requests.'),
 } satisfies Record<keyof LinuxSysctls, z.ZodType>;
 
 /** The generic overrides for profiles that are not Linux, with their help text. */

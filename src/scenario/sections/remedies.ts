@@ -19,6 +19,11 @@ export const KEEPALIVE_MODES = ['vm-garp', 'gateway-probe'] as const;
 
 const kindHelp = `What is done: ${REMEDY_KINDS.join(' | ')}.`;
 
+/** The start delay of an announcing remedy. */
+function delay(first: string) {
+  return duration().prefault('0s').describe(`From the resume until ${first} goes out (default 0s: at once); announcements sent before the destination port forwards are lost (portReadyAfter, and a Linux bridge port re-plugged with guestLink: replug).`);
+}
+
 /** One remedy. */
 export const remedySchema = z.discriminatedUnion('kind', [
   section(
@@ -29,9 +34,12 @@ export const remedySchema = z.discriminatedUnion('kind', [
     {
       kind: z.literal('guest-garp').describe(kindHelp),
       form: z.enum(['request', 'reply']).default('request')
-        .describe('request (default): ARP request with sender IP = target IP and target MAC zero, as Linux sends on NETDEV_NOTIFY_PEERS; reply: ARP reply with sender IP = target IP (RFC 5944 §4.6).'),
+        .describe('request (default): ARP request with sender IP = target IP, as Linux sends on NETDEV_NOTIFY_PEERS; reply: ARP reply with sender IP = target IP (RFC 5944 §4.6).'),
+      targetMac: z.enum(['zero', 'broadcast']).optional()
+        .describe('The target MAC of a request-form GARP: zero (default: 00:00:00:00:00:00, as Linux\'s own announcement, arp_send_dst in net/ipv4/arp.c, and RFC 5227 §2.3) or broadcast (ff:ff:ff:ff:ff:ff, as arping -U sends it). Receivers treat both alike (Linux arp_is_garp looks only at the addresses); captures tell them apart (an announcement vs a gratuitous request). Not for form reply, whose target MAC is its sender\'s.'),
       count: count(1, 1000).default(3).describe('Gratuitous ARPs per IPv4 address (default 3).'),
-      interval: duration().prefault('100ms').describe('Gap between them (default 100ms); the first goes out when the VM resumes.'),
+      interval: duration().prefault('100ms').describe('Gap between them (default 100ms).'),
+      delay: delay('the first GARP'),
     },
     'The guest sends gratuitous ARPs for each of its IPv4 addresses after it resumes (virtio GUEST_ANNOUNCE, Xen netfront, Hyper-V netvsc: Linux netdev_notify_peers, net/core/dev.c). They teach every switch on their way the new port, and update the ARP entries of hosts that already have one.',
   ),
@@ -41,6 +49,7 @@ export const remedySchema = z.discriminatedUnion('kind', [
       count: count(1, 1000).default(3).describe('Unsolicited NAs per IPv6 address (default 3: RFC 4861 §7.2.6 MAX_NEIGHBOR_ADVERTISEMENT).'),
       interval: duration().prefault('1s').describe('Gap between them (default 1s: RFC 4861 RetransTimer, the least gap §7.2.6 allows).'),
       override: z.boolean().default(true).describe('Set the Override flag (default true, as RFC 4861 §7.2.6 asks); without it, receivers keep the old MAC of an existing entry.'),
+      delay: delay('the first NA'),
     },
     'The guest sends unsolicited Neighbor Advertisements (S = 0, to ff02::1, with the target link-layer address) for each of its IPv6 addresses after it resumes (Linux netdev_notify_peers → ndisc_send_unsol_na, net/ipv6/ndisc.c). An unsolicited NA never makes an entry REACHABLE.',
   ),
@@ -49,6 +58,7 @@ export const remedySchema = z.discriminatedUnion('kind', [
       kind: z.literal('rarp').describe(kindHelp),
       count: count(1, 1000).default(1).describe('RARP frames (default 1; how many vMotion sends, and how far apart, is unverified).'),
       interval: duration().prefault('0s').describe('Gap between them (default 0s).'),
+      delay: delay('the first RARP'),
     },
     'The destination hypervisor sends RARP frames (op 3, sender and target MAC = the VM\'s) for the VM, as VMware vMotion does (vSphere networking guide, "Notify Switches"): switches learn the new port; no host cache changes.',
   ),
@@ -61,6 +71,7 @@ export const remedySchema = z.discriminatedUnion('kind', [
       step: duration().prefault('100ms').describe('announce-step: how much each gap grows (default 100ms).'),
       guestAnnounce: z.boolean().default(false)
         .describe('The guest negotiated virtio GUEST_ANNOUNCE: each round it also sends one gratuitous ARP per IPv4 address and one unsolicited NA per IPv6 address (default false: a guest without it, or a vhost-user backend).'),
+      delay: delay('the first round (an announce-self a management layer sends later, as Nova\'s enable_qemu_monitor_announce_self does)'),
     },
     'QEMU/KVM announce-self after the incoming side loads (QEMU net/announce.c, migration/options.c): one RARP per round for the VM\'s MAC, at t = 0, 50, 200, 450, 800 ms with the defaults (each gap initial + k × step, capped at max).',
   ),

@@ -2,8 +2,9 @@
  * The `variants` section: the comparison of several runs of one scenario. Each variant is a run of
  * the same network, hosts, traffic and migrations with some parts replaced; the parts that can be
  * replaced are the ones a comparison varies (remedies, impairments, events, the gateway's and the
- * hosts' stacks, the seed, the switches' security features, or none of them), and nothing that changes what nodes exist or where they are, so every run
- * has the same layout.
+ * hosts' stacks, a migration's timing, port readiness, guest link and remedies, the seed, the
+ * switches' security features, or none of them), and nothing that changes what nodes exist or
+ * where they are, so every run has the same layout.
  *
  * A given field replaces the scenario's whole setting: lists are not merged, and `sysctls` objects
  * replace the scenario's `sysctls` object rather than adding keys to it. A field left out keeps the
@@ -11,15 +12,32 @@
  * so problems are located inside the variant (`variants[2].remedies[0].count`).
  */
 import { z } from 'zod';
-import { name, section, seed } from '../fields.js';
+import { duration, name, section, seed } from '../fields.js';
 import { eventSchema } from './events.js';
 import { lossRuleSchema } from './loss.js';
 import { PROFILE_HELP, profileName, sysctlsObjectSchema } from './profiles.js';
+import { guestLinkSchema, timingSchema } from './migrations.js';
 import { REMEDIES_HELP, remedySchema } from './remedies.js';
 import { securitySchema } from './security.js';
 
 /** The settings a variant may replace, in file order. */
-export const VARIANT_OVERRIDES = ['remedies', 'loss', 'events', 'gateway', 'hostSysctls', 'seed', 'security'] as const;
+export const VARIANT_OVERRIDES = ['remedies', 'loss', 'events', 'gateway', 'hostSysctls', 'migrations', 'seed', 'security'] as const;
+
+/** The settings of one migration a variant may replace. */
+export const VARIANT_MIGRATION_FIELDS = ['timing', 'portReadyAfter', 'guestLink', 'remedies'] as const;
+
+/** A variant's change to one migration. */
+export const variantMigrationSchema = section(
+  {
+    vm: z.string({ error: 'a VM name' }).min(1).describe('The VM whose migration this changes (vm-7): a VM the migrations list moves.'),
+    at: duration().optional().describe('The start of the migration this changes, as the migrations list gives it: needed only when the VM moves more than once.'),
+    timing: timingSchema.optional().describe('Replaces the migration\'s timing as a whole (explicit or pre-copy form, as in migrations).'),
+    portReadyAfter: duration().optional().describe('Replaces the migration\'s portReadyAfter.'),
+    guestLink: guestLinkSchema.optional().describe('Replaces the migration\'s guestLink: resume or replug (see migrations).'),
+    remedies: z.array(remedySchema).optional().describe(`Replaces this migration's remedies (and, for it, the variant's own remedies list). ${REMEDIES_HELP}`),
+  },
+  `Changes one migration of this run: vm (and at) name it; ${VARIANT_MIGRATION_FIELDS.join(', ')} replace its settings; the VM, destination and start stay.`,
+);
 
 /** One variant. */
 export const variantSchema = section(
@@ -40,12 +58,17 @@ export const variantSchema = section(
     hostSysctls: z.record(z.string(), sysctlsObjectSchema)
       .optional()
       .describe('Per host group name, replaces that group\'s sysctls object as a whole (not merged key by key); groups not named keep theirs.'),
+    migrations: z.array(variantMigrationSchema).optional()
+      .describe(`Changes to single migrations in this run, each naming one migration by vm (and at) and replacing its ${VARIANT_MIGRATION_FIELDS.join(', ')}; migrations not named keep theirs.`),
     seed: seed().optional().describe('Replaces the seed (default: the scenario\'s seed, so that the runs share their random draws where they can).'),
     security: z.union([securitySchema, z.literal('none')], { error: 'a security section, or none' }).optional()
       .describe('Replaces the whole security section (not merged), or none: this run without security features (to compare a network with and without them).'),
   },
   'One run of the comparison: the scenario with the given settings replaced (see the variants section).',
 );
+
+/** A parsed change of a variant to one migration. */
+export type VariantMigrationSettings = z.output<typeof variantMigrationSchema>;
 
 /** A parsed variant. */
 export type VariantSettings = z.output<typeof variantSchema>;

@@ -1,7 +1,9 @@
 /**
  * Ping as measurement traffic: echo requests at a constant rate, each carrying the flow tag in its
  * data (so its fate is traced like a UDP flow's), and the replies recorded as deliveries. A reply
- * means the request got there and the answer came back: this flow measures the round trip.
+ * means the request got there and the answer came back: this flow measures the round trip. To a
+ * receiver that answers no echo request (Linux icmp_echo_ignore_all), the requests that arrive are
+ * the deliveries: the flow then measures one way, as a UDP flow does.
  */
 import type { Kernel } from '../../sim/index.js';
 import type { Ipv4Address, Ipv6Address } from '../../wire/index.js';
@@ -23,6 +25,11 @@ export interface PingFlowConfig {
   readonly size: number;
   readonly start: number;
   readonly stop: number;
+  /**
+   * Receivers that answer no echo request (Linux icmp_echo_ignore_all): a request reaching one of them
+   * counts as delivered when it arrives (one way, as a UDP flow's packet), since no reply comes.
+   */
+  readonly silentReceivers?: readonly Pick<Host, 'name' | 'onEchoRequest'>[];
 }
 
 /** Sends echo requests and records replies. */
@@ -39,6 +46,13 @@ export class PingFlow {
       const tag = readFlowTag(reply.data);
       if (tag !== undefined && tag.flow === config.id) this.record.markDelivered(config.from.name, tag.sequence);
     });
+    for (const receiver of config.silentReceivers ?? []) {
+      receiver.onEchoRequest((request) => {
+        if (request.identifier !== identifier) return;
+        const tag = readFlowTag(request.data);
+        if (tag !== undefined && tag.flow === config.id) this.record.markDelivered(receiver.name, tag.sequence);
+      });
+    }
     const send = (sequence: number): void => {
       const now = kernel.now;
       this.record.noteSent(config.from.name, sequence);

@@ -9,7 +9,7 @@ import { RFC4861_PROFILE, RFC826_PROFILE } from './rfc.js';
 
 export type { Fact } from './fact.js';
 export { fact, overridden, unverified } from './fact.js';
-export type { AgingModel, AnnouncePolicy, ArpReceivePolicy, DadPolicy, DhcpClientPolicy, ImplementationProfile, NdReceivePolicy, NeighborTimers } from './profile.js';
+export type { AgingModel, AnnouncePolicy, ArpReceivePolicy, DadPolicy, DhcpClientPolicy, EchoPolicy, ImplementationProfile, NdReceivePolicy, NeighborTimers } from './profile.js';
 export type { LinuxSysctls };
 export { LINUX_DEFAULTS, LINUX_SYSCTL_NAMES, linuxProfile };
 export type { GenericOverrides } from './overrides.js';

@@ -54,6 +54,10 @@ export interface LinuxSysctls {
   readonly optimistic_dad: 0 | 1;
   /** net.ipv4.ip_forward / net.ipv6.conf.*.forwarding: 1 makes the node a router. */
   readonly forwarding: 0 | 1;
+  /** net.ipv4.icmp_echo_ignore_all: 1 answers no ICMP echo request. */
+  readonly icmp_echo_ignore_all: 0 | 1;
+  /** net.ipv6.icmp.echo_ignore_all: 1 answers no ICMPv6 echo request. */
+  readonly echo_ignore_all: 0 | 1;
 }
 
 /** Kernel defaults. */
@@ -77,6 +81,8 @@ export const LINUX_DEFAULTS: LinuxSysctls = {
   dad_transmits: 1,
   optimistic_dad: 0,
   forwarding: 0,
+  icmp_echo_ignore_all: 0,
+  echo_ignore_all: 0,
 };
 
 /** Names of the sysctls, for validation of scenario files. */
@@ -151,6 +157,10 @@ export function linuxProfile(overrides: Partial<LinuxSysctls> = {}): Implementat
           : 'user-space client, not the kernel: systemd-networkd src/network/networkd-link.c link_carrier_gained -> link_acquire_conf restarts DHCPv4; dhcpcd rebinds when carrier returns (NetworkConfiguration/dhcpcd discussion #312); ISC dhclient does not watch carrier',
       ),
       probeOfferedAddress: unverified(false, 'the kernel does no RFC 5227 probing; common clients (ISC dhclient, systemd-networkd) do not probe a DHCP address by default'),
+    },
+    echo: {
+      ignoreIpv4: fact(s.icmp_echo_ignore_all === 1, `${SYSCTL}: net.ipv4.icmp_echo_ignore_all = ${s.icmp_echo_ignore_all} (net/ipv4/icmp.c icmp_echo)`),
+      ignoreIpv6: fact(s.echo_ignore_all === 1, `${SYSCTL}: net.ipv6.icmp.echo_ignore_all = ${s.echo_ignore_all} (net/ipv6/icmp.c icmpv6_rcv)`),
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import { fact, unverified } from './fact.js';
 import type { ImplementationProfile, NeighborTimers } from './profile.js';
-import { RFC4861_HOST_ND, RFC826_ARP, RFC826_PROFILE, rfc4861Timers } from './rfc.js';
+import { RFC4861_HOST_ND, RFC826_ARP, RFC826_PROFILE, RFC_ECHO, rfc4861Timers } from './rfc.js';
 
 const S = 1e9;
 const MS = 1e6;
@@ -38,6 +38,7 @@ export const WINDOWS_PROFILE: ImplementationProfile = {
     renewAfterLinkBounce: unverified(true, 'Windows Media Sense: on reconnect the client re-requests its previous address as on restart (Windows 2000 Resource Kit, "Restarting a DHCP Client": DHCPREQUEST for the previously assigned address); for a reconnect unverified'),
     probeOfferedAddress: fact(true, 'MS winsdk blog "ARP Changes in Server 2008/Vista": an ARP probe with sender 0.0.0.0 before an address is used'),
   },
+  echo: RFC_ECHO,
 };
 
 function timeoutTimers(lifetime: number, source: string, tries: number, triesSource: string, retrans: number): NeighborTimers {
@@ -83,6 +84,7 @@ export const FREEBSD_PROFILE: ImplementationProfile = {
     renewAfterLinkBounce: unverified(true, 'FreeBSD sbin/dhclient: a link-state change (RTM_IFINFO) restarts the client in INIT-REBOOT'),
     probeOfferedAddress: unverified(false, 'FreeBSD dhclient-script sends a gratuitous ARP, no probe'),
   },
+  echo: RFC_ECHO,
 };
 
 /** ns-3's ARP model (src/internet/model/arp-cache.cc, arp-l3-protocol.cc). */
@@ -112,6 +114,7 @@ export const NS3_PROFILE: ImplementationProfile = {
     renewAfterLinkBounce: fact(false, 'ns-3 DhcpClient: no link-event handling (src/internet-apps/model/dhcp-client.cc)'),
     probeOfferedAddress: fact(false, 'ns-3 DhcpClient: no address check'),
   },
+  echo: RFC_ECHO,
 };
 
 function router(name: string, description: string, lifetime: number, source: string): ImplementationProfile {

@@ -107,6 +107,14 @@ export interface DadPolicy {
   readonly optimisticDad: Fact<boolean>;
 }
 
+/** Whether the node answers ICMP echo requests (ping) addressed to it. */
+export interface EchoPolicy {
+  /** Ignore ICMPv4 echo requests (Linux net.ipv4.icmp_echo_ignore_all). */
+  readonly ignoreIpv4: Fact<boolean>;
+  /** Ignore ICMPv6 echo requests (Linux net.ipv6.icmp.echo_ignore_all). */
+  readonly ignoreIpv6: Fact<boolean>;
+}
+
 /** What the node's DHCPv4 client does (dhcp-client.ts), when it takes its address from DHCP. */
 export interface DhcpClientPolicy {
   /**
@@ -131,4 +139,5 @@ export interface ImplementationProfile {
   readonly announce: AnnouncePolicy;
   readonly dad: DadPolicy;
   readonly dhcp: DhcpClientPolicy;
+  readonly echo: EchoPolicy;
 }

@@ -4,7 +4,7 @@
  * its IPv4 side follows RFC 826 with RFC 1122 §2.3.2 retransmission).
  */
 import { fact } from './fact.js';
-import type { ArpReceivePolicy, ImplementationProfile, NdReceivePolicy, NeighborTimers } from './profile.js';
+import type { ArpReceivePolicy, EchoPolicy, ImplementationProfile, NdReceivePolicy, NeighborTimers } from './profile.js';
 
 const MS = 1e6;
 const S = 1e9;
@@ -62,6 +62,12 @@ function noAgingTimers(): NeighborTimers {
   };
 }
 
+/** Echo requests answered, as the RFCs require of every host. */
+export const RFC_ECHO: EchoPolicy = {
+  ignoreIpv4: fact(false, 'RFC 1122 §3.2.2.6: every host MUST implement an ICMP Echo server'),
+  ignoreIpv6: fact(false, 'RFC 4443 §4.1: every node MUST implement an ICMPv6 Echo responder'),
+};
+
 /** RFC 826 to the letter (with RFC 1122 request pacing). */
 export const RFC826_PROFILE: ImplementationProfile = {
   name: 'rfc826',
@@ -84,6 +90,7 @@ export const RFC826_PROFILE: ImplementationProfile = {
     renewAfterLinkBounce: fact(false, 'RFC 2131 ties no client action to link events (re-checking on link up is RFC 4436 DNAv4, an option)'),
     probeOfferedAddress: fact(true, 'RFC 2131 §4.4.1: the client SHOULD check the offered address, e.g. with ARP'),
   },
+  echo: RFC_ECHO,
 };
 
 /** An IPv6 host that follows RFC 4861 / RFC 4862 exactly (RFC 826 on the IPv4 side). */
