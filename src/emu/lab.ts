@@ -20,6 +20,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { run, runQuietlySync } from './command.js';
 import { EmuError } from './errors.js';
+import type { IpSocketOptions } from './ip-socket.js';
+import { IpSocket } from './ip-socket.js';
 import { RawSocket } from './raw-socket.js';
 
 /** A neighbour entry as `ip -j neigh` shows it. */
@@ -52,6 +54,62 @@ export interface LabOptions {
   readonly prefix?: string;
   /** The effective user id to check for root (default this process's). */
   readonly uid?: number;
+  /**
+   * Called with each namespace's full name just before it is made, and with each process's id just
+   * after it starts: a caller that must clean up after this process is killed (SIGKILL runs no
+   * handler) records them here.
+   */
+  readonly journal?: {
+    namespace(name: string): void;
+    process(pid: number): void;
+  };
+}
+
+/** A process a lab started inside one of its namespaces (`ip netns exec NS …`). */
+export class LabProcess {
+  readonly child: ChildProcess;
+  /** Everything it wrote on stderr (the first 64 KiB). */
+  stderr = '';
+  private exited = false;
+  private readonly done: Promise<void>;
+
+  /** @internal Use {@link Namespace.spawn}. */
+  constructor(namespace: string, file: string, args: readonly string[]) {
+    this.child = spawn('ip', ['netns', 'exec', namespace, file, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child.stderr!.setEncoding('utf8');
+    this.child.stderr!.on('data', (chunk: string) => {
+      if (this.stderr.length < 65_536) this.stderr += chunk;
+    });
+    this.done = new Promise((resolve) => this.child.once('exit', () => {
+      this.exited = true;
+      resolve();
+    }));
+    this.child.once('error', () => { this.exited = true; });
+  }
+
+  /** Its process id. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Whether it has ended. */
+  get running(): boolean {
+    return !this.exited;
+  }
+
+  /** Ends it with `signal` (its own process, by id) and waits for it; at most `timeoutMs`, then SIGKILL. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 5_000): Promise<void> {
+    if (this.exited) return;
+    this.child.kill(signal);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    await this.done;
+    clearTimeout(timer);
+  }
+
+  /** @internal Synchronous stop for signal handlers. */
+  stopSync(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
+  }
 }
 
 const open = new Set<Lab>();
@@ -228,6 +286,23 @@ export class Namespace {
     return monitor;
   }
 
+  /**
+   * Starts `file args…` inside the namespace (`ip netns exec`); stopped by the lab's close at the
+   * latest, by its process id.
+   */
+  spawn(file: string, args: readonly string[]): LabProcess {
+    const p = new LabProcess(this.name, file, args);
+    this.lab.track(p);
+    return p;
+  }
+
+  /** An IP socket (UDP, or raw ICMP) in this namespace; closed by the lab's close at the latest. */
+  ipSocket(options: IpSocketOptions): IpSocket {
+    const socket = IpSocket.open(this.path, options);
+    this.lab.track(socket);
+    return socket;
+  }
+
   /** A raw socket on `device` in this namespace; closed by the lab's close at the latest. */
   rawSocket(device: string): RawSocket {
     const socket = RawSocket.open(this.path, device);
@@ -242,11 +317,14 @@ export class Lab {
   readonly prefix: string;
   private readonly namespaces: Namespace[] = [];
   private readonly monitors = new Set<NeighborMonitor>();
-  private readonly sockets = new Set<RawSocket>();
+  private readonly sockets = new Set<RawSocket | IpSocket>();
+  private readonly processes = new Set<LabProcess>();
+  private readonly journal: LabOptions['journal'];
   private closed = false;
 
-  private constructor(prefix: string) {
+  private constructor(prefix: string, journal: LabOptions['journal']) {
     this.prefix = prefix;
+    this.journal = journal;
   }
 
   /**
@@ -260,7 +338,7 @@ export class Lab {
     const base = options.prefix ?? 'arpshift';
     if (!NAME.test(base)) throw new EmuError(`bad lab prefix ${JSON.stringify(base)}`, 2);
     const id = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
-    const lab = new Lab(`${base}-${id}`);
+    const lab = new Lab(`${base}-${id}`, options.journal);
     open.add(lab);
     installHandlers();
     return lab;
@@ -271,6 +349,7 @@ export class Lab {
     if (this.closed) throw new EmuError('the lab is closed');
     if (!NAME.test(name)) throw new EmuError(`bad namespace name ${JSON.stringify(name)}`, 2);
     const full = `${this.prefix}-${name}`;
+    this.journal?.namespace(full);
     try {
       await run('ip', ['netns', 'add', full]);
     } catch (e) {
@@ -318,9 +397,12 @@ export class Lab {
   }
 
   /** @internal */
-  track(item: NeighborMonitor | RawSocket): void {
-    if (item instanceof RawSocket) this.sockets.add(item);
-    else this.monitors.add(item);
+  track(item: NeighborMonitor | RawSocket | IpSocket | LabProcess): void {
+    if (item instanceof RawSocket || item instanceof IpSocket) this.sockets.add(item);
+    else if (item instanceof LabProcess) {
+      this.processes.add(item);
+      if (item.pid !== undefined) this.journal?.process(item.pid);
+    } else this.monitors.add(item);
   }
 
   /** Removes everything the lab made, in reverse order; safe to call twice. */
@@ -329,6 +411,7 @@ export class Lab {
     this.closed = true;
     for (const s of this.sockets) s.close();
     await Promise.all([...this.monitors].map((m) => m.stop()));
+    await Promise.all([...this.processes].map((p) => p.stop()));
     for (const ns of [...this.namespaces].reverse()) {
       try {
         await run('ip', ['netns', 'del', ns.name]);
@@ -346,6 +429,7 @@ export class Lab {
     this.closed = true;
     for (const s of this.sockets) s.close();
     for (const m of this.monitors) m.stopSync();
+    for (const p of this.processes) p.stopSync();
     for (const ns of [...this.namespaces].reverse()) runQuietlySync('ip', ['netns', 'del', ns.name]);
     open.delete(this);
     removeHandlers();
