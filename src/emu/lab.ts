@@ -248,6 +248,11 @@ export class Namespace {
     return run('ip', ['-n', this.name, ...args]);
   }
 
+  /** Runs `file args…` inside the namespace (`ip netns exec NS …`) and returns its output. */
+  exec(file: string, args: readonly string[], input?: string): Promise<string> {
+    return run('ip', ['netns', 'exec', this.name, file, ...args], input);
+  }
+
   /** Runs many `ip` commands in one process (`ip -n NS -batch -`), one command per line. */
   async batch(commands: readonly string[]): Promise<void> {
     if (commands.length === 0) return;
