@@ -30,12 +30,13 @@ export async function buildLab(lab: Lab, plan: LabPlan, progress: (done: number,
   const total = plan.namespaces.length + plan.links.length + plan.bridges.length;
   let done = 0;
   const step = (): void => progress(++done, total);
-  const sysctlsOf = new Map(plan.hosts.map((h) => [h.ns, h.sysctls]));
+  const v6Hosts = new Set(plan.hosts.filter((h) => h.ipv6 !== null).map((h) => h.ns));
   for (const name of plan.namespaces) {
     const ns = await lab.namespace(name);
     namespaces.set(name, ns);
-    // Switch namespaces are Layer 2 only: no IPv6 on their bridges (no DAD, MLD or RS of their own).
-    await ns.sysctl(sysctlsOf.get(name) ?? { 'net.ipv6.conf.all.disable_ipv6': 1, 'net.ipv6.conf.default.disable_ipv6': 1 });
+    // Switch namespaces are Layer 2 only, and a scenario without IPv6 has none: no IPv6 on those
+    // interfaces at all (no link-local address, DAD, MLD or RS of their own).
+    if (!v6Hosts.has(name)) await ns.sysctl({ 'net.ipv6.conf.all.disable_ipv6': 1, 'net.ipv6.conf.default.disable_ipv6': 1 });
     step();
   }
   const nsOf = (name: string): Namespace => {
@@ -68,6 +69,7 @@ export async function buildLab(lab: Lab, plan: LabPlan, progress: (done: number,
   }
   for (const h of plan.hosts) {
     const ns = nsOf(h.ns);
+    await ns.sysctl(h.sysctls);
     const commands: string[] = [];
     // nodad: the simulator's hosts start with their addresses in use, as after a DAD long past.
     if (h.ipv4 !== null) commands.push(`addr add ${h.ipv4} dev eth0`);

@@ -91,42 +91,48 @@ const SHAPE_RATE_BPS = 1e9;
 /** The namespace of the hypervisors' virtual switches. */
 export const HV_NS = 'hv';
 
-/** The sysctls the node's profile and settings imply, on its interface `eth0` (see support.ts for the mapping). */
+/**
+ * The sysctls the node's profile and settings imply (see support.ts for the mapping), on its
+ * interface `eth0`: set once `eth0` exists and before it goes up. Per-interface names throughout,
+ * since a namespace other than the first has no `neigh/default` directory (net/core/neighbour.c
+ * neigh_sysctl_register registers the table defaults in init_net only).
+ */
 function nodeSysctls(mapping: ProfileMapping, settings: Readonly<Record<string, unknown>>, ipv6: boolean): Record<string, number | string> {
   const out: Record<string, number | string> = {};
-  // A scenario without IPv6 has no IPv6 at all: no link-local addresses, DAD or MLD reports.
-  out['net.ipv6.conf.all.disable_ipv6'] = ipv6 ? 0 : 1;
-  out['net.ipv6.conf.default.disable_ipv6'] = ipv6 ? 0 : 1;
   if (ipv6) {
-    // No router advertisements are modelled: no autoconfiguration, no router solicitations.
-    out['net.ipv6.conf.default.accept_ra'] = 0;
-    out['net.ipv6.conf.default.autoconf'] = 0;
+    // No router advertisements are modelled: no autoconfiguration, no router solicitations; no
+    // link-local address either (the simulator's hosts have only their scenario addresses), so no
+    // DAD or MLD of its own at link-up.
+    out['net.ipv6.conf.eth0.accept_ra'] = 0;
+    out['net.ipv6.conf.eth0.autoconf'] = 0;
+    out['net.ipv6.conf.eth0.addr_gen_mode'] = 1;
     // The address survives a re-plug's link down (the simulator's VM keeps it).
-    out['net.ipv6.conf.default.keep_addr_on_down'] = 1;
+    out['net.ipv6.conf.eth0.keep_addr_on_down'] = 1;
   }
   if (mapping.router) {
     out['net.ipv4.ip_forward'] = 1;
     if (ipv6) out['net.ipv6.conf.all.forwarding'] = 1;
   }
   if (mapping.reachableMs !== null) {
-    out['net.ipv4.neigh.default.base_reachable_time_ms'] = mapping.reachableMs;
-    if (ipv6) out['net.ipv6.neigh.default.base_reachable_time_ms'] = mapping.reachableMs;
+    out['net.ipv4.neigh.eth0.base_reachable_time_ms'] = mapping.reachableMs;
+    if (ipv6) out['net.ipv6.neigh.eth0.base_reachable_time_ms'] = mapping.reachableMs;
   }
   const neigh = ['base_reachable_time_ms', 'retrans_time_ms', 'gc_stale_time', 'delay_first_probe_time', 'ucast_solicit', 'mcast_solicit', 'app_solicit', 'mcast_resolicit', 'unres_qlen'];
   const conf4 = ['arp_accept', 'drop_gratuitous_arp', 'arp_notify'];
   const conf6 = ['ndisc_notify', 'accept_untracked_na', 'drop_unsolicited_na', 'dad_transmits', 'optimistic_dad'];
   for (const [k, v] of Object.entries(settings)) {
     if (typeof v !== 'number') continue;
-    if (k === 'locktime') out['net.ipv4.neigh.default.locktime'] = v;
+    if (k === 'locktime') out['net.ipv4.neigh.eth0.locktime'] = v;
     else if (neigh.includes(k)) {
-      out[`net.ipv4.neigh.default.${k}`] = v;
-      if (ipv6) out[`net.ipv6.neigh.default.${k}`] = v;
+      out[`net.ipv4.neigh.eth0.${k}`] = v;
+      if (ipv6) out[`net.ipv6.neigh.eth0.${k}`] = v;
     } else if (conf4.includes(k)) {
+      // The kernel reads these as max(all, interface) or from the interface (IN_DEV_* macros, include/linux/inetdevice.h).
       out[`net.ipv4.conf.all.${k}`] = v;
-      out[`net.ipv4.conf.default.${k}`] = v;
+      out[`net.ipv4.conf.eth0.${k}`] = v;
     } else if (conf6.includes(k) && ipv6) {
       out[`net.ipv6.conf.all.${k}`] = v;
-      out[`net.ipv6.conf.default.${k}`] = v;
+      out[`net.ipv6.conf.eth0.${k}`] = v;
     } else if (k === 'forwarding') {
       out['net.ipv4.ip_forward'] = v;
       if (ipv6) out['net.ipv6.conf.all.forwarding'] = v;
