@@ -26,7 +26,7 @@ import { blockedPorts, buildLab } from './build.js';
 import type { MigrationMechanism, TimedAction } from './migrate.js';
 import { migrationActions } from './migrate.js';
 import type { LabPlan } from './plan.js';
-import { planLab } from './plan.js';
+import { HV_NS, planLab } from './plan.js';
 import { RunRecord } from './record.js';
 import { kernelIssues, scenarioIssues } from './support.js';
 import { Traffic } from './traffic.js';
@@ -168,7 +168,11 @@ export async function emulateScenario(scenario: Scenario, options: EmulateOption
     const captures = new Map<string, { file: string; process: LabProcess }>();
     for (const node of captureNodes) {
       const file = join(work, `${node}.pcap`);
-      const p = nsOfNode(node).spawn('tcpdump', ['-i', 'eth0', '-n', '-U', '--immediate-mode', '-s', '256', '-w', file]);
+      // A VM is captured at its tap in the hypervisors' namespace, as tcpdump on a hypervisor's tap
+      // would: the guest's own interface goes down in a re-plug, which ends a capture taken on it.
+      const vm = plan.hosts.find((h) => h.node === node && h.vport !== null);
+      const [ns, device] = vm === undefined ? [nsOfNode(node), 'eth0'] : [namespaces.get(HV_NS)!, vm.vport!];
+      const p = ns.spawn('tcpdump', ['-i', device, '-n', '-U', '--immediate-mode', '-s', '256', '-w', file]);
       captures.set(node, { file, process: p });
     }
     await Promise.all([...captures.values()].map((c) => waitListening(c.process)));
@@ -275,10 +279,18 @@ async function runActions(actions: readonly TimedAction[], t0: number, durationM
   return doneAt;
 }
 
-/** The analysis's event for `address` near the migration (from 5 s before its pause to 5 s before the next one's). */
-function eventFor(a: CaptureAnalysis, address: string, fromEpochS: number, toEpochS: number, direction: Direction): MigrationAnalysis | undefined {
+/**
+ * The analysis's event for `address` that belongs to the migration paused from `pauseS` to `resumeS`
+ * (epoch seconds): the one whose gap overlaps the pause, else the one that begins nearest after the
+ * pause, before `untilS` (the next migration of the VM). An event begins with the address's last
+ * packet before its gap, a packet interval or so before the pause.
+ */
+function eventFor(a: CaptureAnalysis, address: string, pauseS: number, resumeS: number, untilS: number, direction: Direction): MigrationAnalysis | undefined {
   const offset = Date.parse(`${a.startTime.slice(0, 19)}Z`) / 1000 + Number(`0.${a.startTime.slice(20, 29)}`);
-  return a.runs[0]?.migrations.find((m) => m.vm === address && m.blackHoleMs[direction] !== null && m.startS + offset >= fromEpochS && m.startS + offset < toEpochS);
+  const events = (a.runs[0]?.migrations ?? []).filter((m) => m.vm === address && m.blackHoleMs[direction] !== null);
+  const overlapping = events.find((m) => m.startS + offset <= resumeS && m.startS + offset + m.blackHoleMs[direction]! / 1000 >= pauseS);
+  if (overlapping !== undefined) return overlapping;
+  return events.filter((m) => m.startS + offset >= pauseS && m.startS + offset < untilS).sort((x, y) => x.startS - y.startS)[0];
 }
 
 function measureMigration(
@@ -290,8 +302,9 @@ function measureMigration(
   t0EpochMs: number,
 ): EmulatedMigration {
   const pauseS = t0EpochMs / 1000 + m.schedule.pauseAt / 1e9;
+  const resumeS = t0EpochMs / 1000 + m.schedule.resumeAt / 1e9;
   const next = all.filter((x, i) => i !== index && x.vm === m.vm && x.schedule.pauseAt > m.schedule.pauseAt).map((x) => x.schedule.pauseAt);
-  const endS = next.length === 0 ? Infinity : t0EpochMs / 1000 + Math.min(...next) / 1e9 - 5;
+  const endS = next.length === 0 ? Infinity : t0EpochMs / 1000 + Math.min(...next) / 1e9;
   const blackHole: Record<Direction, number | null> = { gatewayToVm: null, vmToGateway: null, peerToVm: null };
   const afterResume: Record<Direction, number | null> = { gatewayToVm: null, vmToGateway: null, peerToVm: null };
   const repaired: Record<Direction, boolean | null> = { gatewayToVm: null, vmToGateway: null, peerToVm: null };
@@ -306,7 +319,7 @@ function measureMigration(
     flows[d] = c.flow;
     at[d] = c.node;
     const analysis = analyses.get(c.node)!;
-    const event = eventFor(analysis, c.vmAddress, pauseS - 5, endS, d);
+    const event = eventFor(analysis, c.vmAddress, pauseS, resumeS, endS, d);
     if (event === undefined) {
       // No gap in this direction: every packet kept flowing (an outage shorter than the flow's interval).
       blackHole[d] = 0;
