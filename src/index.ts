@@ -143,8 +143,8 @@ export type { ArpCounts, FlowResult, LossCause, MigrationResult, NdCounts, PerDi
 export { ModelRun, SLICE_MS, ScenarioCostError, costIssues, defaultCostLimits, estimateCost, runModel, runScenario, runScenarioAsync, runScenarioRun } from './run/index.js';
 export type { CompletedRun, CostEstimate, CostItem, CostLimits, ModelRunOptions, RunObserver, RunOneOptions, RunResult, RunScenarioOptions, ScenarioResult, Slice } from './run/index.js';
 export { resultJson, resultTables } from './report/index.js';
-export { EmuError, Lab, Namespace, NeighborMonitor, RawSocket, inNamespace, parseMonitorLine, parseNeighborJson, withLab } from './emu/index.js';
-export type { LabOptions, NeighborEvent, NeighborRow, ReceiveOptions, ReceivedFrame } from './emu/index.js';
+export { EmuError, IpSocket, Lab, LabProcess, Namespace, NeighborMonitor, RawSocket, inNamespace, parseMonitorLine, parseNeighborJson, withLab } from './emu/index.js';
+export type { IpSocketKind, IpSocketOptions, LabOptions, NeighborEvent, NeighborRow, ReceiveOptions, ReceivedFrame } from './emu/index.js';
 export {
   EXPIRY_BASE_REACHABLE_MS,
   IPV4_MESSAGES,
@@ -191,3 +191,29 @@ export type {
   StateEvent,
   TimingTable,
 } from './probe/index.js';
+export {
+  DIRECTIONS,
+  EmulationRefused,
+  RECORD_DIR,
+  cleanupRecords,
+  compareRuns,
+  emulateAll,
+  emulateScenario,
+  emulationText,
+  mapProfile,
+  planLab,
+  scenarioIssues,
+  toleranceMs,
+} from './emulate/index.js';
+export type {
+  CleanupReport,
+  ComparisonRow,
+  Direction,
+  EmulateOptions,
+  EmulatedMigration,
+  EmulatedRun,
+  EmulationResult,
+  LabPlan,
+  MigrationMechanism,
+  ProfileMapping,
+} from './emulate/index.js';

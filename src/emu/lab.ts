@@ -62,6 +62,8 @@ export interface LabOptions {
   readonly journal?: {
     namespace(name: string): void;
     process(pid: number): void;
+    /** Everything recorded was removed (by close, or by the signal and exit handlers). */
+    closed(): void;
   };
 }
 
@@ -426,6 +428,7 @@ export class Lab {
     }
     open.delete(this);
     removeHandlers();
+    this.journal?.closed();
   }
 
   /** @internal The same, synchronously, for signal and exit handlers. */
@@ -438,6 +441,7 @@ export class Lab {
     for (const ns of [...this.namespaces].reverse()) runQuietlySync('ip', ['netns', 'del', ns.name]);
     open.delete(this);
     removeHandlers();
+    this.journal?.closed();
   }
 }
 

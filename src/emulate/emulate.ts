@@ -68,6 +68,8 @@ export interface EmulatedMigration extends MigrationResult {
 /** One emulated run, in the Result shape of `run` wherever it applies. */
 export interface EmulatedRun {
   readonly name: string;
+  /** How each migration moved its VM. */
+  readonly mechanisms: readonly MigrationMechanism[];
   /** ARP and ND messages seen at the (first) gateway's capture. */
   readonly arp: ArpCounts;
   readonly nd: NdCounts;
@@ -85,8 +87,6 @@ export interface EmulationResult {
   readonly setupMs: number;
   readonly teardownMs: number;
   readonly namespaces: number;
-  /** How each migration moved its VM. */
-  readonly mechanisms: readonly MigrationMechanism[];
   readonly runs: readonly EmulatedRun[];
 }
 
@@ -141,7 +141,7 @@ export async function emulateScenario(scenario: Scenario, options: EmulateOption
   let record: RunRecord | undefined;
   const lab = await Lab.create({
     prefix: options.prefix ?? 'arpshift',
-    journal: { namespace: (n) => record?.namespace(n), process: (p) => record?.process(p) },
+    journal: { namespace: (n) => record?.namespace(n), process: (p) => record?.process(p), closed: () => record?.remove() },
   });
   const work = mkdtempSync(join(tmpdir(), 'arpshift-emulate-'));
   const setupStart = performance.now();
@@ -226,20 +226,37 @@ export async function emulateScenario(scenario: Scenario, options: EmulateOption
       setupMs: Math.round(setupMs),
       teardownMs: 0,
       namespaces: plan.namespaces.length,
-      mechanisms,
-      runs: [{ name: run.name, arp: gw.arp, nd: gw.nd, migrations, flows: traffic.counts() }],
+      runs: [{ name: run.name, mechanisms, arp: gw.arp, nd: gw.nd, migrations, flows: traffic.counts() }],
     };
     const closing = performance.now();
     await lab.close();
     progress('tear-down', 1, 1);
-    record.remove();
     // Tear-down: stopping the captures, and removing the lab (the analysis between is not counted).
     return { ...result, teardownMs: Math.round(analysisStart - teardownStart + performance.now() - closing) };
   } finally {
     await lab.close();
-    record?.remove();
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Every run of the scenario (its variants, or itself), one lab after another, as one result: the
+ * runs in order, set-up and tear-down times summed. Options as {@link emulateScenario}'s (`run` is
+ * ignored).
+ */
+export async function emulateAll(scenario: Scenario, options: EmulateOptions = {}): Promise<EmulationResult> {
+  const results: EmulationResult[] = [];
+  // Refuse before building anything when any run cannot be emulated.
+  const refused = scenario.runs.flatMap((r) => scenarioIssues(scenario, r));
+  if (refused.length > 0) throw new EmulationRefused(scenario.name, [...new Set(refused)]);
+  for (const run of scenario.runs) results.push(await emulateScenario(scenario, { ...options, run }));
+  const first = results[0]!;
+  return {
+    ...first,
+    setupMs: results.reduce((t, r) => t + r.setupMs, 0),
+    teardownMs: results.reduce((t, r) => t + r.teardownMs, 0),
+    runs: results.flatMap((r) => r.runs),
+  };
 }
 
 function addressesOf(plan: LabPlan, node: string): string[] {

@@ -5,7 +5,7 @@
  * tcpdump captures by `analyze`, in the Result shape of `run`; side by side with the simulation.
  */
 export type { Direction, EmulateOptions, EmulatedMigration, EmulatedRun, EmulationResult } from './emulate.js';
-export { DIRECTIONS, EmulationRefused, emulateScenario } from './emulate.js';
+export { DIRECTIONS, EmulationRefused, emulateAll, emulateScenario } from './emulate.js';
 export type { MigrationMechanism } from './migrate.js';
 export type { LabPlan } from './plan.js';
 export { planLab } from './plan.js';
@@ -13,3 +13,6 @@ export type { CleanupReport } from './record.js';
 export { RECORD_DIR, cleanupRecords } from './record.js';
 export type { ProfileMapping } from './support.js';
 export { mapProfile, scenarioIssues } from './support.js';
+export type { ComparisonRow } from './compare.js';
+export { compareRuns, toleranceMs } from './compare.js';
+export { emulationText } from './text.js';
