@@ -298,14 +298,16 @@ async function runActions(actions: readonly TimedAction[], t0: number, durationM
 
 /**
  * The analysis's event for `address` that belongs to the migration paused from `pauseS` to `resumeS`
- * (epoch seconds): the one whose gap overlaps the pause, else the one that begins nearest after the
- * pause, before `untilS` (the next migration of the VM). An event begins with the address's last
- * packet before its gap, a packet interval or so before the pause.
+ * (epoch seconds): the latest that begins by the resume and whose longest gap reaches the pause (an
+ * event begins with the address's last packet before its gaps, which for a slow flow is up to an
+ * interval before the pause); else the first that begins after the pause, before `untilS` (the next
+ * migration of the VM).
  */
 function eventFor(a: CaptureAnalysis, address: string, pauseS: number, resumeS: number, untilS: number, direction: Direction): MigrationAnalysis | undefined {
   const offset = Date.parse(`${a.startTime.slice(0, 19)}Z`) / 1000 + Number(`0.${a.startTime.slice(20, 29)}`);
   const events = (a.runs[0]?.migrations ?? []).filter((m) => m.vm === address && m.blackHoleMs[direction] !== null);
-  const overlapping = events.find((m) => m.startS + offset <= resumeS && m.startS + offset + m.blackHoleMs[direction]! / 1000 >= pauseS);
+  const longest = (m: MigrationAnalysis): number => Math.max(...DIRECTIONS.map((d) => m.blackHoleMs[d] ?? 0)) / 1000;
+  const overlapping = events.filter((m) => m.startS + offset <= resumeS && m.startS + offset + longest(m) >= pauseS).sort((x, y) => y.startS - x.startS)[0];
   if (overlapping !== undefined) return overlapping;
   return events.filter((m) => m.startS + offset >= pauseS && m.startS + offset < untilS).sort((x, y) => x.startS - y.startS)[0];
 }

@@ -10,7 +10,7 @@ export type { MigrationMechanism } from './migrate.js';
 export type { LabPlan } from './plan.js';
 export { planLab } from './plan.js';
 export type { CleanupReport } from './record.js';
-export { RECORD_DIR, cleanupRecords } from './record.js';
+export { RECORD_DIR, cleanupRecords, processStart } from './record.js';
 export type { ProfileMapping } from './support.js';
 export { mapProfile, scenarioIssues } from './support.js';
 export type { ComparisonRow } from './compare.js';

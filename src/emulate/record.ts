@@ -30,12 +30,14 @@ interface RecordFile {
   readonly processes: ProcessEntry[];
 }
 
-/** A process's start time (clock ticks since boot), or null when it does not exist. */
+/** A running process's start time (clock ticks since boot), or null when it does not exist or has ended (a zombie). */
 export function processStart(pid: number): string | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] === 'Z' || fields[0] === 'X') return null;
+    return fields[19] ?? null;
   } catch {
     return null;
   }
