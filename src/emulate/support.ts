@@ -48,9 +48,27 @@ export function mapProfile(profile: string, arpTimeout: number | undefined, dura
   return { profile, reachableMs: Math.round(timeout / 1e6), router: true };
 }
 
+/** Whether the IPv4 subnet `a.b.c.d/len` lies inside 198.18.0.0/15. */
+export function inBenchmarkSpace(subnet: string): boolean {
+  const [address, length] = subnet.split('/');
+  const octets = (address ?? '').split('.').map(Number);
+  return Number(length) >= 15 && octets[0] === 198 && (octets[1] === 18 || octets[1] === 19);
+}
+
+/** Whether the IPv6 subnet (canonical text) lies inside 2001:db8::/32. */
+export function inDocumentationSpace(subnet: string): boolean {
+  const [address, length] = subnet.split('/');
+  return Number(length) >= 32 && /^2001:0?db8:/i.test(address ?? '');
+}
+
 /** Every reason the scenario's `run` cannot be emulated here, statically (the kernel's abilities are {@link kernelIssues}). */
 export function scenarioIssues(scenario: Scenario, run: RunSpec): string[] {
   const out: string[] = [];
+  // Only documentation and benchmarking space in namespaces (RFC 2544 §C.2.2's 198.18.0.0/15, RFC 3849's 2001:db8::/32).
+  const v4 = scenario.subnet.ipv4;
+  if (v4 !== undefined && !inBenchmarkSpace(v4)) out.push(`subnet.ipv4 ${v4}: emulate uses only addresses in 198.18.0.0/15`);
+  const v6 = scenario.subnet.ipv6;
+  if (v6 !== undefined && !inDocumentationSpace(v6)) out.push(`subnet.ipv6 ${v6}: emulate uses only addresses in 2001:db8::/32`);
   if (scenario.fabric.bridging === 'spb') out.push('fabric.bridging spb: the Linux bridge has no shortest-path bridging (802.1aq) or TRILL');
   if (scenario.gateway.placement !== 'core') out.push(`gateway.placement ${scenario.gateway.placement}: only a core gateway is emulated (no VRRP pair or anycast gateway)`);
   const gw = mapProfile(scenario.gateway.profile, scenario.gateway.sysctls.arpTimeout, scenario.duration);

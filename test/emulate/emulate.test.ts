@@ -82,6 +82,10 @@ describe('what the kernel here cannot do is refused, what it can is planned', ()
     expect(mapProfile('cisco-ios', undefined, 7_300e9)).toMatch(/longer than the half/);
     expect(mapProfile('windows', undefined, 60e9)).toMatch(/no Linux equivalent/);
     expect(mapProfile('linux-router', undefined, 60e9)).toEqual({ profile: 'linux-router', reachableMs: null, router: true });
+    // Only benchmarking and documentation space.
+    const elsewhere = scenario('migration-rarp.yaml', ['subnet.ipv4=10.1.0.0/24']);
+    expect(scenarioIssues(elsewhere, elsewhere.runs[0]!)).toEqual(['subnet.ipv4 10.1.0.0/24: emulate uses only addresses in 198.18.0.0/15']);
+    expect(scenarioIssues(scenario('migration-rarp.yaml', []), scenario('migration-rarp.yaml', []).runs[0]!)).toEqual([]);
   });
 
   it('the plan has a namespace per switch and node, interface names the kernel takes, and the scenario\'s MACs', () => {
