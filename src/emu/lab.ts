@@ -76,8 +76,10 @@ export class LabProcess {
   private readonly done: Promise<void>;
 
   /** @internal Use {@link Namespace.spawn}. */
-  constructor(namespace: string, file: string, args: readonly string[]) {
-    this.child = spawn('ip', ['netns', 'exec', namespace, file, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  constructor(namespace: string, file: string, args: readonly string[], stdin = false) {
+    this.child = spawn('ip', ['netns', 'exec', namespace, file, ...args], { stdio: [stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
+    // A write after the process ended is reported by `running` and its stderr, not thrown here.
+    this.child.stdin?.on('error', () => {});
     this.child.stderr!.setEncoding('utf8');
     this.child.stderr!.on('data', (chunk: string) => {
       if (this.stderr.length < 65_536) this.stderr += chunk;
@@ -97,6 +99,21 @@ export class LabProcess {
   /** Whether it has ended. */
   get running(): boolean {
     return !this.exited;
+  }
+
+  /** Writes `text` to its standard input (started with `stdin`). */
+  write(text: string): void {
+    if (this.child.stdin === null) throw new EmuError('this process was started without standard input');
+    this.child.stdin.write(text);
+  }
+
+  /** Closes its standard input and waits for it to end (at most `timeoutMs`, then SIGKILL). */
+  async finish(timeoutMs = 5_000): Promise<void> {
+    if (this.exited) return;
+    this.child.stdin?.end();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    await this.done;
+    clearTimeout(timer);
   }
 
   /** Ends it with `signal` (its own process, by id) and waits for it; at most `timeoutMs`, then SIGKILL. */
@@ -294,11 +311,11 @@ export class Namespace {
   }
 
   /**
-   * Starts `file args…` inside the namespace (`ip netns exec`); stopped by the lab's close at the
-   * latest, by its process id.
+   * Starts `file args…` inside the namespace (`ip netns exec`), with a pipe to its standard input
+   * when `options.stdin`; stopped by the lab's close at the latest, by its process id.
    */
-  spawn(file: string, args: readonly string[]): LabProcess {
-    const p = new LabProcess(this.name, file, args);
+  spawn(file: string, args: readonly string[], options: { stdin?: boolean } = {}): LabProcess {
+    const p = new LabProcess(this.name, file, args, options.stdin === true);
     this.lab.track(p);
     return p;
   }

@@ -76,6 +76,8 @@ export interface EmulatedRun {
   readonly migrations: readonly EmulatedMigration[];
   /** Packets each flow's senders handed to their kernels, and those the kernel refused. */
   readonly flows: ReadonlyArray<{ readonly flow: string; readonly sent: number; readonly refused: number }>;
+  /** What the migrations' netlink commands complained of (e.g. a controller's write to a port not yet in its bridge). */
+  readonly warnings: readonly string[];
 }
 
 /** The whole emulation. */
@@ -179,8 +181,20 @@ export async function emulateScenario(scenario: Scenario, options: EmulateOption
     const setupMs = performance.now() - setupStart;
 
     // The run: the clock's zero is now.
+    const streams = new Map<string, LabProcess>();
+    const commands = (planName: string, tool: 'ip' | 'bridge') => {
+      const key = `${planName}/${tool}`;
+      let p = streams.get(key);
+      if (p === undefined) {
+        p = namespaces.get(planName)!.spawn(tool, ['-force', '-batch', '-'], { stdin: true });
+        streams.set(key, p);
+      }
+      const stream = p;
+      return (line: string): void => stream.write(`${line}\n`);
+    };
     const world = {
       plan,
+      commands,
       namespaceOf: (n: string) => namespaces.get(n)!,
       vmSocket: (vm: string) => vmSockets.get(vm)!,
       setPaused: (vm: string, paused: boolean) => traffic.setPaused(vm, paused),
@@ -194,6 +208,8 @@ export async function emulateScenario(scenario: Scenario, options: EmulateOption
     traffic.start(t0);
     await runActions(actions, t0, durationMs, (d, t) => progress('run', d, t));
     traffic.stop();
+    await Promise.all([...streams.values()].map((p) => p.finish()));
+    const warnings = [...streams.entries()].flatMap(([key, p]) => p.stderr.trim().split('\n').filter((l) => l !== '').map((l) => `${key}: ${l}`));
     // The last packets' replies, then the captures end (tcpdump writes out on SIGTERM).
     await new Promise((r) => setTimeout(r, 300));
     const teardownStart = performance.now();
@@ -226,7 +242,7 @@ export async function emulateScenario(scenario: Scenario, options: EmulateOption
       setupMs: Math.round(setupMs),
       teardownMs: 0,
       namespaces: plan.namespaces.length,
-      runs: [{ name: run.name, mechanisms, arp: gw.arp, nd: gw.nd, migrations, flows: traffic.counts() }],
+      runs: [{ name: run.name, mechanisms, arp: gw.arp, nd: gw.nd, migrations, flows: traffic.counts(), warnings }],
     };
     const closing = performance.now();
     await lab.close();
@@ -298,18 +314,20 @@ async function runActions(actions: readonly TimedAction[], t0: number, durationM
 
 /**
  * The analysis's event for `address` that belongs to the migration paused from `pauseS` to `resumeS`
- * (epoch seconds): the latest that begins by the resume and whose longest gap reaches the pause (an
- * event begins with the address's last packet before its gaps, which for a slow flow is up to an
- * interval before the pause); else the first that begins after the pause, before `untilS` (the next
- * migration of the VM).
+ * (epoch seconds). An event begins with the address's last packet before the first of its gaps (a
+ * hiccup of the flow a second before the move can open it) and lasts until the address is heard again
+ * after the longest; the migration's is the latest that begins by the resume and lasts into the
+ * pause; failing that, the one that begins nearest the pause, at most 2 s before it and before
+ * `untilS` (the next migration of the VM).
  */
 function eventFor(a: CaptureAnalysis, address: string, pauseS: number, resumeS: number, untilS: number, direction: Direction): MigrationAnalysis | undefined {
   const offset = Date.parse(`${a.startTime.slice(0, 19)}Z`) / 1000 + Number(`0.${a.startTime.slice(20, 29)}`);
   const events = (a.runs[0]?.migrations ?? []).filter((m) => m.vm === address && m.blackHoleMs[direction] !== null);
-  const longest = (m: MigrationAnalysis): number => Math.max(...DIRECTIONS.map((d) => m.blackHoleMs[d] ?? 0)) / 1000;
-  const overlapping = events.filter((m) => m.startS + offset <= resumeS && m.startS + offset + longest(m) >= pauseS).sort((x, y) => y.startS - x.startS)[0];
+  const start = (m: MigrationAnalysis): number => m.startS + offset;
+  const end = (m: MigrationAnalysis): number => Math.max(start(m) + Math.max(...DIRECTIONS.map((d) => m.blackHoleMs[d] ?? 0)) / 1000, (m.heardAgainS ?? -Infinity) + offset);
+  const overlapping = events.filter((m) => start(m) <= resumeS && end(m) >= pauseS).sort((x, y) => y.startS - x.startS)[0];
   if (overlapping !== undefined) return overlapping;
-  return events.filter((m) => m.startS + offset >= pauseS && m.startS + offset < untilS).sort((x, y) => x.startS - y.startS)[0];
+  return events.filter((m) => start(m) >= pauseS - 2 && start(m) < untilS).sort((x, y) => Math.abs(start(x) - pauseS) - Math.abs(start(y) - pauseS))[0];
 }
 
 function measureMigration(

@@ -54,6 +54,12 @@ export interface MigrationWorld {
   readonly setPaused: (vm: string, paused: boolean) => void;
   /** Bridge ports not forwarding (`node:port`), read when the controller pushes. */
   readonly blockedPorts: () => Promise<Set<string>>;
+  /**
+   * A running `ip -force -batch -` (or `bridge …`) in a namespace of the plan, fed one command per
+   * line: a change at a migration's instant costs a netlink message, not a process start (tens of
+   * milliseconds on a loaded machine).
+   */
+  readonly commands: (planName: string, tool: 'ip' | 'bridge') => (line: string) => void;
   readonly seed: number;
 }
 
@@ -131,15 +137,20 @@ export function migrationActions(world: MigrationWorld, migration: Migration, me
   };
 
   if (mechanism === 'qemu') {
+    const hvIp = world.commands(HV_NS, 'ip');
     out.push({ atMs: pause, what: `${vm.node} pauses`, run: async () => {
       world.setPaused(vm.node, true);
-      await hv.ip(['link', 'set', vport, 'nomaster']);
+      hvIp(`link set ${vport} nomaster`);
     } });
     out.push({ atMs: resume, what: `${vm.node} resumes on ${migration.to}`, run: async () => world.setPaused(vm.node, false) });
+    // Awaited: the announcements due at the same instant must find the port in its bridge, as the
+    // simulator's resume runs before them.
     out.push({ atMs: ready, what: `${migration.to}'s port for ${vm.node} forwards`, run: async () => {
       await hv.ip(['link', 'set', vport, 'master', toBridge]);
     } });
   } else {
+    // Two namespaces in a fixed order (the tap joins before the guest's link comes up): awaited
+    // one-shot commands, since two command streams would not keep that order.
     out.push({ atMs: pause, what: `${vm.node}'s link goes down`, run: async () => {
       world.setPaused(vm.node, true);
       await guest.ip(['link', 'set', 'eth0', 'down']);
@@ -174,25 +185,26 @@ export function migrationActions(world: MigrationWorld, migration: Migration, me
       case 'controller': {
         const rng = Rng.fromSeed(world.seed).stream(`emulate:controller:${vm.node}:${migration.at}`);
         const lost = (): boolean => r.lossRate > 0 && rng.nextFloat() < r.lossRate;
+        // The streams start now, before the run, so the push itself costs no process start.
+        const bridges = plan.bridges.map((b) => ({ b, send: world.commands(b.ns, 'bridge') }));
+        const gateways = plan.hosts.filter((h) => h.kind === 'gateway').map((g) => ({ g, send: world.commands(g.ns, 'ip') }));
+        // The active tree is read before the run too (it does not change during one).
+        let blocked: Promise<Set<string>> | null = null;
+        out.push({ atMs: Math.max(0, pause - 500), what: 'controller reads the active tree', run: async () => { blocked = world.blockedPorts(); } });
         out.push({ atMs: resume + ns2ms(r.latency), what: `controller pushes ${vm.node}`, run: async () => {
           if (r.pushFdb) {
-            const towards = portsTowards(plan, migration.to, await world.blockedPorts());
-            const pushes: Array<Promise<unknown>> = [];
-            for (const b of plan.bridges) {
+            const towards = portsTowards(plan, migration.to, await (blocked ?? world.blockedPorts()));
+            for (const { b, send } of bridges) {
               const port = b.node === migration.to ? vport : towards.get(b.node);
-              if (port === undefined || lost()) continue;
-              const push = world.namespaceOf(b.ns).exec('bridge', ['fdb', 'replace', vm.mac, 'dev', port, 'master', 'dynamic']);
-              // The destination's own port may not be in its bridge yet (portReadyAfter): nothing to write there.
-              pushes.push(port === vport ? push.catch(() => undefined) : push);
+              // The destination's own port may not be in its bridge yet (portReadyAfter): that write fails, as the simulated one finds no port.
+              if (port !== undefined && !lost()) send(`fdb replace ${vm.mac} dev ${port} master dynamic`);
             }
-            await Promise.all(pushes);
           }
           if (r.pushNeighbors) {
-            for (const g of plan.hosts.filter((h) => h.kind === 'gateway')) {
+            for (const { g, send } of gateways) {
               if (lost()) continue;
-              const gw = world.namespaceOf(g.ns);
-              if (vm.ipv4 !== null) await gw.ip(['neigh', 'replace', vm.ipv4.split('/')[0]!, 'lladdr', vm.mac, 'dev', 'eth0', 'nud', 'reachable']);
-              if (vm.ipv6 !== null && g.ipv6 !== null) await gw.ip(['neigh', 'replace', vm.ipv6.split('/')[0]!, 'lladdr', vm.mac, 'dev', 'eth0', 'nud', 'reachable']);
+              if (vm.ipv4 !== null) send(`neigh replace ${vm.ipv4.split('/')[0]!} lladdr ${vm.mac} dev eth0 nud reachable`);
+              if (vm.ipv6 !== null && g.ipv6 !== null) send(`neigh replace ${vm.ipv6.split('/')[0]!} lladdr ${vm.mac} dev eth0 nud reachable`);
             }
           }
         } });

@@ -53,6 +53,7 @@ export function emulationText(result: EmulationResult, comparisons: ReadonlyArra
     });
     lines.push(table(rows));
     const refused = run.flows.filter((f) => f.refused > 0);
+    for (const w of run.warnings) lines.push(`warning: ${w}`);
     for (const f of refused) lines.push(`${f.flow}: ${f.refused} of ${f.sent} packets refused by the sender's kernel (queue full or unreachable)`);
   });
   return `${lines.join('\n')}\n`;
