@@ -24,7 +24,7 @@ import { openCapture } from '../wire/index.js';
 import type { LabNamespaces } from './build.js';
 import { blockedPorts, buildLab } from './build.js';
 import type { MigrationMechanism, TimedAction } from './migrate.js';
-import { migrationActions } from './migrate.js';
+import { defaultMechanism, migrationActions } from './migrate.js';
 import type { LabPlan } from './plan.js';
 import { HV_NS, planLab } from './plan.js';
 import { RunRecord } from './record.js';
@@ -136,7 +136,7 @@ export async function emulateScenario(scenario: Scenario, options: EmulateOption
   if (refused.length > 0) throw new EmulationRefused(scenario.name, refused);
   const model = buildModel(scenario, run, run.seed);
   const plan = planLab(scenario, model);
-  const mechanismOf = options.mechanism ?? ((): MigrationMechanism => 'qemu');
+  const mechanismOf = options.mechanism ?? defaultMechanism;
   const mechanisms = run.migrations.map((m) => mechanismOf(m));
   const progress = options.progress ?? (() => {});
 
@@ -150,16 +150,17 @@ export async function emulateScenario(scenario: Scenario, options: EmulateOption
   try {
     record = new RunRecord(lab.prefix, options.recordDirectory);
     options.onLab?.(lab.prefix);
-    const namespaces = await buildLab(lab, plan, (d, t) => progress('set-up', d, t));
-    const first = namespaces.values().next().value as Namespace;
-    const missing = await kernelIssues({ shaping: plan.shaped, vlans: false }, (f, a) => first.exec(f, a));
+    // What the kernel lacks is found by trying it in a namespace of the run's own, before building.
+    const scratch = await lab.namespace('k');
+    const missing = await kernelIssues({ shaping: plan.shaped, vlans: false }, (f, a) => scratch.exec(f, a));
     if (missing.length > 0) throw new EmulationRefused(scenario.name, missing);
+    const namespaces = await buildLab(lab, plan, (d, t) => progress('set-up', d, t));
     const nsOfNode = (node: string): Namespace => {
       const h = plan.hosts.find((x) => x.node === node || (node === 'gateway' && x.kind === 'gateway'));
       if (h === undefined) throw new EmuError(`no node ${node} in the lab`);
       return namespaces.get(h.ns)!;
     };
-    const traffic = new Traffic(scenario, model, nsOfNode);
+    const traffic = new Traffic(scenario, model, (node) => (plan.hosts.some((h) => h.node === node || (node === 'gateway' && h.kind === 'gateway')) ? nsOfNode(node) : null));
     const vmSockets = new Map<string, RawSocket>();
     for (const m of run.migrations) if (!vmSockets.has(m.vm)) vmSockets.set(m.vm, nsOfNode(m.vm).rawSocket('eth0'));
 
@@ -330,6 +331,31 @@ function eventFor(a: CaptureAnalysis, address: string, pauseS: number, resumeS: 
   return events.filter((m) => start(m) >= pauseS - 2 && start(m) < untilS).sort((x, y) => Math.abs(start(x) - pauseS) - Math.abs(start(y) - pauseS))[0];
 }
 
+/**
+ * When no event of the analysis can be told to be the migration's: the longest gap, overlapping the
+ * pause, of the capture's flow in that direction (what the inference itself takes as an event's
+ * black hole: src/analyze/inference.ts).
+ */
+function gapFor(a: CaptureAnalysis, vmAddress: string, direction: Direction, pauseS: number, resumeS: number): { blackHoleMs: number; afterResumeMs: number; repaired: boolean; lost: number | null } | undefined {
+  const offset = Date.parse(`${a.startTime.slice(0, 19)}Z`) / 1000 + Number(`0.${a.startTime.slice(20, 29)}`);
+  const end = offset + a.durationS;
+  const gateways = new Set(a.gateway?.addresses ?? []);
+  const flows = a.runs[0]?.flows.filter((f) => (direction === 'vmToGateway'
+    ? f.source === vmAddress
+    : f.destination === vmAddress && (direction === 'gatewayToVm') === gateways.has(f.source))) ?? [];
+  let best: { blackHoleMs: number; afterResumeMs: number; repaired: boolean; lost: number | null } | undefined;
+  for (const f of flows) {
+    for (const g of f.gaps) {
+      const from = g.startS + offset;
+      const to = g.endS === null ? end : g.endS + offset;
+      if (from > resumeS || to < pauseS) continue;
+      const ms = (to - from) * 1000;
+      if (best === undefined || ms > best.blackHoleMs) best = { blackHoleMs: Math.round(ms * 1000) / 1000, afterResumeMs: Math.round(Math.max(0, to - Math.max(resumeS, from)) * 1e6) / 1000, repaired: g.repaired, lost: g.lostPackets };
+    }
+  }
+  return best;
+}
+
 function measureMigration(
   m: Migration,
   index: number,
@@ -357,6 +383,14 @@ function measureMigration(
     at[d] = c.node;
     const analysis = analyses.get(c.node)!;
     const event = eventFor(analysis, c.vmAddress, pauseS, resumeS, endS, d);
+    const gap = event === undefined ? gapFor(analysis, c.vmAddress, d, pauseS, resumeS) : undefined;
+    if (gap !== undefined) {
+      blackHole[d] = gap.blackHoleMs;
+      afterResume[d] = gap.afterResumeMs;
+      repaired[d] = gap.repaired;
+      if (gap.lost !== null) lost['unknown'] = (lost['unknown'] ?? 0) + gap.lost;
+      continue;
+    }
     if (event === undefined) {
       // No gap in this direction: every packet kept flowing (an outage shorter than the flow's interval).
       blackHole[d] = 0;

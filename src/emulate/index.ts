@@ -7,6 +7,7 @@
 export type { Direction, EmulateOptions, EmulatedMigration, EmulatedRun, EmulationResult } from './emulate.js';
 export { DIRECTIONS, EmulationRefused, emulateAll, emulateScenario } from './emulate.js';
 export type { MigrationMechanism } from './migrate.js';
+export { defaultMechanism } from './migrate.js';
 export type { LabPlan } from './plan.js';
 export { planLab } from './plan.js';
 export type { CleanupReport } from './record.js';

@@ -45,6 +45,16 @@ import { HV_NS } from './plan.js';
 /** How a migration moves the VM (see the module comment). */
 export type MigrationMechanism = 'qemu' | 're-plug';
 
+/**
+ * How a migration moves its VM when the caller does not say: QEMU's resume. The one place that will
+ * read a scenario's own choice of mechanism (a re-plug migration, a virtual switch kind) once
+ * scenarios can state it.
+ */
+export function defaultMechanism(migration: Migration): MigrationMechanism {
+  void migration;
+  return 'qemu';
+}
+
 /** What a migration acts on. */
 export interface MigrationWorld {
   readonly plan: LabPlan;

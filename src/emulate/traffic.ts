@@ -41,16 +41,21 @@ export class Traffic {
   private timer: NodeJS.Timeout | null = null;
   private t0 = 0;
 
-  /** Opens every flow's sockets (senders and receivers) in `namespaceOf(node)`. */
-  constructor(scenario: Scenario, model: Model, namespaceOf: (node: string) => Namespace) {
+  /**
+   * Opens every flow's sockets (senders and receivers) in `namespaceOf(node)`, which returns null for
+   * a receiver that is no node (an address nobody has: nothing receives there).
+   */
+  constructor(scenario: Scenario, model: Model, namespaceOf: (node: string) => Namespace | null) {
     scenario.traffic.forEach((t, i) => {
       const built = model.traffic[i]!;
       if (t.kind === 'request-response') return;
       built.records.forEach((r, j) => {
         const family = r.address.includes(':') ? 'ipv6' : 'ipv4';
         const port = UDP_BASE_PORT + i;
-        if (t.kind === 'udp') namespaceOf(r.to).ipSocket({ family, kind: 'udp', bindPort: port });
-        const socket = namespaceOf(r.from).ipSocket({ family, kind: t.kind === 'udp' ? 'udp' : 'icmp' });
+        if (t.kind === 'udp') namespaceOf(r.to)?.ipSocket({ family, kind: 'udp', bindPort: port });
+        const sender = namespaceOf(r.from);
+        if (sender === null) throw new RangeError(`flow ${built.name}: no sender ${r.from} in the lab`);
+        const socket = sender.ipSocket({ family, kind: t.kind === 'udp' ? 'udp' : 'icmp' });
         this.senders.push({
           flow: built.name, from: r.from, socket, address: r.address, port, kind: t.kind, identifier: ECHO_BASE_ID + 16 * i + j,
           payload: new Uint8Array(t.size), startMs: t.start / 1e6, stopMs: t.stop / 1e6, intervalMs: 1000 / t.rate, sent: 0,

@@ -101,6 +101,44 @@ describe('what the kernel here cannot do is refused, what it can is planned', ()
   });
 });
 
+describe('the command line', () => {
+  function cli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
+      child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  it('a scenario the kernel cannot run is refused in one line, exit 2, before anything is made', async () => {
+    const before = records();
+    const r = await cli(['emulate', join(SCENARIOS, 'migration-spb.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^arpshift: cannot emulate migration-spb: fabric.bridging spb: the Linux bridge has no shortest-path bridging/);
+    // No run was started: no record was ever written.
+    expect(records()).toEqual(before);
+  });
+
+  it('without root: refused in one line, exit 2', async () => {
+    const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'emulate', join(SCENARIOS, 'migration-none.yaml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(2);
+    expect(stderr).toBe('arpshift: network namespaces need root (run as root, or with CAP_SYS_ADMIN and CAP_NET_ADMIN)\n');
+  });
+
+  it('--cleanup takes no scenario (usage, exit 2)', async () => {
+    const r = await cli(['emulate', '--cleanup', join(SCENARIOS, 'migration-none.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('arpshift: --cleanup takes no scenario and no other option\n');
+  });
+});
+
 describe('emulated migrations match the simulation of the same file', () => {
   it('no announcement (migration-none, 5 s MAC ageing): the black hole lasts until the switches forget', async () => {
     const s = scenario('migration-none.yaml', ['fabric.macAgingTime=5s', 'duration=9s']);
