@@ -14,6 +14,12 @@ function fixed(v: number | null): string {
   return v === null ? '-' : v.toFixed(1);
 }
 
+/** A difference with its sign, 0.0 when it rounds to zero (never -0.0). */
+function signed(v: number): string {
+  const text = Math.abs(v).toFixed(1);
+  return text === '0.0' ? '+0.0' : `${v > 0 ? '+' : '-'}${text}`;
+}
+
 function table(rows: readonly string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   // The migration and the direction are words (left), the rest figures (right).
@@ -48,7 +54,7 @@ export function emulationText(result: EmulationResult, comparisons: ReadonlyArra
         const c = comparison.find((x) => x.migration === i && x.direction === d);
         rows.push(c === undefined
           ? [label, NAMES[d], fixed(m.blackHoleMs[d]), '-', '-', '-', '']
-          : [label, NAMES[d], fixed(c.emulatedMs), fixed(c.simulatedMs), `${c.differenceMs >= 0 ? '+' : ''}${c.differenceMs.toFixed(1)}`, `±${c.toleranceMs.toFixed(1)}`, c.withinTolerance ? 'agrees' : 'DIFFERS']);
+          : [label, NAMES[d], fixed(c.emulatedMs), fixed(c.simulatedMs), signed(c.differenceMs), `±${c.toleranceMs.toFixed(1)}`, c.withinTolerance ? 'agrees' : 'DIFFERS']);
       }
     });
     lines.push(table(rows));
