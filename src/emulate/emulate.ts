@@ -147,6 +147,7 @@ export async function emulateScenario(scenario: Scenario, options: EmulateOption
   });
   const work = mkdtempSync(join(tmpdir(), 'arpshift-emulate-'));
   const setupStart = performance.now();
+  let traffic: Traffic | undefined;
   try {
     record = new RunRecord(lab.prefix, options.recordDirectory);
     options.onLab?.(lab.prefix);
@@ -160,7 +161,7 @@ export async function emulateScenario(scenario: Scenario, options: EmulateOption
       if (h === undefined) throw new EmuError(`no node ${node} in the lab`);
       return namespaces.get(h.ns)!;
     };
-    const traffic = new Traffic(scenario, model, (node) => (plan.hosts.some((h) => h.node === node || (node === 'gateway' && h.kind === 'gateway')) ? nsOfNode(node) : null));
+    traffic = new Traffic(scenario, model, (node) => (plan.hosts.some((h) => h.node === node || (node === 'gateway' && h.kind === 'gateway')) ? nsOfNode(node) : null));
     const vmSockets = new Map<string, RawSocket>();
     for (const m of run.migrations) if (!vmSockets.has(m.vm)) vmSockets.set(m.vm, nsOfNode(m.vm).rawSocket('eth0'));
 
@@ -193,12 +194,15 @@ export async function emulateScenario(scenario: Scenario, options: EmulateOption
       const stream = p;
       return (line: string): void => stream.write(`${line}\n`);
     };
+    const warnings: string[] = [];
+    const running = traffic;
     const world = {
       plan,
       commands,
+      warn: (message: string) => warnings.push(message),
       namespaceOf: (n: string) => namespaces.get(n)!,
       vmSocket: (vm: string) => vmSockets.get(vm)!,
-      setPaused: (vm: string, paused: boolean) => traffic.setPaused(vm, paused),
+      setPaused: (vm: string, paused: boolean) => running.setPaused(vm, paused),
       blockedPorts: () => blockedPorts(plan, namespaces as LabNamespaces),
       seed: run.seed,
     };
@@ -210,7 +214,7 @@ export async function emulateScenario(scenario: Scenario, options: EmulateOption
     await runActions(actions, t0, durationMs, (d, t) => progress('run', d, t));
     traffic.stop();
     await Promise.all([...streams.values()].map((p) => p.finish()));
-    const warnings = [...streams.entries()].flatMap(([key, p]) => p.stderr.trim().split('\n').filter((l) => l !== '').map((l) => `${key}: ${l}`));
+    warnings.push(...[...streams.entries()].flatMap(([key, p]) => p.stderr.trim().split('\n').filter((l) => l !== '').map((l) => `${key}: ${l}`)));
     // The last packets' replies, then the captures end (tcpdump writes out on SIGTERM).
     await new Promise((r) => setTimeout(r, 300));
     const teardownStart = performance.now();
@@ -251,6 +255,8 @@ export async function emulateScenario(scenario: Scenario, options: EmulateOption
     // Tear-down: stopping the captures, and removing the lab (the analysis between is not counted).
     return { ...result, teardownMs: Math.round(analysisStart - teardownStart + performance.now() - closing) };
   } finally {
+    // No packet is sent on a socket the lab's close has closed.
+    traffic?.stop();
     await lab.close();
     rmSync(work, { recursive: true, force: true });
   }

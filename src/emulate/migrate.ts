@@ -70,6 +70,8 @@ export interface MigrationWorld {
    * milliseconds on a loaded machine).
    */
   readonly commands: (planName: string, tool: 'ip' | 'bridge') => (line: string) => void;
+  /** Records something that went wrong without stopping the run (a frame the kernel would not send). */
+  readonly warn: (message: string) => void;
   readonly seed: number;
 }
 
@@ -143,7 +145,21 @@ export function migrationActions(world: MigrationWorld, migration: Migration, me
   const out: TimedAction[] = [];
   const send = (kinds: Parameters<typeof announcementFrames>[1][]) => async (): Promise<void> => {
     const socket = world.vmSocket(vm.node);
-    for (const k of kinds) for (const f of announcementFrames(vm, k)) socket.send(f);
+    for (const k of kinds) {
+      for (const f of announcementFrames(vm, k)) {
+        // A packet socket whose interface went down reports ENETDOWN once (net/packet/af_packet.c
+        // packet_notifier sets sk_err), even after the link is up again: the frame is tried again once.
+        try {
+          socket.send(f);
+        } catch {
+          try {
+            socket.send(f);
+          } catch (e) {
+            world.warn(`${vm.node}: ${k} not sent: ${e instanceof Error ? e.message : String(e)}`);
+          }
+        }
+      }
+    }
   };
 
   if (mechanism === 'qemu') {
