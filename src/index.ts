@@ -194,8 +194,8 @@ export {
   serveQueue,
 } from './sweep/index.js';
 export type { JobRunner, PlanOptions, QueueAddress, ServeOptions, SweepJob, SweepOptions, SweepOutcome, SweepPlan, SweepPoint } from './sweep/index.js';
-export { EmuError, Lab, Namespace, NeighborMonitor, RawSocket, inNamespace, parseMonitorLine, parseNeighborJson, withLab } from './emu/index.js';
-export type { LabOptions, NeighborEvent, NeighborRow, ReceiveOptions, ReceivedFrame } from './emu/index.js';
+export { EmuError, IpSocket, Lab, LabProcess, Namespace, NeighborMonitor, RawSocket, inNamespace, parseMonitorLine, parseNeighborJson, withLab } from './emu/index.js';
+export type { IpSocketKind, IpSocketOptions, LabOptions, NeighborEvent, NeighborRow, ReceiveOptions, ReceivedFrame } from './emu/index.js';
 export {
   EXPIRY_BASE_REACHABLE_MS,
   IPV4_MESSAGES,
@@ -242,3 +242,29 @@ export type {
   StateEvent,
   TimingTable,
 } from './probe/index.js';
+export {
+  DIRECTIONS,
+  EmulationRefused,
+  RECORD_DIR,
+  cleanupRecords,
+  compareRuns,
+  emulateAll,
+  emulateScenario,
+  emulationText,
+  mapProfile,
+  planLab,
+  scenarioIssues,
+  toleranceMs,
+} from './emulate/index.js';
+export type {
+  CleanupReport,
+  ComparisonRow,
+  Direction,
+  EmulateOptions,
+  EmulatedMigration,
+  EmulatedRun,
+  EmulationResult,
+  LabPlan,
+  MigrationMechanism,
+  ProfileMapping,
+} from './emulate/index.js';

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAnalyze } from './analyze.js';
 import { registerDecode } from './decode.js';
+import { registerEmulate } from './emulate.js';
 import { registerProbe } from './probe.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
@@ -33,6 +34,7 @@ function buildProgram(): Command {
   registerValidate(program);
   registerSchema(program);
   registerProbe(program);
+  registerEmulate(program);
   return program;
 }
 

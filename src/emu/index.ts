@@ -7,5 +7,7 @@
 export { EmuError } from './errors.js';
 export type { ReceiveOptions, ReceivedFrame } from './raw-socket.js';
 export { RawSocket, inNamespace } from './raw-socket.js';
+export type { IpSocketKind, IpSocketOptions } from './ip-socket.js';
+export { IpSocket } from './ip-socket.js';
 export type { LabOptions, NeighborEvent, NeighborRow } from './lab.js';
-export { Lab, Namespace, NeighborMonitor, parseMonitorLine, parseNeighborJson, withLab } from './lab.js';
+export { Lab, LabProcess, Namespace, NeighborMonitor, parseMonitorLine, parseNeighborJson, withLab } from './lab.js';

@@ -20,6 +20,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { run, runQuietlySync } from './command.js';
 import { EmuError } from './errors.js';
+import type { IpSocketOptions } from './ip-socket.js';
+import { IpSocket } from './ip-socket.js';
 import { RawSocket } from './raw-socket.js';
 
 /** A neighbour entry as `ip -j neigh` shows it. */
@@ -52,6 +54,81 @@ export interface LabOptions {
   readonly prefix?: string;
   /** The effective user id to check for root (default this process's). */
   readonly uid?: number;
+  /**
+   * Called with each namespace's full name just before it is made, and with each process's id just
+   * after it starts: a caller that must clean up after this process is killed (SIGKILL runs no
+   * handler) records them here.
+   */
+  readonly journal?: {
+    namespace(name: string): void;
+    process(pid: number): void;
+    /** Everything recorded was removed (by close, or by the signal and exit handlers). */
+    closed(): void;
+  };
+}
+
+/** A process a lab started inside one of its namespaces (`ip netns exec NS …`). */
+export class LabProcess {
+  readonly child: ChildProcess;
+  /** Everything it wrote on stderr (the first 64 KiB). */
+  stderr = '';
+  private exited = false;
+  private readonly done: Promise<void>;
+
+  /** @internal Use {@link Namespace.spawn}. */
+  constructor(namespace: string, file: string, args: readonly string[], stdin = false) {
+    this.child = spawn('ip', ['netns', 'exec', namespace, file, ...args], { stdio: [stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
+    // A write after the process ended is reported by `running` and its stderr, not thrown here.
+    this.child.stdin?.on('error', () => {});
+    this.child.stderr!.setEncoding('utf8');
+    this.child.stderr!.on('data', (chunk: string) => {
+      if (this.stderr.length < 65_536) this.stderr += chunk;
+    });
+    this.done = new Promise((resolve) => this.child.once('exit', () => {
+      this.exited = true;
+      resolve();
+    }));
+    this.child.once('error', () => { this.exited = true; });
+  }
+
+  /** Its process id. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Whether it has ended. */
+  get running(): boolean {
+    return !this.exited;
+  }
+
+  /** Writes `text` to its standard input (started with `stdin`). */
+  write(text: string): void {
+    if (this.child.stdin === null) throw new EmuError('this process was started without standard input');
+    this.child.stdin.write(text);
+  }
+
+  /** Closes its standard input and waits for it to end (at most `timeoutMs`, then SIGKILL). */
+  async finish(timeoutMs = 5_000): Promise<void> {
+    if (this.exited) return;
+    this.child.stdin?.end();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    await this.done;
+    clearTimeout(timer);
+  }
+
+  /** Ends it with `signal` (its own process, by id) and waits for it; at most `timeoutMs`, then SIGKILL. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 5_000): Promise<void> {
+    if (this.exited) return;
+    this.child.kill(signal);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    await this.done;
+    clearTimeout(timer);
+  }
+
+  /** @internal Synchronous stop for signal handlers. */
+  stopSync(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
+  }
 }
 
 const open = new Set<Lab>();
@@ -190,6 +267,11 @@ export class Namespace {
     return run('ip', ['-n', this.name, ...args]);
   }
 
+  /** Runs `file args…` inside the namespace (`ip netns exec NS …`) and returns its output. */
+  exec(file: string, args: readonly string[], input?: string): Promise<string> {
+    return run('ip', ['netns', 'exec', this.name, file, ...args], input);
+  }
+
   /** Runs many `ip` commands in one process (`ip -n NS -batch -`), one command per line. */
   async batch(commands: readonly string[]): Promise<void> {
     if (commands.length === 0) return;
@@ -228,6 +310,23 @@ export class Namespace {
     return monitor;
   }
 
+  /**
+   * Starts `file args…` inside the namespace (`ip netns exec`), with a pipe to its standard input
+   * when `options.stdin`; stopped by the lab's close at the latest, by its process id.
+   */
+  spawn(file: string, args: readonly string[], options: { stdin?: boolean } = {}): LabProcess {
+    const p = new LabProcess(this.name, file, args, options.stdin === true);
+    this.lab.track(p);
+    return p;
+  }
+
+  /** An IP socket (UDP, or raw ICMP) in this namespace; closed by the lab's close at the latest. */
+  ipSocket(options: IpSocketOptions): IpSocket {
+    const socket = IpSocket.open(this.path, options);
+    this.lab.track(socket);
+    return socket;
+  }
+
   /** A raw socket on `device` in this namespace; closed by the lab's close at the latest. */
   rawSocket(device: string): RawSocket {
     const socket = RawSocket.open(this.path, device);
@@ -242,11 +341,14 @@ export class Lab {
   readonly prefix: string;
   private readonly namespaces: Namespace[] = [];
   private readonly monitors = new Set<NeighborMonitor>();
-  private readonly sockets = new Set<RawSocket>();
+  private readonly sockets = new Set<RawSocket | IpSocket>();
+  private readonly processes = new Set<LabProcess>();
+  private readonly journal: LabOptions['journal'];
   private closed = false;
 
-  private constructor(prefix: string) {
+  private constructor(prefix: string, journal: LabOptions['journal']) {
     this.prefix = prefix;
+    this.journal = journal;
   }
 
   /**
@@ -260,7 +362,7 @@ export class Lab {
     const base = options.prefix ?? 'arpshift';
     if (!NAME.test(base)) throw new EmuError(`bad lab prefix ${JSON.stringify(base)}`, 2);
     const id = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
-    const lab = new Lab(`${base}-${id}`);
+    const lab = new Lab(`${base}-${id}`, options.journal);
     open.add(lab);
     installHandlers();
     return lab;
@@ -271,6 +373,7 @@ export class Lab {
     if (this.closed) throw new EmuError('the lab is closed');
     if (!NAME.test(name)) throw new EmuError(`bad namespace name ${JSON.stringify(name)}`, 2);
     const full = `${this.prefix}-${name}`;
+    this.journal?.namespace(full);
     try {
       await run('ip', ['netns', 'add', full]);
     } catch (e) {
@@ -318,9 +421,12 @@ export class Lab {
   }
 
   /** @internal */
-  track(item: NeighborMonitor | RawSocket): void {
-    if (item instanceof RawSocket) this.sockets.add(item);
-    else this.monitors.add(item);
+  track(item: NeighborMonitor | RawSocket | IpSocket | LabProcess): void {
+    if (item instanceof RawSocket || item instanceof IpSocket) this.sockets.add(item);
+    else if (item instanceof LabProcess) {
+      this.processes.add(item);
+      if (item.pid !== undefined) this.journal?.process(item.pid);
+    } else this.monitors.add(item);
   }
 
   /** Removes everything the lab made, in reverse order; safe to call twice. */
@@ -329,6 +435,7 @@ export class Lab {
     this.closed = true;
     for (const s of this.sockets) s.close();
     await Promise.all([...this.monitors].map((m) => m.stop()));
+    await Promise.all([...this.processes].map((p) => p.stop()));
     for (const ns of [...this.namespaces].reverse()) {
       try {
         await run('ip', ['netns', 'del', ns.name]);
@@ -338,6 +445,7 @@ export class Lab {
     }
     open.delete(this);
     removeHandlers();
+    this.journal?.closed();
   }
 
   /** @internal The same, synchronously, for signal and exit handlers. */
@@ -346,9 +454,11 @@ export class Lab {
     this.closed = true;
     for (const s of this.sockets) s.close();
     for (const m of this.monitors) m.stopSync();
+    for (const p of this.processes) p.stopSync();
     for (const ns of [...this.namespaces].reverse()) runQuietlySync('ip', ['netns', 'del', ns.name]);
     open.delete(this);
     removeHandlers();
+    this.journal?.closed();
   }
 }
 

@@ -4,7 +4,7 @@
  * downloaded at install time). Loaded on first use only: nothing else in arpshift pays for it.
  *
  * Calls and constants (Linux UAPI, glibc or musl): socket(2) with AF_PACKET (packet(7)), bind(2) to a
- * `sockaddr_ll`, send(2), recvfrom(2) with MSG_DONTWAIT, setsockopt(2) PACKET_IGNORE_OUTGOING (Linux
+ * `sockaddr_ll`, send(2), sendto(2) (IP datagram and raw sockets, ip-socket.ts), recvfrom(2) with MSG_DONTWAIT, setsockopt(2) PACKET_IGNORE_OUTGOING (Linux
  * 4.20), ioctl(2) SIOCGSTAMPNS (the kernel's receive time of the last frame read, socket(7)),
  * setns(2) with CLONE_NEWNET, close(2), if_nametoindex(3).
  */
@@ -28,12 +28,22 @@ export const CLONE_NEWNET = 0x40000000;
 /** errno values that mean "try again". */
 export const EAGAIN = 11;
 export const EINTR = 4;
+/** AF_INET, AF_INET6 (include/linux/socket.h). */
+export const AF_INET = 2;
+export const AF_INET6 = 10;
+/** SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC and SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC. */
+export const SOCK_DGRAM_NONBLOCK_CLOEXEC = 2 | 0o4000 | 0o2000000;
+/** IPPROTO_ICMP, IPPROTO_UDP, IPPROTO_ICMPV6 (include/uapi/linux/in.h, in6.h). */
+export const IPPROTO_ICMP = 1;
+export const IPPROTO_UDP = 17;
+export const IPPROTO_ICMPV6 = 58;
 
 /** The bound functions. */
 export interface Libc {
   socket(domain: number, type: number, protocol: number): number;
   bind(fd: number, address: Uint8Array, length: number): number;
   send(fd: number, data: Uint8Array, length: number, flags: number): number;
+  sendto(fd: number, data: Uint8Array, length: number, flags: number, address: Uint8Array, addressLength: number): number;
   recvfrom(fd: number, buffer: Uint8Array, length: number, flags: number, address: Uint8Array, addressLength: Int32Array): number;
   setsockopt(fd: number, level: number, name: number, value: Int32Array, length: number): number;
   ioctlTimespec(fd: number, request: number, out: BigInt64Array): number;
@@ -55,6 +65,7 @@ export function libc(): Libc {
   const socket = lib.func('int socket(int, int, int)');
   const bind = lib.func('int bind(int, const uint8_t *, uint32_t)');
   const send = lib.func('intptr_t send(int, const uint8_t *, size_t, int)');
+  const sendto = lib.func('intptr_t sendto(int, const uint8_t *, size_t, int, const uint8_t *, uint32_t)');
   const recvfrom = lib.func('intptr_t recvfrom(int, _Out_ uint8_t *, size_t, int, _Out_ uint8_t *, _Inout_ int32_t *)');
   const setsockopt = lib.func('int setsockopt(int, int, int, const int32_t *, uint32_t)');
   const ioctl = lib.func('int ioctl(int, unsigned long, _Out_ int64_t *)');
@@ -65,6 +76,7 @@ export function libc(): Libc {
     socket: (d, t, p) => socket(d, t, p) as number,
     bind: (fd, a, l) => bind(fd, a, l) as number,
     send: (fd, d, l, f) => Number(send(fd, d, l, f)),
+    sendto: (fd, d, l, f, a, al) => Number(sendto(fd, d, l, f, a, al)),
     recvfrom: (fd, b, l, f, a, al) => Number(recvfrom(fd, b, l, f, a, al)),
     setsockopt: (fd, level, name, v, l) => setsockopt(fd, level, name, v, l) as number,
     ioctlTimespec: (fd, r, out) => ioctl(fd, r, out) as number,

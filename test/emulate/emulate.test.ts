@@ -1,0 +1,249 @@
+/**
+ * `emulate` on this machine's kernel (root and namespaces, as CI runs): example scenarios the kernel
+ * can run, each made shorter and loop-free so the suite stays short (one spine and no spanning tree;
+ * the move at 3.4 s, which falls between the packets of every flow; a run of a few seconds), give
+ * black holes that match the simulation of the same file within the tolerance the README states
+ * (src/emulate/compare.ts): no announcement, the guest's GARP, QEMU's announce rounds (RARP, GARP and
+ * NA), the controller's push, and a re-plug whose arp_notify GARP the Linux bridge drops. After each,
+ * nothing of the run is left: no namespace with its prefix, no run record; and a run killed with
+ * SIGKILL (no handler runs) leaves its namespaces and tcpdump processes, which `emulate --cleanup`
+ * removes, while SIGTERM removes them itself.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyzeCapture } from '../../src/analyze/index.js';
+import type { EmulationResult, MigrationMechanism } from '../../src/emulate/index.js';
+import { DIRECTIONS, RECORD_DIR, processStart, compareRuns, emulateScenario, mapProfile, planLab, scenarioIssues, toleranceMs } from '../../src/emulate/index.js';
+import { runScenarioRun } from '../../src/run/index.js';
+import type { Scenario } from '../../src/scenario/index.js';
+import { applyOverrides, buildModel, loadScenario, parseOverride } from '../../src/scenario/index.js';
+import { openCapture } from '../../src/wire/index.js';
+import { namespaceNames } from '../helpers/namespaces.js';
+
+const SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'arpshift-emulate-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Short and loop-free: one spine (a tree), no spanning tree to wait for, the move at 3.4 s. */
+const SHORT = ['fabric.spines=1', 'fabric.bridging=none', 'migrations.0.at=3.4s'];
+
+function scenario(file: string, overrides: readonly string[]): Scenario {
+  const text = applyOverrides(readFileSync(join(SCENARIOS, file), 'utf8'), [...SHORT, ...overrides].map(parseOverride));
+  return loadScenario(text, file);
+}
+
+/** Whether the process runs (a zombie, reparented to an init that does not reap, has ended). */
+function alive(pid: number): boolean {
+  return processStart(pid) !== null;
+}
+
+function records(): string[] {
+  return existsSync(RECORD_DIR) ? readdirSync(RECORD_DIR) : [];
+}
+
+/** Emulates, checks that nothing is left, and returns the result and the simulation of the same scenario. */
+async function emulateAndSimulate(s: Scenario, mechanism: MigrationMechanism, keepCaptures?: string): Promise<{ emulated: EmulationResult; simulated: ReturnType<typeof runScenarioRun>['result'] }> {
+  let prefix = '';
+  const emulated = await emulateScenario(s, { mechanism: () => mechanism, onLab: (p) => { prefix = p; }, ...(keepCaptures === undefined ? {} : { keepCaptures }) });
+  expect(prefix).not.toBe('');
+  expect(namespaceNames().filter((n) => n.startsWith(prefix))).toEqual([]);
+  expect(records().filter((r) => r.startsWith(prefix))).toEqual([]);
+  return { emulated, simulated: runScenarioRun(s, 0).result };
+}
+
+/** Every direction both sides measured agrees within the tolerance; returns the rows. */
+function expectAgreement(s: Scenario, emulated: EmulationResult, simulated: ReturnType<typeof runScenarioRun>['result']) {
+  const model = buildModel(s, s.runs[0]!, s.runs[0]!.seed);
+  const rows = compareRuns(emulated.runs[0]!, simulated, model);
+  // Every direction the simulation measures is measured on the kernels too.
+  const simulatedDirections = DIRECTIONS.filter((d) => simulated.migrations[0]!.blackHoleMs[d] !== null);
+  expect(rows.map((r) => r.direction)).toEqual(simulatedDirections);
+  for (const r of rows) {
+    const rate = s.traffic.find((t) => t.name === r.flow)!.rate;
+    expect(Math.abs(r.emulatedMs - r.simulatedMs), `${r.direction} on ${r.flow}: emulated ${r.emulatedMs} ms, simulated ${r.simulatedMs} ms`)
+      .toBeLessThanOrEqual(toleranceMs(1000 / rate, r.simulatedMs));
+  }
+  return rows;
+}
+
+describe('what the kernel here cannot do is refused, what it can is planned', () => {
+  it('refusals name what is missing; non-Linux profiles are mapped or refused', () => {
+    const spb = loadScenario(readFileSync(join(SCENARIOS, 'migration-spb.yaml'), 'utf8'), 'migration-spb.yaml');
+    expect(scenarioIssues(spb, spb.runs[0]!).join('\n')).toMatch(/spb: the Linux bridge has no shortest-path bridging/);
+    const pair = loadScenario(readFileSync(join(SCENARIOS, 'migration-gateway-pair.yaml'), 'utf8'), 'migration-gateway-pair.yaml');
+    expect(scenarioIssues(pair, pair.runs[0]!).join('\n')).toMatch(/gateway.placement pair/);
+    // cisco-ios: entries REACHABLE for at least half its 4 h ARP timeout, so a 2 h scenario is the limit.
+    expect(mapProfile('cisco-ios', undefined, 60e9)).toEqual({ profile: 'cisco-ios', reachableMs: 14_400_000, router: true });
+    expect(mapProfile('cisco-ios', undefined, 7_300e9)).toMatch(/longer than the half/);
+    expect(mapProfile('windows', undefined, 60e9)).toMatch(/no Linux equivalent/);
+    expect(mapProfile('linux-router', undefined, 60e9)).toEqual({ profile: 'linux-router', reachableMs: null, router: true });
+    // Only benchmarking and documentation space.
+    const elsewhere = scenario('migration-rarp.yaml', ['subnet.ipv4=10.1.0.0/24']);
+    expect(scenarioIssues(elsewhere, elsewhere.runs[0]!)).toEqual(['subnet.ipv4 10.1.0.0/24: emulate uses only addresses in 198.18.0.0/15']);
+    expect(scenarioIssues(scenario('migration-rarp.yaml', []), scenario('migration-rarp.yaml', []).runs[0]!)).toEqual([]);
+  });
+
+  it('the plan has a namespace per switch and node, interface names the kernel takes, and the scenario\'s MACs', () => {
+    const s = scenario('migration-controller.yaml', []);
+    const model = buildModel(s, s.runs[0]!, s.runs[0]!.seed);
+    const plan = planLab(s, model);
+    const hosts = [...model.layout.hosts()];
+    expect(plan.namespaces.length).toBe(1 + model.layout.switches.length + model.layout.gateways.length + hosts.length);
+    expect(plan.links.flatMap((l) => [l.a.ifname, l.b.ifname]).every((n) => n.length <= 15)).toBe(true);
+    for (const h of hosts) expect(plan.hosts.find((p) => p.node === h.name)?.mac).toBe(h.mac);
+    // A linux-router gateway forwards.
+    expect(plan.hosts.find((h) => h.kind === 'gateway')!.sysctls['net.ipv4.ip_forward']).toBe(1);
+  });
+});
+
+describe('the command line', () => {
+  function cli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
+      child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  it('a scenario the kernel cannot run is refused in one line, exit 2, before anything is made', async () => {
+    const before = records();
+    const r = await cli(['emulate', join(SCENARIOS, 'migration-spb.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^arpshift: cannot emulate migration-spb: fabric.bridging spb: the Linux bridge has no shortest-path bridging/);
+    // No run was started: no record was ever written.
+    expect(records()).toEqual(before);
+  });
+
+  it('without root: refused in one line, exit 2', async () => {
+    const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'emulate', join(SCENARIOS, 'migration-none.yaml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(2);
+    expect(stderr).toBe('arpshift: network namespaces need root (run as root, or with CAP_SYS_ADMIN and CAP_NET_ADMIN)\n');
+  });
+
+  it('--cleanup takes no scenario (usage, exit 2)', async () => {
+    const r = await cli(['emulate', '--cleanup', join(SCENARIOS, 'migration-none.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('arpshift: --cleanup takes no scenario and no other option\n');
+  });
+});
+
+describe('emulated migrations match the simulation of the same file', () => {
+  it('no announcement (migration-none, 5 s MAC ageing): the black hole lasts until the switches forget', async () => {
+    const s = scenario('migration-none.yaml', ['fabric.macAgingTime=5s', 'duration=9s']);
+    const { emulated, simulated } = await emulateAndSimulate(s, 'qemu');
+    const rows = expectAgreement(s, emulated, simulated);
+    // The switches last heard vm-2 at the gateway's first ARP (~1 s); with 5 s ageing it is long.
+    expect(rows[0]!.emulatedMs).toBeGreaterThan(1000);
+  });
+
+  it('guest GARP (migration-guest-garp): both the gateway\'s stream and the peer\'s pings', async () => {
+    const s = scenario('migration-guest-garp.yaml', ['duration=6s']);
+    const { emulated, simulated } = await emulateAndSimulate(s, 'qemu');
+    expectAgreement(s, emulated, simulated);
+    const garp = s.remedies[0]!;
+    // Every GARP the remedy sends reaches the gateway.
+    expect(emulated.runs[0]!.arp.gratuitous).toBe(garp.kind === 'guest-garp' ? garp.count : -1);
+  });
+
+  it('QEMU announce (migration-qemu-announce, dual stack): five rounds of RARP, GARP and NA', async () => {
+    const s = scenario('migration-qemu-announce.yaml', ['migrations.0.timing.precopy=0s', 'duration=6s']);
+    const { emulated, simulated } = await emulateAndSimulate(s, 'qemu');
+    expectAgreement(s, emulated, simulated);
+    const r = s.remedies[0]!;
+    const rounds = r.kind === 'qemu-announce' ? r.rounds : -1;
+    expect(emulated.runs[0]!.arp.rarp).toBe(rounds);
+    expect(emulated.runs[0]!.arp.gratuitous).toBe(rounds);
+    expect(emulated.runs[0]!.nd.unsolicitedNa).toBe(rounds);
+  });
+
+  it('controller push (migration-controller, no push lost): the gateway\'s table and every bridge written over netlink', async () => {
+    const s = scenario('migration-controller.yaml', ['remedies.0.lossRate=0', 'duration=6s']);
+    const { emulated, simulated } = await emulateAndSimulate(s, 'qemu');
+    expectAgreement(s, emulated, simulated);
+  });
+
+  it('re-plug with arp_notify on a Linux bridge: the GARP leaves the guest and is dropped at the port, as with no announcement', async () => {
+    const caps = join(work, 'replug');
+    const s = scenario('migration-none.yaml', ['fabric.macAgingTime=5s', 'duration=9s', 'hosts.0.sysctls.arp_notify=1']);
+    const { emulated, simulated } = await emulateAndSimulate(s, 're-plug', caps);
+    // The simulation of the same file has no re-plug: the port's drop makes the two the same.
+    expectAgreement(s, emulated, simulated);
+    const reader = openCapture(join(caps, 'vm-2.pcap'));
+    try {
+      const atTap = analyzeCapture(reader, { name: 'vm-2.pcap' });
+      expect(atTap.runs[0]!.arp.gratuitous).toBe(1);
+    } finally {
+      reader.close();
+    }
+    expect(emulated.runs[0]!.arp.gratuitous).toBe(0);
+  });
+});
+
+describe('nothing is left behind', () => {
+  /** Starts the CLI on a short scenario and resolves with its record once its captures run. */
+  async function startRun(): Promise<{ child: ReturnType<typeof spawn>; prefix: string; namespaces: string[]; processes: number[] }> {
+    const before = new Set(records());
+    const child = spawn(process.execPath, [CLI, 'emulate', join(SCENARIOS, 'migration-guest-garp.yaml'), ...[...SHORT, 'duration=30s'].flatMap((o) => ['--set', o]), '--quiet'], { stdio: 'ignore' });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const file = records().find((r) => !before.has(r) && r.endsWith('.json'));
+      if (file !== undefined) {
+        const data = JSON.parse(readFileSync(join(RECORD_DIR, file), 'utf8')) as { prefix: string; owner: { pid: number }; namespaces: string[]; processes: Array<{ pid: number }> };
+        // Set-up is over once the captures (one per capture point: gateway, vm-2, vm-5) run.
+        if (data.owner.pid === child.pid && data.processes.length >= 3) {
+          await new Promise((r) => setTimeout(r, 300));
+          return { child, prefix: data.prefix, namespaces: data.namespaces, processes: data.processes.map((p) => p.pid) };
+        }
+      }
+      if (Date.now() > deadline) throw new Error('the run did not finish its set-up in 30 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('SIGKILL leaves the namespaces and captures; emulate --cleanup removes exactly those', async () => {
+    const run = await startRun();
+    const exited = new Promise((r) => run.child.once('exit', r));
+    run.child.kill('SIGKILL');
+    await exited;
+    // What the killed run made is still there: a test that could not fail otherwise.
+    expect(namespaceNames().filter((n) => n.startsWith(run.prefix)).sort()).toEqual([...run.namespaces].sort());
+    expect(run.processes.some(alive)).toBe(true);
+    const cleanup = spawn(process.execPath, [CLI, 'emulate', '--cleanup', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    cleanup.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    const code = await new Promise((r) => cleanup.once('exit', r));
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as { runs: string[]; namespaces: string[] };
+    expect(report.runs).toContain(run.prefix);
+    expect(report.namespaces.filter((n) => n.startsWith(run.prefix)).sort()).toEqual([...run.namespaces].sort());
+    // Only names of runs recorded: every namespace removed carries a recorded run's prefix.
+    expect(report.namespaces.every((n) => report.runs.some((p) => n.startsWith(`${p}-`)))).toBe(true);
+    expect(namespaceNames().filter((n) => n.startsWith(run.prefix))).toEqual([]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(run.processes.filter(alive)).toEqual([]);
+    expect(records().filter((r) => r.startsWith(run.prefix))).toEqual([]);
+  });
+
+  it('SIGTERM: the run removes everything itself', async () => {
+    const run = await startRun();
+    const exited = new Promise((r) => run.child.once('exit', (_code, signal) => r(signal)));
+    run.child.kill('SIGTERM');
+    expect(await exited).toBe('SIGTERM');
+    expect(namespaceNames().filter((n) => n.startsWith(run.prefix))).toEqual([]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(run.processes.filter(alive)).toEqual([]);
+    expect(records().filter((r) => r.startsWith(run.prefix))).toEqual([]);
+  });
+});
