@@ -9,7 +9,7 @@ import { Hypervisor } from '../../migration/index.js';
 import { Host } from '../../stack/index.js';
 import { parseIpv4, parseIpv6, parseMac } from '../../wire/index.js';
 import type { BuildContext } from './context.js';
-import { profileFor } from './context.js';
+import { nodeLinkConfig, profileFor } from './context.js';
 import type { BuiltGateways } from './gateways.js';
 
 /** Builds the hypervisors, hv-1 first, attached to their edge switches. */
@@ -41,7 +41,7 @@ export function buildHosts(c: BuildContext, gateway: BuiltGateways, hypervisors:
     const dad = group.allowAddressConflict === true;
     if (h.ipv4 !== null) host.addIpv4(parseIpv4(h.ipv4)!, c.v4Prefix, { skipDad: !dad });
     if (h.ipv6 !== null) host.addIpv6(parseIpv6(h.ipv6)!, c.v6Prefix, { skipDad: !dad });
-    if (h.hypervisor === null) c.topology.connectHost(h.edge, host.port);
+    if (h.hypervisor === null) c.topology.connectHost(h.edge, host.port, nodeLinkConfig(c, group.link));
     else hypervisors.get(h.hypervisor)!.plug(host);
     hosts.set(h.name, host);
   }
