@@ -43,23 +43,25 @@ const built = process.hrtime.bigint();
 
 // ARP messages sent and received by end stations, from the trace bus (as ns-3's MacTx / MacRx traces).
 const arp = { requestsSent: 0, repliesSent: 0, requestsReceivedHosts: 0, requestsReceivedGateway: 0, repliesReceived: 0 };
-const gatewayPorts = new Set(model.gateways.map((g) => g.port.name));
-const hostPorts = new Set([...model.hosts.values()].map((h) => h.port.name));
+// End-station ports by name: 1 for a host, 2 for the gateway (one lookup per ARP frame).
+const endKind = new Map<string, number>();
+for (const h of model.hosts.values()) endKind.set(h.port.name, 1);
+for (const g of model.gateways) endKind.set(g.port.name, 2);
 model.kernel.trace.on('frame-sent', (e) => {
   const p = e.frame.eth.payload;
-  if (p.kind !== 'arp' || !(hostPorts.has(e.port) || gatewayPorts.has(e.port))) return;
+  if (p.kind !== 'arp' || endKind.get(e.port) === undefined) return;
   if (p.operation === 1) arp.requestsSent++;
   else if (p.operation === 2) arp.repliesSent++;
 });
 model.kernel.trace.on('frame-received', (e) => {
   const p = e.frame.eth.payload;
   if (p.kind !== 'arp') return;
-  const atHost = hostPorts.has(e.port);
-  const atGateway = gatewayPorts.has(e.port);
+  const kind = endKind.get(e.port);
+  if (kind === undefined) return;
   if (p.operation === 1) {
-    if (atHost) arp.requestsReceivedHosts++;
-    else if (atGateway) arp.requestsReceivedGateway++;
-  } else if (p.operation === 2 && (atHost || atGateway)) arp.repliesReceived++;
+    if (kind === 1) arp.requestsReceivedHosts++;
+    else arp.requestsReceivedGateway++;
+  } else if (p.operation === 2) arp.repliesReceived++;
 });
 
 const endPorts: Port[] = [...model.gateways.map((g) => g.port), ...[...model.hosts.values()].map((h) => h.port)];
