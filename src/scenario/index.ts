@@ -21,7 +21,7 @@ export type { Position } from './locate.js';
 export { crossCheck } from './cross-check.js';
 export { applyOverrides, parseOverride } from './overrides.js';
 export type { Override } from './overrides.js';
-export { buildModel } from './build/index.js';
+export { buildModel, startOffsets } from './build/index.js';
 export type { BuiltFlowRecord, BuiltTraffic, Model } from './build/index.js';
 export { scenarioJsonSchema } from './json-schema.js';
 export {

@@ -3,4 +3,5 @@
  */
 export type { Model } from './model.js';
 export { buildModel } from './model.js';
+export { startOffsets } from './traffic.js';
 export type { BuiltFlowRecord, BuiltTraffic } from './traffic.js';
