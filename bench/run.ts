@@ -13,10 +13,11 @@ import { decodeBench } from './decode.js';
 import { defaultRunBench } from './default-run.js';
 import { fabricBench } from './fabric.js';
 import { kernelBench } from './kernel.js';
+import { massMigrationBench } from './mass-migration.js';
 import { ns3Bench, parseNs3Sizes } from './ns3.js';
 import { sweepBench } from './sweep.js';
 
-const BENCHES: Bench[] = [defaultRunBench, decodeBench, analyzeBench, kernelBench, fabricBench, sweepBench, ns3Bench, anchorBench];
+const BENCHES: Bench[] = [defaultRunBench, decodeBench, analyzeBench, kernelBench, fabricBench, sweepBench, ns3Bench, anchorBench, massMigrationBench];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
