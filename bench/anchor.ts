@@ -147,11 +147,14 @@ export const anchorBench: Bench = {
           const nsRun = await runNs3Anchor(ns3Binary, { scenario, hosts });
           problems.push(...checkNs3Anchor(nsRun).map((p) => `ns-3 run ${r}: ${p}`));
           theirs.push(nsRun);
+          // Each run's times as it ends, so that an interrupted long comparison still leaves its figures.
+          reporter.note(`  ns-3: wall ${nsRun.wallSeconds.toFixed(2)} s, run ${nsRun.runSeconds.toFixed(2)} s, peak RSS ${Math.round(nsRun.peakRssKiB / 1024)} MiB`);
         }
         reporter.note(`arpshift ${scenario}, ${hosts} hosts: run ${r} of ${runs}...`);
         const ourRun = await runArpshiftAnchor(scenario, hosts);
         problems.push(...checkArpshiftAnchor(ourRun, theirs[theirs.length - 1]).map((p) => `arpshift run ${r}: ${p}`));
         ours.push(ourRun);
+        reporter.note(`  arpshift: wall ${ourRun.wallSeconds.toFixed(2)} s (build ${ourRun.buildSeconds.toFixed(2)}, run ${ourRun.runSeconds.toFixed(2)}), peak RSS ${Math.round(ourRun.peakRssKiB / 1024)} MiB`);
       }
       const reference = JSON.stringify(ours[0]!.counters);
       ours.forEach((o, i) => { if (JSON.stringify(o.counters) !== reference) problems.push(`arpshift run ${i + 1}: counters differ from run 1 (not deterministic)`); });
