@@ -158,6 +158,30 @@ function ipv6InPrefix(a: Ipv6Address, prefix: Ipv6Address, length: number): bool
   return true;
 }
 
+/**
+ * The few MACs a host answers to (its NIC's, virtual ones): a short array, since every frame that
+ * reaches the host is checked against it and a scan of one to three numbers beats hashing a 48-bit
+ * number (not a small integer to V8) in a Set.
+ */
+class MacList {
+  private readonly list: number[] = [];
+
+  has(mac: number): boolean {
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) if (list[i] === mac) return true;
+    return false;
+  }
+
+  add(mac: number): void {
+    if (!this.has(mac)) this.list.push(mac);
+  }
+
+  delete(mac: number): void {
+    const at = this.list.indexOf(mac);
+    if (at >= 0) this.list.splice(at, 1);
+  }
+}
+
 /** See the module comment. */
 export class Host implements PortOwner {
   /**
@@ -179,7 +203,7 @@ export class Host implements PortOwner {
   gateway6: Ipv6Address | undefined;
   protected readonly network: Network;
   protected readonly kernel: Kernel;
-  private readonly macs = new Set<number>();
+  private readonly macs = new MacList();
   private readonly udpHandlers = new Map<number, (delivery: UdpDelivery) => void>();
   private readonly protocolHandlers = new Map<number, (packet: Ipv4Packet | Ipv6Packet) => void>();
   private readonly upChangeHandlers: Array<(up: boolean) => void> = [];
