@@ -53,4 +53,6 @@ export interface BenchOptions {
   readonly ns3Sizes?: readonly number[] | undefined;
   /** `--ns3-runs 3`: runs of ns-3 per scenario and size, whose median is reported (undefined: the default). */
   readonly ns3Runs?: number | undefined;
+  /** `--anchor-sizes 100,1000`: the host counts at which arpshift runs the anchor scenarios (undefined: the default). */
+  readonly anchorSizes?: readonly number[] | undefined;
 }

@@ -20,15 +20,17 @@ export class BroadcastLoad {
   /** Where and when the peak happened. */
   peakHost: string | null = null;
   peakSecond = 0;
-  private readonly windows = new Map<string, Window>();
+  /** Each receiving node's window; null for a node that is not an end station (one lookup per frame). */
+  private readonly windows = new Map<string, Window | null>();
 
   constructor(kernel: Kernel, isEndStation: (node: string) => boolean) {
     kernel.trace.on('frame-received', (e) => {
-      if (!isGroupMac(e.frame.eth.destination) || !isEndStation(e.node)) return;
-      this.total++;
+      if (!isGroupMac(e.frame.eth.destination)) return;
       const second = Math.floor(e.time / 1e9);
       let w = this.windows.get(e.node);
-      if (w === undefined) this.windows.set(e.node, (w = { second, count: 0 }));
+      if (w === undefined) this.windows.set(e.node, (w = isEndStation(e.node) ? { second, count: 0 } : null));
+      if (w === null) return;
+      this.total++;
       if (w.second !== second) {
         w.second = second;
         w.count = 0;

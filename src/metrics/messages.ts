@@ -31,8 +31,10 @@ export class MessageCounter {
 
   constructor(kernel: Kernel, isEndStation: (node: string) => boolean) {
     kernel.trace.on('frame-sent', (e) => {
-      if (!isEndStation(e.node)) return;
       const p = e.frame.eth.payload;
+      // The payload first: most frames are neither ARP nor ICMPv6, and need no lookup of the node.
+      if (p.kind !== 'arp' && !(p.kind === 'ipv6' && p.payload.kind === 'icmpv6')) return;
+      if (!isEndStation(e.node)) return;
       if (p.kind === 'arp') {
         const form = classifyArp(p);
         if (form === 'rarp-request' || form === 'rarp-reply') this.arp.rarp++;

@@ -72,6 +72,11 @@ export class Hypervisor {
     return this.ports.has(vm);
   }
 
+  /** The VMs plugged here now, in the order they were plugged. */
+  vms(): IterableIterator<Host> {
+    return this.ports.keys();
+  }
+
   /** The vSwitch port of a plugged VM. */
   portOf(vm: Host): Port | undefined {
     return this.ports.get(vm);

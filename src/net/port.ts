@@ -51,7 +51,12 @@ export class PortCounters {
   txBytes = 0;
   /** Frames sent out of this port because they were flooded. */
   floodedFrames = 0;
-  readonly drops: Record<DropReason, number> = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
+  // Written out (in DROP_REASONS order) rather than built from the list: one literal per port, and
+  // every port's counters share one object shape.
+  readonly drops: Record<DropReason, number> = {
+    'no-link': 0, 'link-down': 0, 'queue-full': 0, loss: 0, congestion: 0, 'port-disabled': 0, 'port-blocked': 0,
+    'port-learning': 0, vlan: 0, 'same-port': 0, security: 0, 'no-route': 0, 'hop-limit': 0, rpf: 0, 'no-egress': 0,
+  };
 
   /** Total drops over every reason. */
   get dropped(): number {

@@ -133,8 +133,13 @@ function checkGateway(c: Checker): void {
         : wanted === 1 ? 'one edge switch for a core gateway' : 'a list of two edge switches for a pair, e.g. [leaf-1, leaf-2]';
       c.report({ code: 'value', path: ['gateway', 'attach'], expected, found: renderFound(raw.attach) });
     } else {
-      g.attach.forEach((name, i) => c.reference(typeof raw.attach === 'string' ? ['gateway', 'attach'] : ['gateway', 'attach', i], name, ['edge']));
+      // A core gateway may hang off any switch (a spine, a core switch); a pair's members off edges.
+      const kinds = g.placement === 'core' ? ['edge', 'switch'] as const : ['edge'] as const;
+      g.attach.forEach((name, i) => c.reference(typeof raw.attach === 'string' ? ['gateway', 'attach'] : ['gateway', 'attach', i], name, [...kinds]));
     }
+  }
+  if (c.sure('gateway.placement', 'gateway.link') && g.placement === 'anycast' && raw.link !== undefined) {
+    c.report({ code: 'value', path: ['gateway', 'link'], expected: 'no link: an anycast gateway lives inside its edge switches', found: renderFound(raw.link) });
   }
   if (c.sure('gateway.placement', 'gateway.virtualMac') && g.placement === 'core' && g.virtualMac !== null) {
     c.report({ code: 'value', path: ['gateway', 'virtualMac'], expected: 'auto: a core gateway uses its own MAC; only pair and anycast gateways share a virtual MAC', found: JSON.stringify(g.virtualMac) });
@@ -203,6 +208,9 @@ function checkVmGroups(c: Checker): void {
       } else {
         checkNames(c, [...base, 'on'], raw.on, h.on, ['hypervisor']);
       }
+    }
+    if (c.sure('hosts.link') && raw.link !== undefined) {
+      c.report({ code: 'value', path: [...base, 'link'], expected: 'no link: a VM\'s virtual NIC belongs to its hypervisor; link is for hosts on edge switch ports', found: renderFound(raw.link) });
     }
     if (c.sure('hosts.placement') && h.placement !== 'spread') {
       c.report({

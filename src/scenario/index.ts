@@ -21,7 +21,7 @@ export type { Position } from './locate.js';
 export { crossCheck } from './cross-check.js';
 export { applyOverrides, parseOverride } from './overrides.js';
 export type { Override } from './overrides.js';
-export { buildModel, planPorts } from './build/index.js';
+export { buildModel, planPorts, startOffsets } from './build/index.js';
 export type { BuiltClaimant, BuiltDhcp, BuiltFlowRecord, BuiltSecurity, BuiltTraffic, Model, PlannedAddresses, PortView, SwitchView } from './build/index.js';
 export { originOf, planSecurity, scenarioWords, selectSwitches } from './security-plan.js';
 export type { FieldPath, PlanNames, PlannedSwitch, PortEntryProblem, SecurityPlan } from './security-plan.js';

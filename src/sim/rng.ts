@@ -31,19 +31,49 @@ function rotl(x: number, k: number): number {
 
 /** A seeded xoshiro128** generator with named child streams; not thread-shared, not cryptographic. */
 export class Rng {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
-  private readonly key: readonly [number, number, number, number];
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+  /** The key; null until a child stream's is first needed (derived from `parent` and `name`). */
+  private key: readonly [number, number, number, number] | null = null;
+  private readonly parent: Rng | null;
+  private readonly name: string;
 
-  private constructor(key: readonly [number, number, number, number]) {
+  private constructor(key: readonly [number, number, number, number] | null, parent: Rng | null = null, name = '') {
+    this.parent = parent;
+    this.name = name;
+    if (key !== null) this.setKey(key);
+  }
+
+  private setKey(key: readonly [number, number, number, number]): void {
     // xoshiro's state must not be all zero; a hashed key is all zero with probability 2^-128.
     this.key = key[0] === 0 && key[1] === 0 && key[2] === 0 && key[3] === 0 ? [1, 0, 0, 0] : key;
     this.s0 = this.key[0] | 0;
     this.s1 = this.key[1] | 0;
     this.s2 = this.key[2] | 0;
     this.s3 = this.key[3] | 0;
+  }
+
+  /**
+   * This generator's key, derived on first need: a model makes a stream for every host and link, and
+   * most of them never draw (a link without loss), so the hashing waits until something does.
+   */
+  private keyWords(): readonly [number, number, number, number] {
+    if (this.key !== null) return this.key;
+    const parentKey = this.parent!.keyWords();
+    const nameBytes = ENCODER.encode(this.name);
+    const bytes = new Uint8Array(16 + nameBytes.length);
+    for (let i = 0; i < 4; i++) {
+      const k = parentKey[i]!;
+      bytes[i * 4] = k & 0xff;
+      bytes[i * 4 + 1] = (k >>> 8) & 0xff;
+      bytes[i * 4 + 2] = (k >>> 16) & 0xff;
+      bytes[i * 4 + 3] = k >>> 24;
+    }
+    bytes.set(nameBytes, 16);
+    this.setKey(murmurHash3x86128(bytes, STREAM_SEED));
+    return this.key!;
   }
 
   /**
@@ -76,21 +106,12 @@ export class Rng {
    * is a grandchild, distinct from `a.stream('y')`.
    */
   stream(name: string): Rng {
-    const nameBytes = ENCODER.encode(name);
-    const bytes = new Uint8Array(16 + nameBytes.length);
-    for (let i = 0; i < 4; i++) {
-      const k = this.key[i]!;
-      bytes[i * 4] = k & 0xff;
-      bytes[i * 4 + 1] = (k >>> 8) & 0xff;
-      bytes[i * 4 + 2] = (k >>> 16) & 0xff;
-      bytes[i * 4 + 3] = k >>> 24;
-    }
-    bytes.set(nameBytes, 16);
-    return new Rng(murmurHash3x86128(bytes, STREAM_SEED));
+    return new Rng(null, this, name);
   }
 
   /** The next 32-bit output of xoshiro128** 1.1, as an unsigned integer in [0, 2^32). */
   nextUint32(): number {
+    if (this.key === null) this.keyWords();
     const s1 = this.s1;
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
     const t = s1 << 9;

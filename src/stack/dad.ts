@@ -100,9 +100,16 @@ export class DadRunner {
     // Ongoing detection follows the profile; a probe the host was asked for (a DHCP client's check,
     // `AddressOptions.probe`) is watched whatever the profile says.
     const acd = this.host.profile.dad.ipv4ConflictDetection.value;
-    if (!acd && !this.host.ipv4.some((a) => a.state === 'tentative')) return false;
-    const ours = (mac: MacAddress): boolean => mac === this.host.mac || this.host.ipv4.some((a) => a.mac === mac);
-    if (ours(p.senderHardwareAddress)) return false;
+    const addresses = this.host.ipv4;
+    if (!acd) {
+      // The common case, on every ARP packet received: no detection running, nothing to look at.
+      let tentative = false;
+      for (let i = 0; i < addresses.length; i++) if (addresses[i]!.state === 'tentative') tentative = true;
+      if (!tentative) return false;
+    }
+    const sha = p.senderHardwareAddress;
+    if (sha === this.host.mac) return false;
+    for (let i = 0; i < addresses.length; i++) if (addresses[i]!.mac === sha) return false;
     for (const a of this.host.ipv4) {
       if (a.state === 'tentative') {
         const claims = p.senderProtocolAddress === a.address;

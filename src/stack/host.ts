@@ -31,6 +31,7 @@ import type {
   NdOption,
 } from '../wire/index.js';
 import {
+  ARP_OP_REQUEST,
   IPV4_BROADCAST,
   IPV6_ALL_NODES,
   IPV6_ALL_ROUTERS,
@@ -159,8 +160,38 @@ function ipv6InPrefix(a: Ipv6Address, prefix: Ipv6Address, length: number): bool
   return true;
 }
 
+/**
+ * The few MACs a host answers to (its NIC's, virtual ones): a short array, since every frame that
+ * reaches the host is checked against it and a scan of one to three numbers beats hashing a 48-bit
+ * number (not a small integer to V8) in a Set.
+ */
+class MacList {
+  private readonly list: number[] = [];
+
+  has(mac: number): boolean {
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) if (list[i] === mac) return true;
+    return false;
+  }
+
+  add(mac: number): void {
+    if (!this.has(mac)) this.list.push(mac);
+  }
+
+  delete(mac: number): void {
+    const at = this.list.indexOf(mac);
+    if (at >= 0) this.list.splice(at, 1);
+  }
+}
+
 /** See the module comment. */
 export class Host implements PortOwner {
+  /**
+   * @internal Whether an ARP request a host merely overhears (see {@link Host.overheardOnly}) skips the
+   * receive rules. The result is the same either way; tests turn it off to compare the two paths.
+   */
+  static bystanderFastPath = true;
+
   readonly name: string;
   readonly port: Port;
   readonly profile: ImplementationProfile;
@@ -174,7 +205,7 @@ export class Host implements PortOwner {
   gateway6: Ipv6Address | undefined;
   protected readonly network: Network;
   protected readonly kernel: Kernel;
-  private readonly macs = new Set<number>();
+  private readonly macs = new MacList();
   private readonly udpHandlers = new Map<number, (delivery: UdpDelivery) => void>();
   private readonly protocolHandlers = new Map<number, (packet: Ipv4Packet | Ipv6Packet) => void>();
   private readonly upChangeHandlers: Array<(up: boolean) => void> = [];
@@ -699,10 +730,24 @@ export class Host implements PortOwner {
     inConfiguredSubnet: (ip) => this.onLink4(ip),
   };
 
+  /**
+   * True when `decideArp` would neither change the table nor answer: a request (not a probe, not
+   * gratuitous) for an address that is not ours, whose sender has no entry here, or any request when
+   * the profile takes only replies to a pending resolution. In a broadcast domain of N hosts every
+   * request reaches N - 1 such bystanders, so this is the common case of an ARP storm.
+   */
+  private overheardOnly(p: ArpPacket): boolean {
+    const sip = p.senderProtocolAddress;
+    const tip = p.targetProtocolAddress;
+    if (p.operation !== ARP_OP_REQUEST || sip === 0 || sip === tip || this.ownIpv4(tip) !== undefined) return false;
+    return this.profile.arp.updateExisting.value === 'reply-while-resolving' || this.arp.get(sip) === undefined;
+  }
+
   private receiveArp(eth: EthernetFrame, p: ArpPacket): void {
     this.counters.arpIn++;
     const now = this.kernel.now;
     if (this.dad.checkArp(p)) return;
+    if (Host.bystanderFastPath && this.overheardOnly(p)) return;
     // The receiver's view uses the MAC the frame was sent to when it is one of ours (virtual MACs).
     const view: ArpReceiver = { ...this.arpView, mac: this.macs.has(eth.destination) ? eth.destination : this.mac };
     const decision = decideArp(this.profile.arp, view, p, eth.destination, this.arp.get(p.senderProtocolAddress), now);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/sim/index.js';
-import { WIRE_OVERHEAD, expectedLossRate, gilbertElliottFor, lossProcess } from '../../src/net/index.js';
+import { DROP_REASONS, PortCounters, WIRE_OVERHEAD, expectedLossRate, gilbertElliottFor, lossProcess } from '../../src/net/index.js';
 import { Station, network, stationMac } from '../helpers/net.js';
 
 const GBPS = 1e9;
@@ -154,5 +154,16 @@ describe('loss models', () => {
       return sent.map((id, i) => (got.has(id) ? i : -1)).filter((i) => i >= 0);
     };
     expect(run(true)).toEqual(run(false));
+  });
+});
+
+describe('port counters', () => {
+  it('count drops under every reason, in the order of DROP_REASONS, starting at zero', () => {
+    const c = new PortCounters();
+    expect(Object.keys(c.drops)).toEqual([...DROP_REASONS]);
+    expect(Object.values(c.drops).every((v) => v === 0)).toBe(true);
+    c.drops['queue-full'] += 2;
+    c.drops.rpf++;
+    expect(c.dropped).toBe(3);
   });
 });

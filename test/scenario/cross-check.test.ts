@@ -56,9 +56,10 @@ describe('names', () => {
     expect(issues.length).toBe(7);
   });
 
-  it('a switch that exists but has no host ports', () => {
-    const issue = issueAt(issuesOf(yaml('name: n', 'gateway: { attach: spine-1 }')), 'gateway.attach');
+  it('a switch that exists but has no host ports, for a pair (a core gateway may take a port on it)', () => {
+    const issue = issueAt(issuesOf(yaml('name: n', 'gateway: { placement: pair, attach: [spine-1, leaf-2] }')), 'gateway.attach[0]');
     expect(issue.expected).toMatch(/spine-1 is not an edge switch/);
+    expect(() => loadScenario(yaml('name: n', 'gateway: { attach: spine-1 }'), 'n.yaml')).not.toThrow();
   });
 
   it('flows may name an address nobody has, inside the subnet only', () => {

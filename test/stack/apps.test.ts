@@ -4,7 +4,7 @@
  * probes, unlike one-way UDP to the same host.
  */
 import { describe, expect, it } from 'vitest';
-import { FlowSink, PingFlow, RequestResponseFlow, UdpFlow, linuxProfile } from '../../src/stack/index.js';
+import { FlowSink, PingFlow, RequestResponseFlow, UdpFlow, flowPayload, linuxProfile, readFlowTag } from '../../src/stack/index.js';
 import { classifyArp } from '../../src/wire/index.js';
 import { lan } from '../helpers/stack.js';
 import { ip4, ip6, mac } from '../helpers/sample-frames.js';
@@ -64,5 +64,22 @@ describe('request/response', () => {
     oneWay.l.kernel.run({ until: 90 * S });
     expect(udp.record.delivered).toBe(900);
     expect(unicastProbes(oneWay.l)).toBeGreaterThan(0);
+  });
+});
+
+describe('flow payload tag', () => {
+  it('is "ASFT", flow, sequence (uint32) and send time (float64), big-endian, then zeros', () => {
+    for (const [flow, sequence, sentAt, size] of [[1, 0, 0, 64], [0xfffffffe, 0x80000001, 12_009_999_873, 20], [77, 123_456, 2 ** 52 + 3, 100]] as const) {
+      const bytes = flowPayload(flow, sequence, sentAt, size);
+      const expected = new Uint8Array(Math.max(size, 20));
+      const view = new DataView(expected.buffer);
+      view.setUint32(0, 0x41534654);
+      view.setUint32(4, flow);
+      view.setUint32(8, sequence);
+      view.setFloat64(12, sentAt);
+      expect([...bytes]).toEqual([...expected]);
+      expect(readFlowTag(bytes)).toEqual({ flow, sequence, sentAt });
+    }
+    expect(readFlowTag(new Uint8Array(64))).toBeUndefined();
   });
 });

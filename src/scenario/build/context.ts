@@ -2,7 +2,7 @@
  * What every builder of one run shares: the scenario and the run, the kernel and network being
  * built, the fabric and the layout, and the subnet prefix lengths.
  */
-import type { Network } from '../../net/index.js';
+import type { LinkConfig, Network } from '../../net/index.js';
 import type { Topology } from '../../net/index.js';
 import type { Kernel } from '../../sim/index.js';
 import type { ImplementationProfile } from '../../stack/index.js';
@@ -37,4 +37,21 @@ export function profileFor(name: string, overrides: Readonly<Record<string, numb
 /** The length of a prefix written `address/length`, or 0 when there is none. */
 export function prefixLength(prefix: string | undefined): number {
   return prefix === undefined ? 0 : Number(prefix.split('/')[1]);
+}
+
+/** A node's own link settings (`link` of the gateway or a host group). */
+export interface NodeLinkSettings {
+  readonly rate?: number | undefined;
+  readonly delay?: number | undefined;
+  readonly queue?: number | undefined;
+}
+
+/**
+ * The link of a node whose settings give `link`: the access link class of the fabric, field by field
+ * replaced by what `link` gives; undefined when it gives nothing (the topology's host link then).
+ */
+export function nodeLinkConfig(c: BuildContext, link: NodeLinkSettings | undefined): LinkConfig | undefined {
+  if (link === undefined) return undefined;
+  const access = c.scenario.fabric.links.access;
+  return { rate: link.rate ?? access.rate, delay: link.delay ?? access.delay, queueBytes: link.queue ?? access.queue };
 }

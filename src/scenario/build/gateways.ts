@@ -11,7 +11,7 @@ import { Host, RedundantGatewayPair } from '../../stack/index.js';
 import type { Ipv4Address, Ipv6Address, MacAddress } from '../../wire/index.js';
 import { parseIpv4, parseIpv6, parseMac } from '../../wire/index.js';
 import type { BuildContext } from './context.js';
-import { profileFor } from './context.js';
+import { nodeLinkConfig, profileFor } from './context.js';
 
 /** The gateway as built. */
 export interface BuiltGateways {
@@ -49,8 +49,14 @@ export function buildGateways(c: BuildContext): BuiltGateways {
       const sw = topology.switch(node.edge);
       const port = sw.addPort(sw.mode(topology.hostPorts(node.edge)[0]?.index ?? 0));
       network.connect(host.port, port, { rate: c.scenario.fabric.links.access.rate, delay: 0 });
+    } else if (topology.edgeSwitches.some((sw) => sw.name === node.edge)) {
+      topology.connectHost(node.edge, host.port, nodeLinkConfig(c, g.link));
     } else {
-      topology.connectHost(node.edge, host.port);
+      // A core gateway on a switch above the edge (a spine, a core switch): a port of its own there.
+      const sw = topology.switch(node.edge);
+      const port = sw.addPort();
+      const access = c.scenario.fabric.links.access;
+      network.connect(host.port, port, nodeLinkConfig(c, g.link) ?? { rate: access.rate, delay: access.delay, queueBytes: access.queue });
     }
     nodes.push(host);
   }

@@ -11,7 +11,7 @@ import { Hypervisor } from '../../migration/index.js';
 import { Host, RouterAdvertiser } from '../../stack/index.js';
 import { parseIpv4, parseIpv6, parseMac } from '../../wire/index.js';
 import type { BuildContext } from './context.js';
-import { profileFor } from './context.js';
+import { nodeLinkConfig, profileFor } from './context.js';
 import type { BuiltGateways } from './gateways.js';
 
 /** When a router host sends its first Router Advertisement (ns). */
@@ -46,7 +46,7 @@ export function buildHosts(c: BuildContext, gateway: BuiltGateways, hypervisors:
     const dad = group.allowAddressConflict === true;
     if (h.ipv4 !== null && c.dhcpGroups?.has(group.name) !== true) host.addIpv4(parseIpv4(h.ipv4)!, c.v4Prefix, { skipDad: !dad });
     if (h.ipv6 !== null) host.addIpv6(parseIpv6(h.ipv6)!, c.v6Prefix, { skipDad: !dad });
-    if (h.hypervisor === null) c.topology.connectHost(h.edge, host.port);
+    if (h.hypervisor === null) c.topology.connectHost(h.edge, host.port, nodeLinkConfig(c, group.link));
     else hypervisors.get(h.hypervisor)!.plug(host);
     const ra = group.routerAdvertisements;
     if (ra !== undefined) new RouterAdvertiser(c.kernel, host, { start: ROUTER_ADVERTISEMENT_START, interval: ra.interval, lifetime: ra.lifetime, stop: c.scenario.duration });

@@ -3,6 +3,7 @@
  */
 export type { Model } from './model.js';
 export { buildModel } from './model.js';
+export { startOffsets } from './traffic.js';
 export type { BuiltFlowRecord, BuiltTraffic } from './traffic.js';
 export type { BuiltSecurity, PlannedAddresses } from './security.js';
 export type { BuiltDhcp } from './dhcp.js';

@@ -40,12 +40,19 @@ export function buildMigrations(
     schedulePhase: (kind, time, action) => timeline.bind(phaseKey(i, kind), time, action),
   }));
   const remedies: RemedySpec[] = [...run.remedies, ...run.migrations.flatMap((m) => m.remedies)];
-  const vms = [...hosts.values()].filter((host) => [...hypervisors.values()].some((x) => x.hosts(host)));
+  // The VMs, in host order; found once, from each hypervisor's own ports (not every hypervisor per host).
+  let vms: Host[] | undefined;
+  const vmsInHostOrder = (): Host[] => {
+    if (vms !== undefined) return vms;
+    const plugged = new Set<Host>();
+    for (const hv of hypervisors.values()) for (const vm of hv.vms()) plugged.add(vm);
+    return (vms = [...hosts.values()].filter((host) => plugged.has(host)));
+  };
   const keepalives = new Set<string>();
   for (const r of remedies) {
     if (r.kind === 'keepalive' && !keepalives.has(r.mode)) {
       keepalives.add(r.mode);
-      startKeepalive(kernel, r, vms, gateways, 0, c.scenario.duration);
+      startKeepalive(kernel, r, vmsInHostOrder(), gateways, 0, c.scenario.duration);
     }
   }
   const evpn = remedies.find((r) => r.kind === 'evpn');

@@ -110,6 +110,29 @@ class Endpoints {
   }
 }
 
+/** The mulberry32 increment (a Weyl sequence step). */
+const MULBERRY32_INCREMENT = 0x6d2b79f5;
+
+/**
+ * Start offsets of `count` senders, in nanoseconds (see the `startSpread` field): offset_i =
+ * floor(r_i * over / 2^32), modulo `wrap` when given, r_i the i-th output of mulberry32(seed) (Tommy
+ * Ettinger's 32-bit generator, public domain). The product is taken in BigInt, so it is exact.
+ */
+export function startOffsets(count: number, spread: { readonly seed: number; readonly over: number; readonly wrap?: number | undefined }): Float64Array {
+  const out = new Float64Array(count);
+  const over = BigInt(spread.over);
+  let state = spread.seed | 0;
+  for (let i = 0; i < count; i++) {
+    state = (state + MULBERRY32_INCREMENT) | 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const r = (t ^ (t >>> 14)) >>> 0;
+    const offset = Number((BigInt(r) * over) >> 32n);
+    out[i] = spread.wrap === undefined ? offset : offset % spread.wrap;
+  }
+  return out;
+}
+
 /** Builds every traffic entry's flows (they start sending at their `start`). */
 export function buildTraffic(c: BuildContext, gateways: BuiltGateways, hosts: ReadonlyMap<string, Host>, planned4: ReadonlyMap<string, Ipv4Address> = new Map()): BuiltTraffic[] {
   const { kernel, scenario } = c;
@@ -124,16 +147,22 @@ export function buildTraffic(c: BuildContext, gateways: BuiltGateways, hosts: Re
   const traffic: BuiltTraffic[] = [];
   for (const flow of scenario.traffic) {
     const records: BuiltFlowRecord[] = [];
-    for (const from of endpoints.resolve(flow.from)) {
-      for (const to of endpoints.resolve(flow.to)) {
+    const senders = endpoints.resolve(flow.from);
+    const receivers = endpoints.resolve(flow.to);
+    const offsets = flow.startSpread === undefined ? undefined : startOffsets(senders.length, flow.startSpread);
+    for (let i = 0; i < senders.length; i++) {
+      const from = senders[i]!;
+      for (const to of receivers) {
         if (from.name === to.name) continue;
         const address = flow.family === 'ipv4' ? to.v4 : to.v6;
         if (address === undefined) continue;
         const id = nextFlowId;
         nextFlowId += 2;
         const name = `${flow.name}:${from.name}>${to.name}`;
-        const start = flow.start;
-        const stop = Math.min(flow.stop, scenario.duration);
+        const start = flow.start + (offsets === undefined ? 0 : offsets[i]!);
+        let stop = Math.min(flow.stop, scenario.duration);
+        // At most `packets` sends: the k-th goes at start + k * interval while that is before stop.
+        if (flow.packets !== undefined) stop = Math.min(stop, start + flow.packets * Math.round(1e9 / flow.rate));
         if (!(stop > start)) continue;
         const addressText = typeof address === 'number' ? formatIpv4(address) : address;
         if (flow.kind === 'udp') {

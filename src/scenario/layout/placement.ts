@@ -59,13 +59,16 @@ export function vmHypervisor(scenario: Pick<Scenario, 'hosts' | 'hypervisors'>, 
   const count = scenario.hypervisors?.count ?? 0;
   const g = scenario.hosts[group];
   if (g === undefined || !isVmGroup(g) || count === 0) return undefined;
+  if (g.on === 'hypervisors') {
+    // Every hypervisor in order: the i-th target is hypervisor i, so no list of them is needed.
+    let cursor = 0;
+    for (let i = 0; i < group; i++) if (scenario.hosts[i]!.on === 'hypervisors') cursor = (cursor + scenario.hosts[i]!.count) % count;
+    return (cursor + index) % count;
+  }
+  // A list of hypervisors: round-robin over it from the group's first VM.
   const targets = vmTargets(g, count);
   if (targets.length === 0) return undefined;
-  let cursor = 0;
-  if (g.on === 'hypervisors') {
-    for (let i = 0; i < group; i++) if (scenario.hosts[i]!.on === 'hypervisors') cursor = (cursor + scenario.hosts[i]!.count) % targets.length;
-  }
-  return targets[(cursor + index) % targets.length];
+  return targets[index % targets.length];
 }
 
 /** Places hypervisors and hosts (see the module comment). Names in a list that are not edge switches (or hypervisors) are skipped. */

@@ -12,7 +12,7 @@
  * VMs can migrate.
  */
 import { z } from 'zod';
-import { autoOrAddress, autoOrMac, count, duration, name, section } from '../fields.js';
+import { autoOrAddress, autoOrMac, bitRate, count, duration, name, section, size } from '../fields.js';
 import { PROFILE_HELP, profileName, sysctlsSchema } from './profiles.js';
 
 /** Where the default gateway lives. */
@@ -23,6 +23,16 @@ export const edgeListSchema = z.union([z.string(), z.array(z.string()).min(1)], 
 
 /** The words `on` takes besides hypervisor names. */
 export const HOST_ATTACHMENTS = ['edge', 'hypervisors'] as const;
+
+/** A node's own link to its switch: each field given replaces the `fabric.links.access` value. */
+export const nodeLinkSchema = section(
+  {
+    rate: bitRate().optional().describe('Line rate of each direction (default fabric.links.access.rate).'),
+    delay: duration().optional().describe('One-way propagation delay (default fabric.links.access.delay).'),
+    queue: size({ min: 1 }).optional().describe('Drop-tail queue capacity per direction, bytes (default fabric.links.access.queue).'),
+  },
+  'This node\'s own link to its switch, field by field instead of the access link class (fabric.links.access).',
+).optional();
 
 /** The `gateway` section. */
 export const gatewaySchema = section(
@@ -40,7 +50,8 @@ export const gatewaySchema = section(
     virtualMac: autoOrMac().prefault('auto')
       .describe('Virtual MAC of a pair or anycast gateway: auto (default) = 00:00:5e:00:01:01 (the VRRP MAC of VRID 1, RFC 5798 §7.3), or a unicast MAC. Not for placement core, whose gateway uses its own MAC.'),
     attach: edgeListSchema.optional()
-      .describe('Edge switch(es) the gateway attaches to: one name for core (default: the first edge switch, e.g. leaf-1); two for pair (default: the first two, e.g. [leaf-1, leaf-2]). Not for anycast, which lives in every edge switch.'),
+      .describe('Switch(es) the gateway attaches to: one name for core (default: the first edge switch, e.g. leaf-1; any switch of the fabric, e.g. spine-1, where it takes a port of its own); two edge switches for pair (default: the first two, e.g. [leaf-1, leaf-2]). Not for anycast, which lives in every edge switch.'),
+    link: nodeLinkSchema.describe('The gateway\'s link(s) to its switch, field by field instead of fabric.links.access (e.g. { rate: 10Gbps } on a spine). Not for anycast.'),
   },
   'The default gateway of the subnet.',
 ).prefault({});
@@ -67,6 +78,7 @@ export const hostGroupSchema = section(
       .describe('IPv6 addresses: auto (default) = the next free addresses of subnet.ipv6 (none when the scenario has no IPv6 subnet); none; or the first address, the group taking consecutive addresses from it.'),
     mac: autoOrMac().prefault('auto')
       .describe('MAC addresses: auto (default) = 02:00: and the host\'s number among all hosts as 32 bits (the MAC plan: the first host is 02:00:00:00:00:01); or the first host\'s MAC, the group taking consecutive MACs from it (vm-2 = that + 1), all of them unicast and no other node\'s.'),
+    link: nodeLinkSchema.describe('Each host\'s link to its edge switch, field by field instead of fabric.links.access. Not for VMs (on: hypervisors), whose virtual NIC is part of the hypervisor.'),
     allowAddressConflict: z.boolean().default(false)
       .describe('Let this group\'s explicit addresses coincide with other nodes\' addresses (to study duplicate address detection and address conflicts); otherwise a shared address is an error (default false).'),
     routerAdvertisements: section(

@@ -5,7 +5,7 @@
  * modelled): 1472 bytes over IPv4, 1452 over IPv6 (the family limit is checked after the schema).
  */
 import { z } from 'zod';
-import { duration, name, packetRate, section, size } from '../fields.js';
+import { count, duration, name, packetRate, section, size } from '../fields.js';
 
 /** The flow kinds. */
 export const FLOW_KINDS = ['udp', 'ping', 'request-response'] as const;
@@ -30,6 +30,17 @@ const common = {
     .describe('ipv4 or ipv6 (default: the family of `to` when it is an address, else ipv4 when the scenario has an IPv4 subnet, else ipv6).'),
   start: duration().prefault('0s').describe('When the first packet is sent (default 0s).'),
   stop: duration().optional().describe('When sending stops (default: the end of the simulation).'),
+  packets: count(1, Number.MAX_SAFE_INTEGER).optional()
+    .describe('Packets each sender sends at most, counted from its own start (default: no limit but stop); e.g. 1 for one datagram per host.'),
+  startSpread: section(
+    {
+      seed: count(0, 0xffff_ffff).default(1).describe('Seed of the generator (a whole number from 0 to 2^32 - 1; default 1).'),
+      over: duration({ positive: true }).describe('Offsets fall in [0, over): offset_i = floor(r_i × over / 2^32) ns.'),
+      wrap: duration({ positive: true }).optional()
+        .describe('Take each offset modulo this duration (e.g. over 1s, wrap 10ms: the same hosts\' phases within 10 ms).'),
+    },
+    'Per-sender start times from a seeded generator: the i-th sender of the flow (in the order of its group, vm-1 first) starts at start + offset_i, r_i the i-th output of mulberry32(seed) (Tommy Ettinger\'s 32-bit generator), so a group of 10,000 hosts needs one entry, not 10,000.',
+  ).optional(),
 };
 
 const udp = section(

@@ -1,0 +1,126 @@
+/**
+ * One arpshift run of an anchor scenario in a process of its own (so that its peak RSS is its own):
+ * `node --import tsx bench/anchor-child.ts SCENARIO HOSTS [SEED]`. Loads the scenario text of
+ * bench/anchor-scenario.ts through the built package (dist/, the code `arpshift run` runs), builds the
+ * model, runs it with every metric of a normal run, and prints one JSON line: the counters both
+ * simulators print (ARP requests and replies sent and received at end stations, from the trace bus;
+ * datagrams from the flow records; frames from the ports' counters), kernel events, build and run
+ * seconds, and the peak RSS the OS reports (`process.resourceUsage().maxRSS`, KiB).
+ */
+import type { Port } from '../src/net/index.js';
+import { ANCHOR_DURATION_SECONDS, anchorScenarioYaml } from './anchor-scenario.js';
+import type { AnchorScenario } from './ns3.js';
+
+const api = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof import('../src/index.js');
+
+const [scenarioArg, hostsArg, seedArg] = process.argv.slice(2);
+if ((scenarioArg !== 'storm' && scenarioArg !== 'steady') || !/^\d+$/.test(hostsArg ?? '')) {
+  process.stderr.write('usage: anchor-child.ts storm|steady HOSTS [SEED]\n');
+  process.exit(2);
+}
+const scenarioName: AnchorScenario = scenarioArg;
+const hosts = Number(hostsArg);
+const seed = seedArg === undefined ? 1 : Number(seedArg);
+
+/** The counters of the anchor benchmark (bench/ns3.ts AnchorCounters, less the ns-3-specific ones). */
+interface Counters {
+  arpRequestsSent: number;
+  arpRequestsReceivedHosts: number;
+  arpRequestsReceivedGateway: number;
+  arpRepliesSent: number;
+  arpRepliesReceived: number;
+  udpSent: number;
+  udpDelivered: number;
+  endpointFrames: number;
+  linkFrames: number;
+  queueDrops: number;
+}
+
+const started = process.hrtime.bigint();
+const scenario = api.loadScenario(anchorScenarioYaml(scenarioName, hosts, seed), `anchor-${scenarioName}-${hosts}`);
+const model = api.buildModel(scenario);
+const built = process.hrtime.bigint();
+
+// ARP messages sent and received by end stations, from the trace bus (as ns-3's MacTx / MacRx traces).
+const arp = { requestsSent: 0, repliesSent: 0, requestsReceivedHosts: 0, requestsReceivedGateway: 0, repliesReceived: 0 };
+// End-station ports by name: 1 for a host, 2 for the gateway (one lookup per ARP frame).
+const endKind = new Map<string, number>();
+for (const h of model.hosts.values()) endKind.set(h.port.name, 1);
+for (const g of model.gateways) endKind.set(g.port.name, 2);
+model.kernel.trace.on('frame-sent', (e) => {
+  const p = e.frame.eth.payload;
+  if (p.kind !== 'arp' || endKind.get(e.port) === undefined) return;
+  if (p.operation === 1) arp.requestsSent++;
+  else if (p.operation === 2) arp.repliesSent++;
+});
+model.kernel.trace.on('frame-received', (e) => {
+  const p = e.frame.eth.payload;
+  if (p.kind !== 'arp') return;
+  const kind = endKind.get(e.port);
+  if (kind === undefined) return;
+  if (p.operation === 1) {
+    if (kind === 1) arp.requestsReceivedHosts++;
+    else arp.requestsReceivedGateway++;
+  } else if (p.operation === 2) arp.repliesReceived++;
+});
+
+const endPorts: Port[] = [...model.gateways.map((g) => g.port), ...[...model.hosts.values()].map((h) => h.port)];
+function snapshot(result: { flows: readonly { sent: number; delivered: number }[] } | null, flowsUpTo: number): Counters {
+  let linkFrames = 0;
+  let queueDrops = 0;
+  for (const link of model.network.links) {
+    for (const port of [link.a, link.b]) {
+      linkFrames += port.counters.txFrames;
+      queueDrops += port.counters.drops['queue-full'];
+    }
+  }
+  let endpointFrames = 0;
+  for (const port of endPorts) endpointFrames += port.counters.rxFrames;
+  let udpSent = 0;
+  let udpDelivered = 0;
+  if (result === null) {
+    for (const t of model.traffic.slice(0, flowsUpTo)) {
+      for (const r of t.records) {
+        udpSent += r.record.sent;
+        udpDelivered += r.record.delivered;
+      }
+    }
+  } else {
+    for (const f of result.flows) {
+      udpSent += f.sent;
+      udpDelivered += f.delivered;
+    }
+  }
+  return {
+    arpRequestsSent: arp.requestsSent,
+    arpRequestsReceivedHosts: arp.requestsReceivedHosts,
+    arpRequestsReceivedGateway: arp.requestsReceivedGateway,
+    arpRepliesSent: arp.repliesSent,
+    arpRepliesReceived: arp.repliesReceived,
+    udpSent, udpDelivered, endpointFrames, linkFrames, queueDrops,
+  };
+}
+
+const run = new api.ModelRun(model, model.run.name);
+let warmup: Counters | undefined;
+if (scenarioName === 'steady') {
+  run.advance({ until: 2e9 });
+  warmup = snapshot(null, 1);
+}
+const result = run.finish();
+const finished = process.hrtime.bigint();
+const counters = snapshot(result, model.traffic.length);
+
+process.stdout.write(`${JSON.stringify({
+  simulator: 'arpshift',
+  scenario: scenarioName,
+  hosts,
+  seed,
+  simulatedSeconds: ANCHOR_DURATION_SECONDS[scenarioName],
+  counters: { ...counters, events: run.events },
+  ...(warmup === undefined ? {} : { warmup }),
+  buildSeconds: Number(built - started) / 1e9,
+  runSeconds: Number(finished - built) / 1e9,
+  wallSeconds: Number(finished - started) / 1e9,
+  peakRssKiB: process.resourceUsage().maxRSS,
+})}\n`);
