@@ -181,6 +181,39 @@ export type { JobRunner, PlanOptions, QueueAddress, ServeOptions, SweepJob, Swee
 export { EmuError, Lab, Namespace, NeighborMonitor, RawSocket, inNamespace, parseMonitorLine, parseNeighborJson, withLab } from './emu/index.js';
 export type { LabOptions, NeighborEvent, NeighborRow, ReceiveOptions, ReceivedFrame } from './emu/index.js';
 export {
+  ANNOUNCE_SCHEDULES,
+  BRIDGE_PORT_STATES,
+  DeployError,
+  EVENTS_PATH,
+  QEMU_TIMING,
+  announce,
+  announcementFrames,
+  arpRequestFrame,
+  customTimesMs,
+  interfaceAddresses,
+  linkReady,
+  neighborSolicitationFrame,
+  notifyAgent,
+  qemuTimesMs,
+  readLink,
+  waitUntilForwarding,
+} from './deploy/index.js';
+export type {
+  AnnounceOptions,
+  AnnounceReport,
+  AnnounceRound,
+  AnnounceSchedule,
+  AnnouncementKind,
+  AnnouncementSpec,
+  CustomTiming,
+  InterfaceAddress,
+  LinkState,
+  MigrationEvent,
+  NotifyResult,
+  OutgoingFrame,
+  QemuTiming,
+} from './deploy/index.js';
+export {
   EXPIRY_BASE_REACHABLE_MS,
   IPV4_MESSAGES,
   IPV6_MESSAGES,

@@ -14,12 +14,13 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 /** Bottom-up, as DESIGN.md lists them; folders on one rank may not import each other either way. */
 const RANKS: Readonly<Record<string, number>> = {
   wire: 0, sim: 1, net: 2, stack: 3, security: 4, migration: 5, scenario: 6, metrics: 7, run: 8, report: 9, sweep: 10,
-  // analyze reads captures; emu builds on it (emulate measures through analyze); probe builds on emu.
-  analyze: 11, emu: 12, probe: 13,
-  cli: 15,
+  // analyze reads captures; emu builds on it (emulate measures through analyze); deploy (announce,
+  // agent) and probe build on emu.
+  analyze: 11, emu: 12, deploy: 13, probe: 14,
+  cli: 16,
 };
 /** src/index.ts, the public API: above every folder but the CLI. */
-const API = 14;
+const API = 15;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAnalyze } from './analyze.js';
+import { registerAnnounce } from './announce.js';
 import { registerDecode } from './decode.js';
 import { registerProbe } from './probe.js';
 import { registerRun } from './run.js';
@@ -33,6 +34,7 @@ function buildProgram(): Command {
   registerValidate(program);
   registerSchema(program);
   registerProbe(program);
+  registerAnnounce(program);
   return program;
 }
 
