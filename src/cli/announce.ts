@@ -127,8 +127,11 @@ Examples:
         maxWaitMs: duration('max-wait', flags.maxWait),
         delayMs: duration('delay', flags.delay),
         ...(notify !== undefined ? { notify } : {}),
+        onWait: (what) => {
+          if (!flags.json) print(`waiting for ${what} to forward\n`);
+        },
         onRound: (r) => {
-          if (!flags.json) print(`${(r.atMs / 1000).toFixed(3)} s  ${flags.iface}  ${r.frames.join('; ')}\n`);
+          if (!flags.json) print(`${new Date().toISOString()}  ${(r.atMs / 1000).toFixed(3)} s  ${flags.iface}  ${r.frames.join('; ')}\n`);
         },
       });
       if (flags.json) print(`${JSON.stringify(report, null, 2)}\n`);

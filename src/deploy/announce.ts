@@ -71,6 +71,8 @@ export interface AnnounceOptions {
   readonly delayMs?: number;
   /** Tell an agent about the move, at the first round. */
   readonly notify?: { readonly url: string; readonly token: string; readonly from?: string; readonly to?: string; readonly newMac?: string };
+  /** Called once when it has to wait for an interface, with what it waits for (for the CLI's log). */
+  readonly onWait?: (what: string) => void;
   /** Called for every round sent (for the CLI's log). */
   readonly onRound?: (round: AnnounceRound) => void;
 }
@@ -174,13 +176,18 @@ async function plan(o: AnnounceOptions): Promise<Plan> {
  * Waits until `iface` is up with carrier and forwarding (when it is a bridge port), and `port` (when
  * given) exists, has carrier and is forwarding; polls sysfs every 5 ms. Throws (exit 1) after `maxWaitMs`.
  */
-export async function waitUntilForwarding(iface: string, port: string | undefined, maxWaitMs: number): Promise<number> {
+export async function waitUntilForwarding(iface: string, port: string | undefined, maxWaitMs: number, onWait?: (what: string) => void): Promise<number> {
   const start = performance.now();
+  let told = false;
   for (;;) {
     const links: Array<[string, LinkState | null]> = [[iface, readLink(iface)]];
     if (port !== undefined && port !== iface) links.push([port, readLink(port)]);
     const waiting = links.filter(([, l]) => !linkReady(l));
     if (waiting.length === 0) return performance.now() - start;
+    if (!told) {
+      told = true;
+      onWait?.(waiting.map(([n, l]) => `${n} (${notReadyReason(l)})`).join(' and '));
+    }
     if (links[0]![1] === null) throw new DeployError(`interface ${iface} went away while waiting for it`);
     if (performance.now() - start >= maxWaitMs) {
       throw new DeployError(`gave up after ${(maxWaitMs / 1000).toFixed(1)} s waiting for ${waiting.map(([n, l]) => `${n} (${notReadyReason(l)})`).join(' and ')} to forward`);
@@ -196,7 +203,7 @@ export async function announce(o: AnnounceOptions): Promise<AnnounceReport> {
   const socket = RawSocket.open(null, o.iface);
   try {
     const waitStart = performance.now();
-    if (o.waitForwarding === true) await waitUntilForwarding(o.iface, o.port, o.maxWaitMs ?? 30_000);
+    if (o.waitForwarding === true) await waitUntilForwarding(o.iface, o.port, o.maxWaitMs ?? 30_000, o.onWait);
     if ((o.delayMs ?? 0) > 0) await sleep(o.delayMs);
     const waitedMs = performance.now() - waitStart;
     const rounds: AnnounceRound[] = [];

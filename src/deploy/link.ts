@@ -64,9 +64,16 @@ export function readLink(name: string): LinkState | null {
   };
 }
 
-/** Whether a frame sent on `link` now goes out: up, with carrier, and forwarding when it is a bridge port. */
+/**
+ * Whether a frame sent on `link` now goes out: up, with carrier, its operational state up (or
+ * unknown, for drivers that do not report one), and forwarding when it is a bridge port. The
+ * operational state matters: `carrier` reads 1 as soon as the driver calls netif_carrier_on, but the
+ * queueing discipline is attached (dev_activate) and operstate set (rfc2863_policy) only when
+ * linkwatch handles the event (net/core/link_watch.c); until then frames are dropped by noop_qdisc.
+ */
 export function linkReady(link: LinkState | null): boolean {
-  return link !== null && link.up && link.carrier && (link.bridgePortState === null || link.bridgePortState === BRIDGE_PORT_STATES[BR_STATE_FORWARDING]);
+  return link !== null && link.up && link.carrier && (link.operstate === 'up' || link.operstate === 'unknown')
+    && (link.bridgePortState === null || link.bridgePortState === BRIDGE_PORT_STATES[BR_STATE_FORWARDING]);
 }
 
 /** Why `link` is not ready, in a few words ("down", "no carrier", "bridge port learning", "missing"). */
@@ -74,6 +81,7 @@ export function notReadyReason(link: LinkState | null): string {
   if (link === null) return 'missing';
   if (!link.up) return 'down';
   if (!link.carrier) return 'no carrier';
+  if (link.operstate !== 'up' && link.operstate !== 'unknown') return `operstate ${link.operstate}`;
   if (link.bridgePortState !== null && link.bridgePortState !== 'forwarding') return `bridge port ${link.bridgePortState}`;
   return 'ready';
 }
