@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAnalyze } from './analyze.js';
+import { registerAgent } from './agent.js';
 import { registerAnnounce } from './announce.js';
 import { registerDecode } from './decode.js';
 import { registerProbe } from './probe.js';
@@ -35,6 +36,7 @@ function buildProgram(): Command {
   registerSchema(program);
   registerProbe(program);
   registerAnnounce(program);
+  registerAgent(program);
   return program;
 }
 
