@@ -19,6 +19,7 @@ import type { Ipv4Address, Ipv6Address, MacAddress } from '../wire/index.js';
 import { formatMac, ipv4InSubnet, isLinkLocalIpv6, parseFrame, parseIpv4, parseIpv6, parseMac } from '../wire/index.js';
 import { DeployError } from './errors.js';
 import { arpRequestFrame, neighborSolicitationFrame } from './frames.js';
+import type { InterfaceAddress } from './link.js';
 import { interfaceAddresses, ip, readLink } from './link.js';
 
 /** A neighbour entry, as far as an answer tells it. */
@@ -43,6 +44,7 @@ export async function replaceNeighbor(address: string, mac: string, device: stri
 export class Resolver {
   readonly device: string;
   private socket: RawSocket | null = null;
+  private addresses: { at: number; list: InterfaceAddress[] } | null = null;
 
   constructor(device: string) {
     this.device = device;
@@ -57,7 +59,7 @@ export class Resolver {
     if (link === null) throw new DeployError(`no interface ${this.device}`);
     const mac = parseMac(link.mac);
     if (mac === undefined) throw new DeployError(`${this.device} has no MAC address`);
-    const own = await interfaceAddresses(this.device);
+    const own = await this.ownAddresses();
     const v4 = parseIpv4(address);
     this.socket ??= RawSocket.open(null, this.device);
     if (v4 !== undefined) {
@@ -77,6 +79,13 @@ export class Resolver {
     this.socket.drain();
     this.socket.send(neighborSolicitationFrame(mac, source.parsed, v6).bytes);
     return { sent: 'neighbor-solicitation', answeredBy: await this.answer((b) => naAnswer(b, v6), timeoutMs) };
+  }
+
+  /** The interface's own addresses, read again after 10 s (one `ip` run less on the path of an event). */
+  private async ownAddresses(): Promise<InterfaceAddress[]> {
+    const now = performance.now();
+    if (this.addresses === null || now - this.addresses.at > 10_000) this.addresses = { at: now, list: await interfaceAddresses(this.device) };
+    return this.addresses.list;
   }
 
   private async answer(match: (bytes: Uint8Array) => MacAddress | null, timeoutMs: number): Promise<string | null> {
