@@ -17,7 +17,11 @@
  *   with a unicast ARP request (`gateway-probe`), every `interval`.
  * - `controller`: a management plane that knows the migration pushes, after `latency`, the VM's MAC
  *   location to every switch (towards the destination) and its IP→MAC binding to every gateway; each
- *   push is lost with probability `lossRate`.
+ *   push is lost with probability `lossRate`. With `neighborUpdate: agent` a gateway does what
+ *   arpshift's agent does on a real one: when the VM's MAC changed it replaces the entry, as the
+ *   install does; when it did not, it re-resolves the VM with a broadcast ARP request (and a multicast
+ *   NS per IPv6 address) sent now, whose answer from the new place also re-teaches the switches, and
+ *   leaves its entry to the answer.
  * - `evpn`: EVPN-style MAC mobility (RFC 7432 §15): when an edge switch learns the VM's MAC on a
  *   host-facing port, it advertises it with the next sequence number; after `latency` every switch
  *   points the MAC towards that edge. `duplicateMoves` moves within `duplicateWindow` freeze the MAC
@@ -46,6 +50,8 @@ export type RemedySpec =
     readonly lossRate: number;
     readonly pushFdb: boolean;
     readonly pushNeighbors: boolean;
+    /** How a gateway takes the push: install the binding, or act as arpshift's agent (see above). */
+    readonly neighborUpdate: 'install' | 'agent';
   }
   | { readonly kind: 'evpn'; readonly latency: number; readonly duplicateMoves: number; readonly duplicateWindow: number };
 

@@ -59,7 +59,7 @@ describe('remedies', () => {
       { kind: 'qemu-announce', ...QEMU_ANNOUNCE, guestAnnounce: false },
       { kind: 'deregistration', latency: 10 * ms },
       { kind: 'keepalive', mode: 'vm-garp', interval: 30 * s },
-      { kind: 'controller', latency: 50 * ms, lossRate: 0, pushFdb: true, pushNeighbors: true },
+      { kind: 'controller', latency: 50 * ms, lossRate: 0, pushFdb: true, pushNeighbors: true, neighborUpdate: 'install' },
       // RFC 7432 §15.1, FRR's 5 moves in 180 s (bgpd/bgp_evpn_private.h).
       { kind: 'evpn', latency: 100 * ms, duplicateMoves: 5, duplicateWindow: 180 * s },
     ];
@@ -88,7 +88,7 @@ describe('remedies', () => {
       { kind: 'guest-garp', form: 'reply', count: 5, interval: 20 * ms },
       { kind: 'qemu-announce', initial: 10 * ms, max: 1 * s, rounds: 8, step: 50 * ms, guestAnnounce: true },
       { kind: 'keepalive', mode: 'gateway-probe', interval: 120 * s },
-      { kind: 'controller', latency: 1 * s, lossRate: 0.25, pushFdb: true, pushNeighbors: false },
+      { kind: 'controller', latency: 1 * s, lossRate: 0.25, pushFdb: true, pushNeighbors: false, neighborUpdate: 'install' },
     ]);
   });
 

@@ -13,6 +13,8 @@ export const REMEDY_KINDS = ['none', 'guest-garp', 'guest-na', 'rarp', 'qemu-ann
 
 /** The modes of the keepalive remedy. */
 export const KEEPALIVE_MODES = ['vm-garp', 'gateway-probe'] as const;
+/** How a gateway takes a controller's push (`neighborUpdate`). */
+export const NEIGHBOR_UPDATES = ['install', 'agent'] as const;
 
 const kindHelp = `What is done: ${REMEDY_KINDS.join(' | ')}.`;
 
@@ -84,6 +86,8 @@ export const remedySchema = z.discriminatedUnion('kind', [
       lossRate: probability().default(0).describe('Probability that a push to one switch or gateway is lost, in [0, 1] (default 0).'),
       pushFdb: z.boolean().default(true).describe('Point every switch\'s entry for the VM\'s MAC towards the destination (default true).'),
       pushNeighbors: z.boolean().default(true).describe('Install the VM\'s IP→MAC bindings in every gateway\'s ARP and ND tables (default true).'),
+      neighborUpdate: z.enum(NEIGHBOR_UPDATES).default('install')
+        .describe('How a gateway takes the push: install (default) the binding, REACHABLE; or agent, as arpshift agent does on a real gateway: replace the entry when the VM\'s MAC changed, otherwise re-resolve the VM at once with a broadcast ARP request / multicast NS, whose answer from the new place also re-teaches the switches.'),
     },
     'A management plane that knows the move (an orchestrator, an NVA: RFC 7342 §5.2, draft-ietf-nvo3-vmm) pushes the VM\'s new location to the switches and its bindings to the gateways, independently of any announcement.',
   ),
