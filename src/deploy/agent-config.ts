@@ -67,7 +67,7 @@ export function parseAgentConfig(text: string, file: string, overrides: AgentOve
   } catch (e) {
     throw new DeployError(`${file}: not YAML or JSON: ${(e as Error).message.split('\n')[0]}`, 2);
   }
-  if (raw === null || typeof raw !== 'object') throw new DeployError(`${file}: expected a mapping of settings`, 2);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new DeployError(`${file}: expected a mapping of settings`, 2);
   const merged = { ...(raw as Record<string, unknown>), ...(overrides.listen !== undefined ? { listen: overrides.listen } : {}), ...(overrides.tokenFile !== undefined ? { tokenFile: overrides.tokenFile } : {}) };
   const parsed = agentConfigSchema.safeParse(merged);
   if (!parsed.success) {

@@ -216,6 +216,33 @@ describe('the agent\'s refusals and changes, on a gateway namespace', () => {
   });
 });
 
+describe('announce --notify', () => {
+  it('tells the agent at its first round; a refused notification is one line and exit 1, after the frames went out', async () => {
+    const socket = join(dir, 'notify.sock');
+    await withLab(async (lab) => {
+      const gw = await lab.namespace('gw');
+      const vm = await lab.namespace('vm');
+      await lab.veth(gw, 'g0', vm, 'eth0', { aMac: GW_MAC, bMac: VM_MAC });
+      await gw.ip(['addr', 'add', '198.18.0.1/24', 'dev', 'g0']);
+      await vm.ip(['addr', 'add', `${VM_IP}/24`, 'dev', 'eth0']);
+      const agent = await startAgent(gw, 'notify', [`listen: unix:${socket}`, `tokenFile: ${tokenFile}`, 'networks:', '  - { prefix: 198.18.0.0/24, interface: g0 }', 'rateLimit: { events: 1, perSeconds: 3600 }'].join('\n'));
+      const args = ['announce', '--iface', 'eth0', '--ip', VM_IP, '--schedule', 'garp', '--rounds', '1', '--wait-forwarding', '--notify', `unix:${socket}`, '--token-file', tokenFile, '--from', 'hv1', '--to', 'hv2'];
+      const ok = await cliIn(vm, args, CLI).done;
+      expect(ok.stderr).toBe('');
+      expect(ok.code).toBe(0);
+      const agentLine = ok.stdout.trim().split('\n').find((l) => l.startsWith('agent: '));
+      expect(JSON.parse(agentLine!.slice('agent: '.length))).toMatchObject({ duplicate: false, changes: [{ address: VM_IP, action: 're-resolved', answeredBy: VM_MAC }] });
+      const refused = await cliIn(vm, [...args, '--new-mac', '02:00:00:00:00:0b'], CLI).done;
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toBe(`arpshift: the agent at unix:${socket} refused the event: 429 more than 1 events in 3600 s\n`);
+      expect(refused.stdout).toMatch(/ 0\.000 s {2}eth0 {2}GARP request /);
+      const stopped = await stopAgent(agent);
+      expect(stopped.lines.filter((l) => l.type === 'change')).toEqual([expect.objectContaining({ from: 'hv1', to: 'hv2', address: VM_IP })]);
+      expect(stopped.lines.filter((l) => l.type === 'refusal')).toEqual([expect.objectContaining({ status: 429 })]);
+    });
+  });
+});
+
 describe('the agent notified at the resume of a move, measured at the gateway', () => {
   it('brings the black hole down to about the downtime plus one round trip (the MAC did not change: a broadcast re-resolution)', async () => {
     const socket = join(dir, 'move.sock');
