@@ -30,6 +30,7 @@ export const agentConfigSchema = z.object({
   }).strict().default({ events: 20, perSeconds: 1 }).describe('A token bucket over accepted requests (default 20 per second); beyond it, 429.'),
   idempotencyWindowS: z.number().positive().max(86_400).default(600).describe('How long an event (by id, or by content) is remembered: a repeat within it changes nothing and gets the first answer (default 600 s).'),
   resolveTimeoutMs: z.number().int().min(0).max(10_000).default(500).describe('How long to wait for the answer to a re-resolution request before answering (default 500 ms).'),
+  allowPlainHttp: z.boolean().default(false).describe('Allow plain HTTP on an address other than loopback (the token then crosses the network in clear; default false).'),
 }).strict();
 
 /** A parsed configuration, with its token and TLS material read. */
@@ -86,6 +87,10 @@ export function parseAgentConfig(text: string, file: string, overrides: AgentOve
     return { prefix: n.prefix, interface: n.interface, range };
   });
   checkListen(c.listen, file);
+  const where = parseListen(c.listen)!;
+  if (c.tls === undefined && !c.allowPlainHttp && where.kind === 'tcp' && !isLoopback(where.host)) {
+    throw new DeployError(`${file}: listen ${c.listen} without tls would take the bearer token in clear from the network: configure tls, listen on loopback or unix:/path, or set allowPlainHttp: true`, 2);
+  }
   const token = readSecret('tokenFile', c.tokenFile).toString('utf8').trim();
   if (token.length < 16) throw new DeployError(`tokenFile ${c.tokenFile}: the token must be at least 16 characters`, 2);
   const tls = c.tls === undefined ? null : { cert: readSecret('tls.cert', c.tls.cert), key: readSecret('tls.key', c.tls.key) };
@@ -125,4 +130,13 @@ export function parseListen(listen: string): ListenAddress | null {
 
 function checkListen(listen: string, file: string): void {
   if (parseListen(listen) === null) throw new DeployError(`${file}: listen: expected HOST:PORT, [IPv6]:PORT or unix:/absolute/path, got ${JSON.stringify(listen)}`, 2);
+}
+
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  try {
+    return ipaddr.parse(host).range() === 'loopback';
+  } catch {
+    return false;
+  }
 }

@@ -32,6 +32,8 @@ describe('the agent\'s configuration', () => {
     expect(yaml.networks.map((n) => [n.prefix, n.interface, n.range[1]])).toEqual([['198.18.0.0/24', 'eth0', 24], ['2001:db8::/64', 'eth0', 64]]);
     const json = parseAgentConfig(JSON.stringify({ listen: '[::1]:9000', tokenFile: token, networks: [{ prefix: '198.18.0.0/16', interface: 'br0' }] }), 'agent.json', { listen: 'unix:/run/a.sock' });
     expect(json.listen).toBe('unix:/run/a.sock');
+    // Plain HTTP beyond loopback only when asked for.
+    expect(parseAgentConfig(`tokenFile: ${token}\nlisten: 0.0.0.0:8740\nallowPlainHttp: true\nnetworks: [{ prefix: 198.18.0.0/24, interface: eth0 }]`, 'agent.yaml').listen).toBe('0.0.0.0:8740');
   });
 
   it('refuses with every problem located, on one line, exit code 2', () => {
@@ -43,6 +45,7 @@ describe('the agent\'s configuration', () => {
       [`tokenFile: ${token}\nnetworks: [{ prefix: 198.18.0.0/33, interface: eth0 }]`, /^agent\.yaml: networks\.0\.prefix: "198\.18\.0\.0\/33" is not an IPv4 or IPv6 prefix/],
       [`tokenFile: ${token}\nnetworks: [{ prefix: 198.18.0.0/24, interface: "a/b" }]`, /^agent\.yaml: networks\.0\.interface: bad interface name/],
       [`tokenFile: ${token}\nlisten: localhost\nnetworks: [{ prefix: 198.18.0.0/24, interface: eth0 }]`, /^agent\.yaml: listen: expected HOST:PORT/],
+      [`tokenFile: ${token}\nlisten: 0.0.0.0:8740\nnetworks: [{ prefix: 198.18.0.0/24, interface: eth0 }]`, /^agent\.yaml: listen 0\.0\.0\.0:8740 without tls would take the bearer token in clear/],
       [`tokenFile: ${join(dir, 'missing')}\nnetworks: [{ prefix: 198.18.0.0/24, interface: eth0 }]`, /^tokenFile .*missing: no such file$/],
       [`tokenFile: ${token}\ntls: { cert: ${join(dir, 'no.crt')}, key: ${token} }\nnetworks: [{ prefix: 198.18.0.0/24, interface: eth0 }]`, /^tls\.cert .*no\.crt: no such file$/],
     ];
