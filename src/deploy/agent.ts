@@ -23,7 +23,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { formatMac, parseIpv4, parseIpv6, parseMac } from '../wire/index.js';
+import { formatIpv4, formatMac, parseIpv4, parseIpv6, parseMac } from '../wire/index.js';
 import type { AgentConfig } from './agent-config.js';
 import { parseListen } from './agent-config.js';
 import { DeployError } from './errors.js';
@@ -226,7 +226,8 @@ export class Agent {
 
   private authenticate(req: IncomingMessage): void {
     const header = req.headers.authorization ?? '';
-    const m = /^Bearer ([\x21-\x7e]+)$/.exec(header);
+    // The scheme name is case-insensitive (RFC 7235 §2.1).
+    const m = /^Bearer ([\x21-\x7e]+)$/i.exec(header);
     // Hash both sides: equal lengths for timingSafeEqual, and nothing learnt from how long a comparison takes.
     const given = sha256(m === null ? '' : m[1]!);
     if (!timingSafeEqual(given, this.tokenHash) || m === null) throw new Refusal(401, 'bad-token', 'a valid bearer token is required');
@@ -270,7 +271,7 @@ export class Agent {
     const foreign: string[] = [];
     for (const text of event.addresses) {
       const v4 = parseIpv4(text);
-      const canonical = v4 !== undefined ? text.trim() : parseIpv6(text)!;
+      const canonical = v4 !== undefined ? formatIpv4(v4) : parseIpv6(text)!;
       const parsed = ipaddr.parse(canonical);
       const network = this.config.networks.find((n) => n.range[0].kind() === parsed.kind() && parsed.match(n.range));
       if (network === undefined) {

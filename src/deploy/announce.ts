@@ -15,7 +15,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RawSocket } from '../emu/index.js';
 import type { Ipv4Address, Ipv6Address, MacAddress } from '../wire/index.js';
-import { formatMac, isGroupMac, parseIpv4, parseIpv6, parseMac } from '../wire/index.js';
+import { formatIpv4, formatMac, isGroupMac, parseIpv4, parseIpv6, parseMac } from '../wire/index.js';
 import { DeployError } from './errors.js';
 import type { AnnouncementKind, OutgoingFrame } from './frames.js';
 import { announcementFrames } from './frames.js';
@@ -142,7 +142,8 @@ async function plan(o: AnnounceOptions): Promise<Plan> {
     const on = await interfaceAddresses(o.iface);
     const have = new Set(on.map((a) => a.family === 'ipv4' ? a.address : parseIpv6(a.address)));
     for (const text of o.ips) {
-      const key = parseIpv4(text) !== undefined ? text.trim() : parseIpv6(text);
+      const v4 = parseIpv4(text);
+      const key = v4 !== undefined ? formatIpv4(v4) : parseIpv6(text);
       if (!have.has(key)) {
         throw new DeployError(`${text} is not an address of ${o.iface} (give --mac to announce for another station, such as a VM behind this host)`, 2);
       }

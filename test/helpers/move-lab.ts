@@ -65,11 +65,16 @@ export async function buildMoveLab(lab: Lab, options: { ipv6?: boolean } = {}): 
   return { lab, gw, core, hv1, hv2, vm };
 }
 
-/** Creates the VM's link on `hv`'s bridge (port vnet0) with its MAC and addresses, and brings it up. */
-export async function plugVm(l: MoveLab, hv: Namespace, ipv6 = false): Promise<void> {
+/**
+ * Creates the VM's link on `hv`'s bridge (port vnet0) with its MAC and addresses, and brings it up.
+ * Returns the wall-clock time just before vnet0 was enslaved and set up: it cannot forward earlier.
+ */
+export async function plugVm(l: MoveLab, hv: Namespace, ipv6 = false): Promise<number> {
   await hv.ip(['link', 'add', 'vnet0', 'type', 'veth', 'peer', 'name', 'eth0', 'address', VM_MAC, 'netns', l.vm.name]);
   await l.vm.batch([`addr add ${VM_IP}/24 dev eth0`, ...(ipv6 ? [`addr add ${VM_IP6}/64 dev eth0 nodad`] : []), 'link set eth0 up']);
+  const portUpAt = Date.now();
   await hv.batch(['link set vnet0 master br0', 'link set vnet0 up']);
+  return portUpAt;
 }
 
 /** Removes the VM's link from `hv` (deleting one end of a veth deletes both). */
@@ -201,7 +206,12 @@ export const PING_INTERVAL_MS = 100;
 /** What one move in the lab measured at the gateway. */
 export interface Measured {
   readonly move: MigrationAnalysis | undefined;
-  /** Wall-clock time (ms) when the VM's new port read `forwarding` (the kernel can reach the VM again). */
+  /** Wall-clock time (ms) just before the VM's new port was enslaved and set up: it forwarded no earlier. */
+  readonly portUpAt: number;
+  /**
+   * Wall-clock time (ms) when the test saw the new port read `forwarding` (polled through `ip`, so
+   * possibly some milliseconds after it did).
+   */
   readonly forwardingAt: number;
   /** From just before the old link was removed until the new port forwarded: the downtime as the network sees it. */
   readonly downtimeMs: number;
@@ -234,7 +244,7 @@ export async function moveVm(l: MoveLab, pcap: string, options: { afterMs: numbe
     const pauseStart = Date.now();
     await unplugVm(l.hv1);
     await sleep(MOVE_PAUSE_MS);
-    await plugVm(l, l.hv2);
+    const portUpAt = await plugVm(l, l.hv2);
     const forwardingAt = await untilForwarding(l.hv2, 'vnet0');
     await options.atResume?.();
     await sleep(options.afterMs);
@@ -242,7 +252,7 @@ export async function moveVm(l: MoveLab, pcap: string, options: { afterMs: numbe
     await stopCapture(capture);
     const analysis = analyzeBytes(readFileSync(pcap), { vms: [VM_IP], gateways: [GW_IP] });
     const rtts = tsharkFields(pcap).flatMap((f) => (f.get('icmp.resptime') ?? []).map(Number));
-    return { move: analysis.runs[0]!.migrations.find((m) => m.vm === VM_IP), forwardingAt, downtimeMs: forwardingAt - pauseStart, rttMs: rtts.length === 0 ? 0 : Math.max(...rtts) };
+    return { move: analysis.runs[0]!.migrations.find((m) => m.vm === VM_IP), portUpAt, forwardingAt, downtimeMs: forwardingAt - pauseStart, rttMs: rtts.length === 0 ? 0 : Math.max(...rtts) };
   } finally {
     pinger.stop();
     await stopCapture(capture);
