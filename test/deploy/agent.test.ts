@@ -9,7 +9,7 @@
  * black hole down to about the downtime plus one round trip. Nothing of the test is left behind.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -186,7 +186,7 @@ describe('the agent\'s refusals and changes, on a gateway namespace', () => {
       const pcap = join(dir, 'resolve.pcap');
       const capture = await startCapture(vm, 'eth0', pcap, ['arp', 'or', 'icmp6[0] == 135', 'or', 'icmp6[0] == 136']);
       const agent = await startAgent(gw, 'tls', [`listen: unix:${socket}`, `tokenFile: ${tokenFile}`, `tls: { cert: ${cert}, key: ${key} }`, 'networks:', '  - { prefix: 198.18.0.0/24, interface: g0 }', '  - { prefix: "2001:db8::/64", interface: g0 }'].join('\n'));
-      const ca = (await import('node:fs')).readFileSync(cert);
+      const ca = readFileSync(cert);
       // Plain HTTP to a TLS agent gets no answer it can read.
       await expect(call(socket, { body: '{}' })).rejects.toThrow();
       const answer = await call(socket, { tls: true, ca, body: JSON.stringify({ addresses: [VM_IP, '2001:db8::10'], mac: VM_MAC }) });
