@@ -17,13 +17,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Namespace } from '../../src/emu/index.js';
-import { withLab } from '../../src/emu/index.js';
+import type { Lab, Namespace } from '../../src/emu/index.js';
+import { withLab as labWith } from '../../src/emu/index.js';
 import { alive, namespaceNames, rootLinks } from '../helpers/namespaces.js';
 import { GW_MAC, MOVE_PAUSE_MS, PING_INTERVAL_MS, VM_IP, VM_MAC, buildMoveLab, cliIn, moveVm, saying, startCapture, stopCapture } from '../helpers/move-lab.js';
 import { tsharkFields, tsharkProblems } from '../helpers/tshark.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+/** Labs of this file: a prefix of their own, so that other tests' checks for leftover `arpshift-` namespaces never see them. */
+const withLab = <T>(body: (lab: Lab) => Promise<T>): Promise<T> => labWith(body, { prefix: 'asdeploy' });
 const dir = mkdtempSync(join(tmpdir(), 'arpshift-agent-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const TOKEN = 'test-token-0123456789abcdef';

@@ -12,13 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { withLab } from '../../src/emu/index.js';
+import type { Lab } from '../../src/emu/index.js';
+import { withLab as labWith } from '../../src/emu/index.js';
 import { QEMU_TIMING, qemuTimesMs } from '../../src/deploy/index.js';
 import { alive, namespaceNames, rootLinks } from '../helpers/namespaces.js';
 import { MOVE_PAUSE_MS, PING_INTERVAL_MS, VM_IP, VM_MAC, buildMoveLab, cliIn, moveVm, saying, startCapture, stopCapture } from '../helpers/move-lab.js';
 import { tsharkFields, tsharkProblems } from '../helpers/tshark.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+/** Labs of this file: a prefix of their own, so that other tests' checks for leftover `arpshift-` namespaces never see them. */
+const withLab = <T>(body: (lab: Lab) => Promise<T>): Promise<T> => labWith(body, { prefix: 'asdeploy' });
 const dir = mkdtempSync(join(tmpdir(), 'arpshift-announce-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
