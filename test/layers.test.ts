@@ -14,9 +14,10 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 /** Bottom-up, as DESIGN.md lists them; folders on one rank may not import each other either way. */
 const RANKS: Readonly<Record<string, number>> = {
   wire: 0, sim: 1, net: 2, stack: 3, security: 4, migration: 5, scenario: 6, metrics: 7, run: 8, report: 9, sweep: 10,
-  // analyze reads captures; emu builds on it; probe builds on emu; emulate builds on emu, analyze and
-  // run (it runs the simulation of the same scenario to compare) and is independent of probe.
-  analyze: 11, emu: 12, probe: 13, emulate: 14,
+  // analyze reads captures; emu builds on it; deploy (announce, agent) and probe build on emu;
+  // emulate builds on emu, analyze, deploy and run (it runs the simulation of the same scenario to
+  // compare) and is independent of probe.
+  analyze: 11, emu: 12, deploy: 13, probe: 14, emulate: 14,
   cli: 16,
 };
 /** src/index.ts, the public API: above every folder but the CLI. */

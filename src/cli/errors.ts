@@ -29,7 +29,7 @@ const USER_FACING = new Set(['WireError', 'ScenarioFileError', 'OutputPathError'
 export function describeFailure(e: unknown): { message: string; exitCode: number; internal?: true } {
   if (e instanceof CliError) return { message: e.message, exitCode: e.exitCode };
   // Recognised by name: importing these layers here would load them for every command.
-  if (e instanceof Error && e.name === 'EmuError') return { message: e.message, exitCode: (e as Error & { exitCode: number }).exitCode };
+  if (e instanceof Error && (e.name === 'EmuError' || e.name === 'DeployError')) return { message: e.message, exitCode: (e as Error & { exitCode: number }).exitCode };
   if (e instanceof Error && e.name === 'ScenarioError') {
     const se = e as ScenarioError;
     const n = se.issues.length;

@@ -5,6 +5,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAnalyze } from './analyze.js';
+import { registerAgent } from './agent.js';
+import { registerAnnounce } from './announce.js';
 import { registerDecode } from './decode.js';
 import { registerEmulate } from './emulate.js';
 import { registerProbe } from './probe.js';
@@ -35,6 +37,8 @@ function buildProgram(): Command {
   registerSchema(program);
   registerProbe(program);
   registerEmulate(program);
+  registerAnnounce(program);
+  registerAgent(program);
   return program;
 }
 

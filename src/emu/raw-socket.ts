@@ -104,15 +104,20 @@ export class RawSocket {
 
   /**
    * Opens a raw socket on interface `interfaceName` of the network namespace whose file is `nsPath`
-   * (`/run/netns/NAME` for a namespace made by `ip netns add`). Needs CAP_NET_RAW and CAP_SYS_ADMIN.
+   * (`/run/netns/NAME` for a namespace made by `ip netns add`), or of the calling process's own
+   * namespace when `nsPath` is null. Needs CAP_NET_RAW, and CAP_SYS_ADMIN to enter another namespace.
    */
-  static open(nsPath: string, interfaceName: string): RawSocket {
+  static open(nsPath: string | null, interfaceName: string): RawSocket {
     const c = libc();
-    return inNamespace(nsPath, () => {
+    const body = (): RawSocket => {
       const index = c.ifNameToIndex(interfaceName);
-      if (index === 0) throw new EmuError(`no interface ${interfaceName} in ${nsPath}`);
+      if (index === 0) throw new EmuError(`no interface ${interfaceName}${nsPath === null ? '' : ` in ${nsPath}`}`, nsPath === null ? 2 : 1);
       const fd = c.socket(AF_PACKET, SOCK_RAW_NONBLOCK_CLOEXEC, ETH_P_ALL_BE);
-      if (fd < 0) throw new EmuError(`socket(AF_PACKET) failed (errno ${c.errno()}): raw sockets need root`, 2);
+      if (fd < 0) {
+        const errno = c.errno();
+        // EPERM (1), EACCES (13): no CAP_NET_RAW.
+        throw new EmuError(errno === 1 || errno === 13 ? 'no permission to open a raw socket: it needs CAP_NET_RAW (run as root)' : `socket(AF_PACKET) failed (errno ${errno}): raw sockets need root`, 2);
+      }
       try {
         // struct sockaddr_ll: family, protocol (big-endian), ifindex, hatype, pkttype, halen, addr[8].
         const sll = new Uint8Array(20);
@@ -131,7 +136,8 @@ export class RawSocket {
         c.close(fd);
         throw e;
       }
-    });
+    };
+    return nsPath === null ? body() : inNamespace(nsPath, body);
   }
 
   /** Whether the socket is open. */

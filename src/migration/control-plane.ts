@@ -8,6 +8,7 @@ import { fdbPortsTowards } from '../net/index.js';
 import type { Kernel } from '../sim/index.js';
 import type { Host } from '../stack/index.js';
 import type { Ipv4Address, Ipv6Address, MacAddress } from '../wire/index.js';
+import { MAC_BROADCAST, arpRequest, ethernetFrame, ipv6Destination, neighborSolicitation } from '../wire/index.js';
 
 /**
  * Points `mac` (in `vlan`) towards `edge` on every switch of `switches`; on `edge` itself, to
@@ -51,6 +52,28 @@ export function withdrawMac(switches: readonly LearningSwitch[], vlan: number, m
 export function pushNeighbor(gateway: Host, ipv4: readonly Ipv4Address[], ipv6: readonly Ipv6Address[], mac: MacAddress, now: number): void {
   for (const a of ipv4) gateway.arp.update(a, { lladdr: mac, state: 'reachable', override: true, weakOverride: false, create: true }, now);
   for (const a of ipv6) gateway.nd.update(a, { lladdr: mac, state: 'reachable', override: true, weakOverride: false, create: true }, now);
+}
+
+/**
+ * What arpshift's agent does for a VM whose MAC did not change: the gateway re-resolves each address
+ * now, with a broadcast ARP request (RFC 826) per IPv4 address and a multicast Neighbor Solicitation
+ * with SLLAO to the solicited-node group (RFC 4861 §7.2.2) per IPv6 address, from its own address on
+ * the subnet; its entries are left to the answers.
+ */
+export function reResolveNeighbor(gateway: Host, ipv4: readonly Ipv4Address[], ipv6: readonly Ipv6Address[]): void {
+  for (const a of ipv4) {
+    const src = gateway.sourceIpv4(a);
+    if (src === undefined) continue;
+    gateway.counters.arpOut++;
+    gateway.sendFrame(ethernetFrame(MAC_BROADCAST, src.mac, arpRequest(src.mac, src.address, a)));
+  }
+  for (const a of ipv6) {
+    const src = gateway.sourceIpv6(a);
+    if (src === undefined) continue;
+    const packet = neighborSolicitation(src.address, a, src.mac);
+    gateway.counters.ndOut++;
+    gateway.sendFrame(ethernetFrame(ipv6Destination(packet, MAC_BROADCAST), src.mac, packet));
+  }
 }
 
 /**

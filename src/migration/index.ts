@@ -12,7 +12,7 @@ export type { PreCopyParams, PreCopyPlan } from './pre-copy.js';
 export { QEMU_DOWNTIME_LIMIT, QEMU_MAX_BANDWIDTH, preCopyPlan } from './pre-copy.js';
 export type { RemedySpec } from './remedies.js';
 export { QEMU_ANNOUNCE, qemuAnnounceTimes, remedyName } from './remedies.js';
-export { pushMacLocation, pushNeighbor, syncAnycastNeighbors, withdrawMac } from './control-plane.js';
+export { pushMacLocation, pushNeighbor, reResolveNeighbor, syncAnycastNeighbors, withdrawMac } from './control-plane.js';
 export type { Edge, EvpnConfig } from './evpn.js';
 export { EvpnControlPlane } from './evpn.js';
 export type { MigrationPhase, MigrationSchedule, MigrationSpec, MigrationTiming, MigrationWorld } from './live-migration.js';

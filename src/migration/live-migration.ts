@@ -18,7 +18,7 @@ import type { Kernel, Rng } from '../sim/index.js';
 import type { DhcpClient, Host } from '../stack/index.js';
 import type { MacAddress } from '../wire/index.js';
 import { MAC_BROADCAST, MAC_ZERO, arpRequest, ethernetFrame, rarpAnnounce } from '../wire/index.js';
-import { pushMacLocation, pushNeighbor, withdrawMac } from './control-plane.js';
+import { pushMacLocation, pushNeighbor, reResolveNeighbor, withdrawMac } from './control-plane.js';
 import type { Hypervisor } from './hypervisor.js';
 import type { PreCopyParams } from './pre-copy.js';
 import { preCopyPlan } from './pre-copy.js';
@@ -270,7 +270,13 @@ export class LiveMigration {
           if (r.pushNeighbors) {
             const v4 = vm.ipv4.map((a) => a.address);
             const v6 = vm.ipv6.map((a) => a.address);
-            for (const g of this.world.gateways) if (!lost()) pushNeighbor(g, v4, v6, vm.mac, now);
+            // The agent's semantics: an unchanged MAC is re-resolved, a new one replaced.
+            const reResolve = r.neighborUpdate === 'agent' && vm.mac === this.oldMac;
+            for (const g of this.world.gateways) {
+              if (lost()) continue;
+              if (reResolve) reResolveNeighbor(g, v4, v6);
+              else pushNeighbor(g, v4, v6, vm.mac, now);
+            }
           }
           if (r.moveBindings && this.move !== null) this.world.security?.moveBindings(this.move, now, lost);
         });

@@ -22,6 +22,11 @@
  *   push is lost with probability `lossRate`. With `moveBindings` it also moves the VM's security
  *   state (security-plane.ts): clears its secure MAC on the source port, moves its DHCP snooping,
  *   SAVI and ND inspection bindings to the destination port.
+ *   With `neighborUpdate: agent` a gateway does what
+ *   arpshift's agent does on a real one: when the VM's MAC changed it replaces the entry, as the
+ *   install does; when it did not, it re-resolves the VM with a broadcast ARP request (and a multicast
+ *   NS per IPv6 address) sent now, whose answer from the new place also re-teaches the switches, and
+ *   leaves its entry to the answer.
  * - `evpn`: EVPN-style MAC mobility (RFC 7432 §15): when an edge switch learns the VM's MAC on a
  *   host-facing port, it advertises it with the next sequence number; after `latency` every switch
  *   points the MAC towards that edge. `duplicateMoves` moves within `duplicateWindow` freeze the MAC
@@ -72,6 +77,8 @@ export type RemedySpec =
     readonly pushFdb: boolean;
     readonly pushNeighbors: boolean;
     readonly moveBindings: boolean;
+    /** How a gateway takes the push: install the binding, or act as arpshift's agent (see above). */
+    readonly neighborUpdate: 'install' | 'agent';
   }
   | { readonly kind: 'evpn'; readonly latency: number; readonly duplicateMoves: number; readonly duplicateWindow: number }
   | { readonly kind: 'binding-sync'; readonly interval: number }

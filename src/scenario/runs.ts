@@ -82,7 +82,7 @@ export function remedySpec(r: RemedySettings): RemedySpec {
     case 'qemu-announce': return { kind: 'qemu-announce', initial: r.initial, max: r.max, rounds: r.rounds, step: r.step, guestAnnounce: r.guestAnnounce, delay: r.delay };
     case 'deregistration': return { kind: 'deregistration', latency: r.latency };
     case 'keepalive': return { kind: 'keepalive', mode: r.mode, interval: r.interval };
-    case 'controller': return { kind: 'controller', latency: r.latency, lossRate: r.lossRate, pushFdb: r.pushFdb, pushNeighbors: r.pushNeighbors, moveBindings: r.moveBindings };
+    case 'controller': return { kind: 'controller', latency: r.latency, lossRate: r.lossRate, pushFdb: r.pushFdb, pushNeighbors: r.pushNeighbors, moveBindings: r.moveBindings, neighborUpdate: r.neighborUpdate };
     case 'evpn': return { kind: 'evpn', latency: r.latency, duplicateMoves: r.duplicateMoves, duplicateWindow: r.duplicateWindow };
     case 'binding-sync': return { kind: 'binding-sync', interval: r.interval };
     case 'leasequery': return { kind: 'leasequery', roundTrip: r.roundTrip };

@@ -12,7 +12,7 @@ import { LiveMigration, QEMU_ANNOUNCE, preCopyPlan, qemuAnnounceTimes, startKeep
 import { CISCO_IOS_PROFILE, FlowSink, Host, UdpFlow, linuxProfile } from '../../src/stack/index.js';
 import type { Kernel } from '../../src/sim/index.js';
 import type { SmallDc } from '../helpers/dc.js';
-import { VM_IP, smallDc } from '../helpers/dc.js';
+import { GW_IP, VM_IP, smallDc } from '../helpers/dc.js';
 import { ip4, mac } from '../helpers/sample-frames.js';
 import { MAC_BROADCAST, classifyArp } from '../../src/wire/index.js';
 
@@ -216,7 +216,7 @@ describe('remedies', () => {
 
   it('controller push and de-registration repair after their latency', () => {
     for (const latency of [50 * MS, 2 * S]) {
-      const c = migrate([{ kind: 'controller', latency, lossRate: 0, pushFdb: true, pushNeighbors: true, moveBindings: false }], { until: 60 * S, gatewayProfile: CISCO_IOS_PROFILE });
+      const c = migrate([{ kind: 'controller', latency, lossRate: 0, pushFdb: true, pushNeighbors: true, moveBindings: false, neighborUpdate: 'install' }], { until: 60 * S, gatewayProfile: CISCO_IOS_PROFILE });
       expect(c.o.afterResume).toBeGreaterThanOrEqual(latency);
       expect(c.o.afterResume).toBeLessThanOrEqual(latency + INTERVAL + 1 * MS);
       const d = migrate([{ kind: 'deregistration', latency }], { until: 60 * S, gatewayProfile: CISCO_IOS_PROFILE });
@@ -226,9 +226,36 @@ describe('remedies', () => {
   });
 
   it('a lost controller push does nothing: with loss rate 1 the black hole is the no-announcement one', () => {
-    const lostPush = migrate([{ kind: 'controller', latency: 50 * MS, lossRate: 1, pushFdb: true, pushNeighbors: true, moveBindings: false }], { until: 400 * S, gatewayProfile: CISCO_IOS_PROFILE });
+    const lostPush = migrate([{ kind: 'controller', latency: 50 * MS, lossRate: 1, pushFdb: true, pushNeighbors: true, moveBindings: false, neighborUpdate: 'install' }], { until: 400 * S, gatewayProfile: CISCO_IOS_PROFILE });
     const none = migrate([], { until: 400 * S, gatewayProfile: CISCO_IOS_PROFILE });
     expect(lostPush.o.afterResume).toBe(none.o.afterResume);
+  });
+
+  it('controller with the agent\'s semantics, same MAC: the gateway re-resolves by broadcast at the push, and the answer repairs the path without any switch push', () => {
+    const latency = 50 * MS;
+    const broadcasts: number[] = [];
+    const onRequests = (k: Kernel): void => {
+      k.trace.on('frame-sent', (e) => {
+        const p = e.frame.eth.payload;
+        if (p.kind === 'arp' && p.operation === 1 && e.frame.eth.destination === MAC_BROADCAST && p.senderProtocolAddress === GW_IP && p.targetProtocolAddress === VM_IP) broadcasts.push(e.time);
+      });
+    };
+    const agent = migrate([{ kind: 'controller', latency, lossRate: 0, pushFdb: false, pushNeighbors: true, moveBindings: false, neighborUpdate: 'agent' }], { until: 60 * S, gatewayProfile: CISCO_IOS_PROFILE, trace: onRequests });
+    // A broadcast request from the gateway at the push; every copy after the resume is that one
+    // request flooded hop by hop (each hop a microsecond later), none from its own timers.
+    const push = agent.m.schedule.resumeAt + latency;
+    expect(broadcasts).toContain(push);
+    const after = broadcasts.filter((t) => t > agent.m.schedule.resumeAt);
+    expect(after.every((t) => t >= push && t < push + 1 * MS)).toBe(true);
+    expect(agent.o.afterResume).toBeGreaterThanOrEqual(latency);
+    expect(agent.o.afterResume).toBeLessThanOrEqual(latency + INTERVAL + 1 * MS);
+    expect(agent.dc.gateway.arp.get(VM_IP)?.lladdr).toBe(agent.dc.vm.mac);
+    // The install of an unchanged binding moves no switch: without the FDB push it repairs nothing
+    // (this gateway never probes), and the black hole is the no-announcement one.
+    const install = migrate([{ kind: 'controller', latency, lossRate: 0, pushFdb: false, pushNeighbors: true, moveBindings: false, neighborUpdate: 'install' }], { until: 400 * S, gatewayProfile: CISCO_IOS_PROFILE });
+    const none = migrate([], { until: 400 * S, gatewayProfile: CISCO_IOS_PROFILE });
+    expect(install.o.afterResume).toBe(none.o.afterResume);
+    expect(install.o.afterResume).toBeGreaterThan(60 * S);
   });
 
   it('VM keepalive GARPs every 2 s repair within one interval', () => {
@@ -254,6 +281,16 @@ describe('a new MAC at the destination', () => {
     dc.kernel.run({ until: 120 * S });
     return { dc, o: fates.outage(flow.record, 0, 120 * S)! };
   }
+
+  it('controller with the agent\'s semantics, new MAC: the gateway\'s entry is replaced at the push, as the install does', () => {
+    const latency = 50 * MS;
+    const agent = withNewMac([{ kind: 'controller', latency, lossRate: 0, pushFdb: true, pushNeighbors: true, moveBindings: false, neighborUpdate: 'agent' }], CISCO_IOS_PROFILE);
+    const install = withNewMac([{ kind: 'controller', latency, lossRate: 0, pushFdb: true, pushNeighbors: true, moveBindings: false, neighborUpdate: 'install' }], CISCO_IOS_PROFILE);
+    expect(agent.dc.gateway.arp.get(VM_IP)?.lladdr).toBe(NEW);
+    expect(agent.o.afterResume).toBe(install.o.afterResume);
+    expect(agent.o.afterResume).toBeLessThanOrEqual(latency + INTERVAL + 1 * MS);
+    expect(agent.dc.gateway.counters.arpOut).toBe(install.dc.gateway.counters.arpOut);
+  });
 
   it('a gratuitous ARP replaces the binding in a Linux gateway at once (even inside the lock time)', () => {
     const { dc, o } = withNewMac([{ kind: 'guest-garp', form: 'request', count: 1, interval: 0 }]);

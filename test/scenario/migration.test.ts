@@ -63,7 +63,7 @@ describe('remedies', () => {
       { kind: 'qemu-announce', ...QEMU_ANNOUNCE, guestAnnounce: false, delay: 0 },
       { kind: 'deregistration', latency: 10 * ms },
       { kind: 'keepalive', mode: 'vm-garp', interval: 30 * s },
-      { kind: 'controller', latency: 50 * ms, lossRate: 0, pushFdb: true, pushNeighbors: true, moveBindings: false },
+      { kind: 'controller', latency: 50 * ms, lossRate: 0, pushFdb: true, pushNeighbors: true, moveBindings: false, neighborUpdate: 'install' },
       // RFC 7432 §15.1, FRR's 5 moves in 180 s (bgpd/bgp_evpn_private.h).
       { kind: 'evpn', latency: 100 * ms, duplicateMoves: 5, duplicateWindow: 180 * s },
       // A modelling choice (vendors' synchronisation intervals unverified).
@@ -101,7 +101,7 @@ describe('remedies', () => {
       { kind: 'guest-garp', form: 'request', targetMac: 'broadcast', count: 3, interval: 100 * ms, delay: 100 * ms },
       { kind: 'qemu-announce', initial: 10 * ms, max: 1 * s, rounds: 8, step: 50 * ms, guestAnnounce: true, delay: 2 * s },
       { kind: 'keepalive', mode: 'gateway-probe', interval: 120 * s },
-      { kind: 'controller', latency: 1 * s, lossRate: 0.25, pushFdb: true, pushNeighbors: false, moveBindings: false },
+      { kind: 'controller', latency: 1 * s, lossRate: 0.25, pushFdb: true, pushNeighbors: false, moveBindings: false, neighborUpdate: 'install' },
     ]);
   });
 

@@ -16,6 +16,8 @@ export const REMEDY_KINDS = [
 
 /** The modes of the keepalive remedy. */
 export const KEEPALIVE_MODES = ['vm-garp', 'gateway-probe'] as const;
+/** How a gateway takes a controller's push (`neighborUpdate`). */
+export const NEIGHBOR_UPDATES = ['install', 'agent'] as const;
 
 const kindHelp = `What is done: ${REMEDY_KINDS.join(' | ')}.`;
 
@@ -100,6 +102,8 @@ export const remedySchema = z.discriminatedUnion('kind', [
       pushNeighbors: z.boolean().default(true).describe('Install the VM\'s IP→MAC bindings in every gateway\'s ARP and ND tables (default true).'),
       moveBindings: z.boolean().default(false)
         .describe('Also move the VM\'s security state with the push (needs a security section): clear its secure MAC from the source port (IOS clear port-security), move its DHCP snooping, SAVI-DHCP, FCFS SAVI and ND inspection bindings to the destination port (default false: an orchestrator that does not talk to the switches\' security features).'),
+      neighborUpdate: z.enum(NEIGHBOR_UPDATES).default('install')
+        .describe('How a gateway takes the push: install (default) the binding, REACHABLE; or agent, as arpshift agent does on a real gateway: replace the entry when the VM\'s MAC changed, otherwise re-resolve the VM at once with a broadcast ARP request / multicast NS, whose answer from the new place also re-teaches the switches.'),
     },
     'A management plane that knows the move (an orchestrator, an NVA: RFC 7342 §5.2, draft-ietf-nvo3-vmm) pushes the VM\'s new location to the switches and its bindings to the gateways, independently of any announcement.',
   ),
