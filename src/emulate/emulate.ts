@@ -63,6 +63,13 @@ export interface EmulatedMigration extends MigrationResult {
   readonly capturedAt: PerDirection<string>;
   /** How long the VM was silent in the captures (its last frame before the move to its first after), ms; null when not seen. */
   readonly silentMs: number | null;
+  /**
+   * How late the pause took effect, ms: the black hole of a direction begins at its last packet
+   * before the pause, so one that begins after the scheduled pause shows that the move's first step
+   * (an `ip` command, a process the host schedules) ran late by at least that much; 0 when none did,
+   * null when nothing was measured. {@link compareRuns} allows for it.
+   */
+  readonly pauseLateMs: number | null;
 }
 
 /** One emulated run, in the Result shape of `run` wherever it applies. */
@@ -327,8 +334,18 @@ async function runActions(actions: readonly TimedAction[], t0: number, durationM
  * pause; failing that, the one that begins nearest the pause, at most 2 s before it and before
  * `untilS` (the next migration of the VM).
  */
+/** When `event` begins, in epoch seconds (the analysis's times are relative to its first record). */
+function eventStartS(a: CaptureAnalysis, event: MigrationAnalysis): number {
+  return captureOffsetS(a) + event.startS;
+}
+
+/** The epoch second of the capture's first record. */
+function captureOffsetS(a: CaptureAnalysis): number {
+  return Date.parse(`${a.startTime.slice(0, 19)}Z`) / 1000 + Number(`0.${a.startTime.slice(20, 29)}`);
+}
+
 function eventFor(a: CaptureAnalysis, address: string, pauseS: number, resumeS: number, untilS: number, direction: Direction): MigrationAnalysis | undefined {
-  const offset = Date.parse(`${a.startTime.slice(0, 19)}Z`) / 1000 + Number(`0.${a.startTime.slice(20, 29)}`);
+  const offset = captureOffsetS(a);
   const events = (a.runs[0]?.migrations ?? []).filter((m) => m.vm === address && m.blackHoleMs[direction] !== null);
   const start = (m: MigrationAnalysis): number => m.startS + offset;
   const end = (m: MigrationAnalysis): number => Math.max(start(m) + Math.max(...DIRECTIONS.map((d) => m.blackHoleMs[d] ?? 0)) / 1000, (m.heardAgainS ?? -Infinity) + offset);
@@ -342,21 +359,21 @@ function eventFor(a: CaptureAnalysis, address: string, pauseS: number, resumeS: 
  * pause, of the capture's flow in that direction (what the inference itself takes as an event's
  * black hole: src/analyze/inference.ts).
  */
-function gapFor(a: CaptureAnalysis, vmAddress: string, direction: Direction, pauseS: number, resumeS: number): { blackHoleMs: number; afterResumeMs: number; repaired: boolean; lost: number | null } | undefined {
-  const offset = Date.parse(`${a.startTime.slice(0, 19)}Z`) / 1000 + Number(`0.${a.startTime.slice(20, 29)}`);
+function gapFor(a: CaptureAnalysis, vmAddress: string, direction: Direction, pauseS: number, resumeS: number): { startS: number; blackHoleMs: number; afterResumeMs: number; repaired: boolean; lost: number | null } | undefined {
+  const offset = captureOffsetS(a);
   const end = offset + a.durationS;
   const gateways = new Set(a.gateway?.addresses ?? []);
   const flows = a.runs[0]?.flows.filter((f) => (direction === 'vmToGateway'
     ? f.source === vmAddress
     : f.destination === vmAddress && (direction === 'gatewayToVm') === gateways.has(f.source))) ?? [];
-  let best: { blackHoleMs: number; afterResumeMs: number; repaired: boolean; lost: number | null } | undefined;
+  let best: { startS: number; blackHoleMs: number; afterResumeMs: number; repaired: boolean; lost: number | null } | undefined;
   for (const f of flows) {
     for (const g of f.gaps) {
       const from = g.startS + offset;
       const to = g.endS === null ? end : g.endS + offset;
       if (from > resumeS || to < pauseS) continue;
       const ms = (to - from) * 1000;
-      if (best === undefined || ms > best.blackHoleMs) best = { blackHoleMs: Math.round(ms * 1000) / 1000, afterResumeMs: Math.round(Math.max(0, to - Math.max(resumeS, from)) * 1e6) / 1000, repaired: g.repaired, lost: g.lostPackets };
+      if (best === undefined || ms > best.blackHoleMs) best = { startS: from, blackHoleMs: Math.round(ms * 1000) / 1000, afterResumeMs: Math.round(Math.max(0, to - Math.max(resumeS, from)) * 1e6) / 1000, repaired: g.repaired, lost: g.lostPackets };
     }
   }
   return best;
@@ -382,6 +399,10 @@ function measureMigration(
   const lost: Record<string, number> = {};
   const stale: Record<string, number> = {};
   let downtime: number | null = null;
+  let late: number | null = null;
+  const started = (startS: number): void => {
+    late = Math.max(late ?? 0, Math.round(Math.max(0, startS - pauseS) * 1e6) / 1000);
+  };
   for (const d of DIRECTIONS) {
     const c = choice[d];
     if (c === null) continue;
@@ -391,6 +412,7 @@ function measureMigration(
     const event = eventFor(analysis, c.vmAddress, pauseS, resumeS, endS, d);
     const gap = event === undefined ? gapFor(analysis, c.vmAddress, d, pauseS, resumeS) : undefined;
     if (gap !== undefined) {
+      started(gap.startS);
       blackHole[d] = gap.blackHoleMs;
       afterResume[d] = gap.afterResumeMs;
       repaired[d] = gap.repaired;
@@ -404,6 +426,7 @@ function measureMigration(
       repaired[d] = true;
       continue;
     }
+    started(eventStartS(analysis, event));
     blackHole[d] = event.blackHoleMs[d];
     afterResume[d] = event.afterResumeMs[d];
     repaired[d] = event.repaired[d];
@@ -425,5 +448,6 @@ function measureMigration(
     staleMs: stale,
     capturedAt: at,
     silentMs: downtime,
+    pauseLateMs: late,
   };
 }
