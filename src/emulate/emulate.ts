@@ -41,8 +41,10 @@ export interface EmulateOptions {
   /** Which run of the scenario (default its first). */
   readonly run?: RunSpec;
   /**
-   * How each migration moves its VM. Default: QEMU's resume (`qemu`) for every migration; a
-   * scenario that says `re-plug` for a migration will be read here.
+   * How each migration moves its VM. Default: as the scenario says ({@link defaultMechanism}: a
+   * migration with `guestLink: replug` is re-plugged, one with `resume` is moved QEMU-style). An
+   * override for callers that want the other mechanism for a migration (it is not checked against
+   * the virtual switch kind as the scenario's own choice is).
    */
   readonly mechanism?: (migration: Migration) => MigrationMechanism;
   /** Copy the captures into this directory (`<node>.pcap`). */
