@@ -122,9 +122,12 @@ function directionCaptures(model: Model, plan: LabPlan, migration: Migration): P
     const t = model.traffic.find((x) => x.kind !== 'request-response' && x.records.some(predicates[d]));
     const r = t?.records.find(predicates[d]);
     if (t === undefined || r === undefined) continue;
-    // A ping is seen whole at its sender (request out, reply back); a UDP flow at the VM, its one end that moves.
-    const node = t.kind === 'ping' ? r.from : vm;
+    // A ping is seen whole at its sender (request out, reply back); a UDP flow at the VM, its one end
+    // that moves; a ping whose receiver answers no echo request (icmp_echo_ignore_all, ICMPv6
+    // echo_ignore_all) at its receiver, by the requests that arrive, as the simulation counts them.
     const v6 = r.address.includes(':');
+    const silent = plan.hosts.find((h) => h.node === r.to)?.sysctls[v6 ? 'net.ipv6.icmp.echo_ignore_all' : 'net.ipv4.icmp_echo_ignore_all'] === 1;
+    const node = t.kind === 'ping' && !silent ? r.from : t.kind === 'ping' ? r.to : vm;
     const vmAddress = addressesOf(plan, vm).find((a) => a.includes(':') === v6);
     if (vmAddress !== undefined) out[d] = { flow: t.name, node, vmAddress };
   }
