@@ -98,7 +98,7 @@ export function scenarioIssues(scenario: Scenario, run: RunSpec): string[] {
   for (const m of run.migrations) {
     if (m.guestLink === 'replug') {
       if (vswitch !== 'linux-bridge') {
-        out.push(`migration of ${m.vm}: a re-plug (guestLink replug) onto a ${vswitch} virtual switch is not emulated: its port takes the guest's frames before its link-up, which a Linux bridge port on a veth cannot reproduce (only hypervisors.vswitch linux-bridge is)`);
+        out.push(`migration of ${m.vm}: a re-plug (guestLink replug) onto a virtual switch of kind ${vswitch} is not emulated: its port takes the guest's frames before its link-up, which a Linux bridge port on a veth cannot reproduce (only hypervisors.vswitch linux-bridge is)`);
       }
       const group = scenario.hosts[m.group];
       if (scenario.subnet.ipv6 !== undefined && group !== undefined && group.ipv6 !== 'none') {
