@@ -47,7 +47,7 @@ export interface EmulateOptions {
    * the virtual switch kind as the scenario's own choice is).
    */
   readonly mechanism?: (migration: Migration) => MigrationMechanism;
-  /** Copy the captures into this directory (`<node>.pcap`). */
+  /** Copy the captures into this directory (`<node>.pcap`; with {@link emulateAll} and several runs, `<run>/<node>.pcap`). */
   readonly keepCaptures?: string;
   /** Told of each phase and of progress within it (done, total). */
   readonly progress?: (phase: 'set-up' | 'run' | 'tear-down', done: number, total: number) => void;
@@ -277,7 +277,11 @@ export async function emulateAll(scenario: Scenario, options: EmulateOptions = {
   // Refuse before building anything when any run cannot be emulated.
   const refused = scenario.runs.flatMap((r) => scenarioIssues(scenario, r));
   if (refused.length > 0) throw new EmulationRefused(scenario.name, [...new Set(refused)]);
-  for (const run of scenario.runs) results.push(await emulateScenario(scenario, { ...options, run }));
+  for (const run of scenario.runs) {
+    // Several runs keep their captures apart, one directory per run.
+    const keep = options.keepCaptures === undefined || scenario.runs.length === 1 ? options.keepCaptures : join(options.keepCaptures, run.name);
+    results.push(await emulateScenario(scenario, { ...options, run, ...(keep === undefined ? {} : { keepCaptures: keep }) }));
+  }
   const first = results[0]!;
   return {
     ...first,
