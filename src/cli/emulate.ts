@@ -31,7 +31,7 @@ export function registerEmulate(program: Command): void {
     .option('--set <path=value>', 'change one setting before validation, e.g. --set migrations.0.at=5s (repeatable)', collect, [])
     .option('--json', 'print the result as JSON', false)
     .option('--compare', 'also simulate the same scenario and show both, with the differences per migration and direction', false)
-    .option('--keep-captures <dir>', 'keep the captures (one pcap per capture point) in this directory')
+    .option('--keep-captures <dir>', 'keep the captures (one pcap per capture point; one directory per run for a scenario with variants) in this directory')
     .option('--cleanup', 'remove what earlier emulate runs that were killed left behind, and nothing else', false)
     .option('--quiet', 'no progress on stderr', false)
     .addHelpText('after', `

@@ -41,11 +41,13 @@ export interface EmulateOptions {
   /** Which run of the scenario (default its first). */
   readonly run?: RunSpec;
   /**
-   * How each migration moves its VM. Default: QEMU's resume (`qemu`) for every migration; a
-   * scenario that says `re-plug` for a migration will be read here.
+   * How each migration moves its VM. Default: as the scenario says ({@link defaultMechanism}: a
+   * migration with `guestLink: replug` is re-plugged, one with `resume` is moved QEMU-style). An
+   * override for callers that want the other mechanism for a migration (it is not checked against
+   * the virtual switch kind as the scenario's own choice is).
    */
   readonly mechanism?: (migration: Migration) => MigrationMechanism;
-  /** Copy the captures into this directory (`<node>.pcap`). */
+  /** Copy the captures into this directory (`<node>.pcap`; with {@link emulateAll} and several runs, `<run>/<node>.pcap`). */
   readonly keepCaptures?: string;
   /** Told of each phase and of progress within it (done, total). */
   readonly progress?: (phase: 'set-up' | 'run' | 'tear-down', done: number, total: number) => void;
@@ -127,9 +129,12 @@ function directionCaptures(model: Model, plan: LabPlan, migration: Migration): P
     const t = model.traffic.find((x) => x.kind !== 'request-response' && x.records.some(predicates[d]));
     const r = t?.records.find(predicates[d]);
     if (t === undefined || r === undefined) continue;
-    // A ping is seen whole at its sender (request out, reply back); a UDP flow at the VM, its one end that moves.
-    const node = t.kind === 'ping' ? r.from : vm;
+    // A ping is seen whole at its sender (request out, reply back); a UDP flow at the VM, its one end
+    // that moves; a ping whose receiver answers no echo request (icmp_echo_ignore_all, ICMPv6
+    // echo_ignore_all) at its receiver, by the requests that arrive, as the simulation counts them.
     const v6 = r.address.includes(':');
+    const silent = plan.hosts.find((h) => h.node === r.to)?.sysctls[v6 ? 'net.ipv6.icmp.echo_ignore_all' : 'net.ipv4.icmp_echo_ignore_all'] === 1;
+    const node = t.kind === 'ping' && !silent ? r.from : t.kind === 'ping' ? r.to : vm;
     const vmAddress = addressesOf(plan, vm).find((a) => a.includes(':') === v6);
     if (vmAddress !== undefined) out[d] = { flow: t.name, node, vmAddress };
   }
@@ -279,7 +284,11 @@ export async function emulateAll(scenario: Scenario, options: EmulateOptions = {
   // Refuse before building anything when any run cannot be emulated.
   const refused = scenario.runs.flatMap((r) => scenarioIssues(scenario, r));
   if (refused.length > 0) throw new EmulationRefused(scenario.name, [...new Set(refused)]);
-  for (const run of scenario.runs) results.push(await emulateScenario(scenario, { ...options, run }));
+  for (const run of scenario.runs) {
+    // Several runs keep their captures apart, one directory per run.
+    const keep = options.keepCaptures === undefined || scenario.runs.length === 1 ? options.keepCaptures : join(options.keepCaptures, run.name);
+    results.push(await emulateScenario(scenario, { ...options, run, ...(keep === undefined ? {} : { keepCaptures: keep }) }));
+  }
   const first = results[0]!;
   return {
     ...first,

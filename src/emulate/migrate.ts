@@ -11,10 +11,11 @@
  *   netdev_notify_peers → inetdev_send_gratuitous_arp: request form, target MAC zero; ndisc_send_unsol_na:
  *   to all-nodes, override set) are written as raw frames into the tap from the guest's side, as QEMU
  *   writes its own into the tap.
- * - `re-plug` (a container's or veth lab's move): the guest's link goes down at the pause and comes
- *   up at the resume, after its tap has joined the new bridge; the guest kernel itself then sends
- *   what its sysctls say (arp_notify, ndisc_notify, from the NETDEV_UP notifier), and the bridge
- *   enables the port only when it handles the carrier change afterwards (linkwatch), so that
+ * - `re-plug` (a container's or veth lab's move, a migration with `guestLink: replug`): the guest's
+ *   link goes down at the pause and comes up at the resume, after its tap has joined the new bridge
+ *   (with `portReadyAfter`, the tap joins once the port is ready); the guest kernel itself then
+ *   sends what its sysctls say (arp_notify, ndisc_notify, from the NETDEV_UP notifier), and the
+ *   bridge enables the port only when it handles the carrier change afterwards (linkwatch), so that
  *   announcement can be lost, as on any Linux bridge.
  *
  * The controller remedy writes the destination into every bridge's forwarding table (`bridge fdb
@@ -46,13 +47,12 @@ import { HV_NS } from './plan.js';
 export type MigrationMechanism = 'qemu' | 're-plug';
 
 /**
- * How a migration moves its VM when the caller does not say: QEMU's resume. The one place that will
- * read a scenario's own choice of mechanism (a re-plug migration, a virtual switch kind) once
- * scenarios can state it.
+ * How a migration moves its VM: as the scenario says, by its `guestLink` (`replug` → `re-plug`,
+ * `resume` → `qemu`). Which virtual switch kinds a re-plug can be emulated onto is decided before
+ * (support.ts scenarioIssues).
  */
 export function defaultMechanism(migration: Migration): MigrationMechanism {
-  void migration;
-  return 'qemu';
+  return migration.guestLink === 'replug' ? 're-plug' : 'qemu';
 }
 
 /** What a migration acts on. */
@@ -182,11 +182,25 @@ export function migrationActions(world: MigrationWorld, migration: Migration, me
       await guest.ip(['link', 'set', 'eth0', 'down']);
       await hv.ip(['link', 'set', vport, 'nomaster']);
     } });
-    out.push({ atMs: resume, what: `${vm.node} is re-plugged into ${migration.to}`, run: async () => {
-      await hv.ip(['link', 'set', vport, 'master', toBridge]);
-      await guest.ip(['link', 'set', 'eth0', 'up']);
-      world.setPaused(vm.node, false);
-    } });
+    if (ready <= resume) {
+      out.push({ atMs: resume, what: `${vm.node} is re-plugged into ${migration.to}`, run: async () => {
+        await hv.ip(['link', 'set', vport, 'master', toBridge]);
+        await guest.ip(['link', 'set', 'eth0', 'up']);
+        world.setPaused(vm.node, false);
+      } });
+    } else {
+      // A port that forwards only `portReadyAfter` after the plug: the guest's link comes up at the
+      // resume with its tap in no bridge (what it sends is lost there, as at a port not yet ready),
+      // and the tap joins the bridge once ready; its carrier is on by then, so the bridge enables the
+      // port as it joins (net/bridge/br_if.c br_add_if → br_stp_enable_port, STP off).
+      out.push({ atMs: resume, what: `${vm.node}'s link comes up at ${migration.to}`, run: async () => {
+        await guest.ip(['link', 'set', 'eth0', 'up']);
+        world.setPaused(vm.node, false);
+      } });
+      out.push({ atMs: ready, what: `${migration.to}'s port for ${vm.node} forwards`, run: async () => {
+        await hv.ip(['link', 'set', vport, 'master', toBridge]);
+      } });
+    }
   }
 
   for (const r of migration.remedies) {

@@ -137,6 +137,7 @@ function nodeSysctls(mapping: ProfileMapping, settings: Readonly<Record<string, 
       out['net.ipv4.ip_forward'] = v;
       if (ipv6) out['net.ipv6.conf.all.forwarding'] = v;
     } else if (k === 'icmp_echo_ignore_all') out['net.ipv4.icmp_echo_ignore_all'] = v;
+    else if (k === 'echo_ignore_all' && ipv6) out['net.ipv6.icmp.echo_ignore_all'] = v;
   }
   return out;
 }

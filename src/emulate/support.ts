@@ -18,6 +18,17 @@
  * - Gateways in a pair (VRRP) or anycast at every leaf, the remedies deregistration, keepalive and
  *   evpn, request-response traffic, scheduled events, loss rules and migrations to a new MAC are not
  *   emulated, and refused.
+ * - A re-plug (`guestLink: replug`) is a veth whose guest end goes down and up, its other end a port
+ *   of a Linux bridge: what a `linux-bridge` virtual switch does (the port enabled only after the
+ *   guest's link-up notifier ran). The `ovs` and `vendor` kinds take the guest's frames before its
+ *   link-up (Linux net/openvswitch/vport-netdev.c registers its rx handler when the port is added;
+ *   VMware connects the vNIC's port before the guest sees its link), which a Linux bridge port on a
+ *   veth cannot do, so a re-plug onto them is refused (a resume onto them is a bridge port like any
+ *   other, and runs). A re-plug of a VM with IPv6 addresses is refused too: the lab adds them without
+ *   DAD, and the kernel flushes such addresses when the link goes down (net/ipv6/addrconf.c
+ *   addrconf_ifdown, keep_addr_on_down 0) or, kept, neither runs DAD again nor sends ndisc_notify's
+ *   NA at the link-up (addrconf_dad_begin completes an IFA_F_NODAD address without it), as the
+ *   simulated guest does.
  */
 import type { Scenario } from '../scenario/index.js';
 import type { RunSpec } from '../scenario/index.js';
@@ -83,7 +94,17 @@ export function scenarioIssues(scenario: Scenario, run: RunSpec): string[] {
   });
   if (scenario.events.length > 0) out.push('events: scheduled events are not emulated');
   if (scenario.loss.length > 0) out.push('loss: loss rules are not emulated (link delay and rate are, with tc)');
+  const vswitch = scenario.hypervisors?.vswitch ?? 'linux-bridge';
   for (const m of run.migrations) {
+    if (m.guestLink === 'replug') {
+      if (vswitch !== 'linux-bridge') {
+        out.push(`migration of ${m.vm}: a re-plug (guestLink replug) onto a virtual switch of kind ${vswitch} is not emulated: its port takes the guest's frames before its link-up, which a Linux bridge port on a veth cannot reproduce (only hypervisors.vswitch linux-bridge is)`);
+      }
+      const group = scenario.hosts[m.group];
+      if (scenario.subnet.ipv6 !== undefined && group !== undefined && group.ipv6 !== 'none') {
+        out.push(`migration of ${m.vm}: a re-plug (guestLink replug) of a VM with IPv6 addresses is not emulated (the lab's addresses, added without DAD, would not go through DAD and ndisc_notify again at the link-up)`);
+      }
+    }
     if (m.newMac !== null) out.push(`migration of ${m.vm}: a new MAC at the destination is not emulated`);
     if (m.vlan !== 1) out.push(`migration of ${m.vm}: VLAN ${m.vlan} needs 802.1Q on the bridges; only VLAN 1 (untagged) is emulated`);
     for (const r of m.remedies) {

@@ -4,7 +4,9 @@
  * the move at 3.4 s, which falls between the packets of every flow; a run of a few seconds), give
  * black holes that match the simulation of the same file within the tolerance the README states
  * (src/emulate/compare.ts): no announcement, the guest's GARP, QEMU's announce rounds (RARP, GARP and
- * NA), the controller's push, and a re-plug whose arp_notify GARP the Linux bridge drops. After each,
+ * NA), the controller's push, and migration-replug (a one-bridge lab) with its variants: a re-plug whose
+ * arp_notify GARP the Linux bridge drops, a resume with a delayed GARP, and a re-plug onto a port ready
+ * 1 s late. After each,
  * nothing of the run is left: no namespace with its prefix, no run record; and a run killed with
  * SIGKILL (no handler runs) leaves its namespaces and tcpdump processes, which `emulate --cleanup`
  * removes, while SIGTERM removes them itself.
@@ -16,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/analyze/index.js';
-import type { EmulationResult, MigrationMechanism } from '../../src/emulate/index.js';
+import type { EmulationResult } from '../../src/emulate/index.js';
 import { DIRECTIONS, RECORD_DIR, processStart, compareRuns, emulateScenario, mapProfile, planLab, scenarioIssues, toleranceMs } from '../../src/emulate/index.js';
 import { runScenarioRun } from '../../src/run/index.js';
 import type { Scenario } from '../../src/scenario/index.js';
@@ -32,6 +34,21 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** Short and loop-free: one spine (a tree), no spanning tree to wait for, the move at 3.4 s. */
 const SHORT = ['fabric.spines=1', 'fabric.bridging=none', 'migrations.0.at=3.4s'];
 
+/**
+ * migration-replug (a one-bridge lab, kind single) shortened: the move at 3.45 s, between two pings;
+ * the gateway's entry REACHABLE for 5-15 ms and DELAY 1 s, so its probe train repeats every 1.1 s
+ * locked to the pings (the kernel's REACHABLE draw, which the simulation cannot share, spans 10 ms
+ * rather than 30 s).
+ */
+function replug(overrides: readonly string[]): Scenario {
+  const file = 'migration-replug.yaml';
+  const all = ['migrations.0.at=3.45s', 'gateway.sysctls.base_reachable_time_ms=10', 'gateway.sysctls.delay_first_probe_time=1', ...overrides];
+  return loadScenario(applyOverrides(readFileSync(join(SCENARIOS, file), 'utf8'), all.map(parseOverride)), file);
+}
+/** Explicit MACs for migration-replug. */
+const VM_MAC = '02:42:c6:12:00:0a';
+const GW_MAC = '02:42:c6:12:00:01';
+
 function scenario(file: string, overrides: readonly string[]): Scenario {
   const text = applyOverrides(readFileSync(join(SCENARIOS, file), 'utf8'), [...SHORT, ...overrides].map(parseOverride));
   return loadScenario(text, file);
@@ -46,19 +63,22 @@ function records(): string[] {
   return existsSync(RECORD_DIR) ? readdirSync(RECORD_DIR) : [];
 }
 
-/** Emulates, checks that nothing is left, and returns the result and the simulation of the same scenario. */
-async function emulateAndSimulate(s: Scenario, mechanism: MigrationMechanism, keepCaptures?: string): Promise<{ emulated: EmulationResult; simulated: ReturnType<typeof runScenarioRun>['result'] }> {
+/**
+ * Emulates run `run` of `s` (each migration as the scenario says), checks that nothing is left, and
+ * returns the result and the simulation of the same run.
+ */
+async function emulateAndSimulate(s: Scenario, keepCaptures?: string, run = 0): Promise<{ emulated: EmulationResult; simulated: ReturnType<typeof runScenarioRun>['result'] }> {
   let prefix = '';
-  const emulated = await emulateScenario(s, { mechanism: () => mechanism, onLab: (p) => { prefix = p; }, ...(keepCaptures === undefined ? {} : { keepCaptures }) });
+  const emulated = await emulateScenario(s, { run: s.runs[run]!, onLab: (p) => { prefix = p; }, ...(keepCaptures === undefined ? {} : { keepCaptures }) });
   expect(prefix).not.toBe('');
   expect(namespaceNames().filter((n) => n.startsWith(prefix))).toEqual([]);
   expect(records().filter((r) => r.startsWith(prefix))).toEqual([]);
-  return { emulated, simulated: runScenarioRun(s, 0).result };
+  return { emulated, simulated: runScenarioRun(s, run).result };
 }
 
 /** Every direction both sides measured agrees within the tolerance; returns the rows. */
-function expectAgreement(s: Scenario, emulated: EmulationResult, simulated: ReturnType<typeof runScenarioRun>['result']) {
-  const model = buildModel(s, s.runs[0]!, s.runs[0]!.seed);
+function expectAgreement(s: Scenario, emulated: EmulationResult, simulated: ReturnType<typeof runScenarioRun>['result'], run = 0) {
+  const model = buildModel(s, s.runs[run]!, s.runs[run]!.seed);
   const rows = compareRuns(emulated.runs[0]!, simulated, model);
   // Every direction the simulation measures is measured on the kernels too.
   const simulatedDirections = DIRECTIONS.filter((d) => simulated.migrations[0]!.blackHoleMs[d] !== null);
@@ -90,6 +110,38 @@ describe('what the kernel here cannot do is refused, what it can is planned', ()
     const elsewhere = scenario('migration-rarp.yaml', ['subnet.ipv4=10.1.0.0/24']);
     expect(scenarioIssues(elsewhere, elsewhere.runs[0]!)).toEqual(['subnet.ipv4 10.1.0.0/24: emulate uses only addresses in 198.18.0.0/15']);
     expect(scenarioIssues(scenario('migration-rarp.yaml', []), scenario('migration-rarp.yaml', []).runs[0]!)).toEqual([]);
+  });
+
+  it('a re-plug is emulated on a linux-bridge virtual switch only, and for IPv4-only VMs; a resume onto any kind runs', () => {
+    for (const kind of ['ovs', 'vendor']) {
+      const s = replug([`hypervisors.vswitch=${kind}`]);
+      // The re-plug runs (replug, replug-late-port) are refused, the resume one (resume-garp) is not.
+      expect(s.runs.map((r) => scenarioIssues(s, r))).toEqual([
+        [`migration of vm-1: a re-plug (guestLink replug) onto a virtual switch of kind ${kind} is not emulated: its port takes the guest's frames before its link-up, which a Linux bridge port on a veth cannot reproduce (only hypervisors.vswitch linux-bridge is)`],
+        [],
+        [`migration of vm-1: a re-plug (guestLink replug) onto a virtual switch of kind ${kind} is not emulated: its port takes the guest's frames before its link-up, which a Linux bridge port on a veth cannot reproduce (only hypervisors.vswitch linux-bridge is)`],
+      ]);
+    }
+    const linux = replug([]);
+    expect(linux.runs.map((r) => scenarioIssues(linux, r))).toEqual([[], [], []]);
+    const dual = replug(['subnet.ipv6=2001:db8:12::/64']);
+    expect(scenarioIssues(dual, dual.runs[0]!).join('\n')).toMatch(/^migration of vm-1: a re-plug \(guestLink replug\) of a VM with IPv6 addresses is not emulated/);
+    expect(scenarioIssues(dual, dual.runs[1]!)).toEqual([]);
+  });
+
+  it('a one-bridge lab (kind single) with explicit MACs: one switch namespace, the scenario\'s MACs and sysctls on the interfaces', () => {
+    const s = replug([`hosts.0.mac=${VM_MAC}`, `gateway.mac=${GW_MAC}`, 'hosts.0.sysctls.echo_ignore_all=1', 'subnet.ipv6=2001:db8:12::/64']);
+    const model = buildModel(s, s.runs[0]!, s.runs[0]!.seed);
+    const plan = planLab(s, model);
+    // The hypervisors' namespace, switch-1's, the gateway's and vm-1's.
+    expect(plan.namespaces).toEqual(['hv', 's1', 'g1', 'h1']);
+    expect(plan.bridges.map((b) => b.node)).toEqual(['switch-1', 'hv-1', 'hv-2']);
+    const vm = plan.hosts.find((h) => h.node === 'vm-1')!;
+    const gw = plan.hosts.find((h) => h.kind === 'gateway')!;
+    expect([vm.mac, gw.mac]).toEqual([VM_MAC, GW_MAC]);
+    // The veth ends in the guest's and the gateway's namespaces carry them.
+    expect(plan.links.filter((l) => l.a.ns === 'h1' || l.a.ns === 'g1').map((l) => l.a.mac).sort()).toEqual([GW_MAC, VM_MAC].sort());
+    expect(vm.sysctls).toMatchObject({ 'net.ipv4.icmp_echo_ignore_all': 1, 'net.ipv6.icmp.echo_ignore_all': 1, 'net.ipv4.conf.eth0.arp_notify': 1 });
   });
 
   it('the plan has a namespace per switch and node, interface names the kernel takes, and the scenario\'s MACs', () => {
@@ -127,6 +179,13 @@ describe('the command line', () => {
     expect(records()).toEqual(before);
   });
 
+  it('a re-plug onto an Open vSwitch is refused in one line, exit 2', async () => {
+    const r = await cli(['emulate', join(SCENARIOS, 'migration-replug.yaml'), '--set', 'hypervisors.vswitch=ovs']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^arpshift: cannot emulate migration-replug: migration of vm-1: a re-plug \(guestLink replug\) onto a virtual switch of kind ovs is not emulated/);
+  });
+
   it('without root: refused in one line, exit 2', async () => {
     const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'emulate', join(SCENARIOS, 'migration-none.yaml')], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -146,7 +205,7 @@ describe('the command line', () => {
 describe('emulated migrations match the simulation of the same file', () => {
   it('no announcement (migration-none, 5 s MAC ageing): the black hole lasts until the switches forget', async () => {
     const s = scenario('migration-none.yaml', ['fabric.macAgingTime=5s', 'duration=9s']);
-    const { emulated, simulated } = await emulateAndSimulate(s, 'qemu');
+    const { emulated, simulated } = await emulateAndSimulate(s);
     const rows = expectAgreement(s, emulated, simulated);
     // The switches last heard vm-2 at the gateway's first ARP (~1 s); with 5 s ageing it is long.
     expect(rows[0]!.emulatedMs).toBeGreaterThan(1000);
@@ -154,7 +213,7 @@ describe('emulated migrations match the simulation of the same file', () => {
 
   it('guest GARP (migration-guest-garp): both the gateway\'s stream and the peer\'s pings', async () => {
     const s = scenario('migration-guest-garp.yaml', ['duration=6s']);
-    const { emulated, simulated } = await emulateAndSimulate(s, 'qemu');
+    const { emulated, simulated } = await emulateAndSimulate(s);
     expectAgreement(s, emulated, simulated);
     const garp = s.remedies[0]!;
     // Every GARP the remedy sends reaches the gateway.
@@ -163,7 +222,7 @@ describe('emulated migrations match the simulation of the same file', () => {
 
   it('QEMU announce (migration-qemu-announce, dual stack): five rounds of RARP, GARP and NA', async () => {
     const s = scenario('migration-qemu-announce.yaml', ['migrations.0.timing.precopy=0s', 'duration=6s']);
-    const { emulated, simulated } = await emulateAndSimulate(s, 'qemu');
+    const { emulated, simulated } = await emulateAndSimulate(s);
     expectAgreement(s, emulated, simulated);
     const r = s.remedies[0]!;
     const rounds = r.kind === 'qemu-announce' ? r.rounds : -1;
@@ -174,24 +233,53 @@ describe('emulated migrations match the simulation of the same file', () => {
 
   it('controller push (migration-controller, no push lost): the gateway\'s table and every bridge written over netlink', async () => {
     const s = scenario('migration-controller.yaml', ['remedies.0.lossRate=0', 'duration=6s']);
-    const { emulated, simulated } = await emulateAndSimulate(s, 'qemu');
+    const { emulated, simulated } = await emulateAndSimulate(s);
     expectAgreement(s, emulated, simulated);
   });
 
-  it('re-plug with arp_notify on a Linux bridge: the GARP leaves the guest and is dropped at the port, as with no announcement', async () => {
+  it('migration-replug, re-plug: the arp_notify GARP leaves the guest and is dropped at the Linux bridge\'s port; the gateway\'s probe train repairs the move', async () => {
     const caps = join(work, 'replug');
-    const s = scenario('migration-none.yaml', ['fabric.macAgingTime=5s', 'duration=9s', 'hosts.0.sysctls.arp_notify=1']);
-    const { emulated, simulated } = await emulateAndSimulate(s, 're-plug', caps);
-    // The simulation of the same file has no re-plug: the port's drop makes the two the same.
-    expectAgreement(s, emulated, simulated);
-    const reader = openCapture(join(caps, 'vm-2.pcap'));
+    const s = replug(['duration=9s', `hosts.0.mac=${VM_MAC}`, `gateway.mac=${GW_MAC}`]);
+    const { emulated, simulated } = await emulateAndSimulate(s, caps);
+    // The scenario's guestLink chose the mechanism.
+    expect(emulated.runs[0]!.mechanisms).toEqual(['re-plug']);
+    const rows = expectAgreement(s, emulated, simulated);
+    // Measured at the receive-only VM (its tap), by the echo requests that reach it.
+    expect(emulated.runs[0]!.migrations[0]!.capturedAt.gatewayToVm).toBe('vm-1');
+    // Nothing announced the move: it lasts at least the three unicast probes lost at the old port,
+    // 1 s apart (ucast_solicit 3, retrans_time 1 s: Linux's defaults, net/ipv4/arp.c arp_tbl).
+    expect(rows[0]!.emulatedMs).toBeGreaterThan(3 * 1000);
+    const reader = openCapture(join(caps, 'vm-1.pcap'));
+    const sources = new Set<string>();
     try {
-      const atTap = analyzeCapture(reader, { name: 'vm-2.pcap' });
-      expect(atTap.runs[0]!.arp.gratuitous).toBe(1);
+      // ARP frames (EtherType 0x0806): the gateway's requests and probes, the VM's replies and GARP.
+      for (const r of reader) if (r.data[12] === 0x08 && r.data[13] === 0x06) sources.add([...r.data.subarray(6, 12)].map((b) => b.toString(16).padStart(2, '0')).join(':'));
     } finally {
       reader.close();
     }
+    // The scenario's explicit MACs are the kernels' (the VM's and the gateway's ARP at the tap).
+    expect([...sources].sort()).toEqual([GW_MAC, VM_MAC].sort());
+    const tap = openCapture(join(caps, 'vm-1.pcap'));
+    try {
+      // arp_notify's one GARP at the link-up, seen at the tap, never at the gateway.
+      expect(analyzeCapture(tap, { name: 'vm-1.pcap' }).runs[0]!.arp.gratuitous).toBe(1);
+    } finally {
+      tap.close();
+    }
     expect(emulated.runs[0]!.arp.gratuitous).toBe(0);
+  });
+
+  it('migration-replug\'s variants: a resume with a GARP 100 ms later, and a re-plug onto a port ready 1 s late', async () => {
+    const s = replug(['duration=6s']);
+    for (const [run, mechanism] of [[1, 'qemu'], [2, 're-plug']] as const) {
+      const { emulated, simulated } = await emulateAndSimulate(s, undefined, run);
+      expect(emulated.runs[0]!.name).toBe(s.runs[run]!.name);
+      expect(emulated.runs[0]!.mechanisms).toEqual([mechanism]);
+      expectAgreement(s, emulated, simulated, run);
+      // Every GARP of the remedy reaches the gateway (the late port's three all come after it is ready).
+      const garp = s.runs[run]!.migrations[0]!.remedies[0]!;
+      expect(emulated.runs[0]!.arp.gratuitous).toBe(garp.kind === 'guest-garp' ? garp.count : -1);
+    }
   });
 });
 
