@@ -176,6 +176,16 @@ export async function emulateScenario(scenario: Scenario, options: EmulateOption
     traffic = new Traffic(scenario, model, (node) => (plan.hosts.some((h) => h.node === node || (node === 'gateway' && h.kind === 'gateway')) ? nsOfNode(node) : null));
     const vmSockets = new Map<string, RawSocket>();
     for (const m of run.migrations) if (!vmSockets.has(m.vm)) vmSockets.set(m.vm, nsOfNode(m.vm).rawSocket('eth0'));
+    const gatewaySockets = new Map<string, RawSocket>();
+    const gatewaySocket = (node: string): RawSocket => {
+      let socket = gatewaySockets.get(node);
+      if (socket === undefined) gatewaySockets.set(node, socket = nsOfNode(node).rawSocket('eth0'));
+      return socket;
+    };
+    // Opened before the run, so that a push costs no socket set-up.
+    if (run.migrations.some((m) => m.remedies.some((r) => r.kind === 'controller' && r.neighborUpdate === 'agent' && r.pushNeighbors))) {
+      for (const h of plan.hosts) if (h.kind === 'gateway') gatewaySocket(h.node);
+    }
 
     // Captures: every gateway, every migrating VM, every node whose ping a migration is measured on.
     const choices = run.migrations.map((m) => directionCaptures(model, plan, m));
@@ -214,6 +224,7 @@ export async function emulateScenario(scenario: Scenario, options: EmulateOption
       warn: (message: string) => warnings.push(message),
       namespaceOf: (n: string) => namespaces.get(n)!,
       vmSocket: (vm: string) => vmSockets.get(vm)!,
+      gatewaySocket,
       setPaused: (vm: string, paused: boolean) => running.setPaused(vm, paused),
       blockedPorts: () => blockedPorts(plan, namespaces as LabNamespaces),
       seed: run.seed,

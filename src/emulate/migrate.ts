@@ -22,6 +22,7 @@
  * replace … dynamic`, along the active tree towards the destination) and the VM's binding into every
  * gateway's neighbour table (`ip neigh replace … nud reachable`), over netlink.
  */
+import { arpRequestFrame, neighborSolicitationFrame } from '../deploy/index.js';
 import type { Namespace, RawSocket } from '../emu/index.js';
 import { qemuAnnounceTimes } from '../migration/index.js';
 import type { Migration } from '../scenario/index.js';
@@ -61,6 +62,8 @@ export interface MigrationWorld {
   readonly namespaceOf: (planName: string) => Namespace;
   /** A raw socket on the VM's `eth0`, for the frames QEMU and the guest send on its behalf. */
   readonly vmSocket: (vm: string) => RawSocket;
+  /** A raw socket on a gateway's eth0 (for a controller push with the agent's semantics). */
+  readonly gatewaySocket: (gateway: string) => RawSocket;
   readonly setPaused: (vm: string, paused: boolean) => void;
   /** Bridge ports not forwarding (`node:port`), read when the controller pushes. */
   readonly blockedPorts: () => Promise<Set<string>>;
@@ -128,6 +131,26 @@ export function portsTowards(plan: LabPlan, target: string, blocked: ReadonlySet
     frontier = next;
   }
   return out;
+}
+
+/** Sends, from gateway `g`, a broadcast ARP request for `vm`'s IPv4 address and a multicast NS for its IPv6 one. */
+function resolveAgain(world: MigrationWorld, g: PlanHost, vm: PlanHost): void {
+  const socket = world.gatewaySocket(g.node);
+  const mac = parseMac(g.mac);
+  const frames: Uint8Array[] = [];
+  const own4 = g.ipv4 === null ? undefined : parseIpv4(g.ipv4.split('/')[0]!);
+  const vm4 = vm.ipv4 === null ? undefined : parseIpv4(vm.ipv4.split('/')[0]!);
+  if (mac !== undefined && own4 !== undefined && vm4 !== undefined) frames.push(arpRequestFrame(mac, own4, vm4).bytes);
+  const own6 = g.ipv6 === null ? undefined : parseIpv6(g.ipv6.split('/')[0]!);
+  const vm6 = vm.ipv6 === null ? undefined : parseIpv6(vm.ipv6.split('/')[0]!);
+  if (mac !== undefined && own6 !== undefined && vm6 !== undefined) frames.push(neighborSolicitationFrame(mac, own6, vm6).bytes);
+  for (const f of frames) {
+    try {
+      socket.send(f);
+    } catch (e) {
+      world.warn(`${g.node}: re-resolution of ${vm.node} not sent: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
 }
 
 /** The timed actions of `migration` (its pause, resume and remedies), for mechanism `mechanism`. */
@@ -243,6 +266,13 @@ export function migrationActions(world: MigrationWorld, migration: Migration, me
           if (r.pushNeighbors) {
             for (const { g, send } of gateways) {
               if (lost()) continue;
+              if (r.neighborUpdate === 'agent') {
+                // What `arpshift agent` does when the VM kept its MAC (an emulated move never changes
+                // it): a broadcast request (and a multicast NS) sent now from the gateway, the same
+                // frames the agent builds; the answer from the new place updates the entry.
+                resolveAgain(world, g, vm);
+                continue;
+              }
               if (vm.ipv4 !== null) send(`neigh replace ${vm.ipv4.split('/')[0]!} lladdr ${vm.mac} dev eth0 nud reachable`);
               if (vm.ipv6 !== null && g.ipv6 !== null) send(`neigh replace ${vm.ipv6.split('/')[0]!} lladdr ${vm.mac} dev eth0 nud reachable`);
             }
