@@ -20,7 +20,10 @@
  *
  * The controller remedy writes the destination into every bridge's forwarding table (`bridge fdb
  * replace … dynamic`, along the active tree towards the destination) and the VM's binding into every
- * gateway's neighbour table (`ip neigh replace … nud reachable`), over netlink.
+ * gateway's neighbour table (`ip neigh replace … nud reachable`), over netlink; with
+ * `neighborUpdate: agent` each gateway instead re-resolves the VM as arpshift's agent does for an
+ * unchanged MAC: a broadcast ARP request and a multicast NS sent at the push (the agent's own frames,
+ * src/deploy/frames.ts), whose answer from the new port re-teaches the bridges.
  */
 import { arpRequestFrame, neighborSolicitationFrame } from '../deploy/index.js';
 import type { Namespace, RawSocket } from '../emu/index.js';
