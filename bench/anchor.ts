@@ -12,10 +12,10 @@
  * second of run, peak RSS, and the ratios ns-3 / arpshift of wall and run time.
  * `npm run bench -- --only anchor [--anchor-sizes 100,1000] [--ns3-sizes 100,1000] [--ns3-runs 3]`.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { AnchorCounters, AnchorScenario, Ns3AnchorRun } from './ns3.js';
 import { ANCHOR_COUNTER_NAMES, ANCHOR_SIZES, anchorCounters, checkNs3Anchor, median, prepareNs3, runNs3Anchor } from './ns3.js';
+import { runForOutput } from './measure.js';
 import type { Bench, Reporter } from './report.js';
 
 const CHILD = fileURLToPath(new URL('./anchor-child.ts', import.meta.url));
@@ -41,28 +41,14 @@ const NEUTRAL: readonly (keyof ArpshiftCounters)[] = ANCHOR_COUNTER_NAMES.filter
 );
 
 /** Runs bench/anchor-child.ts once. */
-export function runArpshiftAnchor(scenario: AnchorScenario, hosts: number): Promise<ArpshiftAnchorRun> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, scenario, String(hosts)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const processSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) {
-        reject(new Error(`arpshift ${scenario} with ${hosts} hosts failed (${signal ?? `exit ${code}`}): ${stderr.trim().slice(0, 500)}`));
-        return;
-      }
-      try {
-        resolve({ ...(JSON.parse(stdout.trim()) as Omit<ArpshiftAnchorRun, 'processSeconds'>), processSeconds });
-      } catch (e) {
-        reject(new Error(`arpshift ${scenario} with ${hosts} hosts: output is not JSON (${(e as Error).message})`));
-      }
-    });
-  });
+export async function runArpshiftAnchor(scenario: AnchorScenario, hosts: number): Promise<ArpshiftAnchorRun> {
+  const what = `arpshift ${scenario} with ${hosts} hosts`;
+  const { stdout, processSeconds } = await runForOutput(process.execPath, ['--import', 'tsx', CHILD, scenario, String(hosts)], what);
+  try {
+    return { ...(JSON.parse(stdout.trim()) as Omit<ArpshiftAnchorRun, 'processSeconds'>), processSeconds };
+  } catch (e) {
+    throw new Error(`${what}: output is not JSON (${(e as Error).message})`, { cause: e });
+  }
 }
 
 /**

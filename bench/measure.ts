@@ -1,6 +1,7 @@
 /**
  * Runs a command to completion with its stdout sent to /dev/null, and measures wall time and peak
- * resident memory (VmHWM from /proc, polled), so our CLI and other tools are timed the same way.
+ * resident memory (VmHWM from /proc, polled), so our CLI and other tools are timed the same way; or
+ * runs one for its standard output (`runForOutput`), as the anchor benchmark runs both simulators.
  */
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
@@ -44,6 +45,30 @@ export function measure(command: string, args: readonly string[]): Promise<Measu
         return;
       }
       resolve({ wallSeconds, peakRssMiB: peak / 1024, exitCode: code });
+    });
+  });
+}
+
+/** What {@link runForOutput} gives back: the command's standard output and its wall time. */
+export interface Output {
+  readonly stdout: string;
+  readonly processSeconds: number;
+}
+
+/** Runs `command args` for its standard output; rejects with `what`, the exit and stderr's start when it fails. */
+export function runForOutput(command: string, args: readonly string[], what: string): Promise<Output> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const processSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) reject(new Error(`${what} failed (${signal ?? `exit ${code}`}): ${stderr.trim().slice(0, 500)}`));
+      else resolve({ stdout, processSeconds });
     });
   });
 }

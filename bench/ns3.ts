@@ -7,11 +7,12 @@
  * scenario implies. `npm run bench -- --only ns3 [--ns3-sizes 100,1000] [--ns3-runs 3]` runs the ns-3
  * side alone; the side-by-side benchmark calls `prepareNs3`, `runNs3Anchor` and `checkNs3Anchor` itself.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { runForOutput } from './measure.js';
 import type { Bench, Reporter } from './report.js';
 import { startTimesNs } from './start-times.js';
 
@@ -347,7 +348,7 @@ export function prepareNs3(note: (text: string) => void): { binary: string; ns3V
 }
 
 /** Runs the program once for `spec`; rejects when it fails or prints something other than its JSON. */
-export function runNs3Anchor(binary: string, spec: Ns3RunSpec): Promise<Ns3AnchorRun> {
+export async function runNs3Anchor(binary: string, spec: Ns3RunSpec): Promise<Ns3AnchorRun> {
   const args = [
     `--scenario=${spec.scenario}`,
     `--hosts=${spec.hosts}`,
@@ -355,32 +356,13 @@ export function runNs3Anchor(binary: string, spec: Ns3RunSpec): Promise<Ns3Ancho
     `--frameCounters=${spec.frameCounters === false ? 0 : 1}`,
   ];
   const what = `ns-3 ${spec.scenario} with ${spec.hosts} hosts`;
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const processSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) {
-        reject(new Error(`${what} failed (${signal ?? `exit ${code}`}): ${stderr.trim().slice(0, 500)}`));
-        return;
-      }
-      try {
-        const out = parseNs3AnchorOutput(stdout);
-        const frameCounters = spec.frameCounters !== false;
-        if (out.scenario !== spec.scenario || out.hosts !== spec.hosts || out.seed !== (spec.seed ?? 1) || out.frameCounters !== frameCounters) {
-          throw new Error(`${what}: the program reports ${out.scenario} with ${out.hosts} hosts, seed ${out.seed}, frame counters ${out.frameCounters ? 'on' : 'off'}`);
-        }
-        resolve({ ...out, processSeconds });
-      } catch (e) {
-        reject(e instanceof Error ? e : new Error(String(e)));
-      }
-    });
-  });
+  const { stdout, processSeconds } = await runForOutput(binary, args, what);
+  const out = parseNs3AnchorOutput(stdout);
+  const frameCounters = spec.frameCounters !== false;
+  if (out.scenario !== spec.scenario || out.hosts !== spec.hosts || out.seed !== (spec.seed ?? 1) || out.frameCounters !== frameCounters) {
+    throw new Error(`${what}: the program reports ${out.scenario} with ${out.hosts} hosts, seed ${out.seed}, frame counters ${out.frameCounters ? 'on' : 'off'}`);
+  }
+  return { ...out, processSeconds };
 }
 
 const COUNTER_LABELS: Readonly<Record<keyof AnchorCounters, string>> = {
