@@ -112,6 +112,25 @@ describe('what the kernel here cannot do is refused, what it can is planned', ()
     expect(scenarioIssues(scenario('migration-rarp.yaml', []), scenario('migration-rarp.yaml', []).runs[0]!)).toEqual([]);
   });
 
+  // The switch-security remedies act on what the lab does not build (a DHCP server, snooping
+  // bindings, checking switches): each variant that uses one is refused, naming it.
+  it.each([
+    ['security-dhcp-snooping.yaml', 'guest-renew'],
+    ['security-dhcp-snooping.yaml', 'binding-sync'],
+    ['security-dhcp-snooping.yaml', 'leasequery'],
+    ['security-source-guard.yaml', 'vswitch-enforcement'],
+  ])('%s: the run with remedy %s is refused, naming it', (file, kind) => {
+    const s = loadScenario(readFileSync(join(SCENARIOS, file), 'utf8'), file);
+    const runs = s.runs.filter((r) => r.migrations.some((m) => m.remedies.some((x) => x.kind === kind)));
+    expect(runs.length).toBeGreaterThan(0);
+    for (const run of runs) {
+      const vms = [...new Set(run.migrations.filter((m) => m.remedies.some((x) => x.kind === kind)).map((m) => m.vm))];
+      for (const vm of vms) expect(scenarioIssues(s, run)).toContain(`migration of ${vm}: remedy ${kind} is not emulated (none, guest-garp, guest-na, rarp, qemu-announce and controller are)`);
+    }
+    // The runs without it are not refused for it.
+    for (const run of s.runs.filter((r) => !runs.includes(r))) expect(scenarioIssues(s, run).join('\n')).not.toContain(`remedy ${kind}`);
+  });
+
   it('a re-plug is emulated on a linux-bridge virtual switch only, and for IPv4-only VMs; a resume onto any kind runs', () => {
     for (const kind of ['ovs', 'vendor']) {
       const s = replug([`hypervisors.vswitch=${kind}`]);
@@ -176,6 +195,21 @@ describe('the command line', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^arpshift: cannot emulate migration-spb: fabric.bridging spb: the Linux bridge has no shortest-path bridging/);
     // No run was started: no record was ever written.
+    expect(records()).toEqual(before);
+  });
+
+  it.each([
+    ['security-dhcp-snooping.yaml', 'guest-renew'],
+    ['security-dhcp-snooping.yaml', 'binding-sync'],
+    ['security-dhcp-snooping.yaml', 'leasequery'],
+    ['security-source-guard.yaml', 'vswitch-enforcement'],
+  ])('%s with remedy %s is refused in one line, exit 2, before anything is made', async (file, kind) => {
+    const before = records();
+    const r = await cli(['emulate', join(SCENARIOS, file)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^arpshift: cannot emulate /);
+    expect(r.stderr).toContain(`: remedy ${kind} is not emulated`);
     expect(records()).toEqual(before);
   });
 
