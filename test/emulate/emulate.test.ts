@@ -6,7 +6,8 @@
  * (src/emulate/compare.ts): no announcement, the guest's GARP, QEMU's announce rounds (RARP, GARP and
  * NA), the controller's push, and migration-replug (a one-bridge lab) with its variants: a re-plug whose
  * arp_notify GARP the Linux bridge drops, a resume with a delayed GARP, and a re-plug onto a port ready
- * 1 s late. After each,
+ * 1 s late; and a black hole not repaired by the end (no announcement, 300 s ageing), which both
+ * sides report as not repaired, and so agree. After each,
  * nothing of the run is left: no namespace with its prefix, no run record; and a run killed with
  * SIGKILL (no handler runs) leaves its namespaces and tcpdump processes, which `emulate --cleanup`
  * removes, while SIGTERM removes them itself.
@@ -19,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/analyze/index.js';
 import type { EmulationResult } from '../../src/emulate/index.js';
-import { DIRECTIONS, RECORD_DIR, processStart, compareRuns, emulateScenario, mapProfile, planLab, scenarioIssues, toleranceMs } from '../../src/emulate/index.js';
+import { DIRECTIONS, RECORD_DIR, processStart, compareRuns, emulateScenario, emulationText, mapProfile, planLab, scenarioIssues, toleranceMs } from '../../src/emulate/index.js';
 import { runScenarioRun } from '../../src/run/index.js';
 import type { Scenario } from '../../src/scenario/index.js';
 import { applyOverrides, buildModel, loadScenario, parseOverride } from '../../src/scenario/index.js';
@@ -243,6 +244,37 @@ describe('emulated migrations match the simulation of the same file', () => {
     const rows = expectAgreement(s, emulated, simulated);
     // The switches last heard vm-2 at the gateway's first ARP (~1 s); with 5 s ageing it is long.
     expect(rows[0]!.emulatedMs).toBeGreaterThan(1000);
+  });
+
+  it('not repaired by the end (migration-none, the switches\' 300 s ageing): "not repaired" on both sides, which agree; one side repaired differs', async () => {
+    const s = scenario('migration-none.yaml', ['duration=6s']);
+    const m = s.runs[0]!.migrations[0]!;
+    const { emulated, simulated } = await emulateAndSimulate(s);
+    // The premise, from the simulation: nothing re-teaches the switches before they age out.
+    expect(simulated.migrations[0]!.repaired.gatewayToVm).toBe(false);
+    const em = emulated.runs[0]!.migrations[0]!;
+    expect(em.repaired.gatewayToVm).toBe(false);
+    // It runs from the last packet before the pause (later by as much as the pause took effect late) to the end of the run.
+    const interval = 1000 / s.traffic.find((t) => t.name === em.measuredFlows.gatewayToVm)!.rate;
+    const late = em.pauseLateMs ?? 0;
+    expect(em.blackHoleMs.gatewayToVm!).toBeGreaterThanOrEqual((s.duration - m.schedule.pauseAt) / 1e6 - late - 1);
+    expect(em.blackHoleMs.gatewayToVm!).toBeLessThanOrEqual((s.duration - m.schedule.pauseAt) / 1e6 + interval + 1);
+    expect(em.afterResumeMs.gatewayToVm!).toBeCloseTo((s.duration - m.schedule.resumeAt) / 1e6, 0);
+    const model = buildModel(s, s.runs[0]!, s.runs[0]!.seed);
+    const rows = compareRuns(emulated.runs[0]!, simulated, model);
+    expect(rows.map((r) => [r.direction, r.emulatedRepaired, r.simulatedRepaired, r.withinTolerance])).toEqual([['gatewayToVm', false, false, true]]);
+    // Read as the command prints it: ">" before each time, and what it means.
+    const text = emulationText(emulated, [rows]);
+    expect(text).toContain(`>${em.blackHoleMs.gatewayToVm!.toFixed(1)}`);
+    expect(text).toContain(`>${simulated.migrations[0]!.blackHoleMs.gatewayToVm!.toFixed(1)}`);
+    expect(text).toMatch(/agrees\n">" = not repaired by the end of the run/);
+    const line = emulationText(emulated).split('\n').find((l) => l.includes('gateway→vm'))!;
+    expect(line.split(/\s+/).slice(-3)).toEqual([`>${em.blackHoleMs.gatewayToVm!.toFixed(1)}`, `>${em.afterResumeMs.gatewayToVm!.toFixed(1)}`, em.capturedAt.gatewayToVm]);
+    // Repaired on one side only: they differ, whatever the lengths.
+    const repairedRun = { ...emulated.runs[0]!, migrations: [{ ...em, repaired: { ...em.repaired, gatewayToVm: true } }] };
+    const one = compareRuns(repairedRun, simulated, model);
+    expect(one.map((r) => [r.emulatedRepaired, r.simulatedRepaired, r.withinTolerance])).toEqual([[true, false, false]]);
+    expect(emulationText({ ...emulated, runs: [repairedRun] }, [one])).toContain('DIFFERS');
   });
 
   it('guest GARP (migration-guest-garp): both the gateway\'s stream and the peer\'s pings', async () => {
