@@ -10,9 +10,15 @@
  * invalid event, 403 an address outside the configured prefixes or an interface not configured for
  * it, 409 an event id reused with another content, 404 / 405 unknown path or method.
  *
+ * The rate limit bounds the events the agent acts on (neighbour writes and frames on the gateway's
+ * links): a token bucket from which each accepted event takes one (a duplicate too, answered again);
+ * requests refused after authentication (400, 403, 409, 413) take none. With the bucket empty, an
+ * authenticated request is refused with 429 before its body is read.
+ *
  * Guarantees: the token is compared in constant time (SHA-256 of both, then crypto.timingSafeEqual,
  * so neither the content nor the length leaks through timing); the body is never read past
- * `maxBodyBytes`; events are handled one at a time, in arrival order; an event seen within the
+ * `maxBodyBytes`; events are handled one at a time, in arrival order (the addresses of one event
+ * at once, up to 16, answered and audited in the event's order); an event seen within the
  * idempotency window (same `id`, or same content when it has none) changes nothing more and gets the
  * first answer again; one JSON audit line is written per change and per refusal; `close()` stops
  * accepting, lets the event in hand finish, and closes the raw sockets.
@@ -87,15 +93,36 @@ class TokenBucket {
 
   /** Takes a token; returns 0, or the seconds until one is available. */
   take(): number {
+    const wait = this.waitS();
+    if (wait === 0) this.tokens -= 1;
+    return wait;
+  }
+
+  /** 0 when a token is available (none is taken), else the seconds until one is. */
+  waitS(): number {
     const now = performance.now();
     this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * (this.capacity / this.perSeconds));
     this.last = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return 0;
-    }
+    if (this.tokens >= 1) return 0;
     return Math.max(1, Math.ceil(((1 - this.tokens) * this.perSeconds) / this.capacity));
   }
+}
+
+/** How many addresses of one event are worked on at once (each may hold a raw-socket wait and `ip` runs). */
+const APPLY_CONCURRENCY = 16;
+
+/** `work` on every item, at most `limit` at a time; the results in the items' order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
 }
 
 const sha256 = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
@@ -183,7 +210,9 @@ export class Agent {
       if (path !== EVENTS_PATH) throw new Refusal(404, 'not-found', `no such path ${path}; events go to POST ${EVENTS_PATH}`);
       if (req.method !== 'POST') throw new Refusal(405, 'method-not-allowed', `use POST ${EVENTS_PATH}`, { allow: 'POST' });
       this.authenticate(req);
-      const wait = this.bucket.take();
+      // The limit is on events acted on (see the module comment): an empty bucket refuses at once,
+      // before the body is read; a token is taken only once the event is accepted.
+      const wait = this.bucket.waitS();
       if (wait > 0) throw new Refusal(429, 'rate-limited', `more than ${this.config.rateLimit.events} events in ${this.config.rateLimit.perSeconds} s`, { 'retry-after': String(wait) });
       const text = await this.body(req);
       let json: unknown;
@@ -206,11 +235,16 @@ export class Agent {
         const known = this.seen.get(id);
         if (known !== undefined) {
           if (known.content !== content) throw new Refusal(409, 'id-reused', `event id ${id} was used for another event within the last ${this.config.idempotencyWindowS} s`);
+          const wait = this.bucket.take();
+          if (wait > 0) throw new Refusal(429, 'rate-limited', `more than ${this.config.rateLimit.events} events in ${this.config.rateLimit.perSeconds} s`, { 'retry-after': String(wait) });
           this.audit({ type: 'duplicate', remote, id });
           return { ...known.answer, duplicate: true };
         }
-        const changes: AddressChange[] = [];
-        for (const t of targets) changes.push(await this.apply(t.address, t.device, event.mac, event.newMac));
+        const wait = this.bucket.take();
+        if (wait > 0) throw new Refusal(429, 'rate-limited', `more than ${this.config.rateLimit.events} events in ${this.config.rateLimit.perSeconds} s`, { 'retry-after': String(wait) });
+        // The addresses at once (a re-resolution waits up to resolveTimeoutMs for its answer), at most
+        // APPLY_CONCURRENCY of them; the changes, and their audit lines, in the event's order.
+        const changes = await mapBounded(targets, APPLY_CONCURRENCY, (t) => this.apply(t.address, t.device, event.mac, event.newMac));
         const result: EventAnswer = { id, duplicate: false, changes };
         this.seen.set(id, { at: performance.now(), content, answer: result });
         for (const c of changes) this.audit({ type: 'change', remote, id, from: event.from ?? null, to: event.to ?? null, ...c });

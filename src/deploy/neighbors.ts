@@ -40,11 +40,25 @@ export async function replaceNeighbor(address: string, mac: string, device: stri
   await ip(['neigh', 'replace', address, 'lladdr', mac, 'dev', device, 'nud', 'reachable']);
 }
 
-/** The raw socket and own addresses of one interface, opened on first use. */
+/** A resolution waiting for its answer on the shared socket. */
+interface Waiter {
+  readonly match: (bytes: Uint8Array) => MacAddress | null;
+  readonly deadline: number;
+  readonly done: (mac: string | null) => void;
+}
+
+/**
+ * The raw socket and own addresses of one interface, opened on first use. Several resolutions may
+ * run at once: each registers what answers it before its request goes out, and one receive loop on
+ * the socket hands every frame to each resolution it answers (two resolutions of the same address
+ * share its answer).
+ */
 export class Resolver {
   readonly device: string;
   private socket: RawSocket | null = null;
-  private addresses: { at: number; list: InterfaceAddress[] } | null = null;
+  private addresses: { at: number; list: Promise<InterfaceAddress[]> } | null = null;
+  private readonly waiters = new Set<Waiter>();
+  private receiving = false;
 
   constructor(device: string) {
     this.device = device;
@@ -61,14 +75,13 @@ export class Resolver {
     if (mac === undefined) throw new DeployError(`${this.device} has no MAC address`);
     const own = await this.ownAddresses();
     const v4 = parseIpv4(address);
-    this.socket ??= RawSocket.open(null, this.device);
     if (v4 !== undefined) {
       const sources = own.filter((a) => a.family === 'ipv4');
       const source = sources.find((a) => ipv4InSubnet(v4, parseIpv4(a.address)!, a.prefixLength)) ?? sources[0];
       if (source === undefined) throw new DeployError(`${this.device} has no IPv4 address to ask from`);
-      this.socket.drain();
-      this.socket.send(arpRequestFrame(mac, parseIpv4(source.address)!, v4).bytes);
-      return { sent: 'arp-request', answeredBy: await this.answer((b) => arpAnswer(b, v4), timeoutMs) };
+      const answer = this.expect((b) => arpAnswer(b, v4), timeoutMs);
+      this.socket!.send(arpRequestFrame(mac, parseIpv4(source.address)!, v4).bytes);
+      return { sent: 'arp-request', answeredBy: await answer };
     }
     const v6 = parseIpv6(address);
     if (v6 === undefined) throw new DeployError(`${address} is not an IP address`);
@@ -76,27 +89,67 @@ export class Resolver {
     // A global address of the same prefix where there is one (as the kernel would choose), else link-local.
     const source = sources.find((a) => !isLinkLocalIpv6(a.parsed) && samePrefix(a.parsed, v6, a.prefixLength)) ?? sources.find((a) => isLinkLocalIpv6(a.parsed)) ?? sources[0];
     if (source === undefined) throw new DeployError(`${this.device} has no IPv6 address to ask from`);
-    this.socket.drain();
-    this.socket.send(neighborSolicitationFrame(mac, source.parsed, v6).bytes);
-    return { sent: 'neighbor-solicitation', answeredBy: await this.answer((b) => naAnswer(b, v6), timeoutMs) };
+    const answer = this.expect((b) => naAnswer(b, v6), timeoutMs);
+    this.socket!.send(neighborSolicitationFrame(mac, source.parsed, v6).bytes);
+    return { sent: 'neighbor-solicitation', answeredBy: await answer };
   }
 
-  /** The interface's own addresses, read again after 10 s (one `ip` run less on the path of an event). */
-  private async ownAddresses(): Promise<InterfaceAddress[]> {
+  /** The interface's own addresses, read again after 10 s (one `ip` run less on the path of an event; resolutions at once share one). */
+  private ownAddresses(): Promise<InterfaceAddress[]> {
     const now = performance.now();
-    if (this.addresses === null || now - this.addresses.at > 10_000) this.addresses = { at: now, list: await interfaceAddresses(this.device) };
+    if (this.addresses === null || now - this.addresses.at > 10_000) {
+      const list = interfaceAddresses(this.device);
+      this.addresses = { at: now, list };
+      // A failed read is not kept for the next resolution.
+      list.catch(() => { if (this.addresses?.list === list) this.addresses = null; });
+    }
     return this.addresses.list;
   }
 
-  private async answer(match: (bytes: Uint8Array) => MacAddress | null, timeoutMs: number): Promise<string | null> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const left = end - Date.now();
-      if (left <= 0 || this.socket === null) return null;
-      const frame = await this.socket.receive({ timeoutMs: left, etherTypes: [0x0806, 0x86dd] });
-      if (frame === null) return null;
-      const who = match(frame.bytes);
-      if (who !== null) return formatMac(who);
+  /**
+   * Registers an answer to wait for (before its request is sent, so a quick answer is not missed);
+   * resolves with the MAC that answered, or null after `timeoutMs`. Frames that arrived while nothing
+   * was waiting are old and dropped.
+   */
+  private expect(match: (bytes: Uint8Array) => MacAddress | null, timeoutMs: number): Promise<string | null> {
+    this.socket ??= RawSocket.open(null, this.device);
+    if (this.waiters.size === 0) this.socket.drain();
+    const answer = new Promise<string | null>((resolve) => {
+      this.waiters.add({ match, deadline: Date.now() + timeoutMs, done: resolve });
+    });
+    if (!this.receiving) void this.receive();
+    return answer;
+  }
+
+  /** The one receive loop: runs while a resolution waits. */
+  private async receive(): Promise<void> {
+    this.receiving = true;
+    try {
+      while (this.waiters.size > 0) {
+        const now = Date.now();
+        for (const w of this.waiters) {
+          if (w.deadline > now) continue;
+          this.waiters.delete(w);
+          w.done(null);
+        }
+        if (this.waiters.size === 0 || this.socket === null) break;
+        const left = Math.min(...[...this.waiters].map((w) => w.deadline)) - now;
+        const frame = await this.socket.receive({ timeoutMs: left, etherTypes: [0x0806, 0x86dd] });
+        if (frame === null) continue;
+        for (const w of this.waiters) {
+          const who = w.match(frame.bytes);
+          if (who === null) continue;
+          this.waiters.delete(w);
+          w.done(formatMac(who));
+        }
+      }
+    } catch {
+      // The socket failed or was closed: the resolutions waiting get no answer (below).
+    } finally {
+      this.receiving = false;
+      // Closed while waiting: nobody is answered any more.
+      for (const w of this.waiters) w.done(null);
+      this.waiters.clear();
     }
   }
 

@@ -15,6 +15,9 @@
  *   profile models the lateness of the 1 s neighbour timers, not that of every timer;
  * - how late the pause took effect (`pauseLateMs`), as the captures show it: a busy host runs the
  *   move's first `ip` command late, and the black hole then begins late and is that much shorter.
+ *
+ * A black hole not repaired by the end of the run (on either side) runs to the end, a lower bound:
+ * two that are both not repaired agree, whatever their lengths; one repaired and one not differ.
  */
 import type { PerDirection } from '../metrics/index.js';
 import type { RunResult } from '../run/index.js';
@@ -30,6 +33,9 @@ export interface ComparisonRow {
   readonly flow: string;
   readonly emulatedMs: number;
   readonly simulatedMs: number;
+  /** Whether the black hole ended before the end of the run, on each side. */
+  readonly emulatedRepaired: boolean;
+  readonly simulatedRepaired: boolean;
   /** Emulated − simulated. */
   readonly differenceMs: number;
   readonly toleranceMs: number;
@@ -61,9 +67,12 @@ export function compareRuns(emulated: EmulatedRun, simulated: RunResult, model: 
       if (em === null || sm === null || flow === null) continue;
       const tolerance = toleranceMs(intervalMs(model, flow), sm) + (e.pauseLateMs ?? 0);
       const difference = Math.round((em - sm) * 1000) / 1000;
+      const emulatedRepaired = e.repaired[d] !== false;
+      const simulatedRepaired = s.repaired[d] !== false;
+      const agree = emulatedRepaired !== simulatedRepaired ? false : !emulatedRepaired || Math.abs(difference) <= tolerance;
       rows.push({
-        migration: i, vm: e.vm, direction: d, flow, emulatedMs: em, simulatedMs: sm, differenceMs: difference,
-        toleranceMs: Math.round(tolerance * 1000) / 1000, withinTolerance: Math.abs(difference) <= tolerance,
+        migration: i, vm: e.vm, direction: d, flow, emulatedMs: em, simulatedMs: sm, emulatedRepaired, simulatedRepaired, differenceMs: difference,
+        toleranceMs: Math.round(tolerance * 1000) / 1000, withinTolerance: agree,
       });
     }
   });

@@ -259,7 +259,7 @@ export async function emulateScenario(scenario: Scenario, options: EmulateOption
         reader.close();
       }
     }
-    const migrations = run.migrations.map((m, i) => measureMigration(m, i, run.migrations, choices[i]!, analyses, t0EpochMs));
+    const migrations = run.migrations.map((m, i) => measureMigration(m, i, run.migrations, choices[i]!, analyses, t0EpochMs, durationMs));
     const gatewayNode = plan.hosts.find((h) => h.kind === 'gateway')!.node;
     const gw = analyses.get(gatewayNode)!.runs[0]!;
     const result: EmulationResult = {
@@ -374,23 +374,28 @@ function eventFor(a: CaptureAnalysis, address: string, pauseS: number, resumeS: 
   return events.filter((m) => start(m) >= pauseS - 2 && start(m) < untilS).sort((x, y) => Math.abs(start(x) - pauseS) - Math.abs(start(y) - pauseS))[0];
 }
 
+/** The capture's flows of the migrating VM in `direction` (as the inference groups them). */
+function directionFlows(a: CaptureAnalysis, vmAddress: string, direction: Direction): CaptureAnalysis['runs'][number]['flows'] {
+  const gateways = new Set(a.gateway?.addresses ?? []);
+  return a.runs[0]?.flows.filter((f) => (direction === 'vmToGateway'
+    ? f.source === vmAddress
+    : f.destination === vmAddress && (direction === 'gatewayToVm') === gateways.has(f.source))) ?? [];
+}
+
 /**
  * When no event of the analysis can be told to be the migration's: the longest gap, overlapping the
  * pause, of the capture's flow in that direction (what the inference itself takes as an event's
- * black hole: src/analyze/inference.ts).
+ * black hole: src/analyze/inference.ts). A gap not repaired runs to `runEndS`, the end of the run,
+ * as the simulator counts one (its capture may end sooner, or later by the wait for the last replies).
  */
-function gapFor(a: CaptureAnalysis, vmAddress: string, direction: Direction, pauseS: number, resumeS: number): { startS: number; blackHoleMs: number; afterResumeMs: number; repaired: boolean; lost: number | null } | undefined {
+function gapFor(a: CaptureAnalysis, vmAddress: string, direction: Direction, pauseS: number, resumeS: number, runEndS: number): { startS: number; blackHoleMs: number; afterResumeMs: number; repaired: boolean; lost: number | null } | undefined {
   const offset = captureOffsetS(a);
-  const end = offset + a.durationS;
-  const gateways = new Set(a.gateway?.addresses ?? []);
-  const flows = a.runs[0]?.flows.filter((f) => (direction === 'vmToGateway'
-    ? f.source === vmAddress
-    : f.destination === vmAddress && (direction === 'gatewayToVm') === gateways.has(f.source))) ?? [];
+  const flows = directionFlows(a, vmAddress, direction);
   let best: { startS: number; blackHoleMs: number; afterResumeMs: number; repaired: boolean; lost: number | null } | undefined;
   for (const f of flows) {
     for (const g of f.gaps) {
       const from = g.startS + offset;
-      const to = g.endS === null ? end : g.endS + offset;
+      const to = !g.repaired || g.endS === null ? Math.max(runEndS, from) : g.endS + offset;
       if (from > resumeS || to < pauseS) continue;
       const ms = (to - from) * 1000;
       if (best === undefined || ms > best.blackHoleMs) best = { startS: from, blackHoleMs: Math.round(ms * 1000) / 1000, afterResumeMs: Math.round(Math.max(0, to - Math.max(resumeS, from)) * 1e6) / 1000, repaired: g.repaired, lost: g.lostPackets };
@@ -406,7 +411,9 @@ function measureMigration(
   choice: PerDirection<FlowChoice>,
   analyses: ReadonlyMap<string, CaptureAnalysis>,
   t0EpochMs: number,
+  durationMs: number,
 ): EmulatedMigration {
+  const runEndS = (t0EpochMs + durationMs) / 1000;
   const pauseS = t0EpochMs / 1000 + m.schedule.pauseAt / 1e9;
   const resumeS = t0EpochMs / 1000 + m.schedule.resumeAt / 1e9;
   const next = all.filter((x, i) => i !== index && x.vm === m.vm && x.schedule.pauseAt > m.schedule.pauseAt).map((x) => x.schedule.pauseAt);
@@ -430,7 +437,7 @@ function measureMigration(
     at[d] = c.node;
     const analysis = analyses.get(c.node)!;
     const event = eventFor(analysis, c.vmAddress, pauseS, resumeS, endS, d);
-    const gap = event === undefined ? gapFor(analysis, c.vmAddress, d, pauseS, resumeS) : undefined;
+    const gap = event === undefined ? gapFor(analysis, c.vmAddress, d, pauseS, resumeS, runEndS) : undefined;
     if (gap !== undefined) {
       started(gap.startS);
       blackHole[d] = gap.blackHoleMs;
@@ -440,6 +447,17 @@ function measureMigration(
       continue;
     }
     if (event === undefined) {
+      // The flow's last packet came before the resume and none after: it stopped at the move and was
+      // not repaired by the end of the run (a capture that ends with that silence shows no gap). As
+      // the simulator counts it: from that packet to the end of the run, not repaired.
+      const lastS = Math.max(...directionFlows(analysis, c.vmAddress, d).map((f) => f.lastS + captureOffsetS(analysis)));
+      if (Number.isFinite(lastS) && lastS < resumeS) {
+        started(lastS);
+        blackHole[d] = Math.round(Math.max(0, runEndS - lastS) * 1e6) / 1000;
+        afterResume[d] = Math.round(Math.max(0, runEndS - resumeS) * 1e6) / 1000;
+        repaired[d] = false;
+        continue;
+      }
       // No gap in this direction: every packet kept flowing (an outage shorter than the flow's interval).
       blackHole[d] = 0;
       afterResume[d] = 0;

@@ -17,7 +17,9 @@
  *   Hosts with other profiles (windows, freebsd, ns3, rfc826) are refused.
  * - Gateways in a pair (VRRP) or anycast at every leaf, the remedies deregistration, keepalive and
  *   evpn, request-response traffic, scheduled events, loss rules and migrations to a new MAC are not
- *   emulated, and refused.
+ *   emulated, and refused; so are the switch-security remedies guest-renew, binding-sync, leasequery
+ *   and vswitch-enforcement (the lab builds no DHCP server, snooping bindings or checking switches
+ *   for them to act on).
  * - A re-plug (`guestLink: replug`) is a veth whose guest end goes down and up, its other end a port
  *   of a Linux bridge: what a `linux-bridge` virtual switch does (the port enabled only after the
  *   guest's link-up notifier ran). The `ovs` and `vendor` kinds take the guest's frames before its
@@ -37,6 +39,14 @@ import type { RunSpec } from '../scenario/index.js';
 const LINUX = new Set(['linux', 'linux-router']);
 /** Router profiles whose ARP entries live a fixed time: their `arpTimeout` defaults (ns), from their profiles' sources. */
 const TIMEOUT_ROUTERS: Readonly<Record<string, number>> = { 'cisco-ios': 14_400e9, junos: 1_200e9, 'arista-eos': 14_400e9 };
+
+/**
+ * Remedies the lab has nothing to carry out with: a hypervisor's deregistration and keepalive, EVPN,
+ * and the switch-security remedies (a guest's DHCP renewal, binding synchronisation, a leasequery,
+ * a virtual switch's enforcement), whose DHCP server, snooping bindings and checking switches the lab
+ * does not build.
+ */
+const NOT_EMULATED_REMEDIES: ReadonlySet<string> = new Set(['deregistration', 'keepalive', 'evpn', 'guest-renew', 'binding-sync', 'leasequery', 'vswitch-enforcement']);
 
 /** How a node's profile is run on Linux. */
 export interface ProfileMapping {
@@ -108,7 +118,7 @@ export function scenarioIssues(scenario: Scenario, run: RunSpec): string[] {
     if (m.newMac !== null) out.push(`migration of ${m.vm}: a new MAC at the destination is not emulated`);
     if (m.vlan !== 1) out.push(`migration of ${m.vm}: VLAN ${m.vlan} needs 802.1Q on the bridges; only VLAN 1 (untagged) is emulated`);
     for (const r of m.remedies) {
-      if (r.kind === 'deregistration' || r.kind === 'keepalive' || r.kind === 'evpn') out.push(`migration of ${m.vm}: remedy ${r.kind} is not emulated (none, guest-garp, guest-na, rarp, qemu-announce and controller are)`);
+      if (NOT_EMULATED_REMEDIES.has(r.kind)) out.push(`migration of ${m.vm}: remedy ${r.kind} is not emulated (none, guest-garp, guest-na, rarp, qemu-announce and controller are)`);
     }
   }
   return [...new Set(out)];

@@ -8,10 +8,14 @@ import type { ComparisonRow } from './compare.js';
 import type { Direction, EmulationResult } from './emulate.js';
 import { DIRECTIONS } from './emulate.js';
 
+/** The note under a table with a black hole not repaired (the words of `run`'s tables). */
+const UNREPAIRED = '">" = not repaired by the end of the run (the black hole runs to the end)';
+
 const NAMES: Record<Direction, string> = { gatewayToVm: 'gateway→vm', vmToGateway: 'vm→gateway', peerToVm: 'peer→vm' };
 
-function fixed(v: number | null): string {
-  return v === null ? '-' : v.toFixed(1);
+/** A time in ms, `>` before it when not repaired by the end of the run (as `run`'s tables write it). */
+function fixed(v: number | null, repaired: boolean | null = true): string {
+  return v === null ? '-' : `${repaired === false ? '>' : ''}${v.toFixed(1)}`;
 }
 
 /** A difference with its sign, 0.0 when it rounds to zero (never -0.0). */
@@ -43,21 +47,25 @@ export function emulationText(result: EmulationResult, comparisons: ReadonlyArra
       ? ['migration', 'direction', 'black hole ms', 'after resume ms', 'captured at']
       : ['migration', 'direction', 'emulated ms', 'simulated ms', 'difference', 'tolerance', ''];
     const rows: string[][] = [header];
+    let unrepaired = false;
     run.migrations.forEach((m, i) => {
       const label = `${m.vm} ${m.from}→${m.to} (${run.mechanisms[i]})`;
       for (const d of DIRECTIONS) {
         if (m.blackHoleMs[d] === null) continue;
+        if (m.repaired[d] === false) unrepaired = true;
         if (comparison === null) {
-          rows.push([label, NAMES[d], fixed(m.blackHoleMs[d]), fixed(m.afterResumeMs[d]), m.capturedAt[d] ?? '-']);
+          rows.push([label, NAMES[d], fixed(m.blackHoleMs[d], m.repaired[d]), fixed(m.afterResumeMs[d], m.repaired[d]), m.capturedAt[d] ?? '-']);
           continue;
         }
         const c = comparison.find((x) => x.migration === i && x.direction === d);
+        if (c !== undefined && !c.simulatedRepaired) unrepaired = true;
         rows.push(c === undefined
-          ? [label, NAMES[d], fixed(m.blackHoleMs[d]), '-', '-', '-', '']
-          : [label, NAMES[d], fixed(c.emulatedMs), fixed(c.simulatedMs), signed(c.differenceMs), `±${c.toleranceMs.toFixed(1)}`, c.withinTolerance ? 'agrees' : 'DIFFERS']);
+          ? [label, NAMES[d], fixed(m.blackHoleMs[d], m.repaired[d]), '-', '-', '-', '']
+          : [label, NAMES[d], fixed(c.emulatedMs, c.emulatedRepaired), fixed(c.simulatedMs, c.simulatedRepaired), signed(c.differenceMs), `±${c.toleranceMs.toFixed(1)}`, c.withinTolerance ? 'agrees' : 'DIFFERS']);
       }
     });
     lines.push(table(rows));
+    if (unrepaired) lines.push(comparison === null ? UNREPAIRED : `${UNREPAIRED}; both not repaired agree`);
     const refused = run.flows.filter((f) => f.refused > 0);
     for (const w of run.warnings) lines.push(`warning: ${w}`);
     for (const f of refused) lines.push(`${f.flow}: ${f.refused} of ${f.sent} packets refused by the sender's kernel (queue full or unreachable)`);

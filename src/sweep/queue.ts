@@ -17,14 +17,22 @@
  * - Jobs carry the arpshift version; a worker of another version refuses them (results would differ).
  */
 import { createHash } from 'node:crypto';
-import { Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
-import type { Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { VERSION } from '../version.js';
 import type { JobRunner } from './local.js';
 import { LocalRunner, SweepRunError, jobText } from './local.js';
 import type { JobOutcome } from './job.js';
 import type { SweepJob } from './plan.js';
+
+/**
+ * BullMQ and ioredis, loaded when a queue is first used: loading them takes about a fifth of a second,
+ * which every command of the CLI and every user of the library would otherwise pay at start.
+ */
+async function queueLibraries(): Promise<{ bullmq: typeof import('bullmq'); Redis: typeof Redis }> {
+  const [bullmq, ioredis] = await Promise.all([import('bullmq'), import('ioredis')]);
+  return { bullmq, Redis: ioredis.Redis };
+}
 
 /** The default queue name. */
 export const DEFAULT_QUEUE_NAME = 'arpshift';
@@ -108,8 +116,8 @@ class Watchdog {
   private lastError = '';
   private stopped = false;
 
-  constructor(private readonly address: QueueAddress) {
-    this.client = new Redis({
+  constructor(private readonly address: QueueAddress, RedisClient: typeof Redis) {
+    this.client = new RedisClient({
       host: address.host, port: address.port, db: address.db,
       ...(address.username === undefined ? {} : { username: address.username }),
       ...(address.password === undefined ? {} : { password: address.password }),
@@ -192,12 +200,13 @@ export class QueueRunner implements JobRunner {
     const name = this.options.name ?? DEFAULT_QUEUE_NAME;
     // A sweep whose file holds every run needs no queue.
     if (jobs.length === 0) return;
-    const watchdog = new Watchdog(address);
+    const { bullmq, Redis: RedisClient } = await queueLibraries();
+    const watchdog = new Watchdog(address, RedisClient);
     await watchdog.start();
     this.closers.push(async () => watchdog.stop());
     const connection = connectionOf(address);
-    const queue = new Queue(name, { connection });
-    const events = new QueueEvents(name, { connection });
+    const queue = new bullmq.Queue(name, { connection });
+    const events = new bullmq.QueueEvents(name, { connection });
     queue.on('error', () => undefined);
     events.on('error', () => undefined);
     this.closers.push(() => atMost(events.close(), 1000), () => atMost(queue.close(), 1000));
@@ -314,14 +323,15 @@ export async function serveQueue(options: ServeOptions): Promise<void> {
   const { address } = options;
   const name = options.name ?? DEFAULT_QUEUE_NAME;
   const lockMs = options.lockMs ?? DEFAULT_LOCK_MS;
-  const watchdog = new Watchdog(address);
+  const { bullmq, Redis: RedisClient } = await queueLibraries();
+  const watchdog = new Watchdog(address, RedisClient);
   await watchdog.start();
   const pool = new LocalRunner(options.workers);
   let worker: Worker | null = null;
   try {
-    worker = new Worker(name, async (job: Job) => {
+    worker = new bullmq.Worker(name, async (job: Job) => {
       const data = job.data as QueuedJob;
-      if (data.v !== VERSION) throw new UnrecoverableError(`a worker of arpshift ${VERSION} cannot run a point queued by arpshift ${data.v}: run the same version everywhere`);
+      if (data.v !== VERSION) throw new bullmq.UnrecoverableError(`a worker of arpshift ${VERSION} cannot run a point queued by arpshift ${data.v}: run the same version everywhere`);
       const outcome = await pool.runOne(data.job);
       options.onJob?.(jobText(data.job), !('error' in outcome));
       return outcome;

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Lab, Namespace } from '../../src/emu/index.js';
 import { withLab as labWith } from '../../src/emu/index.js';
+import { openCapture } from '../../src/wire/index.js';
 import { alive, namespaceNames, rootLinks } from '../helpers/namespaces.js';
 import { GW_MAC, MOVE_PAUSE_MS, PING_INTERVAL_MS, VM_IP, VM_MAC, buildMoveLab, cliIn, moveVm, saying, startCapture, stopCapture } from '../helpers/move-lab.js';
 import { tsharkFields, tsharkProblems } from '../helpers/tshark.js';
@@ -98,7 +99,7 @@ describe('the agent\'s refusals and changes, on a gateway namespace', () => {
         '  - { prefix: 198.18.0.0/24, interface: g0 }',
         '  - { prefix: 198.18.2.0/24, interface: g1 }',
         'maxBodyBytes: 1024',
-        'rateLimit: { events: 10, perSeconds: 3600 }',
+        'rateLimit: { events: 4, perSeconds: 3600 }',
         'resolveTimeoutMs: 100',
       ].join('\n'));
       agentPid = agent.child.pid;
@@ -143,14 +144,18 @@ describe('the agent\'s refusals and changes, on a gateway namespace', () => {
       expect([reused.status, reused.body.error]).toEqual([409, 'id-reused']);
       expect(await neigh()).toBe(snapshot);
 
-      // The bucket held 10 authenticated requests: the six refused above after the token check, two
-      // accepted events, one duplicate, the reused id. The next is refused.
-      const flood = await call(socket, { body: valid(14) });
+      // The bucket holds 4 accepted events. The six requests refused above after the token check and
+      // the reused id took none; the two accepted events and the duplicate took three: one more event
+      // is accepted, and the next is refused.
+      const fourth = await call(socket, { body: valid(14) });
+      expect(fourth.body).toMatchObject({ changes: [{ address: '198.18.0.14', action: 'replaced' }] });
+      const full = await neigh();
+      const flood = await call(socket, { body: valid(10) });
       expect([flood.status, flood.body.error]).toEqual([429, 'rate-limited']);
       expect(Number(flood.headers['retry-after'])).toBeGreaterThan(0);
-      expect(await neigh()).toBe(snapshot);
-      const rows = JSON.parse(snapshot) as Array<{ dst: string; lladdr: string }>;
-      expect(rows.find((r) => r.dst === '198.18.0.14')?.lladdr).toBe('02:00:00:00:01:14');
+      expect(await neigh()).toBe(full);
+      const rows = JSON.parse(full) as Array<{ dst: string; lladdr: string }>;
+      expect(rows.find((r) => r.dst === '198.18.0.10')?.lladdr).toBe('02:00:00:00:01:10');
       expect(rows.find((r) => r.dst === '198.18.0.13')?.lladdr).toBe('02:00:00:00:01:13');
 
       const stopped = await stopAgent(agent);
@@ -160,7 +165,7 @@ describe('the agent\'s refusals and changes, on a gateway namespace', () => {
       // One audit line per refusal (the refusals above, the WWW-Authenticate check, the reused id, the flood) and per change.
       expect(byType('refusal')).toHaveLength(refusals.length + 3);
       expect(byType('refusal').map((l) => l.status)).toEqual([...refusals.map((r) => r[2]), 401, 409, 429]);
-      expect(byType('change')).toHaveLength(2);
+      expect(byType('change')).toHaveLength(3);
       expect(byType('change')[0]).toMatchObject({ address: '198.18.0.11', action: 'replaced', from: 'hv1', to: 'hv2' });
       expect(byType('duplicate')).toHaveLength(1);
       expect(stopped.lines.at(-1)).toMatchObject({ type: 'stop' });
@@ -170,6 +175,46 @@ describe('the agent\'s refusals and changes, on a gateway namespace', () => {
     for (const n of names) expect(namespaceNames()).not.toContain(n);
     expect(alive(agentPid!)).toBe(false);
     expect(rootLinks()).toEqual(before);
+  });
+
+  it('re-resolves the addresses of one event at once, answering and auditing them in the event\'s order', async () => {
+    const socket = join(dir, 'many.sock');
+    await withLab(async (lab) => {
+      const gw = await lab.namespace('gw');
+      const vm = await lab.namespace('vm');
+      await lab.veth(gw, 'g0', vm, 'eth0', { aMac: GW_MAC, bMac: VM_MAC });
+      await gw.ip(['addr', 'add', '198.18.0.1/24', 'dev', 'g0']);
+      // The VM answers for three of the eight addresses; the others stay unanswered for the whole timeout.
+      const addresses = [20, 21, 22, 23, 24, 25, 26, 27].map((n) => `198.18.0.${n}`);
+      const answering = new Set(['198.18.0.21', '198.18.0.24', '198.18.0.27']);
+      for (const a of answering) await vm.ip(['addr', 'add', `${a}/24`, 'dev', 'eth0']);
+      const pcap = join(dir, 'many.pcap');
+      const capture = await startCapture(vm, 'eth0', pcap, ['arp']);
+      const timeoutMs = 1000;
+      const agent = await startAgent(gw, 'many', [`listen: unix:${socket}`, `tokenFile: ${tokenFile}`, 'networks:', '  - { prefix: 198.18.0.0/24, interface: g0 }', `resolveTimeoutMs: ${timeoutMs}`].join('\n'));
+      const answer = await call(socket, { body: JSON.stringify({ id: 'many', addresses, mac: VM_MAC }) });
+      await stopCapture(capture);
+      const stopped = await stopAgent(agent);
+      expect(answer.status).toBe(200);
+      const expected = addresses.map((address) => ({ address, action: 're-resolved', sent: 'arp-request', answeredBy: answering.has(address) ? VM_MAC : null }));
+      expect((answer.body.changes as Array<Record<string, unknown>>).map((c) => ({ address: c.address, action: c.action, sent: c.sent, answeredBy: c.answeredBy }))).toEqual(expected);
+      // One audit line per address, in the event's order.
+      expect(stopped.lines.filter((l) => l.type === 'change').map((l) => [l.address, l.answeredBy])).toEqual(expected.map((c) => [c.address, c.answeredBy]));
+      // Every request went out before the first one's wait for its answer ran out: one after another,
+      // the five unanswered would have spaced them at least one timeout apart.
+      const sent: number[] = [];
+      const reader = openCapture(pcap);
+      try {
+        for (const r of reader) {
+          // ARP requests (EtherType 0x0806, operation 1) from the gateway.
+          if (r.data[12] === 0x08 && r.data[13] === 0x06 && r.data[21] === 1) sent.push(r.seconds * 1000 + r.nanoseconds / 1e6);
+        }
+      } finally {
+        reader.close();
+      }
+      expect(sent).toHaveLength(addresses.length);
+      expect(Math.max(...sent) - Math.min(...sent)).toBeLessThan(timeoutMs);
+    });
   });
 
   it('re-resolves an unchanged MAC with a broadcast ARP request and a multicast NS sent now (as tshark reads them), over TLS', async () => {

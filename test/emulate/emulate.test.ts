@@ -6,7 +6,8 @@
  * (src/emulate/compare.ts): no announcement, the guest's GARP, QEMU's announce rounds (RARP, GARP and
  * NA), the controller's push, and migration-replug (a one-bridge lab) with its variants: a re-plug whose
  * arp_notify GARP the Linux bridge drops, a resume with a delayed GARP, and a re-plug onto a port ready
- * 1 s late. After each,
+ * 1 s late; and a black hole not repaired by the end (no announcement, 300 s ageing), which both
+ * sides report as not repaired, and so agree. After each,
  * nothing of the run is left: no namespace with its prefix, no run record; and a run killed with
  * SIGKILL (no handler runs) leaves its namespaces and tcpdump processes, which `emulate --cleanup`
  * removes, while SIGTERM removes them itself.
@@ -19,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/analyze/index.js';
 import type { EmulationResult } from '../../src/emulate/index.js';
-import { DIRECTIONS, RECORD_DIR, processStart, compareRuns, emulateScenario, mapProfile, planLab, scenarioIssues, toleranceMs } from '../../src/emulate/index.js';
+import { DIRECTIONS, RECORD_DIR, processStart, compareRuns, emulateScenario, emulationText, mapProfile, planLab, scenarioIssues, toleranceMs } from '../../src/emulate/index.js';
 import { runScenarioRun } from '../../src/run/index.js';
 import type { Scenario } from '../../src/scenario/index.js';
 import { applyOverrides, buildModel, loadScenario, parseOverride } from '../../src/scenario/index.js';
@@ -112,6 +113,25 @@ describe('what the kernel here cannot do is refused, what it can is planned', ()
     expect(scenarioIssues(scenario('migration-rarp.yaml', []), scenario('migration-rarp.yaml', []).runs[0]!)).toEqual([]);
   });
 
+  // The switch-security remedies act on what the lab does not build (a DHCP server, snooping
+  // bindings, checking switches): each variant that uses one is refused, naming it.
+  it.each([
+    ['security-dhcp-snooping.yaml', 'guest-renew'],
+    ['security-dhcp-snooping.yaml', 'binding-sync'],
+    ['security-dhcp-snooping.yaml', 'leasequery'],
+    ['security-source-guard.yaml', 'vswitch-enforcement'],
+  ])('%s: the run with remedy %s is refused, naming it', (file, kind) => {
+    const s = loadScenario(readFileSync(join(SCENARIOS, file), 'utf8'), file);
+    const runs = s.runs.filter((r) => r.migrations.some((m) => m.remedies.some((x) => x.kind === kind)));
+    expect(runs.length).toBeGreaterThan(0);
+    for (const run of runs) {
+      const vms = [...new Set(run.migrations.filter((m) => m.remedies.some((x) => x.kind === kind)).map((m) => m.vm))];
+      for (const vm of vms) expect(scenarioIssues(s, run)).toContain(`migration of ${vm}: remedy ${kind} is not emulated (none, guest-garp, guest-na, rarp, qemu-announce and controller are)`);
+    }
+    // The runs without it are not refused for it.
+    for (const run of s.runs.filter((r) => !runs.includes(r))) expect(scenarioIssues(s, run).join('\n')).not.toContain(`remedy ${kind}`);
+  });
+
   it('a re-plug is emulated on a linux-bridge virtual switch only, and for IPv4-only VMs; a resume onto any kind runs', () => {
     for (const kind of ['ovs', 'vendor']) {
       const s = replug([`hypervisors.vswitch=${kind}`]);
@@ -179,6 +199,21 @@ describe('the command line', () => {
     expect(records()).toEqual(before);
   });
 
+  it.each([
+    ['security-dhcp-snooping.yaml', 'guest-renew'],
+    ['security-dhcp-snooping.yaml', 'binding-sync'],
+    ['security-dhcp-snooping.yaml', 'leasequery'],
+    ['security-source-guard.yaml', 'vswitch-enforcement'],
+  ])('%s with remedy %s is refused in one line, exit 2, before anything is made', async (file, kind) => {
+    const before = records();
+    const r = await cli(['emulate', join(SCENARIOS, file)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^arpshift: cannot emulate /);
+    expect(r.stderr).toContain(`: remedy ${kind} is not emulated`);
+    expect(records()).toEqual(before);
+  });
+
   it('a re-plug onto an Open vSwitch is refused in one line, exit 2', async () => {
     const r = await cli(['emulate', join(SCENARIOS, 'migration-replug.yaml'), '--set', 'hypervisors.vswitch=ovs']);
     expect(r.code).toBe(2);
@@ -209,6 +244,37 @@ describe('emulated migrations match the simulation of the same file', () => {
     const rows = expectAgreement(s, emulated, simulated);
     // The switches last heard vm-2 at the gateway's first ARP (~1 s); with 5 s ageing it is long.
     expect(rows[0]!.emulatedMs).toBeGreaterThan(1000);
+  });
+
+  it('not repaired by the end (migration-none, the switches\' 300 s ageing): "not repaired" on both sides, which agree; one side repaired differs', async () => {
+    const s = scenario('migration-none.yaml', ['duration=6s']);
+    const m = s.runs[0]!.migrations[0]!;
+    const { emulated, simulated } = await emulateAndSimulate(s);
+    // The premise, from the simulation: nothing re-teaches the switches before they age out.
+    expect(simulated.migrations[0]!.repaired.gatewayToVm).toBe(false);
+    const em = emulated.runs[0]!.migrations[0]!;
+    expect(em.repaired.gatewayToVm).toBe(false);
+    // It runs from the last packet before the pause (later by as much as the pause took effect late) to the end of the run.
+    const interval = 1000 / s.traffic.find((t) => t.name === em.measuredFlows.gatewayToVm)!.rate;
+    const late = em.pauseLateMs ?? 0;
+    expect(em.blackHoleMs.gatewayToVm!).toBeGreaterThanOrEqual((s.duration - m.schedule.pauseAt) / 1e6 - late - 1);
+    expect(em.blackHoleMs.gatewayToVm!).toBeLessThanOrEqual((s.duration - m.schedule.pauseAt) / 1e6 + interval + 1);
+    expect(em.afterResumeMs.gatewayToVm!).toBeCloseTo((s.duration - m.schedule.resumeAt) / 1e6, 0);
+    const model = buildModel(s, s.runs[0]!, s.runs[0]!.seed);
+    const rows = compareRuns(emulated.runs[0]!, simulated, model);
+    expect(rows.map((r) => [r.direction, r.emulatedRepaired, r.simulatedRepaired, r.withinTolerance])).toEqual([['gatewayToVm', false, false, true]]);
+    // Read as the command prints it: ">" before each time, and what it means.
+    const text = emulationText(emulated, [rows]);
+    expect(text).toContain(`>${em.blackHoleMs.gatewayToVm!.toFixed(1)}`);
+    expect(text).toContain(`>${simulated.migrations[0]!.blackHoleMs.gatewayToVm!.toFixed(1)}`);
+    expect(text).toMatch(/agrees\n">" = not repaired by the end of the run/);
+    const line = emulationText(emulated).split('\n').find((l) => l.includes('gateway→vm'))!;
+    expect(line.split(/\s+/).slice(-3)).toEqual([`>${em.blackHoleMs.gatewayToVm!.toFixed(1)}`, `>${em.afterResumeMs.gatewayToVm!.toFixed(1)}`, em.capturedAt.gatewayToVm]);
+    // Repaired on one side only: they differ, whatever the lengths.
+    const repairedRun = { ...emulated.runs[0]!, migrations: [{ ...em, repaired: { ...em.repaired, gatewayToVm: true } }] };
+    const one = compareRuns(repairedRun, simulated, model);
+    expect(one.map((r) => [r.emulatedRepaired, r.simulatedRepaired, r.withinTolerance])).toEqual([[true, false, false]]);
+    expect(emulationText({ ...emulated, runs: [repairedRun] }, [one])).toContain('DIFFERS');
   });
 
   it('guest GARP (migration-guest-garp): both the gateway\'s stream and the peer\'s pings', async () => {
