@@ -717,6 +717,21 @@ export class Host implements PortOwner {
     }
   }
 
+  /**
+   * @internal See `PortOwner.receiveQuietly`: takes an ARP request broadcast to everyone that `receive`
+   * would only count (the host is up, no conflict detection looks at it, and `overheardOnly`: not for
+   * us, no entry for the sender or a profile that creates none). Off with {@link Host.bystanderFastPath}.
+   */
+  receiveQuietly(_port: Port, frame: SimFrame): boolean {
+    const eth = frame.eth;
+    const p = eth.payload;
+    if (p.kind !== 'arp' || eth.destination !== MAC_BROADCAST || eth.etherType !== 0x0806 || !Host.bystanderFastPath || !this.up) return false;
+    if (!this.overheardOnly(p) || !this.dad.quietOn(p)) return false;
+    this.counters.framesIn++;
+    this.counters.arpIn++;
+    return true;
+  }
+
   /** Traces a dropped frame with its family and, for measurement traffic, its UDP payload. */
   private dropFrame(reason: PacketDropReason, eth: EthernetFrame): void {
     const p = eth.payload;
