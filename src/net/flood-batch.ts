@@ -27,6 +27,8 @@ class FloodGroup {
   at = 0;
   frame: SimFrame | null = null;
   count = 0;
+  /** The network's link state changes when the group opened (TraceSink `linkChanges`). */
+  linkChanges = 0;
   readonly ports: Port[] = [];
   readonly links: Link[] = [];
   readonly epochs: number[] = [];
@@ -90,6 +92,7 @@ export class FloodBatcher {
       g = this.pool.pop() ?? new FloodGroup(this);
       g.at = at;
       g.frame = frame;
+      g.linkChanges = this.trace.linkChanges;
       open.push(g);
     }
     g.add(port.peer!, link, link.epoch);
@@ -113,11 +116,12 @@ export class FloodBatcher {
     } else {
       const quiet = this.quiet;
       const size = frame.size;
+      // No link of the network changed state since the group opened: every copy's epoch is current.
+      const steady = g.linkChanges === this.trace.linkChanges;
       for (let k = 0; k < g.count; k++) {
         const port = ports[k]!;
-        const link = links[k]!;
         const owner = port.owner;
-        if (owner.receiveQuietly !== undefined && epochs[k] === link.epoch && owner.receiveQuietly(port, frame)) {
+        if (owner.receiveQuietly !== undefined && (steady || epochs[k] === links[k]!.epoch) && owner.receiveQuietly(port, frame)) {
           const c = port.counters;
           c.rxFrames++;
           c.rxBytes += size;
@@ -125,7 +129,7 @@ export class FloodBatcher {
           continue;
         }
         if (quiet.length > 0) this.report(quiet, frame);
-        link.deliver(port, frame, epochs[k]!);
+        links[k]!.deliver(port, frame, epochs[k]!);
       }
       if (quiet.length > 0) this.report(quiet, frame);
     }

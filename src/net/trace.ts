@@ -78,6 +78,8 @@ export class TraceSink {
   /** The one-port group of a frame received alone (reused). */
   private readonly one: Port[] = [];
   private portIds = 0;
+  /** Link state changes in this network so far (every `Link.setUp` that changed something). */
+  linkChanges = 0;
   // Emitted on most received frames while someone listens: through its channel too.
   private readonly fdbRefreshed: TraceChannel<'fdb-refreshed'>;
 
@@ -181,6 +183,7 @@ export class TraceSink {
   }
 
   linkState(link: Link, up: boolean): void {
+    this.linkChanges++;
     if (this.bus.wants('link-state')) {
       this.bus.emit({ type: 'link-state', time: this.kernel.now, node: link.a.owner.name, link: link.name, up });
     }

@@ -136,24 +136,6 @@ export class DadRunner {
     return false;
   }
 
-  /**
-   * True when {@link checkArp} would do nothing with `p` and return false: no address in detection
-   * (tentative, or preferred under ongoing detection) that `p` claims or probes for. May say false
-   * where `checkArp` would still do nothing (a packet from one of our own MACs).
-   */
-  quietOn(p: ArpPacket): boolean {
-    const addresses = this.host.ipv4;
-    const acd = this.host.profile.dad.ipv4ConflictDetection.value;
-    const spa = p.senderProtocolAddress;
-    for (let i = 0; i < addresses.length; i++) {
-      const a = addresses[i]!;
-      if (a.state === 'tentative' || (acd && a.state === 'preferred')) {
-        if (spa === a.address || (p.operation === 1 && spa === 0 && p.targetProtocolAddress === a.address)) return false;
-      }
-    }
-    return true;
-  }
-
   /** Starts RFC 4862 DAD for a tentative or optimistic IPv6 address. */
   probeIpv6(a: Ipv6Assignment, transmits: number): void {
     const check = this.newCheck(a);

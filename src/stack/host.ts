@@ -184,6 +184,15 @@ class MacList {
   }
 }
 
+/** The IPv4 neighbor caches of one network count their entries in one map (NeighborCache `held`). */
+const ARP_HOLDERS = new WeakMap<Network, Map<Ipv4Address, number>>();
+
+function arpHolders(network: Network): Map<Ipv4Address, number> {
+  let holders = ARP_HOLDERS.get(network);
+  if (holders === undefined) ARP_HOLDERS.set(network, (holders = new Map()));
+  return holders;
+}
+
 /** See the module comment. */
 export class Host implements PortOwner {
   /**
@@ -234,7 +243,7 @@ export class Host implements PortOwner {
     this.trace = new StackTrace(this.kernel, name);
     this.port = new PortClass(this, 0, `${name}:eth0`);
     const rng = this.kernel.rng.stream(`host:${name}`);
-    this.arp = new NeighborCache(options.profile.arpTimers, this.arpHooks(), rng.stream('arp'));
+    this.arp = new NeighborCache(options.profile.arpTimers, this.arpHooks(), rng.stream('arp'), arpHolders(network));
     this.nd = new NeighborCache(options.profile.ndTimers, this.ndHooks(), rng.stream('nd'));
     this.dad = new DadRunner(this, this.kernel, rng.stream('dad'));
     network.add(this);
@@ -725,8 +734,22 @@ export class Host implements PortOwner {
   receiveQuietly(_port: Port, frame: SimFrame): boolean {
     const eth = frame.eth;
     const p = eth.payload;
-    if (p.kind !== 'arp' || eth.destination !== MAC_BROADCAST || eth.etherType !== 0x0806 || !Host.bystanderFastPath || !this.up) return false;
-    if (!this.overheardOnly(p) || !this.dad.quietOn(p)) return false;
+    if (p.kind !== 'arp' || p.operation !== ARP_OP_REQUEST || eth.destination !== MAC_BROADCAST || eth.etherType !== 0x0806) return false;
+    if (!Host.bystanderFastPath || !this.up) return false;
+    const sip = p.senderProtocolAddress;
+    const tip = p.targetProtocolAddress;
+    if (sip === 0 || sip === tip) return false;
+    // `overheardOnly` and, in the same pass over our addresses, what `DadRunner.checkArp` would act
+    // on: an address in detection (tentative, or preferred under ongoing detection) that the sender
+    // claims (a probe, from 0.0.0.0, was excluded above).
+    const acd = this.profile.dad.ipv4ConflictDetection.value;
+    const addresses = this.ipv4;
+    for (let i = 0; i < addresses.length; i++) {
+      const a = addresses[i]!;
+      if (a.address === tip) return false;
+      if (a.address === sip && (a.state === 'tentative' || (acd && a.state === 'preferred'))) return false;
+    }
+    if (this.profile.arp.updateExisting.value !== 'reply-while-resolving' && this.arp.held(sip)) return false;
     this.counters.framesIn++;
     this.counters.arpIn++;
     return true;
@@ -755,7 +778,7 @@ export class Host implements PortOwner {
     const sip = p.senderProtocolAddress;
     const tip = p.targetProtocolAddress;
     if (p.operation !== ARP_OP_REQUEST || sip === 0 || sip === tip || this.ownIpv4(tip) !== undefined) return false;
-    return this.profile.arp.updateExisting.value === 'reply-while-resolving' || this.arp.get(sip) === undefined;
+    return this.profile.arp.updateExisting.value === 'reply-while-resolving' || !this.arp.held(sip);
   }
 
   private receiveArp(eth: EthernetFrame, p: ArpPacket): void {
