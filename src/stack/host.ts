@@ -186,6 +186,14 @@ class MacList {
 
 /** The IPv4 neighbor caches of one network count their entries in one map (NeighborCache `held`). */
 const ARP_HOLDERS = new WeakMap<Network, Map<Ipv4Address, number>>();
+/** Which host of a network holds each IPv4 address (in any state); null: more than one. */
+const IPV4_OWNERS = new WeakMap<Network, Map<Ipv4Address, Host | null>>();
+
+function ipv4Owners(network: Network): Map<Ipv4Address, Host | null> {
+  let owners = IPV4_OWNERS.get(network);
+  if (owners === undefined) IPV4_OWNERS.set(network, (owners = new Map()));
+  return owners;
+}
 
 function arpHolders(network: Network): Map<Ipv4Address, number> {
   let holders = ARP_HOLDERS.get(network);
@@ -215,6 +223,8 @@ export class Host implements PortOwner {
   protected readonly network: Network;
   protected readonly kernel: Kernel;
   private readonly macs = new MacList();
+  /** The network's index of IPv4 address holders (every `addIpv4` enters its address there). */
+  private readonly owners4: Map<Ipv4Address, Host | null>;
   private readonly udpHandlers = new Map<number, (delivery: UdpDelivery) => void>();
   private readonly protocolHandlers = new Map<number, (packet: Ipv4Packet | Ipv6Packet) => void>();
   private readonly upChangeHandlers: Array<(up: boolean) => void> = [];
@@ -236,6 +246,7 @@ export class Host implements PortOwner {
     this.kernel = network.kernel;
     this.name = name;
     this.nicMac = options.mac;
+    this.owners4 = ipv4Owners(network);
     this.macs.add(options.mac);
     this.profile = options.profile;
     this.gateway4 = options.gateway4;
@@ -258,6 +269,8 @@ export class Host implements PortOwner {
     const probe = (options.probe ?? this.profile.dad.ipv4ConflictDetection.value) && options.skipDad !== true;
     const a: Ipv4Assignment = { address, prefixLength, state: probe ? 'tentative' : 'preferred', mac, verified: probe };
     this.ipv4.push(a);
+    const owner = this.owners4.get(address);
+    this.owners4.set(address, owner === undefined || owner === this ? this : null);
     if (probe) this.dad.probeIpv4(a);
     else this.trace.addressState('ipv4', formatIpv4(address), 'preferred');
     return a;
@@ -742,12 +755,20 @@ export class Host implements PortOwner {
     // `overheardOnly` and, in the same pass over our addresses, what `DadRunner.checkArp` would act
     // on: an address in detection (tentative, or preferred under ongoing detection) that the sender
     // claims (a probe, from 0.0.0.0, was excluded above).
-    const acd = this.profile.dad.ipv4ConflictDetection.value;
-    const addresses = this.ipv4;
-    for (let i = 0; i < addresses.length; i++) {
-      const a = addresses[i]!;
-      if (a.address === tip) return false;
-      if (a.address === sip && (a.state === 'tentative' || (acd && a.state === 'preferred'))) return false;
+    // Which host holds each address, from the network's index: only where this host may hold the
+    // target or the sender's address are its own addresses looked at.
+    const owners = this.owners4;
+    const tipOwner = owners.get(tip);
+    const sipOwner = owners.get(sip);
+    if (tipOwner === this || tipOwner === null) return false;
+    if (sipOwner === this || sipOwner === null) {
+      const acd = this.profile.dad.ipv4ConflictDetection.value;
+      const addresses = this.ipv4;
+      for (let i = 0; i < addresses.length; i++) {
+        const a = addresses[i]!;
+        if (a.address === tip) return false;
+        if (a.address === sip && (a.state === 'tentative' || (acd && a.state === 'preferred'))) return false;
+      }
     }
     if (this.profile.arp.updateExisting.value !== 'reply-while-resolving' && this.arp.held(sip)) return false;
     this.counters.framesIn++;
