@@ -752,11 +752,10 @@ export class Host implements PortOwner {
     const sip = p.senderProtocolAddress;
     const tip = p.targetProtocolAddress;
     if (sip === 0 || sip === tip) return false;
-    // `overheardOnly` and, in the same pass over our addresses, what `DadRunner.checkArp` would act
-    // on: an address in detection (tentative, or preferred under ongoing detection) that the sender
-    // claims (a probe, from 0.0.0.0, was excluded above).
-    // Which host holds each address, from the network's index: only where this host may hold the
-    // target or the sender's address are its own addresses looked at.
+    // `overheardOnly` and what `DadRunner.checkArp` would act on (an address in detection, tentative
+    // or preferred under ongoing detection, that the sender claims; a probe, from 0.0.0.0, was
+    // excluded above). The network's index says which host holds each address: only where this host
+    // may hold the target or the sender's address are its own addresses looked at.
     const owners = this.owners4;
     const tipOwner = owners.get(tip);
     const sipOwner = owners.get(sip);
