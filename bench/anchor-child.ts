@@ -43,28 +43,39 @@ const built = process.hrtime.bigint();
 
 // ARP messages sent and received by end stations, from the trace bus (as ns-3's MacTx / MacRx traces).
 const arp = { requestsSent: 0, repliesSent: 0, requestsReceivedHosts: 0, requestsReceivedGateway: 0, repliesReceived: 0 };
-// End-station ports by name: 1 for a host, 2 for the gateway (one lookup per ARP frame).
-const endKind = new Map<string, number>();
-for (const h of model.hosts.values()) endKind.set(h.port.name, 1);
-for (const g of model.gateways) endKind.set(g.port.name, 2);
+// End-station ports by port number (`Port.id`): 1 for a host, 2 for the gateway. Frames received come
+// by group (`frames-received`: the bystanders of a flood as one event), counted port by port.
+const endPorts: Port[] = [...model.gateways.map((g) => g.port), ...[...model.hosts.values()].map((h) => h.port)];
+const endKind = new Uint8Array(Math.max(0, ...endPorts.map((p) => p.id)) + 1);
+for (const h of model.hosts.values()) endKind[h.port.id] = 1;
+for (const g of model.gateways) endKind[g.port.id] = 2;
+const kindOf = (port: Port): number => (port.id >= 0 && port.id < endKind.length ? endKind[port.id]! : 0);
+// Frames sent are reported by port name, one event per copy. A flood's copies are consecutive events
+// of the frame object its sender made (an end station sends a frame object once, before any switch
+// forwards it), so only the first event of a run of the same frame is looked up by name.
+const endNames = new Set(endPorts.map((p) => p.name));
+let lastSent: unknown = null;
 model.kernel.trace.on('frame-sent', (e) => {
   const p = e.frame.eth.payload;
-  if (p.kind !== 'arp' || endKind.get(e.port) === undefined) return;
+  if (p.kind !== 'arp' || e.frame === lastSent) return;
+  lastSent = e.frame;
+  if (!endNames.has(e.port)) return;
   if (p.operation === 1) arp.requestsSent++;
   else if (p.operation === 2) arp.repliesSent++;
 });
-model.kernel.trace.on('frame-received', (e) => {
+model.kernel.trace.on('frames-received', (e) => {
   const p = e.frame.eth.payload;
-  if (p.kind !== 'arp') return;
-  const kind = endKind.get(e.port);
-  if (kind === undefined) return;
-  if (p.operation === 1) {
-    if (kind === 1) arp.requestsReceivedHosts++;
+  if (p.kind !== 'arp' || (p.operation !== 1 && p.operation !== 2)) return;
+  const ports = e.ports;
+  for (let i = 0; i < ports.length; i++) {
+    const kind = kindOf(ports[i]!);
+    if (kind === 0) continue;
+    if (p.operation === 2) arp.repliesReceived++;
+    else if (kind === 1) arp.requestsReceivedHosts++;
     else arp.requestsReceivedGateway++;
-  } else if (p.operation === 2) arp.repliesReceived++;
+  }
 });
 
-const endPorts: Port[] = [...model.gateways.map((g) => g.port), ...[...model.hosts.values()].map((h) => h.port)];
 function snapshot(result: { flows: readonly { sent: number; delivered: number }[] } | null, flowsUpTo: number): Counters {
   let linkFrames = 0;
   let queueDrops = 0;
@@ -101,6 +112,7 @@ function snapshot(result: { flows: readonly { sent: number; delivered: number }[
   };
 }
 
+const cpuBefore = process.cpuUsage();
 const run = new api.ModelRun(model, model.run.name);
 let warmup: Counters | undefined;
 if (scenarioName === 'steady') {
@@ -109,6 +121,7 @@ if (scenarioName === 'steady') {
 }
 const result = run.finish();
 const finished = process.hrtime.bigint();
+const cpuRun = process.cpuUsage(cpuBefore);
 const counters = snapshot(result, model.traffic.length);
 
 process.stdout.write(`${JSON.stringify({
@@ -121,6 +134,8 @@ process.stdout.write(`${JSON.stringify({
   ...(warmup === undefined ? {} : { warmup }),
   buildSeconds: Number(built - started) / 1e9,
   runSeconds: Number(finished - built) / 1e9,
+  // CPU time of the run (user + system, all threads: GC helpers included), steadier than wall time on a loaded machine.
+  runCpuSeconds: (cpuRun.user + cpuRun.system) / 1e6,
   wallSeconds: Number(finished - started) / 1e9,
   peakRssKiB: process.resourceUsage().maxRSS,
 })}\n`);

@@ -5,11 +5,7 @@
  */
 import type { Kernel } from '../sim/index.js';
 import { isGroupMac } from '../wire/index.js';
-
-interface Window {
-  second: number;
-  count: number;
-}
+import { PortSlots, grownTo } from './port-slots.js';
 
 /** See the module comment. */
 export class BroadcastLoad {
@@ -20,27 +16,41 @@ export class BroadcastLoad {
   /** Where and when the peak happened. */
   peakHost: string | null = null;
   peakSecond = 0;
-  /** Each receiving node's window; null for a node that is not an end station (one lookup per frame). */
-  private readonly windows = new Map<string, Window | null>();
+  private readonly slots: PortSlots;
+  /** Each end station's current window, by slot: its second and its count in it. */
+  private seconds: Float64Array<ArrayBuffer> = new Float64Array(0);
+  private counts: Float64Array<ArrayBuffer> = new Float64Array(0);
 
   constructor(kernel: Kernel, isEndStation: (node: string) => boolean) {
-    kernel.trace.on('frame-received', (e) => {
+    this.slots = new PortSlots(isEndStation);
+    kernel.trace.on('frames-received', (e) => {
       if (!isGroupMac(e.frame.eth.destination)) return;
       const second = Math.floor(e.time / 1e9);
-      let w = this.windows.get(e.node);
-      if (w === undefined) this.windows.set(e.node, (w = isEndStation(e.node) ? { second, count: 0 } : null));
-      if (w === null) return;
-      this.total++;
-      if (w.second !== second) {
-        w.second = second;
-        w.count = 0;
-      }
-      w.count++;
-      if (w.count > this.peakPerHostPerSecond) {
-        this.peakPerHostPerSecond = w.count;
-        this.peakHost = e.node;
-        this.peakSecond = second;
+      const ports = e.ports;
+      for (let i = 0; i < ports.length; i++) {
+        const slot = this.slots.slot(ports[i]!);
+        if (slot < 0) continue;
+        if (slot >= this.counts.length) this.grow(slot, second);
+        this.total++;
+        const counts = this.counts;
+        if (this.seconds[slot] !== second) {
+          this.seconds[slot] = second;
+          counts[slot] = 0;
+        }
+        const n = ++counts[slot]!;
+        if (n > this.peakPerHostPerSecond) {
+          this.peakPerHostPerSecond = n;
+          this.peakHost = this.slots.names[slot]!;
+          this.peakSecond = second;
+        }
       }
     });
+  }
+
+  private grow(slot: number, second: number): void {
+    const from = this.seconds.length;
+    this.seconds = grownTo(this.seconds, slot);
+    this.counts = grownTo(this.counts, slot);
+    this.seconds.fill(second, from);
   }
 }

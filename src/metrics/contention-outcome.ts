@@ -83,18 +83,22 @@ export class ContentionOutcome {
         if (e.node === k.name) this.states[i]!.frames.add(e.frame.id);
       });
     });
-    trace.on('frame-received', (e) => {
+    trace.on('frames-received', (e) => {
       const p = e.frame.eth.payload;
-      cases.forEach((k, i) => {
-        const s = this.states[i]!;
-        if (e.time < k.at || (p.kind !== 'ipv4' && p.kind !== 'ipv6')) return;
-        if (p.kind === 'ipv6' && p.payload.kind === 'icmpv6' && p.payload.type !== 'other') return;
-        const dst = p.kind === 'ipv4' ? formatIpv4(p.destination) : p.destination;
-        if (!claimed[i]!.has(dst)) return;
-        // Delivered: the frame was addressed to the receiver's MAC (a flooded copy for another is not).
-        if (e.node === k.name && e.frame.eth.destination === k.host.mac) s.toClaimant++;
-        else if (e.node === k.vm && e.frame.eth.destination === model.hosts.get(k.vm)?.mac) s.toVm++;
-      });
+      if (p.kind !== 'ipv4' && p.kind !== 'ipv6') return;
+      for (const port of e.ports) {
+        const node = port.owner.name;
+        cases.forEach((k, i) => {
+          const s = this.states[i]!;
+          if (e.time < k.at) return;
+          if (p.kind === 'ipv6' && p.payload.kind === 'icmpv6' && p.payload.type !== 'other') return;
+          const dst = p.kind === 'ipv4' ? formatIpv4(p.destination) : p.destination;
+          if (!claimed[i]!.has(dst)) return;
+          // Delivered: the frame was addressed to the receiver's MAC (a flooded copy for another is not).
+          if (node === k.name && e.frame.eth.destination === k.host.mac) s.toClaimant++;
+          else if (node === k.vm && e.frame.eth.destination === model.hosts.get(k.vm)?.mac) s.toVm++;
+        });
+      }
     });
     trace.on('frame-dropped', (e) => {
       if (e.reason !== 'security' || e.filter === undefined || e.filter.filter === 'err-disabled' || e.filter.reason === 'dad-ns-confined') return;

@@ -11,6 +11,7 @@ import type { EthernetFrame } from '../wire/index.js';
 import { classifyArp, isGroupMac } from '../wire/index.js';
 import type { LoadBin, LoadSeries, MessageMark } from './series-types.js';
 import { MAX_MARKS, seconds } from './series-types.js';
+import { PortSlots, grownTo } from './port-slots.js';
 
 /** The most bins a load series has: runs longer than this many seconds get wider bins. */
 export const MAX_BINS = 2_000;
@@ -35,7 +36,11 @@ export class LoadTimeline {
   private readonly messages: number[] = [];
   private readonly duration: number;
   private second = 0;
-  private readonly perHost = new Map<string, number>();
+  /** Group-addressed frames each end station (by slot) received in the current second... */
+  private perHost: Float64Array<ArrayBuffer> = new Float64Array(0);
+  /** ...when its entry here equals `stamp` (otherwise none yet). */
+  private perHostSecond: Float64Array<ArrayBuffer> = new Float64Array(0);
+  private stamp = 1;
   private secondPeak = 0;
   readonly marks: MessageMark[] = [];
   leftOut = 0;
@@ -50,14 +55,27 @@ export class LoadTimeline {
     this.binNs = binS * 1e9;
     const isEnd = (n: string): boolean => model.endStations.has(n);
     const trace = model.kernel.trace;
-    trace.on('frame-received', (e) => {
-      if (!isGroupMac(e.frame.eth.destination) || !isEnd(e.node)) return;
-      const second = Math.floor(e.time / 1e9);
-      if (second !== this.second) this.closeSecond(second);
-      const n = (this.perHost.get(e.node) ?? 0) + 1;
-      this.perHost.set(e.node, n);
-      if (n > this.secondPeak) this.secondPeak = n;
-      this.add(this.frames, e.time, 1);
+    const slots = new PortSlots(isEnd);
+    trace.on('frames-received', (e) => {
+      if (!isGroupMac(e.frame.eth.destination)) return;
+      const ports = e.ports;
+      let received = 0;
+      for (let i = 0; i < ports.length; i++) {
+        const slot = slots.slot(ports[i]!);
+        if (slot < 0) continue;
+        if (received++ === 0) {
+          const second = Math.floor(e.time / 1e9);
+          if (second !== this.second) this.closeSecond(second);
+        }
+        if (slot >= this.perHost.length) this.perHost = grownTo(this.perHost, slot);
+        // A count belongs to the current second when its stamp says so (closeSecond bumps the stamp).
+        const n = this.perHostSecond[slot] === this.stamp ? this.perHost[slot]! + 1 : 1;
+        this.perHost[slot] = n;
+        if (slot >= this.perHostSecond.length) this.perHostSecond = grownTo(this.perHostSecond, slot);
+        this.perHostSecond[slot] = this.stamp;
+        if (n > this.secondPeak) this.secondPeak = n;
+      }
+      if (received > 0) this.add(this.frames, e.time, received);
     });
     trace.on('frame-sent', (e) => {
       if (!isEnd(e.node)) return;
@@ -98,7 +116,7 @@ export class LoadTimeline {
     }
     this.second = next;
     this.secondPeak = 0;
-    this.perHost.clear();
+    this.stamp++;
   }
 
   /** The series, one bin per `binS` from 0 to the end of the run. */

@@ -30,11 +30,18 @@ export class MessageCounter {
   readonly nd: NdCounts = { ns: 0, na: 0, dadNs: 0, unsolicitedNa: 0 };
 
   constructor(kernel: Kernel, isEndStation: (node: string) => boolean) {
+    // The last node asked about and the answer: a flood's copies leave one switch one after another.
+    let lastNode = '';
+    let lastEnd = false;
     kernel.trace.on('frame-sent', (e) => {
       const p = e.frame.eth.payload;
       // The payload first: most frames are neither ARP nor ICMPv6, and need no lookup of the node.
       if (p.kind !== 'arp' && !(p.kind === 'ipv6' && p.payload.kind === 'icmpv6')) return;
-      if (!isEndStation(e.node)) return;
+      if (e.node !== lastNode) {
+        lastNode = e.node;
+        lastEnd = isEndStation(e.node);
+      }
+      if (!lastEnd) return;
       if (p.kind === 'arp') {
         const form = classifyArp(p);
         if (form === 'rarp-request' || form === 'rarp-reply') this.arp.rarp++;

@@ -136,11 +136,14 @@ export class SecurityOutcome {
       this.watches.push({ m, resume: e.time, until: Infinity, mac: vm.mac, ports, head: null, recent: [], refused: new Map(), edgePort: edge?.name ?? null });
       for (const p of ports) this.watched.add(p);
     });
-    trace.on('frame-received', (e) => {
-      if (!this.watched.has(e.port)) return;
-      for (const w of this.watches) {
-        if (e.time >= w.until || !w.ports.has(e.port) || e.frame.eth.source !== w.mac) continue;
-        seen(w, e.frame.id, e.time);
+    trace.on('frames-received', (e) => {
+      if (this.watched.size === 0) return;
+      for (const port of e.ports) {
+        if (!this.watched.has(port.name)) continue;
+        for (const w of this.watches) {
+          if (e.time >= w.until || !w.ports.has(port.name) || e.frame.eth.source !== w.mac) continue;
+          seen(w, e.frame.id, e.time);
+        }
       }
     });
     trace.on('frame-dropped', (e) => {

@@ -7,17 +7,28 @@
  * it reuses, and its delivery callback is made once; groups go back to their batcher's pool when
  * delivered. (Each copy still reserves its own link, so queues, loss and link state apply per port,
  * and a copy whose link changed state before it arrived is lost, as `Link.transmit` does.)
+ *
+ * Bystanders: a receiver that would only count the copy and drop it (a host that is not the target of
+ * an ARP request and keeps no entry for its sender; see `PortOwner.receiveQuietly`) is counted at its
+ * port and by its owner, and consecutive such receivers are reported as one `frames-received` trace
+ * event: no per-receiver event object, listener call or receive path. The other receivers go through
+ * `Link.deliver` in order, between the groups, so every listener sees the same frames in the same
+ * order as with one delivery per copy. While anyone listens to the per-receiver `frame-received`,
+ * or with {@link FloodBatcher.groupBystanders} off, every copy goes through `Link.deliver`.
  */
 import type { EventSite } from '../sim/index.js';
 import type { SimFrame } from './frame.js';
 import type { Link } from './link.js';
 import type { Port } from './port.js';
+import type { TraceSink } from './trace.js';
 
 /** Copies of one frame arriving at one time. */
 class FloodGroup {
   at = 0;
   frame: SimFrame | null = null;
   count = 0;
+  /** The network's link state changes when the group opened (TraceSink `linkChanges`). */
+  linkChanges = 0;
   readonly ports: Port[] = [];
   readonly links: Link[] = [];
   readonly epochs: number[] = [];
@@ -44,8 +55,21 @@ class FloodGroup {
 
 /** Groups the copies of a sender's floods by arrival time and frame; one per flooding node. */
 export class FloodBatcher {
+  /**
+   * @internal Whether bystanders are handed over as groups (see the module comment). The result is
+   * the same either way; tests turn it off to compare the two paths.
+   */
+  static groupBystanders = true;
+
   private readonly pool: FloodGroup[] = [];
   private readonly open: FloodGroup[] = [];
+  private readonly trace: TraceSink;
+  /** The bystanders of the group being delivered, since the last copy that went through `Link.deliver`. */
+  private readonly quiet: Port[] = [];
+
+  constructor(trace: TraceSink) {
+    this.trace = trace;
+  }
 
   /**
    * Reserves `port`'s link for `frame` and adds the copy to the open group of its arrival time (and
@@ -68,6 +92,7 @@ export class FloodBatcher {
       g = this.pool.pop() ?? new FloodGroup(this);
       g.at = at;
       g.frame = frame;
+      g.linkChanges = this.trace.linkChanges;
       open.push(g);
     }
     g.add(port.peer!, link, link.epoch);
@@ -83,9 +108,39 @@ export class FloodBatcher {
   /** Hands every copy of `g` to its link, then pools the group. */
   deliver(g: FloodGroup): void {
     const frame = g.frame!;
-    for (let k = 0; k < g.count; k++) g.links[k]!.deliver(g.ports[k]!, frame, g.epochs[k]!);
+    const ports = g.ports;
+    const links = g.links;
+    const epochs = g.epochs;
+    if (!FloodBatcher.groupBystanders || this.trace.perReceiver) {
+      for (let k = 0; k < g.count; k++) links[k]!.deliver(ports[k]!, frame, epochs[k]!);
+    } else {
+      const quiet = this.quiet;
+      const size = frame.size;
+      // No link of the network changed state since the group opened: every copy's epoch is current.
+      const steady = g.linkChanges === this.trace.linkChanges;
+      for (let k = 0; k < g.count; k++) {
+        const port = ports[k]!;
+        const owner = port.owner;
+        if (owner.receiveQuietly !== undefined && (steady || epochs[k] === links[k]!.epoch) && owner.receiveQuietly(port, frame)) {
+          const c = port.counters;
+          c.rxFrames++;
+          c.rxBytes += size;
+          quiet.push(port);
+          continue;
+        }
+        if (quiet.length > 0) this.report(quiet, frame);
+        links[k]!.deliver(port, frame, epochs[k]!);
+      }
+      if (quiet.length > 0) this.report(quiet, frame);
+    }
     g.frame = null;
     g.count = 0;
     this.pool.push(g);
+  }
+
+  /** Traces the bystanders gathered so far as one group and starts a new one. */
+  private report(quiet: Port[], frame: SimFrame): void {
+    this.trace.receivedGroup(quiet, frame);
+    quiet.length = 0;
   }
 }

@@ -13,6 +13,7 @@ export type { DropReason, PortOwner } from './port.js';
 export { DROP_REASONS, Port, PortCounters } from './port.js';
 export type { CongestionWindow, DirectionConfig, LinkConfig } from './link.js';
 export { DEFAULT_QUEUE_BYTES, Link } from './link.js';
+export { FloodBatcher } from './flood-batch.js';
 export type { PortState } from './trace.js';
 export { TraceSink } from './trace.js';
 export type { ControlPlane, PortMode, SwitchConfig } from './switch.js';

@@ -115,6 +115,8 @@ export class Link {
     this.ba = new Direction(lossProcess(config.bToA?.loss ?? { kind: 'none' }, kernel.rng.stream(`link:${b.name}>${a.name}`)), config.bToA?.congestion ?? []);
     a.link = this;
     b.link = this;
+    if (a.id < 0) a.id = trace.nextPortId();
+    if (b.id < 0) b.id = trace.nextPortId();
   }
 
   get up(): boolean {

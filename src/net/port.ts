@@ -41,6 +41,14 @@ export interface PortOwner {
   receive(port: Port, frame: SimFrame): void;
   /** The link behind `port` went up or down. */
   linkChanged?(port: Port, up: boolean): void;
+  /**
+   * @internal A flood copy arrived on `port` (already counted there). When receiving it would change
+   * nothing but the owner's own counters (no trace event, no state, no frame sent: a bystander that
+   * only drops it), counts it as `receive` would and returns true; otherwise does nothing and returns
+   * false, and the copy goes through `receive`. Lets a flood hand its bystanders over as a group
+   * (flood-batch.ts).
+   */
+  receiveQuietly?(port: Port, frame: SimFrame): boolean;
 }
 
 /** Per-port counters: plain integers. */
@@ -76,6 +84,12 @@ export class Port {
   readonly counters = new PortCounters();
   /** Set when a link is attached. */
   link: Link | null = null;
+  /**
+   * A small number unique among the ports of one network, given by the first link attached to the
+   * port and kept for the port's life (-1 until then): observers index typed arrays by it instead of
+   * looking ports or nodes up by name.
+   */
+  id = -1;
 
   constructor(owner: PortOwner, index: number, name: string) {
     this.owner = owner;

@@ -90,7 +90,7 @@ export class LearningSwitch implements PortOwner {
   /** Where batched flood deliveries are queued (fire-and-forget). */
   private floodArrival: EventSite | undefined;
   /** Groups the copies of this switch's floods by arrival time (flood-batch.ts). */
-  protected readonly floodBatch = new FloodBatcher();
+  protected readonly floodBatch: FloodBatcher;
   protected readonly trace: TraceSink;
   private readonly modes: PortMode[] = [];
   private readonly states: PortState[] = [];
@@ -106,6 +106,7 @@ export class LearningSwitch implements PortOwner {
   constructor(kernel: Kernel, trace: TraceSink, name: string, config: SwitchConfig = {}) {
     this.kernel = kernel;
     this.trace = trace;
+    this.floodBatch = new FloodBatcher(trace);
     this.name = name;
     this.address = config.bridgeAddress ?? (0x02a5_0000_0000 as MacAddress);
     this.fdb = new MacTable({

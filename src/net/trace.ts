@@ -2,7 +2,7 @@
  * The trace events of the Layer-2 layer, declared on the kernel's trace bus, and the small sink that
  * emits them only when someone listens (so an unobserved run pays one check per event).
  */
-import type { Kernel, TraceBus, TraceChannel } from '../sim/index.js';
+import type { Kernel, TraceBus, TraceChannel, TraceEvent } from '../sim/index.js';
 import type { MacAddress } from '../wire/index.js';
 import type { FilterDrop } from './filter.js';
 import type { SimFrame } from './frame.js';
@@ -16,8 +16,20 @@ declare module '../sim/trace.js' {
   interface TraceEventMap {
     /** A frame left `port` (after queueing and loss were decided). */
     'frame-sent': { readonly port: string; readonly frame: SimFrame };
-    /** A frame arrived at `port`. */
+    /**
+     * A frame arrived at `port`, one event per receiving port, before the port's owner handles it.
+     * While anyone listens to this type, flood copies are handed over one receiver at a time (no
+     * bystander group, see `frames-received`), so a listener here may act on the model.
+     */
     'frame-received': { readonly port: string; readonly frame: SimFrame };
+    /**
+     * Every frame received, as `frame-received` reports it, but by group: `frame` arrived at each of
+     * `ports`, in order, at `time` (`node` is the owner of the first). A frame delivered alone comes
+     * with one port; the copies of a flood that receivers only drop come as one event. For observers
+     * that count (metrics, captures): a listener must not change the model, and reads `ports` during
+     * the call only (the array is reused). Not given to `onAny` listeners (they get `frame-received`).
+     */
+    'frames-received': { readonly frame: SimFrame; readonly ports: readonly Port[] };
     /**
      * A frame was dropped at `port`; also, with reason `port-blocked`, a flood copy that a port in
      * spanning-tree transition held back (see `LearningSwitch` flood), which no counter counts.
@@ -62,6 +74,12 @@ export class TraceSink {
   private readonly frameSent: TraceChannel<'frame-sent'>;
   private readonly frameReceived: TraceChannel<'frame-received'>;
   private readonly frameDropped: TraceChannel<'frame-dropped'>;
+  private readonly framesReceived: TraceChannel<'frames-received'>;
+  /** The one-port group of a frame received alone (reused). */
+  private readonly one: Port[] = [];
+  private portIds = 0;
+  /** Link state changes in this network so far (every `Link.setUp` that changed something). */
+  linkChanges = 0;
   // Emitted on most received frames while someone listens: through its channel too.
   private readonly fdbRefreshed: TraceChannel<'fdb-refreshed'>;
 
@@ -71,12 +89,26 @@ export class TraceSink {
     this.frameSent = this.bus.channel('frame-sent');
     this.frameReceived = this.bus.channel('frame-received');
     this.frameDropped = this.bus.channel('frame-dropped');
+    this.framesReceived = this.bus.channel('frames-received');
     this.fdbRefreshed = this.bus.channel('fdb-refreshed');
   }
 
   /** Whether anyone listens to dropped frames (check before looking for drops to trace). */
   get tracesDrops(): boolean {
     return this.frameDropped.active;
+  }
+
+  /** The next port number of this network (see `Port.id`). */
+  nextPortId(): number {
+    return this.portIds++;
+  }
+
+  /**
+   * Whether someone listens to `frame-received` (one event per receiver): then flood copies are
+   * delivered one at a time, each through its owner's `receive`.
+   */
+  get perReceiver(): boolean {
+    return this.frameReceived.active;
   }
 
   sent(port: Port, frame: SimFrame): void {
@@ -89,6 +121,26 @@ export class TraceSink {
     if (this.frameReceived.active) {
       this.frameReceived.emit({ type: 'frame-received', time: this.kernel.now, node: port.owner.name, port: port.name, frame });
     }
+    if (this.framesReceived.listeners.length > 0) {
+      const one = this.one;
+      one[0] = port;
+      this.emitGroup({ type: 'frames-received', time: this.kernel.now, node: port.owner.name, frame, ports: one });
+    }
+  }
+
+  /**
+   * Flood copies of `frame` received at `ports` (at least one) by owners that only drop them; only
+   * while no one listens to `frame-received` (see {@link perReceiver}).
+   */
+  receivedGroup(ports: readonly Port[], frame: SimFrame): void {
+    if (this.framesReceived.listeners.length > 0) {
+      this.emitGroup({ type: 'frames-received', time: this.kernel.now, node: ports[0]!.owner.name, frame, ports });
+    }
+  }
+
+  /** To the type's own listeners only: `onAny` listeners get every frame as `frame-received`. */
+  private emitGroup(event: TraceEvent<'frames-received'>): void {
+    for (const listener of this.framesReceived.listeners) listener(event as TraceEvent);
   }
 
   dropped(port: Port, frame: SimFrame, reason: DropReason): void {
@@ -131,6 +183,7 @@ export class TraceSink {
   }
 
   linkState(link: Link, up: boolean): void {
+    this.linkChanges++;
     if (this.bus.wants('link-state')) {
       this.bus.emit({ type: 'link-state', time: this.kernel.now, node: link.a.owner.name, link: link.name, up });
     }

@@ -18,6 +18,15 @@ export function attachCapture(model: Model, node: string, sink: BufferedSink): C
   const writer = new PcapWriter(sink);
   const trace = model.kernel.trace;
   trace.on('frame-sent', (e) => { if (e.node === node) writer.writeAt(e.time, emitFrame(e.frame.eth)); });
-  trace.on('frame-received', (e) => { if (e.node === node) writer.writeAt(e.time, emitFrame(e.frame.eth)); });
+  // Received frames by group (trace.ts `frames-received`): the node's own port is looked for among
+  // the receivers, by the node itself where the network knows it, else by name.
+  const owner = model.network.node(node);
+  trace.on('frames-received', (e) => {
+    const ports = e.ports;
+    for (let i = 0; i < ports.length; i++) {
+      const at = ports[i]!.owner;
+      if (owner !== undefined ? at === owner : at.name === node) writer.writeAt(e.time, emitFrame(e.frame.eth));
+    }
+  });
   return { flush: () => sink.flush() };
 }

@@ -184,6 +184,23 @@ class MacList {
   }
 }
 
+/** The IPv4 neighbor caches of one network count their entries in one map (NeighborCache `held`). */
+const ARP_HOLDERS = new WeakMap<Network, Map<Ipv4Address, number>>();
+/** Which host of a network holds each IPv4 address (in any state); null: more than one. */
+const IPV4_OWNERS = new WeakMap<Network, Map<Ipv4Address, Host | null>>();
+
+function ipv4Owners(network: Network): Map<Ipv4Address, Host | null> {
+  let owners = IPV4_OWNERS.get(network);
+  if (owners === undefined) IPV4_OWNERS.set(network, (owners = new Map()));
+  return owners;
+}
+
+function arpHolders(network: Network): Map<Ipv4Address, number> {
+  let holders = ARP_HOLDERS.get(network);
+  if (holders === undefined) ARP_HOLDERS.set(network, (holders = new Map()));
+  return holders;
+}
+
 /** See the module comment. */
 export class Host implements PortOwner {
   /**
@@ -206,6 +223,8 @@ export class Host implements PortOwner {
   protected readonly network: Network;
   protected readonly kernel: Kernel;
   private readonly macs = new MacList();
+  /** The network's index of IPv4 address holders (every `addIpv4` enters its address there). */
+  private readonly owners4: Map<Ipv4Address, Host | null>;
   private readonly udpHandlers = new Map<number, (delivery: UdpDelivery) => void>();
   private readonly protocolHandlers = new Map<number, (packet: Ipv4Packet | Ipv6Packet) => void>();
   private readonly upChangeHandlers: Array<(up: boolean) => void> = [];
@@ -227,6 +246,7 @@ export class Host implements PortOwner {
     this.kernel = network.kernel;
     this.name = name;
     this.nicMac = options.mac;
+    this.owners4 = ipv4Owners(network);
     this.macs.add(options.mac);
     this.profile = options.profile;
     this.gateway4 = options.gateway4;
@@ -234,7 +254,7 @@ export class Host implements PortOwner {
     this.trace = new StackTrace(this.kernel, name);
     this.port = new PortClass(this, 0, `${name}:eth0`);
     const rng = this.kernel.rng.stream(`host:${name}`);
-    this.arp = new NeighborCache(options.profile.arpTimers, this.arpHooks(), rng.stream('arp'));
+    this.arp = new NeighborCache(options.profile.arpTimers, this.arpHooks(), rng.stream('arp'), arpHolders(network));
     this.nd = new NeighborCache(options.profile.ndTimers, this.ndHooks(), rng.stream('nd'));
     this.dad = new DadRunner(this, this.kernel, rng.stream('dad'));
     network.add(this);
@@ -249,6 +269,8 @@ export class Host implements PortOwner {
     const probe = (options.probe ?? this.profile.dad.ipv4ConflictDetection.value) && options.skipDad !== true;
     const a: Ipv4Assignment = { address, prefixLength, state: probe ? 'tentative' : 'preferred', mac, verified: probe };
     this.ipv4.push(a);
+    const owner = this.owners4.get(address);
+    this.owners4.set(address, owner === undefined || owner === this ? this : null);
     if (probe) this.dad.probeIpv4(a);
     else this.trace.addressState('ipv4', formatIpv4(address), 'preferred');
     return a;
@@ -717,6 +739,42 @@ export class Host implements PortOwner {
     }
   }
 
+  /**
+   * @internal See `PortOwner.receiveQuietly`: takes an ARP request broadcast to everyone that `receive`
+   * would only count (the host is up, no conflict detection looks at it, and `overheardOnly`: not for
+   * us, no entry for the sender or a profile that creates none). Off with {@link Host.bystanderFastPath}.
+   */
+  receiveQuietly(_port: Port, frame: SimFrame): boolean {
+    const eth = frame.eth;
+    const p = eth.payload;
+    if (p.kind !== 'arp' || p.operation !== ARP_OP_REQUEST || eth.destination !== MAC_BROADCAST || eth.etherType !== 0x0806) return false;
+    if (!Host.bystanderFastPath || !this.up) return false;
+    const sip = p.senderProtocolAddress;
+    const tip = p.targetProtocolAddress;
+    if (sip === 0 || sip === tip) return false;
+    // `overheardOnly` and what `DadRunner.checkArp` would act on (an address in detection, tentative
+    // or preferred under ongoing detection, that the sender claims; a probe, from 0.0.0.0, was
+    // excluded above). The network's index says which host holds each address: only where this host
+    // may hold the target or the sender's address are its own addresses looked at.
+    const owners = this.owners4;
+    const tipOwner = owners.get(tip);
+    const sipOwner = owners.get(sip);
+    if (tipOwner === this || tipOwner === null) return false;
+    if (sipOwner === this || sipOwner === null) {
+      const acd = this.profile.dad.ipv4ConflictDetection.value;
+      const addresses = this.ipv4;
+      for (let i = 0; i < addresses.length; i++) {
+        const a = addresses[i]!;
+        if (a.address === tip) return false;
+        if (a.address === sip && (a.state === 'tentative' || (acd && a.state === 'preferred'))) return false;
+      }
+    }
+    if (this.profile.arp.updateExisting.value !== 'reply-while-resolving' && this.arp.held(sip)) return false;
+    this.counters.framesIn++;
+    this.counters.arpIn++;
+    return true;
+  }
+
   /** Traces a dropped frame with its family and, for measurement traffic, its UDP payload. */
   private dropFrame(reason: PacketDropReason, eth: EthernetFrame): void {
     const p = eth.payload;
@@ -740,7 +798,7 @@ export class Host implements PortOwner {
     const sip = p.senderProtocolAddress;
     const tip = p.targetProtocolAddress;
     if (p.operation !== ARP_OP_REQUEST || sip === 0 || sip === tip || this.ownIpv4(tip) !== undefined) return false;
-    return this.profile.arp.updateExisting.value === 'reply-while-resolving' || this.arp.get(sip) === undefined;
+    return this.profile.arp.updateExisting.value === 'reply-while-resolving' || !this.arp.held(sip);
   }
 
   private receiveArp(eth: EthernetFrame, p: ArpPacket): void {

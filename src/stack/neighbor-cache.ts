@@ -158,11 +158,18 @@ export class NeighborCache<A, P> {
   private readonly table = new Map<A, NeighborEntry<P>>();
   private reachable: number;
   private reachableDrawnAt = 0;
+  /** How many caches sharing this map hold an entry for each address (absent: none); see {@link held}. */
+  private readonly holders: Map<A, number> | null;
 
-  constructor(timers: NeighborTimers, hooks: NeighborHooks<A, P>, rng: Rng) {
+  /**
+   * `holders`, when given, is a map shared by the caches of one network: each cache counts its
+   * entries in it, so a receiver can tell that no cache holds an address without looking in its own.
+   */
+  constructor(timers: NeighborTimers, hooks: NeighborHooks<A, P>, rng: Rng, holders: Map<A, number> | null = null) {
     this.p = params(timers);
     this.hooks = hooks;
     this.rng = rng;
+    this.holders = holders;
     this.reachable = this.drawReachable();
   }
 
@@ -185,6 +192,23 @@ export class NeighborCache<A, P> {
   /** The entry for `address`, if any (timeout-model entries past their lifetime still show until used). */
   get(address: A): Readonly<NeighborEntry<P>> | undefined {
     return this.table.get(address);
+  }
+
+  /**
+   * Whether this cache may hold an entry for `address`: false when no cache sharing its holders map
+   * does (one lookup in the shared map, not in this cache's own table); otherwise whether this one does.
+   */
+  held(address: A): boolean {
+    if (this.holders !== null && this.holders.get(address) === undefined) return false;
+    return this.table.get(address) !== undefined;
+  }
+
+  private counted(address: A, by: 1 | -1): void {
+    const holders = this.holders;
+    if (holders === null) return;
+    const n = (holders.get(address) ?? 0) + by;
+    if (n > 0) holders.set(address, n);
+    else holders.delete(address);
   }
 
   /** Every entry, in creation order. */
@@ -223,6 +247,7 @@ export class NeighborCache<A, P> {
       timerAt: -1, expiresAt: Infinity, refreshing: false,
     };
     this.table.set(address, e);
+    this.counted(address, 1);
     this.hooks.changed?.(address, 'none', state, lladdr);
     return e;
   }
@@ -234,6 +259,7 @@ export class NeighborCache<A, P> {
     if (e.timerAt >= 0) this.disarm(address, e);
     for (const packet of e.queue.splice(0)) this.hooks.drop(address, packet, 'resolution-failed');
     this.table.delete(address);
+    this.counted(address, -1);
     this.hooks.changed?.(address, e.state, 'none', e.lladdr);
   }
 
@@ -365,6 +391,7 @@ export class NeighborCache<A, P> {
     for (const packet of e.queue.splice(0)) this.hooks.drop(address, packet, 'resolution-failed');
     if (this.p.deleteOnFailure && this.p.holdDown <= 0) {
       this.table.delete(address);
+      this.counted(address, -1);
       if (e.timerAt >= 0) this.disarm(address, e);
       this.hooks.changed?.(address, e.state, 'none', e.lladdr);
       return;

@@ -1,22 +1,28 @@
 /**
- * The ARP bystander fast path (Host.receiveArp returns early for a request that changes nothing and
- * asks nothing of the receiver) gives the same run as the full receive rules: every number of the JSON
+ * The ARP bystander fast paths (Host.receiveArp returns early for a request that changes nothing and
+ * asks nothing of the receiver; a flood hands such receivers over as one group, counted at their
+ * ports and hosts and traced as one `frames-received` event, flood-batch.ts) give the same run as the
+ * full receive rules with one delivery per copy: every number of the JSON
  * result and every byte of the capture, for every profile, for ARP and ND, with and without arp_accept
  * (Linux profiles), on a small dual-stack domain whose traffic goes over IPv4 or IPv6, where hosts resolve each other, a VM migrates and announces
  * itself with gratuitous ARP (so bystanders overhear requests both with and without an entry for the
- * sender), and the gateway reaches every host.
+ * sender), and the gateway reaches every host; over plain learning bridges and RSTP; and on example
+ * scenarios with conflict detection, contention, a security feature's filter and an anycast gateway
+ * (whose per-receiver listener turns the groups off).
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FloodBatcher } from '../../src/net/index.js';
 import { ModelRun } from '../../src/run/index.js';
 import { buildModel, loadScenario } from '../../src/scenario/index.js';
 import { Host, LINUX_BASED, PROFILE_NAMES } from '../../src/stack/index.js';
 import { BufferedSink } from '../../src/wire/index.js';
 
-function scenarioText(profile: string, family: 'ipv4' | 'ipv6', arpAccept: number | undefined): string {
+function scenarioText(profile: string, family: 'ipv4' | 'ipv6', arpAccept: number | undefined, bridging = 'none'): string {
   const sysctls = arpAccept === undefined ? '' : `\n    sysctls: { arp_accept: ${arpAccept} }`;
   return `name: bystanders-${profile}-${family}
 duration: 6s
-fabric: { kind: leaf-spine, leaves: 2, spines: 1, bridging: none }
+fabric: { kind: leaf-spine, leaves: 2, spines: 1, bridging: ${bridging} }
 subnet: { ipv4: 198.18.0.0/24, ipv6: '2001:db8::/64' }
 hypervisors: { count: 3 }
 gateway: { placement: core, attach: leaf-1 }
@@ -42,15 +48,33 @@ function runOnce(text: string): { json: string; pcap: Buffer } {
   const scenario = loadScenario(text, 'bystanders.yaml');
   const chunks: Uint8Array[] = [];
   const sink = new BufferedSink((c) => chunks.push(c.slice()));
-  const run = new ModelRun(buildModel(scenario), scenario.name, { capture: sink });
+  const model = buildModel(scenario);
+  const run = new ModelRun(model, scenario.name, { capture: sink });
   const result = run.finish();
   sink.close();
-  return { json: JSON.stringify({ result, events: run.events }), pcap: Buffer.concat(chunks) };
+  // Beyond the result: every host's counters and every port's, which the groups count themselves.
+  const hosts = [...model.hosts.values()].map((h) => ({ ...h.counters }));
+  const ports = model.network.links.flatMap((l) => [l.a, l.b]).map((p) => ({ ...p.counters, drops: { ...p.counters.drops } }));
+  return { json: JSON.stringify({ result, events: run.events, hosts, ports }), pcap: Buffer.concat(chunks) };
 }
 
 afterEach(() => {
   Host.bystanderFastPath = true;
+  FloodBatcher.groupBystanders = true;
 });
+
+/** The run with both fast paths off, then on: the same JSON (every number) and pcap (every byte). */
+function expectSameBothWays(text: string): void {
+  Host.bystanderFastPath = false;
+  FloodBatcher.groupBystanders = false;
+  const plain = runOnce(text);
+  Host.bystanderFastPath = true;
+  FloodBatcher.groupBystanders = true;
+  const fast = runOnce(text);
+  expect(plain.pcap.length).toBeGreaterThan(24);
+  expect(fast.json).toBe(plain.json);
+  expect(fast.pcap.equals(plain.pcap)).toBe(true);
+}
 
 describe('ARP bystander fast path', () => {
   const cases: [string, 'ipv4' | 'ipv6', number | undefined][] = [];
@@ -61,14 +85,27 @@ describe('ARP bystander fast path', () => {
     }
   }
 
-  it.each(cases)('%s over %s (arp_accept %s): the same JSON and pcap with and without it', (profile, family, accept) => {
-    const text = scenarioText(profile, family, accept);
-    Host.bystanderFastPath = false;
-    const plain = runOnce(text);
-    Host.bystanderFastPath = true;
-    const fast = runOnce(text);
-    expect(plain.pcap.length).toBeGreaterThan(24);
-    expect(fast.json).toBe(plain.json);
-    expect(fast.pcap.equals(plain.pcap)).toBe(true);
+  it.each(cases)('%s over %s (arp_accept %s): the same JSON and pcap with and without them', (profile, family, accept) => {
+    expectSameBothWays(scenarioText(profile, family, accept));
   });
+
+  it.each(['linux', 'windows'])('%s over RSTP: the same JSON and pcap with and without them', (profile) => {
+    expectSameBothWays(scenarioText(profile, 'ipv4', undefined, 'rstp'));
+  });
+
+  it.each(['address-conflict', 'contention-clone', 'security-arp-inspection', 'migration-anycast'])(
+    'scenarios/%s.yaml: the same JSON and pcap with and without them',
+    (name) => {
+      const text = readFileSync(new URL(`../../scenarios/${name}.yaml`, import.meta.url), 'utf8');
+      // The example's own capture node, or the first host's when it names none.
+      const withPcap = /^output:/m.test(text) ? text : `${text}\noutput: { pcap: ${firstHost(text)} }\n`;
+      expectSameBothWays(withPcap);
+    },
+  );
 });
+
+function firstHost(text: string): string {
+  // A group of hosts (`count`) names its first host <name>-1.
+  const m = /- name: ([\w-]+)\s*(#[^\n]*)?\n\s+count:/.exec(text.slice(text.indexOf('\nhosts:')));
+  return m === null ? 'vm-1' : `${m[1]}-1`;
+}
