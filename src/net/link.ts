@@ -57,6 +57,19 @@ class Direction {
   busyUntil = 0;
   loss: LossProcess;
   congestion: readonly CongestionWindow[];
+  /**
+   * Single frames on their way (`Link.transmit`), in arrival order, with the link's epoch when each
+   * was sent; `head` is the next to arrive. Made at the first transmit (most links of a big fabric
+   * carry floods only, which a batcher delivers).
+   */
+  frames: (SimFrame | undefined)[] | null = null;
+  epochs: number[] = NO_EPOCHS;
+  head = 0;
+  /** The latest arrival time queued in `frames`. */
+  lastArrival = 0;
+  /** Where this direction's arrivals are posted, and the one action of every arrival event. */
+  site: EventSite | null = null;
+  arrive: (() => void) | null = null;
 
   constructor(loss: LossProcess, congestion: readonly CongestionWindow[]) {
     this.loss = loss;
@@ -69,6 +82,12 @@ class Direction {
     return 0;
   }
 }
+
+// Placeholder for a direction's epochs until its first transmit (never written to: replaced first).
+const NO_EPOCHS: number[] = [];
+
+// A queue of frames in flight is compacted once this many arrived frames sit at its front.
+const COMPACT_AT = 1024;
 
 function checkConfig(name: string, c: LinkConfig): void {
   if (!(c.rate > 0) || !Number.isFinite(c.rate)) throw new RangeError(`link ${name}: rate must be a positive number of bits per second, got ${c.rate}`);
@@ -203,20 +222,61 @@ export class Link {
     return -1;
   }
 
-  /** Queues and schedules delivery of one frame; false if it was dropped. */
+  /**
+   * Queues and schedules delivery of one frame; false if it was dropped. A direction's arrivals come
+   * in the order they were sent (one FIFO medium, a fixed delay), so each event takes the next frame
+   * of the direction's queue of frames in flight, and no closure is made per frame. A frame that would
+   * arrive before one already queued (possible only after the link went down and up again, which
+   * empties the medium) gets an event of its own.
+   */
   transmit(from: Port, frame: SimFrame): boolean {
     const at = this.reserve(from, frame);
     if (at < 0) return false;
-    const to = from === this.a ? this.b : this.a;
-    const epoch = this.epochValue;
-    const site = to === this.b ? (this.arrivalAtB ??= this.kernel.site(to.owner.name, 'frame-arrival')) : (this.arrivalAtA ??= this.kernel.site(to.owner.name, 'frame-arrival'));
-    site.postAt(at, () => this.deliver(to, frame, epoch));
+    const toB = from === this.a;
+    const dir = toB ? this.ab : this.ba;
+    const to = toB ? this.b : this.a;
+    let site = dir.site;
+    if (site === null) site = this.openDirection(dir, to);
+    const frames = dir.frames!;
+    if (at >= dir.lastArrival || dir.head === frames.length) {
+      dir.lastArrival = at;
+      frames.push(frame);
+      dir.epochs.push(this.epochValue);
+      site.postAt(at, dir.arrive!);
+    } else {
+      const epoch = this.epochValue;
+      site.postAt(at, () => this.deliver(to, frame, epoch));
+    }
     return true;
   }
 
-  /** Where arrivals at each end are queued (fire-and-forget: a delivery is never cancelled, see epochs). */
-  private arrivalAtA: EventSite | undefined;
-  private arrivalAtB: EventSite | undefined;
+  /** Makes `dir`'s queue of frames in flight and its arrival event; returns its site. */
+  private openDirection(dir: Direction, to: Port): EventSite {
+    const site = this.kernel.site(to.owner.name, 'frame-arrival');
+    dir.site = site;
+    dir.frames = [];
+    dir.epochs = [];
+    dir.arrive = () => {
+      const frames = dir.frames!;
+      const head = dir.head;
+      const frame = frames[head]!;
+      const epoch = dir.epochs[head]!;
+      frames[head] = undefined;
+      if (head + 1 === frames.length) {
+        frames.length = 0;
+        dir.epochs.length = 0;
+        dir.head = 0;
+      } else if (head + 1 >= COMPACT_AT) {
+        frames.splice(0, head + 1);
+        dir.epochs.splice(0, head + 1);
+        dir.head = 0;
+      } else {
+        dir.head = head + 1;
+      }
+      this.deliver(to, frame, epoch);
+    };
+    return site;
+  }
 
   /** Hands a frame to the owner of `to`, unless the link changed state since it was sent. */
   deliver(to: Port, frame: SimFrame, epoch: number): void {

@@ -44,6 +44,13 @@ export class SequenceSet {
   /** Adds `n`; false when it was there already. */
   add(n: number): boolean {
     const { starts, ends } = this;
+    // The usual case: one past the highest number (nothing after it to join).
+    const last = ends.length - 1;
+    if (last >= 0 && ends[last] === n) {
+      ends[last] = n + 1;
+      this.count++;
+      return true;
+    }
     const i = this.find(n);
     if (i >= 0 && n < ends[i]!) return false;
     this.count++;
