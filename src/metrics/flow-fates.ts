@@ -240,6 +240,8 @@ class FlowLedger {
           prev.to = next.to;
           prev.lastAt = next.lastAt;
           runs.splice(i, 2);
+        } else if (i === runs.length - 1) {
+          runs.pop();
         } else {
           runs.splice(i, 1);
         }

@@ -59,12 +59,13 @@ class Direction {
   congestion: readonly CongestionWindow[];
   /**
    * Single frames on their way (`Link.transmit`), in arrival order, with the link's epoch when each
-   * was sent; `head` is the next to arrive. Made at the first transmit (most links of a big fabric
-   * carry floods only, which a batcher delivers).
+   * was sent: a ring of `frames.length` (a power of two) slots, `count` of them used from `head`.
+   * Made at the first transmit (most links of a big fabric carry floods only, which a batcher delivers).
    */
-  frames: (SimFrame | undefined)[] | null = null;
+  frames: (SimFrame | undefined)[] = NO_FRAMES;
   epochs: number[] = NO_EPOCHS;
   head = 0;
+  count = 0;
   /** The latest arrival time queued in `frames`. */
   lastArrival = 0;
   /** Where this direction's arrivals are posted, and the one action of every arrival event. */
@@ -83,11 +84,27 @@ class Direction {
   }
 }
 
-// Placeholder for a direction's epochs until its first transmit (never written to: replaced first).
+// Placeholders for a direction's ring until its first transmit (never written to: replaced first).
+const NO_FRAMES: (SimFrame | undefined)[] = [];
 const NO_EPOCHS: number[] = [];
 
-// A queue of frames in flight is compacted once this many arrived frames sit at its front.
-const COMPACT_AT = 1024;
+/** Slots of a direction's ring of frames in flight when it is made (doubled when full). */
+const RING_START = 8;
+
+/** Doubles a full ring, its frames in arrival order from slot 0. */
+function growRing(dir: Direction): void {
+  const n = dir.frames.length;
+  const frames = new Array<SimFrame | undefined>(2 * n).fill(undefined);
+  const epochs = new Array<number>(2 * n).fill(0);
+  for (let k = 0; k < n; k++) {
+    const from = (dir.head + k) & (n - 1);
+    frames[k] = dir.frames[from];
+    epochs[k] = dir.epochs[from]!;
+  }
+  dir.frames = frames;
+  dir.epochs = epochs;
+  dir.head = 0;
+}
 
 function checkConfig(name: string, c: LinkConfig): void {
   if (!(c.rate > 0) || !Number.isFinite(c.rate)) throw new RangeError(`link ${name}: rate must be a positive number of bits per second, got ${c.rate}`);
@@ -237,11 +254,13 @@ export class Link {
     const to = toB ? this.b : this.a;
     let site = dir.site;
     if (site === null) site = this.openDirection(dir, to);
-    const frames = dir.frames!;
-    if (at >= dir.lastArrival || dir.head === frames.length) {
+    if (at >= dir.lastArrival || dir.count === 0) {
       dir.lastArrival = at;
-      frames.push(frame);
-      dir.epochs.push(this.epochValue);
+      if (dir.count === dir.frames.length) growRing(dir);
+      const slot = (dir.head + dir.count) & (dir.frames.length - 1);
+      dir.frames[slot] = frame;
+      dir.epochs[slot] = this.epochValue;
+      dir.count++;
       site.postAt(at, dir.arrive!);
     } else {
       const epoch = this.epochValue;
@@ -250,29 +269,19 @@ export class Link {
     return true;
   }
 
-  /** Makes `dir`'s queue of frames in flight and its arrival event; returns its site. */
+  /** Makes `dir`'s ring of frames in flight and its arrival event; returns its site. */
   private openDirection(dir: Direction, to: Port): EventSite {
     const site = this.kernel.site(to.owner.name, 'frame-arrival');
     dir.site = site;
-    dir.frames = [];
-    dir.epochs = [];
+    dir.frames = new Array<SimFrame | undefined>(RING_START).fill(undefined);
+    dir.epochs = new Array<number>(RING_START).fill(0);
     dir.arrive = () => {
-      const frames = dir.frames!;
       const head = dir.head;
-      const frame = frames[head]!;
+      const frame = dir.frames[head]!;
       const epoch = dir.epochs[head]!;
-      frames[head] = undefined;
-      if (head + 1 === frames.length) {
-        frames.length = 0;
-        dir.epochs.length = 0;
-        dir.head = 0;
-      } else if (head + 1 >= COMPACT_AT) {
-        frames.splice(0, head + 1);
-        dir.epochs.splice(0, head + 1);
-        dir.head = 0;
-      } else {
-        dir.head = head + 1;
-      }
+      dir.frames[head] = undefined;
+      dir.head = (head + 1) & (dir.frames.length - 1);
+      dir.count--;
       this.deliver(to, frame, epoch);
     };
     return site;
