@@ -123,6 +123,12 @@ describe('sequence set', () => {
       high = Math.max(high, n);
       expect(set.size).toBe(plain.size);
     }
-    for (let n = -1; n <= high + 2; n++) expect(set.has(n)).toBe(plain.has(n));
+    let runs = 0;
+    for (let n = -1; n <= high + 2; n++) {
+      expect(set.has(n)).toBe(plain.has(n));
+      if (plain.has(n) && !plain.has(n - 1)) runs++;
+    }
+    // Kept as maximal runs of consecutive numbers.
+    expect(set.ranges).toBe(runs);
   });
 });
