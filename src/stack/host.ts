@@ -116,6 +116,7 @@ export interface AddressOptions {
 /** What a UDP handler is given. */
 export interface UdpDelivery {
   readonly family: Family;
+  /** The sender's address as text; over IPv4 a getter, written out when read (copy it, not the object, to keep it). */
   readonly source: string;
   readonly sourcePort: number;
   readonly destinationPort: number;
@@ -136,9 +137,7 @@ class Ipv4UdpDelivery implements UdpDelivery {
     this.payload = payload;
   }
 
-  get family(): Family {
-    return 'ipv4';
-  }
+  readonly family: Family = 'ipv4';
 
   get source(): string {
     return formatIpv4(this.sourceAddress);

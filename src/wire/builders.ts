@@ -73,6 +73,9 @@ export interface FrameOptions {
   readonly rarp?: boolean;
 }
 
+// The tags of an untagged frame: one shared, frozen empty list rather than a new array per frame.
+const NO_TAGS: readonly VlanTag[] = Object.freeze([]);
+
 /** Wraps an ARP, IPv4 or IPv6 packet in an Ethernet frame with the matching EtherType. */
 export function ethernetFrame(
   destination: MacAddress,
@@ -89,9 +92,6 @@ export function ethernetFrame(
   }
   return { destination, source, vlanTags: options?.vlanTags ?? NO_TAGS, etherType, payload };
 }
-
-// The tags of an untagged frame: one shared, frozen empty list rather than a new array per frame.
-const NO_TAGS: readonly VlanTag[] = Object.freeze([]);
 
 /** An IPv6 packet with hop limit 255, as Neighbor Discovery requires (RFC 4861 §7.1). */
 export function ndPacket(source: Ipv6Address, destination: Ipv6Address, payload: Ipv6Payload): Ipv6Packet {
