@@ -20,7 +20,7 @@
 import type { DropReason } from '../net/index.js';
 import type { Kernel } from '../sim/index.js';
 import type { FlowRecord, Host, PacketDropReason } from '../stack/index.js';
-import { readFlowTag, udpPayload } from '../stack/index.js';
+import { isFlowPayload, readFlowId, readFlowSequence, udpPayload } from '../stack/index.js';
 import type { EthernetFrame } from '../wire/index.js';
 
 /** Loss causes as the results name them. */
@@ -240,6 +240,8 @@ class FlowLedger {
           prev.to = next.to;
           prev.lastAt = next.lastAt;
           runs.splice(i, 2);
+        } else if (i === runs.length - 1) {
+          runs.pop();
         } else {
           runs.splice(i, 1);
         }
@@ -315,28 +317,41 @@ export class FlowFates {
   constructor(kernel: Kernel, windows: readonly MigrationWindow[] = []) {
     this.windows = windows;
     this.starts = [...new Set(windows.map((w) => w.start))].sort((a, b) => a - b);
-    const code = new Map(FATES.map((f, i) => [f, i]));
+    // Fate codes by cause, looked up once rather than by name for every drop.
+    const netFate = (reason: DropReason): number => FATES.indexOf(netCause(reason));
+    const stackFate = new Map<PacketDropReason, number>();
+    const nodeDown = FATES.indexOf('node-down');
+    const vmPaused = FATES.indexOf('vm-paused');
     const paused = (node: string, time: number): boolean => windows.some((w) => w.vm === node && time >= w.pauseAt && time <= w.resumeAt);
     kernel.trace.on('flow-sent', (e) => this.ledger(e.flow).sent(e.sequence, e.time));
     kernel.trace.on('flow-delivered', (e) => this.ledger(e.flow).delivered(e.sequence, e.time));
-    // The copies of one flooded frame share their payload: read its tag once.
+    // The copies of one flooded frame share their payload: read its tag once. A packet's fate only
+    // moves to a more telling cause or to delivered, so a copy dropped for the cause its previous copy
+    // was dropped for changes nothing.
     let lastBytes: Uint8Array | null = null;
     let lastLedger: FlowLedger | undefined;
     let lastSequence = 0;
+    let lastFate = -1;
     this.note = (bytes, fate) => {
       if (bytes === null) return;
       if (bytes !== lastBytes) {
         lastBytes = bytes;
-        const tag = readFlowTag(bytes);
-        lastLedger = tag === undefined ? undefined : this.ledgers.get(tag.flow);
-        lastSequence = tag?.sequence ?? 0;
+        const tagged = isFlowPayload(bytes);
+        lastLedger = tagged ? this.ledgers.get(readFlowId(bytes)) : undefined;
+        lastSequence = tagged ? readFlowSequence(bytes) : 0;
+      } else if (fate === lastFate) {
+        return;
       }
+      lastFate = fate;
       lastLedger?.dropped(lastSequence, fate);
     };
-    kernel.trace.on('frame-dropped', (e) => this.note(udpBytes(e.frame.eth), code.get(netCause(e.reason))!));
+    kernel.trace.on('frame-dropped', (e) => this.note(udpBytes(e.frame.eth), netFate(e.reason)));
     kernel.trace.on('packet-dropped', (e) => {
-      const cause = stackCause(e.reason);
-      this.note(e.payload, code.get(cause === 'node-down' && paused(e.node, e.time) ? 'vm-paused' : cause)!);
+      const bytes = e.payload;
+      if (bytes === null) return;
+      let fate = stackFate.get(e.reason);
+      if (fate === undefined) stackFate.set(e.reason, (fate = FATES.indexOf(stackCause(e.reason))));
+      this.note(bytes, fate === nodeDown && paused(e.node, e.time) ? vmPaused : fate);
     });
   }
 

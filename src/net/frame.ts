@@ -37,6 +37,17 @@ export class FrameFactory {
   }
 }
 
+// Tag lists shared by every frame that carries them (lists are never written to): none, and one
+// list per tag object for a frame with just that tag (a trunk's tag of an untagged frame).
+const NO_TAGS: readonly VlanTag[] = Object.freeze([]);
+const SINGLE_TAGS = new WeakMap<VlanTag, readonly VlanTag[]>();
+
+function singleTag(tag: VlanTag): readonly VlanTag[] {
+  let tags = SINGLE_TAGS.get(tag);
+  if (tags === undefined) SINGLE_TAGS.set(tag, (tags = Object.freeze([tag])));
+  return tags;
+}
+
 /** The same frame with `tags` as its VLAN tags (an access port strips, a trunk port adds). */
 export function withVlanTags(frame: SimFrame, tags: readonly VlanTag[]): SimFrame {
   const eth: EthernetFrame = { ...frame.eth, vlanTags: tags };
@@ -51,7 +62,8 @@ export function withVlanTags(frame: SimFrame, tags: readonly VlanTag[]): SimFram
 export function pushTag(frame: SimFrame, tag: VlanTag): SimFrame {
   const cached = frame.pushed;
   if (cached !== undefined && cached.eth.vlanTags[0] === tag) return cached;
-  const tagged = withVlanTags(frame, [tag, ...frame.eth.vlanTags]);
+  const tags = frame.eth.vlanTags;
+  const tagged = withVlanTags(frame, tags.length === 0 ? singleTag(tag) : [tag, ...tags]);
   tagged.popped = frame;
   frame.pushed = tagged;
   return tagged;
@@ -62,7 +74,8 @@ export function popTag(frame: SimFrame): SimFrame {
   const cached = frame.popped;
   if (cached !== undefined) return cached;
   // Not linked back: `frame` may be more than a frame (an encapsulated one), which a push must not return.
-  const inner = withVlanTags(frame, frame.eth.vlanTags.slice(1));
+  const tags = frame.eth.vlanTags;
+  const inner = withVlanTags(frame, tags.length === 1 ? NO_TAGS : tags.slice(1));
   frame.popped = inner;
   return inner;
 }

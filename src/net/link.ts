@@ -57,6 +57,20 @@ class Direction {
   busyUntil = 0;
   loss: LossProcess;
   congestion: readonly CongestionWindow[];
+  /**
+   * Single frames on their way (`Link.transmit`), in arrival order, with the link's epoch when each
+   * was sent: a ring of `frames.length` (a power of two) slots, `count` of them used from `head`.
+   * Made at the first transmit (most links of a big fabric carry floods only, which a batcher delivers).
+   */
+  frames: (SimFrame | undefined)[] = NO_FRAMES;
+  epochs: number[] = NO_EPOCHS;
+  head = 0;
+  count = 0;
+  /** The latest arrival time queued in `frames`. */
+  lastArrival = 0;
+  /** Where this direction's arrivals are posted, and the one action of every arrival event. */
+  site: EventSite | null = null;
+  arrive: (() => void) | null = null;
 
   constructor(loss: LossProcess, congestion: readonly CongestionWindow[]) {
     this.loss = loss;
@@ -68,6 +82,28 @@ class Direction {
     for (const w of this.congestion) if (now >= w.start && now < w.end) return w.load;
     return 0;
   }
+}
+
+// Placeholders for a direction's ring until its first transmit (never written to: replaced first).
+const NO_FRAMES: (SimFrame | undefined)[] = [];
+const NO_EPOCHS: number[] = [];
+
+/** Slots of a direction's ring of frames in flight when it is made (doubled when full). */
+const RING_START = 8;
+
+/** Doubles a full ring, its frames in arrival order from slot 0. */
+function growRing(dir: Direction): void {
+  const n = dir.frames.length;
+  const frames = new Array<SimFrame | undefined>(2 * n).fill(undefined);
+  const epochs = new Array<number>(2 * n).fill(0);
+  for (let k = 0; k < n; k++) {
+    const from = (dir.head + k) & (n - 1);
+    frames[k] = dir.frames[from];
+    epochs[k] = dir.epochs[from]!;
+  }
+  dir.frames = frames;
+  dir.epochs = epochs;
+  dir.head = 0;
 }
 
 function checkConfig(name: string, c: LinkConfig): void {
@@ -205,20 +241,53 @@ export class Link {
     return -1;
   }
 
-  /** Queues and schedules delivery of one frame; false if it was dropped. */
+  /**
+   * Queues and schedules delivery of one frame; false if it was dropped. A direction's arrivals come
+   * in the order they were sent (one FIFO medium, a fixed delay), so each event takes the next frame
+   * of the direction's queue of frames in flight, and no closure is made per frame. A frame that would
+   * arrive before one already queued (possible only after the link went down and up again, which
+   * empties the medium) gets an event of its own.
+   */
   transmit(from: Port, frame: SimFrame): boolean {
     const at = this.reserve(from, frame);
     if (at < 0) return false;
-    const to = from === this.a ? this.b : this.a;
-    const epoch = this.epochValue;
-    const site = to === this.b ? (this.arrivalAtB ??= this.kernel.site(to.owner.name, 'frame-arrival')) : (this.arrivalAtA ??= this.kernel.site(to.owner.name, 'frame-arrival'));
-    site.postAt(at, () => this.deliver(to, frame, epoch));
+    const toB = from === this.a;
+    const dir = toB ? this.ab : this.ba;
+    const to = toB ? this.b : this.a;
+    let site = dir.site;
+    if (site === null) site = this.openDirection(dir, to);
+    if (at >= dir.lastArrival || dir.count === 0) {
+      dir.lastArrival = at;
+      if (dir.count === dir.frames.length) growRing(dir);
+      const slot = (dir.head + dir.count) & (dir.frames.length - 1);
+      dir.frames[slot] = frame;
+      dir.epochs[slot] = this.epochValue;
+      dir.count++;
+      site.postAt(at, dir.arrive!);
+    } else {
+      const epoch = this.epochValue;
+      site.postAt(at, () => this.deliver(to, frame, epoch));
+    }
     return true;
   }
 
-  /** Where arrivals at each end are queued (fire-and-forget: a delivery is never cancelled, see epochs). */
-  private arrivalAtA: EventSite | undefined;
-  private arrivalAtB: EventSite | undefined;
+  /** Makes `dir`'s ring of frames in flight and its arrival event; returns its site. */
+  private openDirection(dir: Direction, to: Port): EventSite {
+    const site = this.kernel.site(to.owner.name, 'frame-arrival');
+    dir.site = site;
+    dir.frames = new Array<SimFrame | undefined>(RING_START).fill(undefined);
+    dir.epochs = new Array<number>(RING_START).fill(0);
+    dir.arrive = () => {
+      const head = dir.head;
+      const frame = dir.frames[head]!;
+      const epoch = dir.epochs[head]!;
+      dir.frames[head] = undefined;
+      dir.head = (head + 1) & (dir.frames.length - 1);
+      dir.count--;
+      this.deliver(to, frame, epoch);
+    };
+    return site;
+  }
 
   /** Hands a frame to the owner of `to`, unless the link changed state since it was sent. */
   deliver(to: Port, frame: SimFrame, epoch: number): void {

@@ -116,10 +116,32 @@ export interface AddressOptions {
 /** What a UDP handler is given. */
 export interface UdpDelivery {
   readonly family: Family;
+  /** The sender's address as text; over IPv4 a getter, written out when read (copy it, not the object, to keep it). */
   readonly source: string;
   readonly sourcePort: number;
   readonly destinationPort: number;
   readonly payload: Uint8Array;
+}
+
+/** A datagram received over IPv4: its source address is written out only if a receiver asks for it. */
+class Ipv4UdpDelivery implements UdpDelivery {
+  readonly sourcePort: number;
+  readonly destinationPort: number;
+  readonly payload: Uint8Array;
+  private readonly sourceAddress: Ipv4Address;
+
+  constructor(source: Ipv4Address, sourcePort: number, destinationPort: number, payload: Uint8Array) {
+    this.sourceAddress = source;
+    this.sourcePort = sourcePort;
+    this.destinationPort = destinationPort;
+    this.payload = payload;
+  }
+
+  readonly family: Family = 'ipv4';
+
+  get source(): string {
+    return formatIpv4(this.sourceAddress);
+  }
 }
 
 /** An echo reply (ping) received, or an echo request (its fields are the same). */
@@ -528,11 +550,13 @@ export class Host implements PortOwner {
   }
 
   private onLink4(destination: Ipv4Address): boolean {
-    return this.ipv4.some((a) => ipv4InSubnet(destination, a.address, a.prefixLength));
+    for (const a of this.ipv4) if (ipv4InSubnet(destination, a.address, a.prefixLength)) return true;
+    return false;
   }
 
   private onLink6(destination: Ipv6Address): boolean {
-    return this.ipv6.some((a) => ipv6InPrefix(destination, a.address, a.prefixLength)) || destination.startsWith('fe80:');
+    for (const a of this.ipv6) if (ipv6InPrefix(destination, a.address, a.prefixLength)) return true;
+    return destination.startsWith('fe80:');
   }
 
   // ---- sending --------------------------------------------------------------------------------
@@ -840,7 +864,7 @@ export class Host implements PortOwner {
       this.counters.udpIn++;
       const handler = this.udpHandlers.get(inner.destinationPort);
       if (handler === undefined || inner.payload.kind !== 'raw') return this.dropPacket('no-listener', 'ipv4', p);
-      handler({ family: 'ipv4', source: formatIpv4(p.source), sourcePort: inner.sourcePort, destinationPort: inner.destinationPort, payload: inner.payload.bytes });
+      handler(new Ipv4UdpDelivery(p.source, inner.sourcePort, inner.destinationPort, inner.payload.bytes));
     } else if (inner.kind === 'icmpv4' && inner.type === 8) {
       const echo = echoOf(inner);
       if (echo === undefined) return;

@@ -39,7 +39,7 @@ export { RedundantGatewayPair } from './redundancy.js';
 export type { Family, PacketDropReason } from './trace.js';
 export { StackTrace } from './trace.js';
 export type { AddressClaimConfig, FlowTag, PingFlowConfig, PingSender, RequestResponseConfig, RouterAdvertiserConfig, UdpFlowConfig, UdpSender } from './apps/index.js';
-export { AddressClaim, FLOW_HEADER_LENGTH, FLOW_PORT, FlowRecord, FlowSink, PingFlow, REQUEST_RESPONSE_PORT, RequestResponseFlow, RouterAdvertiser, SequenceSet, UdpFlow, flowPayload, linkLocalAddress, readFlowTag } from './apps/index.js';
+export { AddressClaim, FLOW_HEADER_LENGTH, FLOW_PORT, FlowRecord, FlowSink, PingFlow, REQUEST_RESPONSE_PORT, RequestResponseFlow, RouterAdvertiser, SequenceSet, UdpFlow, flowPayload, isFlowPayload, linkLocalAddress, readFlowId, readFlowSequence, readFlowTag } from './apps/index.js';
 export type {
   AgingModel,
   AnnouncePolicy,

@@ -7,11 +7,15 @@ import type { Icmpv4Message, Ipv4Address, Ipv4Packet, Ipv6Address, Ipv6Packet } 
 /** Default IPv4 TTL / IPv6 hop limit (Linux net.ipv4.ip_default_ttl, net.ipv6.conf.*.hop_limit). */
 export const DEFAULT_TTL = 64;
 
+// The options of every packet built here: none. One shared empty array (a zero-length array cannot
+// be written to) instead of one per packet.
+const NO_OPTIONS = new Uint8Array(0);
+
 /** A UDP datagram in IPv4. */
 export function udp4(source: Ipv4Address, destination: Ipv4Address, sourcePort: number, destinationPort: number, payload: Uint8Array, identification = 0): Ipv4Packet {
   return {
     kind: 'ipv4', typeOfService: 0, identification, flags: 0b010, fragmentOffset: 0, timeToLive: DEFAULT_TTL, protocol: 17,
-    source, destination, options: new Uint8Array(0),
+    source, destination, options: NO_OPTIONS,
     payload: { kind: 'udp', sourcePort, destinationPort, payload: { kind: 'raw', bytes: payload } },
   };
 }
@@ -28,7 +32,7 @@ export function udp6(source: Ipv6Address, destination: Ipv6Address, sourcePort: 
 export function icmp4(source: Ipv4Address, destination: Ipv4Address, message: Icmpv4Message, identification = 0): Ipv4Packet {
   return {
     kind: 'ipv4', typeOfService: 0, identification, flags: 0b010, fragmentOffset: 0, timeToLive: DEFAULT_TTL, protocol: 1,
-    source, destination, options: new Uint8Array(0), payload: message,
+    source, destination, options: NO_OPTIONS, payload: message,
   };
 }
 

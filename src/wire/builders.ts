@@ -73,21 +73,24 @@ export interface FrameOptions {
   readonly rarp?: boolean;
 }
 
+// The tags of an untagged frame: one shared, frozen empty list rather than a new array per frame.
+const NO_TAGS: readonly VlanTag[] = Object.freeze([]);
+
 /** Wraps an ARP, IPv4 or IPv6 packet in an Ethernet frame with the matching EtherType. */
 export function ethernetFrame(
   destination: MacAddress,
   source: MacAddress,
   payload: ArpPacket | Ipv4Packet | Ipv6Packet,
-  options: FrameOptions = {},
+  options?: FrameOptions,
 ): EthernetFrame {
   let etherType: number;
   if (payload.kind === 'arp') {
-    const rarp = options.rarp ?? (payload.operation === 3 || payload.operation === 4);
+    const rarp = options?.rarp ?? (payload.operation === 3 || payload.operation === 4);
     etherType = rarp ? ETHERTYPE_RARP : ETHERTYPE_ARP;
   } else {
     etherType = payload.kind === 'ipv4' ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6;
   }
-  return { destination, source, vlanTags: options.vlanTags ?? [], etherType, payload };
+  return { destination, source, vlanTags: options?.vlanTags ?? NO_TAGS, etherType, payload };
 }
 
 /** An IPv6 packet with hop limit 255, as Neighbor Discovery requires (RFC 4861 §7.1). */

@@ -55,6 +55,26 @@ describe('flow fates', () => {
     expect(p['node-down']).toBe(20);
     expect(paused.record.delivered).toBe(80);
   });
+
+  it('copies of one packet dropped for the same cause again and again, then a more telling one: the telling one names the loss', () => {
+    const kernel = new Kernel({ seed: 1 });
+    const fates = new FlowFates(kernel);
+    const record = new FlowRecord(kernel, 5, 'f');
+    const drop = (node: string, reason: 'not-for-me' | 'node-down', payload: Uint8Array): void =>
+      kernel.trace.emit({ type: 'packet-dropped', time: kernel.now, node, reason, family: 'ipv4', payload });
+    const first = flowPayload(5, 0, 0, 64);
+    const second = flowPayload(5, 1, 0, 64);
+    record.noteSent('a', 0);
+    record.noteSent('a', 1);
+    // A flood's copies of packet 0 reach bystanders (not for them), then its addressee, which is down.
+    for (const node of ['c', 'd', 'e']) drop(node, 'not-for-me', first);
+    drop('b', 'node-down', first);
+    drop('f', 'not-for-me', first);
+    // Packet 1 only reaches bystanders.
+    for (const node of ['c', 'd', 'e']) drop(node, 'not-for-me', second);
+    const lost = fates.lostByCause(record);
+    expect([lost['node-down'], lost['not-for-me']]).toEqual([1, 1]);
+  });
 });
 
 describe('flow fates kept as runs', () => {

@@ -55,6 +55,57 @@ describe('link timing', () => {
     expect(a.port.counters.drops['link-down']).toBe(1);
   });
 
+  it('many frames in flight each way arrive in order, each at its own time (more than the first ring holds)', () => {
+    const net = network();
+    const a = new Station(net, 'a', stationMac(1));
+    const b = new Station(net, 'b', stationMac(2));
+    const delay = 1_000_000;
+    net.connect(a.port, b.port, { rate: GBPS, delay });
+    const n = 100;
+    const toB: number[] = [];
+    const toA: number[] = [];
+    for (let i = 0; i < n; i++) {
+      toB.push(a.unicast(b.mac).id);
+      if (i % 3 === 0) toA.push(b.unicast(a.mac).id);
+    }
+    // More sent half-way through, while the first ones are still in flight.
+    net.kernel.schedule(delay / 2, 'test', 'more', () => { for (let i = 0; i < n; i++) toB.push(a.unicast(b.mac).id); });
+    net.kernel.run();
+    const ser = Math.ceil((84 * 8 * 1e9) / GBPS);
+    const times = (k: number): number => (k < n ? (k + 1) * ser : Math.max(delay / 2, n * ser) + (k - n + 1) * ser) + delay;
+    expect(b.received.map((r) => r.frame.id)).toEqual(toB);
+    expect(b.received.map((r) => r.time)).toEqual(toB.map((_, k) => times(k)));
+    expect(a.received.map((r) => r.frame.id)).toEqual(toA);
+    expect(a.received.map((r) => r.time)).toEqual(toA.map((_, k) => (k + 1) * ser + delay));
+  });
+
+  it('after a flap, a new frame that overtakes frames lost in flight arrives at its time; the lost ones are counted at theirs', () => {
+    const net = network();
+    const a = new Station(net, 'a', stationMac(1));
+    const b = new Station(net, 'b', stationMac(2));
+    // A slow link: 20 frames queue for 20 × 672 µs; the link flaps at 1 ms, while most are still queued.
+    const rate = 1e6;
+    const link = net.connect(a.port, b.port, { rate, delay: 0 });
+    const ser = Math.ceil((84 * 8 * 1e9) / rate);
+    for (let i = 0; i < 20; i++) a.unicast(b.mac);
+    const lostAt: number[] = [];
+    net.kernel.trace.on('frame-dropped', (e) => { if (e.reason === 'link-down') lostAt.push(e.time); });
+    let late = -1;
+    net.kernel.schedule(1_000_000, 'test', 'flap', () => {
+      link.setUp(false);
+      link.setUp(true);
+      late = a.unicast(b.mac).id;
+      // And one more behind it, which must also arrive (not be taken for a lost one).
+      a.unicast(b.mac);
+    });
+    net.kernel.run();
+    // One frame arrived before the flap (at 672 µs); the 19 queued behind it are lost at their own arrival times.
+    expect(lostAt).toEqual(Array.from({ length: 19 }, (_, k) => (k + 2) * ser));
+    expect(b.received.map((r) => r.time)).toEqual([ser, 1_000_000 + ser, 1_000_000 + 2 * ser]);
+    expect(b.received[1]!.frame.id).toBe(late);
+    expect(b.port.counters.drops['link-down']).toBe(19);
+  });
+
   it('a congestion window at full load drops every frame inside it, and only those', () => {
     const net = network();
     const a = new Station(net, 'a', stationMac(1));

@@ -4,7 +4,7 @@
  * probes, unlike one-way UDP to the same host.
  */
 import { describe, expect, it } from 'vitest';
-import { FlowSink, PingFlow, RequestResponseFlow, UdpFlow, flowPayload, linuxProfile, readFlowTag } from '../../src/stack/index.js';
+import { FlowSink, PingFlow, RequestResponseFlow, SequenceSet, UdpFlow, flowPayload, isFlowPayload, linuxProfile, readFlowId, readFlowSequence, readFlowTag } from '../../src/stack/index.js';
 import { classifyArp } from '../../src/wire/index.js';
 import { lan } from '../helpers/stack.js';
 import { ip4, ip6, mac } from '../helpers/sample-frames.js';
@@ -79,7 +79,56 @@ describe('flow payload tag', () => {
       view.setFloat64(12, sentAt);
       expect([...bytes]).toEqual([...expected]);
       expect(readFlowTag(bytes)).toEqual({ flow, sequence, sentAt });
+      expect(isFlowPayload(bytes)).toBe(true);
+      expect([readFlowId(bytes), readFlowSequence(bytes)]).toEqual([flow, sequence]);
     }
     expect(readFlowTag(new Uint8Array(64))).toBeUndefined();
+    expect(isFlowPayload(new Uint8Array(64))).toBe(false);
+    expect(isFlowPayload(flowPayload(1, 2, 3, 20).subarray(0, 19))).toBe(false);
+    expect(isFlowPayload(null)).toBe(false);
+  });
+});
+
+describe('udp flow', () => {
+  it('sends one packet every 1/rate from start to before stop, each traced once and delivered', () => {
+    const { l, a, b } = pair(3);
+    const sink = new FlowSink(b);
+    const start = 0.25 * S;
+    const rate = 1000;
+    const stop = start + 0.0105 * S;
+    const flow = new UdpFlow(l.kernel, { id: 7, name: 'f', from: a, to: ip4('198.18.0.2'), rate, size: 64, start, stop });
+    sink.expect(flow.record);
+    const sentAt: Array<[number, number]> = [];
+    l.kernel.trace.on('flow-sent', (e) => sentAt.push([e.sequence, e.time]));
+    l.kernel.run({ until: S });
+    const packets = Math.ceil((stop - start) / (S / rate));
+    expect(sentAt).toEqual(Array.from({ length: packets }, (_, k) => [k, start + k * (S / rate)]));
+    expect([flow.record.sent, flow.record.delivered]).toEqual([packets, packets]);
+  });
+});
+
+describe('sequence set', () => {
+  it('holds what a plain set holds, for appends, gaps filled later and duplicates', () => {
+    const set = new SequenceSet();
+    const plain = new Set<number>();
+    let x = 12345;
+    const next = (): number => (x = (x * 1103515245 + 12345) % 2 ** 31);
+    let high = -1;
+    for (let k = 0; k < 5000; k++) {
+      // Mostly one past the highest, sometimes a jump ahead, sometimes an earlier number again.
+      const r = next() % 10;
+      const n = r < 6 ? high + 1 : r < 8 ? high + 2 + (next() % 5) : next() % (high + 2);
+      expect(set.add(n)).toBe(!plain.has(n));
+      plain.add(n);
+      high = Math.max(high, n);
+      expect(set.size).toBe(plain.size);
+    }
+    let runs = 0;
+    for (let n = -1; n <= high + 2; n++) {
+      expect(set.has(n)).toBe(plain.has(n));
+      if (plain.has(n) && !plain.has(n - 1)) runs++;
+    }
+    // Kept as maximal runs of consecutive numbers.
+    expect(set.ranges).toBe(runs);
   });
 });

@@ -26,6 +26,29 @@ function exactLinux(): ImplementationProfile {
   return { ...p, arpTimers: { ...p.arpTimers, timerWheelHz: fact(0, 'exact timers') }, ndTimers: { ...p.ndTimers, timerWheelHz: fact(0, 'exact timers') } };
 }
 
+describe('UDP delivery', () => {
+  it('a handler is given the family, the sender\'s address as text, both ports and the payload, over IPv4 and IPv6', () => {
+    const l = lan(5);
+    const a = l.add('a', mac('02:00:00:00:00:0a'), linuxProfile());
+    const b = l.add('b', mac('02:00:00:00:00:0b'), linuxProfile());
+    a.addIpv4(ip4('198.18.0.1'), 24);
+    b.addIpv4(ip4('198.18.0.2'), 24);
+    a.addIpv6(ip6('2001:db8::a'), 64, { skipDad: true });
+    b.addIpv6(ip6('2001:db8::b'), 64, { skipDad: true });
+    const got: Array<{ family: string; source: string; sourcePort: number; destinationPort: number; payload: number[] }> = [];
+    b.bindUdp(5000, (d) => got.push({ family: d.family, source: d.source, sourcePort: d.sourcePort, destinationPort: d.destinationPort, payload: [...d.payload] }));
+    l.kernel.scheduleAt(S, 'a', 'send', () => {
+      a.sendUdp(ip4('198.18.0.2'), 4000, 5000, new Uint8Array([1, 2, 3]));
+      a.sendUdp(ip6('2001:db8::b'), 4001, 5000, new Uint8Array([4, 5]));
+    });
+    l.kernel.run({ until: 3 * S });
+    expect(got).toEqual([
+      { family: 'ipv4', source: '198.18.0.1', sourcePort: 4000, destinationPort: 5000, payload: [1, 2, 3] },
+      { family: 'ipv6', source: '2001:db8::a', sourcePort: 4001, destinationPort: 5000, payload: [4, 5] },
+    ]);
+  });
+});
+
 describe('ARP on Linux hosts', () => {
   it('resolving an absent host: mcast_solicit broadcasts retrans_time apart, then FAILED', () => {
     const l = lan();

@@ -45,6 +45,21 @@ export function flowPayload(flow: number, sequence: number, sentAt: number, size
   return bytes;
 }
 
+/** Whether `bytes` is a tagged payload (then {@link readFlowId} and {@link readFlowSequence} read its tag). */
+export function isFlowPayload(bytes: Uint8Array | null): bytes is Uint8Array {
+  return bytes !== null && bytes.length >= FLOW_HEADER_LENGTH && readUint32(bytes, 0) === MAGIC;
+}
+
+/** The flow number of a tagged payload (see {@link isFlowPayload}). */
+export function readFlowId(bytes: Uint8Array): number {
+  return readUint32(bytes, 4);
+}
+
+/** The sequence number of a tagged payload (see {@link isFlowPayload}). */
+export function readFlowSequence(bytes: Uint8Array): number {
+  return readUint32(bytes, 8);
+}
+
 /** Reads the tag of a payload, or undefined if it is not measurement traffic. */
 export function readFlowTag(bytes: Uint8Array | null): FlowTag | undefined {
   if (bytes === null || bytes.length < FLOW_HEADER_LENGTH) return undefined;

@@ -1,6 +1,6 @@
 /** Traffic applications: measurement flows, hosts claiming addresses (contention), hosts advertising themselves as routers. */
 export type { FlowTag } from './flow-payload.js';
-export { FLOW_HEADER_LENGTH, flowPayload, readFlowTag } from './flow-payload.js';
+export { FLOW_HEADER_LENGTH, flowPayload, isFlowPayload, readFlowId, readFlowSequence, readFlowTag } from './flow-payload.js';
 export type { UdpFlowConfig, UdpSender } from './udp-flow.js';
 export { FLOW_PORT, FlowRecord, FlowSink, UdpFlow } from './udp-flow.js';
 export { SequenceSet } from './sequence-set.js';

@@ -7,9 +7,15 @@
 
 /** See the module comment. */
 export class SequenceSet {
-  /** Range i is [starts[i], ends[i]). */
+  /**
+   * Every range but the highest: range i is [starts[i], ends[i]). The highest is kept in the fields
+   * below, so that the usual addition (one past the highest number) touches this object only.
+   */
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
+  /** The highest range, [tailStart, tailEnd); empty (no range at all) while tailEnd === tailStart. */
+  private tailStart = 0;
+  private tailEnd = 0;
   private count = 0;
 
   /** Numbers in the set. */
@@ -19,10 +25,10 @@ export class SequenceSet {
 
   /** Ranges kept (for measuring memory). */
   get ranges(): number {
-    return this.starts.length;
+    return this.starts.length + (this.tailEnd > this.tailStart ? 1 : 0);
   }
 
-  /** The index of the last range starting at or before `n`, or -1. */
+  /** The index of the last range of the arrays starting at or before `n`, or -1. */
   private find(n: number): number {
     const starts = this.starts;
     let hi = starts.length - 1;
@@ -37,15 +43,36 @@ export class SequenceSet {
   }
 
   has(n: number): boolean {
+    if (this.tailEnd > this.tailStart && n >= this.tailStart) return n < this.tailEnd;
     const i = this.find(n);
     return i >= 0 && n < this.ends[i]!;
   }
 
   /** Adds `n`; false when it was there already. */
   add(n: number): boolean {
+    // The usual case: one past the highest number (nothing after it to join).
+    if (n === this.tailEnd && this.tailEnd > this.tailStart) {
+      this.tailEnd = n + 1;
+      this.count++;
+      return true;
+    }
+    if (this.has(n)) return false;
+    // Otherwise: every range in the arrays, the general insertion, and the highest back in the fields.
+    const { starts, ends } = this;
+    if (this.tailEnd > this.tailStart) {
+      starts.push(this.tailStart);
+      ends.push(this.tailEnd);
+    }
+    this.insert(n);
+    this.tailStart = starts.pop()!;
+    this.tailEnd = ends.pop()!;
+    return true;
+  }
+
+  /** Adds `n`, which is not in the set, to the ranges of the arrays. */
+  private insert(n: number): void {
     const { starts, ends } = this;
     const i = this.find(n);
-    if (i >= 0 && n < ends[i]!) return false;
     this.count++;
     const joinsLeft = i >= 0 && ends[i] === n;
     const joinsRight = i + 1 < starts.length && starts[i + 1] === n + 1;
@@ -61,6 +88,5 @@ export class SequenceSet {
       starts.splice(i + 1, 0, n);
       ends.splice(i + 1, 0, n + 1);
     }
-    return true;
   }
 }

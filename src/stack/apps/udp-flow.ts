@@ -6,10 +6,10 @@
  * as ranges, so its memory grows with the losses, not with the packets. When and where packets were
  * lost is the metrics layer's to work out from the trace, which reads the same tags.
  */
-import type { Kernel, TraceChannel } from '../../sim/index.js';
+import type { EventSite, Kernel, TraceChannel } from '../../sim/index.js';
 import type { Ipv4Address, Ipv6Address } from '../../wire/index.js';
 import type { Host } from '../host.js';
-import { flowPayload, readFlowTag } from './flow-payload.js';
+import { flowPayload, isFlowPayload, readFlowId, readFlowSequence } from './flow-payload.js';
 import { SequenceSet } from './sequence-set.js';
 
 declare module '../../sim/trace.js' {
@@ -101,6 +101,16 @@ export class UdpFlow {
   readonly record: FlowRecord;
   private readonly config: UdpFlowConfig;
   private readonly kernel: Kernel;
+  private readonly interval: number;
+  private readonly sourcePort: number;
+  private readonly destinationPort: number;
+  /** The packet the next send event sends. */
+  private sequence = 0;
+  /** Where send events are queued: the sender's site, looked up again if the sender's name changes. */
+  private site: EventSite;
+  private siteNode: string;
+  /** The one action of every send event (no closure per packet). */
+  private readonly sendNext = (): void => this.send();
 
   constructor(kernel: Kernel, config: UdpFlowConfig) {
     if (!(config.rate > 0)) throw new RangeError(`flow ${config.name}: rate must be positive`);
@@ -108,17 +118,33 @@ export class UdpFlow {
     this.kernel = kernel;
     this.config = config;
     this.record = new FlowRecord(kernel, config.id, config.name);
-    const interval = Math.round(1e9 / config.rate);
-    const send = (sequence: number): void => {
-      const now = kernel.now;
-      const payload = flowPayload(config.id, sequence, now, config.size);
-      this.record.noteSent(config.from.name, sequence);
-      const port = config.destinationPort ?? FLOW_PORT;
-      if (!config.from.sendUdp(config.to, config.sourcePort ?? port, port, payload)) this.record.notSent++;
-      const next = config.start + (sequence + 1) * interval;
-      if (next < config.stop) kernel.scheduleAt(next, config.from.name, 'flow-send', () => send(sequence + 1));
-    };
-    kernel.scheduleAt(config.start, config.from.name, 'flow-send', () => send(0));
+    this.interval = Math.round(1e9 / config.rate);
+    this.destinationPort = config.destinationPort ?? FLOW_PORT;
+    this.sourcePort = config.sourcePort ?? this.destinationPort;
+    this.siteNode = config.from.name;
+    this.site = kernel.site(this.siteNode, 'flow-send');
+    this.schedule(config.start);
+  }
+
+  /** Queues the next send at `time` under the sender's current name. */
+  private schedule(time: number): void {
+    const node = this.config.from.name;
+    if (node !== this.siteNode) {
+      this.siteNode = node;
+      this.site = this.kernel.site(node, 'flow-send');
+    }
+    this.site.postAt(time, this.sendNext);
+  }
+
+  private send(): void {
+    const config = this.config;
+    const sequence = this.sequence++;
+    const from = config.from;
+    const payload = flowPayload(config.id, sequence, this.kernel.now, config.size);
+    this.record.noteSent(from.name, sequence);
+    if (!from.sendUdp(config.to, this.sourcePort, this.destinationPort, payload)) this.record.notSent++;
+    const next = config.start + (sequence + 1) * this.interval;
+    if (next < config.stop) this.schedule(next);
   }
 
   get name(): string {
@@ -136,9 +162,9 @@ export class FlowSink {
 
   constructor(host: Host, port = FLOW_PORT) {
     host.bindUdp(port, (d) => {
-      const tag = readFlowTag(d.payload);
-      if (tag === undefined) return;
-      this.flows.get(tag.flow)?.markDelivered(host.name, tag.sequence);
+      const bytes = d.payload;
+      if (!isFlowPayload(bytes)) return;
+      this.flows.get(readFlowId(bytes))?.markDelivered(host.name, readFlowSequence(bytes));
     });
   }
 
