@@ -46,7 +46,7 @@ export async function runWithHeapFor(memory: number, options: { readonly force: 
     size = most;
   }
   if (size * MIB <= limit) return undefined;
-  if (!options.quiet) process.stderr.write(`arpshift: this scenario needs about ${gib(memory)} GiB for its model, more than node's heap of ${gib(limit)} GiB here: running it with --max-old-space-size=${size}\n`);
+  if (!options.quiet) process.stderr.write(`arpshift: this scenario needs about ${gib(memory)} GiB for its model and ${gib(memory * HEADROOM)} GiB with room for the run, more than node's heap of ${gib(limit)} GiB here: running it with --max-old-space-size=${size}\n`);
   const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${size}`, ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...process.env, [RAISED]: String(size) },
