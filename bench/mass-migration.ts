@@ -4,13 +4,17 @@
  * generator allows), the gateway on leaf-1 sending 1 datagram/s to each VM of a sample group, and M
  * VMs (from the other group) migrated one after another over 60 simulated seconds, each announcing
  * itself with guest gratuitous ARP and a RARP from the destination hypervisor. Run with every metric of
- * a normal run, in a process of its own: `node --import tsx bench/mass-migration.ts VMS MIGRATIONS
- * [SAMPLE] [--build-only]` prints one JSON line (load, build and run seconds, events, frames delivered,
- * peak RSS; with `--build-only`, the model is built and not run).
+ * a normal run, in a process of its own (mass-child.mjs, under plain `node`): `node --import tsx
+ * bench/mass-migration.ts VMS MIGRATIONS [SAMPLE] [--build-only] [--max-old-space-size=MiB]` prints
+ * one JSON line (load, build and run seconds, events, frames delivered, peak RSS; with `--build-only`,
+ * the model is built and not run). ARPSHIFT_DIST selects another build's dist/ (an absolute path).
  * `npm run bench -- --only mass --mass-vms 100000` runs it through the harness.
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Bench } from './report.js';
 
 const HYPERVISORS_PER_LEAF = 40;
@@ -50,38 +54,33 @@ ${lines.join('\n')}
 `;
 }
 
-async function child(vms: number, migrations: number, sample: number, buildOnly: boolean): Promise<void> {
-  // ARPSHIFT_DIST: another build's dist/ directory (an absolute path), to measure it the same way.
-  const dist = process.env['ARPSHIFT_DIST'] === undefined ? new URL('../dist/index.js', import.meta.url).href : pathToFileURL(`${process.env['ARPSHIFT_DIST']}/index.js`).href;
-  const api = (await import(dist)) as typeof import('../src/index.js');
-  const t0 = process.hrtime.bigint();
-  const text = massMigrationYaml(vms, migrations, sample);
-  const scenario = api.loadScenario(text, `mass-${vms}`);
-  const t1 = process.hrtime.bigint();
-  const model = api.buildModel(scenario);
-  const t2 = process.hrtime.bigint();
-  const s = (a: bigint, b: bigint): number => Number(b - a) / 1e9;
-  if (buildOnly) {
-    process.stdout.write(`${JSON.stringify({ vms, migrations, sample, loadSeconds: s(t0, t1), buildSeconds: s(t1, t2), peakRssKiB: process.resourceUsage().maxRSS })}\n`);
-    return;
+/**
+ * Writes the scenario to a temporary file and runs it in mass-child.mjs under plain `node` (see there
+ * why not under tsx); returns the child's JSON line. `nodeArgs` go before the script (e.g. a heap size).
+ */
+export async function runMassChild(vms: number, migrations: number, sample: number, buildOnly: boolean, nodeArgs: readonly string[] = []): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'arpshift-mass-'));
+  const file = join(dir, `mass-${vms}.yaml`);
+  writeFileSync(file, massMigrationYaml(vms, migrations, sample));
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      const args = [...nodeArgs, fileURLToPath(new URL('./mass-child.mjs', import.meta.url)), file, ...(buildOnly ? ['--build-only'] : [])];
+      const c = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      c.stdout.on('data', (d: Buffer) => { text += d.toString(); });
+      c.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`mass migration with ${vms} VMs failed (exit ${code})`))));
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  const run = new api.ModelRun(model, model.run.name);
-  const result = run.finish();
-  const t3 = process.hrtime.bigint();
-  let delivered = 0;
-  for (const link of model.network.links) delivered += link.a.counters.rxFrames + link.b.counters.rxFrames;
-  process.stdout.write(`${JSON.stringify({
-    vms, migrations, sample, loadSeconds: s(t0, t1), buildSeconds: s(t1, t2), runSeconds: s(t2, t3), wallSeconds: s(t0, t3),
-    events: run.events, framesDelivered: delivered, peakRssKiB: process.resourceUsage().maxRSS,
-    migrated: result.migrations.length, sent: result.flows[0]?.sent, deliveredDatagrams: result.flows[0]?.delivered,
-  })}\n`);
 }
 
 const self = fileURLToPath(import.meta.url);
 if (process.argv[1] === self) {
   const args = process.argv.slice(2);
-  const [v, m, s] = args.filter((a) => a !== '--build-only').map(Number);
-  await child(v!, m!, s ?? 100, args.includes('--build-only'));
+  const heap = args.find((a) => a.startsWith('--max-old-space-size='));
+  const [v, m, s] = args.filter((a) => !a.startsWith('--')).map(Number);
+  process.stdout.write(await runMassChild(v!, m!, s ?? 100, args.includes('--build-only'), heap === undefined ? [] : [heap]));
 }
 
 /** `npm run bench -- --only mass`: 100,000 VMs, 1,000 migrations (quick: 10,000 VMs, 100). */
@@ -91,12 +90,7 @@ export const massMigrationBench: Bench = {
     const sizes = quick ? [[10_000, 100]] : [[100_000, 1_000]];
     for (const [vms, migrations] of sizes) {
       reporter.note(`mass migration, ${vms} VMs, ${migrations} migrations...`);
-      const out = await new Promise<string>((resolve, reject) => {
-        const c = spawn(process.execPath, ['--import', 'tsx', self, String(vms), String(migrations)], { stdio: ['ignore', 'pipe', 'inherit'] });
-        let text = '';
-        c.stdout.on('data', (d: Buffer) => { text += d.toString(); });
-        c.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`mass migration with ${vms} VMs failed (exit ${code})`))));
-      });
+      const out = await runMassChild(vms!, migrations!, 100, false);
       const r = JSON.parse(out) as Record<string, number>;
       const label = `${vms!.toLocaleString('en-US')} VMs, ${migrations} moves`;
       reporter.add('mass', `${label}: load (YAML, validation)`, r.loadSeconds!, 's');

@@ -12,6 +12,7 @@
 import type { Command } from 'commander';
 import type { AtomicFileSink } from '../index.js';
 import { CliError } from './errors.js';
+import { runWithHeapFor } from './heap.js';
 import { OutputClosed, writeAll } from './output.js';
 
 interface RunFlags {
@@ -67,11 +68,25 @@ Examples:
       const scenarioText = api.applyOverrides(text, overrides);
       const fileName = file ?? '(built-in default)';
       const scenario = api.loadScenario(scenarioText, fileName);
-      // What cannot finish on this machine is refused before anything runs, at the setting to blame.
+      const estimate = api.estimateCost(scenario);
+      // What cannot finish on this machine is refused before anything runs, at the setting to blame:
+      // first for its time; then, once the heap is as large as it can be, for its memory.
       if (!flags.force) {
-        const issues = api.costIssues(scenario);
+        const issues = api.costIssues(scenario, estimate, { ...api.defaultCostLimits(), memory: Infinity });
         if (issues.length > 0) throw api.scenarioErrorAt(scenarioText, fileName, issues);
       }
+      // A model larger than node's default heap runs in a child with a larger one (see heap.ts).
+      const child = await runWithHeapFor(estimate.memory, flags);
+      if (child !== undefined) {
+        process.exitCode = child;
+        return;
+      }
+      if (!flags.force) {
+        const issues = api.costIssues(scenario, estimate);
+        if (issues.length > 0) throw api.scenarioErrorAt(scenarioText, fileName, issues);
+      }
+      const warning = api.costWarning(estimate);
+      if (warning !== undefined && !flags.quiet) process.stderr.write(`arpshift: ${warning}\n`);
 
       const showProgress = !flags.quiet && process.stderr.isTTY === true;
       let bar: { update(v: number, payload?: object): void; stop(): void } | null = null;

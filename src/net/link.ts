@@ -18,7 +18,7 @@ import type { EventSite, Kernel } from '../sim/index.js';
 import type { SimFrame } from './frame.js';
 import { WIRE_OVERHEAD } from './frame.js';
 import type { LossProcess, LossSpec } from './loss.js';
-import { lossProcess } from './loss.js';
+import { NO_LOSS, lossProcess } from './loss.js';
 import type { DropReason, Port } from './port.js';
 import type { TraceSink } from './trace.js';
 
@@ -119,6 +119,18 @@ function checkConfig(name: string, c: LinkConfig): void {
   }
 }
 
+const NO_CONGESTION: readonly CongestionWindow[] = [];
+
+/**
+ * The loss process of the direction `from` → `to`. A lossless direction (most links) gets no random
+ * stream: none would ever draw from it, and a domain of a million VMs would otherwise build two named
+ * streams per link for nothing (a stream's draws depend only on its name, so the others are unchanged).
+ */
+function directionLoss(kernel: Kernel, spec: LossSpec | undefined, from: Port, to: Port): LossProcess {
+  if (spec === undefined || spec.kind === 'none') return NO_LOSS;
+  return lossProcess(spec, kernel.rng.stream(`link:${from.name}>${to.name}`));
+}
+
 /** See the module comment. */
 export class Link {
   readonly name: string;
@@ -147,8 +159,8 @@ export class Link {
     this.queueBytes = config.queueBytes ?? DEFAULT_QUEUE_BYTES;
     this.kernel = kernel;
     this.trace = trace;
-    this.ab = new Direction(lossProcess(config.aToB?.loss ?? { kind: 'none' }, kernel.rng.stream(`link:${a.name}>${b.name}`)), config.aToB?.congestion ?? []);
-    this.ba = new Direction(lossProcess(config.bToA?.loss ?? { kind: 'none' }, kernel.rng.stream(`link:${b.name}>${a.name}`)), config.bToA?.congestion ?? []);
+    this.ab = new Direction(directionLoss(kernel, config.aToB?.loss, a, b), config.aToB?.congestion ?? NO_CONGESTION);
+    this.ba = new Direction(directionLoss(kernel, config.bToA?.loss, b, a), config.bToA?.congestion ?? NO_CONGESTION);
     a.link = this;
     b.link = this;
     if (a.id < 0) a.id = trace.nextPortId();

@@ -63,7 +63,8 @@ function checkProbability(name: string, p: number): void {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`${name} must be a probability in [0, 1], got ${p}`);
 }
 
-const NO_LOSS: LossProcess = { drop: () => false, inBadState: false };
+/** The loss process of a lossless direction: drops nothing and draws no random number. */
+export const NO_LOSS: LossProcess = { drop: () => false, inBadState: false };
 
 /** Makes the process for a spec, drawing from `rng` (a stream of its own, named after the link direction). */
 export function lossProcess(spec: LossSpec, rng: Rng): LossProcess {

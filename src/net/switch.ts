@@ -220,8 +220,10 @@ export class LearningSwitch implements PortOwner {
   }
 
   private clearFloodCache(): void {
-    this.floodCache.clear();
-    this.heldCache.clear();
+    // Map.clear allocates a new table even for an empty map: while a topology is built (a port added
+    // per VM) the caches are empty, and clearing them only made garbage.
+    if (this.floodCache.size > 0) this.floodCache.clear();
+    if (this.heldCache.size > 0) this.heldCache.clear();
     this.activeTopology?.invalidate();
   }
 

@@ -10,6 +10,14 @@
  * - keepalive: every interval, a gratuitous ARP per VM (vm-garp), broadcast to every end station, or
  *   an ARP request from every gateway to every VM (gateway-probe);
  * - a redundant gateway pair: one VRRP advertisement a second, to every end station;
+ * - address resolution: the first packet of each pair whose sender has no entry for its next hop
+ *   broadcasts an ARP request (or multicasts an NS, flooded alike), a copy to every end station;
+ * - migrations: each announcement (guest GARP or NA, RARP, QEMU's self-announce rounds) of every
+ *   moved VM is a broadcast to every end station.
+ * A broadcast is a few kernel events (one per switch it crosses) but a copy delivered to every end
+ * station, which the station parses and mostly drops: in a large domain these copies, not the events,
+ * are the cost, and they are costed apart ({@link DELIVERIES_PER_SECOND}, measured by the ARP storm
+ * benchmark) from the events ({@link EVENTS_PER_SECOND}).
  * - memory: about {@link BYTES_PER_HOST} per host, VM and gateway (the node, its link and its switch
  *   port), and {@link BYTES_PER_SWITCH_PORT} per host port of the fabric.
  * Everything else a run does (resolutions, spanning-tree hellos, announcements after a move) is small
@@ -24,12 +32,22 @@ import { edgeSwitchNames } from '../scenario/index.js';
 export const EVENTS_PER_PACKET = 8;
 /** Work of one broadcast: an event per switch it crosses, and a delivery per end station. */
 const EVENTS_PER_BROADCAST_SWITCH = 2;
-/** Heap bytes per host (calibrated: about 5,400 on an edge port, 5,800 as a VM). */
-export const BYTES_PER_HOST = 6_000;
+/**
+ * Heap bytes per host (calibrated: a built model holds about 3,400 per VM with its hypervisor's
+ * share at 100,000 to 1,000,000 VMs; the rest is the run's own state and what the estimate misses).
+ */
+export const BYTES_PER_HOST = 4_000;
 /** Heap bytes per host-facing switch port built (a port with its counters and MAC-table share). */
 export const BYTES_PER_SWITCH_PORT = 400;
-/** Work (events and deliveries) this machine does in about a second, for the messages. */
-export const WORK_PER_SECOND = 600_000;
+/** Kernel events this machine runs in about a second (the full model, unicast traffic). */
+export const EVENTS_PER_SECOND = 600_000;
+/**
+ * Copies of a broadcast delivered to end stations in about a second (the ARP storm: 16 M copies in
+ * about 40 s at 4,000 hosts on this 2-core machine; fewer in domains that outgrow the caches).
+ */
+export const DELIVERIES_PER_SECOND = 400_000;
+/** Estimated seconds above which `arpshift run` warns before it starts (it refuses above the limit). */
+export const WARN_SECONDS = 60;
 
 /** One contribution to the estimate, at the setting it comes from. */
 export interface CostItem {
@@ -37,17 +55,23 @@ export interface CostItem {
   readonly path: readonly (string | number)[];
   /** What it is, for people: "1,000 packets/s × 59 s × 1 pair". */
   readonly what: string;
-  /** Work over every run, or bytes. */
+  /** Work over every run (events and deliveries), or bytes. */
   readonly amount: number;
+  /** Estimated seconds of this machine over every run (work items only). */
+  readonly seconds?: number;
 }
 
 /** The estimate of a scenario's cost. */
 export interface CostEstimate {
   /** Kernel events and frame deliveries over every run. */
   readonly work: number;
+  /** Of `work`, the copies of broadcasts delivered to end stations. */
+  readonly deliveries: number;
+  /** Estimated seconds of this machine over every run (events and deliveries at their own rates). */
+  readonly seconds: number;
   /** Peak heap bytes of one run's model. */
   readonly memory: number;
-  /** What the work comes from, largest first. */
+  /** What the work comes from, longest first. */
   readonly workItems: readonly CostItem[];
   /** What the memory comes from, largest first. */
   readonly memoryItems: readonly CostItem[];
@@ -55,15 +79,15 @@ export interface CostEstimate {
 
 /** The limits a scenario must stay within to run without `force`. */
 export interface CostLimits {
-  /** Work (events and deliveries): the default is about half an hour here. */
-  readonly work: number;
+  /** Estimated seconds of work: the default is half an hour. */
+  readonly seconds: number;
   /** Heap bytes: the default is this process's heap limit. */
   readonly memory: number;
 }
 
 /** The default limits: about half an hour of work, and the heap this process may use. */
 export function defaultCostLimits(): CostLimits {
-  return { work: WORK_PER_SECOND * 1800, memory: getHeapStatistics().heap_size_limit };
+  return { seconds: 1800, memory: getHeapStatistics().heap_size_limit };
 }
 
 const count = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -96,6 +120,20 @@ function keepalivePath(scenario: Scenario, r: number, remedy: RemedySpec): (stri
   return i >= 0 && scenario.runs.length > 1 ? ['variants', r, 'remedies', i, 'interval'] : ['remedies'];
 }
 
+/** Broadcasts a remedy sends for one moved VM (its own announcements; protocol answers are not counted). */
+function announcements(remedy: RemedySpec): number {
+  switch (remedy.kind) {
+    case 'guest-garp':
+    case 'guest-na':
+    case 'rarp':
+      return remedy.count;
+    case 'qemu-announce':
+      return remedy.rounds * (remedy.guestAnnounce ? 2 : 1);
+    default:
+      return 0;
+  }
+}
+
 /** Estimates what running every run of `scenario` (or only run number `only`) costs (see the module comment). */
 export function estimateCost(scenario: Scenario, only?: number): CostEstimate {
   const seconds = scenario.duration / 1e9;
@@ -106,19 +144,32 @@ export function estimateCost(scenario: Scenario, only?: number): CostEstimate {
   const gatewayNodes = scenario.gateway.placement === 'pair' ? 2 : scenario.gateway.placement === 'anycast' ? edges : 1;
   const stations = hostCount + gatewayNodes;
   const switches = Math.max(1, edges);
-  const broadcast = EVENTS_PER_BROADCAST_SWITCH * switches + stations;
+  const broadcastEvents = EVENTS_PER_BROADCAST_SWITCH * switches;
   const work: CostItem[] = [];
+  // An item of `events` kernel events and `deliveries` broadcast copies delivered to end stations.
+  const item = (path: (string | number)[], what: string, events: number, deliveries: number): CostItem =>
+    ({ path, what, amount: events + deliveries, seconds: events / EVENTS_PER_SECOND + deliveries / DELIVERIES_PER_SECOND });
+  let deliveries = 0;
+  const broadcasts = (path: (string | number)[], what: string, n: number): CostItem => {
+    deliveries += n * stations;
+    return item(path, what, n * broadcastEvents, n * stations);
+  };
 
   scenario.traffic.forEach((flow, i) => {
     const active = Math.max(0, Math.min(flow.stop, scenario.duration) - flow.start) / 1e9;
     const pairs = pairCount(scenario, flow.from, flow.to);
     const answered = flow.kind === 'udp' ? 1 : 2;
-    const packets = pairs * flow.rate * active;
-    work.push({
-      path: ['traffic', i, 'rate'],
-      what: `${count(flow.rate)} packets/s × ${count(active)} s × ${count(pairs)} pair${pairs === 1 ? '' : 's'}${answered === 2 ? ', each answered' : ''}, in ${runs} run${runs === 1 ? '' : 's'}`,
-      amount: packets * EVENTS_PER_PACKET * answered * runs,
-    });
+    const perPair = Math.min(flow.rate * active, flow.packets ?? Infinity);
+    const packets = pairs * perPair;
+    work.push(item(
+      ['traffic', i, 'rate'],
+      `${count(flow.rate)} packets/s × ${count(active)} s × ${count(pairs)} pair${pairs === 1 ? '' : 's'}${answered === 2 ? ', each answered' : ''}, in ${runs} run${runs === 1 ? '' : 's'}`,
+      packets * EVENTS_PER_PACKET * answered * runs, 0,
+    ));
+    // Each sender resolves each receiver (or its gateway) once: one broadcast per pair that sends.
+    if (perPair >= 1 && pairs > 0) {
+      work.push(broadcasts(['traffic', i, 'to'], `address resolution for ${count(pairs)} pair${pairs === 1 ? '' : 's'}, each request broadcast to ${count(stations)} stations, in ${runs} run${runs === 1 ? '' : 's'}`, pairs * runs));
+    }
   });
 
   const vms = scenario.hypervisors === null ? 0 : scenario.hosts.filter((g) => g.on !== 'edge').reduce((n, g) => n + g.count, 0);
@@ -128,15 +179,17 @@ export function estimateCost(scenario: Scenario, only?: number): CostEstimate {
       if (remedy.kind !== 'keepalive' || seen.has(remedy.mode)) continue;
       seen.add(remedy.mode);
       const ticks = Math.floor(scenario.duration / remedy.interval);
-      const amount = remedy.mode === 'vm-garp' ? ticks * vms * broadcast : ticks * vms * gatewayNodes * 2 * EVENTS_PER_PACKET;
-      work.push({
-        path: keepalivePath(scenario, r, remedy),
-        what: `a ${remedy.mode} keepalive: ${count(ticks)} rounds × ${count(vms)} VMs${remedy.mode === 'vm-garp' ? `, each broadcast to ${count(stations)} stations` : ` × ${gatewayNodes} gateway${gatewayNodes === 1 ? '' : 's'}`}`,
-        amount,
-      });
+      const what = `a ${remedy.mode} keepalive: ${count(ticks)} rounds × ${count(vms)} VMs${remedy.mode === 'vm-garp' ? `, each broadcast to ${count(stations)} stations` : ` × ${gatewayNodes} gateway${gatewayNodes === 1 ? '' : 's'}`}`;
+      work.push(remedy.mode === 'vm-garp'
+        ? broadcasts(keepalivePath(scenario, r, remedy), what, ticks * vms)
+        : item(keepalivePath(scenario, r, remedy), what, ticks * vms * gatewayNodes * 2 * EVENTS_PER_PACKET, 0));
     }
     if (run.gateway.placement === 'pair') {
-      work.push({ path: ['gateway', 'placement'], what: `VRRP advertisements, one a second to ${count(stations)} stations`, amount: Math.floor(seconds) * broadcast });
+      work.push(broadcasts(['gateway', 'placement'], `VRRP advertisements, one a second to ${count(stations)} stations`, Math.floor(seconds)));
+    }
+    const announced = run.migrations.reduce((n, m) => n + m.remedies.reduce((k, remedy) => k + announcements(remedy), 0), 0);
+    if (announced > 0) {
+      work.push(broadcasts(['migrations'], `${count(announced)} announcements of ${count(run.migrations.length)} migration${run.migrations.length === 1 ? '' : 's'}, each broadcast to ${count(stations)} stations`, announced));
     }
   });
 
@@ -147,8 +200,10 @@ export function estimateCost(scenario: Scenario, only?: number): CostEstimate {
   const byAmount = (a: CostItem, b: CostItem): number => b.amount - a.amount;
   return {
     work: work.reduce((n, w) => n + w.amount, 0),
+    deliveries,
+    seconds: work.reduce((n, w) => n + (w.seconds ?? 0), 0),
     memory: memory.reduce((n, m) => n + m.amount, 0),
-    workItems: work.sort(byAmount),
+    workItems: work.sort((a, b) => (b.seconds ?? 0) - (a.seconds ?? 0)),
     memoryItems: memory.sort(byAmount),
   };
 }
@@ -167,11 +222,11 @@ function duration(seconds: number): string {
 export function costIssues(scenario: Scenario, estimate: CostEstimate = estimateCost(scenario), limits: CostLimits = defaultCostLimits()): PathIssue[] {
   const issues: PathIssue[] = [];
   const topWork = estimate.workItems[0];
-  if (estimate.work > limits.work && topWork !== undefined) {
+  if (estimate.seconds > limits.seconds && topWork !== undefined) {
     issues.push({
       code: 'capacity',
       path: topWork.path,
-      expected: `a scenario this machine can run: this one is about ${count(estimate.work)} events, some ${duration(estimate.work / WORK_PER_SECOND)} here (the limit is about ${duration(limits.work / WORK_PER_SECOND)}), most of them from ${topWork.what}; make it smaller, or pass --force to run it anyway`,
+      expected: `a scenario this machine can run: this one is about ${count(estimate.work)} events and deliveries, some ${duration(estimate.seconds)} here (the limit is about ${duration(limits.seconds)}), most of them from ${topWork.what}; make it smaller, or pass --force to run it anyway`,
       found: topWork.path[topWork.path.length - 1] === 'rate' ? `${count(scenario.traffic[topWork.path[1] as number]!.rate)} packets/s` : topWork.what,
     });
   }
@@ -185,6 +240,16 @@ export function costIssues(scenario: Scenario, estimate: CostEstimate = estimate
     });
   }
   return issues;
+}
+
+/**
+ * A line for people when a scenario within the limits will still take long here (more than
+ * {@link WARN_SECONDS}), naming what costs most; undefined otherwise.
+ */
+export function costWarning(estimate: CostEstimate): string | undefined {
+  const top = estimate.workItems[0];
+  if (estimate.seconds <= WARN_SECONDS || top === undefined) return undefined;
+  return `this run will take about ${duration(estimate.seconds)} here (${count(estimate.work)} events and deliveries), most of it for ${top.what}`;
 }
 
 /** A run refused for its cost (see {@link costIssues}); `force` runs it anyway. */

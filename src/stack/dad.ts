@@ -40,7 +40,8 @@ export class DadRunner {
   private readonly host: Host;
   private readonly kernel: Kernel;
   private readonly rng: Rng;
-  private readonly lastDefense = new Map<number, number>();
+  /** When each address was last defended (RFC 5227 §2.4 (b)); made at the first defense. */
+  private lastDefense: Map<number, number> | null = null;
 
   constructor(host: Host, kernel: Kernel, rng: Rng) {
     this.host = host;
@@ -49,18 +50,20 @@ export class DadRunner {
   }
 
   /** The latest check of each address: a check started again (the interface came up) ends the earlier one. */
-  private readonly checks = new WeakMap<Ipv4Assignment | Ipv6Assignment, number>();
+  // Made at the first check: a host whose addresses are configured without DAD never needs it.
+  private checks: WeakMap<Ipv4Assignment | Ipv6Assignment, number> | null = null;
 
   private newCheck(a: Ipv4Assignment | Ipv6Assignment): number {
-    const n = (this.checks.get(a) ?? 0) + 1;
-    this.checks.set(a, n);
+    const checks = this.checks ??= new WeakMap();
+    const n = (checks.get(a) ?? 0) + 1;
+    checks.set(a, n);
     return n;
   }
 
   /** Runs `action` after `delay` if check `n` of `a` is still the latest. */
   private at(a: Ipv4Assignment | Ipv6Assignment, n: number, delay: number, kind: string, action: () => void): void {
     this.kernel.schedule(Math.round(delay), this.host.name, kind, () => {
-      if (this.checks.get(a) === n) action();
+      if (this.checks?.get(a) === n) action();
     });
   }
 
@@ -124,9 +127,9 @@ export class DadRunner {
       } else if (acd && a.state === 'preferred' && p.senderProtocolAddress === a.address) {
         this.host.trace.conflict('ipv4', formatIpv4(a.address), p.senderHardwareAddress, 'in-use');
         const now = this.host.now;
-        const last = this.lastDefense.get(a.address);
+        const last = this.lastDefense?.get(a.address);
         if (last === undefined || now - last >= ACD.DEFEND_INTERVAL) {
-          this.lastDefense.set(a.address, now);
+          (this.lastDefense ??= new Map()).set(a.address, now);
           this.host.counters.arpOut++;
           this.host.sendFrame(ethernetFrame(MAC_BROADCAST, a.mac, arpAnnouncement(a.mac, a.address)));
         }

@@ -60,7 +60,7 @@ import { decideArp } from './arp-rules.js';
 import { DadRunner } from './dad.js';
 import type { NdReceiver, NdReply } from './nd-rules.js';
 import { decideNd } from './nd-rules.js';
-import type { NeighborHooks, QueueDropReason } from './neighbor-cache.js';
+import type { NeighborHooks, NeighborState, QueueDropReason } from './neighbor-cache.js';
 import { NeighborCache } from './neighbor-cache.js';
 import { echo6, icmp4, udp4, udp6, udpPayload } from './packets.js';
 import type { ImplementationProfile } from './profiles/index.js';
@@ -171,6 +171,13 @@ export class HostCounters {
 
 const TWO_32 = 0x1_0000_0000;
 
+/** The handler and timer tables of a host that has none yet: only ever read (see the fields that use it). */
+const EMPTY_MAP: Map<unknown, unknown> = new Map();
+
+function isSharedEmptyMap(m: object): boolean {
+  return m === EMPTY_MAP;
+}
+
 function ipv6InPrefix(a: Ipv6Address, prefix: Ipv6Address, length: number): boolean {
   const x = ipv6Bytes(a);
   const y = ipv6Bytes(prefix);
@@ -188,7 +195,8 @@ function ipv6InPrefix(a: Ipv6Address, prefix: Ipv6Address, length: number): bool
  * number (not a small integer to V8) in a Set.
  */
 class MacList {
-  private readonly list: number[] = [];
+  // Replaced rather than pushed to (a push to an empty array reserves 17 slots; most hosts have one MAC).
+  private list: readonly number[] = [];
 
   has(mac: number): boolean {
     const list = this.list;
@@ -197,12 +205,11 @@ class MacList {
   }
 
   add(mac: number): void {
-    if (!this.has(mac)) this.list.push(mac);
+    if (!this.has(mac)) this.list = [...this.list, mac];
   }
 
   delete(mac: number): void {
-    const at = this.list.indexOf(mac);
-    if (at >= 0) this.list.splice(at, 1);
+    if (this.has(mac)) this.list = this.list.filter((m) => m !== mac);
   }
 }
 
@@ -247,16 +254,18 @@ export class Host implements PortOwner {
   private readonly macs = new MacList();
   /** The network's index of IPv4 address holders (every `addIpv4` enters its address there). */
   private readonly owners4: Map<Ipv4Address, Host | null>;
-  private readonly udpHandlers = new Map<number, (delivery: UdpDelivery) => void>();
-  private readonly protocolHandlers = new Map<number, (packet: Ipv4Packet | Ipv6Packet) => void>();
+  // Handler tables and timer maps start as the shared empty map and get a map of their own at the
+  // first write: most hosts of a large domain never bind a port or arm a neighbor timer.
+  private udpHandlers: Map<number, (delivery: UdpDelivery) => void> = EMPTY_MAP as Map<number, never>;
+  private protocolHandlers: Map<number, (packet: Ipv4Packet | Ipv6Packet) => void> = EMPTY_MAP as Map<number, never>;
   private readonly upChangeHandlers: Array<(up: boolean) => void> = [];
   private readonly echoReplyHandlers: Array<(reply: EchoReply) => void> = [];
   private readonly echoRequestHandlers: Array<(request: EchoReply) => void> = [];
   private readonly conflictHandlers: Array<(a: Ipv4Assignment | Ipv6Assignment) => void> = [];
   /** DHCP message handlers by UDP port (67 server, 68 client); null until one is bound. */
   private dhcpHandlers: Map<number, (message: DhcpMessage, packet: Ipv4Packet) => void> | null = null;
-  private readonly arpTimers = new Map<Ipv4Address, Timer>();
-  private readonly ndTimers = new Map<Ipv6Address, Timer>();
+  private arpTimers: Map<Ipv4Address, Timer> = EMPTY_MAP as Map<Ipv4Address, never>;
+  private ndTimers: Map<Ipv6Address, Timer> = EMPTY_MAP as Map<Ipv6Address, never>;
   private readonly dad: DadRunner;
   private isUp = true;
   private paused = false;
@@ -276,8 +285,8 @@ export class Host implements PortOwner {
     this.trace = new StackTrace(this.kernel, name);
     this.port = new PortClass(this, 0, `${name}:eth0`);
     const rng = this.kernel.rng.stream(`host:${name}`);
-    this.arp = new NeighborCache(options.profile.arpTimers, this.arpHooks(), rng.stream('arp'), arpHolders(network));
-    this.nd = new NeighborCache(options.profile.ndTimers, this.ndHooks(), rng.stream('nd'));
+    this.arp = new NeighborCache(options.profile.arpTimers, new Host.ArpHooks(this), rng.stream('arp'), arpHolders(network));
+    this.nd = new NeighborCache(options.profile.ndTimers, new Host.NdHooks(this), rng.stream('nd'));
     this.dad = new DadRunner(this, this.kernel, rng.stream('dad'));
     network.add(this);
   }
@@ -384,6 +393,7 @@ export class Host implements PortOwner {
 
   /** Delivers UDP datagrams for `port` to `handler`. */
   bindUdp(port: number, handler: (delivery: UdpDelivery) => void): void {
+    if (isSharedEmptyMap(this.udpHandlers)) this.udpHandlers = new Map();
     this.udpHandlers.set(port, handler);
   }
 
@@ -392,6 +402,7 @@ export class Host implements PortOwner {
    * (a routing protocol's messages: VRRP). The frames must reach the host: see `acceptMac`.
    */
   bindIpProtocol(protocol: number, handler: (packet: Ipv4Packet | Ipv6Packet) => void): void {
+    if (isSharedEmptyMap(this.protocolHandlers)) this.protocolHandlers = new Map();
     this.protocolHandlers.set(protocol, handler);
   }
 
@@ -671,41 +682,83 @@ export class Host implements PortOwner {
 
   // ---- neighbor table hooks -------------------------------------------------------------------
 
-  private arpHooks(): NeighborHooks<Ipv4Address, Ipv4Packet> {
-    return {
-      // A node that is down or paused still runs its timers: what they send is dropped and counted
-      // in sendFrame, never lost without a trace.
-      solicit: (address, target) => {
-        const src = this.sourceIpv4(address);
-        if (src === undefined) return;
-        this.counters.arpOut++;
-        this.sendFrame(ethernetFrame(target ?? MAC_BROADCAST, src.mac, arpRequest(src.mac, src.address, address)));
-      },
-      transmit: (_address, lladdr, packet) => this.sendFrame(ethernetFrame(lladdr, this.sourceMac4(packet.source), packet)),
-      drop: (_address, packet, reason: QueueDropReason) => this.dropPacket(reason, 'ipv4', packet),
-      arm: (address, at) => this.armTimer(this.arpTimers, address, at, () => this.arp.timer(address, this.kernel.now), 'arp-timer'),
-      changed: (address, from, to, lladdr) => this.trace.neighbor('ipv4', formatIpv4(address), from, to, lladdr),
-    };
-  }
+  // One small object per table whose methods live on a shared prototype, rather than an object of
+  // five closures per table: a domain of a million hosts holds two million of these.
+  private static readonly ArpHooks = class implements NeighborHooks<Ipv4Address, Ipv4Packet> {
+    private readonly host: Host;
 
-  private ndHooks(): NeighborHooks<Ipv6Address, Ipv6Packet> {
-    return {
-      solicit: (address, target) => {
-        const src = this.sourceIpv6(address);
-        // An optimistic address must not be the source of an NS (RFC 4429 §3.3).
-        if (src === undefined || src.state === 'optimistic') return;
-        const packet = target === null
-          ? neighborSolicitation(src.address, address, src.mac)
-          : neighborSolicitation(src.address, address, src.mac, address);
-        this.counters.ndOut++;
-        this.sendFrame(ethernetFrame(target ?? ipv6MulticastMac(solicitedNodeAddress(address)), src.mac, packet));
-      },
-      transmit: (_address, lladdr, packet) => this.sendFrame(ethernetFrame(lladdr, this.sourceMac6(packet.source), packet)),
-      drop: (_address, packet, reason: QueueDropReason) => this.dropPacket(reason, 'ipv6', packet),
-      arm: (address, at) => this.armTimer(this.ndTimers, address, at, () => this.nd.timer(address, this.kernel.now), 'nd-timer'),
-      changed: (address, from, to, lladdr) => this.trace.neighbor('ipv6', address, from, to, lladdr),
-    };
-  }
+    constructor(host: Host) {
+      this.host = host;
+    }
+
+    // A node that is down or paused still runs its timers: what they send is dropped and counted
+    // in sendFrame, never lost without a trace.
+    solicit(address: Ipv4Address, target: MacAddress | null): void {
+      const h = this.host;
+      const src = h.sourceIpv4(address);
+      if (src === undefined) return;
+      h.counters.arpOut++;
+      h.sendFrame(ethernetFrame(target ?? MAC_BROADCAST, src.mac, arpRequest(src.mac, src.address, address)));
+    }
+
+    transmit(_address: Ipv4Address, lladdr: MacAddress, packet: Ipv4Packet): void {
+      const h = this.host;
+      h.sendFrame(ethernetFrame(lladdr, h.sourceMac4(packet.source), packet));
+    }
+
+    drop(_address: Ipv4Address, packet: Ipv4Packet, reason: QueueDropReason): void {
+      this.host.dropPacket(reason, 'ipv4', packet);
+    }
+
+    arm(address: Ipv4Address, at: number): void {
+      const h = this.host;
+      if (isSharedEmptyMap(h.arpTimers)) h.arpTimers = new Map();
+      h.armTimer(h.arpTimers, address, at, () => h.arp.timer(address, h.kernel.now), 'arp-timer');
+    }
+
+    changed(address: Ipv4Address, from: NeighborState | 'none', to: NeighborState | 'none', lladdr: MacAddress | null): void {
+      this.host.trace.neighbor('ipv4', formatIpv4(address), from, to, lladdr);
+    }
+  };
+
+  private static readonly NdHooks = class implements NeighborHooks<Ipv6Address, Ipv6Packet> {
+    private readonly host: Host;
+
+    constructor(host: Host) {
+      this.host = host;
+    }
+
+    solicit(address: Ipv6Address, target: MacAddress | null): void {
+      const h = this.host;
+      const src = h.sourceIpv6(address);
+      // An optimistic address must not be the source of an NS (RFC 4429 §3.3).
+      if (src === undefined || src.state === 'optimistic') return;
+      const packet = target === null
+        ? neighborSolicitation(src.address, address, src.mac)
+        : neighborSolicitation(src.address, address, src.mac, address);
+      h.counters.ndOut++;
+      h.sendFrame(ethernetFrame(target ?? ipv6MulticastMac(solicitedNodeAddress(address)), src.mac, packet));
+    }
+
+    transmit(_address: Ipv6Address, lladdr: MacAddress, packet: Ipv6Packet): void {
+      const h = this.host;
+      h.sendFrame(ethernetFrame(lladdr, h.sourceMac6(packet.source), packet));
+    }
+
+    drop(_address: Ipv6Address, packet: Ipv6Packet, reason: QueueDropReason): void {
+      this.host.dropPacket(reason, 'ipv6', packet);
+    }
+
+    arm(address: Ipv6Address, at: number): void {
+      const h = this.host;
+      if (isSharedEmptyMap(h.ndTimers)) h.ndTimers = new Map();
+      h.armTimer(h.ndTimers, address, at, () => h.nd.timer(address, h.kernel.now), 'nd-timer');
+    }
+
+    changed(address: Ipv6Address, from: NeighborState | 'none', to: NeighborState | 'none', lladdr: MacAddress | null): void {
+      this.host.trace.neighbor('ipv6', address, from, to, lladdr);
+    }
+  };
 
   private armTimer<A>(timers: Map<A, Timer>, address: A, at: number, fire: () => void, kind: string): void {
     let timer = timers.get(address);
@@ -806,11 +859,16 @@ export class Host implements PortOwner {
     else this.trace.dropped(reason, null, null);
   }
 
-  private readonly arpView: ArpReceiver = {
-    mac: 0 as MacAddress,
-    isMine: (ip) => this.ownIpv4(ip)?.state === 'preferred',
-    inConfiguredSubnet: (ip) => this.onLink4(ip),
-  };
+  /** The receive rules' view of this host, made at its first use (most hosts of a large domain never need it). */
+  private arpViewCache: ArpReceiver | null = null;
+
+  private get arpView(): ArpReceiver {
+    return this.arpViewCache ??= {
+      mac: 0 as MacAddress,
+      isMine: (ip) => this.ownIpv4(ip)?.state === 'preferred',
+      inConfiguredSubnet: (ip) => this.onLink4(ip),
+    };
+  }
 
   /**
    * True when `decideArp` would neither change the table nor answer: a request (not a probe, not
@@ -879,15 +937,19 @@ export class Host implements PortOwner {
     }
   }
 
-  private readonly ndView: NdReceiver = {
-    role: 'host',
-    isMine: (a) => {
-      const s = this.ownIpv6(a)?.state;
-      return s === 'preferred' || s === 'optimistic';
-    },
-    isTentative: (a) => this.ownIpv6(a)?.state === 'tentative' || this.ownIpv6(a)?.state === 'optimistic',
-    inConfiguredPrefix: (a) => this.onLink6(a),
-  };
+  private ndViewCache: NdReceiver | null = null;
+
+  private get ndView(): NdReceiver {
+    return this.ndViewCache ??= {
+      role: 'host',
+      isMine: (a) => {
+        const s = this.ownIpv6(a)?.state;
+        return s === 'preferred' || s === 'optimistic';
+      },
+      isTentative: (a) => this.ownIpv6(a)?.state === 'tentative' || this.ownIpv6(a)?.state === 'optimistic',
+      inConfiguredPrefix: (a) => this.onLink6(a),
+    };
+  }
 
   private receiveIpv6(eth: EthernetFrame, p: Ipv6Packet): void {
     const dst = p.destination;

@@ -130,7 +130,22 @@ export function timerExpiry(now: number, at: number, hz: number): number {
 /** Linux re-randomizes the reachable time of a table every 300 s (neigh_periodic_work). */
 const RERANDOMIZE_EVERY = 300e9;
 
+/**
+ * The parameters of each profile's timers, computed once per timers object: every host of a profile
+ * shares them (a million hosts would otherwise hold a million equal copies).
+ */
+const PARAMS = new WeakMap<NeighborTimers, Params>();
+
 function params(t: NeighborTimers): Params {
+  let p = PARAMS.get(t);
+  if (p === undefined) {
+    p = computeParams(t);
+    PARAMS.set(t, p);
+  }
+  return p;
+}
+
+function computeParams(t: NeighborTimers): Params {
   return {
     nud: t.aging.value === 'nud',
     reachableBase: t.reachableTime.value,
@@ -150,13 +165,22 @@ function params(t: NeighborTimers): Params {
   };
 }
 
+/** The table of every cache that has no entry yet: only ever read (`newEntry` replaces it before a write). */
+const EMPTY_TABLE: Map<unknown, unknown> = new Map();
+
+function isSharedEmptyTable(m: object): boolean {
+  return m === EMPTY_TABLE;
+}
+
 /** See the module comment. */
 export class NeighborCache<A, P> {
   private readonly p: Params;
   private readonly hooks: NeighborHooks<A, P>;
   private readonly rng: Rng;
-  private readonly table = new Map<A, NeighborEntry<P>>();
-  private reachable: number;
+  /** The entries; the shared empty table until the first entry is created (most hosts of a large domain never learn one). */
+  private table: Map<A, NeighborEntry<P>> = EMPTY_TABLE as Map<A, NeighborEntry<P>>;
+  /** The current reachable time; NaN until first asked for (see {@link reachableTime}). */
+  private reachable = NaN;
   private reachableDrawnAt = 0;
   /** How many caches sharing this map hold an entry for each address (absent: none); see {@link held}. */
   private readonly holders: Map<A, number> | null;
@@ -170,7 +194,6 @@ export class NeighborCache<A, P> {
     this.hooks = hooks;
     this.rng = rng;
     this.holders = holders;
-    this.reachable = this.drawReachable();
   }
 
   private drawReachable(): number {
@@ -182,6 +205,10 @@ export class NeighborCache<A, P> {
 
   /** The current (randomized) reachable time. */
   reachableTime(now: number): number {
+    // The first value is drawn when first needed rather than at construction: the stream's draws come
+    // in the same order, and a table that never times an entry (most of a large domain) never derives
+    // its random stream.
+    if (Number.isNaN(this.reachable)) this.reachable = this.drawReachable();
     if (this.p.randomize && now - this.reachableDrawnAt >= RERANDOMIZE_EVERY) {
       this.reachable = this.drawReachable();
       this.reachableDrawnAt = now - (now % RERANDOMIZE_EVERY);
@@ -246,6 +273,7 @@ export class NeighborCache<A, P> {
       state, lladdr, updated: now, confirmed: state === 'reachable' || state === 'permanent' ? now : -Infinity, used: now, headerCached: false, probes: 0, isRouter: false, queue: [],
       timerAt: -1, expiresAt: Infinity, refreshing: false,
     };
+    if (isSharedEmptyTable(this.table)) this.table = new Map();
     this.table.set(address, e);
     this.counted(address, 1);
     this.hooks.changed?.(address, 'none', state, lladdr);

@@ -24,7 +24,7 @@ import {
   readScenarioFile,
   scenarioErrorAt,
 } from '../scenario/index.js';
-import { WORK_PER_SECOND, costIssues, defaultCostLimits, estimateCost } from '../run/index.js';
+import { costIssues, defaultCostLimits, estimateCost } from '../run/index.js';
 import type { Parameters, SweepHeader } from '../report/index.js';
 import { lineKey } from '../report/index.js';
 import type { Axis } from './grid.js';
@@ -122,6 +122,7 @@ export function planSweep(text: string, sweepFile: string, options: PlanOptions)
   const seen = new Set<string>();
   const limits = defaultCostLimits();
   let work = 0;
+  let seconds = 0;
   let runNames: string[] | null = null;
   let seeds: number[] | null = null;
   for (const combo of combinations(axes)) {
@@ -143,6 +144,7 @@ export function planSweep(text: string, sweepFile: string, options: PlanOptions)
       }
       const estimate = estimateCost(scenario, r);
       work += estimate.work * seeds!.length;
+      seconds += estimate.seconds * seeds!.length;
       for (const c of costIssues(scenario, estimate, limits)) {
         const message = `${pointText === '' ? '' : `${pointText}: `}run ${name}: ${formatPath(c.path)}: expected ${c.expected}, found ${c.found}`;
         if (!options.force && !seen.has(message)) issues.push(source.issue(blame(c.path, values, ['scenario']), message));
@@ -157,9 +159,9 @@ export function planSweep(text: string, sweepFile: string, options: PlanOptions)
   const runs = runNames ?? [];
   const seedList = seeds ?? [];
   const workers = Math.max(1, options.workers);
-  if (!options.force && work > limits.work * workers) {
+  if (!options.force && seconds > limits.seconds * workers) {
     const where = spec.seeds !== undefined ? ['seeds'] : spec.grid !== undefined ? ['grid'] : ['runs'];
-    issues.push(source.issue(where, `the sweep is about ${Math.round(work).toLocaleString('en-US')} events over ${(points.length * seedList.length).toLocaleString('en-US')} runs, some ${durationText(work / WORK_PER_SECOND / workers)} here on ${workers} worker${workers === 1 ? '' : 's'} (the limit is about ${durationText(limits.work / WORK_PER_SECOND)}); sweep fewer points or seeds, or pass --force to run it anyway`, where[0] !== 'seeds'));
+    issues.push(source.issue(where, `the sweep is about ${Math.round(work).toLocaleString('en-US')} events over ${(points.length * seedList.length).toLocaleString('en-US')} runs, some ${durationText(seconds / workers)} here on ${workers} worker${workers === 1 ? '' : 's'} (the limit is about ${durationText(limits.seconds)}); sweep fewer points or seeds, or pass --force to run it anyway`, where[0] !== 'seeds'));
   }
   if (issues.length > 0) throw new SweepError(source.file, dedupe(issues));
 

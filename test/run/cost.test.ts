@@ -7,7 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ScenarioCostError, costIssues, defaultCostLimits, estimateCost, runScenario, runScenarioAsync, runScenarioRun } from '../../src/run/index.js';
+import { anchorScenarioYaml } from '../../bench/anchor-scenario.js';
+import { massMigrationYaml } from '../../bench/mass-migration.js';
+import { DELIVERIES_PER_SECOND, ScenarioCostError, costIssues, costWarning, defaultCostLimits, estimateCost, runScenario, runScenarioAsync, runScenarioRun } from '../../src/run/index.js';
 import { applyOverrides, loadScenario, loadScenarioFile, parseOverride } from '../../src/scenario/index.js';
 import { issuesOf } from '../scenario/helpers.js';
 
@@ -52,7 +54,7 @@ describe('a scenario that cannot finish here', () => {
     // Within the limits, nothing is refused.
     expect(costIssues(loadScenarioFile(GARP))).toEqual([]);
     const light = withSets(GARP, 'duration=30s');
-    expect(costIssues(light, estimateCost(light), { work: 1, memory: defaultCostLimits().memory })).toHaveLength(1);
+    expect(costIssues(light, estimateCost(light), { seconds: 0.001, memory: defaultCostLimits().memory })).toHaveLength(1);
   });
 
   it('that needs more memory than the heap is refused at its biggest host group', () => {
@@ -93,5 +95,33 @@ describe('bounds that make physical sense', () => {
     expect(() => loadScenario('name: p\nfabric: { leaves: 2, spines: 2, bridging: rstp, hostPortsPerEdge: 4093 }\n', 'ok.yaml')).not.toThrow();
     // Without a spanning tree there is no port identifier to overflow.
     expect(() => loadScenario('name: p\nfabric: { leaves: 2, spines: 2, bridging: spb, hostPortsPerEdge: 4096 }\n', 'ok.yaml')).not.toThrow();
+  });
+});
+
+describe('what a large broadcast domain costs', () => {
+  // The anchor storm (bench/anchor-scenario.ts): every host sends one datagram to the gateway, so each
+  // resolves the gateway once, with a broadcast that reaches every other host and the gateway.
+  it('counts a copy of each resolution broadcast per end station, and warns before a storm of minutes', () => {
+    const stations = (n: number): number => n + 1;
+    const small = estimateCost(loadScenario(anchorScenarioYaml('storm', 1000), 'storm-1000.yaml'));
+    const large = estimateCost(loadScenario(anchorScenarioYaml('storm', 10_000), 'storm-10000.yaml'));
+    expect(small.deliveries).toBe(1000 * stations(1000));
+    expect(large.deliveries).toBe(10_000 * stations(10_000));
+    expect(large.seconds).toBeGreaterThanOrEqual(large.deliveries / DELIVERIES_PER_SECOND);
+    expect(large.workItems[0]!.path).toEqual(['traffic', 0, 'to']);
+    // 10^8 deliveries are minutes here: warned, not refused; 10^6 are seconds: neither.
+    expect(costWarning(large)).toMatch(/^this run will take about \d+ (s|min) here .*address resolution for 10,000 pairs/);
+    expect(costIssues(loadScenario(anchorScenarioYaml('storm', 10_000), 'storm-10000.yaml'), large)).toEqual([]);
+    expect(costWarning(small)).toBeUndefined();
+  });
+
+  it('counts each migration announcement as a broadcast to every end station', () => {
+    const vms = 10_000;
+    const moves = 100;
+    const scenario = loadScenario(massMigrationYaml(vms, moves, 100), 'mass.yaml');
+    const item = estimateCost(scenario).workItems.find((i) => i.path.join('.') === 'migrations')!;
+    // One guest GARP and one RARP per move, to every VM and the gateway.
+    expect(item.amount).toBeGreaterThanOrEqual(moves * 2 * (vms + 1));
+    expect(item.what).toMatch(/^200 announcements of 100 migrations, each broadcast to 10,001 stations$/);
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * The V8 heap of `arpshift run`: node's default old space (about 4 GiB on a 64-bit machine with
+ * enough memory) holds a model of about a million hosts at most, so a scenario whose estimated
+ * memory does not fit is run in a child process of the same node with a larger
+ * `--max-old-space-size`, chosen from the estimate and the machine's memory. Scenarios that fit (all
+ * but the largest) run in this process as before, with no second start. When the machine cannot hold
+ * the model, the command says so before anything runs.
+ */
+import { spawn } from 'node:child_process';
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import { CliError } from './errors.js';
+
+/** Set in the child's environment: the heap was raised once, never again. */
+const RAISED = 'ARPSHIFT_HEAP_RAISED';
+const MIB = 2 ** 20;
+const GIB = 2 ** 30;
+/** The heap asked for, over the estimate: room for the run's own garbage and the estimate's error. */
+const HEADROOM = 1.5;
+/** The share of the machine's memory the heap may take (the rest: node's own memory, the OS, others). */
+const MACHINE_SHARE = 0.75;
+
+const gib = (bytes: number): string => (bytes / GIB).toFixed(1);
+
+/** The heap size to ask for, MiB, for an estimated `memory` bytes (a whole 256 MiB). */
+export function heapFor(memory: number): number {
+  return Math.ceil((memory * HEADROOM) / MIB / 256) * 256;
+}
+
+/**
+ * Runs this same command again with a heap large enough for `memory` bytes when this process's heap
+ * is too small, and returns the child's exit code; undefined when this process can run it (or already
+ * is the child). Throws a {@link CliError} (exit 2) when the machine cannot hold it, unless `force`
+ * (then it tries with as much as the machine allows).
+ */
+export async function runWithHeapFor(memory: number, options: { readonly force: boolean; readonly quiet: boolean }): Promise<number | undefined> {
+  const limit = getHeapStatistics().heap_size_limit;
+  if (memory * HEADROOM <= limit || process.env[RAISED] !== undefined) return undefined;
+  const machine = totalmem();
+  const most = Math.floor((machine * MACHINE_SHARE) / MIB / 256) * 256;
+  let size = heapFor(memory);
+  if (size > most) {
+    if (!options.force) {
+      throw new CliError(`this scenario needs about ${gib(memory)} GiB of memory for its model and this machine has ${gib(machine)} GiB (at most ${gib(most * MIB)} GiB for the heap): make it smaller (fewer hosts), or pass --force to try with ${gib(most * MIB)} GiB`, 2);
+    }
+    size = most;
+  }
+  if (size * MIB <= limit) return undefined;
+  if (!options.quiet) process.stderr.write(`arpshift: this scenario needs about ${gib(memory)} GiB for its model and ${gib(memory * HEADROOM)} GiB with room for the run, more than node's heap of ${gib(limit)} GiB here: running it with --max-old-space-size=${size}\n`);
+  const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${size}`, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, [RAISED]: String(size) },
+  });
+  // The child shares the terminal (Ctrl-C reaches it directly); a termination request sent to this
+  // process is passed on, and the child ends its run as it would alone (no output file left).
+  const forward = (signal: NodeJS.Signals): void => { child.kill(signal); };
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', forward);
+  return new Promise<number>((resolve, reject) => {
+    child.on('error', (e) => reject(new CliError(`could not start node again with a larger heap: ${e.message}`, 1)));
+    child.on('close', (code, signal) => {
+      process.off('SIGTERM', forward);
+      resolve(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 130 : 1));
+    });
+  });
+}

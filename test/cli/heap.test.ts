@@ -1,0 +1,58 @@
+/**
+ * `arpshift run` raises node's heap itself when a scenario's model needs more than the default: it
+ * runs the same command again in a child with a larger --max-old-space-size, says so on stderr, and
+ * gives the same result; a machine that cannot hold the model is told before anything runs.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { heapFor, runWithHeapFor } from '../../src/cli/heap.js';
+import { CliError } from '../../src/cli/errors.js';
+import { BYTES_PER_HOST } from '../../src/run/index.js';
+
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+describe('the heap of arpshift run', () => {
+  it('asks for the estimate and half again, in whole 256 MiB', () => {
+    expect(heapFor(4 * 2 ** 30)).toBe(6 * 1024);
+    expect(heapFor(1)).toBe(256);
+  });
+
+  it('runs a scenario that fits in this process', async () => {
+    expect(await runWithHeapFor(2 ** 20, { force: false, quiet: true })).toBeUndefined();
+  });
+
+  it('refuses a model larger than the machine, saying how much it needs and has', async () => {
+    const err = await runWithHeapFor(totalmem() * 2, { force: false, quiet: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CliError);
+    expect((err as CliError).exitCode).toBe(2);
+    expect((err as CliError).message).toMatch(/needs about [\d.]+ GiB of memory for its model and this machine has [\d.]+ GiB/);
+  });
+
+  it('re-runs itself with a larger heap when node\'s is too small, with the same result', () => {
+    // A heap of 160 MiB of old space (V8's limit adds the young generation), and hosts enough that
+    // the estimate and half again exceed it.
+    const limit = Number(spawnSync(process.execPath, ['--max-old-space-size=160', '-p', 'v8.getHeapStatistics().heap_size_limit'], { encoding: 'utf8' }).stdout);
+    const hosts = Math.ceil(limit / 1.5 / BYTES_PER_HOST) + 100;
+    const yaml = `name: heap\nduration: 50ms\nfabric: { kind: leaf-spine, leaves: ${Math.ceil(hosts / 40)}, spines: 2, hostPortsPerEdge: 40 }\nsubnet: { ipv4: 10.0.0.0/8 }\nhosts: [{ name: h, count: ${hosts} }]\n`;
+    const dir = mkdtempSync(join(tmpdir(), 'arpshift-heap-'));
+    try {
+      const file = join(dir, 'heap.yaml');
+      writeFileSync(file, yaml);
+      const run = (heap: number): ReturnType<typeof spawnSync> => spawnSync(process.execPath, [`--max-old-space-size=${heap}`, CLI, 'run', file, '--json'], { encoding: 'utf8' });
+      const small = run(160);
+      expect(small.status).toBe(0);
+      expect(small.stderr).toMatch(/^arpshift: this scenario needs about [\d.]+ GiB for its model and [\d.]+ GiB with room for the run, more than node's heap of [\d.]+ GiB here: running it with --max-old-space-size=\d+\n$/);
+      const plain = run(4096);
+      expect(plain.status).toBe(0);
+      expect(plain.stderr).toBe('');
+      expect(small.stdout).toBe(plain.stdout);
+      expect(JSON.parse(small.stdout as string)).toHaveProperty('runs');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
