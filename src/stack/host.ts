@@ -216,11 +216,39 @@ class MacList {
 /** The IPv4 neighbor caches of one network count their entries in one map (NeighborCache `held`). */
 const ARP_HOLDERS = new WeakMap<Network, Map<Ipv4Address, number>>();
 /** Which host of a network holds each IPv4 address (in any state); null: more than one. */
-const IPV4_OWNERS = new WeakMap<Network, Map<Ipv4Address, Host | null>>();
+const IPV4_OWNERS = new WeakMap<Network, Ipv4Owners>();
 
-function ipv4Owners(network: Network): Map<Ipv4Address, Host | null> {
+/**
+ * Which host of a network holds each IPv4 address (in any state); null: more than one. Remembers its
+ * answer for the last frame asked about: the copies of one flood all ask about the same target and
+ * sender, so a flood of N copies costs two lookups, not 2N. Any change of the index forgets it.
+ */
+class Ipv4Owners {
+  private readonly byAddress = new Map<Ipv4Address, Host | null>();
+  private frame: SimFrame | null = null;
+  /** The owners of the last frame's target and sender addresses (see {@link lookUp}). */
+  tipOwner: Host | null | undefined = undefined;
+  sipOwner: Host | null | undefined = undefined;
+
+  /** `host` holds `address` (now, or again). */
+  enter(address: Ipv4Address, host: Host): void {
+    const owner = this.byAddress.get(address);
+    this.byAddress.set(address, owner === undefined || owner === host ? host : null);
+    this.frame = null;
+  }
+
+  /** Sets {@link tipOwner} and {@link sipOwner} for `frame`'s target `tip` and sender `sip`. */
+  lookUp(frame: SimFrame, tip: Ipv4Address, sip: Ipv4Address): void {
+    if (frame === this.frame) return;
+    this.frame = frame;
+    this.tipOwner = this.byAddress.get(tip);
+    this.sipOwner = this.byAddress.get(sip);
+  }
+}
+
+function ipv4Owners(network: Network): Ipv4Owners {
   let owners = IPV4_OWNERS.get(network);
-  if (owners === undefined) IPV4_OWNERS.set(network, (owners = new Map()));
+  if (owners === undefined) IPV4_OWNERS.set(network, (owners = new Ipv4Owners()));
   return owners;
 }
 
@@ -253,7 +281,7 @@ export class Host implements PortOwner {
   protected readonly kernel: Kernel;
   private readonly macs = new MacList();
   /** The network's index of IPv4 address holders (every `addIpv4` enters its address there). */
-  private readonly owners4: Map<Ipv4Address, Host | null>;
+  private readonly owners4: Ipv4Owners;
   // Handler tables and timer maps start as the shared empty map and get a map of their own at the
   // first write: most hosts of a large domain never bind a port or arm a neighbor timer.
   private udpHandlers: Map<number, (delivery: UdpDelivery) => void> = EMPTY_MAP as Map<number, never>;
@@ -300,8 +328,7 @@ export class Host implements PortOwner {
     const probe = (options.probe ?? this.profile.dad.ipv4ConflictDetection.value) && options.skipDad !== true;
     const a: Ipv4Assignment = { address, prefixLength, state: probe ? 'tentative' : 'preferred', mac, verified: probe };
     this.ipv4.push(a);
-    const owner = this.owners4.get(address);
-    this.owners4.set(address, owner === undefined || owner === this ? this : null);
+    this.owners4.enter(address, this);
     if (probe) this.dad.probeIpv4(a);
     else this.trace.addressState('ipv4', formatIpv4(address), 'preferred');
     return a;
@@ -834,8 +861,9 @@ export class Host implements PortOwner {
     // excluded above). The network's index says which host holds each address: only where this host
     // may hold the target or the sender's address are its own addresses looked at.
     const owners = this.owners4;
-    const tipOwner = owners.get(tip);
-    const sipOwner = owners.get(sip);
+    owners.lookUp(frame, tip, sip);
+    const tipOwner = owners.tipOwner;
+    const sipOwner = owners.sipOwner;
     if (tipOwner === this || tipOwner === null) return false;
     if (sipOwner === this || sipOwner === null) {
       const acd = this.profile.dad.ipv4ConflictDetection.value;
