@@ -8,8 +8,9 @@
  * half-duplex CSMA model and are not compared; queue drops only where the scenario allows them (steady
  * at 10,000 hosts, where ns-3's half-duplex core-to-gateway link cannot carry the offered load).
  *
- * Figures (medians of the runs): wall time, build and run time, events, events and frames delivered per
- * second of run, peak RSS, and the ratios ns-3 / arpshift of wall and run time.
+ * Figures (medians of the runs): wall time, build and run time, CPU time of the whole process, events,
+ * events and frames delivered per second of run, peak RSS, and the ratios ns-3 / arpshift of wall, run
+ * and CPU time.
  * `npm run bench -- --only anchor [--anchor-sizes 100,1000] [--ns3-sizes 100,1000] [--ns3-runs 3]`.
  */
 import { fileURLToPath } from 'node:url';
@@ -34,6 +35,10 @@ export interface ArpshiftAnchorRun {
   readonly wallSeconds: number;
   readonly peakRssKiB: number;
   readonly processSeconds: number;
+  /** CPU seconds of the whole process (measure.ts `runForOutput`); null without GNU time. */
+  readonly cpuSeconds: number | null;
+  /** CPU seconds from loading the scenario to the end of the run, in process (all threads). */
+  readonly modelCpuSeconds: number;
 }
 
 const NEUTRAL: readonly (keyof ArpshiftCounters)[] = ANCHOR_COUNTER_NAMES.filter(
@@ -43,9 +48,9 @@ const NEUTRAL: readonly (keyof ArpshiftCounters)[] = ANCHOR_COUNTER_NAMES.filter
 /** Runs bench/anchor-child.ts once. */
 export async function runArpshiftAnchor(scenario: AnchorScenario, hosts: number): Promise<ArpshiftAnchorRun> {
   const what = `arpshift ${scenario} with ${hosts} hosts`;
-  const { stdout, processSeconds } = await runForOutput(process.execPath, ['--import', 'tsx', CHILD, scenario, String(hosts)], what);
+  const { stdout, processSeconds, cpuSeconds } = await runForOutput(process.execPath, ['--import', 'tsx', CHILD, scenario, String(hosts)], what);
   try {
-    return { ...(JSON.parse(stdout.trim()) as Omit<ArpshiftAnchorRun, 'processSeconds'>), processSeconds };
+    return { ...(JSON.parse(stdout.trim()) as Omit<ArpshiftAnchorRun, 'processSeconds' | 'cpuSeconds'>), processSeconds, cpuSeconds };
   } catch (e) {
     throw new Error(`${what}: output is not JSON (${(e as Error).message})`, { cause: e });
   }
@@ -100,6 +105,9 @@ function report(reporter: Reporter, runs: readonly ArpshiftAnchorRun[], ns3: rea
   reporter.add('anchor', `${label}:   run`, m((r) => r.runSeconds), 's');
   reporter.add('anchor', `${label}: arpshift whole process, from outside`, m((r) => r.processSeconds), 's');
   reporter.add('anchor', `${label}: arpshift peak RSS`, Math.round(m((r) => r.peakRssKiB) / 1024), 'MiB');
+  const cpu = (r: { readonly cpuSeconds: number | null }): number => r.cpuSeconds ?? NaN;
+  reporter.add('anchor', `${label}: arpshift CPU time, load + build + run`, m((r) => r.modelCpuSeconds), 's');
+  if (runs.every((r) => r.cpuSeconds !== null)) reporter.add('anchor', `${label}: arpshift CPU time, whole process (node and tsx start-up too)`, m(cpu), 's');
   reporter.add('anchor', `${label}: arpshift events`, first.counters.events, 'count');
   reporter.add('anchor', `${label}: arpshift events per second of run`, Math.round(m((r) => r.counters.events / r.runSeconds)), 'events/s');
   reporter.add('anchor', `${label}: arpshift frames delivered per second of run`, Math.round(m((r) => r.counters.endpointFrames / r.runSeconds)), 'frames/s');
@@ -111,6 +119,14 @@ function report(reporter: Reporter, runs: readonly ArpshiftAnchorRun[], ns3: rea
   reporter.add('anchor', `${label}: ns-3 peak RSS`, Math.round(n((r) => r.peakRssKiB) / 1024), 'MiB');
   reporter.add('anchor', `${label}: ratio ns-3 / arpshift, wall time`, n((r) => r.wallSeconds) / m((r) => r.wallSeconds), 'x');
   reporter.add('anchor', `${label}: ratio ns-3 / arpshift, run time`, n((r) => r.runSeconds) / m((r) => r.runSeconds), 'x');
+  // CPU time moves far less with the machine's load than wall time (a process waiting for a core is
+  // not charged): the steadier ratio on a shared machine. ns-3's whole process (its start-up is a few
+  // ms) against arpshift's load + build + run (V8's compiler and garbage-collector threads included;
+  // node's and the TypeScript loader's start-up, which the CLI does not pay, left out).
+  if (ns3.every((r) => r.cpuSeconds !== null)) {
+    reporter.add('anchor', `${label}: ns-3 CPU time, whole process`, n(cpu), 's');
+    reporter.add('anchor', `${label}: ratio ns-3 / arpshift, CPU time`, n(cpu) / m((r) => r.modelCpuSeconds), 'x');
+  }
   reporter.add('anchor', `${label}: ratio arpshift / ns-3, peak RSS`, m((r) => r.peakRssKiB) / n((r) => r.peakRssKiB), 'x');
 }
 
@@ -134,13 +150,13 @@ export const anchorBench: Bench = {
           problems.push(...checkNs3Anchor(nsRun).map((p) => `ns-3 run ${r}: ${p}`));
           theirs.push(nsRun);
           // Each run's times as it ends, so that an interrupted long comparison still leaves its figures.
-          reporter.note(`  ns-3: wall ${nsRun.wallSeconds.toFixed(2)} s, run ${nsRun.runSeconds.toFixed(2)} s, peak RSS ${Math.round(nsRun.peakRssKiB / 1024)} MiB`);
+          reporter.note(`  ns-3: wall ${nsRun.wallSeconds.toFixed(2)} s, run ${nsRun.runSeconds.toFixed(2)} s, CPU ${nsRun.cpuSeconds?.toFixed(2) ?? '?'} s, peak RSS ${Math.round(nsRun.peakRssKiB / 1024)} MiB`);
         }
         reporter.note(`arpshift ${scenario}, ${hosts} hosts: run ${r} of ${runs}...`);
         const ourRun = await runArpshiftAnchor(scenario, hosts);
         problems.push(...checkArpshiftAnchor(ourRun, theirs[theirs.length - 1]).map((p) => `arpshift run ${r}: ${p}`));
         ours.push(ourRun);
-        reporter.note(`  arpshift: wall ${ourRun.wallSeconds.toFixed(2)} s (build ${ourRun.buildSeconds.toFixed(2)}, run ${ourRun.runSeconds.toFixed(2)}), peak RSS ${Math.round(ourRun.peakRssKiB / 1024)} MiB`);
+        reporter.note(`  arpshift: wall ${ourRun.wallSeconds.toFixed(2)} s (build ${ourRun.buildSeconds.toFixed(2)}, run ${ourRun.runSeconds.toFixed(2)}), CPU ${ourRun.modelCpuSeconds.toFixed(2)} s (whole process ${ourRun.cpuSeconds?.toFixed(2) ?? '?'} s), peak RSS ${Math.round(ourRun.peakRssKiB / 1024)} MiB`);
       }
       const reference = JSON.stringify(ours[0]!.counters);
       ours.forEach((o, i) => { if (JSON.stringify(o.counters) !== reference) problems.push(`arpshift run ${i + 1}: counters differ from run 1 (not deterministic)`); });

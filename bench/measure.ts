@@ -4,7 +4,9 @@
  * runs one for its standard output (`runForOutput`), as the anchor benchmark runs both simulators.
  */
 import { spawn } from 'node:child_process';
-import { openSync, closeSync, readFileSync } from 'node:fs';
+import { openSync, closeSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** What one run cost. */
 export interface Measured {
@@ -49,17 +51,30 @@ export function measure(command: string, args: readonly string[]): Promise<Measu
   });
 }
 
-/** What {@link runForOutput} gives back: the command's standard output and its wall time. */
+/** What {@link runForOutput} gives back: the command's standard output, its wall time and its CPU time. */
 export interface Output {
   readonly stdout: string;
   readonly processSeconds: number;
+  /**
+   * User + system CPU seconds of the whole process (every thread), from GNU time's rusage; null where
+   * /usr/bin/time is not installed. On a shared machine this moves far less with the load than the
+   * wall time: a process waiting for a core is not charged.
+   */
+  readonly cpuSeconds: number | null;
 }
+
+/** GNU time, when installed: reports the child's rusage (getrusage RUSAGE_CHILDREN) into a file. */
+const GNU_TIME = '/usr/bin/time';
 
 /** Runs `command args` for its standard output; rejects with `what`, the exit and stderr's start when it fails. */
 export function runForOutput(command: string, args: readonly string[], what: string): Promise<Output> {
+  const timed = existsSync(GNU_TIME);
+  const dir = timed ? mkdtempSync(join(tmpdir(), 'anchor-time-')) : null;
+  const usage = dir === null ? null : join(dir, 'usage');
+  const [file, argv] = usage === null ? [command, args] : [GNU_TIME, ['-o', usage, '-f', '%U %S', command, ...args]];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -67,8 +82,16 @@ export function runForOutput(command: string, args: readonly string[], what: str
     child.on('error', reject);
     child.on('close', (code, signal) => {
       const processSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+      let cpuSeconds: number | null = null;
+      if (usage !== null) {
+        // The last line is the format's (GNU time puts "Command exited with non-zero status" before it).
+        const last = (existsSync(usage) ? readFileSync(usage, 'utf8') : '').trim().split('\n').at(-1) ?? '';
+        const m = /^(\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/.exec(last);
+        if (m !== null) cpuSeconds = Number(m[1]) + Number(m[2]);
+        rmSync(dir!, { recursive: true, force: true });
+      }
       if (code !== 0) reject(new Error(`${what} failed (${signal ?? `exit ${code}`}): ${stderr.trim().slice(0, 500)}`));
-      else resolve({ stdout, processSeconds });
+      else resolve({ stdout, processSeconds, cpuSeconds });
     });
   });
 }

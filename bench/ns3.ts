@@ -78,7 +78,8 @@ const outputSchema = z.strictObject({
 export type Ns3AnchorOutput = z.infer<typeof outputSchema>;
 
 /** One run: the program's own figures, plus the whole process's wall time measured from outside. */
-export type Ns3AnchorRun = Ns3AnchorOutput & { readonly processSeconds: number };
+/** One ns-3 run's output, its wall time from outside and its whole process's CPU time (null without GNU time). */
+export type Ns3AnchorRun = Ns3AnchorOutput & { readonly processSeconds: number; readonly cpuSeconds: number | null };
 
 /** Parses the program's stdout (one JSON object on one line); throws an Error naming the first problem. */
 export function parseNs3AnchorOutput(stdout: string): Ns3AnchorOutput {
@@ -356,13 +357,13 @@ export async function runNs3Anchor(binary: string, spec: Ns3RunSpec): Promise<Ns
     `--frameCounters=${spec.frameCounters === false ? 0 : 1}`,
   ];
   const what = `ns-3 ${spec.scenario} with ${spec.hosts} hosts`;
-  const { stdout, processSeconds } = await runForOutput(binary, args, what);
+  const { stdout, processSeconds, cpuSeconds } = await runForOutput(binary, args, what);
   const out = parseNs3AnchorOutput(stdout);
   const frameCounters = spec.frameCounters !== false;
   if (out.scenario !== spec.scenario || out.hosts !== spec.hosts || out.seed !== (spec.seed ?? 1) || out.frameCounters !== frameCounters) {
     throw new Error(`${what}: the program reports ${out.scenario} with ${out.hosts} hosts, seed ${out.seed}, frame counters ${out.frameCounters ? 'on' : 'off'}`);
   }
-  return { ...out, processSeconds };
+  return { ...out, processSeconds, cpuSeconds };
 }
 
 const COUNTER_LABELS: Readonly<Record<keyof AnchorCounters, string>> = {
