@@ -9,9 +9,11 @@
  * and a copy whose link changed state before it arrived is lost, as `Link.transmit` does.)
  *
  * Bystanders: a receiver that would only count the copy and drop it (a host that is not the target of
- * an ARP request and keeps no entry for its sender; see `PortOwner.receiveQuietly`) is counted at its
- * port and by its owner, and consecutive such receivers are reported as one `frames-received` trace
- * event: no per-receiver event object, listener call or receive path. The other receivers go through
+ * an ARP request and keeps no entry for its sender, or a host the copy of an unknown-unicast or
+ * multicast flood is not addressed to; see `PortOwner.receiveQuietly`) is counted at its port and by
+ * its owner, and consecutive such receivers are reported as one `frames-received` trace event, and
+ * those of them whose owner traces the drop as one drop event of the owner's (`droppedQuietly`): no
+ * per-receiver event object, listener call or receive path. The other receivers go through
  * `Link.deliver` in order, between the groups, so every listener sees the same frames in the same
  * order as with one delivery per copy. While anyone listens to the per-receiver `frame-received`,
  * or with {@link FloodBatcher.groupBystanders} off, every copy goes through `Link.deliver`.
@@ -20,6 +22,7 @@ import type { EventSite } from '../sim/index.js';
 import type { SimFrame } from './frame.js';
 import type { Link } from './link.js';
 import type { Port } from './port.js';
+import { QUIET_DROPPED, QUIET_NOT_TAKEN } from './port.js';
 import type { TraceSink } from './trace.js';
 
 /** Copies of one frame arriving at one time. */
@@ -66,6 +69,8 @@ export class FloodBatcher {
   private readonly trace: TraceSink;
   /** The bystanders of the group being delivered, since the last copy that went through `Link.deliver`. */
   private readonly quiet: Port[] = [];
+  /** Those of {@link quiet} whose owner dropped the copy with a trace of the drop (`QUIET_DROPPED`). */
+  private readonly drops: Port[] = [];
 
   constructor(trace: TraceSink) {
     this.trace = trace;
@@ -121,12 +126,16 @@ export class FloodBatcher {
       for (let k = 0; k < g.count; k++) {
         const port = ports[k]!;
         const owner = port.owner;
-        if (owner.receiveQuietly !== undefined && (steady || epochs[k] === links[k]!.epoch) && owner.receiveQuietly(port, frame)) {
-          const c = port.counters;
-          c.rxFrames++;
-          c.rxBytes += size;
-          quiet.push(port);
-          continue;
+        if (owner.receiveQuietly !== undefined && (steady || epochs[k] === links[k]!.epoch)) {
+          const taken = owner.receiveQuietly(port, frame);
+          if (taken !== QUIET_NOT_TAKEN) {
+            const c = port.counters;
+            c.rxFrames++;
+            c.rxBytes += size;
+            quiet.push(port);
+            if (taken === QUIET_DROPPED) this.drops.push(port);
+            continue;
+          }
         }
         if (quiet.length > 0) this.report(quiet, frame);
         links[k]!.deliver(port, frame, epochs[k]!);
@@ -138,9 +147,17 @@ export class FloodBatcher {
     this.pool.push(g);
   }
 
-  /** Traces the bystanders gathered so far as one group and starts a new one. */
+  /**
+   * Traces the bystanders gathered so far as one group, then the drops among them (as each receiver
+   * would trace its own after its `frame-received`), and starts a new group.
+   */
   private report(quiet: Port[], frame: SimFrame): void {
     this.trace.receivedGroup(quiet, frame);
     quiet.length = 0;
+    const drops = this.drops;
+    if (drops.length > 0) {
+      drops[0]!.owner.droppedQuietly!(drops, frame);
+      drops.length = 0;
+    }
   }
 }
