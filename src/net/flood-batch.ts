@@ -15,7 +15,9 @@
  * those of them whose owner traces the drop as one drop event of the owner's (`droppedQuietly`): no
  * per-receiver event object, listener call or receive path. The other receivers go through
  * `Link.deliver` in order, between the groups, so every listener sees the same frames in the same
- * order as with one delivery per copy. While anyone listens to the per-receiver `frame-received`,
+ * order as with one delivery per copy. On the send side, the copies one flood sends of one frame are
+ * reported as one `frames-sent` event when the flood is flushed (`frame-sent` stays one per copy,
+ * for whoever listens to it). While anyone listens to the per-receiver `frame-received`,
  * or with {@link FloodBatcher.groupBystanders} off, every copy goes through `Link.deliver`.
  */
 import type { EventSite } from '../sim/index.js';
@@ -64,6 +66,13 @@ export class FloodBatcher {
    */
   static groupBystanders = true;
 
+  /**
+   * @internal Whether the copies a flood sends are reported on `frames-sent` as groups (consecutive
+   * copies of one frame object: one event), rather than one event each. The same either way; tests
+   * turn it off to compare the two paths.
+   */
+  static groupSends = true;
+
   private readonly pool: FloodGroup[] = [];
   private readonly open: FloodGroup[] = [];
   private readonly trace: TraceSink;
@@ -71,6 +80,9 @@ export class FloodBatcher {
   private readonly quiet: Port[] = [];
   /** Those of {@link quiet} whose owner dropped the copy with a trace of the drop (`QUIET_DROPPED`). */
   private readonly drops: Port[] = [];
+  /** The ports the copies of {@link sentFrame} left by so far in this flood (reported by `flush`). */
+  private readonly sent: Port[] = [];
+  private sentFrame: SimFrame | null = null;
 
   constructor(trace: TraceSink) {
     this.trace = trace;
@@ -82,8 +94,12 @@ export class FloodBatcher {
    */
   add(port: Port, frame: SimFrame): void {
     const link = port.link!;
-    const at = link.reserve(port, frame);
+    const at = link.reserve(port, frame, FloodBatcher.groupSends);
     if (at < 0) return;
+    if (FloodBatcher.groupSends) {
+      if (frame !== this.sentFrame) this.reportSent(frame);
+      this.sent.push(port);
+    }
     const open = this.open;
     let g: FloodGroup | undefined;
     for (let i = 0; i < open.length; i++) {
@@ -105,6 +121,7 @@ export class FloodBatcher {
 
   /** Queues one event at `site` per group opened since the last flush. */
   flush(site: EventSite): void {
+    this.reportSent(null);
     const open = this.open;
     for (let i = 0; i < open.length; i++) site.postAt(open[i]!.at, open[i]!.deliver);
     open.length = 0;
@@ -145,6 +162,16 @@ export class FloodBatcher {
     g.frame = null;
     g.count = 0;
     this.pool.push(g);
+  }
+
+  /** Traces the copies sent so far as one `frames-sent` group and starts one for `next`. */
+  private reportSent(next: SimFrame | null): void {
+    const sent = this.sent;
+    if (sent.length > 0) {
+      this.trace.sentGroup(sent, this.sentFrame!);
+      sent.length = 0;
+    }
+    this.sentFrame = next;
   }
 
   /**

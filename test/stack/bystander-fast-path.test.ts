@@ -2,7 +2,8 @@
  * The ARP bystander fast paths (Host.receiveArp returns early for a request that changes nothing and
  * asks nothing of the receiver; a flood hands such receivers over as one group, counted at their
  * ports and hosts and traced as one `frames-received` event, their not-for-me drops as one
- * `packets-dropped` event, flood-batch.ts) give the same run as the
+ * `packets-dropped` event, and the copies a flood sends as one `frames-sent` event, flood-batch.ts)
+ * give the same run as the
  * full receive rules with one delivery per copy: every number of the JSON
  * result and every byte of the capture, for every profile, for ARP and ND, with and without arp_accept
  * (Linux profiles), on a small dual-stack domain whose traffic goes over IPv4 or IPv6, where hosts resolve each other, a VM migrates and announces
@@ -56,6 +57,11 @@ function runOnce(text: string): { json: string; pcap: Buffer; notForMe: number }
   model.kernel.trace.on('packets-dropped', (e) => {
     for (const node of e.nodes) drops.push(`${e.time} ${node} ${e.reason} ${e.family} ${e.payload?.length ?? -1}`);
   });
+  // Every frame sent, one line per port (the group form lists a flood's copies of one frame together).
+  const sends: string[] = [];
+  model.kernel.trace.on('frames-sent', (e) => {
+    for (const port of e.ports) sends.push(`${e.time} ${port.name} ${e.frame.id} ${e.frame.size}`);
+  });
   const run = new ModelRun(model, scenario.name, { capture: sink });
   const result = run.finish();
   sink.close();
@@ -63,21 +69,24 @@ function runOnce(text: string): { json: string; pcap: Buffer; notForMe: number }
   const hosts = [...model.hosts.values()].map((h) => ({ ...h.counters }));
   const ports = model.network.links.flatMap((l) => [l.a, l.b]).map((p) => ({ ...p.counters, drops: { ...p.counters.drops } }));
   const notForMe = hosts.reduce((n, h) => n + h.notForMe, 0);
-  return { json: JSON.stringify({ result, events: run.events, hosts, ports, drops }), pcap: Buffer.concat(chunks), notForMe };
+  return { json: JSON.stringify({ result, events: run.events, hosts, ports, drops, sends }), pcap: Buffer.concat(chunks), notForMe };
 }
 
 afterEach(() => {
   Host.bystanderFastPath = true;
   FloodBatcher.groupBystanders = true;
+  FloodBatcher.groupSends = true;
 });
 
 /** The run with both fast paths off, then on: the same JSON (every number) and pcap (every byte). */
 function expectSameBothWays(text: string): { notForMe: number } {
   Host.bystanderFastPath = false;
   FloodBatcher.groupBystanders = false;
+  FloodBatcher.groupSends = false;
   const plain = runOnce(text);
   Host.bystanderFastPath = true;
   FloodBatcher.groupBystanders = true;
+  FloodBatcher.groupSends = true;
   const fast = runOnce(text);
   expect(plain.pcap.length).toBeGreaterThan(24);
   expect(fast.json).toBe(plain.json);
