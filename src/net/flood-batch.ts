@@ -27,6 +27,14 @@ import type { Port } from './port.js';
 import { QUIET_DROPPED, QUIET_NOT_TAKEN } from './port.js';
 import type { TraceSink } from './trace.js';
 
+/**
+ * Empties a reused array. Popping its few elements is cheaper than setting `length` to 0 (a call into
+ * the runtime, 2 % of the default comparison's profile), and keeps its storage for the next group.
+ */
+function empty(array: unknown[]): void {
+  while (array.length > 0) array.pop();
+}
+
 /** Copies of one frame arriving at one time. */
 class FloodGroup {
   at = 0;
@@ -124,7 +132,7 @@ export class FloodBatcher {
     this.reportSent(null);
     const open = this.open;
     for (let i = 0; i < open.length; i++) site.postAt(open[i]!.at, open[i]!.deliver);
-    open.length = 0;
+    empty(open);
   }
 
   /** Hands every copy of `g` to its link, then pools the group. */
@@ -169,7 +177,7 @@ export class FloodBatcher {
     const sent = this.sent;
     if (sent.length > 0) {
       this.trace.sentGroup(sent, this.sentFrame!);
-      sent.length = 0;
+      empty(sent);
     }
     this.sentFrame = next;
   }
@@ -180,11 +188,11 @@ export class FloodBatcher {
    */
   private report(quiet: Port[], frame: SimFrame): void {
     this.trace.receivedGroup(quiet, frame);
-    quiet.length = 0;
+    empty(quiet);
     const drops = this.drops;
     if (drops.length > 0) {
       drops[0]!.owner.droppedQuietly!(drops, frame);
-      drops.length = 0;
+      empty(drops);
     }
   }
 }

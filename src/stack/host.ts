@@ -818,7 +818,7 @@ export class Host implements PortOwner {
    */
   droppedQuietly(ports: readonly Port[], frame: SimFrame): void {
     const nodes = quietDropNodes;
-    nodes.length = 0;
+    while (nodes.length > 0) nodes.pop();
     for (let k = 0; k < ports.length; k++) nodes.push(ports[k]!.owner.name);
     const p = frame.eth.payload;
     if (p.kind === 'ipv4' || p.kind === 'ipv6') this.trace.droppedAt(nodes, 'not-for-me', p.kind, udpPayload(p));
