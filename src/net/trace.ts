@@ -136,11 +136,6 @@ export class TraceSink {
     }
   }
 
-  /** Whether anyone listens to `frames-sent` (check before gathering a group of copies sent). */
-  get groupsSends(): boolean {
-    return this.framesSent.listeners.length > 0;
-  }
-
   /** Copies of `frame` that left `ports` (at least one, all of one node) in a flood, as one `frames-sent`. */
   sentGroup(ports: readonly Port[], frame: SimFrame): void {
     if (this.framesSent.listeners.length > 0) {
