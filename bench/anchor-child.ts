@@ -51,16 +51,15 @@ const endKind = new Uint8Array(Math.max(0, ...endPorts.map((p) => p.id)) + 1);
 for (const h of model.hosts.values()) endKind[h.port.id] = 1;
 for (const g of model.gateways) endKind[g.port.id] = 2;
 const kindOf = (port: Port): number => (port.id >= 0 && port.id < endKind.length ? endKind[port.id]! : 0);
-// Frames sent are reported by port name, one event per copy. A flood's copies are consecutive events
-// of the frame object its sender made (an end station sends a frame object once, before any switch
-// forwards it), so only the first event of a run of the same frame is looked up by name.
-const endNames = new Set(endPorts.map((p) => p.name));
+// Frames sent by group (`frames-sent`: a flood's copies of one frame come as one event). A flood's
+// copies are of the frame object its sender made (an end station sends a frame object once, before
+// any switch forwards it), so only the first event of a run of the same frame is looked at.
 let lastSent: unknown = null;
-model.kernel.trace.on('frame-sent', (e) => {
+model.kernel.trace.on('frames-sent', (e) => {
   const p = e.frame.eth.payload;
   if (p.kind !== 'arp' || e.frame === lastSent) return;
   lastSent = e.frame;
-  if (!endNames.has(e.port)) return;
+  if (kindOf(e.ports[0]!) === 0) return;
   if (p.operation === 1) arp.requestsSent++;
   else if (p.operation === 2) arp.repliesSent++;
 });

@@ -78,7 +78,7 @@ export class ContentionOutcome {
       if (d === undefined) s.detections.set(key, { by, how, refused, first: time, count: 1 });
       else d.count++;
     };
-    trace.on('frame-sent', (e) => {
+    trace.on('frames-sent', (e) => {
       cases.forEach((k, i) => {
         if (e.node === k.name) this.states[i]!.frames.add(e.frame.id);
       });

@@ -346,12 +346,15 @@ export class FlowFates {
       lastLedger?.dropped(lastSequence, fate);
     };
     kernel.trace.on('frame-dropped', (e) => this.note(udpBytes(e.frame.eth), netFate(e.reason)));
-    kernel.trace.on('packet-dropped', (e) => {
+    // Drops by group (the copies of a flood that hosts drop as not for them come as one event): one
+    // packet, so one note for the group unless a node's pause makes its copy's fate differ.
+    kernel.trace.on('packets-dropped', (e) => {
       const bytes = e.payload;
       if (bytes === null) return;
       let fate = stackFate.get(e.reason);
       if (fate === undefined) stackFate.set(e.reason, (fate = FATES.indexOf(stackCause(e.reason))));
-      this.note(bytes, fate === nodeDown && paused(e.node, e.time) ? vmPaused : fate);
+      if (fate !== nodeDown) return this.note(bytes, fate);
+      for (const node of e.nodes) this.note(bytes, paused(node, e.time) ? vmPaused : fate);
     });
   }
 

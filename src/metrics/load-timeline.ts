@@ -77,15 +77,19 @@ export class LoadTimeline {
       }
       if (received > 0) this.add(this.frames, e.time, received);
     });
-    trace.on('frame-sent', (e) => {
+    // By group: the copies of one frame sent out of several ports of one node (`frames-sent`).
+    trace.on('frames-sent', (e) => {
       if (!isEnd(e.node)) return;
       const eth = e.frame.eth;
       const form = resolutionForm(eth);
       if (form === null) return;
-      this.add(this.messages, e.time, 1);
+      const n = e.ports.length;
+      this.add(this.messages, e.time, n);
       if (vm === null || !this.about(eth, vm)) return;
-      if (this.marks.length < MAX_MARKS) this.marks.push({ timeS: seconds(e.time), node: e.node, form });
-      else this.leftOut++;
+      for (let k = 0; k < n; k++) {
+        if (this.marks.length < MAX_MARKS) this.marks.push({ timeS: seconds(e.time), node: e.node, form });
+        else this.leftOut++;
+      }
     });
   }
 

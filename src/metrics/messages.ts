@@ -33,7 +33,8 @@ export class MessageCounter {
     // The last node asked about and the answer: a flood's copies leave one switch one after another.
     let lastNode = '';
     let lastEnd = false;
-    kernel.trace.on('frame-sent', (e) => {
+    // By group (`frames-sent`): the copies of one frame sent out of several ports of one node count once each.
+    kernel.trace.on('frames-sent', (e) => {
       const p = e.frame.eth.payload;
       // The payload first: most frames are neither ARP nor ICMPv6, and need no lookup of the node.
       if (p.kind !== 'arp' && !(p.kind === 'ipv6' && p.payload.kind === 'icmpv6')) return;
@@ -42,23 +43,24 @@ export class MessageCounter {
         lastEnd = isEndStation(e.node);
       }
       if (!lastEnd) return;
+      const n = e.ports.length;
       if (p.kind === 'arp') {
         const form = classifyArp(p);
-        if (form === 'rarp-request' || form === 'rarp-reply') this.arp.rarp++;
-        else if (isGratuitousForm(form)) this.arp.gratuitous++;
-        else if (form === 'probe') this.arp.probes++;
-        else if (form === 'request') this.arp.requests++;
-        else if (form === 'reply') this.arp.replies++;
+        if (form === 'rarp-request' || form === 'rarp-reply') this.arp.rarp += n;
+        else if (isGratuitousForm(form)) this.arp.gratuitous += n;
+        else if (form === 'probe') this.arp.probes += n;
+        else if (form === 'request') this.arp.requests += n;
+        else if (form === 'reply') this.arp.replies += n;
         return;
       }
       if (p.kind === 'ipv6' && p.payload.kind === 'icmpv6') {
         const m = p.payload;
         if (m.type === 'ns') {
-          if (p.source === '::') this.nd.dadNs++;
-          else this.nd.ns++;
+          if (p.source === '::') this.nd.dadNs += n;
+          else this.nd.ns += n;
         } else if (m.type === 'na') {
-          this.nd.na++;
-          if (!m.solicitedFlag) this.nd.unsolicitedNa++;
+          this.nd.na += n;
+          if (!m.solicitedFlag) this.nd.unsolicitedNa += n;
         }
       }
     });

@@ -10,7 +10,7 @@ export type { LearnOutcome, MacEntry, MacOrigin, MacTableOptions } from './mac-t
 export { MacTable } from './mac-table.js';
 export type { FilterDrop, FrameFilter } from './filter.js';
 export type { DropReason, PortOwner } from './port.js';
-export { DROP_REASONS, Port, PortCounters } from './port.js';
+export { DROP_REASONS, Port, PortCounters, QUIET_DROPPED, QUIET_NOT_TAKEN, QUIET_TAKEN } from './port.js';
 export type { CongestionWindow, DirectionConfig, LinkConfig } from './link.js';
 export { DEFAULT_QUEUE_BYTES, Link } from './link.js';
 export { FloodBatcher } from './flood-batch.js';

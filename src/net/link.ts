@@ -223,8 +223,9 @@ export class Link {
   /**
    * Queues `frame` from `from` towards the other end and returns its arrival time there, or -1 if it
    * was dropped (counted on `from`). The caller delivers it (see {@link transmit}, or a batched flood).
+   * `grouped`: the caller reports the copy on `frames-sent` with its flood's other copies.
    */
-  reserve(from: Port, frame: SimFrame): number {
+  reserve(from: Port, frame: SimFrame, grouped = false): number {
     if (!this.isUp) return this.refuse(from, frame, 'link-down');
     const dir = from === this.a ? this.ab : this.ba;
     const now = this.kernel.now;
@@ -242,7 +243,7 @@ export class Link {
     dir.busyUntil = done;
     from.counters.txFrames++;
     from.counters.txBytes += frame.size;
-    this.trace.sent(from, frame);
+    this.trace.sent(from, frame, grouped);
     return done + this.delay;
   }
 

@@ -43,13 +43,27 @@ export interface PortOwner {
   linkChanged?(port: Port, up: boolean): void;
   /**
    * @internal A flood copy arrived on `port` (already counted there). When receiving it would change
-   * nothing but the owner's own counters (no trace event, no state, no frame sent: a bystander that
-   * only drops it), counts it as `receive` would and returns true; otherwise does nothing and returns
-   * false, and the copy goes through `receive`. Lets a flood hand its bystanders over as a group
-   * (flood-batch.ts).
+   * nothing but the owner's own counters (no state, no frame sent: a bystander that only drops it),
+   * counts it as `receive` would and returns {@link QUIET_TAKEN}, or {@link QUIET_DROPPED} when
+   * `receive` would also have traced the drop (the batcher then hands the group's such copies to
+   * {@link droppedQuietly}); otherwise does nothing and returns {@link QUIET_NOT_TAKEN}, and the copy
+   * goes through `receive`. Lets a flood hand its bystanders over as a group (flood-batch.ts).
    */
-  receiveQuietly?(port: Port, frame: SimFrame): boolean;
+  receiveQuietly?(port: Port, frame: SimFrame): number;
+  /**
+   * @internal Traces the drops of the copies of `frame` that `receiveQuietly` took at `ports` (in
+   * order, at least one, owners of the same kind as this one) with {@link QUIET_DROPPED}, as their
+   * owners' `receive` would have one by one.
+   */
+  droppedQuietly?(ports: readonly Port[], frame: SimFrame): void;
 }
+
+/** `PortOwner.receiveQuietly`: the copy goes through `receive`. */
+export const QUIET_NOT_TAKEN = 0;
+/** `PortOwner.receiveQuietly`: the copy was counted; nothing else to do. */
+export const QUIET_TAKEN = 1;
+/** `PortOwner.receiveQuietly`: the copy was counted and its drop is to be traced by group (`droppedQuietly`). */
+export const QUIET_DROPPED = 2;
 
 /** Per-port counters: plain integers. */
 export class PortCounters {

@@ -14,8 +14,17 @@ export type PortState = 'disabled' | 'blocking' | 'listening' | 'learning' | 'fo
 
 declare module '../sim/trace.js' {
   interface TraceEventMap {
-    /** A frame left `port` (after queueing and loss were decided). */
+    /** A frame left `port` (after queueing and loss were decided), one event per port. */
     'frame-sent': { readonly port: string; readonly frame: SimFrame };
+    /**
+     * Every frame sent, as `frame-sent` reports it, but by group: `frame` left each of `ports`, in
+     * order, at `time`, all of them ports of `node`. A frame sent alone comes with one port; the copies
+     * of one frame a flood sends out of several ports come as one event (after the flood's other
+     * traces, such as a copy's `frame-dropped`). For observers that count: a listener must not change
+     * the model, and reads `ports` during the call only (the array is reused). Not given to `onAny`
+     * listeners (they get `frame-sent`).
+     */
+    'frames-sent': { readonly frame: SimFrame; readonly ports: readonly Port[] };
     /**
      * A frame arrived at `port`, one event per receiving port, before the port's owner handles it.
      * While anyone listens to this type, flood copies are handed over one receiver at a time (no
@@ -75,8 +84,11 @@ export class TraceSink {
   private readonly frameReceived: TraceChannel<'frame-received'>;
   private readonly frameDropped: TraceChannel<'frame-dropped'>;
   private readonly framesReceived: TraceChannel<'frames-received'>;
+  private readonly framesSent: TraceChannel<'frames-sent'>;
   /** The one-port group of a frame received alone (reused). */
   private readonly one: Port[] = [];
+  /** The one-port group of a frame sent alone (reused). */
+  private readonly oneSent: Port[] = [];
   private portIds = 0;
   /** Link state changes in this network so far (every `Link.setUp` that changed something). */
   linkChanges = 0;
@@ -90,6 +102,7 @@ export class TraceSink {
     this.frameReceived = this.bus.channel('frame-received');
     this.frameDropped = this.bus.channel('frame-dropped');
     this.framesReceived = this.bus.channel('frames-received');
+    this.framesSent = this.bus.channel('frames-sent');
     this.fdbRefreshed = this.bus.channel('fdb-refreshed');
   }
 
@@ -111,10 +124,28 @@ export class TraceSink {
     return this.frameReceived.active;
   }
 
-  sent(port: Port, frame: SimFrame): void {
+  /** `frame` left `port`; `grouped`: its `frames-sent` comes with its flood's group (see {@link sentGroup}). */
+  sent(port: Port, frame: SimFrame, grouped: boolean): void {
     if (this.frameSent.active) {
       this.frameSent.emit({ type: 'frame-sent', time: this.kernel.now, node: port.owner.name, port: port.name, frame });
     }
+    if (!grouped && this.framesSent.listeners.length > 0) {
+      const one = this.oneSent;
+      one[0] = port;
+      this.emitSent({ type: 'frames-sent', time: this.kernel.now, node: port.owner.name, frame, ports: one });
+    }
+  }
+
+  /** Copies of `frame` that left `ports` (at least one, all of one node) in a flood, as one `frames-sent`. */
+  sentGroup(ports: readonly Port[], frame: SimFrame): void {
+    if (this.framesSent.listeners.length > 0) {
+      this.emitSent({ type: 'frames-sent', time: this.kernel.now, node: ports[0]!.owner.name, frame, ports });
+    }
+  }
+
+  /** To the type's own listeners only: `onAny` listeners get every frame as `frame-sent`. */
+  private emitSent(event: TraceEvent<'frames-sent'>): void {
+    for (const listener of this.framesSent.listeners) listener(event as TraceEvent);
   }
 
   received(port: Port, frame: SimFrame): void {

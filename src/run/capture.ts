@@ -17,7 +17,11 @@ export interface Capture {
 export function attachCapture(model: Model, node: string, sink: BufferedSink): Capture {
   const writer = new PcapWriter(sink);
   const trace = model.kernel.trace;
-  trace.on('frame-sent', (e) => { if (e.node === node) writer.writeAt(e.time, emitFrame(e.frame.eth)); });
+  // Sent frames by group (trace.ts `frames-sent`): the copies of one frame out of several of the node's ports.
+  trace.on('frames-sent', (e) => {
+    if (e.node !== node) return;
+    for (let i = 0; i < e.ports.length; i++) writer.writeAt(e.time, emitFrame(e.frame.eth));
+  });
   // Received frames by group (trace.ts `frames-received`): the node's own port is looked for among
   // the receivers, by the node itself where the network knows it, else by name.
   const owner = model.network.node(node);

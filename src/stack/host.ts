@@ -15,7 +15,7 @@
  * gateway; the packet then waits in the neighbor table until the next hop is resolved.
  */
 import type { Network, Port, PortOwner, SimFrame } from '../net/index.js';
-import { Port as PortClass } from '../net/index.js';
+import { Port as PortClass, QUIET_DROPPED, QUIET_NOT_TAKEN, QUIET_TAKEN } from '../net/index.js';
 import type { Kernel } from '../sim/index.js';
 import { Timer } from '../sim/index.js';
 import type {
@@ -152,6 +152,9 @@ export interface EchoReply {
   readonly sequence: number;
   readonly data: Uint8Array;
 }
+
+/** The nodes of a group of not-for-me drops being traced (reused; see `Host.droppedQuietly`). */
+const quietDropNodes: string[] = [];
 
 /** Counters of a host: plain integers. */
 export class HostCounters {
@@ -844,18 +847,28 @@ export class Host implements PortOwner {
   }
 
   /**
-   * @internal See `PortOwner.receiveQuietly`: takes an ARP request broadcast to everyone that `receive`
-   * would only count (the host is up, no conflict detection looks at it, and `overheardOnly`: not for
-   * us, no entry for the sender or a profile that creates none). Off with {@link Host.bystanderFastPath}.
+   * @internal See `PortOwner.receiveQuietly`: takes a flood copy that `receive` would only count, the
+   * host being up: one not for any of its MACs (an unknown-unicast flood's copy for another host, a
+   * multicast group it is not in), which `receive` drops as not-for-me (its drop traced by group, see
+   * {@link droppedQuietly}; not while anyone listens to the per-drop `packet-dropped`); or an ARP
+   * request broadcast to everyone that no conflict detection looks at and that is `overheardOnly`
+   * (not for us, no entry for the sender or a profile that creates none). Off with
+   * {@link Host.bystanderFastPath}.
    */
-  receiveQuietly(_port: Port, frame: SimFrame): boolean {
+  receiveQuietly(_port: Port, frame: SimFrame): number {
+    if (!Host.bystanderFastPath || !this.up) return QUIET_NOT_TAKEN;
     const eth = frame.eth;
+    const dst = eth.destination;
+    if (dst !== MAC_BROADCAST) {
+      if (this.trace.perCopyDrops || this.acceptsDestination(dst)) return QUIET_NOT_TAKEN;
+      this.counters.notForMe++;
+      return QUIET_DROPPED;
+    }
     const p = eth.payload;
-    if (p.kind !== 'arp' || p.operation !== ARP_OP_REQUEST || eth.destination !== MAC_BROADCAST || eth.etherType !== 0x0806) return false;
-    if (!Host.bystanderFastPath || !this.up) return false;
+    if (p.kind !== 'arp' || p.operation !== ARP_OP_REQUEST || eth.etherType !== 0x0806) return QUIET_NOT_TAKEN;
     const sip = p.senderProtocolAddress;
     const tip = p.targetProtocolAddress;
-    if (sip === 0 || sip === tip) return false;
+    if (sip === 0 || sip === tip) return QUIET_NOT_TAKEN;
     // `overheardOnly` and what `DadRunner.checkArp` would act on (an address in detection, tentative
     // or preferred under ongoing detection, that the sender claims; a probe, from 0.0.0.0, was
     // excluded above). The network's index says which host holds each address: only where this host
@@ -864,20 +877,33 @@ export class Host implements PortOwner {
     owners.lookUp(frame, tip, sip);
     const tipOwner = owners.tipOwner;
     const sipOwner = owners.sipOwner;
-    if (tipOwner === this || tipOwner === null) return false;
+    if (tipOwner === this || tipOwner === null) return QUIET_NOT_TAKEN;
     if (sipOwner === this || sipOwner === null) {
       const acd = this.profile.dad.ipv4ConflictDetection.value;
       const addresses = this.ipv4;
       for (let i = 0; i < addresses.length; i++) {
         const a = addresses[i]!;
-        if (a.address === tip) return false;
-        if (a.address === sip && (a.state === 'tentative' || (acd && a.state === 'preferred'))) return false;
+        if (a.address === tip) return QUIET_NOT_TAKEN;
+        if (a.address === sip && (a.state === 'tentative' || (acd && a.state === 'preferred'))) return QUIET_NOT_TAKEN;
       }
     }
-    if (this.profile.arp.updateExisting.value !== 'reply-while-resolving' && this.arp.held(sip)) return false;
+    if (this.profile.arp.updateExisting.value !== 'reply-while-resolving' && this.arp.held(sip)) return QUIET_NOT_TAKEN;
     this.counters.framesIn++;
     this.counters.arpIn++;
-    return true;
+    return QUIET_TAKEN;
+  }
+
+  /**
+   * @internal See `PortOwner.droppedQuietly`: traces the not-for-me drops of the copies of `frame`
+   * that {@link receiveQuietly} took at `ports` (this host's first) as one `packets-dropped` event.
+   */
+  droppedQuietly(ports: readonly Port[], frame: SimFrame): void {
+    const nodes = quietDropNodes;
+    while (nodes.length > 0) nodes.pop();
+    for (let k = 0; k < ports.length; k++) nodes.push(ports[k]!.owner.name);
+    const p = frame.eth.payload;
+    if (p.kind === 'ipv4' || p.kind === 'ipv6') this.trace.droppedAt(nodes, 'not-for-me', p.kind, udpPayload(p));
+    else this.trace.droppedAt(nodes, 'not-for-me', null, null);
   }
 
   /** Traces a dropped frame with its family and, for measurement traffic, its UDP payload. */

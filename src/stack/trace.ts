@@ -2,7 +2,7 @@
  * Trace events of the stacks (declared on the kernel's trace bus) and the sink that emits them only
  * when someone listens.
  */
-import type { Kernel, TraceBus, TraceChannel } from '../sim/index.js';
+import type { Kernel, TraceBus, TraceChannel, TraceEvent } from '../sim/index.js';
 import type { MacAddress } from '../wire/index.js';
 import type { NeighborState } from './neighbor-cache.js';
 
@@ -31,8 +31,26 @@ declare module '../sim/trace.js' {
       readonly to: NeighborState | 'none';
       readonly lladdr: MacAddress | null;
     };
-    /** A stack dropped a packet (the frame, when it was one, and why). */
+    /**
+     * A stack dropped a packet (the frame, when it was one, and why), one event per drop. While anyone
+     * listens to this type, the copies of a flood that hosts drop as not for them are handed over one
+     * receiver at a time (see `packets-dropped`).
+     */
     'packet-dropped': { readonly reason: PacketDropReason; readonly family: Family | null; readonly payload: Uint8Array | null };
+    /**
+     * Every drop `packet-dropped` reports, but by group: the same packet (`reason`, `family`,
+     * `payload`) dropped at each of `nodes`, in order, at `time` (`node` is the first). A drop alone
+     * comes with one node; the copies of a flood that hosts drop as not for them (an unknown-unicast
+     * flood's copies for another MAC, a multicast group they are not in) come as one event. For
+     * observers that count: a listener must not change the model, and reads `nodes` during the call
+     * only (the array is reused). Not given to `onAny` listeners (they get `packet-dropped`).
+     */
+    'packets-dropped': {
+      readonly reason: PacketDropReason;
+      readonly family: Family | null;
+      readonly payload: Uint8Array | null;
+      readonly nodes: readonly string[];
+    };
     /** An address conflict was detected (RFC 5227 / RFC 4862 DAD). */
     'address-conflict': { readonly family: Family; readonly address: string; readonly by: MacAddress; readonly phase: 'probing' | 'in-use' };
     /** An address became usable (DAD done) or was given up. */
@@ -46,12 +64,25 @@ export class StackTrace {
   private readonly bus: TraceBus;
   readonly node: string;
   private readonly packetDropped: TraceChannel<'packet-dropped'>; // every flooded copy a host ignores
+  private readonly packetsDropped: TraceChannel<'packets-dropped'>;
+  /** This node alone, the `nodes` of a drop traced alone. */
+  private readonly one: readonly string[];
 
   constructor(kernel: Kernel, node: string) {
     this.kernel = kernel;
     this.bus = kernel.trace;
     this.node = node;
+    this.one = [node];
     this.packetDropped = this.bus.channel('packet-dropped');
+    this.packetsDropped = this.bus.channel('packets-dropped');
+  }
+
+  /**
+   * Whether someone listens to `packet-dropped` (one event per drop): then the drops of flood copies
+   * are traced one at a time, each by its receiver's `receive`.
+   */
+  get perCopyDrops(): boolean {
+    return this.packetDropped.active;
   }
 
   neighbor(family: Family, address: string, from: NeighborState | 'none', to: NeighborState | 'none', lladdr: MacAddress | null): void {
@@ -64,6 +95,19 @@ export class StackTrace {
     if (this.packetDropped.active) {
       this.packetDropped.emit({ type: 'packet-dropped', time: this.kernel.now, node: this.node, reason, family, payload });
     }
+    if (this.packetsDropped.listeners.length > 0) this.droppedAt(this.one, reason, family, payload);
+  }
+
+  /**
+   * The same packet dropped at each of `nodes` (at least one; this node first), as one
+   * `packets-dropped` event; only while no one listens to `packet-dropped` (see {@link perCopyDrops})
+   * when more than one.
+   */
+  droppedAt(nodes: readonly string[], reason: PacketDropReason, family: Family | null, payload: Uint8Array | null): void {
+    if (this.packetsDropped.listeners.length === 0) return;
+    const event: TraceEvent<'packets-dropped'> = { type: 'packets-dropped', time: this.kernel.now, node: nodes[0]!, reason, family, payload, nodes };
+    // To the type's own listeners only: `onAny` listeners get every drop as `packet-dropped`.
+    for (const listener of this.packetsDropped.listeners) listener(event as TraceEvent);
   }
 
   conflict(family: Family, address: string, by: MacAddress, phase: 'probing' | 'in-use'): void {

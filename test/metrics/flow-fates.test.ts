@@ -61,7 +61,7 @@ describe('flow fates', () => {
     const fates = new FlowFates(kernel);
     const record = new FlowRecord(kernel, 5, 'f');
     const drop = (node: string, reason: 'not-for-me' | 'node-down', payload: Uint8Array): void =>
-      kernel.trace.emit({ type: 'packet-dropped', time: kernel.now, node, reason, family: 'ipv4', payload });
+      kernel.trace.emit({ type: 'packets-dropped', time: kernel.now, node, reason, family: 'ipv4', payload, nodes: [node] });
     const first = flowPayload(5, 0, 0, 64);
     const second = flowPayload(5, 1, 0, 64);
     record.noteSent('a', 0);
@@ -177,7 +177,7 @@ describe('flow fates kept as runs, against a per-packet reference', () => {
           let fate: string = CAUSES[o.cause][1];
           if (fate === 'node-down' && node === 'vm' && time >= window.pauseAt && time <= window.resumeAt) fate = 'vm-paused';
           if (deliveredAt[seq]! < 0 && (cause[seq] === undefined || RANK[fate]! < RANK[cause[seq]!]!)) cause[seq] = fate;
-          kernel.trace.emit({ type: 'packet-dropped', time, node, reason, family: 'ipv4', payload: flowPayload(7, seq, sentAt[seq]!, 20) });
+          kernel.trace.emit({ type: 'packets-dropped', time, node, reason, family: 'ipv4', payload: flowPayload(7, seq, sentAt[seq]!, 20), nodes: [node] });
         }
       }
       // Losses by cause over the whole flow.
