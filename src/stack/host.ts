@@ -850,9 +850,10 @@ export class Host implements PortOwner {
    * @internal See `PortOwner.receiveQuietly`: takes a flood copy that `receive` would only count, the
    * host being up: one not for any of its MACs (an unknown-unicast flood's copy for another host, a
    * multicast group it is not in), which `receive` drops as not-for-me (its drop traced by group, see
-   * {@link droppedQuietly}; not while anyone listens to the per-drop `packet-dropped`); or an ARP
-   * request broadcast to everyone that no conflict detection looks at and that is `overheardOnly`
-   * (not for us, no entry for the sender or a profile that creates none). Off with
+   * {@link droppedQuietly}; not while anyone listens to the per-drop `packet-dropped`); a RARP frame,
+   * which `receive` counts and ignores; or an ARP request broadcast to everyone (a gratuitous one
+   * too) that no conflict detection looks at and that is `overheardOnly` (not for us, no entry for
+   * the sender or a profile that creates none). Off with
    * {@link Host.bystanderFastPath}.
    */
   receiveQuietly(_port: Port, frame: SimFrame): number {
@@ -865,10 +866,26 @@ export class Host implements PortOwner {
       return QUIET_DROPPED;
     }
     const p = eth.payload;
-    if (p.kind !== 'arp' || p.operation !== ARP_OP_REQUEST || eth.etherType !== 0x0806) return QUIET_NOT_TAKEN;
+    if (p.kind !== 'arp') return QUIET_NOT_TAKEN;
+    if (eth.etherType !== 0x0806 || (p.operation !== 1 && p.operation !== 2)) {
+      // RARP (RFC 903; what QEMU announces a moved VM with) and the rest of the ARP family: `receive`
+      // counts and ignores them.
+      this.counters.framesIn++;
+      this.counters.rarpIgnored++;
+      return QUIET_TAKEN;
+    }
+    if (p.operation !== ARP_OP_REQUEST) return QUIET_NOT_TAKEN;
     const sip = p.senderProtocolAddress;
     const tip = p.targetProtocolAddress;
-    if (sip === 0 || sip === tip) return QUIET_NOT_TAKEN;
+    if (sip === 0) return QUIET_NOT_TAKEN;
+    if (sip === tip) {
+      // A gratuitous request (a moved VM's announcement): `decideArp` creates no entry from it where
+      // the profile drops gratuitous ARP, takes only replies to a pending resolution, or creates no
+      // unsolicited entries (Linux arp_accept = 0, net/ipv4/arp.c arp_process); it then only updates
+      // an entry the host already has (looked at below, with the conflict checks).
+      const rules = this.profile.arp;
+      if (!rules.dropGratuitous.value && rules.updateExisting.value !== 'reply-while-resolving' && rules.createUnsolicited.value !== 'never') return QUIET_NOT_TAKEN;
+    }
     // `overheardOnly` and what `DadRunner.checkArp` would act on (an address in detection, tentative
     // or preferred under ongoing detection, that the sender claims; a probe, from 0.0.0.0, was
     // excluded above). The network's index says which host holds each address: only where this host

@@ -7,8 +7,9 @@
  * full receive rules with one delivery per copy: every number of the JSON
  * result and every byte of the capture, for every profile, for ARP and ND, with and without arp_accept
  * (Linux profiles), on a small dual-stack domain whose traffic goes over IPv4 or IPv6, where hosts resolve each other, a VM migrates and announces
- * itself with gratuitous ARP (so bystanders overhear requests both with and without an entry for the
- * sender), and the gateway reaches every host; over plain learning bridges and RSTP; and on example
+ * itself with gratuitous ARP and RARP (so bystanders overhear requests, gratuitous ones included, both
+ * with and without an entry for the sender; a host that first talks to the moved VM after its
+ * announcements shows whether they created an entry), and the gateway reaches every host; over plain learning bridges and RSTP; and on example
  * scenarios with conflict detection, contention, a security feature's filter and an anycast gateway
  * (whose per-receiver listener turns the groups off).
  */
@@ -37,9 +38,11 @@ traffic:
   - { name: down, from: gateway, to: vm, family: ${family}, rate: 20pps, start: 100ms }
   - { name: peers, kind: ping, from: vm-1, to: vm, family: ${family}, rate: 5pps, start: 200ms }
   - { name: spread, from: vm, to: vm-4, family: ${family}, rate: 2pps, packets: 3, start: 300ms, startSpread: { seed: 7, over: 1s } }
+  - { name: late, from: vm-5, to: vm-2, family: ${family}, rate: 5pps, start: 3s }
 remedies:
   - { kind: guest-garp, count: 2, interval: 100ms }
   - { kind: guest-na, count: 2, interval: 100ms }
+  - { kind: rarp, count: 2, interval: 100ms }
 migrations:
   - { vm: vm-2, to: hv-3, at: 2s }
 output: { pcap: vm-3 }
