@@ -2,7 +2,7 @@
  * The trace events of the Layer-2 layer, declared on the kernel's trace bus, and the small sink that
  * emits them only when someone listens (so an unobserved run pays one check per event).
  */
-import type { Kernel, TraceBus, TraceChannel, TraceEvent } from '../sim/index.js';
+import type { Kernel, TraceBus, TraceChannel } from '../sim/index.js';
 import type { MacAddress } from '../wire/index.js';
 import type { FilterDrop } from './filter.js';
 import type { SimFrame } from './frame.js';
@@ -129,33 +129,28 @@ export class TraceSink {
     if (this.frameSent.active) {
       this.frameSent.emit({ type: 'frame-sent', time: this.kernel.now, node: port.owner.name, port: port.name, frame });
     }
-    if (!grouped && this.framesSent.listeners.length > 0) {
+    if (!grouped && this.framesSent.heard) {
       const one = this.oneSent;
       one[0] = port;
-      this.emitSent({ type: 'frames-sent', time: this.kernel.now, node: port.owner.name, frame, ports: one });
+      this.framesSent.emitOwn({ type: 'frames-sent', time: this.kernel.now, node: port.owner.name, frame, ports: one });
     }
   }
 
   /** Copies of `frame` that left `ports` (at least one, all of one node) in a flood, as one `frames-sent`. */
   sentGroup(ports: readonly Port[], frame: SimFrame): void {
-    if (this.framesSent.listeners.length > 0) {
-      this.emitSent({ type: 'frames-sent', time: this.kernel.now, node: ports[0]!.owner.name, frame, ports });
+    if (this.framesSent.heard) {
+      this.framesSent.emitOwn({ type: 'frames-sent', time: this.kernel.now, node: ports[0]!.owner.name, frame, ports });
     }
-  }
-
-  /** To the type's own listeners only: `onAny` listeners get every frame as `frame-sent`. */
-  private emitSent(event: TraceEvent<'frames-sent'>): void {
-    for (const listener of this.framesSent.listeners) listener(event as TraceEvent);
   }
 
   received(port: Port, frame: SimFrame): void {
     if (this.frameReceived.active) {
       this.frameReceived.emit({ type: 'frame-received', time: this.kernel.now, node: port.owner.name, port: port.name, frame });
     }
-    if (this.framesReceived.listeners.length > 0) {
+    if (this.framesReceived.heard) {
       const one = this.one;
       one[0] = port;
-      this.emitGroup({ type: 'frames-received', time: this.kernel.now, node: port.owner.name, frame, ports: one });
+      this.framesReceived.emitOwn({ type: 'frames-received', time: this.kernel.now, node: port.owner.name, frame, ports: one });
     }
   }
 
@@ -164,14 +159,9 @@ export class TraceSink {
    * while no one listens to `frame-received` (see {@link perReceiver}).
    */
   receivedGroup(ports: readonly Port[], frame: SimFrame): void {
-    if (this.framesReceived.listeners.length > 0) {
-      this.emitGroup({ type: 'frames-received', time: this.kernel.now, node: ports[0]!.owner.name, frame, ports });
+    if (this.framesReceived.heard) {
+      this.framesReceived.emitOwn({ type: 'frames-received', time: this.kernel.now, node: ports[0]!.owner.name, frame, ports });
     }
-  }
-
-  /** To the type's own listeners only: `onAny` listeners get every frame as `frame-received`. */
-  private emitGroup(event: TraceEvent<'frames-received'>): void {
-    for (const listener of this.framesReceived.listeners) listener(event as TraceEvent);
   }
 
   dropped(port: Port, frame: SimFrame, reason: DropReason): void {

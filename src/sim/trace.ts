@@ -58,6 +58,19 @@ export class TraceChannel<K extends TraceType = TraceType> {
     for (const listener of this.listeners) listener(event as TraceEvent);
     for (const listener of this.bus.anyListeners) listener(event as TraceEvent);
   }
+
+  /**
+   * Whether the type itself has listeners (`onAny` listeners not counted): for a type that reports
+   * in groups what another type reports one by one, which `onAny` listeners get instead.
+   */
+  get heard(): boolean {
+    return this.listeners.length > 0;
+  }
+
+  /** Delivers `event` to the type's own listeners only (see {@link heard}). */
+  emitOwn(event: TraceEvent<K>): void {
+    for (const listener of this.listeners) listener(event as TraceEvent);
+  }
 }
 
 /** Synchronous publish/subscribe for trace events; one per kernel. */

@@ -2,7 +2,7 @@
  * Trace events of the stacks (declared on the kernel's trace bus) and the sink that emits them only
  * when someone listens.
  */
-import type { Kernel, TraceBus, TraceChannel, TraceEvent } from '../sim/index.js';
+import type { Kernel, TraceBus, TraceChannel } from '../sim/index.js';
 import type { MacAddress } from '../wire/index.js';
 import type { NeighborState } from './neighbor-cache.js';
 
@@ -95,7 +95,7 @@ export class StackTrace {
     if (this.packetDropped.active) {
       this.packetDropped.emit({ type: 'packet-dropped', time: this.kernel.now, node: this.node, reason, family, payload });
     }
-    if (this.packetsDropped.listeners.length > 0) this.droppedAt(this.one, reason, family, payload);
+    if (this.packetsDropped.heard) this.droppedAt(this.one, reason, family, payload);
   }
 
   /**
@@ -104,10 +104,10 @@ export class StackTrace {
    * when more than one.
    */
   droppedAt(nodes: readonly string[], reason: PacketDropReason, family: Family | null, payload: Uint8Array | null): void {
-    if (this.packetsDropped.listeners.length === 0) return;
-    const event: TraceEvent<'packets-dropped'> = { type: 'packets-dropped', time: this.kernel.now, node: nodes[0]!, reason, family, payload, nodes };
     // To the type's own listeners only: `onAny` listeners get every drop as `packet-dropped`.
-    for (const listener of this.packetsDropped.listeners) listener(event as TraceEvent);
+    if (this.packetsDropped.heard) {
+      this.packetsDropped.emitOwn({ type: 'packets-dropped', time: this.kernel.now, node: nodes[0]!, reason, family, payload, nodes });
+    }
   }
 
   conflict(family: Family, address: string, by: MacAddress, phase: 'probing' | 'in-use'): void {
