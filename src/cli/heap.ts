@@ -51,14 +51,18 @@ export async function runWithHeapFor(memory: number, options: { readonly force: 
     stdio: 'inherit',
     env: { ...process.env, [RAISED]: String(size) },
   });
-  // The child shares the terminal (Ctrl-C reaches it directly); a termination request sent to this
-  // process is passed on, and the child ends its run as it would alone (no output file left).
-  const forward = (signal: NodeJS.Signals): void => { child.kill(signal); };
-  process.on('SIGINT', () => undefined);
+  // An interrupt or termination request sent to this process is passed on as SIGTERM, and the child
+  // ends its run as it would alone (exit 130, no output file left). Ctrl-C at the terminal reaches
+  // both processes (one process group): the child then gets SIGINT from the terminal and SIGTERM from
+  // here, and stops once (its handlers only abort the run, which a second request leaves aborted);
+  // forwarding SIGINT itself would give the child two SIGINTs, the second after its handler is gone.
+  const forward = (): void => { child.kill('SIGTERM'); };
+  process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
   return new Promise<number>((resolve, reject) => {
     child.on('error', (e) => reject(new CliError(`could not start node again with a larger heap: ${e.message}`, 1)));
     child.on('close', (code, signal) => {
+      process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
       resolve(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 130 : 1));
     });

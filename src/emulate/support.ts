@@ -16,10 +16,10 @@
  *   the scenario lasts less than half the timeout: no re-resolution; longer scenarios are refused.
  *   Hosts with other profiles (windows, freebsd, ns3, rfc826) are refused.
  * - Gateways in a pair (VRRP) or anycast at every leaf, the remedies deregistration, keepalive and
- *   evpn, request-response traffic, scheduled events, loss rules and migrations to a new MAC are not
- *   emulated, and refused; so are the switch-security remedies guest-renew, binding-sync, leasequery
- *   and vswitch-enforcement (the lab builds no DHCP server, snooping bindings or checking switches
- *   for them to act on).
+ *   evpn, request-response traffic, scheduled events, loss rules, address contention and migrations
+ *   to a new MAC are not emulated, and refused; so are DHCP, the switch security features, and the
+ *   switch-security remedies guest-renew, binding-sync, leasequery and vswitch-enforcement (the lab
+ *   builds no DHCP server, snooping bindings or checking switches for them to act on).
  * - A re-plug (`guestLink: replug`) is a veth whose guest end goes down and up, its other end a port
  *   of a Linux bridge: what a `linux-bridge` virtual switch does (the port enabled only after the
  *   guest's link-up notifier ran). The `ovs` and `vendor` kinds take the guest's frames before its
@@ -104,6 +104,9 @@ export function scenarioIssues(scenario: Scenario, run: RunSpec): string[] {
   });
   if (scenario.events.length > 0) out.push('events: scheduled events are not emulated');
   if (scenario.loss.length > 0) out.push('loss: loss rules are not emulated (link delay and rate are, with tc)');
+  if (scenario.dhcp !== undefined) out.push('dhcp: DHCP is not emulated (the lab builds no DHCP server; its hosts have static addresses)');
+  if (run.security !== null) out.push('security: switch security features are not emulated (the lab\'s Linux bridges check no port security, snooping bindings, ARP/ND inspection, source guard or RA guard)');
+  if (scenario.contention.length > 0) out.push('contention: second hosts claiming a VM\'s addresses are not emulated');
   const vswitch = scenario.hypervisors?.vswitch ?? 'linux-bridge';
   for (const m of run.migrations) {
     if (m.guestLink === 'replug') {

@@ -3,8 +3,8 @@
  * runs the same command again in a child with a larger --max-old-space-size, says so on stderr, and
  * gives the same result; a machine that cannot hold the model is told before anything runs.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,35 @@ describe('the heap of arpshift run', () => {
       expect(plain.stderr).toBe('');
       expect(small.stdout).toBe(plain.stdout);
       expect(JSON.parse(small.stdout as string)).toHaveProperty('runs');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('stops the re-run when only the first process is interrupted, leaving no output file', async () => {
+    // As above, the scenario does not fit node's heap of 160 MiB; a long stream keeps the run busy.
+    const limit = Number(spawnSync(process.execPath, ['--max-old-space-size=160', '-p', 'v8.getHeapStatistics().heap_size_limit'], { encoding: 'utf8' }).stdout);
+    const hosts = Math.ceil(limit / 1.5 / BYTES_PER_HOST) + 100;
+    const yaml = `name: heap\nduration: 3600s\nfabric: { kind: leaf-spine, leaves: ${Math.ceil(hosts / 40)}, spines: 2, hostPortsPerEdge: 40 }\nsubnet: { ipv4: 10.0.0.0/8 }\nhosts: [{ name: h, count: ${hosts} }]\ntraffic: [{ name: t, kind: udp, from: h-1, to: h-2, rate: 10000pps, start: 1ms }]\n`;
+    const dir = mkdtempSync(join(tmpdir(), 'arpshift-heap-'));
+    try {
+      const file = join(dir, 'heap.yaml');
+      const out = join(dir, 'out.json');
+      writeFileSync(file, yaml);
+      const child = spawn(process.execPath, ['--max-old-space-size=160', CLI, 'run', file, '--json', '--force', '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      // Once the first process has said it runs the scenario again, give the re-run time to start.
+      await new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('running it with --max-old-space-size')) setTimeout(resolve, 3000);
+      }));
+      // Only the first process's pid: the re-run gets nothing from a terminal here.
+      child.kill('SIGINT');
+      expect(await exit).toBe(130);
+      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(out)).toBe(false);
+      expect(readdirSync(dir).sort()).toEqual(['heap.yaml']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

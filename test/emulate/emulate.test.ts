@@ -132,6 +132,25 @@ describe('what the kernel here cannot do is refused, what it can is planned', ()
     for (const run of s.runs.filter((r) => !runs.includes(r))) expect(scenarioIssues(s, run).join('\n')).not.toContain(`remedy ${kind}`);
   });
 
+  // What the lab does not build is refused rather than left out: a DHCP server, checking switches,
+  // the second host of an address contention.
+  it.each([
+    ['security-dhcp-snooping.yaml', /^dhcp: DHCP is not emulated/m],
+    ['security-port-security.yaml', /^security: switch security features are not emulated/m],
+    ['contention-clone.yaml', /^contention: second hosts claiming a VM's addresses are not emulated/m],
+  ])('%s is refused, naming the section', (file, line) => {
+    const s = loadScenario(readFileSync(join(SCENARIOS, file), 'utf8'), file);
+    for (const run of s.runs.filter((r) => r.security !== null || !file.startsWith('security-port'))) expect(scenarioIssues(s, run).join('\n')).toMatch(line);
+  });
+
+  it('a variant without switch security is not refused for it', () => {
+    const s = loadScenario(readFileSync(join(SCENARIOS, 'contention-clone.yaml'), 'utf8'), 'contention-clone.yaml');
+    const plain = s.runs.filter((r) => r.security === null);
+    expect(plain.length).toBeGreaterThan(0);
+    for (const run of plain) expect(scenarioIssues(s, run).join('\n')).not.toMatch(/^security:/m);
+    for (const run of s.runs.filter((r) => r.security !== null)) expect(scenarioIssues(s, run).join('\n')).toMatch(/^security:/m);
+  });
+
   it('a re-plug is emulated on a linux-bridge virtual switch only, and for IPv4-only VMs; a resume onto any kind runs', () => {
     for (const kind of ['ovs', 'vendor']) {
       const s = replug([`hypervisors.vswitch=${kind}`]);
