@@ -80,10 +80,10 @@ describe.each(PROTOCOLS)('%s: startConverged equals a cold start', (protocol) =>
 
   it('random topologies', () => {
     const rates = [100e6, 1e9, 10e9, 40e9, 100e9];
-    // STP timers keep hello above the 1 s hold time: at hello = hold, relays phase-lock to the hold
-    // timer after a topology change and messages age faster than the converged state assumes.
+    // The short STP sets make trees of a few bridges too deep: relays held by the hold timer age
+    // information 2 s per bridge (see the chains below), and the fast path refuses such trees.
     const timerSets: Timers[] = protocol === 'stp'
-      ? [DEFAULT_TIMERS, { helloTime: 2 * S, maxAge: 10 * S, forwardDelay: 6 * S }]
+      ? [DEFAULT_TIMERS, { helloTime: 2 * S, maxAge: 10 * S, forwardDelay: 6 * S }, { helloTime: 1 * S, maxAge: 6 * S, forwardDelay: 4 * S }]
       : [DEFAULT_TIMERS, { helloTime: 1 * S, maxAge: 6 * S, forwardDelay: 4 * S }, { helloTime: 2 * S, maxAge: 12 * S, forwardDelay: 8 * S }];
     const topology = fc.integer({ min: 2, max: 7 }).chain((n) => fc.record({
       n: fc.constant(n),
@@ -160,10 +160,10 @@ describe('stp: a relay held by the hold timer carries the wait in its message ag
     });
     const end = settleTime(timers);
     cold.net.kernel.run({ until: end });
-    // After the TCNs of the cold start (all sent at 2 × forward delay), relays wait for the hold
-    // timer and s7 gets information older than 1 s per relay allows for (max age − hello)...
+    // After the cold start's TCNs, all acknowledged at 2 × forward delay, relays wait for the hold
+    // timer and s7 gets information far older than 1 s per relay, too old to outlast a hello...
+    expect(relays * INCREMENT + timers.helloTime).toBeLessThan(timers.maxAge);
     expect(oldest).toBeGreaterThanOrEqual(timers.maxAge - timers.helloTime);
-    expect(oldest).toBeLessThanOrEqual(relays * (HOLD + INCREMENT));
     // ... which expires before the next hello refreshes it: s7 loses its root port again and again,
     // long after the last change a cold start makes (max age + forward delay after 2 × forward delay).
     expect(s7Tcn.length).toBeGreaterThan(0);
