@@ -18,7 +18,8 @@
  *   instant by converged.ts over every bridge enabled so far), then runs the protocol from there;
  *   the tests check both paths agree on rings, meshes, tiered trees and random topologies. A tree
  *   too deep for max age has no converged state (information would expire before the next hello
- *   refreshes it, and STP ports would flap): the start event then throws a `RangeError`.
+ *   refreshes it, and ports would flap; for STP counting the hold time each relay may add): the
+ *   start event then throws a `RangeError`.
  * - One network runs one protocol: mixing STP and RSTP bridges is refused, because STP neighbour
  *   compatibility (802.1D-2004 §17.24) is not modelled.
  * - A frame to another reserved address (01:80:c2:00:00:01-0f) is counted and ignored; a BPDU the
@@ -44,7 +45,7 @@ import { resolveSpanningTreeOptions } from './options.js';
 import type { PriorityVector, SpanningTreeRole, SpanningTreeTimes } from './priority.js';
 import { ONE_SECOND, pathCostFor, portIdentifier } from './priority.js';
 import { RstpEngine } from './rstp.js';
-import { StpEngine } from './stp.js';
+import { STP_HOLD_TIME, STP_MESSAGE_AGE_INCREMENT, StpEngine, stpKeepsInformation } from './stp.js';
 
 /** The group address of spanning-tree BPDUs (the Bridge Group Address reserved by IEEE 802.1D-2004 clause 7). */
 export const STP_GROUP_ADDRESS = 0x0180_c200_0000 as MacAddress;
@@ -374,10 +375,14 @@ function solveDomain(domain: Domain): Map<SpanningTreeBridge, ConvergedBridge> {
         };
         // Information must stay valid until the next hello refreshes it: RSTP discards it when its age
         // plus 1 s exceeds max age (§17.21.23); STP lets it expire max age − message age after
-        // receipt, which must outlast the hello interval or the port flaps every hello.
-        const limit = b.protocol === 'rstp' ? times.messageAge + ONE_SECOND <= times.maxAge : times.messageAge + rootTimes.helloTime < times.maxAge;
+        // receipt, and relays held by the hold timer age it by up to 2 s per bridge (see
+        // stpKeepsInformation), which must still outlast the hello interval or the port flaps.
+        const limit = b.protocol === 'rstp'
+          ? times.messageAge + ONE_SECOND <= times.maxAge
+          : stpKeepsInformation(designated.hops, rootTimes.helloTime, times.maxAge);
         if (!limit) {
-          throw new RangeError(`spanning tree on ${b.switch.name}: port ${b.switch.ports[i]!.name} receives information ${designated.hops} s old (${designated.hops + 1} bridges from the root), too old for max age ${times.maxAge / ONE_SECOND} s with hello ${rootTimes.helloTime / ONE_SECOND} s: the tree is too deep to converge`);
+          const oldest = b.protocol === 'rstp' ? `${designated.hops} s old` : `${designated.hops} to ${designated.hops * (STP_HOLD_TIME + STP_MESSAGE_AGE_INCREMENT) / ONE_SECOND} s old`;
+          throw new RangeError(`spanning tree on ${b.switch.name}: port ${b.switch.ports[i]!.name} receives information ${oldest} (${designated.hops + 1} bridges from the root), too old for max age ${times.maxAge / ONE_SECOND} s with hello ${rootTimes.helloTime / ONE_SECOND} s: the tree is too deep to converge`);
         }
       }
       return { role: sp.role, vector: sp.vector, times, operEdge: b.options.edge[i]! && !facesBridge, facesBridge };

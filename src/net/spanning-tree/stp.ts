@@ -26,9 +26,11 @@
  *   for it; the switch flushes its entries); the bridge reselects at once, so the loss of a root
  *   port with a blocked alternative takes 2 × forward delay, while a failure further away takes max
  *   age more.
- * - The hold timer (1 s, §8.10) spaces configuration BPDUs on a port. With a hello time of 1 s, equal
- *   to the hold time, relays then lock onto the hold timer's phase after the first out-of-turn
- *   BPDU (a TCA) and every hop adds up to a second of message age: the protocol as specified.
+ * - The hold timer (1 s, §8.10) spaces configuration BPDUs on a port; a relay it delays carries the
+ *   delay in its message age. When neighbours send at one instant (acknowledging TCNs after a cold
+ *   start, say), relays lock onto the hold timer's phase and every hop adds up to a second more: the
+ *   protocol as specified, which is why a converged tree must allow 2 s of age per relaying bridge
+ *   (`stpKeepsInformation`).
  */
 import { Timer } from '../../sim/index.js';
 import type { Bpdu, BridgeId, ConfigBpdu } from '../../wire/index.js';
@@ -42,6 +44,29 @@ import { ONE_SECOND, compareBridgeIds, fromBpduTime, sameBridgeId, toBpduTime } 
 export const STP_HOLD_TIME = ONE_SECOND;
 /** Added to the message age at each relay (one second per hop). */
 export const STP_MESSAGE_AGE_INCREMENT = ONE_SECOND;
+
+/**
+ * Whether information that has crossed `relays` bridges after the root (the designated bridge's
+ * distance from the root) is always refreshed before it expires, whatever the phases of the
+ * bridges' timers: the depth rule of a converged STP tree.
+ *
+ * A bridge relays the root's configuration BPDU when it arrives on its root port, unless the port's
+ * hold timer runs: then the BPDU waits as Config Pending (802.1D-1998 §8.6.1) until the hold timer
+ * expires (§8.7.8), up to the 1 s hold time, and goes out with the root port's Message Age Timer plus
+ * the increment, since the transmitted age must not underestimate the age of the information
+ * received on the root port (§8.6.1): the wait is carried in the age. Once the relays along a path
+ * lock onto the hold timer's phase (several bridges send at one instant, e.g. acknowledging TCNs,
+ * and every later BPDU then reaches each of them just after its last send), each relay costs hold
+ * time + increment, not the increment alone; the performance parameters of §8.10 allow the same two
+ * terms per bridge (maximum BPDU transmission delay and maximum message age increment
+ * overestimate, 1 s each). The information a port stores is then up to `relays` × 2 s old on
+ * arrival and expires max age − that later (its Message Age Timer starts at the received age,
+ * §8.6.2); the next BPDU leaves the root at most one hello time later (§8.7.3) and may be held as
+ * long on its way, so it arrives in time only when relays × (hold + increment) + hello < max age.
+ */
+export function stpKeepsInformation(relays: number, helloTime: number, maxAge: number): boolean {
+  return relays * (STP_HOLD_TIME + STP_MESSAGE_AGE_INCREMENT) + helloTime < maxAge;
+}
 
 class StpPort {
   readonly index: number;
