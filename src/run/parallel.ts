@@ -152,6 +152,8 @@ export async function runInParallel(
     // A worker thread may hold what this thread may: the heap this process was given.
     resourceLimits: { maxOldGenerationSizeMb: Math.ceil(getHeapStatistics().heap_size_limit / MIB) },
   });
+  // A thread that fails between tasks: its next task (if any) fails and is reported as a run's failure.
+  pool.on('error', () => undefined);
 
   const claim = (): number | undefined => (failed !== null || interrupted() || next >= runs ? undefined : next++);
   const fail = (run: number, error: unknown): void => {
@@ -163,7 +165,12 @@ export async function runInParallel(
   const inWorker = async (run: number, signal: AbortSignal): Promise<CompletedRun> => {
     const channel = new MessageChannel();
     let live = true;
-    channel.port1.on('message', ([t, d]: [number, number]) => { if (live) options.onProgress?.(run, runs, t, d); });
+    let reached = 0;
+    channel.port1.on('message', ([t, d]: [number, number]) => {
+      if (!live) return;
+      reached = t;
+      options.onProgress?.(run, runs, t, d);
+    });
     const task: RunTask = {
       scenario,
       run,
@@ -174,6 +181,9 @@ export async function runInParallel(
     try {
       const outcome = (await pool.run(task, { transferList: [channel.port2], signal })) as RunTaskOutcome;
       if ('error' in outcome) throw reviveError(outcome.error);
+      // The run's last progress may come after its result (another channel): said here, as a run in this thread says it.
+      live = false;
+      if (reached < scenario.duration) options.onProgress?.(run, runs, scenario.duration, scenario.duration);
       return outcome.done;
     } catch (e) {
       // The thread itself failed (out of memory, say): said with the run's name, its code kept.

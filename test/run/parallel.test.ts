@@ -62,10 +62,19 @@ describe('runScenarioAsync with jobs', () => {
     for (const jobs of [2, 4]) {
       // A progress port exists only while a run is on a worker thread: evidence that some ran there.
       const seen = new Set<string>();
-      const runs = new Set<number>();
-      const result = await api.runScenarioAsync(SCENARIO, { series: true, jobs, onProgress: (run) => { runs.add(run); for (const r of process.getActiveResourcesInfo()) seen.add(r); } });
+      const reached = new Map<number, number>();
+      const result = await api.runScenarioAsync(SCENARIO, {
+        series: true,
+        jobs,
+        onProgress: (run, runs, t, d) => {
+          expect([runs, d]).toEqual([4, SCENARIO.duration]);
+          reached.set(run, Math.max(reached.get(run) ?? 0, t));
+          for (const r of process.getActiveResourcesInfo()) seen.add(r);
+        },
+      });
       expect(api.resultJson(result, { series: true })).toBe(one);
-      expect([...runs].sort()).toEqual([0, 1, 2, 3]);
+      // Every run's progress reaches its end, wherever it ran.
+      expect([...reached].sort((a, b) => a[0] - b[0])).toEqual([0, 1, 2, 3].map((r) => [r, SCENARIO.duration]));
       expect(seen.has('MessagePort')).toBe(true);
     }
     // Another seed changes the runs (the loss is random), in threads too.
