@@ -1,14 +1,16 @@
 /**
  * `arpshift run [scenario] [--seed N] [--set path=value ...] [--json] [--out result.json]
- * [--series] [--report report.html] [--pcap file] [--force] [--quiet]`: simulate a scenario (the
- * built-in default comparison when none is given) and print its result as tables or JSON; with
- * `--report`, also write the HTML report of the run.
+ * [--series] [--report report.html] [--pcap file] [--jobs N] [--force] [--quiet]`: simulate a
+ * scenario (the built-in default comparison when none is given) and print its result as tables or
+ * JSON; with `--report`, also write the HTML report of the run. A scenario's runs (its variants) run
+ * several at once, on worker threads (`--jobs`), with the same output as one after another.
  *
  * Output files are opened before the simulation starts (so a path that cannot be written fails at
  * once, exit 2), written under temporary names, and put in place only when the whole command has
  * succeeded; a failed or interrupted run (SIGINT, SIGTERM: exit 130) leaves none. `-` is standard
  * output; a device or FIFO is written directly.
  */
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import type { AtomicFileSink } from '../index.js';
 import { CliError } from './errors.js';
@@ -23,6 +25,7 @@ interface RunFlags {
   readonly pcap?: string;
   readonly series: boolean;
   readonly report?: string;
+  readonly jobs?: string;
   readonly force: boolean;
   readonly quiet: boolean;
 }
@@ -44,6 +47,7 @@ export function registerRun(program: Command): void {
     .option('--pcap <file>', 'write what a capture at the scenario\'s output.pcap node would hold (- for standard output)')
     .option('--series', 'include each run\'s time series in the JSON result (series; large)', false)
     .option('--report <file>', 'also write the HTML report of the run (charts, one self-contained file)')
+    .option('--jobs <n>', 'how many runs (variants) at once, on worker threads (default: as many as the runs and the cores; 1: one after another in this thread)')
     .option('--force', 'run even a scenario whose estimated cost is too high for this machine', false)
     .option('--quiet', 'no progress on stderr', false)
     .addHelpText('after', `
@@ -52,7 +56,8 @@ Examples:
   arpshift run scenarios/gateway-restart.yaml --pcap gateway.pcap
   arpshift run scenarios/migration-rarp.yaml --pcap - | tshark -r - -Y arp
   arpshift run scenarios/absent-host.yaml --seed 7 --set hosts.0.count=20 --json --out result.json
-  arpshift run scenarios/migration-qemu-announce.yaml --report qemu.html`)
+  arpshift run scenarios/migration-qemu-announce.yaml --report qemu.html
+  arpshift run --jobs 4                          # the default comparison's ten runs, four at a time`)
     .action(async (file: string | undefined, flags: RunFlags) => {
       const api = await import('../index.js');
       const overrides = flags.set.map(api.parseOverride);
@@ -60,6 +65,11 @@ Examples:
       if (flags.seed !== undefined) {
         seed = Number(flags.seed);
         if (!/^\d+$/.test(flags.seed.trim()) || !Number.isSafeInteger(seed)) throw new CliError(`--seed must be a non-negative integer, got ${flags.seed}`, 2);
+      }
+      let jobs: number | undefined;
+      if (flags.jobs !== undefined) {
+        jobs = Number(flags.jobs);
+        if (!/^\d+$/.test(flags.jobs.trim()) || !Number.isSafeInteger(jobs) || jobs < 1) throw new CliError(`--jobs must be a positive integer, got ${flags.jobs}`, 2);
       }
       if (flags.pcap === '-' && flags.out === '-') throw new CliError('--pcap - and --out - cannot both write to standard output', 2);
       if (flags.pcap === '-' && flags.json) throw new CliError('--json prints the result on standard output, which --pcap - takes for the capture', 2);
@@ -129,12 +139,20 @@ Examples:
         const capture = flags.pcap === undefined ? undefined : open('--pcap', flags.pcap);
         const out = flags.out === undefined ? undefined : open('--out', flags.out);
         const report = flags.report === undefined ? undefined : open('--report', flags.report);
+        // Each run's share of simulated time done (several advance at once with --jobs).
+        const runs = scenario.runs.length;
+        const shares = new Array<number>(runs).fill(0);
         const result = await api.runScenarioAsync(scenario, {
           force: true,
+          jobs: jobs ?? Math.min(runs, availableParallelism()),
           ...(seed === undefined ? {} : { seed }),
           ...(capture === undefined ? {} : { capture }),
           ...(flags.series || report !== undefined ? { series: true } : {}),
-          onProgress: (run, runs, t, duration) => bar?.update(Math.floor(((run + t / duration) / runs) * 100), { run: runs > 1 ? `run ${run + 1}/${runs}` : '' }),
+          onProgress: (run, _runs, t, duration) => {
+            if (bar === null) return;
+            shares[run] = t / duration;
+            bar.update(Math.floor((shares.reduce((n, x) => n + x, 0) / runs) * 100), { run: runs > 1 ? `run ${run + 1}/${runs}` : '' });
+          },
           signal: interrupt.signal,
         });
         bar?.stop();

@@ -16,6 +16,7 @@ import type { BufferedSink } from '../wire/index.js';
 import type { RunObserver } from './model-run.js';
 import { ModelRun } from './model-run.js';
 import type { RunResult, ScenarioResult } from './result.js';
+import { parallelRuns, runInParallel } from './parallel.js';
 
 /** Options of {@link runScenario} and {@link runScenarioAsync}. */
 export interface RunScenarioOptions {
@@ -124,31 +125,38 @@ export function runScenarioRun(scenario: Scenario, run: number | string, options
   return finish(steps(modelRun, wholeSteps(), options.onProgress));
 }
 
+/** Run number `i` of `runScenario` in steps. */
+function* runSteps(scenario: Scenario, i: number, options: RunScenarioOptions, pace: Pace): Generator<void, CompletedRun> {
+  const spec = scenario.runs[i]!;
+  const model = buildModel(scenario, spec, options.seed ?? spec.seed);
+  const observers = options.observers;
+  const modelRun = new ModelRun(model, spec.name, {
+    ...(i === 0 && options.capture !== undefined ? { capture: options.capture } : {}),
+    ...(observers === undefined ? {} : { observers: (m: Model) => observers(m, i) }),
+    ...(options.series === true ? { series: true } : {}),
+  });
+  return yield* steps(modelRun, pace, (t, d) => options.onProgress?.(i, scenario.runs.length, t, d));
+}
+
+/** The whole result from every run's, in the scenario's order. */
+function collect(scenario: Scenario, seed: number | undefined, done: readonly CompletedRun[]): ScenarioResult {
+  let events = 0;
+  for (const d of done) events += d.events;
+  return {
+    scenario: scenario.name,
+    seed: seed ?? scenario.seed,
+    simulatedSeconds: scenario.duration / 1e9,
+    events,
+    runs: done.map((d) => d.result),
+  };
+}
+
 /** `runScenario` in steps. */
 function* scenarioSteps(scenario: Scenario, options: RunScenarioOptions, pace: Pace): Generator<void, ScenarioResult> {
   if (options.force !== true) refuseCostly(scenario);
-  const runs: RunResult[] = [];
-  let events = 0;
-  for (let i = 0; i < scenario.runs.length; i++) {
-    const spec = scenario.runs[i]!;
-    const model = buildModel(scenario, spec, options.seed ?? spec.seed);
-    const observers = options.observers;
-    const modelRun = new ModelRun(model, spec.name, {
-      ...(i === 0 && options.capture !== undefined ? { capture: options.capture } : {}),
-      ...(observers === undefined ? {} : { observers: (m: Model) => observers(m, i) }),
-      ...(options.series === true ? { series: true } : {}),
-    });
-    const done = yield* steps(modelRun, pace, (t, d) => options.onProgress?.(i, scenario.runs.length, t, d));
-    runs.push(done.result);
-    events += done.events;
-  }
-  return {
-    scenario: scenario.name,
-    seed: options.seed ?? scenario.seed,
-    simulatedSeconds: scenario.duration / 1e9,
-    events,
-    runs,
-  };
+  const done: CompletedRun[] = [];
+  for (let i = 0; i < scenario.runs.length; i++) done.push(yield* runSteps(scenario, i, options, pace));
+  return collect(scenario, options.seed, done);
 }
 
 /**
@@ -160,19 +168,30 @@ export function runScenario(scenario: Scenario, options: RunScenarioOptions = {}
   return finish(scenarioSteps(scenario, options, wholeSteps()));
 }
 
-/**
- * Like {@link runScenario}, but lets the event loop run between slices of about {@link SLICE_MS} of
- * wall time, so signals, timers and I/O are served during a long run. When `signal` aborts, the run
- * stops at the end of the current slice and the promise rejects with the signal's reason (the capture
- * sink is left to the caller).
- */
-export async function runScenarioAsync(scenario: Scenario, options: RunScenarioOptions & { readonly signal?: AbortSignal } = {}): Promise<ScenarioResult> {
-  const pace: Pace = { events: 256, ran: 0 };
-  const gen = scenarioSteps(scenario, options, pace);
+/** Options of {@link runScenarioAsync}. */
+export interface RunScenarioAsyncOptions extends RunScenarioOptions {
+  /** Stops the run at the end of the current slice; the promise then rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /**
+   * How many runs may run at once (a positive whole number; default 1: one after another, in this
+   * thread). With more, this thread and `jobs - 1` worker threads take the runs in order as each
+   * becomes free (at most one per run, and no more models than the machine's memory holds); the
+   * result, the capture and any error are those of the runs one after another, byte for byte.
+   * `onProgress` is called in this thread for every run, in whatever order the runs advance.
+   *
+   * The runs stay one after another in this thread, whatever `jobs`, when `observers` is given (your
+   * observers are functions of this thread, which a worker thread cannot call) and when the scenario
+   * has a single run (no thread is started for it).
+   */
+  readonly jobs?: number;
+}
+
+/** Runs a step generator to its end, letting the event loop run between slices (see {@link runScenarioAsync}). */
+async function drive<T>(gen: Generator<void, T>, pace: Pace, signal: AbortSignal | undefined): Promise<T> {
   for (;;) {
-    if (options.signal?.aborted === true) {
+    if (signal?.aborted === true) {
       gen.return(undefined as never);
-      throw options.signal.reason;
+      throw signal.reason;
     }
     const started = performance.now();
     const next = gen.next();
@@ -182,6 +201,33 @@ export async function runScenarioAsync(scenario: Scenario, options: RunScenarioO
     if (pace.ran > 0) pace.events = Math.max(16, Math.min(1_000_000, Math.round((pace.ran / spent) * SLICE_MS)));
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/** A pace for asynchronous runs: the first slice runs 256 events, the next ones about {@link SLICE_MS} of wall time. */
+function slicedSteps(): Pace {
+  return { events: 256, ran: 0 };
+}
+
+/**
+ * Like {@link runScenario}, but lets the event loop run between slices of about {@link SLICE_MS} of
+ * wall time, so signals, timers and I/O are served during a long run, and runs several runs at once
+ * when asked (`jobs`). When `signal` aborts, the run stops at the end of the current slice (worker
+ * threads at once) and the promise rejects with the signal's reason (the capture sink is left to the
+ * caller).
+ */
+export async function runScenarioAsync(scenario: Scenario, options: RunScenarioAsyncOptions = {}): Promise<ScenarioResult> {
+  const jobs = options.jobs ?? 1;
+  if (!Number.isSafeInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive whole number, got ${jobs}`);
+  const lanes = jobs === 1 || options.observers !== undefined || scenario.runs.length < 2 ? 1 : parallelRuns(scenario, jobs, estimateCost(scenario).memory);
+  if (lanes === 1) {
+    const pace = slicedSteps();
+    return drive(scenarioSteps(scenario, options, pace), pace, options.signal);
+  }
+  if (options.force !== true) refuseCostly(scenario);
+  // This thread's lane keeps one pace from run to run, as one after another does.
+  const pace = slicedSteps();
+  const done = await runInParallel(scenario, options, lanes, (i, signal) => drive(runSteps(scenario, i, options, pace), pace, signal));
+  return collect(scenario, options.seed, done);
 }
 
 /** Runs a model the caller built (`buildModel`) to its end and returns its result. */
