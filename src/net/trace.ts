@@ -8,6 +8,7 @@ import type { FilterDrop } from './filter.js';
 import type { SimFrame } from './frame.js';
 import type { Link } from './link.js';
 import type { DropReason, Port } from './port.js';
+import { PortStore } from './port.js';
 
 /** STP/RSTP port states (RSTP's discarding is `blocking`). */
 export type PortState = 'disabled' | 'blocking' | 'listening' | 'learning' | 'forwarding';
@@ -89,7 +90,8 @@ export class TraceSink {
   private readonly one: Port[] = [];
   /** The one-port group of a frame sent alone (reused). */
   private readonly oneSent: Port[] = [];
-  private portIds = 0;
+  /** The per-port state of this network's ports, by `Port.id` (numbered by their first link). */
+  readonly ports = new PortStore();
   /** Link state changes in this network so far (every `Link.setUp` that changed something). */
   linkChanges = 0;
   // Emitted on most received frames while someone listens: through its channel too.
@@ -111,9 +113,9 @@ export class TraceSink {
     return this.frameDropped.active;
   }
 
-  /** The next port number of this network (see `Port.id`). */
-  nextPortId(): number {
-    return this.portIds++;
+  /** Whether someone listens to `frame-sent` (one event per copy sent). */
+  get tracesSends(): boolean {
+    return this.frameSent.active;
   }
 
   /**
