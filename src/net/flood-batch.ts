@@ -25,7 +25,7 @@ import type { VlanTag } from '../wire/index.js';
 import type { SimFrame } from './frame.js';
 import { WIRE_OVERHEAD, pushTag } from './frame.js';
 import type { Link } from './link.js';
-import type { Port, PortStore } from './port.js';
+import type { Port, PortOwner, PortStore } from './port.js';
 import { QUIET_ASK, QUIET_DROPPED, QUIET_NOT_TAKEN } from './port.js';
 import type { TraceSink } from './trace.js';
 
@@ -143,8 +143,14 @@ export class FloodBatcher {
   private readonly store: PortStore;
   /** The bystanders of the group being delivered, since the last copy that went through `Link.deliver`. */
   private readonly quiet: Port[] = [];
-  /** Those of {@link quiet} whose owner dropped the copy with a trace of the drop (`QUIET_DROPPED`). */
-  private readonly drops: Port[] = [];
+  /** Their ids. */
+  private readonly quietIds: number[] = [];
+  /**
+   * The owners' names of those of {@link quiet} whose owner dropped the copy with a trace of the drop
+   * (`QUIET_DROPPED`), and the first such owner.
+   */
+  private readonly drops: string[] = [];
+  private dropOwner: PortOwner | null = null;
   /** The ports the copies of {@link sentFrame} left by so far in this flood (reported by `flush`). */
   private readonly sent: Port[] = [];
   private sentFrame: SimFrame | null = null;
@@ -300,7 +306,11 @@ export class FloodBatcher {
             rxFrames[id] = rxFrames[id]! + 1;
             rxBytes[id] = rxBytes[id]! + size;
             quiet.push(port);
-            if (taken === QUIET_DROPPED) this.drops.push(port);
+            this.quietIds.push(id);
+            if (taken === QUIET_DROPPED) {
+              if (this.drops.length === 0) this.dropOwner = port.owner;
+              this.drops.push(store.names[id]!);
+            }
             continue;
           }
         }
@@ -330,11 +340,13 @@ export class FloodBatcher {
    * would trace its own after its `frame-received`), and starts a new group.
    */
   private report(quiet: Port[], frame: SimFrame): void {
-    this.trace.receivedGroup(quiet, frame);
+    this.trace.receivedGroup(quiet, this.quietIds, frame);
     empty(quiet);
+    empty(this.quietIds);
     const drops = this.drops;
     if (drops.length > 0) {
-      drops[0]!.owner.droppedQuietly!(drops, frame);
+      this.dropOwner!.droppedQuietly!(drops, frame);
+      this.dropOwner = null;
       empty(drops);
     }
   }

@@ -51,11 +51,11 @@ export interface PortOwner {
    */
   receiveQuietly?(port: Port, frame: SimFrame): number;
   /**
-   * @internal Traces the drops of the copies of `frame` that `receiveQuietly` took at `ports` (in
-   * order, at least one, owners of the same kind as this one) with {@link QUIET_DROPPED}, as their
-   * owners' `receive` would have one by one.
+   * @internal Traces the drops of the copies of `frame` that `receiveQuietly` took at the ports of
+   * the nodes named `nodes` (in order, at least one, owners of the same kind as this one, this one
+   * first) with {@link QUIET_DROPPED}, as their owners' `receive` would have one by one.
    */
-  droppedQuietly?(ports: readonly Port[], frame: SimFrame): void;
+  droppedQuietly?(nodes: readonly string[], frame: SimFrame): void;
   /**
    * @internal The receivers of the owner's network that decide flood copies from arrays (see
    * {@link QuietReceivers}), and the owner's number there; the batcher asks them before the owner.
@@ -97,8 +97,9 @@ export const QUIET_DROPPED = 2;
 export class PortStore {
   /** Ports numbered so far. */
   size = 0;
-  /** The ports, by id. */
+  /** The ports, by id, and their owners' names. */
   readonly ports: Port[] = [];
+  readonly names: string[] = [];
   rxFrames = new Float64Array(STORE_START);
   rxBytes = new Float64Array(STORE_START);
   txFrames = new Float64Array(STORE_START);
@@ -134,6 +135,7 @@ export class PortStore {
     const id = this.size++;
     if (id >= this.rxFrames.length) this.grow(2 * this.rxFrames.length);
     this.ports.push(port);
+    this.names.push(port.owner.name);
     return id;
   }
 

@@ -153,9 +153,6 @@ export interface EchoReply {
   readonly data: Uint8Array;
 }
 
-/** The nodes of a group of not-for-me drops being traced (reused; see `Host.droppedQuietly`). */
-const quietDropNodes: string[] = [];
-
 /**
  * Counters of a host: plain integers. The four a flood's bystander copies change (`framesIn`, `arpIn`,
  * `rarpIgnored`, `notForMe`) live in the network's {@link HostStore}, by the host's slot.
@@ -1148,12 +1145,10 @@ export class Host implements PortOwner {
 
   /**
    * @internal See `PortOwner.droppedQuietly`: traces the not-for-me drops of the copies of `frame`
-   * that {@link receiveQuietly} took at `ports` (this host's first) as one `packets-dropped` event.
+   * that {@link receiveQuietly} took at the hosts named `nodes` (this one first) as one
+   * `packets-dropped` event.
    */
-  droppedQuietly(ports: readonly Port[], frame: SimFrame): void {
-    const nodes = quietDropNodes;
-    while (nodes.length > 0) nodes.pop();
-    for (let k = 0; k < ports.length; k++) nodes.push(ports[k]!.owner.name);
+  droppedQuietly(nodes: readonly string[], frame: SimFrame): void {
     const p = frame.eth.payload;
     if (p.kind === 'ipv4' || p.kind === 'ipv6') this.trace.droppedAt(nodes, 'not-for-me', p.kind, udpPayload(p));
     else this.trace.droppedAt(nodes, 'not-for-me', null, null);
