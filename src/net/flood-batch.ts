@@ -19,6 +19,12 @@
  * reported as one `frames-sent` event when the flood is flushed (`frame-sent` stays one per copy,
  * for whoever listens to it). While anyone listens to the per-receiver `frame-received`,
  * or with {@link FloodBatcher.groupBystanders} off, every copy goes through `Link.deliver`.
+ *
+ * Per copy, the loops read and write typed arrays rather than objects: a switch's {@link FloodPlan}
+ * holds its egress ports' ids and peers, the network's `PortStore` their counters and each link
+ * direction's busy-until time (a copy leaving by a direction with no loss or congestion is timed
+ * there without touching the link), and the network's `QuietReceivers` (its hosts) decide and count
+ * a bystander from arrays of their own, asking the owner object only where those cannot tell.
  */
 import type { EventSite } from '../sim/index.js';
 import type { VlanTag } from '../wire/index.js';
@@ -74,8 +80,9 @@ class FloodGroup {
 
 /**
  * What a flood out of a switch's forwarding ports of one VLAN touches per copy, gathered once (the
- * switch keeps one per VLAN until its ports' states or modes change, rebuilt when any link of the
- * network changed): the egress ports, their ids, links and peers, and which ports tag.
+ * switch keeps one per VLAN until its ports' states or modes change; links and peers are read again
+ * when any link of the network changed): the egress ports, their ids, links and peers, and which
+ * ports tag.
  */
 export class FloodPlan {
   /** The egress ports' positions among the switch's ports, in flood order. */
@@ -84,11 +91,11 @@ export class FloodPlan {
   readonly ids: Int32Array;
   /** 1 where the copy leaves tagged (see `FloodBatcher.addPlan`). */
   readonly tagged: Uint8Array;
-  readonly links: readonly Link[];
-  readonly peers: readonly Port[];
+  readonly links: Link[] = [];
+  readonly peers: Port[] = [];
   readonly peerIds: Int32Array;
-  /** The store's `linkEpoch` when the plan was made. */
-  readonly linkEpoch: number;
+  /** The store's `linkEpoch` when the links and peers were read (see {@link refresh}). */
+  linkEpoch = -1;
 
   /** The plan of `ports` (linked), at `indices` among their switch's ports, `tagged` where they tag. */
   constructor(store: PortStore, indices: readonly number[], ports: readonly Port[], tagged: readonly boolean[]) {
@@ -98,19 +105,26 @@ export class FloodPlan {
     this.ids = new Int32Array(n);
     this.tagged = new Uint8Array(n);
     this.peerIds = new Int32Array(n);
-    const links: Link[] = [];
-    const peers: Port[] = [];
     for (let k = 0; k < n; k++) {
-      const port = ports[k]!;
-      this.ids[k] = port.id;
+      this.ids[k] = ports[k]!.id;
       this.tagged[k] = tagged[k] ? 1 : 0;
-      links.push(port.link!);
+    }
+    this.refresh(store);
+  }
+
+  /**
+   * Reads the ports' links and peers again, in place (a link of the network was made, changed
+   * state or was detached since: a migration's unplug and plug), and notes the store's epoch.
+   */
+  refresh(store: PortStore): void {
+    const ports = this.ports;
+    for (let k = 0; k < ports.length; k++) {
+      const port = ports[k]!;
+      this.links[k] = port.link!;
       const peer = port.peer!;
-      peers.push(peer);
+      this.peers[k] = peer;
       this.peerIds[k] = peer.id;
     }
-    this.links = links;
-    this.peers = peers;
     this.linkEpoch = store.linkEpoch;
   }
 }

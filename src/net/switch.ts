@@ -221,13 +221,16 @@ export class LearningSwitch implements PortOwner {
     return list;
   }
 
-  /** The flood plan of `vlan`'s forwarding ports (remade when a link of the network changed since). */
+  /** The flood plan of `vlan`'s forwarding ports (its links and peers read again when a link of the network changed since). */
   private floodPlan(vlan: number): FloodPlan {
     const targets = this.floodPorts(vlan);
+    const store = this.trace.ports;
     let plan = this.planCache.get(vlan);
-    if (plan === undefined || plan.linkEpoch !== this.trace.ports.linkEpoch) {
-      plan = new FloodPlan(this.trace.ports, targets, targets.map((i) => this.ports[i]!), targets.map((i) => this.tagged(i, vlan)));
+    if (plan === undefined) {
+      plan = new FloodPlan(store, targets, targets.map((i) => this.ports[i]!), targets.map((i) => this.tagged(i, vlan)));
       this.planCache.set(vlan, plan);
+    } else if (plan.linkEpoch !== store.linkEpoch) {
+      plan.refresh(store);
     }
     return plan;
   }
