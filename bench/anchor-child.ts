@@ -66,9 +66,11 @@ model.kernel.trace.on('frames-sent', (e) => {
 model.kernel.trace.on('frames-received', (e) => {
   const p = e.frame.eth.payload;
   if (p.kind !== 'arp' || (p.operation !== 1 && p.operation !== 2)) return;
-  const ports = e.ports;
-  for (let i = 0; i < ports.length; i++) {
-    const kind = kindOf(ports[i]!);
+  // By port number (`ids`, in the order of `ports`): the ports themselves are not looked at.
+  const ids = e.ids;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    const kind = id >= 0 && id < endKind.length ? endKind[id]! : 0;
     if (kind === 0) continue;
     if (p.operation === 2) arp.repliesReceived++;
     else if (kind === 1) arp.requestsReceivedHosts++;

@@ -27,8 +27,9 @@ export class BroadcastLoad {
       if (!isGroupMac(e.frame.eth.destination)) return;
       const second = Math.floor(e.time / 1e9);
       const ports = e.ports;
+      const ids = e.ids;
       for (let i = 0; i < ports.length; i++) {
-        const slot = this.slots.slot(ports[i]!);
+        const slot = this.slots.slotOf(ids[i]!, ports[i]!);
         if (slot < 0) continue;
         if (slot >= this.counts.length) this.grow(slot, second);
         this.total++;

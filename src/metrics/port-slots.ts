@@ -21,7 +21,11 @@ export class PortSlots {
 
   /** The slot of `port`'s node, or -1 when the node does not count. */
   slot(port: Port): number {
-    const id = port.id;
+    return this.slotOf(port.id, port);
+  }
+
+  /** {@link slot} of `port`, whose id is `id` (known to the caller: the port is looked at only the first time). */
+  slotOf(id: number, port: Port): number {
     if (id >= 0 && id < this.byPort.length) {
       const known = this.byPort[id]!;
       if (known >= 0) return known - 1;

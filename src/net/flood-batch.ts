@@ -19,12 +19,20 @@
  * reported as one `frames-sent` event when the flood is flushed (`frame-sent` stays one per copy,
  * for whoever listens to it). While anyone listens to the per-receiver `frame-received`,
  * or with {@link FloodBatcher.groupBystanders} off, every copy goes through `Link.deliver`.
+ *
+ * Per copy, the loops read and write typed arrays rather than objects: a switch's {@link FloodPlan}
+ * holds its egress ports' ids and peers, the network's `PortStore` their counters and each link
+ * direction's busy-until time (a copy leaving by a direction with no loss or congestion is timed
+ * there without touching the link), and the network's `QuietReceivers` (its hosts) decide and count
+ * a bystander from arrays of their own, asking the owner object only where those cannot tell.
  */
 import type { EventSite } from '../sim/index.js';
+import type { VlanTag } from '../wire/index.js';
 import type { SimFrame } from './frame.js';
+import { WIRE_OVERHEAD, pushTag } from './frame.js';
 import type { Link } from './link.js';
-import type { Port } from './port.js';
-import { QUIET_DROPPED, QUIET_NOT_TAKEN } from './port.js';
+import type { Port, PortOwner, PortStore } from './port.js';
+import { QUIET_ASK, QUIET_DROPPED, QUIET_NOT_TAKEN } from './port.js';
 import type { TraceSink } from './trace.js';
 
 /**
@@ -43,6 +51,8 @@ class FloodGroup {
   /** The network's link state changes when the group opened (TraceSink `linkChanges`). */
   linkChanges = 0;
   readonly ports: Port[] = [];
+  /** The ports' ids (`Port.id`). */
+  readonly ids: number[] = [];
   readonly links: Link[] = [];
   readonly epochs: number[] = [];
   /** Delivers the group and returns it to its batcher (made once per group). */
@@ -52,17 +62,70 @@ class FloodGroup {
     this.deliver = () => batcher.deliver(this);
   }
 
-  add(port: Port, link: Link, epoch: number): void {
+  add(port: Port, id: number, link: Link, epoch: number): void {
     const k = this.count++;
     if (k < this.ports.length) {
       this.ports[k] = port;
+      this.ids[k] = id;
       this.links[k] = link;
       this.epochs[k] = epoch;
     } else {
       this.ports.push(port);
+      this.ids.push(id);
       this.links.push(link);
       this.epochs.push(epoch);
     }
+  }
+}
+
+/**
+ * What a flood out of a switch's forwarding ports of one VLAN touches per copy, gathered once (the
+ * switch keeps one per VLAN until its ports' states or modes change; links and peers are read again
+ * when any link of the network changed): the egress ports, their ids, links and peers, and which
+ * ports tag.
+ */
+export class FloodPlan {
+  /** The egress ports' positions among the switch's ports, in flood order. */
+  readonly indices: Int32Array;
+  readonly ports: readonly Port[];
+  readonly ids: Int32Array;
+  /** 1 where the copy leaves tagged (see `FloodBatcher.addPlan`). */
+  readonly tagged: Uint8Array;
+  readonly links: Link[] = [];
+  readonly peers: Port[] = [];
+  readonly peerIds: Int32Array;
+  /** The store's `linkEpoch` when the links and peers were read (see {@link refresh}). */
+  linkEpoch = -1;
+
+  /** The plan of `ports` (linked), at `indices` among their switch's ports, `tagged` where they tag. */
+  constructor(store: PortStore, indices: readonly number[], ports: readonly Port[], tagged: readonly boolean[]) {
+    const n = ports.length;
+    this.indices = Int32Array.from(indices);
+    this.ports = ports;
+    this.ids = new Int32Array(n);
+    this.tagged = new Uint8Array(n);
+    this.peerIds = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      this.ids[k] = ports[k]!.id;
+      this.tagged[k] = tagged[k] ? 1 : 0;
+    }
+    this.refresh(store);
+  }
+
+  /**
+   * Reads the ports' links and peers again, in place (a link of the network was made, changed
+   * state or was detached since: a migration's unplug and plug), and notes the store's epoch.
+   */
+  refresh(store: PortStore): void {
+    const ports = this.ports;
+    for (let k = 0; k < ports.length; k++) {
+      const port = ports[k]!;
+      this.links[k] = port.link!;
+      const peer = port.peer!;
+      this.peers[k] = peer;
+      this.peerIds[k] = peer.id;
+    }
+    this.linkEpoch = store.linkEpoch;
   }
 }
 
@@ -81,19 +144,112 @@ export class FloodBatcher {
    */
   static groupSends = true;
 
+  /**
+   * @internal Whether a copy's receiver is first asked through its network's quiet receivers (state
+   * in arrays; see `QuietReceivers`) rather than through its owner object. The same either way; tests
+   * turn it off to compare the two paths.
+   */
+  static quietByArrays = true;
+
   private readonly pool: FloodGroup[] = [];
   private readonly open: FloodGroup[] = [];
   private readonly trace: TraceSink;
+  private readonly store: PortStore;
   /** The bystanders of the group being delivered, since the last copy that went through `Link.deliver`. */
   private readonly quiet: Port[] = [];
-  /** Those of {@link quiet} whose owner dropped the copy with a trace of the drop (`QUIET_DROPPED`). */
-  private readonly drops: Port[] = [];
+  /** Their ids. */
+  private readonly quietIds: number[] = [];
+  /**
+   * The owners' names of those of {@link quiet} whose owner dropped the copy with a trace of the drop
+   * (`QUIET_DROPPED`), and the first such owner.
+   */
+  private readonly drops: string[] = [];
+  private dropOwner: PortOwner | null = null;
   /** The ports the copies of {@link sentFrame} left by so far in this flood (reported by `flush`). */
   private readonly sent: Port[] = [];
   private sentFrame: SimFrame | null = null;
 
   constructor(trace: TraceSink) {
     this.trace = trace;
+    this.store = trace.ports;
+  }
+
+  /** The open group of arrival time `at` and `frame`, opened if there is none. */
+  private groupFor(at: number, frame: SimFrame): FloodGroup {
+    const open = this.open;
+    for (let i = open.length - 1; i >= 0; i--) {
+      const candidate = open[i]!;
+      if (candidate.at === at && candidate.frame === frame) return candidate;
+    }
+    const g = this.pool.pop() ?? new FloodGroup(this);
+    g.at = at;
+    g.frame = frame;
+    g.linkChanges = this.trace.linkChanges;
+    open.push(g);
+    return g;
+  }
+
+  /**
+   * The copies of a flood of `base` out of `plan`'s ports but the one at position `ingress`, at time
+   * `now`, counted as flooded: as `add` for each (in order), but a copy leaving by a plain direction
+   * (`PortStore.outPlain`: up, no loss, no congestion) is timed from the port store alone, as
+   * `Link.reserve` would time it. Ports marked `tagged` send `base` with `tag` pushed.
+   */
+  addPlan(plan: FloodPlan, ingress: number, base: SimFrame, tag: VlanTag, now: number): void {
+    const store = this.store;
+    const grouped = FloodBatcher.groupSends;
+    const direct = grouped && !this.trace.tracesSends;
+    const indices = plan.indices;
+    const ids = plan.ids;
+    const tagged = plan.tagged;
+    const ports = plan.ports;
+    const links = plan.links;
+    const peers = plan.peers;
+    const peerIds = plan.peerIds;
+    const flooded = store.flooded;
+    const busyUntil = store.busyUntil;
+    const txFrames = store.txFrames;
+    const txBytes = store.txBytes;
+    let taggedFrame: SimFrame | null = null;
+    let last: FloodGroup | null = null;
+    let lastRate = 0;
+    let lastSize = -1;
+    let serialization = 0;
+    for (let k = 0; k < indices.length; k++) {
+      if (indices[k] === ingress) continue;
+      const id = ids[k]!;
+      const frame = tagged[k] === 1 ? (taggedFrame ??= pushTag(base, tag)) : base;
+      flooded[id] = flooded[id]! + 1;
+      let at: number;
+      if (direct && store.outPlain[id] === 1) {
+        const size = frame.size;
+        const rate = store.outRate[id]!;
+        const start = Math.max(now, busyUntil[id]!);
+        if (((start - now) * rate) / 8e9 + size + WIRE_OVERHEAD > store.outQueue[id]!) {
+          at = links[k]!.reserve(ports[k]!, frame, true);
+        } else {
+          if (rate !== lastRate || size !== lastSize) {
+            lastRate = rate;
+            lastSize = size;
+            serialization = Math.ceil(((size + WIRE_OVERHEAD) * 8 * 1e9) / rate);
+          }
+          const done = start + serialization;
+          busyUntil[id] = done;
+          txFrames[id] = txFrames[id]! + 1;
+          txBytes[id] = txBytes[id]! + size;
+          at = done + store.outDelay[id]!;
+        }
+      } else {
+        at = links[k]!.reserve(ports[k]!, frame, grouped);
+      }
+      if (at < 0) continue;
+      if (grouped) {
+        if (frame !== this.sentFrame) this.reportSent(frame);
+        this.sent.push(ports[k]!);
+      }
+      const g = last !== null && last.at === at && last.frame === frame ? last : (last = this.groupFor(at, frame));
+      g.add(peers[k]!, peerIds[k]!, links[k]!, store.epoch[id]!);
+    }
   }
 
   /**
@@ -108,23 +264,8 @@ export class FloodBatcher {
       if (frame !== this.sentFrame) this.reportSent(frame);
       this.sent.push(port);
     }
-    const open = this.open;
-    let g: FloodGroup | undefined;
-    for (let i = 0; i < open.length; i++) {
-      const candidate = open[i]!;
-      if (candidate.at === at && candidate.frame === frame) {
-        g = candidate;
-        break;
-      }
-    }
-    if (g === undefined) {
-      g = this.pool.pop() ?? new FloodGroup(this);
-      g.at = at;
-      g.frame = frame;
-      g.linkChanges = this.trace.linkChanges;
-      open.push(g);
-    }
-    g.add(port.peer!, link, link.epoch);
+    const peer = port.peer!;
+    this.groupFor(at, frame).add(peer, peer.id, link, link.epoch);
   }
 
   /** Queues one event at `site` per group opened since the last flush. */
@@ -139,6 +280,7 @@ export class FloodBatcher {
   deliver(g: FloodGroup): void {
     const frame = g.frame!;
     const ports = g.ports;
+    const ids = g.ids;
     const links = g.links;
     const epochs = g.epochs;
     if (!FloodBatcher.groupBystanders || this.trace.perReceiver) {
@@ -146,24 +288,49 @@ export class FloodBatcher {
     } else {
       const quiet = this.quiet;
       const size = frame.size;
+      const store = this.store;
+      const rxFrames = store.rxFrames;
+      const rxBytes = store.rxBytes;
       // No link of the network changed state since the group opened: every copy's epoch is current.
       const steady = g.linkChanges === this.trace.linkChanges;
+      const quietSlot = store.quietSlot;
+      // The frame is prepared with the network's quiet receivers at the first copy one of them gets,
+      // and again after any copy went through `receive` (which may have changed what they look at).
+      let prepared = false;
       for (let k = 0; k < g.count; k++) {
         const port = ports[k]!;
-        const owner = port.owner;
-        if (owner.receiveQuietly !== undefined && (steady || epochs[k] === links[k]!.epoch)) {
-          const taken = owner.receiveQuietly(port, frame);
+        if (steady || epochs[k] === links[k]!.epoch) {
+          const id = ids[k]!;
+          let slot = quietSlot[id]!;
+          if (slot === -1) slot = store.slotOf(port);
+          let taken = QUIET_NOT_TAKEN;
+          if (slot >= 0 && FloodBatcher.quietByArrays) {
+            const receivers = store.quiet!;
+            if (!prepared) {
+              receivers.prepare(frame);
+              prepared = true;
+            }
+            taken = receivers.take(slot);
+            if (taken === QUIET_ASK) taken = port.owner.receiveQuietly!(port, frame);
+          } else {
+            const owner = port.owner;
+            if (owner.receiveQuietly !== undefined) taken = owner.receiveQuietly(port, frame);
+          }
           if (taken !== QUIET_NOT_TAKEN) {
-            const c = port.counters;
-            c.rxFrames++;
-            c.rxBytes += size;
+            rxFrames[id] = rxFrames[id]! + 1;
+            rxBytes[id] = rxBytes[id]! + size;
             quiet.push(port);
-            if (taken === QUIET_DROPPED) this.drops.push(port);
+            this.quietIds.push(id);
+            if (taken === QUIET_DROPPED) {
+              if (this.drops.length === 0) this.dropOwner = port.owner;
+              this.drops.push(store.names[id]!);
+            }
             continue;
           }
         }
         if (quiet.length > 0) this.report(quiet, frame);
         links[k]!.deliver(port, frame, epochs[k]!);
+        prepared = false;
       }
       if (quiet.length > 0) this.report(quiet, frame);
     }
@@ -187,11 +354,13 @@ export class FloodBatcher {
    * would trace its own after its `frame-received`), and starts a new group.
    */
   private report(quiet: Port[], frame: SimFrame): void {
-    this.trace.receivedGroup(quiet, frame);
+    this.trace.receivedGroup(quiet, this.quietIds, frame);
     empty(quiet);
+    empty(this.quietIds);
     const drops = this.drops;
     if (drops.length > 0) {
-      drops[0]!.owner.droppedQuietly!(drops, frame);
+      this.dropOwner!.droppedQuietly!(drops, frame);
+      this.dropOwner = null;
       empty(drops);
     }
   }

@@ -19,7 +19,7 @@ import type { SimFrame } from './frame.js';
 import { WIRE_OVERHEAD } from './frame.js';
 import type { LossProcess, LossSpec } from './loss.js';
 import { NO_LOSS, lossProcess } from './loss.js';
-import type { DropReason, Port } from './port.js';
+import type { DropReason, Port, PortStore } from './port.js';
 import type { TraceSink } from './trace.js';
 
 /** Background traffic that saturates part of a direction from `start` to `end` (ns). */
@@ -52,9 +52,11 @@ export interface LinkConfig {
 /** Default queue capacity per direction. */
 export const DEFAULT_QUEUE_BYTES = 1 << 20;
 
+/**
+ * One direction of a link (the medium's busy-until time is in the network's port store, by the port
+ * the direction leaves).
+ */
 class Direction {
-  /** When the medium is free again. */
-  busyUntil = 0;
   loss: LossProcess;
   congestion: readonly CongestionWindow[];
   /**
@@ -143,6 +145,8 @@ export class Link {
   private readonly trace: TraceSink;
   private readonly ab: Direction;
   private readonly ba: Direction;
+  /** The network's per-port state (busy-until times, counters), by `Port.id`. */
+  private readonly store: PortStore;
   private isUp = true;
   /** Bumped on every state change; a delivery scheduled under an older epoch is lost. */
   private epochValue = 0;
@@ -163,8 +167,34 @@ export class Link {
     this.ba = new Direction(directionLoss(kernel, config.bToA?.loss, b, a), config.bToA?.congestion ?? NO_CONGESTION);
     a.link = this;
     b.link = this;
-    if (a.id < 0) a.id = trace.nextPortId();
-    if (b.id < 0) b.id = trace.nextPortId();
+    const store = trace.ports;
+    this.store = store;
+    for (const p of [a, b]) {
+      if (p.id < 0) {
+        p.id = store.add(p);
+        p.counters.store = store;
+        p.counters.id = p.id;
+      }
+      store.busyUntil[p.id] = 0;
+      store.outRate[p.id] = this.rate;
+      store.outDelay[p.id] = this.delay;
+      store.outQueue[p.id] = this.queueBytes;
+    }
+    store.peer[a.id] = b.id;
+    store.peer[b.id] = a.id;
+    this.stored();
+  }
+
+  /** Writes the link's state (up, epoch, whether each direction is plain) to the port store. */
+  private stored(): void {
+    const store = this.store;
+    store.linkEpoch++;
+    for (const from of [this.a, this.b]) {
+      if (from.link !== this) continue;
+      const dir = from === this.a ? this.ab : this.ba;
+      store.epoch[from.id] = this.epochValue;
+      store.outPlain[from.id] = this.isUp && dir.loss === NO_LOSS && dir.congestion.length === 0 ? 1 : 0;
+    }
   }
 
   get up(): boolean {
@@ -182,8 +212,10 @@ export class Link {
     this.epochValue++;
     const now = this.kernel.now;
     // A link that comes back starts with empty queues.
-    this.ab.busyUntil = Math.min(this.ab.busyUntil, now);
-    this.ba.busyUntil = Math.min(this.ba.busyUntil, now);
+    const busy = this.store.busyUntil;
+    if (this.a.link === this) busy[this.a.id] = Math.min(busy[this.a.id]!, now);
+    if (this.b.link === this) busy[this.b.id] = Math.min(busy[this.b.id]!, now);
+    this.stored();
     this.trace.linkState(this, up);
     this.a.owner.linkChanged?.(this.a, up);
     this.b.owner.linkChanged?.(this.b, up);
@@ -195,8 +227,11 @@ export class Link {
    */
   detach(): void {
     this.setUp(false);
+    if (this.a.link === this) this.store.peer[this.a.id] = -1;
+    if (this.b.link === this) this.store.peer[this.b.id] = -1;
     this.a.link = null;
     this.b.link = null;
+    this.store.linkEpoch++;
   }
 
   /**
@@ -213,6 +248,7 @@ export class Link {
       checkConfig(this.name, { rate: this.rate, delay: this.delay, aToB: { congestion: config.congestion } });
       dir.congestion = config.congestion;
     }
+    this.stored();
   }
 
   /** Serialization time of a frame at `rate` bits per second, ns. */
@@ -235,14 +271,16 @@ export class Link {
       if (load >= 1) return this.refuse(from, frame, 'congestion');
       rate *= 1 - load;
     }
-    const start = Math.max(now, dir.busyUntil);
+    const store = this.store;
+    const id = from.id;
+    const start = Math.max(now, store.busyUntil[id]!);
     const backlogBytes = ((start - now) * rate) / 8e9;
     if (backlogBytes + frame.size + WIRE_OVERHEAD > this.queueBytes) return this.refuse(from, frame, 'queue-full');
     if (dir.loss.drop()) return this.refuse(from, frame, 'loss');
     const done = start + this.serialization(frame.size, rate);
-    dir.busyUntil = done;
-    from.counters.txFrames++;
-    from.counters.txBytes += frame.size;
+    store.busyUntil[id] = done;
+    store.txFrames[id] = store.txFrames[id]! + 1;
+    store.txBytes[id] = store.txBytes[id]! + frame.size;
     this.trace.sent(from, frame, grouped);
     return done + this.delay;
   }
@@ -309,8 +347,9 @@ export class Link {
       this.trace.dropped(to, frame, 'link-down');
       return;
     }
-    to.counters.rxFrames++;
-    to.counters.rxBytes += frame.size;
+    const store = this.store;
+    store.rxFrames[to.id] = store.rxFrames[to.id]! + 1;
+    store.rxBytes[to.id] = store.rxBytes[to.id]! + frame.size;
     this.trace.received(to, frame);
     to.owner.receive(to, frame);
   }

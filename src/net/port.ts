@@ -51,12 +51,36 @@ export interface PortOwner {
    */
   receiveQuietly?(port: Port, frame: SimFrame): number;
   /**
-   * @internal Traces the drops of the copies of `frame` that `receiveQuietly` took at `ports` (in
-   * order, at least one, owners of the same kind as this one) with {@link QUIET_DROPPED}, as their
-   * owners' `receive` would have one by one.
+   * @internal Traces the drops of the copies of `frame` that `receiveQuietly` took at the ports of
+   * the nodes named `nodes` (in order, at least one, owners of the same kind as this one, this one
+   * first) with {@link QUIET_DROPPED}, as their owners' `receive` would have one by one.
    */
-  droppedQuietly?(ports: readonly Port[], frame: SimFrame): void;
+  droppedQuietly?(nodes: readonly string[], frame: SimFrame): void;
+  /**
+   * @internal The receivers of the owner's network that decide flood copies from arrays (see
+   * {@link QuietReceivers}), and the owner's number there; the batcher asks them before the owner.
+   */
+  readonly quietReceivers?: QuietReceivers;
+  readonly quietSlot?: number;
 }
+
+/**
+ * @internal The owners of one network's ports that take flood copies quietly (`PortOwner.receiveQuietly`),
+ * with the state that decides it in arrays indexed by a number of their own: a group's copies are
+ * decided without touching the owner objects, and the owner is asked only where the arrays cannot tell.
+ */
+export interface QuietReceivers {
+  /** Looks at `frame` for the copies that follow (again after any copy went through `receive`). */
+  prepare(frame: SimFrame): void;
+  /**
+   * As `receiveQuietly` of the owner numbered `slot` for the prepared frame (counting what it takes),
+   * or {@link QUIET_ASK}: ask the owner.
+   */
+  take(slot: number): number;
+}
+
+/** `QuietReceivers.take`: the arrays cannot tell; the owner's `receiveQuietly` decides. */
+export const QUIET_ASK = -1;
 
 /** `PortOwner.receiveQuietly`: the copy goes through `receive`. */
 export const QUIET_NOT_TAKEN = 0;
@@ -65,15 +89,155 @@ export const QUIET_TAKEN = 1;
 /** `PortOwner.receiveQuietly`: the copy was counted and its drop is to be traced by group (`droppedQuietly`). */
 export const QUIET_DROPPED = 2;
 
-/** Per-port counters: plain integers. */
+/**
+ * The per-port state of one network's ports, as typed arrays indexed by `Port.id`: a flood's copies
+ * touch these arrays (consecutive slots for a switch's ports and their peers), not the port, link and
+ * counter objects behind them. `PortCounters` reads and writes its frame and byte counters here.
+ */
+export class PortStore {
+  /** Ports numbered so far. */
+  size = 0;
+  /** The ports, by id, and their owners' names. */
+  readonly ports: Port[] = [];
+  readonly names: string[] = [];
+  rxFrames = new Float64Array(STORE_START);
+  rxBytes = new Float64Array(STORE_START);
+  txFrames = new Float64Array(STORE_START);
+  txBytes = new Float64Array(STORE_START);
+  flooded = new Float64Array(STORE_START);
+  /** When the medium of the link direction leaving the port is free again (ns). */
+  busyUntil = new Float64Array(STORE_START);
+  /**
+   * 1 when the port's link is up and the direction leaving it has no loss process and no congestion
+   * windows: a copy sent there is timed from `outRate`, `outDelay` and `outQueue` alone.
+   */
+  outPlain = new Uint8Array(STORE_START);
+  /** The link's rate (bit/s), delay (ns) and queue capacity (bytes), by the port a direction leaves. */
+  outRate = new Float64Array(STORE_START);
+  outDelay = new Float64Array(STORE_START);
+  outQueue = new Float64Array(STORE_START);
+  /** The link's epoch (`Link.epoch`), at both of its ports. */
+  epoch = new Float64Array(STORE_START);
+  /** The port at the other end of the link (its id), -1 when none. */
+  peer = new Int32Array(STORE_START).fill(-1);
+  /**
+   * The owner's number among the store's {@link quiet} receivers, by port id: -1 not looked up yet,
+   * -2 none (the owner is asked itself, if it takes copies quietly at all).
+   */
+  quietSlot = new Int32Array(STORE_START).fill(-1);
+  /** The receivers the owners of this network's ports share (the first that has them), or null. */
+  quiet: QuietReceivers | null = null;
+  /** Bumped whenever a link of the network is made, goes up or down, or is impaired (flood plans check it). */
+  linkEpoch = 0;
+
+  /** Numbers `port` (its `id`) and makes its slots. */
+  add(port: Port): number {
+    const id = this.size++;
+    if (id >= this.rxFrames.length) this.grow(2 * this.rxFrames.length);
+    this.ports.push(port);
+    this.names.push(port.owner.name);
+    return id;
+  }
+
+  private grow(n: number): void {
+    const f64 = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    this.rxFrames = f64(this.rxFrames);
+    this.rxBytes = f64(this.rxBytes);
+    this.txFrames = f64(this.txFrames);
+    this.txBytes = f64(this.txBytes);
+    this.flooded = f64(this.flooded);
+    this.busyUntil = f64(this.busyUntil);
+    this.outRate = f64(this.outRate);
+    this.outDelay = f64(this.outDelay);
+    this.outQueue = f64(this.outQueue);
+    this.epoch = f64(this.epoch);
+    const plain = new Uint8Array(n);
+    plain.set(this.outPlain);
+    this.outPlain = plain;
+    const peer = new Int32Array(n).fill(-1);
+    peer.set(this.peer);
+    this.peer = peer;
+    const quietSlot = new Int32Array(n).fill(-1);
+    quietSlot.set(this.quietSlot);
+    this.quietSlot = quietSlot;
+  }
+
+  /** The {@link quietSlot} of `port` (looked up once per port). */
+  slotOf(port: Port): number {
+    const owner = port.owner;
+    let slot = -2;
+    const receivers = owner.quietReceivers;
+    if (receivers !== undefined && owner.quietSlot !== undefined) {
+      this.quiet ??= receivers;
+      if (receivers === this.quiet) slot = owner.quietSlot;
+    }
+    this.quietSlot[port.id] = slot;
+    return slot;
+  }
+}
+
+/** Slots of a network's port store when it is made (doubled when full). */
+const STORE_START = 64;
+
+function unlinked(): never {
+  throw new Error('a port counts frames only once it has a link');
+}
+
+/**
+ * Per-port counters: plain integers. The frame and byte counters live in the network's
+ * {@link PortStore} (from the port's first link; zero before it, when no frame can cross the port).
+ */
 export class PortCounters {
-  rxFrames = 0;
-  rxBytes = 0;
-  txFrames = 0;
-  txBytes = 0;
-  /** Frames sent out of this port because they were flooded. */
-  floodedFrames = 0;
+  /** @internal The network's store, once the port has a link. */
+  store: PortStore | null = null;
+  /** @internal The port's id in {@link store}. */
+  id = -1;
   private dropCounts: Record<DropReason, number> | null = null;
+
+  get rxFrames(): number {
+    return this.store === null ? 0 : this.store.rxFrames[this.id]!;
+  }
+
+  set rxFrames(n: number) {
+    (this.store ?? unlinked()).rxFrames[this.id] = n;
+  }
+
+  get rxBytes(): number {
+    return this.store === null ? 0 : this.store.rxBytes[this.id]!;
+  }
+
+  set rxBytes(n: number) {
+    (this.store ?? unlinked()).rxBytes[this.id] = n;
+  }
+
+  get txFrames(): number {
+    return this.store === null ? 0 : this.store.txFrames[this.id]!;
+  }
+
+  set txFrames(n: number) {
+    (this.store ?? unlinked()).txFrames[this.id] = n;
+  }
+
+  get txBytes(): number {
+    return this.store === null ? 0 : this.store.txBytes[this.id]!;
+  }
+
+  set txBytes(n: number) {
+    (this.store ?? unlinked()).txBytes[this.id] = n;
+  }
+
+  /** Frames sent out of this port because they were flooded. */
+  get floodedFrames(): number {
+    return this.store === null ? 0 : this.store.flooded[this.id]!;
+  }
+
+  set floodedFrames(n: number) {
+    (this.store ?? unlinked()).flooded[this.id] = n;
+  }
 
   /**
    * Drops by reason. Made at the first drop (or the first look): most ports of a large domain never

@@ -17,7 +17,7 @@ import { isGroupMac } from '../wire/index.js';
 import type { ActiveTopology } from './active-topology.js';
 import type { SimFrame } from './frame.js';
 import { popTag, pushTag } from './frame.js';
-import { FloodBatcher } from './flood-batch.js';
+import { FloodBatcher, FloodPlan } from './flood-batch.js';
 import type { LearnOutcome } from './mac-table.js';
 import { MacTable } from './mac-table.js';
 import type { FilterDrop, FrameFilter } from './filter.js';
@@ -102,6 +102,8 @@ export class LearningSwitch implements PortOwner {
   activeTopology: ActiveTopology | null = null;
   private floodCache = new Map<number, number[]>();
   private heldCache = new Map<number, number[]>();
+  /** The flood plans of `floodCache`'s VLANs (flood-batch.ts), made at their first flood. */
+  private planCache = new Map<number, FloodPlan>();
 
   constructor(kernel: Kernel, trace: TraceSink, name: string, config: SwitchConfig = {}) {
     this.kernel = kernel;
@@ -219,11 +221,26 @@ export class LearningSwitch implements PortOwner {
     return list;
   }
 
+  /** The flood plan of `vlan`'s forwarding ports (its links and peers read again when a link of the network changed since). */
+  private floodPlan(vlan: number): FloodPlan {
+    const targets = this.floodPorts(vlan);
+    const store = this.trace.ports;
+    let plan = this.planCache.get(vlan);
+    if (plan === undefined) {
+      plan = new FloodPlan(store, targets, targets.map((i) => this.ports[i]!), targets.map((i) => this.tagged(i, vlan)));
+      this.planCache.set(vlan, plan);
+    } else if (plan.linkEpoch !== store.linkEpoch) {
+      plan.refresh(store);
+    }
+    return plan;
+  }
+
   private clearFloodCache(): void {
     // Map.clear allocates a new table even for an empty map: while a topology is built (a port added
     // per VM) the caches are empty, and clearing them only made garbage.
     if (this.floodCache.size > 0) this.floodCache.clear();
     if (this.heldCache.size > 0) this.heldCache.clear();
+    if (this.planCache.size > 0) this.planCache.clear();
     this.activeTopology?.invalidate();
   }
 
@@ -379,6 +396,13 @@ export class LearningSwitch implements PortOwner {
   /** Sends `base` (untagged) out of every forwarding member port of `vlan` except `ingress`. */
   protected flood(ingress: number, vlan: number, base: SimFrame): void {
     if (this.filter !== null) return this.floodFiltered(this.filter, ingress, vlan, base);
+    if (this.batchFloods) {
+      const plan = this.floodPlan(vlan);
+      if (this.trace.tracesDrops) this.traceHeld(ingress, vlan, base);
+      this.floodBatch.addPlan(plan, ingress, base, vlanTagFor(vlan), this.kernel.now);
+      this.floodBatch.flush((this.floodArrival ??= this.kernel.site(this.name, 'flood-arrival')));
+      return;
+    }
     const targets = this.floodPorts(vlan);
     if (this.trace.tracesDrops) this.traceHeld(ingress, vlan, base);
     let tagged: SimFrame | null = null;
@@ -388,13 +412,8 @@ export class LearningSwitch implements PortOwner {
       let out = base;
       if (this.tagged(idx, vlan)) out = tagged ??= pushTag(base, vlanTagFor(vlan));
       port.counters.floodedFrames++;
-      if (!this.batchFloods) {
-        port.send(out);
-        continue;
-      }
-      this.floodBatch.add(port, out);
+      port.send(out);
     }
-    if (this.batchFloods) this.floodBatch.flush((this.floodArrival ??= this.kernel.site(this.name, 'flood-arrival')));
   }
 
   /** `flood` with the filter asked about every copy (kept apart so the unfiltered loop stays as it was). */

@@ -8,6 +8,7 @@ import type { FilterDrop } from './filter.js';
 import type { SimFrame } from './frame.js';
 import type { Link } from './link.js';
 import type { DropReason, Port } from './port.js';
+import { PortStore } from './port.js';
 
 /** STP/RSTP port states (RSTP's discarding is `blocking`). */
 export type PortState = 'disabled' | 'blocking' | 'listening' | 'learning' | 'forwarding';
@@ -36,9 +37,11 @@ declare module '../sim/trace.js' {
      * `ports`, in order, at `time` (`node` is the owner of the first). A frame delivered alone comes
      * with one port; the copies of a flood that receivers only drop come as one event. For observers
      * that count (metrics, captures): a listener must not change the model, and reads `ports` during
-     * the call only (the array is reused). Not given to `onAny` listeners (they get `frame-received`).
+     * the call only (the arrays are reused). `ids` are the ports' `Port.id`s, in the same order (an
+     * observer that keeps per-port state in arrays reads them without touching the ports). Not given
+     * to `onAny` listeners (they get `frame-received`).
      */
-    'frames-received': { readonly frame: SimFrame; readonly ports: readonly Port[] };
+    'frames-received': { readonly frame: SimFrame; readonly ports: readonly Port[]; readonly ids: readonly number[] };
     /**
      * A frame was dropped at `port`; also, with reason `port-blocked`, a flood copy that a port in
      * spanning-tree transition held back (see `LearningSwitch` flood), which no counter counts.
@@ -85,11 +88,13 @@ export class TraceSink {
   private readonly frameDropped: TraceChannel<'frame-dropped'>;
   private readonly framesReceived: TraceChannel<'frames-received'>;
   private readonly framesSent: TraceChannel<'frames-sent'>;
-  /** The one-port group of a frame received alone (reused). */
+  /** The one-port group of a frame received alone, and its id (reused). */
   private readonly one: Port[] = [];
+  private readonly oneId: number[] = [];
   /** The one-port group of a frame sent alone (reused). */
   private readonly oneSent: Port[] = [];
-  private portIds = 0;
+  /** The per-port state of this network's ports, by `Port.id` (numbered by their first link). */
+  readonly ports = new PortStore();
   /** Link state changes in this network so far (every `Link.setUp` that changed something). */
   linkChanges = 0;
   // Emitted on most received frames while someone listens: through its channel too.
@@ -111,9 +116,9 @@ export class TraceSink {
     return this.frameDropped.active;
   }
 
-  /** The next port number of this network (see `Port.id`). */
-  nextPortId(): number {
-    return this.portIds++;
+  /** Whether someone listens to `frame-sent` (one event per copy sent). */
+  get tracesSends(): boolean {
+    return this.frameSent.active;
   }
 
   /**
@@ -150,17 +155,19 @@ export class TraceSink {
     if (this.framesReceived.heard) {
       const one = this.one;
       one[0] = port;
-      this.framesReceived.emitOwn({ type: 'frames-received', time: this.kernel.now, node: port.owner.name, frame, ports: one });
+      const oneId = this.oneId;
+      oneId[0] = port.id;
+      this.framesReceived.emitOwn({ type: 'frames-received', time: this.kernel.now, node: port.owner.name, frame, ports: one, ids: oneId });
     }
   }
 
   /**
-   * Flood copies of `frame` received at `ports` (at least one) by owners that only drop them; only
+   * Flood copies of `frame` received at `ports` (at least one; `ids`: their ids) by owners that only drop them; only
    * while no one listens to `frame-received` (see {@link perReceiver}).
    */
-  receivedGroup(ports: readonly Port[], frame: SimFrame): void {
+  receivedGroup(ports: readonly Port[], ids: readonly number[], frame: SimFrame): void {
     if (this.framesReceived.heard) {
-      this.framesReceived.emitOwn({ type: 'frames-received', time: this.kernel.now, node: ports[0]!.owner.name, frame, ports });
+      this.framesReceived.emitOwn({ type: 'frames-received', time: this.kernel.now, node: ports[0]!.owner.name, frame, ports, ids });
     }
   }
 

@@ -14,8 +14,8 @@
  * Send path: the next hop is the destination when it is on a configured subnet, else the default
  * gateway; the packet then waits in the neighbor table until the next hop is resolved.
  */
-import type { Network, Port, PortOwner, SimFrame } from '../net/index.js';
-import { Port as PortClass, QUIET_DROPPED, QUIET_NOT_TAKEN, QUIET_TAKEN } from '../net/index.js';
+import type { Network, Port, PortOwner, QuietReceivers, SimFrame } from '../net/index.js';
+import { Port as PortClass, QUIET_ASK, QUIET_DROPPED, QUIET_NOT_TAKEN, QUIET_TAKEN } from '../net/index.js';
 import type { Kernel } from '../sim/index.js';
 import { Timer } from '../sim/index.js';
 import type {
@@ -153,24 +153,66 @@ export interface EchoReply {
   readonly data: Uint8Array;
 }
 
-/** The nodes of a group of not-for-me drops being traced (reused; see `Host.droppedQuietly`). */
-const quietDropNodes: string[] = [];
-
-/** Counters of a host: plain integers. */
+/**
+ * Counters of a host: plain integers. The four a flood's bystander copies change (`framesIn`, `arpIn`,
+ * `rarpIgnored`, `notForMe`) live in the network's {@link HostStore}, by the host's slot.
+ */
 export class HostCounters {
-  framesIn = 0;
   framesOut = 0;
-  notForMe = 0;
-  arpIn = 0;
   arpOut = 0;
-  rarpIgnored = 0;
   ndIn = 0;
   ndOut = 0;
   udpIn = 0;
   udpOut = 0;
   echoRepliesSent = 0;
   droppedWhileDown = 0;
+  private readonly store: HostStore;
+  private readonly slot: number;
+
+  /** @internal The counters of the host numbered `slot` in `store`. */
+  constructor(store: HostStore, slot: number) {
+    this.store = store;
+    this.slot = slot;
+  }
+
+  get framesIn(): number {
+    return this.store.framesIn[this.slot]!;
+  }
+
+  set framesIn(n: number) {
+    this.store.framesIn[this.slot] = n;
+  }
+
+  get notForMe(): number {
+    return this.store.notForMe[this.slot]!;
+  }
+
+  set notForMe(n: number) {
+    this.store.notForMe[this.slot] = n;
+  }
+
+  get arpIn(): number {
+    return this.store.arpIn[this.slot]!;
+  }
+
+  set arpIn(n: number) {
+    this.store.arpIn[this.slot] = n;
+  }
+
+  get rarpIgnored(): number {
+    return this.store.rarpIgnored[this.slot]!;
+  }
+
+  set rarpIgnored(n: number) {
+    this.store.rarpIgnored[this.slot] = n;
+  }
 }
+
+/** The names of the counters of {@link HostCounters}, in a fixed order (for whoever lists them all). */
+export const HOST_COUNTERS: readonly (keyof HostCounters)[] = [
+  'framesIn', 'framesOut', 'notForMe', 'arpIn', 'arpOut', 'rarpIgnored', 'ndIn', 'ndOut', 'udpIn', 'udpOut',
+  'echoRepliesSent', 'droppedWhileDown',
+];
 
 const TWO_32 = 0x1_0000_0000;
 
@@ -200,6 +242,14 @@ function ipv6InPrefix(a: Ipv6Address, prefix: Ipv6Address, length: number): bool
 class MacList {
   // Replaced rather than pushed to (a push to an empty array reserves 17 slots; most hosts have one MAC).
   private list: readonly number[] = [];
+  private readonly store: HostStore;
+  private readonly slot: number;
+
+  /** The MACs of the host numbered `slot` in `store` (entered in its MAC index too). */
+  constructor(store: HostStore, slot: number) {
+    this.store = store;
+    this.slot = slot;
+  }
 
   has(mac: number): boolean {
     const list = this.list;
@@ -208,18 +258,20 @@ class MacList {
   }
 
   add(mac: number): void {
-    if (!this.has(mac)) this.list = [...this.list, mac];
+    if (this.has(mac)) return;
+    this.list = [...this.list, mac];
+    this.store.enterMac(mac, this.slot);
   }
 
   delete(mac: number): void {
-    if (this.has(mac)) this.list = this.list.filter((m) => m !== mac);
+    if (!this.has(mac)) return;
+    this.list = this.list.filter((m) => m !== mac);
+    this.store.leaveMac(mac, this.slot);
   }
 }
 
-/** The IPv4 neighbor caches of one network count their entries in one map (NeighborCache `held`). */
-const ARP_HOLDERS = new WeakMap<Network, Map<Ipv4Address, number>>();
-/** Which host of a network holds each IPv4 address (in any state); null: more than one. */
-const IPV4_OWNERS = new WeakMap<Network, Ipv4Owners>();
+/** The hosts of each network (see {@link HostStore}). */
+const HOST_STORES = new WeakMap<Network, HostStore>();
 
 /**
  * Which host of a network holds each IPv4 address (in any state); null: more than one. Remembers its
@@ -240,6 +292,11 @@ class Ipv4Owners {
     this.frame = null;
   }
 
+  /** The host holding `address`; null: more than one; undefined: none. */
+  owner(address: Ipv4Address): Host | null | undefined {
+    return this.byAddress.get(address);
+  }
+
   /** Sets {@link tipOwner} and {@link sipOwner} for `frame`'s target `tip` and sender `sip`. */
   lookUp(frame: SimFrame, tip: Ipv4Address, sip: Ipv4Address): void {
     if (frame === this.frame) return;
@@ -249,16 +306,176 @@ class Ipv4Owners {
   }
 }
 
-function ipv4Owners(network: Network): Ipv4Owners {
-  let owners = IPV4_OWNERS.get(network);
-  if (owners === undefined) IPV4_OWNERS.set(network, (owners = new Ipv4Owners()));
-  return owners;
+/** `HostStore.flags`: a gratuitous ARP request creates no entry under the host's profile. */
+const GRATUITOUS_CREATES_NONE = 1;
+/** `HostStore.flags`: the profile takes only replies to a pending resolution (no entry is ever updated by a request). */
+const REPLIES_ONLY = 2;
+
+/** What `HostStore.prepare` found a frame to be, for every receiver. */
+const FRAME_NOT_TAKEN = 0;
+const FRAME_ASK = 1;
+const FRAME_NOT_FOR_MAC = 2;
+const FRAME_RARP = 3;
+const FRAME_ARP_REQUEST = 4;
+
+/** Slots of a store's arrays when it is made (doubled when full). */
+const HOST_STORE_START = 64;
+
+/**
+ * The hosts of one network, numbered (a host's slot) in the order they were made, with what decides
+ * whether a flood copy only counts at a host (`Host.receiveQuietly`) and the counters such copies
+ * change, in arrays by slot: a flood's bystanders are decided and counted without touching their
+ * host objects (`QuietReceivers`). Also the network's indexes that answer for every host at once: who
+ * holds each IPv4 address, who accepts each MAC, and which neighbor caches hold an entry for each
+ * address.
+ */
+export class HostStore implements QuietReceivers {
+  readonly hosts: Host[] = [];
+  /** 1 while the host is up and not paused. */
+  up = new Uint8Array(HOST_STORE_START);
+  /** Bits of the host's profile: {@link GRATUITOUS_CREATES_NONE}, {@link REPLIES_ONLY}. */
+  flags = new Uint8Array(HOST_STORE_START);
+  framesIn = new Float64Array(HOST_STORE_START);
+  arpIn = new Float64Array(HOST_STORE_START);
+  rarpIgnored = new Float64Array(HOST_STORE_START);
+  notForMe = new Float64Array(HOST_STORE_START);
+  /** Which host holds each IPv4 address. */
+  readonly owners4 = new Ipv4Owners();
+  /** How many IPv4 neighbor caches hold an entry for each address, and the sums of their keys (slot + 1). */
+  readonly arpHolders = new Map<Ipv4Address, number>();
+  readonly arpHolderKeys = new Map<Ipv4Address, number>();
+  /** The host that accepts each MAC (its own, virtual ones), by slot; -2: more than one (or was). */
+  private readonly macOwners = new Map<number, number>();
+  // What `prepare` found for the current frame.
+  private kind = FRAME_NOT_TAKEN;
+  private macOwner = -1;
+  private tipSlot = -1;
+  private sipSlot = -1;
+  private senderHolders = 0;
+  private senderHolder = -1;
+  private gratuitous = false;
+
+  /** Numbers `host` (its slot). */
+  add(host: Host, profile: ImplementationProfile): number {
+    const slot = this.hosts.length;
+    if (slot >= this.up.length) this.grow(2 * this.up.length);
+    this.hosts.push(host);
+    const rules = profile.arp;
+    const repliesOnly = rules.updateExisting.value === 'reply-while-resolving';
+    this.flags[slot] = (rules.dropGratuitous.value || repliesOnly || rules.createUnsolicited.value === 'never' ? GRATUITOUS_CREATES_NONE : 0)
+      | (repliesOnly ? REPLIES_ONLY : 0);
+    this.up[slot] = 1;
+    return slot;
+  }
+
+  private grow(n: number): void {
+    const u8 = (a: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> => {
+      const b = new Uint8Array(n);
+      b.set(a);
+      return b;
+    };
+    const f64 = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    this.up = u8(this.up);
+    this.flags = u8(this.flags);
+    this.framesIn = f64(this.framesIn);
+    this.arpIn = f64(this.arpIn);
+    this.rarpIgnored = f64(this.rarpIgnored);
+    this.notForMe = f64(this.notForMe);
+  }
+
+  /** The host numbered `slot` accepts frames to `mac`. */
+  enterMac(mac: number, slot: number): void {
+    const owner = this.macOwners.get(mac);
+    this.macOwners.set(mac, owner === undefined || owner === slot ? slot : -2);
+  }
+
+  /** The host numbered `slot` no longer accepts frames to `mac` (a MAC two hosts ever shared stays marked so). */
+  leaveMac(mac: number, slot: number): void {
+    if (this.macOwners.get(mac) === slot) this.macOwners.delete(mac);
+  }
+
+  private slotOf(owner: Host | null | undefined): number {
+    return owner === undefined ? -1 : owner === null ? -2 : owner.quietSlot;
+  }
+
+  prepare(frame: SimFrame): void {
+    const eth = frame.eth;
+    const dst = eth.destination;
+    this.kind = FRAME_ASK;
+    if (!Host.bystanderFastPath || this.hosts.length === 0) return;
+    if (dst !== MAC_BROADCAST) {
+      // IPv6 multicast: the host's solicited-node groups decide (`acceptsDestination`).
+      if (Math.floor(dst / TWO_32) === 0x3333 || this.hosts[0]!.trace.perCopyDrops) return;
+      this.macOwner = this.macOwners.get(dst) ?? -1;
+      this.kind = FRAME_NOT_FOR_MAC;
+      return;
+    }
+    const p = eth.payload;
+    this.kind = FRAME_NOT_TAKEN;
+    if (p.kind !== 'arp') return;
+    if (eth.etherType !== 0x0806 || (p.operation !== 1 && p.operation !== 2)) {
+      this.kind = FRAME_RARP;
+      return;
+    }
+    const sip = p.senderProtocolAddress;
+    const tip = p.targetProtocolAddress;
+    if (p.operation !== ARP_OP_REQUEST || sip === 0) return;
+    this.kind = FRAME_ARP_REQUEST;
+    this.gratuitous = sip === tip;
+    this.tipSlot = this.slotOf(this.owners4.owner(tip));
+    this.sipSlot = this.slotOf(this.owners4.owner(sip));
+    const holders = this.arpHolders.get(sip) ?? 0;
+    this.senderHolders = holders;
+    this.senderHolder = holders === 1 ? this.arpHolderKeys.get(sip)! - 1 : -1;
+  }
+
+  /** `Host.receiveQuietly` of the host numbered `slot` for the prepared frame, from the arrays (see `QuietReceivers`). */
+  take(slot: number): number {
+    if (this.up[slot] === 0) return QUIET_ASK;
+    switch (this.kind) {
+      case FRAME_NOT_TAKEN:
+        return QUIET_NOT_TAKEN;
+      case FRAME_NOT_FOR_MAC: {
+        const owner = this.macOwner;
+        if (owner === slot) return QUIET_NOT_TAKEN;
+        if (owner === -2) return QUIET_ASK;
+        this.notForMe[slot] = this.notForMe[slot]! + 1;
+        return QUIET_DROPPED;
+      }
+      case FRAME_RARP:
+        this.framesIn[slot] = this.framesIn[slot]! + 1;
+        this.rarpIgnored[slot] = this.rarpIgnored[slot]! + 1;
+        return QUIET_TAKEN;
+      case FRAME_ARP_REQUEST: {
+        const flags = this.flags[slot]!;
+        if (this.gratuitous && (flags & GRATUITOUS_CREATES_NONE) === 0) return QUIET_NOT_TAKEN;
+        const tip = this.tipSlot;
+        if (tip === slot || tip === -2) return QUIET_NOT_TAKEN;
+        // The host may hold the sender's address: its own addresses decide.
+        const sip = this.sipSlot;
+        if (sip === slot || sip === -2) return QUIET_ASK;
+        if ((flags & REPLIES_ONLY) === 0 && this.senderHolders > 0) {
+          if (this.senderHolders > 1) return QUIET_ASK;
+          if (this.senderHolder === slot) return QUIET_NOT_TAKEN;
+        }
+        this.framesIn[slot] = this.framesIn[slot]! + 1;
+        this.arpIn[slot] = this.arpIn[slot]! + 1;
+        return QUIET_TAKEN;
+      }
+      default:
+        return QUIET_ASK;
+    }
+  }
 }
 
-function arpHolders(network: Network): Map<Ipv4Address, number> {
-  let holders = ARP_HOLDERS.get(network);
-  if (holders === undefined) ARP_HOLDERS.set(network, (holders = new Map()));
-  return holders;
+function hostStore(network: Network): HostStore {
+  let store = HOST_STORES.get(network);
+  if (store === undefined) HOST_STORES.set(network, (store = new HostStore()));
+  return store;
 }
 
 /** See the module comment. */
@@ -276,13 +493,16 @@ export class Host implements PortOwner {
   readonly nd: NeighborCache<Ipv6Address, Ipv6Packet>;
   readonly ipv4: Ipv4Assignment[] = [];
   readonly ipv6: Ipv6Assignment[] = [];
-  readonly counters = new HostCounters();
+  readonly counters: HostCounters;
   readonly trace: StackTrace;
+  /** @internal The network's hosts (see {@link HostStore}) and this host's number there. */
+  readonly quietReceivers: HostStore;
+  readonly quietSlot: number;
   gateway4: Ipv4Address | undefined;
   gateway6: Ipv6Address | undefined;
   protected readonly network: Network;
   protected readonly kernel: Kernel;
-  private readonly macs = new MacList();
+  private readonly macs: MacList;
   /** The network's index of IPv4 address holders (every `addIpv4` enters its address there). */
   private readonly owners4: Ipv4Owners;
   // Handler tables and timer maps start as the shared empty map and get a map of their own at the
@@ -308,7 +528,12 @@ export class Host implements PortOwner {
     this.kernel = network.kernel;
     this.name = name;
     this.nicMac = options.mac;
-    this.owners4 = ipv4Owners(network);
+    const store = hostStore(network);
+    this.quietReceivers = store;
+    this.quietSlot = store.add(this, options.profile);
+    this.counters = new HostCounters(store, this.quietSlot);
+    this.owners4 = store.owners4;
+    this.macs = new MacList(store, this.quietSlot);
     this.macs.add(options.mac);
     this.profile = options.profile;
     this.gateway4 = options.gateway4;
@@ -316,7 +541,7 @@ export class Host implements PortOwner {
     this.trace = new StackTrace(this.kernel, name);
     this.port = new PortClass(this, 0, `${name}:eth0`);
     const rng = this.kernel.rng.stream(`host:${name}`);
-    this.arp = new NeighborCache(options.profile.arpTimers, new Host.ArpHooks(this), rng.stream('arp'), arpHolders(network));
+    this.arp = new NeighborCache(options.profile.arpTimers, new Host.ArpHooks(this), rng.stream('arp'), store.arpHolders, store.arpHolderKeys, this.quietSlot + 1);
     this.nd = new NeighborCache(options.profile.ndTimers, new Host.NdHooks(this), rng.stream('nd'));
     this.dad = new DadRunner(this, this.kernel, rng.stream('dad'));
     network.add(this);
@@ -482,6 +707,7 @@ export class Host implements PortOwner {
   setUp(up: boolean): void {
     if (up === this.isUp) return;
     this.isUp = up;
+    this.storeUp();
     for (const h of this.upChangeHandlers) h(up);
     if (!up) return;
     for (const a of this.ipv4) {
@@ -542,10 +768,17 @@ export class Host implements PortOwner {
   /** Freezes the node (a VM in stop-and-copy): nothing in or out until `resume`. Timers keep running. */
   pause(): void {
     this.paused = true;
+    this.storeUp();
   }
 
   resume(): void {
     this.paused = false;
+    this.storeUp();
+  }
+
+  /** Writes whether the host is up to the network's host store. */
+  private storeUp(): void {
+    this.quietReceivers.up[this.quietSlot] = this.up ? 1 : 0;
   }
 
   // ---- addresses ------------------------------------------------------------------------------
@@ -912,12 +1145,10 @@ export class Host implements PortOwner {
 
   /**
    * @internal See `PortOwner.droppedQuietly`: traces the not-for-me drops of the copies of `frame`
-   * that {@link receiveQuietly} took at `ports` (this host's first) as one `packets-dropped` event.
+   * that {@link receiveQuietly} took at the hosts named `nodes` (this one first) as one
+   * `packets-dropped` event.
    */
-  droppedQuietly(ports: readonly Port[], frame: SimFrame): void {
-    const nodes = quietDropNodes;
-    while (nodes.length > 0) nodes.pop();
-    for (let k = 0; k < ports.length; k++) nodes.push(ports[k]!.owner.name);
+  droppedQuietly(nodes: readonly string[], frame: SimFrame): void {
     const p = frame.eth.payload;
     if (p.kind === 'ipv4' || p.kind === 'ipv6') this.trace.droppedAt(nodes, 'not-for-me', p.kind, udpPayload(p));
     else this.trace.droppedAt(nodes, 'not-for-me', null, null);

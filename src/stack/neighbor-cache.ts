@@ -184,16 +184,30 @@ export class NeighborCache<A, P> {
   private reachableDrawnAt = 0;
   /** How many caches sharing this map hold an entry for each address (absent: none); see {@link held}. */
   private readonly holders: Map<A, number> | null;
+  /** The sums of the keys of the caches counted in {@link holders}, by address, and this cache's key. */
+  private readonly holderKeys: Map<A, number> | null;
+  private readonly holderKey: number;
 
   /**
    * `holders`, when given, is a map shared by the caches of one network: each cache counts its
    * entries in it, so a receiver can tell that no cache holds an address without looking in its own.
+   * `holderKeys`, when given with it, is shared the same way and sums the `holderKey`s of the caches
+   * holding each address: where one cache holds it, the sum names that cache.
    */
-  constructor(timers: NeighborTimers, hooks: NeighborHooks<A, P>, rng: Rng, holders: Map<A, number> | null = null) {
+  constructor(
+    timers: NeighborTimers,
+    hooks: NeighborHooks<A, P>,
+    rng: Rng,
+    holders: Map<A, number> | null = null,
+    holderKeys: Map<A, number> | null = null,
+    holderKey = 0,
+  ) {
     this.p = params(timers);
     this.hooks = hooks;
     this.rng = rng;
     this.holders = holders;
+    this.holderKeys = holderKeys;
+    this.holderKey = holderKey;
   }
 
   private drawReachable(): number {
@@ -236,6 +250,10 @@ export class NeighborCache<A, P> {
     const n = (holders.get(address) ?? 0) + by;
     if (n > 0) holders.set(address, n);
     else holders.delete(address);
+    const keys = this.holderKeys;
+    if (keys === null) return;
+    if (n > 0) keys.set(address, (keys.get(address) ?? 0) + by * this.holderKey);
+    else keys.delete(address);
   }
 
   /** Every entry, in creation order. */
