@@ -16,7 +16,7 @@
  */
 import type { Network, Port, PortOwner, SimFrame } from '../net/index.js';
 import { Port as PortClass, QUIET_DROPPED, QUIET_NOT_TAKEN, QUIET_TAKEN } from '../net/index.js';
-import type { Kernel } from '../sim/index.js';
+import type { Kernel, Rng } from '../sim/index.js';
 import { Timer } from '../sim/index.js';
 import type {
   ArpPacket,
@@ -314,6 +314,8 @@ export class Host implements PortOwner {
   private paused = false;
   private ipId = 0;
   private nicMac: MacAddress;
+  /** The stream `host:<name>`, made at the first {@link randomStream}. */
+  private hostStream: Rng | null = null;
 
   constructor(network: Network, name: string, options: HostOptions) {
     this.network = network;
@@ -327,11 +329,19 @@ export class Host implements PortOwner {
     this.gateway6 = options.gateway6;
     this.trace = new StackTrace(this.kernel, name);
     this.port = new PortClass(this, 0, `${name}:eth0`);
-    const rng = this.kernel.rng.stream(`host:${name}`);
-    this.arp = new NeighborCache(options.profile.arpTimers, new Host.ArpHooks(this), rng.stream('arp'), arpHolders(network));
-    this.nd = new NeighborCache(options.profile.ndTimers, new Host.NdHooks(this), rng.stream('nd'));
-    this.dad = new DadRunner(this, this.kernel, rng.stream('dad'));
+    // The tables and DAD ask for their random streams (children of `host:<name>`) at their first draw.
+    this.arp = new NeighborCache(options.profile.arpTimers, new Host.ArpHooks(this), this, 'arp', arpHolders(network));
+    this.nd = new NeighborCache(options.profile.ndTimers, new Host.NdHooks(this), this, 'nd');
+    this.dad = new DadRunner(this, this.kernel);
     network.add(this);
+  }
+
+  /**
+   * @internal The host's random stream `name`, a child of its stream `host:<name>`; a stream's draws
+   * depend only on its name, so when it is made changes nothing. Each call makes a new generator.
+   */
+  randomStream(name: string): Rng {
+    return (this.hostStream ??= this.kernel.rng.stream(`host:${this.name}`)).stream(name);
   }
 
   // ---- configuration ------------------------------------------------------------------------
