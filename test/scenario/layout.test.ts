@@ -175,6 +175,20 @@ describe('the layout by group, as numbers', () => {
     expect(n).toBe(l.hostCount);
   });
 
+  it.each(['contention-clone.yaml', 'migration-gateway-pair.yaml', 'migration-anycast.yaml'])('%s: the model\'s end stations are the gateway nodes, the hosts and the claimants, each once', (file) => {
+    const model = buildModel(loadScenario(readFileSync(`${dir}${file}`, 'utf8'), file));
+    const names = [...model.gateways.map((g) => g.name), ...model.hosts.keys(), ...model.contention.map((k) => k.name)];
+    expect([...model.endStations]).toEqual(names);
+    expect(model.endStations.size).toBe(new Set(names).size);
+    expect(names.every((n) => model.endStations.has(n))).toBe(true);
+    const notEnd = [...model.topology.switches.keys(), ...model.hypervisors.keys(), 'gateway-none'];
+    expect(notEnd.filter((n) => model.endStations.has(n))).toEqual([]);
+    const seen: string[] = [];
+    model.endStations.forEach((v, k) => { expect(k).toBe(v); seen.push(v); });
+    expect(seen).toEqual(names);
+    expect([...model.endStations.entries()].map(([k, v]) => `${k}=${v}`)).toEqual(names.map((n) => `${n}=${n}`));
+  });
+
   it('explicit MACs and addresses, several blocks of addresses, VMs and hosts on ports', () => {
     const sc = loadScenario([
       'name: n',
