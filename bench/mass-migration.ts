@@ -6,8 +6,8 @@
  * itself with guest gratuitous ARP and a RARP from the destination hypervisor. Run with every metric of
  * a normal run, in a process of its own (mass-child.mjs, under plain `node`): `node --import tsx
  * bench/mass-migration.ts VMS MIGRATIONS [SAMPLE] [--build-only] [--max-old-space-size=MiB]` prints
- * one JSON line (load, build and run seconds, events, frames delivered, peak RSS; with `--build-only`,
- * the model is built and not run). ARPSHIFT_DIST selects another build's dist/ (an absolute path).
+ * one JSON line (load, build and run seconds, the build's CPU seconds, events, frames delivered, peak
+ * RSS; with `--build-only`, the model is built and not run). ARPSHIFT_DIST selects another build's dist/ (an absolute path).
  * `npm run bench -- --only mass --mass-vms 100000` runs it through the harness.
  */
 import { spawn } from 'node:child_process';
@@ -95,6 +95,7 @@ export const massMigrationBench: Bench = {
       const label = `${vms!.toLocaleString('en-US')} VMs, ${migrations} moves`;
       reporter.add('mass', `${label}: load (YAML, validation)`, r.loadSeconds!, 's');
       reporter.add('mass', `${label}: build`, r.buildSeconds!, 's');
+      reporter.add('mass', `${label}: build, CPU (every thread)`, r.buildCpuSeconds!, 's');
       reporter.add('mass', `${label}: run`, r.runSeconds!, 's');
       reporter.add('mass', `${label}: events per second of run`, Math.round(r.events! / r.runSeconds!), 'events/s');
       reporter.add('mass', `${label}: frames delivered per second of run`, Math.round(r.framesDelivered! / r.runSeconds!), 'frames/s');

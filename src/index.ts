@@ -122,6 +122,7 @@ export type {
   Gateway,
   GatewayLayout,
   HostGroup,
+  HostGroupLayout,
   HostLayout,
   LossRule,
   PathIssue,

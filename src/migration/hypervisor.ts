@@ -36,7 +36,6 @@ export class Hypervisor {
   private readonly network: Network;
   private readonly vnic: LinkConfig;
   private readonly vmPortMode: PortMode;
-  private readonly ports = new Map<Host, Port>();
 
   constructor(network: Network, name: string, config: HypervisorConfig = {}) {
     this.network = network;
@@ -50,35 +49,44 @@ export class Hypervisor {
     this.behaviour = VSWITCHES[config.kind ?? 'linux-bridge'];
   }
 
+  // What is plugged where is read from the links themselves (a VM's NIC linked to a port of this
+  // vSwitch), not kept in a map of its own: a domain of a million VMs would hold a million entries.
+
   /** Connects the VM's NIC to a new vSwitch port. */
   plug(vm: Host): Port {
-    if (this.ports.has(vm)) throw new Error(`${vm.name} is already on ${this.name}`);
+    if (this.hosts(vm)) throw new Error(`${vm.name} is already on ${this.name}`);
     const port = this.vswitch.addPort(this.vmPortMode);
     this.network.connect(vm.port, port, this.vnic);
-    this.ports.set(vm, port);
     return port;
   }
 
   /** Disconnects the VM: its port's link goes away and the vSwitch flushes what it learned there. */
   unplug(vm: Host): void {
-    const port = this.ports.get(vm);
+    const port = this.portOf(vm);
     if (port === undefined) throw new Error(`${vm.name} is not on ${this.name}`);
-    port.link?.detach();
-    this.ports.delete(vm);
+    port.link!.detach();
   }
 
   /** True when `vm` is plugged here. */
   hosts(vm: Host): boolean {
-    return this.ports.has(vm);
+    return this.portOf(vm) !== undefined;
   }
 
-  /** The VMs plugged here now, in the order they were plugged. */
-  vms(): IterableIterator<Host> {
-    return this.ports.keys();
+  /**
+   * The VMs plugged here now, in the order they were plugged: each plug makes a new port, after the
+   * others, and an unplugged VM's port keeps no link.
+   */
+  *vms(): IterableIterator<Host> {
+    const ports = this.vswitch.ports;
+    for (let i = 0; i < ports.length; i++) {
+      const p = ports[i]!;
+      if (p !== this.uplink && p.link !== null) yield p.peer!.owner as Host;
+    }
   }
 
   /** The vSwitch port of a plugged VM. */
   portOf(vm: Host): Port | undefined {
-    return this.ports.get(vm);
+    const peer = vm.port.peer;
+    return peer !== null && peer.owner === this.vswitch ? peer : undefined;
   }
 }

@@ -56,6 +56,7 @@ export type {
   BusiestSwitch,
   GatewayLayout,
   GatewayNode,
+  HostGroupLayout,
   HostLayout,
   HypervisorLayout,
   Placement,

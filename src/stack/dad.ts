@@ -39,14 +39,18 @@ export const MAX_RTR_SOLICITATION_DELAY = 1 * S;
 export class DadRunner {
   private readonly host: Host;
   private readonly kernel: Kernel;
-  private readonly rng: Rng;
+  /** The host's stream `dad`, at the first draw. */
+  private rngValue: Rng | null = null;
   /** When each address was last defended (RFC 5227 §2.4 (b)); made at the first defense. */
   private lastDefense: Map<number, number> | null = null;
 
-  constructor(host: Host, kernel: Kernel, rng: Rng) {
+  constructor(host: Host, kernel: Kernel) {
     this.host = host;
     this.kernel = kernel;
-    this.rng = rng;
+  }
+
+  private get rng(): Rng {
+    return this.rngValue ??= this.host.randomStream('dad');
   }
 
   /** The latest check of each address: a check started again (the interface came up) ends the earlier one. */

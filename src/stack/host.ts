@@ -16,7 +16,7 @@
  */
 import type { Network, Port, PortOwner, QuietReceivers, SimFrame } from '../net/index.js';
 import { Port as PortClass, QUIET_ASK, QUIET_DROPPED, QUIET_NOT_TAKEN, QUIET_TAKEN } from '../net/index.js';
-import type { Kernel } from '../sim/index.js';
+import type { Kernel, Rng } from '../sim/index.js';
 import { Timer } from '../sim/index.js';
 import type {
   ArpPacket,
@@ -223,6 +223,16 @@ function isSharedEmptyMap(m: object): boolean {
   return m === EMPTY_MAP;
 }
 
+/** The handler lists of a host that has none yet: only ever read (see the fields that use it). */
+const NO_HANDLERS: never[] = [];
+
+/** `list` with `handler` appended: pushed to, unless it is the shared empty list. */
+function withHandler<T>(list: T[], handler: T): T[] {
+  if (list === NO_HANDLERS) return [handler];
+  list.push(handler);
+  return list;
+}
+
 function ipv6InPrefix(a: Ipv6Address, prefix: Ipv6Address, length: number): boolean {
   const x = ipv6Bytes(a);
   const y = ipv6Bytes(prefix);
@@ -258,8 +268,9 @@ class MacList {
   }
 
   add(mac: number): void {
+    // A literal of the exact length: a spread reserves room to grow (17 slots for one MAC).
     if (this.has(mac)) return;
-    this.list = [...this.list, mac];
+    this.list = this.list.length === 0 ? [mac] : [...this.list, mac];
     this.store.enterMac(mac, this.slot);
   }
 
@@ -509,10 +520,11 @@ export class Host implements PortOwner {
   // first write: most hosts of a large domain never bind a port or arm a neighbor timer.
   private udpHandlers: Map<number, (delivery: UdpDelivery) => void> = EMPTY_MAP as Map<number, never>;
   private protocolHandlers: Map<number, (packet: Ipv4Packet | Ipv6Packet) => void> = EMPTY_MAP as Map<number, never>;
-  private readonly upChangeHandlers: Array<(up: boolean) => void> = [];
-  private readonly echoReplyHandlers: Array<(reply: EchoReply) => void> = [];
-  private readonly echoRequestHandlers: Array<(request: EchoReply) => void> = [];
-  private readonly conflictHandlers: Array<(a: Ipv4Assignment | Ipv6Assignment) => void> = [];
+  // Handler lists start as the shared empty list and get a list of their own at the first handler.
+  private upChangeHandlers: Array<(up: boolean) => void> = NO_HANDLERS;
+  private echoReplyHandlers: Array<(reply: EchoReply) => void> = NO_HANDLERS;
+  private echoRequestHandlers: Array<(request: EchoReply) => void> = NO_HANDLERS;
+  private conflictHandlers: Array<(a: Ipv4Assignment | Ipv6Assignment) => void> = NO_HANDLERS;
   /** DHCP message handlers by UDP port (67 server, 68 client); null until one is bound. */
   private dhcpHandlers: Map<number, (message: DhcpMessage, packet: Ipv4Packet) => void> | null = null;
   private arpTimers: Map<Ipv4Address, Timer> = EMPTY_MAP as Map<Ipv4Address, never>;
@@ -522,6 +534,8 @@ export class Host implements PortOwner {
   private paused = false;
   private ipId = 0;
   private nicMac: MacAddress;
+  /** The stream `host:<name>`, made at the first {@link randomStream}. */
+  private hostStream: Rng | null = null;
 
   constructor(network: Network, name: string, options: HostOptions) {
     this.network = network;
@@ -540,11 +554,19 @@ export class Host implements PortOwner {
     this.gateway6 = options.gateway6;
     this.trace = new StackTrace(this.kernel, name);
     this.port = new PortClass(this, 0, `${name}:eth0`);
-    const rng = this.kernel.rng.stream(`host:${name}`);
-    this.arp = new NeighborCache(options.profile.arpTimers, new Host.ArpHooks(this), rng.stream('arp'), store.arpHolders, store.arpHolderKeys, this.quietSlot + 1);
-    this.nd = new NeighborCache(options.profile.ndTimers, new Host.NdHooks(this), rng.stream('nd'));
-    this.dad = new DadRunner(this, this.kernel, rng.stream('dad'));
+    // The tables and DAD ask for their random streams (children of `host:<name>`) at their first draw.
+    this.arp = new NeighborCache(options.profile.arpTimers, new Host.ArpHooks(this), this, 'arp', store.arpHolders, store.arpHolderKeys, this.quietSlot + 1);
+    this.nd = new NeighborCache(options.profile.ndTimers, new Host.NdHooks(this), this, 'nd');
+    this.dad = new DadRunner(this, this.kernel);
     network.add(this);
+  }
+
+  /**
+   * @internal The host's random stream `name`, a child of its stream `host:<name>`; a stream's draws
+   * depend only on its name, so when it is made changes nothing. Each call makes a new generator.
+   */
+  randomStream(name: string): Rng {
+    return (this.hostStream ??= this.kernel.rng.stream(`host:${this.name}`)).stream(name);
   }
 
   // ---- configuration ------------------------------------------------------------------------
@@ -558,7 +580,7 @@ export class Host implements PortOwner {
     this.ipv4.push(a);
     this.owners4.enter(address, this);
     if (probe) this.dad.probeIpv4(a);
-    else this.trace.addressState('ipv4', formatIpv4(address), 'preferred');
+    else if (this.trace.tracesAddressState) this.trace.addressState('ipv4', formatIpv4(address), 'preferred');
     return a;
   }
 
@@ -622,7 +644,7 @@ export class Host implements PortOwner {
 
   /** Delivers every echo reply the host receives to `handler` (as well as to earlier ones). */
   onEchoReply(handler: (reply: EchoReply) => void): void {
-    this.echoReplyHandlers.push(handler);
+    this.echoReplyHandlers = withHandler(this.echoReplyHandlers, handler);
   }
 
   private echoReply(reply: EchoReply): void {
@@ -634,7 +656,7 @@ export class Host implements PortOwner {
    * profile ignores echo requests receives them all the same).
    */
   onEchoRequest(handler: (request: EchoReply) => void): void {
-    this.echoRequestHandlers.push(handler);
+    this.echoRequestHandlers = withHandler(this.echoRequestHandlers, handler);
   }
 
   /** Whether the host answers echo requests of `family` (its profile's `echo`). */
@@ -671,7 +693,7 @@ export class Host implements PortOwner {
 
   /** Calls `handler` when duplicate address detection finds one of our tentative addresses in use. */
   onAddressConflict(handler: (a: Ipv4Assignment | Ipv6Assignment) => void): void {
-    this.conflictHandlers.push(handler);
+    this.conflictHandlers = withHandler(this.conflictHandlers, handler);
   }
 
   /** Called by DAD when a tentative address turned out to be a duplicate. */
@@ -681,7 +703,7 @@ export class Host implements PortOwner {
 
   /** Calls `handler` after every administrative up/down change (`setUp`, `restart`). */
   onUpChange(handler: (up: boolean) => void): void {
-    this.upChangeHandlers.push(handler);
+    this.upChangeHandlers = withHandler(this.upChangeHandlers, handler);
   }
 
   /** Sends an IP packet to a multicast group from `source` (a virtual MAC, for VRRP). */

@@ -172,11 +172,19 @@ function isSharedEmptyTable(m: object): boolean {
   return m === EMPTY_TABLE;
 }
 
+/** Where a table's random stream comes from (its owner's streams, by name). */
+export interface RandomStreams {
+  randomStream(name: string): Rng;
+}
+
 /** See the module comment. */
 export class NeighborCache<A, P> {
   private readonly p: Params;
   private readonly hooks: NeighborHooks<A, P>;
-  private readonly rng: Rng;
+  /** The random stream `streamName` of `streams`: asked for at the first draw (most tables never draw). */
+  private readonly streams: RandomStreams;
+  private readonly streamName: string;
+  private rngValue: Rng | null = null;
   /** The entries; the shared empty table until the first entry is created (most hosts of a large domain never learn one). */
   private table: Map<A, NeighborEntry<P>> = EMPTY_TABLE as Map<A, NeighborEntry<P>>;
   /** The current reachable time; NaN until first asked for (see {@link reachableTime}). */
@@ -197,17 +205,23 @@ export class NeighborCache<A, P> {
   constructor(
     timers: NeighborTimers,
     hooks: NeighborHooks<A, P>,
-    rng: Rng,
+    streams: RandomStreams,
+    streamName: string,
     holders: Map<A, number> | null = null,
     holderKeys: Map<A, number> | null = null,
     holderKey = 0,
   ) {
     this.p = params(timers);
     this.hooks = hooks;
-    this.rng = rng;
+    this.streams = streams;
+    this.streamName = streamName;
     this.holders = holders;
     this.holderKeys = holderKeys;
     this.holderKey = holderKey;
+  }
+
+  private get rng(): Rng {
+    return this.rngValue ??= this.streams.randomStream(this.streamName);
   }
 
   private drawReachable(): number {

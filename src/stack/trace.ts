@@ -65,14 +65,13 @@ export class StackTrace {
   readonly node: string;
   private readonly packetDropped: TraceChannel<'packet-dropped'>; // every flooded copy a host ignores
   private readonly packetsDropped: TraceChannel<'packets-dropped'>;
-  /** This node alone, the `nodes` of a drop traced alone. */
-  private readonly one: readonly string[];
+  /** This node alone, the `nodes` of a drop traced alone (made at the first such drop). */
+  private oneNode: readonly string[] | null = null;
 
   constructor(kernel: Kernel, node: string) {
     this.kernel = kernel;
     this.bus = kernel.trace;
     this.node = node;
-    this.one = [node];
     this.packetDropped = this.bus.channel('packet-dropped');
     this.packetsDropped = this.bus.channel('packets-dropped');
   }
@@ -95,7 +94,7 @@ export class StackTrace {
     if (this.packetDropped.active) {
       this.packetDropped.emit({ type: 'packet-dropped', time: this.kernel.now, node: this.node, reason, family, payload });
     }
-    if (this.packetsDropped.heard) this.droppedAt(this.one, reason, family, payload);
+    if (this.packetsDropped.heard) this.droppedAt(this.oneNode ??= [this.node], reason, family, payload);
   }
 
   /**
@@ -114,6 +113,11 @@ export class StackTrace {
     if (this.bus.wants('address-conflict')) {
       this.bus.emit({ type: 'address-conflict', time: this.kernel.now, node: this.node, family, address, by, phase });
     }
+  }
+
+  /** Whether someone listens to `address-state` (so that a caller writes an address out only then). */
+  get tracesAddressState(): boolean {
+    return this.bus.wants('address-state');
   }
 
   addressState(family: Family, address: string, state: 'tentative' | 'optimistic' | 'preferred' | 'duplicate' | 'removed'): void {

@@ -30,7 +30,7 @@ export class DrivenCache<A> {
         if (at < 0) this.timers.delete(address);
         else this.timers.set(address, at);
       },
-    }, Rng.fromSeed(seed).stream('neighbor'));
+    }, { randomStream: (name) => Rng.fromSeed(seed).stream(name) }, 'neighbor');
   }
 
   /** Fires every armed timer up to `until` in time order, then sets `now = until`. */

@@ -4,9 +4,11 @@
  * addresses). Expected values are computed from each scenario's own parameters.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_HOST_NUMBER, buildModel, gatewayMac, hostMac, hypervisorName, loadScenario, planMacOwner, scenarioLayout, vmHypervisor } from '../../src/scenario/index.js';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MAX_HOST_NUMBER, buildModel, gatewayMac, hostMac, hypervisorIndex, hypervisorName, loadScenario, planMacOwner, scenarioLayout, vmHypervisor } from '../../src/scenario/index.js';
 import type { HostLayout } from '../../src/scenario/index.js';
-import { formatMac } from '../../src/wire/index.js';
+import { formatMac, parseIpv4, parseIpv6, parseMac } from '../../src/wire/index.js';
 import { issueAt, issuesOf } from './helpers.js';
 
 function layoutOf(...lines: string[]) {
@@ -148,6 +150,67 @@ describe('addresses', () => {
     const offset = 2 + count - 1;
     expect(last.ipv4).toBe(`10.${(offset >> 16) & 255}.${(offset >> 8) & 255}.${offset & 255}`);
     expect(() => l.host(0, count)).toThrow(RangeError);
+  });
+});
+
+describe('the layout by group, as numbers', () => {
+  const dir = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+
+  it.each(files)('%s: every host of hostGroup is the host of host(), parsed', (file) => {
+    const sc = loadScenario(readFileSync(`${dir}${file}`, 'utf8'), file);
+    const l = scenarioLayout(sc);
+    let n = 0;
+    for (let g = 0; g < sc.hosts.length; g++) {
+      const plan = l.hostGroup(g);
+      expect(plan.count).toBe(sc.hosts[g]!.count);
+      for (let i = 0; i < plan.count; i++, n++) {
+        const h = l.host(g, i);
+        expect([plan.name(i), plan.mac(i), plan.ipv4(i), plan.ipv6(i), plan.hypervisor(i), plan.edge(i)]).toEqual([
+          h.name, parseMac(h.mac), h.ipv4 === null ? -1 : parseIpv4(h.ipv4), h.ipv6 === null ? null : parseIpv6(h.ipv6),
+          h.hypervisor === null ? -1 : hypervisorIndex(h.hypervisor, sc.hypervisors?.count ?? 0), h.edge,
+        ]);
+      }
+    }
+    expect(n).toBe(l.hostCount);
+  });
+
+  it.each(['contention-clone.yaml', 'migration-gateway-pair.yaml', 'migration-anycast.yaml'])('%s: the model\'s end stations are the gateway nodes, the hosts and the claimants, each once', (file) => {
+    const model = buildModel(loadScenario(readFileSync(`${dir}${file}`, 'utf8'), file));
+    const names = [...model.gateways.map((g) => g.name), ...model.hosts.keys(), ...model.contention.map((k) => k.name)];
+    expect([...model.endStations]).toEqual(names);
+    expect(model.endStations.size).toBe(new Set(names).size);
+    expect(names.every((n) => model.endStations.has(n))).toBe(true);
+    const notEnd = [...model.topology.switches.keys(), ...model.hypervisors.keys(), 'gateway-none'];
+    expect(notEnd.filter((n) => model.endStations.has(n))).toEqual([]);
+    const seen: string[] = [];
+    model.endStations.forEach((v, k) => { expect(k).toBe(v); seen.push(v); });
+    expect(seen).toEqual(names);
+    expect([...model.endStations.entries()].map(([k, v]) => `${k}=${v}`)).toEqual(names.map((n) => `${n}=${n}`));
+  });
+
+  it('explicit MACs and addresses, several blocks of addresses, VMs and hosts on ports', () => {
+    const sc = loadScenario([
+      'name: n',
+      'subnet: { ipv4: 198.18.0.0/24, ipv6: "2001:db8::/64" }',
+      'hypervisors: { count: 3 }',
+      'hosts:',
+      '  - { name: pc, count: 2, ipv4: 198.18.0.5 }',
+      '  - { name: vm, count: 7, on: hypervisors, mac: "52:54:00:12:34:fe" }',
+      '  - { name: other, count: 3, on: [hv-3, hv-1], ipv6: none }',
+    ].join('\n'), 'n.yaml');
+    const l = scenarioLayout(sc);
+    // vm-* fill 198.18.0.2-4 (the gateway has .1, pc-* .5-.6), then .7 onwards: two blocks.
+    const vm = l.hostGroup(1);
+    expect(Array.from({ length: 7 }, (_, i) => formatMac(vm.mac(i) as never))).toEqual([
+      '52:54:00:12:34:fe', '52:54:00:12:34:ff', '52:54:00:12:35:00', '52:54:00:12:35:01', '52:54:00:12:35:02', '52:54:00:12:35:03', '52:54:00:12:35:04',
+    ]);
+    expect(Array.from({ length: 7 }, (_, i) => vm.ipv4(i) - parseIpv4('198.18.0.0')!)).toEqual([2, 3, 4, 7, 8, 9, 10]);
+    const other = l.hostGroup(2);
+    expect([0, 1, 2].map((i) => other.hypervisor(i))).toEqual([2, 0, 2]);
+    expect([0, 1, 2].map((i) => other.ipv6(i))).toEqual([null, null, null]);
+    expect([0, 1].map((i) => l.hostGroup(0).hypervisor(i))).toEqual([-1, -1]);
+    expect(() => l.hostGroup(3)).toThrow(RangeError);
   });
 });
 

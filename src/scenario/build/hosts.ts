@@ -9,7 +9,7 @@
  */
 import { Hypervisor } from '../../migration/index.js';
 import { Host, RouterAdvertiser } from '../../stack/index.js';
-import { parseIpv4, parseIpv6, parseMac } from '../../wire/index.js';
+import type { Ipv4Address, Ipv6Address, MacAddress } from '../../wire/index.js';
 import type { BuildContext } from './context.js';
 import { nodeLinkConfig, profileFor } from './context.js';
 import type { BuiltGateways } from './gateways.js';
@@ -29,28 +29,42 @@ export function buildHypervisors(c: BuildContext): Map<string, Hypervisor> {
   return hypervisors;
 }
 
-/** Builds every host, group by group, with the gateway's addresses as their default gateway. */
+/**
+ * Builds every host, group by group, with the gateway's addresses as their default gateway. The
+ * layout gives each host's MAC and addresses as numbers (`hostGroup`), not as text to parse back.
+ */
 export function buildHosts(c: BuildContext, gateway: BuiltGateways, hypervisors: ReadonlyMap<string, Hypervisor>): Map<string, Host> {
   const hosts = new Map<string, Host>();
   const vip4 = gateway.ipv4;
   const vip6 = gateway.ipv6;
-  for (const h of c.layout.hosts()) {
-    const group = c.run.hosts[h.group]!;
+  // The layout's hypervisors in order (hv-1 first), as buildHypervisors made them: a VM's by index.
+  const byIndex = c.layout.hypervisors.map((h) => hypervisors.get(h.name)!);
+  for (let g = 0; g < c.scenario.hosts.length; g++) {
+    const group = c.run.hosts[g]!;
+    const plan = c.layout.hostGroup(g);
     const profile = profileFor(group.profile, group.sysctls as Record<string, number | undefined>);
-    const host = new Host(c.network, h.name, {
-      mac: parseMac(h.mac)!,
+    const options = {
       profile,
       ...(vip4 === undefined ? {} : { gateway4: vip4 }),
       ...(vip6 === undefined ? {} : { gateway6: vip6 }),
-    });
-    const dad = group.allowAddressConflict === true;
-    if (h.ipv4 !== null && c.dhcpGroups?.has(group.name) !== true) host.addIpv4(parseIpv4(h.ipv4)!, c.v4Prefix, { skipDad: !dad });
-    if (h.ipv6 !== null) host.addIpv6(parseIpv6(h.ipv6)!, c.v6Prefix, { skipDad: !dad });
-    if (h.hypervisor === null) c.topology.connectHost(h.edge, host.port, nodeLinkConfig(c, group.link));
-    else hypervisors.get(h.hypervisor)!.plug(host);
+    };
+    const dad = { skipDad: group.allowAddressConflict !== true };
+    const dhcp = c.dhcpGroups?.has(group.name) === true;
+    const link = nodeLinkConfig(c, group.link);
     const ra = group.routerAdvertisements;
-    if (ra !== undefined) new RouterAdvertiser(c.kernel, host, { start: ROUTER_ADVERTISEMENT_START, interval: ra.interval, lifetime: ra.lifetime, stop: c.scenario.duration });
-    hosts.set(h.name, host);
+    for (let i = 0; i < plan.count; i++) {
+      const name = plan.name(i);
+      const host = new Host(c.network, name, { mac: plan.mac(i) as MacAddress, ...options });
+      const v4 = plan.ipv4(i);
+      if (v4 >= 0 && !dhcp) host.addIpv4(v4 as Ipv4Address, c.v4Prefix, dad);
+      const v6 = plan.ipv6(i);
+      if (v6 !== null) host.addIpv6(v6 as Ipv6Address, c.v6Prefix, dad);
+      const on = plan.hypervisor(i);
+      if (on < 0) c.topology.connectHost(plan.edge(i), host.port, link);
+      else byIndex[on]!.plug(host);
+      if (ra !== undefined) new RouterAdvertiser(c.kernel, host, { start: ROUTER_ADVERTISEMENT_START, interval: ra.interval, lifetime: ra.lifetime, stop: c.scenario.duration });
+      hosts.set(name, host);
+    }
   }
   return hosts;
 }

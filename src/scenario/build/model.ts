@@ -75,6 +75,56 @@ export interface Model {
   isGateway(name: string): boolean;
 }
 
+/**
+ * The names of every end station as a set: the gateway nodes', the hosts' (the hosts map's own keys:
+ * a Set of its own with a copy of a million names took as long to fill as the map), the contention
+ * claimants'; iterated in that order. Every node's name is unique in its network (`Network.add`), so
+ * the three lists never share a name.
+ */
+class EndStationNames implements ReadonlySet<string> {
+  private readonly first: readonly string[];
+  private readonly hosts: ReadonlyMap<string, unknown>;
+  private readonly last: readonly string[];
+  private readonly others: ReadonlySet<string>;
+
+  constructor(first: readonly string[], hosts: ReadonlyMap<string, unknown>, last: readonly string[]) {
+    this.first = first;
+    this.hosts = hosts;
+    this.last = last;
+    this.others = new Set([...first, ...last]);
+  }
+
+  has(name: string): boolean {
+    return this.hosts.has(name) || this.others.has(name);
+  }
+
+  get size(): number {
+    return this.first.length + this.hosts.size + this.last.length;
+  }
+
+  *values(): IterableIterator<string> {
+    yield* this.first;
+    yield* this.hosts.keys();
+    yield* this.last;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.values();
+  }
+
+  *entries(): IterableIterator<[string, string]> {
+    for (const name of this.values()) yield [name, name];
+  }
+
+  forEach(callback: (value: string, key: string, set: ReadonlySet<string>) => void, thisArg?: unknown): void {
+    for (const name of this.values()) callback.call(thisArg, name, name, this);
+  }
+
+  [Symbol.iterator](): IterableIterator<string> {
+    return this.values();
+  }
+}
+
 /** Builds the model of one run of `scenario` (the first when none is given), with `seed` (default the run's). */
 export function buildModel(scenario: Scenario, run: RunSpec = scenario.runs[0]!, seed: number = run.seed): Model {
   const kernel = new Kernel({ seed });
@@ -105,7 +155,7 @@ export function buildModel(scenario: Scenario, run: RunSpec = scenario.runs[0]!,
   const switches = [...topology.switches.values(), ...[...hypervisors.values()].map((x) => x.vswitch)];
   const migrations = buildMigrations(c, switches, gateways.nodes, hosts, hypervisors, timeline, security?.plane ?? null, dhcp?.clients ?? null);
   const contention = buildContention(c, gateways, hosts, hypervisors, addresses, security?.plane ?? null);
-  const endStations = new Set<string>([...gateways.nodes.map((x) => x.name), ...hosts.keys(), ...contention.map((x) => x.name)]);
+  const endStations = new EndStationNames(gateways.nodes.map((x) => x.name), hosts, contention.map((x) => x.name));
   const gatewayNames = new Set(['gateway', ...gateways.nodes.map((x) => x.name)]);
   return {
     scenario, seed, kernel, network, topology, layout: c.layout, gateways: gateways.nodes, hosts, endStations, switches, traffic,

@@ -114,7 +114,12 @@ function bindAtStart(
   nodes: readonly Host[],
   addresses: ReadonlyMap<string, PlannedAddresses>,
 ): void {
-  const hvOf = (host: Host): Hypervisor | undefined => [...hypervisors.values()].find((hv) => hv.hosts(host));
+  // A VM's hypervisor: the owner of the vSwitch port its NIC is plugged into.
+  const byVswitch = new Map<unknown, Hypervisor>([...hypervisors.values()].map((hv) => [hv.vswitch, hv]));
+  const hvOf = (host: Host): Hypervisor | undefined => {
+    const peer = host.port.peer;
+    return peer === null ? undefined : byVswitch.get(peer.owner);
+  };
   const vmVlan = c.scenario.hypervisors?.vlan ?? 1;
   for (const host of nodes) {
     const a = addresses.get(host.name);

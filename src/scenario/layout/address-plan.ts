@@ -189,3 +189,13 @@ export function blockAddress(blocks: readonly AddressBlock[], index: number, fam
   }
   throw new RangeError(`address index ${index} beyond the group's ${index - i} addresses`);
 }
+
+/** The IPv4 address of host `index` (0-based) of a group with these blocks, as an unsigned 32-bit number. */
+export function blockIpv4(blocks: readonly AddressBlock[], index: number): number {
+  let i = index;
+  for (const b of blocks) {
+    if (i < b.count) return Number(b.first) + i;
+    i -= b.count;
+  }
+  throw new RangeError(`address index ${index} beyond the group's ${index - i} addresses`);
+}

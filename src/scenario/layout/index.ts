@@ -11,5 +11,5 @@ export type { MacRange } from './mac-plan.js';
 export { MAX_AUTO_MACS_PER_VM, MAX_HOST_NUMBER, autoNewMac, gatewayMac, hostMac, hostNumber, macNumber, macOfNumber, macOwner, macRangeUnicast, macRanges, nthMac, planMacOwner } from './mac-plan.js';
 export type { AddressBlock, AddressPlan } from './address-plan.js';
 export { blockAddress, planAddresses } from './address-plan.js';
-export type { GatewayLayout, HostLayout, HypervisorLayout, ScenarioLayout } from './layout.js';
+export type { GatewayLayout, HostGroupLayout, HostLayout, HypervisorLayout, ScenarioLayout } from './layout.js';
 export { scenarioLayout } from './layout.js';

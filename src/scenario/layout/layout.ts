@@ -6,8 +6,8 @@
  * {@link scenarioLayout} to create exactly the nodes the checks accepted, so the two cannot disagree.
  */
 import type { Scenario } from '../normalise.js';
-import { blockAddress, planAddresses } from './address-plan.js';
-import { gatewayMac, hostMac, nthMac } from './mac-plan.js';
+import { blockAddress, blockIpv4, planAddresses } from './address-plan.js';
+import { gatewayMac, hostMac, hostMacNumber, macNumber, nthMac } from './mac-plan.js';
 import type { GatewayNode, SwitchLayout } from './names.js';
 import { fabricSwitches, gatewayNodes, hypervisorName } from './names.js';
 import { NO_EDGE, placeHosts } from './placement.js';
@@ -28,6 +28,29 @@ export interface HostLayout {
   readonly mac: string;
   readonly ipv4: string | null;
   readonly ipv6: string | null;
+}
+
+/**
+ * The hosts of one group as a builder creates them, host by host without an object or text per host
+ * (a million-VM domain would otherwise write out and parse back a million MACs and addresses): the
+ * same values as {@link HostLayout}'s, as numbers. `i` is the host's 0-based index in the group.
+ */
+export interface HostGroupLayout {
+  /** Index of the group in `scenario.hosts`. */
+  readonly group: number;
+  readonly count: number;
+  /** `<group>-<i + 1>`. */
+  name(i: number): string;
+  /** Its MAC as a 48-bit number (what `parseMac` gives for {@link HostLayout.mac}). */
+  mac(i: number): number;
+  /** Its IPv4 address as an unsigned 32-bit number (what `parseIpv4` gives for {@link HostLayout.ipv4}); -1 for none. */
+  ipv4(i: number): number;
+  /** Its IPv6 address in canonical text, or null. */
+  ipv6(i: number): string | null;
+  /** For a VM, the 0-based index of the hypervisor it starts on (0 is hv-1); -1 for a host on an edge switch port. */
+  hypervisor(i: number): number;
+  /** The edge switch it attaches to. */
+  edge(i: number): string;
 }
 
 /** A gateway node with its addresses. */
@@ -61,6 +84,8 @@ export interface ScenarioLayout {
   host(group: number, index: number): HostLayout;
   /** Every host, group by group. */
   hosts(): IterableIterator<HostLayout>;
+  /** Group `group`'s hosts as numbers (see {@link HostGroupLayout}). */
+  hostGroup(group: number): HostGroupLayout;
 }
 
 /**
@@ -109,6 +134,27 @@ export function scenarioLayout(scenario: Scenario): ScenarioLayout {
       ipv6: b6 === null || b6 === undefined ? null : blockAddress(b6, index, 'ipv6'),
     };
   };
+  const hostGroup = (group: number): HostGroupLayout => {
+    const g = scenario.hosts[group];
+    if (g === undefined) throw new RangeError(`no host group ${group}`);
+    const b4 = plans.ipv4.groups[group] ?? null;
+    const b6 = plans.ipv6.groups[group] ?? null;
+    const on = placement.hypervisorOf[group] ?? null;
+    const edgeOf = placement.edgeOf[group]!;
+    const first = firstNumber[group]!;
+    const firstMac = g.mac === 'auto' ? -1 : macNumber(g.mac);
+    const prefix = `${g.name}-`;
+    return {
+      group,
+      count: g.count,
+      name: (i) => `${prefix}${i + 1}`,
+      mac: (i) => (firstMac < 0 ? hostMacNumber(first + i) : firstMac + i),
+      ipv4: (i) => (b4 === null ? -1 : blockIpv4(b4, i)),
+      ipv6: (i) => (b6 === null ? null : blockAddress(b6, i, 'ipv6')),
+      hypervisor: (i) => (on === null ? -1 : on[i]!),
+      edge: (i) => edges[edgeOf[i]!]!,
+    };
+  };
   return {
     switches,
     edgeSwitches: edges,
@@ -116,6 +162,7 @@ export function scenarioLayout(scenario: Scenario): ScenarioLayout {
     hypervisors,
     hostCount: n - 1,
     host,
+    hostGroup,
     *hosts() {
       for (let g = 0; g < scenario.hosts.length; g++) {
         for (let i = 0; i < scenario.hosts[g]!.count; i++) yield host(g, i);

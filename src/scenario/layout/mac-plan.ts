@@ -37,6 +37,11 @@ export function hostMac(n: number): string {
   return macText(0x02, 0x00, n >>> 0);
 }
 
+/** The MAC of host number `n` (1-based) as a 48-bit number: `02:00:` and n as 32 bits. */
+export function hostMacNumber(n: number): number {
+  return 0x0200_0000_0000 + (n >>> 0);
+}
+
 /** The own MAC of gateway node `i` (1-based): 02:00:5e:00:00:00 + i. */
 export function gatewayMac(i: number): string {
   return macText(0x02, 0x00, GATEWAY_MAC_BASE + i);
