@@ -43,8 +43,6 @@ function empty(array: unknown[]): void {
   while (array.length > 0) array.pop();
 }
 
-const NO_IDS = new Int32Array(0);
-
 /** Copies of one frame arriving at one time. */
 class FloodGroup {
   at = 0;
@@ -57,62 +55,11 @@ class FloodGroup {
   readonly ids: number[] = [];
   readonly links: Link[] = [];
   readonly epochs: number[] = [];
-  /**
-   * While the group holds only copies of one flood plan at consecutive positions (the usual case:
-   * every copy of a flood arrives at once), it refers to them instead of copying each receiver into
-   * the arrays above: the plan, its peers, their ids and links as they were when the group opened,
-   * the positions `from` (inclusive) to `to` (exclusive), and `skip`, the one position among them
-   * left out (the ingress port), or -1. `plan` is null when the group holds its copies in the arrays.
-   */
-  plan: FloodPlan | null = null;
-  planPeers: readonly Port[] = [];
-  planPeerIds: Int32Array = NO_IDS;
-  planLinks: readonly Link[] = [];
-  from = 0;
-  to = 0;
-  skip = -1;
   /** Delivers the group and returns it to its batcher (made once per group). */
   readonly deliver: () => void;
 
   constructor(batcher: FloodBatcher) {
     this.deliver = () => batcher.deliver(this);
-  }
-
-  /** Opens the group on the copy at position `k` of `plan` (the group is empty). */
-  openRange(plan: FloodPlan, k: number): void {
-    plan.pending++;
-    this.plan = plan;
-    this.planPeers = plan.peers;
-    this.planPeerIds = plan.peerIds;
-    this.planLinks = plan.links;
-    this.from = k;
-    this.to = k + 1;
-    this.skip = -1;
-    this.count = 1;
-  }
-
-  /**
-   * Copies the receivers the group refers to into its arrays (a copy that does not extend the range
-   * came), each with its link's current epoch: called while the flood that opened the group is being
-   * added, so no link changed state since.
-   */
-  materialize(): void {
-    const plan = this.plan!;
-    plan.pending--;
-    this.plan = null;
-    this.count = 0;
-    const peers = this.planPeers;
-    const peerIds = this.planPeerIds;
-    const links = this.planLinks;
-    for (let j = this.from; j < this.to; j++) {
-      if (j !== this.skip) this.add(peers[j]!, peerIds[j]!, links[j]!, links[j]!.epoch);
-    }
-  }
-
-  /** Lets go of the plan the group referred to (once delivered). */
-  release(): void {
-    this.plan!.pending--;
-    this.plan = null;
   }
 
   add(port: Port, id: number, link: Link, epoch: number): void {
@@ -144,13 +91,11 @@ export class FloodPlan {
   readonly ids: Int32Array;
   /** 1 where the copy leaves tagged (see `FloodBatcher.addPlan`). */
   readonly tagged: Uint8Array;
-  links: Link[] = [];
-  peers: Port[] = [];
-  peerIds: Int32Array;
+  readonly links: Link[] = [];
+  readonly peers: Port[] = [];
+  readonly peerIds: Int32Array;
   /** The store's `linkEpoch` when the links and peers were read (see {@link refresh}). */
   linkEpoch = -1;
-  /** Groups not yet delivered that refer to this plan's links, peers and ids (see `FloodGroup.plan`). */
-  pending = 0;
 
   /** The plan of `ports` (linked), at `indices` among their switch's ports, `tagged` where they tag. */
   constructor(store: PortStore, indices: readonly number[], ports: readonly Port[], tagged: readonly boolean[]) {
@@ -173,12 +118,6 @@ export class FloodPlan {
    */
   refresh(store: PortStore): void {
     const ports = this.ports;
-    if (this.pending > 0) {
-      // Groups on their way still refer to the arrays as they were when they were sent.
-      this.links = [];
-      this.peers = [];
-      this.peerIds = new Int32Array(ports.length);
-    }
     for (let k = 0; k < ports.length; k++) {
       const port = ports[k]!;
       this.links[k] = port.link!;
@@ -211,13 +150,6 @@ export class FloodBatcher {
    * turn it off to compare the two paths.
    */
   static quietByArrays = true;
-
-  /**
-   * @internal Whether a group of a flood plan's copies refers to a range of the plan rather than
-   * copying each receiver (see `FloodGroup.plan`). The same either way; tests turn it off to compare
-   * the two paths.
-   */
-  static planRanges = true;
 
   private readonly pool: FloodGroup[] = [];
   private readonly open: FloodGroup[] = [];
@@ -316,21 +248,7 @@ export class FloodBatcher {
         this.sent.push(ports[k]!);
       }
       const g = last !== null && last.at === at && last.frame === frame ? last : (last = this.groupFor(at, frame));
-      if (!FloodBatcher.planRanges) {
-        g.add(peers[k]!, peerIds[k]!, links[k]!, store.epoch[id]!);
-      } else if (g.count === 0) {
-        g.openRange(plan, k);
-      } else if (g.plan === plan && g.to === k) {
-        g.to = k + 1;
-        g.count++;
-      } else if (g.plan === plan && g.to + 1 === k && g.skip < 0 && indices[g.to] === ingress) {
-        g.skip = g.to;
-        g.to = k + 1;
-        g.count++;
-      } else {
-        if (g.plan !== null) g.materialize();
-        g.add(peers[k]!, peerIds[k]!, links[k]!, store.epoch[id]!);
-      }
+      g.add(peers[k]!, peerIds[k]!, links[k]!, store.epoch[id]!);
     }
   }
 
@@ -347,9 +265,7 @@ export class FloodBatcher {
       this.sent.push(port);
     }
     const peer = port.peer!;
-    const g = this.groupFor(at, frame);
-    if (g.plan !== null) g.materialize();
-    g.add(peer, peer.id, link, link.epoch);
+    this.groupFor(at, frame).add(peer, peer.id, link, link.epoch);
   }
 
   /** Queues one event at `site` per group opened since the last flush. */
@@ -362,7 +278,6 @@ export class FloodBatcher {
 
   /** Hands every copy of `g` to its link, then pools the group. */
   deliver(g: FloodGroup): void {
-    if (g.plan !== null) return this.deliverRange(g);
     const frame = g.frame!;
     const ports = g.ports;
     const ids = g.ids;
@@ -419,82 +334,6 @@ export class FloodBatcher {
       }
       if (quiet.length > 0) this.report(quiet, frame);
     }
-    g.frame = null;
-    g.count = 0;
-    this.pool.push(g);
-  }
-
-  /**
-   * `deliver` for a group that refers to a range of its flood plan (`FloodGroup.plan`): the same
-   * steps, reading each receiver from the plan's arrays. A copy's link changed state since the copy
-   * was sent when its last change came after the group opened (`Link.changedAt`).
-   */
-  private deliverRange(g: FloodGroup): void {
-    const frame = g.frame!;
-    const peers = g.planPeers;
-    const peerIds = g.planPeerIds;
-    const links = g.planLinks;
-    const from = g.from;
-    const to = g.to;
-    const skip = g.skip;
-    const opened = g.linkChanges;
-    if (!FloodBatcher.groupBystanders || this.trace.perReceiver) {
-      for (let j = from; j < to; j++) {
-        if (j === skip) continue;
-        const link = links[j]!;
-        link.deliver(peers[j]!, frame, link.changedAt > opened ? link.epoch - 1 : link.epoch);
-      }
-    } else {
-      const quiet = this.quiet;
-      const quietIds = this.quietIds;
-      const size = frame.size;
-      const store = this.store;
-      const rxFrames = store.rxFrames;
-      const rxBytes = store.rxBytes;
-      const steady = opened === this.trace.linkChanges;
-      const quietSlot = store.quietSlot;
-      let prepared = false;
-      for (let j = from; j < to; j++) {
-        if (j === skip) continue;
-        const port = peers[j]!;
-        const link = links[j]!;
-        const fresh = steady || link.changedAt <= opened;
-        if (fresh) {
-          const id = peerIds[j]!;
-          let slot = quietSlot[id]!;
-          if (slot === -1) slot = store.slotOf(port);
-          let taken = QUIET_NOT_TAKEN;
-          if (slot >= 0 && FloodBatcher.quietByArrays) {
-            const receivers = store.quiet!;
-            if (!prepared) {
-              receivers.prepare(frame);
-              prepared = true;
-            }
-            taken = receivers.take(slot);
-            if (taken === QUIET_ASK) taken = port.owner.receiveQuietly!(port, frame);
-          } else {
-            const owner = port.owner;
-            if (owner.receiveQuietly !== undefined) taken = owner.receiveQuietly(port, frame);
-          }
-          if (taken !== QUIET_NOT_TAKEN) {
-            rxFrames[id] = rxFrames[id]! + 1;
-            rxBytes[id] = rxBytes[id]! + size;
-            quiet.push(port);
-            quietIds.push(id);
-            if (taken === QUIET_DROPPED) {
-              if (this.drops.length === 0) this.dropOwner = port.owner;
-              this.drops.push(store.names[id]!);
-            }
-            continue;
-          }
-        }
-        if (quiet.length > 0) this.report(quiet, frame);
-        link.deliver(port, frame, fresh ? link.epoch : link.epoch - 1);
-        prepared = false;
-      }
-      if (quiet.length > 0) this.report(quiet, frame);
-    }
-    g.release();
     g.frame = null;
     g.count = 0;
     this.pool.push(g);

@@ -150,12 +150,6 @@ export class Link {
   private isUp = true;
   /** Bumped on every state change; a delivery scheduled under an older epoch is lost. */
   private epochValue = 0;
-  /**
-   * The network's count of link state changes (`TraceSink.linkChanges`) just after this link's last
-   * one (0: none): a copy sent while the count was at or above this value was sent under the current
-   * epoch (see `FloodBatcher`).
-   */
-  changedAt = 0;
 
   constructor(kernel: Kernel, trace: TraceSink, a: Port, b: Port, config: LinkConfig) {
     const name = `${a.name}<->${b.name}`;
@@ -223,7 +217,6 @@ export class Link {
     if (this.b.link === this) busy[this.b.id] = Math.min(busy[this.b.id]!, now);
     this.stored();
     this.trace.linkState(this, up);
-    this.changedAt = this.trace.linkChanges;
     this.a.owner.linkChanged?.(this.a, up);
     this.b.owner.linkChanged?.(this.b, up);
   }

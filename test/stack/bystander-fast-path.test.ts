@@ -83,38 +83,28 @@ afterEach(() => {
   FloodBatcher.groupBystanders = true;
   FloodBatcher.groupSends = true;
   FloodBatcher.quietByArrays = true;
-  FloodBatcher.planRanges = true;
 });
 
 /**
- * The run with the fast paths off (flood groups holding each receiver in arrays), then on with each
- * bystander asked through its host object, then on with bystanders decided from the network's arrays
- * (`FloodBatcher.quietByArrays`), first with each receiver in the groups' arrays, then with groups
- * that refer to a range of their flood plan (`FloodBatcher.planRanges`): the same JSON (every number)
- * and pcap (every byte).
+ * The run with the fast paths off, then on with each bystander asked through its host object, then
+ * on with bystanders decided from the network's arrays (`FloodBatcher.quietByArrays`): the same JSON
+ * (every number) and pcap (every byte).
  */
 function expectSameBothWays(text: string): { notForMe: number } {
   Host.bystanderFastPath = false;
   FloodBatcher.groupBystanders = false;
   FloodBatcher.groupSends = false;
-  FloodBatcher.planRanges = false;
   const plain = runOnce(text);
   Host.bystanderFastPath = true;
   FloodBatcher.groupBystanders = true;
   FloodBatcher.groupSends = true;
   FloodBatcher.quietByArrays = false;
-  FloodBatcher.planRanges = true;
   const byHost = runOnce(text);
   FloodBatcher.quietByArrays = true;
-  FloodBatcher.planRanges = false;
-  const arrays = runOnce(text);
-  FloodBatcher.planRanges = true;
   const fast = runOnce(text);
   expect(plain.pcap.length).toBeGreaterThan(24);
   expect(byHost.json).toBe(plain.json);
   expect(byHost.pcap.equals(plain.pcap)).toBe(true);
-  expect(arrays.json).toBe(plain.json);
-  expect(arrays.pcap.equals(plain.pcap)).toBe(true);
   expect(fast.json).toBe(plain.json);
   expect(fast.pcap.equals(plain.pcap)).toBe(true);
   return { notForMe: plain.notForMe };
