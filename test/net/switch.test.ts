@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LearningSwitch, Network } from '../../src/net/index.js';
+import type { LearningSwitch, Network, Port } from '../../src/net/index.js';
 import { MAC_BROADCAST } from '../../src/wire/index.js';
 import { RUNS } from '../helpers/arbitraries.js';
 import { Station, network, stationMac } from '../helpers/net.js';
@@ -196,6 +196,54 @@ describe('flood batching', () => {
         expect(trace(true)).toEqual(trace(false));
       },
     ), { numRuns: RUNS });
+  });
+
+  // Links going down and up, or taken out and made again, while flood copies are on their way (a copy
+  // whose link changed state is lost, `Link.deliver`), and floods sent meanwhile (the switch's flood
+  // plan reads its links again): batched and one event per receiver give the same deliveries (by
+  // group), drops and counters.
+  it('with links going down and up under floods in flight: the same deliveries, drops and counters batched or not', () => {
+    const event = fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 3_000 }));
+    fc.assert(fc.property(fc.array(event, { minLength: 1, maxLength: 40 }), (events) => {
+      const run = (batch: boolean): string[] => {
+        const net = network(5);
+        const s1 = net.addSwitch('s1', { batchFloods: batch });
+        const s2 = net.addSwitch('s2', { batchFloods: batch });
+        net.connect(s1.addPort(), s2.addPort(), { rate: 1e9, delay: 500 });
+        const st = Array.from({ length: 7 }, (_, i) => {
+          const s = new Station(net, `h${i}`, stationMac(i));
+          net.connect(s.port, (i < 4 ? s1 : s2).addPort(), { rate: i % 2 === 0 ? 1e9 : 1e8, delay: 1000 });
+          return s;
+        });
+        const log: string[] = [];
+        net.kernel.trace.on('frames-received', (e) => log.push(`${e.time} ${e.ports.map((p) => p.name).join(',')} ${e.ids.join(',')} ${e.frame.id}`));
+        net.kernel.trace.on('frame-dropped', (e) => log.push(`${e.time} drop ${e.port} ${e.reason} ${e.frame.id}`));
+        for (const [from, what, at] of events) {
+          net.kernel.scheduleAt(at, 'test', 'event', () => {
+            // 8: the station's link is taken out and a new one made to the same switch port (a VM's
+            // NIC unplugged and plugged again); 7: the link goes down or comes back; 6: a broadcast;
+            // else a unicast.
+            const link = st[from]!.port.link!;
+            if (what === 8) {
+              const other = link.a === st[from]!.port ? link.b : link.a;
+              link.detach();
+              net.connect(st[from]!.port, other, { rate: 1e9, delay: 1000 });
+            } else if (what === 7) link.setUp(!link.up);
+            else if (what === 6) st[from]!.broadcast();
+            else st[from]!.unicast(stationMac(what));
+          });
+        }
+        net.kernel.run();
+        const counted = (p: Port): string => {
+          const c = p.counters;
+          return `${p.name} ${c.rxFrames} ${c.rxBytes} ${c.txFrames} ${c.txBytes} ${c.floodedFrames} ${JSON.stringify(c.drops)}`;
+        };
+        for (const sw of [s1, s2]) for (const p of sw.ports) log.push(counted(p));
+        for (const s of st) log.push(`${counted(s.port)} ${ids(s).join(',')}`);
+        return log;
+      };
+      expect(run(true)).toEqual(run(false));
+    }), { numRuns: RUNS });
   });
 
   it('a broadcast to many ports costs one kernel event per arrival time, not one per receiver', () => {
