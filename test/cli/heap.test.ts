@@ -44,7 +44,7 @@ describe('the heap of arpshift run', () => {
     // the estimate and half again exceed it.
     const limit = Number(spawnSync(process.execPath, ['--max-old-space-size=160', '-p', 'v8.getHeapStatistics().heap_size_limit'], { encoding: 'utf8' }).stdout);
     const hosts = Math.ceil(limit / 1.5 / BYTES_PER_HOST) + 100;
-    const yaml = `name: heap\nduration: 50ms\nfabric: { kind: leaf-spine, leaves: ${Math.ceil(hosts / 40)}, spines: 2, hostPortsPerEdge: 40 }\nsubnet: { ipv4: 10.0.0.0/8 }\nhosts: [{ name: h, count: ${hosts} }]\n`;
+    const yaml = `name: heap\nduration: 50ms\nfabric: { kind: leaf-spine, leaves: ${Math.ceil(hosts / 100)}, spines: 2, hostPortsPerEdge: 100 }\nsubnet: { ipv4: 10.0.0.0/8 }\nhosts: [{ name: h, count: ${hosts} }]\n`;
     const dir = mkdtempSync(join(tmpdir(), 'arpshift-heap-'));
     try {
       const file = join(dir, 'heap.yaml');
@@ -67,7 +67,7 @@ describe('the heap of arpshift run', () => {
     // As above, the scenario does not fit node's heap of 160 MiB; a long stream keeps the run busy.
     const limit = Number(spawnSync(process.execPath, ['--max-old-space-size=160', '-p', 'v8.getHeapStatistics().heap_size_limit'], { encoding: 'utf8' }).stdout);
     const hosts = Math.ceil(limit / 1.5 / BYTES_PER_HOST) + 100;
-    const yaml = `name: heap\nduration: 3600s\nfabric: { kind: leaf-spine, leaves: ${Math.ceil(hosts / 40)}, spines: 2, hostPortsPerEdge: 40 }\nsubnet: { ipv4: 10.0.0.0/8 }\nhosts: [{ name: h, count: ${hosts} }]\ntraffic: [{ name: t, kind: udp, from: h-1, to: h-2, rate: 10000pps, start: 1ms }]\n`;
+    const yaml = `name: heap\nduration: 3600s\nfabric: { kind: leaf-spine, leaves: ${Math.ceil(hosts / 100)}, spines: 2, hostPortsPerEdge: 100 }\nsubnet: { ipv4: 10.0.0.0/8 }\nhosts: [{ name: h, count: ${hosts} }]\ntraffic: [{ name: t, kind: udp, from: h-1, to: h-2, rate: 10000pps, start: 1ms }]\n`;
     const dir = mkdtempSync(join(tmpdir(), 'arpshift-heap-'));
     try {
       const file = join(dir, 'heap.yaml');
