@@ -33,19 +33,29 @@ export const EVENTS_PER_PACKET = 8;
 /** Work of one broadcast: an event per switch it crosses, and a delivery per end station. */
 const EVENTS_PER_BROADCAST_SWITCH = 2;
 /**
- * Heap bytes per host (calibrated: a built model holds about 3,400 per VM with its hypervisor's
- * share at 100,000 to 1,000,000 VMs; the rest is the run's own state and what the estimate misses).
+ * Heap bytes per host (calibrated: a built model holds 2,450 bytes per VM after a full collection
+ * at 20,000 VMs, 2,600-2,650 with the build's uncollected garbage at 100,000 and 1,000,000 VMs, its
+ * hypervisor's share included; 3,000 is 15-25 % above, for what the estimate misses; the run's own
+ * state is the heap's headroom over the estimate).
  */
-export const BYTES_PER_HOST = 4_000;
+export const BYTES_PER_HOST = 3_000;
 /** Heap bytes per host-facing switch port built (a port with its counters and MAC-table share). */
 export const BYTES_PER_SWITCH_PORT = 400;
-/** Kernel events this machine runs in about a second (the full model, unicast traffic). */
-export const EVENTS_PER_SECOND = 600_000;
 /**
- * Copies of a broadcast delivered to end stations in about a second (the ARP storm: 16 M copies in
- * about 40 s at 4,000 hosts on this 2-core machine; fewer in domains that outgrow the caches).
+ * Estimated kernel events this machine runs in about a second of CPU (calibrated on the default
+ * comparison, the slowest per estimated event: 3.5 M estimated, 8.9-11.1 s of CPU in one thread, about
+ * 330,000-400,000 a second, and 250,000 is a quarter to a third below; steady unicast forwarding,
+ * whose packets take about half the events estimated, runs four to five times as many).
  */
-export const DELIVERIES_PER_SECOND = 400_000;
+export const EVENTS_PER_SECOND = 250_000;
+/**
+ * Copies of a broadcast delivered to end stations in about a second of CPU (calibrated on the
+ * largest domain, where each copy costs most: at 1,000,000 VMs the gateway's 100 resolutions and one
+ * move's two announcements, 102 M copies, took about 225 s of CPU besides the build, 450,000 a
+ * second, and 350,000 is a quarter below; 830,000 a second at 100,000 VMs; the ARP storm at 2,000 and
+ * 4,000 hosts, whose domain fits the caches, delivers 2.5 M to 3.4 M a second).
+ */
+export const DELIVERIES_PER_SECOND = 350_000;
 /** Estimated seconds above which `arpshift run` warns before it starts (it refuses above the limit). */
 export const WARN_SECONDS = 60;
 

@@ -1,6 +1,8 @@
 /**
  * A scenario's runs (its variants) several at a time: this thread and a pool of worker threads
- * (piscina) take the runs in the scenario's order, one at a time each, as they become free. Every
+ * (piscina) take the runs one at a time each, as they become free: the first run first, then the
+ * others longest first by their estimated cost (see {@link runOrder}), so that the last runs to start
+ * are the short ones and the threads end at about the same time (longest processing time first). Every
  * run is built from the scenario and its seed alone, so where it runs never changes its result, and
  * the results are put back in the scenario's order: the whole result is the one of the runs one
  * after another, byte for byte.
@@ -9,7 +11,8 @@
  * is the first run's, and its sink is written here as in a run on its own), and the caller's
  * progress callback (worker threads report their simulated time through a message port). A failed
  * run is reported as it would be one after another: the failure of the lowest run number, once
- * every run before it has finished; runs after it are stopped. Errors come back from a worker
+ * every run before it has finished (runs before it not yet started still run); runs after it are
+ * stopped. Errors come back from a worker
  * thread with their class (for this library's own), message, stack, cause and fields.
  */
 import { existsSync } from 'node:fs';
@@ -51,6 +54,24 @@ export function parallelRuns(scenario: Scenario, jobs: number, memory: number): 
 function threadScript(): string {
   const built = new URL('./run-thread.js', import.meta.url);
   return (existsSync(fileURLToPath(built)) ? built : new URL('./run-thread.ts', import.meta.url)).href;
+}
+
+/** A cost rounded to two significant digits: estimates closer than that are not told apart. */
+function roughly(cost: number): number {
+  return cost > 0 && Number.isFinite(cost) ? Number(cost.toPrecision(2)) : 0;
+}
+
+/**
+ * The order in which the runs are handed out, given each run's estimated cost (any unit, one per
+ * run): run 0 first (it stays in this thread), then the others by decreasing cost at two significant
+ * digits, runs of the same rounded cost in the scenario's order. Handing the longest out first (LPT,
+ * Graham 1969) bounds the time one thread waits for another at the end by the shortest runs' cost;
+ * costs the estimate cannot tell apart keep the scenario's order.
+ */
+export function runOrder(costs: readonly number[]): number[] {
+  const rest = costs.map((c, run) => ({ run, c: roughly(c) })).slice(1);
+  rest.sort((a, b) => b.c - a.c || a.run - b.run);
+  return costs.length === 0 ? [] : [0, ...rest.map((r) => r.run)];
 }
 
 /** What a worker thread is asked to do: one run of a scenario (see run-thread.ts). */
@@ -120,6 +141,8 @@ export interface ParallelOptions {
   readonly series?: boolean;
   readonly onProgress?: (run: number, runs: number, simulatedNs: number, durationNs: number) => void;
   readonly signal?: AbortSignal;
+  /** Each run's estimated cost, in any one unit (see {@link runOrder}); without it, the scenario's order. */
+  readonly costs?: readonly number[];
 }
 
 /**
@@ -136,6 +159,7 @@ export async function runInParallel(
 ): Promise<CompletedRun[]> {
   const runs = scenario.runs.length;
   const done: CompletedRun[] = [];
+  const order = options.costs === undefined || options.costs.length !== runs ? Array.from({ length: runs }, (_, r) => r) : runOrder(options.costs);
   let next = 0;
   let failed: { readonly run: number; readonly error: unknown } | null = null;
   // Every run's own stop, so that runs after a failure can be stopped and runs before it go on.
@@ -155,7 +179,15 @@ export async function runInParallel(
   // A thread that fails between tasks: its next task (if any) fails and is reported as a run's failure.
   pool.on('error', () => undefined);
 
-  const claim = (): number | undefined => (failed !== null || interrupted() || next >= runs ? undefined : next++);
+  // After a failure, only runs before the failed one are still handed out (one after another, they would have run).
+  const claim = (): number | undefined => {
+    if (interrupted()) return undefined;
+    while (next < runs) {
+      const run = order[next++]!;
+      if (failed === null || run < failed.run) return run;
+    }
+    return undefined;
+  };
   const fail = (run: number, error: unknown): void => {
     if (failed !== null && failed.run < run) return;
     failed = { run, error };

@@ -174,9 +174,10 @@ export interface RunScenarioAsyncOptions extends RunScenarioOptions {
   readonly signal?: AbortSignal;
   /**
    * How many runs may run at once (a positive whole number; default 1: one after another, in this
-   * thread). With more, this thread and `jobs - 1` worker threads take the runs in order as each
-   * becomes free (at most one per run, and no more models than the machine's memory holds); the
-   * result, the capture and any error are those of the runs one after another, byte for byte.
+   * thread). With more, this thread and `jobs - 1` worker threads take the runs as each becomes free,
+   * the first run first (in this thread), then the others longest first by their estimated cost (at
+   * most one thread per run, and no more models than the machine's memory holds); the result, the
+   * capture and any error are those of the runs one after another, byte for byte.
    * `onProgress` is called in this thread for every run, in whatever order the runs advance.
    *
    * The runs stay one after another in this thread, whatever `jobs`, when `observers` is given (your
@@ -226,7 +227,9 @@ export async function runScenarioAsync(scenario: Scenario, options: RunScenarioA
   if (options.force !== true) refuseCostly(scenario);
   // This thread's lane keeps one pace from run to run, as one after another does.
   const pace = slicedSteps();
-  const done = await runInParallel(scenario, options, lanes, (i, signal) => drive(runSteps(scenario, i, options, pace), pace, signal));
+  // The longest runs are handed out first, by each run's estimated seconds.
+  const costs = scenario.runs.map((_, r) => estimateCost(scenario, r).seconds);
+  const done = await runInParallel(scenario, { ...options, costs }, lanes, (i, signal) => drive(runSteps(scenario, i, options, pace), pace, signal));
   return collect(scenario, options.seed, done);
 }
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { anchorScenarioYaml } from '../../bench/anchor-scenario.js';
 import { massMigrationYaml } from '../../bench/mass-migration.js';
-import { DELIVERIES_PER_SECOND, ScenarioCostError, costIssues, costWarning, defaultCostLimits, estimateCost, runScenario, runScenarioAsync, runScenarioRun } from '../../src/run/index.js';
+import { BYTES_PER_HOST, BYTES_PER_SWITCH_PORT, DELIVERIES_PER_SECOND, EVENTS_PER_SECOND, ScenarioCostError, costIssues, costWarning, defaultCostLimits, estimateCost, runScenario, runScenarioAsync, runScenarioRun } from '../../src/run/index.js';
 import { applyOverrides, loadScenario, loadScenarioFile, parseOverride } from '../../src/scenario/index.js';
 import { issuesOf } from '../scenario/helpers.js';
 
@@ -113,6 +113,18 @@ describe('what a large broadcast domain costs', () => {
     expect(costWarning(large)).toMatch(/^this run will take about \d+ (s|min) here .*address resolution for 10,000 pairs/);
     expect(costIssues(loadScenario(anchorScenarioYaml('storm', 10_000), 'storm-10000.yaml'), large)).toEqual([]);
     expect(costWarning(small)).toBeUndefined();
+  });
+
+  it('costs events and copies at their own rates, and memory per host, hypervisor and host port', () => {
+    const vms = 10_000;
+    const estimate = estimateCost(loadScenario(massMigrationYaml(vms, 100, 100), 'mass.yaml'));
+    const events = estimate.work - estimate.deliveries;
+    expect(events).toBeGreaterThan(0);
+    expect(estimate.seconds).toBeCloseTo(events / EVENTS_PER_SECOND + estimate.deliveries / DELIVERIES_PER_SECOND, 6);
+    // The benchmark's layout: 25 VMs per hypervisor, 40 hypervisors per leaf, 41 host ports per leaf.
+    const hypervisors = Math.ceil(vms / 25);
+    const leaves = Math.ceil(hypervisors / 40);
+    expect(estimate.memory).toBe((vms + hypervisors) * BYTES_PER_HOST + leaves * 41 * BYTES_PER_SWITCH_PORT);
   });
 
   it('counts each migration announcement as a broadcast to every end station', () => {

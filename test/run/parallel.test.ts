@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError, loadScenario } from '../../src/scenario/index.js';
 import { SimulationError } from '../../src/sim/index.js';
-import { reviveError, sendError } from '../../src/run/parallel.js';
+import { reviveError, runOrder, sendError } from '../../src/run/parallel.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 type Api = typeof import('../../src/index.js');
@@ -122,6 +122,35 @@ describe('runScenarioAsync with jobs', () => {
     expect(observed).toEqual([0, 1, 2, 3]);
     expect(api.resultJson(result)).toBe(api.resultJson(api.runScenario(SCENARIO)));
   });
+});
+
+describe('the order runs are handed out in', () => {
+  it('is run 0, then the others longest first at two significant digits, ties in the scenario\'s order', () => {
+    // 5 and 5.01 are the same at two digits (scenario order); 0 and NaN cost nothing known.
+    expect(runOrder([1, 1, 5, 0.5, 5.01, 3, Number.NaN, 0])).toEqual([0, 2, 4, 5, 1, 3, 6, 7]);
+    // Run 0 stays first even when it is the cheapest.
+    expect(runOrder([0.1, 2, 9])).toEqual([0, 2, 1]);
+    expect(runOrder([])).toEqual([]);
+  });
+
+  it('still runs and reports a failed run before a later, costlier one that failed first', async () => {
+    // Run 3 costs most by the estimate (a keepalive every 50 ms), so the worker thread takes it first
+    // while this thread runs run 0 (made long by its own keepalive); run 3 fails at once. One after
+    // another, run 1's failure comes first: it must still be run and be the one reported.
+    const keepalive = (intervalMs: number) => [{ kind: 'keepalive' as const, mode: 'vm-garp' as const, interval: intervalMs * 1e6 }];
+    const base = failing([1, 3]);
+    const scenario = {
+      ...base,
+      duration: 200e9,
+      runs: base.runs.map((r, i) => (i === 0 ? { ...r, remedies: keepalive(10) } : i === 3 ? { ...r, remedies: keepalive(50) } : r)),
+    };
+    const costs = scenario.runs.map((_, r) => api.estimateCost(scenario, r).seconds);
+    expect(runOrder(costs).slice(0, 2)).toEqual([0, 3]);
+    const alone = await rejection(api.runScenarioAsync(scenario, { jobs: 1 }));
+    const threads = await rejection(api.runScenarioAsync(scenario, { jobs: 2 }));
+    expect(alone.message).toBe('unknown profile no-such-profile-1');
+    expect(threads.message).toBe(alone.message);
+  }, 120_000);
 });
 
 describe('errors across a thread', () => {
