@@ -32,7 +32,8 @@ export { DHCP_SERVER_DEFAULTS, DhcpLeases, DhcpServer, DhcpServerCounters } from
 export type { DhcpClientConfig, DhcpClientState } from './dhcp-client.js';
 export { DHCP_CLIENT_DEFAULTS, DhcpClient, DhcpClientCounters } from './dhcp-client.js';
 export type { AddressOptions, AddressState, EchoReply, HostOptions, Ipv4Assignment, Ipv6Assignment, UdpDelivery } from './host.js';
-export { HOST_COUNTERS, Host, HostCounters, HostStore } from './host.js';
+export { HOST_COUNTERS, Host, HostCounters } from './host.js';
+export { HostStore } from './host-store.js';
 export { DEFAULT_TTL, echo6, icmp4, udp4, udp6, udpPayload } from './packets.js';
 export type { RedundancyConfig, VirtualAddresses } from './redundancy.js';
 export { RedundantGatewayPair } from './redundancy.js';

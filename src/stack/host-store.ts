@@ -1,0 +1,267 @@
+/**
+ * The hosts of one network as arrays (see {@link HostStore}): what decides whether a flood copy only
+ * counts at a host, and the counters such copies change, by host slot, with the network-wide indexes
+ * that answer for every host at once (who holds an IPv4 address, who accepts a MAC, which neighbor
+ * caches hold an address). A flood's bystander copies are decided and counted here without touching
+ * their host objects; `Host` keeps the per-host view (its counters read these arrays).
+ */
+import type { Network, QuietReceivers, SimFrame } from '../net/index.js';
+import { QUIET_ASK, QUIET_DROPPED, QUIET_NOT_TAKEN, QUIET_TAKEN } from '../net/index.js';
+import type { Ipv4Address } from '../wire/index.js';
+import { ARP_OP_REQUEST, MAC_BROADCAST } from '../wire/index.js';
+import type { Host } from './host.js';
+import type { ImplementationProfile } from './profiles/index.js';
+
+const TWO_32 = 0x1_0000_0000;
+
+/**
+ * Whether the bystander fast paths are on (`Host.bystanderFastPath` reads and sets it): the tests
+ * switch them off to compare every result with the plain receive path.
+ */
+export const bystanderPaths = { fastPath: true };
+
+/**
+ * The few MACs a host answers to (its NIC's, virtual ones): a short array, since every frame that
+ * reaches the host is checked against it and a scan of one to three numbers beats hashing a 48-bit
+ * number (not a small integer to V8) in a Set.
+ */
+export class MacList {
+  // Replaced rather than pushed to (a push to an empty array reserves 17 slots; most hosts have one MAC).
+  private list: readonly number[] = [];
+  private readonly store: HostStore;
+  private readonly slot: number;
+
+  /** The MACs of the host numbered `slot` in `store` (entered in its MAC index too). */
+  constructor(store: HostStore, slot: number) {
+    this.store = store;
+    this.slot = slot;
+  }
+
+  has(mac: number): boolean {
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) if (list[i] === mac) return true;
+    return false;
+  }
+
+  add(mac: number): void {
+    // A literal of the exact length: a spread reserves room to grow (17 slots for one MAC).
+    if (this.has(mac)) return;
+    this.list = this.list.length === 0 ? [mac] : [...this.list, mac];
+    this.store.enterMac(mac, this.slot);
+  }
+
+  delete(mac: number): void {
+    if (!this.has(mac)) return;
+    this.list = this.list.filter((m) => m !== mac);
+    this.store.leaveMac(mac, this.slot);
+  }
+}
+
+/** The hosts of each network (see {@link HostStore}). */
+const HOST_STORES = new WeakMap<Network, HostStore>();
+
+/**
+ * Which host of a network holds each IPv4 address (in any state); null: more than one. Remembers its
+ * answer for the last frame asked about: the copies of one flood all ask about the same target and
+ * sender, so a flood of N copies costs two lookups, not 2N. Any change of the index forgets it.
+ */
+export class Ipv4Owners {
+  private readonly byAddress = new Map<Ipv4Address, Host | null>();
+  private frame: SimFrame | null = null;
+  /** The owners of the last frame's target and sender addresses (see {@link lookUp}). */
+  tipOwner: Host | null | undefined = undefined;
+  sipOwner: Host | null | undefined = undefined;
+
+  /** `host` holds `address` (now, or again). */
+  enter(address: Ipv4Address, host: Host): void {
+    const owner = this.byAddress.get(address);
+    this.byAddress.set(address, owner === undefined || owner === host ? host : null);
+    this.frame = null;
+  }
+
+  /** The host holding `address`; null: more than one; undefined: none. */
+  owner(address: Ipv4Address): Host | null | undefined {
+    return this.byAddress.get(address);
+  }
+
+  /** Sets {@link tipOwner} and {@link sipOwner} for `frame`'s target `tip` and sender `sip`. */
+  lookUp(frame: SimFrame, tip: Ipv4Address, sip: Ipv4Address): void {
+    if (frame === this.frame) return;
+    this.frame = frame;
+    this.tipOwner = this.byAddress.get(tip);
+    this.sipOwner = this.byAddress.get(sip);
+  }
+}
+
+/** `HostStore.flags`: a gratuitous ARP request creates no entry under the host's profile. */
+const GRATUITOUS_CREATES_NONE = 1;
+/** `HostStore.flags`: the profile takes only replies to a pending resolution (no entry is ever updated by a request). */
+const REPLIES_ONLY = 2;
+
+/** What `HostStore.prepare` found a frame to be, for every receiver. */
+const FRAME_NOT_TAKEN = 0;
+const FRAME_ASK = 1;
+const FRAME_NOT_FOR_MAC = 2;
+const FRAME_RARP = 3;
+const FRAME_ARP_REQUEST = 4;
+
+/** Slots of a store's arrays when it is made (doubled when full). */
+const HOST_STORE_START = 64;
+
+/**
+ * The hosts of one network, numbered (a host's slot) in the order they were made, with what decides
+ * whether a flood copy only counts at a host (`Host.receiveQuietly`) and the counters such copies
+ * change, in arrays by slot: a flood's bystanders are decided and counted without touching their
+ * host objects (`QuietReceivers`). Also the network's indexes that answer for every host at once: who
+ * holds each IPv4 address, who accepts each MAC, and which neighbor caches hold an entry for each
+ * address.
+ */
+export class HostStore implements QuietReceivers {
+  readonly hosts: Host[] = [];
+  /** 1 while the host is up and not paused. */
+  up = new Uint8Array(HOST_STORE_START);
+  /** Bits of the host's profile: {@link GRATUITOUS_CREATES_NONE}, {@link REPLIES_ONLY}. */
+  flags = new Uint8Array(HOST_STORE_START);
+  framesIn = new Float64Array(HOST_STORE_START);
+  arpIn = new Float64Array(HOST_STORE_START);
+  rarpIgnored = new Float64Array(HOST_STORE_START);
+  notForMe = new Float64Array(HOST_STORE_START);
+  /** Which host holds each IPv4 address. */
+  readonly owners4 = new Ipv4Owners();
+  /** How many IPv4 neighbor caches hold an entry for each address, and the sums of their keys (slot + 1). */
+  readonly arpHolders = new Map<Ipv4Address, number>();
+  readonly arpHolderKeys = new Map<Ipv4Address, number>();
+  /** The host that accepts each MAC (its own, virtual ones), by slot; -2: more than one (or was). */
+  private readonly macOwners = new Map<number, number>();
+  // What `prepare` found for the current frame.
+  private kind = FRAME_NOT_TAKEN;
+  private macOwner = -1;
+  private tipSlot = -1;
+  private sipSlot = -1;
+  private senderHolders = 0;
+  private senderHolder = -1;
+  private gratuitous = false;
+
+  /** Numbers `host` (its slot). */
+  add(host: Host, profile: ImplementationProfile): number {
+    const slot = this.hosts.length;
+    if (slot >= this.up.length) this.grow(2 * this.up.length);
+    this.hosts.push(host);
+    const rules = profile.arp;
+    const repliesOnly = rules.updateExisting.value === 'reply-while-resolving';
+    this.flags[slot] = (rules.dropGratuitous.value || repliesOnly || rules.createUnsolicited.value === 'never' ? GRATUITOUS_CREATES_NONE : 0)
+      | (repliesOnly ? REPLIES_ONLY : 0);
+    this.up[slot] = 1;
+    return slot;
+  }
+
+  private grow(n: number): void {
+    const u8 = (a: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> => {
+      const b = new Uint8Array(n);
+      b.set(a);
+      return b;
+    };
+    const f64 = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    this.up = u8(this.up);
+    this.flags = u8(this.flags);
+    this.framesIn = f64(this.framesIn);
+    this.arpIn = f64(this.arpIn);
+    this.rarpIgnored = f64(this.rarpIgnored);
+    this.notForMe = f64(this.notForMe);
+  }
+
+  /** The host numbered `slot` accepts frames to `mac`. */
+  enterMac(mac: number, slot: number): void {
+    const owner = this.macOwners.get(mac);
+    this.macOwners.set(mac, owner === undefined || owner === slot ? slot : -2);
+  }
+
+  /** The host numbered `slot` no longer accepts frames to `mac` (a MAC two hosts ever shared stays marked so). */
+  leaveMac(mac: number, slot: number): void {
+    if (this.macOwners.get(mac) === slot) this.macOwners.delete(mac);
+  }
+
+  private slotOf(owner: Host | null | undefined): number {
+    return owner === undefined ? -1 : owner === null ? -2 : owner.quietSlot;
+  }
+
+  prepare(frame: SimFrame): void {
+    const eth = frame.eth;
+    const dst = eth.destination;
+    this.kind = FRAME_ASK;
+    if (!bystanderPaths.fastPath || this.hosts.length === 0) return;
+    if (dst !== MAC_BROADCAST) {
+      // IPv6 multicast: the host's solicited-node groups decide (`acceptsDestination`).
+      if (Math.floor(dst / TWO_32) === 0x3333 || this.hosts[0]!.trace.perCopyDrops) return;
+      this.macOwner = this.macOwners.get(dst) ?? -1;
+      this.kind = FRAME_NOT_FOR_MAC;
+      return;
+    }
+    const p = eth.payload;
+    this.kind = FRAME_NOT_TAKEN;
+    if (p.kind !== 'arp') return;
+    if (eth.etherType !== 0x0806 || (p.operation !== 1 && p.operation !== 2)) {
+      this.kind = FRAME_RARP;
+      return;
+    }
+    const sip = p.senderProtocolAddress;
+    const tip = p.targetProtocolAddress;
+    if (p.operation !== ARP_OP_REQUEST || sip === 0) return;
+    this.kind = FRAME_ARP_REQUEST;
+    this.gratuitous = sip === tip;
+    this.tipSlot = this.slotOf(this.owners4.owner(tip));
+    this.sipSlot = this.slotOf(this.owners4.owner(sip));
+    const holders = this.arpHolders.get(sip) ?? 0;
+    this.senderHolders = holders;
+    this.senderHolder = holders === 1 ? this.arpHolderKeys.get(sip)! - 1 : -1;
+  }
+
+  /** `Host.receiveQuietly` of the host numbered `slot` for the prepared frame, from the arrays (see `QuietReceivers`). */
+  take(slot: number): number {
+    if (this.up[slot] === 0) return QUIET_ASK;
+    switch (this.kind) {
+      case FRAME_NOT_TAKEN:
+        return QUIET_NOT_TAKEN;
+      case FRAME_NOT_FOR_MAC: {
+        const owner = this.macOwner;
+        if (owner === slot) return QUIET_NOT_TAKEN;
+        if (owner === -2) return QUIET_ASK;
+        this.notForMe[slot] = this.notForMe[slot]! + 1;
+        return QUIET_DROPPED;
+      }
+      case FRAME_RARP:
+        this.framesIn[slot] = this.framesIn[slot]! + 1;
+        this.rarpIgnored[slot] = this.rarpIgnored[slot]! + 1;
+        return QUIET_TAKEN;
+      case FRAME_ARP_REQUEST: {
+        const flags = this.flags[slot]!;
+        if (this.gratuitous && (flags & GRATUITOUS_CREATES_NONE) === 0) return QUIET_NOT_TAKEN;
+        const tip = this.tipSlot;
+        if (tip === slot || tip === -2) return QUIET_NOT_TAKEN;
+        // The host may hold the sender's address: its own addresses decide.
+        const sip = this.sipSlot;
+        if (sip === slot || sip === -2) return QUIET_ASK;
+        if ((flags & REPLIES_ONLY) === 0 && this.senderHolders > 0) {
+          if (this.senderHolders > 1) return QUIET_ASK;
+          if (this.senderHolder === slot) return QUIET_NOT_TAKEN;
+        }
+        this.framesIn[slot] = this.framesIn[slot]! + 1;
+        this.arpIn[slot] = this.arpIn[slot]! + 1;
+        return QUIET_TAKEN;
+      }
+      default:
+        return QUIET_ASK;
+    }
+  }
+}
+
+/** The store of `network`'s hosts, made at its first host. */
+export function hostStore(network: Network): HostStore {
+  let store = HOST_STORES.get(network);
+  if (store === undefined) HOST_STORES.set(network, (store = new HostStore()));
+  return store;
+}
