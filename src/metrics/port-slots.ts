@@ -4,6 +4,7 @@
  * frame.
  */
 import type { Port } from '../net/index.js';
+import { resized } from '../sim/index.js';
 
 /** See the module comment. */
 export class PortSlots {
@@ -50,9 +51,7 @@ export class PortSlots {
       if (id >= this.byPort.length) {
         let size = this.byPort.length;
         while (size <= id) size *= 2;
-        const grown = new Int32Array(size).fill(-1);
-        grown.set(this.byPort);
-        this.byPort = grown;
+        this.byPort = resized(this.byPort, size, -1);
       }
       this.byPort[id] = slot + 1;
     }
@@ -65,7 +64,5 @@ export function grownTo(a: Float64Array<ArrayBuffer>, i: number): Float64Array<A
   if (i < a.length) return a;
   let size = Math.max(16, a.length);
   while (size <= i) size *= 2;
-  const grown = new Float64Array(size);
-  grown.set(a);
-  return grown;
+  return resized(a, size);
 }

@@ -4,6 +4,7 @@
  */
 import type { SimFrame } from './frame.js';
 import type { Link } from './link.js';
+import { resized } from '../sim/index.js';
 
 /**
  * Why a frame was dropped. `no-egress`: a switch had to flood a frame (its destination unknown) but
@@ -140,30 +141,19 @@ export class PortStore {
   }
 
   private grow(n: number): void {
-    const f64 = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    this.rxFrames = f64(this.rxFrames);
-    this.rxBytes = f64(this.rxBytes);
-    this.txFrames = f64(this.txFrames);
-    this.txBytes = f64(this.txBytes);
-    this.flooded = f64(this.flooded);
-    this.busyUntil = f64(this.busyUntil);
-    this.outRate = f64(this.outRate);
-    this.outDelay = f64(this.outDelay);
-    this.outQueue = f64(this.outQueue);
-    this.epoch = f64(this.epoch);
-    const plain = new Uint8Array(n);
-    plain.set(this.outPlain);
-    this.outPlain = plain;
-    const peer = new Int32Array(n).fill(-1);
-    peer.set(this.peer);
-    this.peer = peer;
-    const quietSlot = new Int32Array(n).fill(-1);
-    quietSlot.set(this.quietSlot);
-    this.quietSlot = quietSlot;
+    this.rxFrames = resized(this.rxFrames, n);
+    this.rxBytes = resized(this.rxBytes, n);
+    this.txFrames = resized(this.txFrames, n);
+    this.txBytes = resized(this.txBytes, n);
+    this.flooded = resized(this.flooded, n);
+    this.busyUntil = resized(this.busyUntil, n);
+    this.outRate = resized(this.outRate, n);
+    this.outDelay = resized(this.outDelay, n);
+    this.outQueue = resized(this.outQueue, n);
+    this.epoch = resized(this.epoch, n);
+    this.outPlain = resized(this.outPlain, n);
+    this.peer = resized(this.peer, n, -1);
+    this.quietSlot = resized(this.quietSlot, n, -1);
   }
 
   /** The {@link quietSlot} of `port` (looked up once per port). */

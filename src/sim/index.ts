@@ -24,5 +24,7 @@ export {
   toSeconds,
 } from './time.js';
 export { Timer } from './timer.js';
+export type { GrowableArray } from './typed-arrays.js';
+export { resized } from './typed-arrays.js';
 export type { TraceEvent, TraceEventMap, TraceListener, TraceType } from './trace.js';
 export { TraceBus, TraceChannel } from './trace.js';

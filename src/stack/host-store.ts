@@ -7,6 +7,7 @@
  */
 import type { Network, QuietReceivers, SimFrame } from '../net/index.js';
 import { QUIET_ASK, QUIET_DROPPED, QUIET_NOT_TAKEN, QUIET_TAKEN } from '../net/index.js';
+import { resized } from '../sim/index.js';
 import type { Ipv4Address } from '../wire/index.js';
 import { ARP_OP_REQUEST, MAC_BROADCAST } from '../wire/index.js';
 import type { Host } from './host.js';
@@ -156,22 +157,12 @@ export class HostStore implements QuietReceivers {
   }
 
   private grow(n: number): void {
-    const u8 = (a: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> => {
-      const b = new Uint8Array(n);
-      b.set(a);
-      return b;
-    };
-    const f64 = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    this.up = u8(this.up);
-    this.flags = u8(this.flags);
-    this.framesIn = f64(this.framesIn);
-    this.arpIn = f64(this.arpIn);
-    this.rarpIgnored = f64(this.rarpIgnored);
-    this.notForMe = f64(this.notForMe);
+    this.up = resized(this.up, n);
+    this.flags = resized(this.flags, n);
+    this.framesIn = resized(this.framesIn, n);
+    this.arpIn = resized(this.arpIn, n);
+    this.rarpIgnored = resized(this.rarpIgnored, n);
+    this.notForMe = resized(this.notForMe, n);
   }
 
   /** The host numbered `slot` accepts frames to `mac`. */
