@@ -43,7 +43,7 @@ export class MessageCounter {
         lastEnd = isEndStation(e.node);
       }
       if (!lastEnd) return;
-      const n = e.ports.length;
+      const n = e.to - e.from;
       if (p.kind === 'arp') {
         const form = classifyArp(p);
         if (form === 'rarp-request' || form === 'rarp-reply') this.arp.rarp += n;

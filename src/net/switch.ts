@@ -240,7 +240,10 @@ export class LearningSwitch implements PortOwner {
     // per VM) the caches are empty, and clearing them only made garbage.
     if (this.floodCache.size > 0) this.floodCache.clear();
     if (this.heldCache.size > 0) this.heldCache.clear();
-    if (this.planCache.size > 0) this.planCache.clear();
+    if (this.planCache.size > 0) {
+      for (const plan of this.planCache.values()) plan.release();
+      this.planCache.clear();
+    }
     this.activeTopology?.invalidate();
   }
 

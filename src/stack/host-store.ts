@@ -5,7 +5,7 @@
  * caches hold an address). A flood's bystander copies are decided and counted here without touching
  * their host objects; `Host` keeps the per-host view (its counters read these arrays).
  */
-import type { Network, QuietReceivers, SimFrame } from '../net/index.js';
+import type { BulkMembers, Network, QuietReceivers, SimFrame } from '../net/index.js';
 import { QUIET_ASK, QUIET_DROPPED, QUIET_NOT_TAKEN, QUIET_TAKEN } from '../net/index.js';
 import { resized } from '../sim/index.js';
 import type { Ipv4Address } from '../wire/index.js';
@@ -99,6 +99,18 @@ const GRATUITOUS_CREATES_NONE = 1;
 /** `HostStore.flags`: the profile takes only replies to a pending resolution (no entry is ever updated by a request). */
 const REPLIES_ONLY = 2;
 
+/**
+ * Bulk kinds (`QuietReceivers.countQuiet`): an ARP request counted (frames and ARP in), a RARP frame
+ * ignored, a frame not for the host's MACs dropped.
+ */
+const KIND_ARP_REQUEST = 0;
+const KIND_RARP = 1;
+const KIND_NOT_FOR_ME = 2;
+
+/** Class bits (`QuietReceivers.classOf`): a gratuitous ARP request may create an entry; a request may update one. */
+const CLASS_GRATUITOUS_TAKER = 1;
+const CLASS_REQUEST_UPDATES = 2;
+
 /** What `HostStore.prepare` found a frame to be, for every receiver. */
 const FRAME_NOT_TAKEN = 0;
 const FRAME_ASK = 1;
@@ -127,6 +139,17 @@ export class HostStore implements QuietReceivers {
   arpIn = new Float64Array(HOST_STORE_START);
   rarpIgnored = new Float64Array(HOST_STORE_START);
   notForMe = new Float64Array(HOST_STORE_START);
+  /**
+   * By slot: the bulk members of a flood plan whose shared counts add to the host's (net flood-bulk.ts),
+   * or null, and the host's index among them.
+   */
+  readonly bulk: (BulkMembers | null)[] = [];
+  bulkAt = new Int32Array(HOST_STORE_START);
+  /** The slots of the hosts that are down or paused (`up` 0). */
+  private readonly down = new Set<number>();
+  /** See `QuietReceivers.exceptMask` and `verdictDrops`. */
+  exceptMask = 0;
+  verdictDrops = false;
   /** Which host holds each IPv4 address. */
   readonly owners4 = new Ipv4Owners();
   /** How many IPv4 neighbor caches hold an entry for each address, and the sums of their keys (slot + 1). */
@@ -153,7 +176,100 @@ export class HostStore implements QuietReceivers {
     this.flags[slot] = (rules.dropGratuitous.value || repliesOnly || rules.createUnsolicited.value === 'never' ? GRATUITOUS_CREATES_NONE : 0)
       | (repliesOnly ? REPLIES_ONLY : 0);
     this.up[slot] = 1;
+    this.bulk.push(null);
     return slot;
+  }
+
+  /** Whether the host numbered `slot` is up and not paused. */
+  setUp(slot: number, up: boolean): void {
+    this.up[slot] = up ? 1 : 0;
+    if (up) this.down.delete(slot);
+    else this.down.add(slot);
+  }
+
+  // The counters a flood's bystander copies change, with the bulk counts of the host's members.
+
+  framesInOf(slot: number): number {
+    const bulk = this.bulk[slot]!;
+    return this.framesIn[slot]! + (bulk === null ? 0 : bulk.kinds[KIND_ARP_REQUEST]! + bulk.kinds[KIND_RARP]!);
+  }
+
+  arpInOf(slot: number): number {
+    const bulk = this.bulk[slot]!;
+    return this.arpIn[slot]! + (bulk === null ? 0 : bulk.kinds[KIND_ARP_REQUEST]!);
+  }
+
+  rarpIgnoredOf(slot: number): number {
+    const bulk = this.bulk[slot]!;
+    return this.rarpIgnored[slot]! + (bulk === null ? 0 : bulk.kinds[KIND_RARP]!);
+  }
+
+  notForMeOf(slot: number): number {
+    const bulk = this.bulk[slot]!;
+    return this.notForMe[slot]! + (bulk === null ? 0 : bulk.kinds[KIND_NOT_FOR_ME]!);
+  }
+
+  countQuiet(slot: number, kind: number, n: number): void {
+    if (kind === KIND_NOT_FOR_ME) {
+      this.notForMe[slot]! += n;
+      return;
+    }
+    this.framesIn[slot]! += n;
+    if (kind === KIND_ARP_REQUEST) this.arpIn[slot]! += n;
+    else this.rarpIgnored[slot]! += n;
+  }
+
+  attach(slot: number, bulk: BulkMembers | null, member: number): void {
+    this.bulk[slot] = bulk;
+    this.bulkAt[slot] = member;
+  }
+
+  bulkOf(slot: number): BulkMembers | null {
+    return this.bulk[slot]!;
+  }
+
+  bulkIndex(slot: number): number {
+    return this.bulkAt[slot]!;
+  }
+
+  classOf(slot: number): number {
+    const flags = this.flags[slot]!;
+    return ((flags & GRATUITOUS_CREATES_NONE) === 0 ? CLASS_GRATUITOUS_TAKER : 0) | ((flags & REPLIES_ONLY) === 0 ? CLASS_REQUEST_UPDATES : 0);
+  }
+
+  /**
+   * See `QuietReceivers.verdict`: as {@link take} would answer for every host not named by
+   * {@link exceptionSlots} nor in a class of {@link exceptMask}.
+   */
+  verdict(): number {
+    this.exceptMask = 0;
+    this.verdictDrops = false;
+    switch (this.kind) {
+      case FRAME_NOT_FOR_MAC:
+        if (this.macOwner === -2) return -1;
+        this.verdictDrops = true;
+        return KIND_NOT_FOR_ME;
+      case FRAME_RARP:
+        return KIND_RARP;
+      case FRAME_ARP_REQUEST:
+        // Several hosts hold the target or the sender: `take` answers the same for none of them.
+        if (this.tipSlot === -2 || this.sipSlot === -2) return -1;
+        if (this.gratuitous) this.exceptMask |= CLASS_GRATUITOUS_TAKER;
+        if (this.senderHolders > 1) this.exceptMask |= CLASS_REQUEST_UPDATES;
+        return KIND_ARP_REQUEST;
+      default:
+        return -1;
+    }
+  }
+
+  exceptionSlots(out: number[]): void {
+    if (this.kind === FRAME_NOT_FOR_MAC && this.macOwner >= 0) out.push(this.macOwner);
+    if (this.kind === FRAME_ARP_REQUEST) {
+      if (this.tipSlot >= 0) out.push(this.tipSlot);
+      if (this.sipSlot >= 0) out.push(this.sipSlot);
+      if (this.senderHolders === 1 && this.senderHolder >= 0) out.push(this.senderHolder);
+    }
+    for (const slot of this.down) out.push(slot);
   }
 
   private grow(n: number): void {
@@ -163,6 +279,7 @@ export class HostStore implements QuietReceivers {
     this.arpIn = resized(this.arpIn, n);
     this.rarpIgnored = resized(this.rarpIgnored, n);
     this.notForMe = resized(this.notForMe, n);
+    this.bulkAt = resized(this.bulkAt, n);
   }
 
   /** The host numbered `slot` accepts frames to `mac`. */

@@ -178,35 +178,35 @@ export class HostCounters {
   }
 
   get framesIn(): number {
-    return this.store.framesIn[this.slot]!;
+    return this.store.framesInOf(this.slot);
   }
 
   set framesIn(n: number) {
-    this.store.framesIn[this.slot] = n;
+    this.store.framesIn[this.slot]! += n - this.store.framesInOf(this.slot);
   }
 
   get notForMe(): number {
-    return this.store.notForMe[this.slot]!;
+    return this.store.notForMeOf(this.slot);
   }
 
   set notForMe(n: number) {
-    this.store.notForMe[this.slot] = n;
+    this.store.notForMe[this.slot]! += n - this.store.notForMeOf(this.slot);
   }
 
   get arpIn(): number {
-    return this.store.arpIn[this.slot]!;
+    return this.store.arpInOf(this.slot);
   }
 
   set arpIn(n: number) {
-    this.store.arpIn[this.slot] = n;
+    this.store.arpIn[this.slot]! += n - this.store.arpInOf(this.slot);
   }
 
   get rarpIgnored(): number {
-    return this.store.rarpIgnored[this.slot]!;
+    return this.store.rarpIgnoredOf(this.slot);
   }
 
   set rarpIgnored(n: number) {
-    this.store.rarpIgnored[this.slot] = n;
+    this.store.rarpIgnored[this.slot]! += n - this.store.rarpIgnoredOf(this.slot);
   }
 }
 
@@ -563,7 +563,7 @@ export class Host implements PortOwner {
 
   /** Writes whether the host is up to the network's host store. */
   private storeUp(): void {
-    this.quietReceivers.up[this.quietSlot] = this.up ? 1 : 0;
+    this.quietReceivers.setUp(this.quietSlot, this.up);
   }
 
   // ---- addresses ------------------------------------------------------------------------------
