@@ -101,6 +101,8 @@ export class BulkMembers {
     }
     this.byClass = byClass.map((list) => Int32Array.from(list));
     for (let m = 0; m < n; m++) {
+      // The members' own busy-until times so far (a flood or frame may still be leaving by them).
+      this.occupied(store.busyUntil[this.egress[m]!]!);
       store.bulkOut[this.egress[m]!] = this;
       store.bulkIn[this.peers[m]!] = this;
       receivers.attach(slots[m]!, this, m);
