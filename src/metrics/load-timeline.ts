@@ -79,15 +79,10 @@ export class LoadTimeline {
       if (received > 0) this.add(this.frames, e.time, received);
     });
     // By group: the copies of one frame sent out of several ports of one node (`frames-sent`).
-    // The last node asked about and the answer: a flood's copies leave one switch as several events.
-    let lastNode = '';
-    let lastEnd = false;
+    // Whether the sending node is an end station, by the port it sent by (looked up once per port).
     trace.on('frames-sent', (e) => {
-      if (e.node !== lastNode) {
-        lastNode = e.node;
-        lastEnd = isEnd(e.node);
-      }
-      if (!lastEnd) return;
+      const port = e.ports[e.from]!;
+      if (slots.slotOf(port.id, port) < 0) return;
       const eth = e.frame.eth;
       const form = resolutionForm(eth);
       if (form === null) return;
