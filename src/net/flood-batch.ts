@@ -239,6 +239,18 @@ export class FloodBatcher {
   /** The ports the copies of {@link sentFrame} left by so far in this flood (reported by `flush`). */
   private readonly sent: Port[] = [];
   private sentFrame: SimFrame | null = null;
+  /** {@link drops}, and the names of the nodes at the ports of the range being reported (see `quietRange`), as lists made when asked. */
+  private readonly dropList = (): readonly string[] => this.drops;
+  private readonly rangeList = (): readonly string[] => {
+    const names = this.store.names;
+    const ids = this.rangeIds!;
+    const list: string[] = [];
+    for (let k = this.rangeFrom; k < this.rangeTo; k++) list.push(names[ids[k]!]!);
+    return list;
+  };
+  private rangeIds: Int32Array | null = null;
+  private rangeFrom = 0;
+  private rangeTo = 0;
   /** Whether the quiet receivers looked at the frame being delivered since a copy last went through `receive`. */
   private prepared = false;
   /** The bulk members whose copies of the group being delivered go one by one (ascending), and scratch lists. */
@@ -626,12 +638,11 @@ export class FloodBatcher {
     if (this.quiet.length > 0) this.report(this.quiet, frame);
     this.trace.receivedRange(plan.peers, plan.peerIds, from, to, frame);
     if (!dropped) return;
-    const drops = this.drops;
-    const names = this.store.names;
-    const ids = plan.peerIds;
-    for (let k = from; k < to; k++) drops.push(names[ids[k]!]!);
-    plan.peers[from]!.owner.droppedQuietly!(drops, frame);
-    empty(drops);
+    this.rangeIds = plan.peerIds;
+    this.rangeFrom = from;
+    this.rangeTo = to;
+    plan.peers[from]!.owner.droppedQuietly!(this.store.names[plan.peerIds[from]!]!, this.rangeList, frame);
+    this.rangeIds = null;
   }
 
   /** Traces the copies sent so far as one `frames-sent` group and starts one for `next`. */
@@ -654,7 +665,7 @@ export class FloodBatcher {
     empty(this.quietIds);
     const drops = this.drops;
     if (drops.length > 0) {
-      this.dropOwner!.droppedQuietly!(drops, frame);
+      this.dropOwner!.droppedQuietly!(drops[0]!, this.dropList, frame);
       this.dropOwner = null;
       empty(drops);
     }

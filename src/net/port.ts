@@ -54,10 +54,12 @@ export interface PortOwner {
   receiveQuietly?(port: Port, frame: SimFrame): number;
   /**
    * @internal Traces the drops of the copies of `frame` that `receiveQuietly` took at the ports of
-   * the nodes named `nodes` (in order, at least one, owners of the same kind as this one, this one
-   * first) with {@link QUIET_DROPPED}, as their owners' `receive` would have one by one.
+   * the nodes that `nodes` names (in order, at least one, owners of the same kind as this one, this
+   * one, named `first`, first) with {@link QUIET_DROPPED}, as their owners' `receive` would have one
+   * by one. `nodes` makes the list only when called (an observer that does not read it pays nothing),
+   * valid during the call only.
    */
-  droppedQuietly?(nodes: readonly string[], frame: SimFrame): void;
+  droppedQuietly?(first: string, nodes: () => readonly string[], frame: SimFrame): void;
   /**
    * @internal The receivers of the owner's network that decide flood copies from arrays (see
    * {@link QuietReceivers}), and the owner's number there; the batcher asks them before the owner.

@@ -930,13 +930,13 @@ export class Host implements PortOwner {
 
   /**
    * @internal See `PortOwner.droppedQuietly`: traces the not-for-me drops of the copies of `frame`
-   * that {@link receiveQuietly} took at the hosts named `nodes` (this one first) as one
+   * that {@link receiveQuietly} took at the hosts `nodes` names (this one, `first`, first) as one
    * `packets-dropped` event.
    */
-  droppedQuietly(nodes: readonly string[], frame: SimFrame): void {
+  droppedQuietly(first: string, nodes: () => readonly string[], frame: SimFrame): void {
     const p = frame.eth.payload;
-    if (p.kind === 'ipv4' || p.kind === 'ipv6') this.trace.droppedAt(nodes, 'not-for-me', p.kind, udpPayload(p));
-    else this.trace.droppedAt(nodes, 'not-for-me', null, null);
+    if (p.kind === 'ipv4' || p.kind === 'ipv6') this.trace.droppedBy(first, nodes, 'not-for-me', p.kind, udpPayload(p));
+    else this.trace.droppedBy(first, nodes, 'not-for-me', null, null);
   }
 
   /** Traces a dropped frame with its family and, for measurement traffic, its UDP payload. */
