@@ -269,7 +269,7 @@ export class HostStore implements QuietReceivers {
       if (this.sipSlot >= 0) out.push(this.sipSlot);
       if (this.senderHolders === 1 && this.senderHolder >= 0) out.push(this.senderHolder);
     }
-    for (const slot of this.down) out.push(slot);
+    if (this.down.size > 0) for (const slot of this.down) out.push(slot);
   }
 
   private grow(n: number): void {
@@ -321,8 +321,11 @@ export class HostStore implements QuietReceivers {
     if (p.operation !== ARP_OP_REQUEST || sip === 0) return;
     this.kind = FRAME_ARP_REQUEST;
     this.gratuitous = sip === tip;
-    this.tipSlot = this.slotOf(this.owners4.owner(tip));
-    this.sipSlot = this.slotOf(this.owners4.owner(sip));
+    // The copies of one frame at every switch it is flooded by ask about the same two addresses.
+    const owners = this.owners4;
+    owners.lookUp(frame, tip, sip);
+    this.tipSlot = this.slotOf(owners.tipOwner);
+    this.sipSlot = this.slotOf(owners.sipOwner);
     const holders = this.arpHolders.get(sip) ?? 0;
     this.senderHolders = holders;
     this.senderHolder = holders === 1 ? this.arpHolderKeys.get(sip)! - 1 : -1;
