@@ -177,7 +177,9 @@ export class FloodPlan {
    * state or was detached since: a migration's unplug and plug), and notes the store's epoch.
    */
   refresh(store: PortStore): void {
-    this.release();
+    // Members whose links changed were released with the change; members still counting keep
+    // their links and peers, and stay (a link elsewhere changed: most plans of a large domain).
+    if (this.bulk !== null && !this.bulk.live) this.bulk = null;
     const ports = this.ports;
     for (let k = 0; k < ports.length; k++) {
       const port = ports[k]!;
@@ -187,7 +189,7 @@ export class FloodPlan {
       this.peerIds[k] = peer.id;
     }
     this.linkEpoch = store.linkEpoch;
-    if (FloodBatcher.bulkFloods) this.bulk = BulkMembers.of(store, this);
+    if (this.bulk === null && FloodBatcher.bulkFloods) this.bulk = BulkMembers.of(store, this);
   }
 }
 
