@@ -579,7 +579,7 @@ export class FloodBatcher {
   private collectExceptions(bulk: BulkMembers, receivers: QuietReceivers, ingress: number, after: number, out: number[]): boolean {
     const slots = this.exceptionSlots;
     empty(slots);
-    receivers.exceptionSlots(slots);
+    receivers.exceptionSlots(slots, bulk);
     const positions = bulk.positions;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;

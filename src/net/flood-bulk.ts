@@ -23,7 +23,7 @@ import type { Port, PortStore, QuietReceivers } from './port.js';
 export const BULK_KINDS = 3;
 
 /** Receiver class bits the members keep lists of (`QuietReceivers.classOf`). */
-const CLASS_BITS = 2;
+const CLASS_BITS = 1;
 
 /** A group of copies on their way that counts on these members (flood-batch.ts `FloodGroup`). */
 export interface BulkGroup {

@@ -91,8 +91,11 @@ export interface QuietReceivers {
   readonly exceptMask: number;
   /** After `verdict`: whether the receivers drop the copies they take with a trace of the drop (`QUIET_DROPPED`). */
   readonly verdictDrops: boolean;
-  /** After `verdict`: the slots whose copies must be decided one by one (pushed onto `out`). */
-  exceptionSlots(out: number[]): void;
+  /**
+   * After `verdict`: the slots whose copies must be decided one by one (pushed onto `out`), at least
+   * those among `bulk`'s members.
+   */
+  exceptionSlots(out: number[], bulk: BulkMembers): void;
   /** Bits describing how the owner numbered `slot` takes frames (see {@link exceptMask}). */
   classOf(slot: number): number;
   /** Counts `n` copies (negative: takes them back) of bulk kind `kind` at the owner numbered `slot`. */

@@ -11,6 +11,7 @@ import { resized } from '../sim/index.js';
 import type { Ipv4Address } from '../wire/index.js';
 import { ARP_OP_REQUEST, MAC_BROADCAST } from '../wire/index.js';
 import type { Host } from './host.js';
+import { HolderSets } from './neighbor-cache.js';
 import type { ImplementationProfile } from './profiles/index.js';
 
 const TWO_32 = 0x1_0000_0000;
@@ -107,9 +108,14 @@ const KIND_ARP_REQUEST = 0;
 const KIND_RARP = 1;
 const KIND_NOT_FOR_ME = 2;
 
-/** Class bits (`QuietReceivers.classOf`): a gratuitous ARP request may create an entry; a request may update one. */
+/** Class bit (`QuietReceivers.classOf`): a gratuitous ARP request may create an entry. */
 const CLASS_GRATUITOUS_TAKER = 1;
-const CLASS_REQUEST_UPDATES = 2;
+
+/**
+ * The most caches holding a request's sender that a bulk verdict names (more: the copies go one by
+ * one, each host asked, as before).
+ */
+const HOLDERS_NAMED = 4096;
 
 /** What `HostStore.prepare` found a frame to be, for every receiver. */
 const FRAME_NOT_TAKEN = 0;
@@ -155,6 +161,18 @@ export class HostStore implements QuietReceivers {
   /** How many IPv4 neighbor caches hold an entry for each address, and the sums of their keys (slot + 1). */
   readonly arpHolders = new Map<Ipv4Address, number>();
   readonly arpHolderKeys = new Map<Ipv4Address, number>();
+  /** The keys (slot + 1) of the caches holding each address two or more caches hold. */
+  readonly arpHolderSets = new HolderSets<Ipv4Address>();
+  /**
+   * The holders of {@link holdersOf}'s address as of {@link holdersVersion}, by the bulk members
+   * their hosts belong to (see `exceptionSlots`): grouped once, not looked through per flood plan.
+   */
+  private holdersOf = -1;
+  private holdersVersion = -1;
+  private holdersAttached = -1;
+  /** Changes of {@link bulk} so far. */
+  private attached = 0;
+  private readonly holdersByBulk = new Map<BulkMembers | null, number[]>();
   /** The host that accepts each MAC (its own, virtual ones), by slot; -2: more than one (or was). */
   private readonly macOwners = new Map<number, number>();
   // What `prepare` found for the current frame.
@@ -164,6 +182,7 @@ export class HostStore implements QuietReceivers {
   private sipSlot = -1;
   private senderHolders = 0;
   private senderHolder = -1;
+  private senderSip = 0 as Ipv4Address;
   private gratuitous = false;
 
   /** Numbers `host` (its slot). */
@@ -222,6 +241,7 @@ export class HostStore implements QuietReceivers {
   attach(slot: number, bulk: BulkMembers | null, member: number): void {
     this.bulk[slot] = bulk;
     this.bulkAt[slot] = member;
+    this.attached++;
   }
 
   bulkOf(slot: number): BulkMembers | null {
@@ -233,8 +253,7 @@ export class HostStore implements QuietReceivers {
   }
 
   classOf(slot: number): number {
-    const flags = this.flags[slot]!;
-    return ((flags & GRATUITOUS_CREATES_NONE) === 0 ? CLASS_GRATUITOUS_TAKER : 0) | ((flags & REPLIES_ONLY) === 0 ? CLASS_REQUEST_UPDATES : 0);
+    return (this.flags[slot]! & GRATUITOUS_CREATES_NONE) === 0 ? CLASS_GRATUITOUS_TAKER : 0;
   }
 
   /**
@@ -254,20 +273,26 @@ export class HostStore implements QuietReceivers {
       case FRAME_ARP_REQUEST:
         // Several hosts hold the target or the sender: `take` answers the same for none of them.
         if (this.tipSlot === -2 || this.sipSlot === -2) return -1;
+        // Where several caches hold the sender, `take` asks every host whose profile may update an
+        // entry from a request; the host answers from its own cache, so the holders are the exceptions.
+        if (this.senderHolders > HOLDERS_NAMED) return -1;
         if (this.gratuitous) this.exceptMask |= CLASS_GRATUITOUS_TAKER;
-        if (this.senderHolders > 1) this.exceptMask |= CLASS_REQUEST_UPDATES;
         return KIND_ARP_REQUEST;
       default:
         return -1;
     }
   }
 
-  exceptionSlots(out: number[]): void {
+  exceptionSlots(out: number[], bulk: BulkMembers): void {
     if (this.kind === FRAME_NOT_FOR_MAC && this.macOwner >= 0) out.push(this.macOwner);
     if (this.kind === FRAME_ARP_REQUEST) {
       if (this.tipSlot >= 0) out.push(this.tipSlot);
       if (this.sipSlot >= 0) out.push(this.sipSlot);
       if (this.senderHolders === 1 && this.senderHolder >= 0) out.push(this.senderHolder);
+      else if (this.senderHolders > 1) {
+        const mine = this.holdersGrouped().get(bulk);
+        if (mine !== undefined) for (let i = 0; i < mine.length; i++) out.push(mine[i]!);
+      }
     }
     if (this.down.size > 0) for (const slot of this.down) out.push(slot);
   }
@@ -328,7 +353,29 @@ export class HostStore implements QuietReceivers {
     this.sipSlot = this.slotOf(owners.sipOwner);
     const holders = this.arpHolders.get(sip) ?? 0;
     this.senderHolders = holders;
+    this.senderSip = sip;
     this.senderHolder = holders === 1 ? this.arpHolderKeys.get(sip)! - 1 : -1;
+  }
+
+  /** The holders of the prepared request's sender, by their hosts' bulk members (made again after any cache changed). */
+  private holdersGrouped(): Map<BulkMembers | null, number[]> {
+    const sets = this.arpHolderSets;
+    const sip = this.senderSip;
+    if (this.holdersOf !== sip || this.holdersVersion !== sets.version || this.holdersAttached !== this.attached) {
+      this.holdersOf = sip;
+      this.holdersVersion = sets.version;
+      this.holdersAttached = this.attached;
+      const groups = this.holdersByBulk;
+      groups.clear();
+      for (const key of sets.byAddress.get(sip)!) {
+        const slot = key - 1;
+        const bulk = this.bulk[slot]!;
+        const list = groups.get(bulk);
+        if (list === undefined) groups.set(bulk, [slot]);
+        else list.push(slot);
+      }
+    }
+    return this.holdersByBulk;
   }
 
   /** `Host.receiveQuietly` of the host numbered `slot` for the prepared frame, from the arrays (see `QuietReceivers`). */

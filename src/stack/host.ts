@@ -318,7 +318,7 @@ export class Host implements PortOwner {
     this.trace = new StackTrace(this.kernel, name);
     this.port = new PortClass(this, 0, `${name}:eth0`);
     // The tables and DAD ask for their random streams (children of `host:<name>`) at their first draw.
-    this.arp = new NeighborCache(options.profile.arpTimers, new Host.ArpHooks(this), this, 'arp', store.arpHolders, store.arpHolderKeys, this.quietSlot + 1);
+    this.arp = new NeighborCache(options.profile.arpTimers, new Host.ArpHooks(this), this, 'arp', store.arpHolders, store.arpHolderKeys, this.quietSlot + 1, store.arpHolderSets);
     this.nd = new NeighborCache(options.profile.ndTimers, new Host.NdHooks(this), this, 'nd');
     this.dad = new DadRunner(this, this.kernel);
     network.add(this);
