@@ -59,7 +59,7 @@ model.kernel.trace.on('frames-sent', (e) => {
   const p = e.frame.eth.payload;
   if (p.kind !== 'arp' || e.frame === lastSent) return;
   lastSent = e.frame;
-  if (kindOf(e.ports[0]!) === 0) return;
+  if (kindOf(e.ports[e.from]!) === 0) return;
   if (p.operation === 1) arp.requestsSent++;
   else if (p.operation === 2) arp.repliesSent++;
 });
@@ -68,7 +68,7 @@ model.kernel.trace.on('frames-received', (e) => {
   if (p.kind !== 'arp' || (p.operation !== 1 && p.operation !== 2)) return;
   // By port number (`ids`, in the order of `ports`): the ports themselves are not looked at.
   const ids = e.ids;
-  for (let i = 0; i < ids.length; i++) {
+  for (let i = e.from; i < e.to; i++) {
     const id = ids[i]!;
     const kind = id >= 0 && id < endKind.length ? endKind[id]! : 0;
     if (kind === 0) continue;

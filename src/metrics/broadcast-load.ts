@@ -28,7 +28,7 @@ export class BroadcastLoad {
       const second = Math.floor(e.time / 1e9);
       const ports = e.ports;
       const ids = e.ids;
-      for (let i = 0; i < ports.length; i++) {
+      for (let i = e.from; i < e.to; i++) {
         const slot = this.slots.slotOf(ids[i]!, ports[i]!);
         if (slot < 0) continue;
         if (slot >= this.counts.length) this.grow(slot, second);

@@ -86,8 +86,8 @@ export class ContentionOutcome {
     trace.on('frames-received', (e) => {
       const p = e.frame.eth.payload;
       if (p.kind !== 'ipv4' && p.kind !== 'ipv6') return;
-      for (const port of e.ports) {
-        const node = port.owner.name;
+      for (let i = e.from; i < e.to; i++) {
+        const node = e.ports[i]!.owner.name;
         cases.forEach((k, i) => {
           const s = this.states[i]!;
           if (e.time < k.at) return;

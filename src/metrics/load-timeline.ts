@@ -60,8 +60,9 @@ export class LoadTimeline {
       if (!isGroupMac(e.frame.eth.destination)) return;
       const ports = e.ports;
       let received = 0;
-      for (let i = 0; i < ports.length; i++) {
-        const slot = slots.slot(ports[i]!);
+      const ids = e.ids;
+      for (let i = e.from; i < e.to; i++) {
+        const slot = slots.slotOf(ids[i]!, ports[i]!);
         if (slot < 0) continue;
         if (received++ === 0) {
           const second = Math.floor(e.time / 1e9);
@@ -78,12 +79,14 @@ export class LoadTimeline {
       if (received > 0) this.add(this.frames, e.time, received);
     });
     // By group: the copies of one frame sent out of several ports of one node (`frames-sent`).
+    // Whether the sending node is an end station, by the port it sent by (looked up once per port).
     trace.on('frames-sent', (e) => {
-      if (!isEnd(e.node)) return;
+      const port = e.ports[e.from]!;
+      if (slots.slotOf(port.id, port) < 0) return;
       const eth = e.frame.eth;
       const form = resolutionForm(eth);
       if (form === null) return;
-      const n = e.ports.length;
+      const n = e.to - e.from;
       this.add(this.messages, e.time, n);
       if (vm === null || !this.about(eth, vm)) return;
       for (let k = 0; k < n; k++) {

@@ -6,6 +6,7 @@
  */
 import type { Kernel } from '../sim/index.js';
 import { classifyArp, isGratuitousForm } from '../wire/index.js';
+import { PortSlots } from './port-slots.js';
 
 /** ARP-family messages sent. */
 export interface ArpCounts {
@@ -30,20 +31,16 @@ export class MessageCounter {
   readonly nd: NdCounts = { ns: 0, na: 0, dadNs: 0, unsolicitedNa: 0 };
 
   constructor(kernel: Kernel, isEndStation: (node: string) => boolean) {
-    // The last node asked about and the answer: a flood's copies leave one switch one after another.
-    let lastNode = '';
-    let lastEnd = false;
+    // Whether the sending node is an end station, by the port it sent by (looked up once per port).
+    const ends = new PortSlots(isEndStation);
     // By group (`frames-sent`): the copies of one frame sent out of several ports of one node count once each.
     kernel.trace.on('frames-sent', (e) => {
       const p = e.frame.eth.payload;
       // The payload first: most frames are neither ARP nor ICMPv6, and need no lookup of the node.
       if (p.kind !== 'arp' && !(p.kind === 'ipv6' && p.payload.kind === 'icmpv6')) return;
-      if (e.node !== lastNode) {
-        lastNode = e.node;
-        lastEnd = isEndStation(e.node);
-      }
-      if (!lastEnd) return;
-      const n = e.ports.length;
+      const port = e.ports[e.from]!;
+      if (ends.slotOf(port.id, port) < 0) return;
+      const n = e.to - e.from;
       if (p.kind === 'arp') {
         const form = classifyArp(p);
         if (form === 'rarp-request' || form === 'rarp-reply') this.arp.rarp += n;

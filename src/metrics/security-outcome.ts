@@ -138,7 +138,8 @@ export class SecurityOutcome {
     });
     trace.on('frames-received', (e) => {
       if (this.watched.size === 0) return;
-      for (const port of e.ports) {
+      for (let i = e.from; i < e.to; i++) {
+        const port = e.ports[i]!;
         if (!this.watched.has(port.name)) continue;
         for (const w of this.watches) {
           if (e.time >= w.until || !w.ports.has(port.name) || e.frame.eth.source !== w.mac) continue;

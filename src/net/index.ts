@@ -14,6 +14,7 @@ export { DROP_REASONS, Port, PortCounters, PortStore, QUIET_ASK, QUIET_DROPPED, 
 export type { CongestionWindow, DirectionConfig, LinkConfig } from './link.js';
 export { DEFAULT_QUEUE_BYTES, Link } from './link.js';
 export { FloodBatcher, FloodPlan } from './flood-batch.js';
+export type { BulkMembers } from './flood-bulk.js';
 export type { PortState } from './trace.js';
 export { TraceSink } from './trace.js';
 export type { ControlPlane, PortMode, SwitchConfig } from './switch.js';

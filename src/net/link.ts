@@ -189,12 +189,19 @@ export class Link {
   private stored(): void {
     const store = this.store;
     store.linkEpoch++;
+    this.released();
     for (const from of [this.a, this.b]) {
       if (from.link !== this) continue;
       const dir = from === this.a ? this.ab : this.ba;
       store.epoch[from.id] = this.epochValue;
       store.outPlain[from.id] = this.isUp && dir.loss === NO_LOSS && dir.congestion.length === 0 ? 1 : 0;
     }
+  }
+
+  /** The flood plans' bulk members (flood-bulk.ts) either port belongs to count no more: its state is about to change. */
+  private released(): void {
+    if (this.a.link === this) this.store.release(this.a.id);
+    if (this.b.link === this) this.store.release(this.b.id);
   }
 
   get up(): boolean {
@@ -208,6 +215,7 @@ export class Link {
   /** Brings the link up or down; frames in flight when it goes down are lost. Owners are told. */
   setUp(up: boolean): void {
     if (up === this.isUp) return;
+    this.released();
     this.isUp = up;
     this.epochValue++;
     const now = this.kernel.now;
@@ -226,6 +234,7 @@ export class Link {
    * down (frames in flight are lost, owners are told) and both ports are free to be linked again.
    */
   detach(): void {
+    this.released();
     this.setUp(false);
     if (this.a.link === this) this.store.peer[this.a.id] = -1;
     if (this.b.link === this) this.store.peer[this.b.id] = -1;
@@ -273,12 +282,12 @@ export class Link {
     }
     const store = this.store;
     const id = from.id;
-    const start = Math.max(now, store.busyUntil[id]!);
+    const start = Math.max(now, store.busy(id));
     const backlogBytes = ((start - now) * rate) / 8e9;
     if (backlogBytes + frame.size + WIRE_OVERHEAD > this.queueBytes) return this.refuse(from, frame, 'queue-full');
     if (dir.loss.drop()) return this.refuse(from, frame, 'loss');
     const done = start + this.serialization(frame.size, rate);
-    store.busyUntil[id] = done;
+    store.occupy(id, done);
     store.txFrames[id] = store.txFrames[id]! + 1;
     store.txBytes[id] = store.txBytes[id]! + frame.size;
     this.trace.sent(from, frame, grouped);

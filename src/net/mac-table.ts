@@ -9,7 +9,7 @@
  * - Origins, in the manner of TRILL's confidence levels (RFC 6325 §4.8.1): `learned` from data,
  *   `pushed` by a control plane (a controller, EVPN), both aged and replaced by newer information;
  *   `static` entries never age and learning never moves them.
- * - Storage is open addressing with linear probing in typed arrays (about 25 bytes per slot, two slots
+ * - Storage is open addressing with linear probing in one typed array (24 bytes per slot, two slots
  *   per entry at most), deletion by backward shift, so there is no per-entry object.
  */
 
@@ -30,8 +30,21 @@ export interface MacEntry {
   readonly origin: MacOrigin;
 }
 
-const EMPTY = -1;
 const TWO_32 = 0x1_0000_0000;
+
+/**
+ * A slot is three numbers of one Float64Array (24 bytes, so that a probe reads one cache line, not
+ * five arrays): the MAC, when it was last seen, and the rest packed as
+ * `port × FID_SPAN × 4 + (fid + 1) × 4 + origin` (exact: under 2^47). 0 there marks an empty slot.
+ */
+const STRIDE = 3;
+const FID_SPAN = 8192;
+const META_LOW = FID_SPAN * 4;
+
+/** The packed third number of a slot. */
+function meta(fid: number, port: number, origin: number): number {
+  return port * META_LOW + (fid + 1) * 4 + origin;
+}
 
 function hash(fid: number, mac: number): number {
   let h = (mac >>> 0) ^ Math.imul(Math.floor(mac / TWO_32), 0x9e3779b1) ^ Math.imul(fid + 1, 0x85ebca6b);
@@ -52,11 +65,8 @@ export interface MacTableOptions {
 export class MacTable {
   readonly capacity: number;
   private aging: number;
-  private fids: Int32Array;
-  private macs: Float64Array;
-  private ports: Int32Array;
-  private seen: Float64Array;
-  private origins: Uint8Array;
+  /** The slots (see {@link STRIDE}), `mask + 1` of them. */
+  private slots: Float64Array;
   private mask: number;
   private count = 0;
   /** No dynamic entry can expire before this time (so a full table is not swept again and again). */
@@ -70,11 +80,7 @@ export class MacTable {
     this.capacity = options.capacity;
     this.aging = options.agingTime;
     const slots = 16;
-    this.fids = new Int32Array(slots).fill(EMPTY);
-    this.macs = new Float64Array(slots);
-    this.ports = new Int32Array(slots);
-    this.seen = new Float64Array(slots);
-    this.origins = new Uint8Array(slots);
+    this.slots = new Float64Array(slots * STRIDE);
     this.mask = slots - 1;
   }
 
@@ -85,7 +91,7 @@ export class MacTable {
 
   /** Bytes of storage currently allocated. */
   get bytes(): number {
-    return this.fids.length * (4 + 8 + 4 + 8 + 1);
+    return this.slots.length * 8;
   }
 
   get agingTime(): number {
@@ -99,20 +105,40 @@ export class MacTable {
     this.nextExpiry = 0;
   }
 
+  /** The slot of (fid, mac), or -1. */
   private find(fid: number, mac: number): number {
-    const fids = this.fids;
-    const macs = this.macs;
-    let i = hash(fid, mac) & this.mask;
+    const slots = this.slots;
+    const mask = this.mask;
+    const key = (fid + 1) * 4;
+    let i = hash(fid, mac) & mask;
     for (;;) {
-      const f = fids[i]!;
-      if (f === EMPTY) return -1;
-      if (f === fid && macs[i] === mac) return i;
-      i = (i + 1) & this.mask;
+      const at = i * STRIDE;
+      const m = slots[at + 2]!;
+      if (m === 0) return -1;
+      if (slots[at] === mac && m % META_LOW - m % 4 === key) return i;
+      i = (i + 1) & mask;
     }
   }
 
+  private origin(i: number): number {
+    return this.slots[i * STRIDE + 2]! % 4;
+  }
+
+  private port(i: number): number {
+    return Math.floor(this.slots[i * STRIDE + 2]! / META_LOW);
+  }
+
+  private fid(i: number): number {
+    const m = this.slots[i * STRIDE + 2]!;
+    return (m % META_LOW - m % 4) / 4 - 1;
+  }
+
+  private seen(i: number): number {
+    return this.slots[i * STRIDE + 1]!;
+  }
+
   private expired(i: number, now: number): boolean {
-    return this.origins[i] !== 2 && now - this.seen[i]! >= this.aging;
+    return this.origin(i) !== 2 && now - this.seen(i) >= this.aging;
   }
 
   /** The port for (fid, mac), or -1 when unknown or aged out (an aged entry is removed). */
@@ -123,7 +149,7 @@ export class MacTable {
       this.removeSlot(i);
       return -1;
     }
-    return this.ports[i]!;
+    return this.port(i);
   }
 
   /** The live entry for (fid, mac), if any. */
@@ -131,7 +157,7 @@ export class MacTable {
     const port = this.lookup(fid, mac, now);
     if (port < 0) return undefined;
     const i = this.find(fid, mac);
-    return { fid, mac, port, lastSeen: this.seen[i]!, origin: ORIGINS[this.origins[i]!]! };
+    return { fid, mac, port, lastSeen: this.seen(i), origin: ORIGINS[this.origin(i)]! };
   }
 
   /**
@@ -142,7 +168,7 @@ export class MacTable {
   peek(fid: number, mac: number): MacEntry | undefined {
     const i = this.find(fid, mac);
     if (i < 0) return undefined;
-    return { fid, mac, port: this.ports[i]!, lastSeen: this.seen[i]!, origin: ORIGINS[this.origins[i]!]! };
+    return { fid, mac, port: this.port(i), lastSeen: this.seen(i), origin: ORIGINS[this.origin(i)]! };
   }
 
   /**
@@ -150,6 +176,7 @@ export class MacTable {
    * `learned` or `pushed` information. After `moved`, {@link lastPreviousPort} holds the old port.
    */
   learn(fid: number, mac: number, port: number, now: number, origin: MacOrigin = 'learned'): LearnOutcome {
+    if (!(fid >= 0 && fid < FID_SPAN - 1) || !(port >= 0 && port <= 0x7fff_ffff)) throw new RangeError(`MAC table: no entry for FID ${fid} and port ${port}`);
     let i = this.find(fid, mac);
     if (i >= 0 && this.expired(i, now)) {
       this.removeSlot(i);
@@ -157,11 +184,10 @@ export class MacTable {
     }
     const code = ORIGIN_CODE[origin];
     if (i >= 0) {
-      if (this.origins[i] === 2 && code !== 2) return 'static';
-      const previous = this.ports[i]!;
-      this.ports[i] = port;
-      this.seen[i] = now;
-      this.origins[i] = code;
+      if (this.origin(i) === 2 && code !== 2) return 'static';
+      const previous = this.port(i);
+      this.slots[i * STRIDE + 1] = now;
+      this.slots[i * STRIDE + 2] = meta(fid, port, code);
       if (previous !== port) {
         this.lastPreviousPort = previous;
         return 'moved';
@@ -188,9 +214,9 @@ export class MacTable {
    */
   flush(port = -1, exceptPort = -1): number {
     let removed = 0;
-    for (let i = 0; i < this.fids.length;) {
-      const p = this.ports[i]!;
-      if (this.fids[i] !== EMPTY && this.origins[i] !== 2 && (port < 0 ? p !== exceptPort : p === port)) {
+    for (let i = 0; i <= this.mask;) {
+      const p = this.port(i);
+      if (this.slots[i * STRIDE + 2] !== 0 && this.origin(i) !== 2 && (port < 0 ? p !== exceptPort : p === port)) {
         this.removeSlot(i);
         removed++;
         // Backward shift may have moved another entry into slot i: look at it again.
@@ -204,9 +230,9 @@ export class MacTable {
   /** Every live entry, in slot order (deterministic for the same history). */
   entries(now: number): MacEntry[] {
     const out: MacEntry[] = [];
-    for (let i = 0; i < this.fids.length; i++) {
-      if (this.fids[i] === EMPTY || this.expired(i, now)) continue;
-      out.push({ fid: this.fids[i]!, mac: this.macs[i]!, port: this.ports[i]!, lastSeen: this.seen[i]!, origin: ORIGINS[this.origins[i]!]! });
+    for (let i = 0; i <= this.mask; i++) {
+      if (this.slots[i * STRIDE + 2] === 0 || this.expired(i, now)) continue;
+      out.push({ fid: this.fid(i), mac: this.slots[i * STRIDE]!, port: this.port(i), lastSeen: this.seen(i), origin: ORIGINS[this.origin(i)]! });
     }
     return out;
   }
@@ -215,13 +241,13 @@ export class MacTable {
   private sweep(now: number): boolean {
     if (now < this.nextExpiry) return false;
     let earliest = Infinity;
-    for (let i = 0; i < this.fids.length;) {
-      if (this.fids[i] !== EMPTY && this.origins[i] !== 2) {
+    for (let i = 0; i <= this.mask;) {
+      if (this.slots[i * STRIDE + 2] !== 0 && this.origin(i) !== 2) {
         if (this.expired(i, now)) {
           this.removeSlot(i);
           continue;
         }
-        earliest = Math.min(earliest, this.seen[i]! + this.aging);
+        earliest = Math.min(earliest, this.seen(i) + this.aging);
       }
       i++;
     }
@@ -230,60 +256,59 @@ export class MacTable {
   }
 
   private insert(fid: number, mac: number, port: number, now: number, origin: number): void {
-    if ((this.count + 1) * 2 > this.fids.length) this.grow();
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    const slots = this.slots;
     let i = hash(fid, mac) & this.mask;
-    while (this.fids[i] !== EMPTY) i = (i + 1) & this.mask;
-    this.fids[i] = fid;
-    this.macs[i] = mac;
-    this.ports[i] = port;
-    this.seen[i] = now;
-    this.origins[i] = origin;
+    while (slots[i * STRIDE + 2] !== 0) i = (i + 1) & this.mask;
+    const at = i * STRIDE;
+    slots[at] = mac;
+    slots[at + 1] = now;
+    slots[at + 2] = meta(fid, port, origin);
     this.count++;
     if (origin !== 2) this.nextExpiry = Math.min(this.nextExpiry, now + this.aging);
   }
 
   private grow(): void {
-    const { fids, macs, ports, seen, origins } = this;
-    const slots = fids.length * 2;
-    this.fids = new Int32Array(slots).fill(EMPTY);
-    this.macs = new Float64Array(slots);
-    this.ports = new Int32Array(slots);
-    this.seen = new Float64Array(slots);
-    this.origins = new Uint8Array(slots);
-    this.mask = slots - 1;
-    for (let j = 0; j < fids.length; j++) {
-      if (fids[j] === EMPTY) continue;
-      let i = hash(fids[j]!, macs[j]!) & this.mask;
-      while (this.fids[i] !== EMPTY) i = (i + 1) & this.mask;
-      this.fids[i] = fids[j]!;
-      this.macs[i] = macs[j]!;
-      this.ports[i] = ports[j]!;
-      this.seen[i] = seen[j]!;
-      this.origins[i] = origins[j]!;
+    const old = this.slots;
+    const n = 2 * (this.mask + 1);
+    const slots = new Float64Array(n * STRIDE);
+    const mask = n - 1;
+    for (let from = 0; from < old.length; from += STRIDE) {
+      const m = old[from + 2]!;
+      if (m === 0) continue;
+      const mac = old[from]!;
+      let i = hash((m % META_LOW - m % 4) / 4 - 1, mac) & mask;
+      while (slots[i * STRIDE + 2] !== 0) i = (i + 1) & mask;
+      const at = i * STRIDE;
+      slots[at] = mac;
+      slots[at + 1] = old[from + 1]!;
+      slots[at + 2] = m;
     }
+    this.slots = slots;
+    this.mask = mask;
   }
 
   /** Linear-probing deletion by backward shift (no tombstones). */
   private removeSlot(i: number): void {
-    const { fids, macs, ports, seen, origins, mask } = this;
+    const slots = this.slots;
+    const mask = this.mask;
     let hole = i;
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
-      if (fids[j] === EMPTY) break;
-      const home = hash(fids[j]!, macs[j]!) & mask;
+      const m = slots[j * STRIDE + 2]!;
+      if (m === 0) break;
+      const home = hash((m % META_LOW - m % 4) / 4 - 1, slots[j * STRIDE]!) & mask;
       // Move j into the hole unless its home lies cyclically in (hole, j].
       const inRange = hole <= j ? home > hole && home <= j : home > hole || home <= j;
       if (!inRange) {
-        fids[hole] = fids[j]!;
-        macs[hole] = macs[j]!;
-        ports[hole] = ports[j]!;
-        seen[hole] = seen[j]!;
-        origins[hole] = origins[j]!;
+        slots[hole * STRIDE] = slots[j * STRIDE]!;
+        slots[hole * STRIDE + 1] = slots[j * STRIDE + 1]!;
+        slots[hole * STRIDE + 2] = m;
         hole = j;
       }
     }
-    fids[hole] = EMPTY;
+    slots[hole * STRIDE + 2] = 0;
     this.count--;
   }
 }

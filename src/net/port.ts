@@ -2,6 +2,7 @@
  * A port: one end of a link, owned by a node (a switch, a host's NIC, a hypervisor's virtual
  * switch). Counts what crosses it and why frames were dropped there.
  */
+import type { BulkMembers } from './flood-bulk.js';
 import type { SimFrame } from './frame.js';
 import type { Link } from './link.js';
 import { resized } from '../sim/index.js';
@@ -53,10 +54,12 @@ export interface PortOwner {
   receiveQuietly?(port: Port, frame: SimFrame): number;
   /**
    * @internal Traces the drops of the copies of `frame` that `receiveQuietly` took at the ports of
-   * the nodes named `nodes` (in order, at least one, owners of the same kind as this one, this one
-   * first) with {@link QUIET_DROPPED}, as their owners' `receive` would have one by one.
+   * the nodes that `nodes` names (in order, at least one, owners of the same kind as this one, this
+   * one, named `first`, first) with {@link QUIET_DROPPED}, as their owners' `receive` would have one
+   * by one. `nodes` makes the list only when called (an observer that does not read it pays nothing),
+   * valid during the call only.
    */
-  droppedQuietly?(nodes: readonly string[], frame: SimFrame): void;
+  droppedQuietly?(first: string, nodes: () => readonly string[], frame: SimFrame): void;
   /**
    * @internal The receivers of the owner's network that decide flood copies from arrays (see
    * {@link QuietReceivers}), and the owner's number there; the batcher asks them before the owner.
@@ -78,6 +81,34 @@ export interface QuietReceivers {
    * or {@link QUIET_ASK}: ask the owner.
    */
   take(slot: number): number;
+  /**
+   * After `prepare`: the bulk kind (0 … `BULK_KINDS` - 1) every receiver takes the prepared frame as
+   * quietly, except those {@link exceptionSlots} names and those whose class ({@link classOf}) has a
+   * bit of {@link exceptMask}; -1 when the arrays cannot say it for all at once (flood-bulk.ts).
+   */
+  verdict(): number;
+  /** See {@link verdict}. */
+  readonly exceptMask: number;
+  /** After `verdict`: whether the receivers drop the copies they take with a trace of the drop (`QUIET_DROPPED`). */
+  readonly verdictDrops: boolean;
+  /**
+   * After `verdict`: the slots whose copies must be decided one by one (pushed onto `out`), at least
+   * those among `bulk`'s members.
+   */
+  exceptionSlots(out: number[], bulk: BulkMembers): void;
+  /** Bits describing how the owner numbered `slot` takes frames (see {@link exceptMask}). */
+  classOf(slot: number): number;
+  /** Counts `n` copies (negative: takes them back) of bulk kind `kind` at the owner numbered `slot`. */
+  countQuiet(slot: number, kind: number, n: number): void;
+  /**
+   * The copies the owner numbered `slot` takes quietly are counted in bulk by `bulk` from now on, as
+   * its member `member` (its counters read them there); null: no longer, `bulk`'s counts are added
+   * into the owner's own.
+   */
+  attach(slot: number, bulk: BulkMembers | null, member: number): void;
+  /** The bulk members `slot` belongs to and its index there, or null. */
+  bulkOf(slot: number): BulkMembers | null;
+  bulkIndex(slot: number): number;
 }
 
 /** `QuietReceivers.take`: the arrays cannot tell; the owner's `receiveQuietly` decides. */
@@ -130,6 +161,13 @@ export class PortStore {
   quiet: QuietReceivers | null = null;
   /** Bumped whenever a link of the network is made, goes up or down, or is impaired (flood plans check it). */
   linkEpoch = 0;
+  /**
+   * By port id: the bulk members (flood-bulk.ts) that count the copies the port sends (`bulkOut`) or
+   * receives (`bulkIn`) as a flood plan's member, or null. A member port's counters and busy-until
+   * time are its own slots here plus what the bulk members hold for every member at once.
+   */
+  readonly bulkOut: (BulkMembers | null)[] = [];
+  readonly bulkIn: (BulkMembers | null)[] = [];
 
   /** Numbers `port` (its `id`) and makes its slots. */
   add(port: Port): number {
@@ -137,7 +175,57 @@ export class PortStore {
     if (id >= this.rxFrames.length) this.grow(2 * this.rxFrames.length);
     this.ports.push(port);
     this.names.push(port.owner.name);
+    this.bulkOut.push(null);
+    this.bulkIn.push(null);
     return id;
+  }
+
+  /** When the medium of the direction leaving port `id` is free again (ns), bulk floods included. */
+  busy(id: number): number {
+    const bulk = this.bulkOut[id]!;
+    const raw = this.busyUntil[id]!;
+    return bulk === null ? raw : bulk.busyOf(id, raw);
+  }
+
+  /** The direction leaving port `id` is busy until `done` (a frame was queued there). */
+  occupy(id: number, done: number): void {
+    this.busyUntil[id] = done;
+    const bulk = this.bulkOut[id]!;
+    if (bulk !== null) bulk.occupied(done);
+  }
+
+  /**
+   * Port `id` is about to change (its link goes up or down, is impaired or taken out): the bulk
+   * members it belongs to hand their counts back to their ports and hosts and dissolve.
+   */
+  release(id: number): void {
+    (this.bulkOut[id] ?? this.bulkIn[id])?.release();
+  }
+
+  /** Frames flooded out of port `id` (its own count plus its bulk members'). */
+  floodedOf(id: number): number {
+    const bulk = this.bulkOut[id]!;
+    return this.flooded[id]! + (bulk === null ? 0 : bulk.sent);
+  }
+
+  txFramesOf(id: number): number {
+    const bulk = this.bulkOut[id]!;
+    return this.txFrames[id]! + (bulk === null ? 0 : bulk.sent);
+  }
+
+  txBytesOf(id: number): number {
+    const bulk = this.bulkOut[id]!;
+    return this.txBytes[id]! + (bulk === null ? 0 : bulk.sentBytes);
+  }
+
+  rxFramesOf(id: number): number {
+    const bulk = this.bulkIn[id]!;
+    return this.rxFrames[id]! + (bulk === null ? 0 : bulk.received);
+  }
+
+  rxBytesOf(id: number): number {
+    const bulk = this.bulkIn[id]!;
+    return this.rxBytes[id]! + (bulk === null ? 0 : bulk.receivedBytes);
   }
 
   private grow(n: number): void {
@@ -189,44 +277,49 @@ export class PortCounters {
   private dropCounts: Record<DropReason, number> | null = null;
 
   get rxFrames(): number {
-    return this.store === null ? 0 : this.store.rxFrames[this.id]!;
+    return this.store === null ? 0 : this.store.rxFramesOf(this.id);
   }
 
   set rxFrames(n: number) {
-    (this.store ?? unlinked()).rxFrames[this.id] = n;
+    const store = this.store ?? unlinked();
+    store.rxFrames[this.id]! += n - store.rxFramesOf(this.id);
   }
 
   get rxBytes(): number {
-    return this.store === null ? 0 : this.store.rxBytes[this.id]!;
+    return this.store === null ? 0 : this.store.rxBytesOf(this.id);
   }
 
   set rxBytes(n: number) {
-    (this.store ?? unlinked()).rxBytes[this.id] = n;
+    const store = this.store ?? unlinked();
+    store.rxBytes[this.id]! += n - store.rxBytesOf(this.id);
   }
 
   get txFrames(): number {
-    return this.store === null ? 0 : this.store.txFrames[this.id]!;
+    return this.store === null ? 0 : this.store.txFramesOf(this.id);
   }
 
   set txFrames(n: number) {
-    (this.store ?? unlinked()).txFrames[this.id] = n;
+    const store = this.store ?? unlinked();
+    store.txFrames[this.id]! += n - store.txFramesOf(this.id);
   }
 
   get txBytes(): number {
-    return this.store === null ? 0 : this.store.txBytes[this.id]!;
+    return this.store === null ? 0 : this.store.txBytesOf(this.id);
   }
 
   set txBytes(n: number) {
-    (this.store ?? unlinked()).txBytes[this.id] = n;
+    const store = this.store ?? unlinked();
+    store.txBytes[this.id]! += n - store.txBytesOf(this.id);
   }
 
   /** Frames sent out of this port because they were flooded. */
   get floodedFrames(): number {
-    return this.store === null ? 0 : this.store.flooded[this.id]!;
+    return this.store === null ? 0 : this.store.floodedOf(this.id);
   }
 
   set floodedFrames(n: number) {
-    (this.store ?? unlinked()).flooded[this.id] = n;
+    const store = this.store ?? unlinked();
+    store.flooded[this.id]! += n - store.floodedOf(this.id);
   }
 
   /**

@@ -104,6 +104,9 @@ export class LearningSwitch implements PortOwner {
   private heldCache = new Map<number, number[]>();
   /** The flood plans of `floodCache`'s VLANs (flood-batch.ts), made at their first flood. */
   private planCache = new Map<number, FloodPlan>();
+  /** The plan `floodPlan` returned last, and its VLAN (null after any change of the caches). */
+  private recentPlan: FloodPlan | null = null;
+  private recentVlan = -1;
 
   constructor(kernel: Kernel, trace: TraceSink, name: string, config: SwitchConfig = {}) {
     this.kernel = kernel;
@@ -223,8 +226,11 @@ export class LearningSwitch implements PortOwner {
 
   /** The flood plan of `vlan`'s forwarding ports (its links and peers read again when a link of the network changed since). */
   private floodPlan(vlan: number): FloodPlan {
-    const targets = this.floodPorts(vlan);
     const store = this.trace.ports;
+    // The last plan asked for, without the maps (most switches flood in one VLAN).
+    const recent = this.recentPlan;
+    if (recent !== null && this.recentVlan === vlan && recent.linkEpoch === store.linkEpoch) return recent;
+    const targets = this.floodPorts(vlan);
     let plan = this.planCache.get(vlan);
     if (plan === undefined) {
       plan = new FloodPlan(store, targets, targets.map((i) => this.ports[i]!), targets.map((i) => this.tagged(i, vlan)));
@@ -232,6 +238,8 @@ export class LearningSwitch implements PortOwner {
     } else if (plan.linkEpoch !== store.linkEpoch) {
       plan.refresh(store);
     }
+    this.recentVlan = vlan;
+    this.recentPlan = plan;
     return plan;
   }
 
@@ -240,7 +248,11 @@ export class LearningSwitch implements PortOwner {
     // per VM) the caches are empty, and clearing them only made garbage.
     if (this.floodCache.size > 0) this.floodCache.clear();
     if (this.heldCache.size > 0) this.heldCache.clear();
-    if (this.planCache.size > 0) this.planCache.clear();
+    if (this.planCache.size > 0) {
+      for (const plan of this.planCache.values()) plan.release();
+      this.planCache.clear();
+    }
+    this.recentPlan = null;
     this.activeTopology?.invalidate();
   }
 

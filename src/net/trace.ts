@@ -23,9 +23,10 @@ declare module '../sim/trace.js' {
      * of one frame a flood sends out of several ports come as one event (after the flood's other
      * traces, such as a copy's `frame-dropped`). For observers that count: a listener must not change
      * the model, and reads `ports` during the call only (the array is reused). Not given to `onAny`
-     * listeners (they get `frame-sent`).
+     * listeners (they get `frame-sent`). The ports are `ports[from]` up to (not including) `ports[to]`:
+     * a flood plan's copies come as a range of the plan's own array.
      */
-    'frames-sent': { readonly frame: SimFrame; readonly ports: readonly Port[] };
+    'frames-sent': { readonly frame: SimFrame; readonly ports: readonly Port[]; readonly from: number; readonly to: number };
     /**
      * A frame arrived at `port`, one event per receiving port, before the port's owner handles it.
      * While anyone listens to this type, flood copies are handed over one receiver at a time (no
@@ -39,9 +40,17 @@ declare module '../sim/trace.js' {
      * that count (metrics, captures): a listener must not change the model, and reads `ports` during
      * the call only (the arrays are reused). `ids` are the ports' `Port.id`s, in the same order (an
      * observer that keeps per-port state in arrays reads them without touching the ports). Not given
-     * to `onAny` listeners (they get `frame-received`).
+     * to `onAny` listeners (they get `frame-received`). The receivers are those at positions `from` up
+     * to (not including) `to` of `ports` and `ids`: a flood plan's bystanders come as a range of the
+     * plan's own arrays.
      */
-    'frames-received': { readonly frame: SimFrame; readonly ports: readonly Port[]; readonly ids: readonly number[] };
+    'frames-received': {
+      readonly frame: SimFrame;
+      readonly ports: readonly Port[];
+      readonly ids: ArrayLike<number>;
+      readonly from: number;
+      readonly to: number;
+    };
     /**
      * A frame was dropped at `port`; also, with reason `port-blocked`, a flood copy that a port in
      * spanning-tree transition held back (see `LearningSwitch` flood), which no counter counts.
@@ -137,14 +146,19 @@ export class TraceSink {
     if (!grouped && this.framesSent.heard) {
       const one = this.oneSent;
       one[0] = port;
-      this.framesSent.emitOwn({ type: 'frames-sent', time: this.kernel.now, node: port.owner.name, frame, ports: one });
+      this.framesSent.emitOwn({ type: 'frames-sent', time: this.kernel.now, node: port.owner.name, frame, ports: one, from: 0, to: 1 });
     }
   }
 
   /** Copies of `frame` that left `ports` (at least one, all of one node) in a flood, as one `frames-sent`. */
   sentGroup(ports: readonly Port[], frame: SimFrame): void {
+    this.sentRange(ports, 0, ports.length, frame);
+  }
+
+  /** Copies of `frame` that left `ports[from]` … `ports[to - 1]` (at least one, all of one node) in a flood. */
+  sentRange(ports: readonly Port[], from: number, to: number, frame: SimFrame): void {
     if (this.framesSent.heard) {
-      this.framesSent.emitOwn({ type: 'frames-sent', time: this.kernel.now, node: ports[0]!.owner.name, frame, ports });
+      this.framesSent.emitOwn({ type: 'frames-sent', time: this.kernel.now, node: ports[from]!.owner.name, frame, ports, from, to });
     }
   }
 
@@ -157,7 +171,7 @@ export class TraceSink {
       one[0] = port;
       const oneId = this.oneId;
       oneId[0] = port.id;
-      this.framesReceived.emitOwn({ type: 'frames-received', time: this.kernel.now, node: port.owner.name, frame, ports: one, ids: oneId });
+      this.framesReceived.emitOwn({ type: 'frames-received', time: this.kernel.now, node: port.owner.name, frame, ports: one, ids: oneId, from: 0, to: 1 });
     }
   }
 
@@ -166,8 +180,13 @@ export class TraceSink {
    * while no one listens to `frame-received` (see {@link perReceiver}).
    */
   receivedGroup(ports: readonly Port[], ids: readonly number[], frame: SimFrame): void {
+    this.receivedRange(ports, ids, 0, ports.length, frame);
+  }
+
+  /** As {@link receivedGroup}, for the receivers at positions `from` … `to - 1` of `ports` and `ids`. */
+  receivedRange(ports: readonly Port[], ids: ArrayLike<number>, from: number, to: number, frame: SimFrame): void {
     if (this.framesReceived.heard) {
-      this.framesReceived.emitOwn({ type: 'frames-received', time: this.kernel.now, node: ports[0]!.owner.name, frame, ports, ids });
+      this.framesReceived.emitOwn({ type: 'frames-received', time: this.kernel.now, node: ports[from]!.owner.name, frame, ports, ids, from, to });
     }
   }
 

@@ -20,14 +20,14 @@ export function attachCapture(model: Model, node: string, sink: BufferedSink): C
   // Sent frames by group (trace.ts `frames-sent`): the copies of one frame out of several of the node's ports.
   trace.on('frames-sent', (e) => {
     if (e.node !== node) return;
-    for (let i = 0; i < e.ports.length; i++) writer.writeAt(e.time, emitFrame(e.frame.eth));
+    for (let i = e.from; i < e.to; i++) writer.writeAt(e.time, emitFrame(e.frame.eth));
   });
   // Received frames by group (trace.ts `frames-received`): the node's own port is looked for among
   // the receivers, by the node itself where the network knows it, else by name.
   const owner = model.network.node(node);
   trace.on('frames-received', (e) => {
     const ports = e.ports;
-    for (let i = 0; i < ports.length; i++) {
+    for (let i = e.from; i < e.to; i++) {
       const at = ports[i]!.owner;
       if (owner !== undefined ? at === owner : at.name === node) writer.writeAt(e.time, emitFrame(e.frame.eth));
     }

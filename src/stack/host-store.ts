@@ -5,12 +5,13 @@
  * caches hold an address). A flood's bystander copies are decided and counted here without touching
  * their host objects; `Host` keeps the per-host view (its counters read these arrays).
  */
-import type { Network, QuietReceivers, SimFrame } from '../net/index.js';
+import type { BulkMembers, Network, QuietReceivers, SimFrame } from '../net/index.js';
 import { QUIET_ASK, QUIET_DROPPED, QUIET_NOT_TAKEN, QUIET_TAKEN } from '../net/index.js';
 import { resized } from '../sim/index.js';
 import type { Ipv4Address } from '../wire/index.js';
 import { ARP_OP_REQUEST, MAC_BROADCAST } from '../wire/index.js';
 import type { Host } from './host.js';
+import { HolderSets } from './neighbor-cache.js';
 import type { ImplementationProfile } from './profiles/index.js';
 
 const TWO_32 = 0x1_0000_0000;
@@ -99,6 +100,23 @@ const GRATUITOUS_CREATES_NONE = 1;
 /** `HostStore.flags`: the profile takes only replies to a pending resolution (no entry is ever updated by a request). */
 const REPLIES_ONLY = 2;
 
+/**
+ * Bulk kinds (`QuietReceivers.countQuiet`): an ARP request counted (frames and ARP in), a RARP frame
+ * ignored, a frame not for the host's MACs dropped.
+ */
+const KIND_ARP_REQUEST = 0;
+const KIND_RARP = 1;
+const KIND_NOT_FOR_ME = 2;
+
+/** Class bit (`QuietReceivers.classOf`): a gratuitous ARP request may create an entry. */
+const CLASS_GRATUITOUS_TAKER = 1;
+
+/**
+ * The most caches holding a request's sender that a bulk verdict names (more: the copies go one by
+ * one, each host asked, as before).
+ */
+const HOLDERS_NAMED = 4096;
+
 /** What `HostStore.prepare` found a frame to be, for every receiver. */
 const FRAME_NOT_TAKEN = 0;
 const FRAME_ASK = 1;
@@ -127,11 +145,34 @@ export class HostStore implements QuietReceivers {
   arpIn = new Float64Array(HOST_STORE_START);
   rarpIgnored = new Float64Array(HOST_STORE_START);
   notForMe = new Float64Array(HOST_STORE_START);
+  /**
+   * By slot: the bulk members of a flood plan whose shared counts add to the host's (net flood-bulk.ts),
+   * or null, and the host's index among them.
+   */
+  readonly bulk: (BulkMembers | null)[] = [];
+  bulkAt = new Int32Array(HOST_STORE_START);
+  /** The slots of the hosts that are down or paused (`up` 0). */
+  private readonly down = new Set<number>();
+  /** See `QuietReceivers.exceptMask` and `verdictDrops`. */
+  exceptMask = 0;
+  verdictDrops = false;
   /** Which host holds each IPv4 address. */
   readonly owners4 = new Ipv4Owners();
   /** How many IPv4 neighbor caches hold an entry for each address, and the sums of their keys (slot + 1). */
   readonly arpHolders = new Map<Ipv4Address, number>();
   readonly arpHolderKeys = new Map<Ipv4Address, number>();
+  /** The keys (slot + 1) of the caches holding each address two or more caches hold. */
+  readonly arpHolderSets = new HolderSets<Ipv4Address>();
+  /**
+   * The holders of {@link holdersOf}'s address as of {@link holdersVersion}, by the bulk members
+   * their hosts belong to (see `exceptionSlots`): grouped once, not looked through per flood plan.
+   */
+  private holdersOf = -1;
+  private holdersVersion = -1;
+  private holdersAttached = -1;
+  /** Changes of {@link bulk} so far. */
+  private attached = 0;
+  private readonly holdersByBulk = new Map<BulkMembers | null, number[]>();
   /** The host that accepts each MAC (its own, virtual ones), by slot; -2: more than one (or was). */
   private readonly macOwners = new Map<number, number>();
   // What `prepare` found for the current frame.
@@ -141,6 +182,7 @@ export class HostStore implements QuietReceivers {
   private sipSlot = -1;
   private senderHolders = 0;
   private senderHolder = -1;
+  private senderSip = 0 as Ipv4Address;
   private gratuitous = false;
 
   /** Numbers `host` (its slot). */
@@ -153,7 +195,106 @@ export class HostStore implements QuietReceivers {
     this.flags[slot] = (rules.dropGratuitous.value || repliesOnly || rules.createUnsolicited.value === 'never' ? GRATUITOUS_CREATES_NONE : 0)
       | (repliesOnly ? REPLIES_ONLY : 0);
     this.up[slot] = 1;
+    this.bulk.push(null);
     return slot;
+  }
+
+  /** Whether the host numbered `slot` is up and not paused. */
+  setUp(slot: number, up: boolean): void {
+    this.up[slot] = up ? 1 : 0;
+    if (up) this.down.delete(slot);
+    else this.down.add(slot);
+  }
+
+  // The counters a flood's bystander copies change, with the bulk counts of the host's members.
+
+  framesInOf(slot: number): number {
+    const bulk = this.bulk[slot]!;
+    return this.framesIn[slot]! + (bulk === null ? 0 : bulk.kinds[KIND_ARP_REQUEST]! + bulk.kinds[KIND_RARP]!);
+  }
+
+  arpInOf(slot: number): number {
+    const bulk = this.bulk[slot]!;
+    return this.arpIn[slot]! + (bulk === null ? 0 : bulk.kinds[KIND_ARP_REQUEST]!);
+  }
+
+  rarpIgnoredOf(slot: number): number {
+    const bulk = this.bulk[slot]!;
+    return this.rarpIgnored[slot]! + (bulk === null ? 0 : bulk.kinds[KIND_RARP]!);
+  }
+
+  notForMeOf(slot: number): number {
+    const bulk = this.bulk[slot]!;
+    return this.notForMe[slot]! + (bulk === null ? 0 : bulk.kinds[KIND_NOT_FOR_ME]!);
+  }
+
+  countQuiet(slot: number, kind: number, n: number): void {
+    if (kind === KIND_NOT_FOR_ME) {
+      this.notForMe[slot]! += n;
+      return;
+    }
+    this.framesIn[slot]! += n;
+    if (kind === KIND_ARP_REQUEST) this.arpIn[slot]! += n;
+    else this.rarpIgnored[slot]! += n;
+  }
+
+  attach(slot: number, bulk: BulkMembers | null, member: number): void {
+    this.bulk[slot] = bulk;
+    this.bulkAt[slot] = member;
+    this.attached++;
+  }
+
+  bulkOf(slot: number): BulkMembers | null {
+    return this.bulk[slot]!;
+  }
+
+  bulkIndex(slot: number): number {
+    return this.bulkAt[slot]!;
+  }
+
+  classOf(slot: number): number {
+    return (this.flags[slot]! & GRATUITOUS_CREATES_NONE) === 0 ? CLASS_GRATUITOUS_TAKER : 0;
+  }
+
+  /**
+   * See `QuietReceivers.verdict`: as {@link take} would answer for every host not named by
+   * {@link exceptionSlots} nor in a class of {@link exceptMask}.
+   */
+  verdict(): number {
+    this.exceptMask = 0;
+    this.verdictDrops = false;
+    switch (this.kind) {
+      case FRAME_NOT_FOR_MAC:
+        if (this.macOwner === -2) return -1;
+        this.verdictDrops = true;
+        return KIND_NOT_FOR_ME;
+      case FRAME_RARP:
+        return KIND_RARP;
+      case FRAME_ARP_REQUEST:
+        // Several hosts hold the target or the sender: `take` answers the same for none of them.
+        if (this.tipSlot === -2 || this.sipSlot === -2) return -1;
+        // Where several caches hold the sender, `take` asks every host whose profile may update an
+        // entry from a request; the host answers from its own cache, so the holders are the exceptions.
+        if (this.senderHolders > HOLDERS_NAMED) return -1;
+        if (this.gratuitous) this.exceptMask |= CLASS_GRATUITOUS_TAKER;
+        return KIND_ARP_REQUEST;
+      default:
+        return -1;
+    }
+  }
+
+  exceptionSlots(out: number[], bulk: BulkMembers): void {
+    if (this.kind === FRAME_NOT_FOR_MAC && this.macOwner >= 0) out.push(this.macOwner);
+    if (this.kind === FRAME_ARP_REQUEST) {
+      if (this.tipSlot >= 0) out.push(this.tipSlot);
+      if (this.sipSlot >= 0) out.push(this.sipSlot);
+      if (this.senderHolders === 1 && this.senderHolder >= 0) out.push(this.senderHolder);
+      else if (this.senderHolders > 1) {
+        const mine = this.holdersGrouped().get(bulk);
+        if (mine !== undefined) for (let i = 0; i < mine.length; i++) out.push(mine[i]!);
+      }
+    }
+    if (this.down.size > 0) for (const slot of this.down) out.push(slot);
   }
 
   private grow(n: number): void {
@@ -163,6 +304,7 @@ export class HostStore implements QuietReceivers {
     this.arpIn = resized(this.arpIn, n);
     this.rarpIgnored = resized(this.rarpIgnored, n);
     this.notForMe = resized(this.notForMe, n);
+    this.bulkAt = resized(this.bulkAt, n);
   }
 
   /** The host numbered `slot` accepts frames to `mac`. */
@@ -204,11 +346,36 @@ export class HostStore implements QuietReceivers {
     if (p.operation !== ARP_OP_REQUEST || sip === 0) return;
     this.kind = FRAME_ARP_REQUEST;
     this.gratuitous = sip === tip;
-    this.tipSlot = this.slotOf(this.owners4.owner(tip));
-    this.sipSlot = this.slotOf(this.owners4.owner(sip));
+    // The copies of one frame at every switch it is flooded by ask about the same two addresses.
+    const owners = this.owners4;
+    owners.lookUp(frame, tip, sip);
+    this.tipSlot = this.slotOf(owners.tipOwner);
+    this.sipSlot = this.slotOf(owners.sipOwner);
     const holders = this.arpHolders.get(sip) ?? 0;
     this.senderHolders = holders;
+    this.senderSip = sip;
     this.senderHolder = holders === 1 ? this.arpHolderKeys.get(sip)! - 1 : -1;
+  }
+
+  /** The holders of the prepared request's sender, by their hosts' bulk members (made again after any cache changed). */
+  private holdersGrouped(): Map<BulkMembers | null, number[]> {
+    const sets = this.arpHolderSets;
+    const sip = this.senderSip;
+    if (this.holdersOf !== sip || this.holdersVersion !== sets.version || this.holdersAttached !== this.attached) {
+      this.holdersOf = sip;
+      this.holdersVersion = sets.version;
+      this.holdersAttached = this.attached;
+      const groups = this.holdersByBulk;
+      groups.clear();
+      for (const key of sets.byAddress.get(sip)!) {
+        const slot = key - 1;
+        const bulk = this.bulk[slot]!;
+        const list = groups.get(bulk);
+        if (list === undefined) groups.set(bulk, [slot]);
+        else list.push(slot);
+      }
+    }
+    return this.holdersByBulk;
   }
 
   /** `Host.receiveQuietly` of the host numbered `slot` for the prepared frame, from the arrays (see `QuietReceivers`). */

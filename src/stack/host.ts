@@ -178,35 +178,35 @@ export class HostCounters {
   }
 
   get framesIn(): number {
-    return this.store.framesIn[this.slot]!;
+    return this.store.framesInOf(this.slot);
   }
 
   set framesIn(n: number) {
-    this.store.framesIn[this.slot] = n;
+    this.store.framesIn[this.slot]! += n - this.store.framesInOf(this.slot);
   }
 
   get notForMe(): number {
-    return this.store.notForMe[this.slot]!;
+    return this.store.notForMeOf(this.slot);
   }
 
   set notForMe(n: number) {
-    this.store.notForMe[this.slot] = n;
+    this.store.notForMe[this.slot]! += n - this.store.notForMeOf(this.slot);
   }
 
   get arpIn(): number {
-    return this.store.arpIn[this.slot]!;
+    return this.store.arpInOf(this.slot);
   }
 
   set arpIn(n: number) {
-    this.store.arpIn[this.slot] = n;
+    this.store.arpIn[this.slot]! += n - this.store.arpInOf(this.slot);
   }
 
   get rarpIgnored(): number {
-    return this.store.rarpIgnored[this.slot]!;
+    return this.store.rarpIgnoredOf(this.slot);
   }
 
   set rarpIgnored(n: number) {
-    this.store.rarpIgnored[this.slot] = n;
+    this.store.rarpIgnored[this.slot]! += n - this.store.rarpIgnoredOf(this.slot);
   }
 }
 
@@ -318,7 +318,7 @@ export class Host implements PortOwner {
     this.trace = new StackTrace(this.kernel, name);
     this.port = new PortClass(this, 0, `${name}:eth0`);
     // The tables and DAD ask for their random streams (children of `host:<name>`) at their first draw.
-    this.arp = new NeighborCache(options.profile.arpTimers, new Host.ArpHooks(this), this, 'arp', store.arpHolders, store.arpHolderKeys, this.quietSlot + 1);
+    this.arp = new NeighborCache(options.profile.arpTimers, new Host.ArpHooks(this), this, 'arp', store.arpHolders, store.arpHolderKeys, this.quietSlot + 1, store.arpHolderSets);
     this.nd = new NeighborCache(options.profile.ndTimers, new Host.NdHooks(this), this, 'nd');
     this.dad = new DadRunner(this, this.kernel);
     network.add(this);
@@ -563,7 +563,7 @@ export class Host implements PortOwner {
 
   /** Writes whether the host is up to the network's host store. */
   private storeUp(): void {
-    this.quietReceivers.up[this.quietSlot] = this.up ? 1 : 0;
+    this.quietReceivers.setUp(this.quietSlot, this.up);
   }
 
   // ---- addresses ------------------------------------------------------------------------------
@@ -930,13 +930,13 @@ export class Host implements PortOwner {
 
   /**
    * @internal See `PortOwner.droppedQuietly`: traces the not-for-me drops of the copies of `frame`
-   * that {@link receiveQuietly} took at the hosts named `nodes` (this one first) as one
+   * that {@link receiveQuietly} took at the hosts `nodes` names (this one, `first`, first) as one
    * `packets-dropped` event.
    */
-  droppedQuietly(nodes: readonly string[], frame: SimFrame): void {
+  droppedQuietly(first: string, nodes: () => readonly string[], frame: SimFrame): void {
     const p = frame.eth.payload;
-    if (p.kind === 'ipv4' || p.kind === 'ipv6') this.trace.droppedAt(nodes, 'not-for-me', p.kind, udpPayload(p));
-    else this.trace.droppedAt(nodes, 'not-for-me', null, null);
+    if (p.kind === 'ipv4' || p.kind === 'ipv6') this.trace.droppedBy(first, nodes, 'not-for-me', p.kind, udpPayload(p));
+    else this.trace.droppedBy(first, nodes, 'not-for-me', null, null);
   }
 
   /** Traces a dropped frame with its family and, for measurement traffic, its UDP payload. */

@@ -8,7 +8,7 @@ export { decideArp, isGratuitousArp } from './arp-rules.js';
 export type { NdDecision, NdEntryView, NdReceiver, NdReply } from './nd-rules.js';
 export { decideNd } from './nd-rules.js';
 export type { NeighborEntry, NeighborHooks, NeighborState, NeighborUpdate, QueueDropReason, RandomStreams, UpdateResult } from './neighbor-cache.js';
-export { NeighborCache } from './neighbor-cache.js';
+export { HolderSets, NeighborCache } from './neighbor-cache.js';
 export { ACD, DadRunner, MAX_RTR_SOLICITATION_DELAY } from './dad.js';
 export type { DhcpFields } from './dhcp-messages.js';
 export {

@@ -177,6 +177,15 @@ export interface RandomStreams {
   randomStream(name: string): Rng;
 }
 
+/**
+ * The keys of the caches of one network holding each address that two or more of them hold, with a
+ * count of the changes to any cache's holdings (`version`), for whoever keeps answers derived from them.
+ */
+export class HolderSets<A> {
+  readonly byAddress = new Map<A, Set<number>>();
+  version = 0;
+}
+
 /** See the module comment. */
 export class NeighborCache<A, P> {
   private readonly p: Params;
@@ -195,12 +204,16 @@ export class NeighborCache<A, P> {
   /** The sums of the keys of the caches counted in {@link holders}, by address, and this cache's key. */
   private readonly holderKeys: Map<A, number> | null;
   private readonly holderKey: number;
+  /** The keys of the caches holding each address that two or more hold, when given (see the constructor). */
+  private readonly holderSets: HolderSets<A> | null;
 
   /**
    * `holders`, when given, is a map shared by the caches of one network: each cache counts its
    * entries in it, so a receiver can tell that no cache holds an address without looking in its own.
    * `holderKeys`, when given with it, is shared the same way and sums the `holderKey`s of the caches
-   * holding each address: where one cache holds it, the sum names that cache.
+   * holding each address: where one cache holds it, the sum names that cache. `holderSets`, when
+   * given with both, is shared too and holds the keys of the caches holding each address that two
+   * or more hold.
    */
   constructor(
     timers: NeighborTimers,
@@ -210,6 +223,7 @@ export class NeighborCache<A, P> {
     holders: Map<A, number> | null = null,
     holderKeys: Map<A, number> | null = null,
     holderKey = 0,
+    holderSets: HolderSets<A> | null = null,
   ) {
     this.p = params(timers);
     this.hooks = hooks;
@@ -218,6 +232,7 @@ export class NeighborCache<A, P> {
     this.holders = holders;
     this.holderKeys = holderKeys;
     this.holderKey = holderKey;
+    this.holderSets = holderSets;
   }
 
   private get rng(): Rng {
@@ -266,6 +281,16 @@ export class NeighborCache<A, P> {
     else holders.delete(address);
     const keys = this.holderKeys;
     if (keys === null) return;
+    const sets = this.holderSets;
+    if (sets !== null) {
+      // Made at the second holder, from the first one's key (the sum so far), and dropped at one.
+      const byAddress = sets.byAddress;
+      sets.version++;
+      if (by > 0 && n === 2) byAddress.set(address, new Set([keys.get(address)!, this.holderKey]));
+      else if (by > 0 && n > 2) byAddress.get(address)!.add(this.holderKey);
+      else if (by < 0 && n >= 2) byAddress.get(address)!.delete(this.holderKey);
+      else if (by < 0 && n === 1) byAddress.delete(address);
+    }
     if (n > 0) keys.set(address, (keys.get(address) ?? 0) + by * this.holderKey);
     else keys.delete(address);
   }

@@ -59,6 +59,30 @@ declare module '../sim/trace.js' {
 }
 
 /** Emits the stack events of one node. */
+/** A `packets-dropped` event whose `nodes` are listed only when read (see `StackTrace.droppedBy`). */
+class PacketsDropped {
+  readonly type = 'packets-dropped';
+  readonly time: number;
+  readonly node: string;
+  readonly reason: PacketDropReason;
+  readonly family: Family | null;
+  readonly payload: Uint8Array | null;
+  private readonly list: () => readonly string[];
+
+  constructor(time: number, node: string, reason: PacketDropReason, family: Family | null, payload: Uint8Array | null, list: () => readonly string[]) {
+    this.time = time;
+    this.node = node;
+    this.reason = reason;
+    this.family = family;
+    this.payload = payload;
+    this.list = list;
+  }
+
+  get nodes(): readonly string[] {
+    return this.list();
+  }
+}
+
 export class StackTrace {
   private readonly kernel: Kernel;
   private readonly bus: TraceBus;
@@ -106,6 +130,16 @@ export class StackTrace {
     // To the type's own listeners only: `onAny` listeners get every drop as `packet-dropped`.
     if (this.packetsDropped.heard) {
       this.packetsDropped.emitOwn({ type: 'packets-dropped', time: this.kernel.now, node: nodes[0]!, reason, family, payload, nodes });
+    }
+  }
+
+  /**
+   * As {@link droppedAt}, with the nodes' list made only when a listener reads the event's `nodes`
+   * (`list` makes it; `first` is its first name).
+   */
+  droppedBy(first: string, list: () => readonly string[], reason: PacketDropReason, family: Family | null, payload: Uint8Array | null): void {
+    if (this.packetsDropped.heard) {
+      this.packetsDropped.emitOwn(new PacketsDropped(this.kernel.now, first, reason, family, payload, list));
     }
   }
 

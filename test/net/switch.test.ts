@@ -216,7 +216,7 @@ describe('flood batching', () => {
           return s;
         });
         const log: string[] = [];
-        net.kernel.trace.on('frames-received', (e) => log.push(`${e.time} ${e.ports.map((p) => p.name).join(',')} ${e.ids.join(',')} ${e.frame.id}`));
+        net.kernel.trace.on('frames-received', (e) => log.push(`${e.time} ${e.ports.slice(e.from, e.to).map((p) => p.name).join(',')} ${Array.from(e.ids).slice(e.from, e.to).join(',')} ${e.frame.id}`));
         net.kernel.trace.on('frame-dropped', (e) => log.push(`${e.time} drop ${e.port} ${e.reason} ${e.frame.id}`));
         for (const [from, what, at] of events) {
           net.kernel.scheduleAt(at, 'test', 'event', () => {

@@ -115,7 +115,7 @@ describe('runScenarioAsync with jobs', () => {
       observers: (model, run) => {
         observed.push(run);
         let frames = 0;
-        model.kernel.trace.on('frames-sent', (e) => { frames += e.ports.length; });
+        model.kernel.trace.on('frames-sent', (e) => { frames += e.to - e.from; });
         return [{ finish: () => { expect(frames).toBeGreaterThan(0); } }];
       },
     });

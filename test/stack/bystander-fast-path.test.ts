@@ -63,7 +63,7 @@ function runOnce(text: string): { json: string; pcap: Buffer; notForMe: number }
   // Every frame sent, one line per port (the group form lists a flood's copies of one frame together).
   const sends: string[] = [];
   model.kernel.trace.on('frames-sent', (e) => {
-    for (const port of e.ports) sends.push(`${e.time} ${port.name} ${e.frame.id} ${e.frame.size}`);
+    for (const port of e.ports.slice(e.from, e.to)) sends.push(`${e.time} ${port.name} ${e.frame.id} ${e.frame.size}`);
   });
   const run = new ModelRun(model, scenario.name, { capture: sink });
   const result = run.finish();
@@ -83,14 +83,17 @@ afterEach(() => {
   FloodBatcher.groupBystanders = true;
   FloodBatcher.groupSends = true;
   FloodBatcher.quietByArrays = true;
+  FloodBatcher.bulkFloods = true;
 });
 
 /**
  * The run with the fast paths off, then on with each bystander asked through its host object, then
- * on with bystanders decided from the network's arrays (`FloodBatcher.quietByArrays`): the same JSON
- * (every number) and pcap (every byte).
+ * on with bystanders decided from the network's arrays (`FloodBatcher.quietByArrays`) but no bulk
+ * floods, then with bulk floods too (`FloodBatcher.bulkFloods`, flood-bulk.ts): the same JSON (every
+ * number) and pcap (every byte). Returns the plain run's not-for-me drops and how many floods went
+ * in bulk.
  */
-function expectSameBothWays(text: string): { notForMe: number } {
+function expectSameBothWays(text: string): { notForMe: number; bulkSends: number } {
   Host.bystanderFastPath = false;
   FloodBatcher.groupBystanders = false;
   FloodBatcher.groupSends = false;
@@ -101,13 +104,19 @@ function expectSameBothWays(text: string): { notForMe: number } {
   FloodBatcher.quietByArrays = false;
   const byHost = runOnce(text);
   FloodBatcher.quietByArrays = true;
+  FloodBatcher.bulkFloods = false;
+  const arrays = runOnce(text);
+  FloodBatcher.bulkFloods = true;
+  const sends = FloodBatcher.bulkSends;
   const fast = runOnce(text);
   expect(plain.pcap.length).toBeGreaterThan(24);
+  expect(arrays.json).toBe(plain.json);
+  expect(arrays.pcap.equals(plain.pcap)).toBe(true);
   expect(byHost.json).toBe(plain.json);
   expect(byHost.pcap.equals(plain.pcap)).toBe(true);
   expect(fast.json).toBe(plain.json);
   expect(fast.pcap.equals(plain.pcap)).toBe(true);
-  return { notForMe: plain.notForMe };
+  return { notForMe: plain.notForMe, bulkSends: FloodBatcher.bulkSends - sends };
 }
 
 describe('ARP bystander fast path', () => {
@@ -121,6 +130,39 @@ describe('ARP bystander fast path', () => {
 
   it.each(cases)('%s over %s (arp_accept %s): the same JSON and pcap with and without them', (profile, family, accept) => {
     expectSameBothWays(scenarioText(profile, family, accept));
+  });
+
+  // Racks of hosts on the leaves themselves (no hypervisors) and a hypervisor with many VMs: floods
+  // out of a leaf's or a vSwitch's host ports go in bulk (flood-bulk.ts), with mixed profiles on one
+  // switch (their classes differ: gratuitous requests make exceptions of some), a host paused by
+  // its migration, and hosts that hold the sender's entry.
+  it.each(['ipv4', 'ipv6'] as const)('racks of hosts over %s: bulk floods give the same JSON and pcap', (family) => {
+    const text = `name: bulk-racks-${family}
+duration: 5s
+fabric: { kind: leaf-spine, leaves: 3, spines: 1, bridging: none }
+subnet: { ipv4: 198.18.0.0/24, ipv6: '2001:db8::/64' }
+hypervisors: { count: 2 }
+gateway: { placement: core, attach: leaf-1 }
+hosts:
+  - { name: a, count: 9, profile: linux, sysctls: { arp_accept: 1 } }
+  - { name: b, count: 6, profile: windows }
+  - { name: c, count: 4, profile: freebsd }
+  - { name: vm, count: 10, on: hypervisors, profile: linux }
+traffic:
+  - { name: down, from: gateway, to: a, family: ${family}, rate: 10pps, start: 100ms, startSpread: { seed: 3, over: 500ms } }
+  - { name: up, from: b, to: gateway, family: ${family}, rate: 4pps, start: 150ms, startSpread: { seed: 5, over: 1s } }
+  - { name: across, from: c, to: a-2, family: ${family}, rate: 3pps, start: 1s }
+  - { name: vms, from: vm, to: a-3, family: ${family}, rate: 2pps, start: 300ms, startSpread: { seed: 9, over: 1s } }
+remedies:
+  - { kind: guest-garp, count: 2, interval: 100ms }
+  - { kind: guest-na, count: 2, interval: 100ms }
+  - { kind: rarp, count: 2, interval: 100ms }
+migrations:
+  - { vm: vm-1, to: hv-2, at: 2s }
+output: { pcap: a-2 }
+`;
+    const { bulkSends } = expectSameBothWays(text);
+    expect(bulkSends).toBeGreaterThan(20);
   });
 
   it.each(['linux', 'windows'])('%s over RSTP: the same JSON and pcap with and without them', (profile) => {
