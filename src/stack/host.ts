@@ -316,7 +316,7 @@ export class Host implements PortOwner {
     this.gateway4 = options.gateway4;
     this.gateway6 = options.gateway6;
     this.trace = new StackTrace(this.kernel, name);
-    this.port = new PortClass(this, 0, `${name}:eth0`);
+    this.port = new PortClass(this, 0, 'eth0');
     // The tables and DAD ask for their random streams (children of `host:<name>`) at their first draw.
     this.arp = new NeighborCache(options.profile.arpTimers, new Host.ArpHooks(this), this, 'arp', store.arpHolders, store.arpHolderKeys, this.quietSlot + 1);
     this.nd = new NeighborCache(options.profile.ndTimers, new Host.NdHooks(this), this, 'nd');
