@@ -225,6 +225,9 @@ function isSharedEmptyMap(m: object): boolean {
   return m === EMPTY_MAP;
 }
 
+/** The address lists of a host that has none yet: only ever read (see the fields that use it). */
+const NO_ADDRESSES: never[] = [];
+
 /** The handler lists of a host that has none yet: only ever read (see the fields that use it). */
 const NO_HANDLERS: never[] = [];
 
@@ -265,10 +268,7 @@ export class Host implements PortOwner {
   readonly profile: ImplementationProfile;
   readonly arp: NeighborCache<Ipv4Address, Ipv4Packet>;
   readonly nd: NeighborCache<Ipv6Address, Ipv6Packet>;
-  readonly ipv4: Ipv4Assignment[] = [];
-  readonly ipv6: Ipv6Assignment[] = [];
   readonly counters: HostCounters;
-  readonly trace: StackTrace;
   /** @internal The network's hosts (see {@link HostStore}) and this host's number there. */
   readonly quietReceivers: HostStore;
   readonly quietSlot: number;
@@ -292,7 +292,13 @@ export class Host implements PortOwner {
   private dhcpHandlers: Map<number, (message: DhcpMessage, packet: Ipv4Packet) => void> | null = null;
   private arpTimers: Map<Ipv4Address, Timer> = EMPTY_MAP as Map<Ipv4Address, never>;
   private ndTimers: Map<Ipv6Address, Timer> = EMPTY_MAP as Map<Ipv6Address, never>;
-  private readonly dad: DadRunner;
+  // Made at the first use: most hosts of a large domain never run DAD nor trace an event.
+  private dadValue: DadRunner | null = null;
+  private traceValue: StackTrace | null = null;
+  // Address lists start as the shared empty list and get one of their own, exact-size, at the first
+  // address (a push to an empty array reserves 17 slots; most hosts have one address per family).
+  private ipv4List: Ipv4Assignment[] = NO_ADDRESSES as Ipv4Assignment[];
+  private ipv6List: Ipv6Assignment[] = NO_ADDRESSES as Ipv6Assignment[];
   private isUp = true;
   private paused = false;
   private ipId = 0;
@@ -315,13 +321,30 @@ export class Host implements PortOwner {
     this.profile = options.profile;
     this.gateway4 = options.gateway4;
     this.gateway6 = options.gateway6;
-    this.trace = new StackTrace(this.kernel, name);
     this.port = new PortClass(this, 0, 'eth0');
     // The tables and DAD ask for their random streams (children of `host:<name>`) at their first draw.
     this.arp = new NeighborCache(options.profile.arpTimers, new Host.ArpHooks(this), this, 'arp', store.arpHolders, store.arpHolderKeys, this.quietSlot + 1);
     this.nd = new NeighborCache(options.profile.ndTimers, new Host.NdHooks(this), this, 'nd');
-    this.dad = new DadRunner(this, this.kernel);
     network.add(this);
+  }
+
+  /** The IPv4 addresses on the interface, in the order they were added. */
+  get ipv4(): readonly Ipv4Assignment[] {
+    return this.ipv4List;
+  }
+
+  /** The IPv6 addresses on the interface, in the order they were added. */
+  get ipv6(): readonly Ipv6Assignment[] {
+    return this.ipv6List;
+  }
+
+  /** Emits the host's trace events. */
+  get trace(): StackTrace {
+    return this.traceValue ??= new StackTrace(this.kernel, this.name);
+  }
+
+  private get dad(): DadRunner {
+    return this.dadValue ??= new DadRunner(this, this.kernel);
   }
 
   /**
@@ -340,10 +363,12 @@ export class Host implements PortOwner {
     this.macs.add(mac);
     const probe = (options.probe ?? this.profile.dad.ipv4ConflictDetection.value) && options.skipDad !== true;
     const a: Ipv4Assignment = { address, prefixLength, state: probe ? 'tentative' : 'preferred', mac, verified: probe };
-    this.ipv4.push(a);
+    if (this.ipv4List === NO_ADDRESSES) this.ipv4List = [a];
+    else this.ipv4List.push(a);
     this.owners4.enter(address, this);
     if (probe) this.dad.probeIpv4(a);
-    else if (this.trace.tracesAddressState) this.trace.addressState('ipv4', formatIpv4(address), 'preferred');
+    // Asked of the bus, not of the host's StackTrace, which is made at its first use.
+    else if (this.kernel.trace.wants('address-state')) this.trace.addressState('ipv4', formatIpv4(address), 'preferred');
     return a;
   }
 
@@ -355,7 +380,8 @@ export class Host implements PortOwner {
     const dad = transmits > 0 && options.skipDad !== true;
     const state: AddressState = !dad ? 'preferred' : this.profile.dad.optimisticDad.value ? 'optimistic' : 'tentative';
     const a: Ipv6Assignment = { address, prefixLength, state, mac, verified: dad };
-    this.ipv6.push(a);
+    if (this.ipv6List === NO_ADDRESSES) this.ipv6List = [a];
+    else this.ipv6List.push(a);
     if (dad) this.dad.probeIpv6(a, transmits);
     else this.afterIpv6Usable(a);
     return a;
@@ -369,7 +395,7 @@ export class Host implements PortOwner {
 
   /** Removes an address (e.g. after a DAD failure or to withdraw a virtual address). */
   removeAddress(family: Family, address: string): void {
-    const list: Array<{ address: unknown }> = family === 'ipv4' ? this.ipv4 : this.ipv6;
+    const list: Array<{ address: unknown }> = family === 'ipv4' ? this.ipv4List : this.ipv6List;
     const i = list.findIndex((a) => (family === 'ipv4' ? formatIpv4(a.address as Ipv4Address) : a.address) === address);
     if (i >= 0) {
       list.splice(i, 1);
