@@ -268,7 +268,6 @@ export class Host implements PortOwner {
   readonly profile: ImplementationProfile;
   readonly arp: NeighborCache<Ipv4Address, Ipv4Packet>;
   readonly nd: NeighborCache<Ipv6Address, Ipv6Packet>;
-  readonly counters: HostCounters;
   /** @internal The network's hosts (see {@link HostStore}) and this host's number there. */
   readonly quietReceivers: HostStore;
   readonly quietSlot: number;
@@ -292,8 +291,10 @@ export class Host implements PortOwner {
   private dhcpHandlers: Map<number, (message: DhcpMessage, packet: Ipv4Packet) => void> | null = null;
   private arpTimers: Map<Ipv4Address, Timer> = EMPTY_MAP as Map<Ipv4Address, never>;
   private ndTimers: Map<Ipv6Address, Timer> = EMPTY_MAP as Map<Ipv6Address, never>;
-  // Made at the first use: most hosts of a large domain never run DAD nor trace an event.
+  // Made at the first use: most hosts of a large domain never run DAD, trace an event or count
+  // anything but the flood copies the host store counts for them.
   private dadValue: DadRunner | null = null;
+  private countersValue: HostCounters | null = null;
   private traceValue: StackTrace | null = null;
   // Address lists start as the shared empty list and get one of their own, exact-size, at the first
   // address (a push to an empty array reserves 17 slots; most hosts have one address per family).
@@ -314,7 +315,6 @@ export class Host implements PortOwner {
     const store = hostStore(network);
     this.quietReceivers = store;
     this.quietSlot = store.add(this, options.profile);
-    this.counters = new HostCounters(store, this.quietSlot);
     this.owners4 = store.owners4;
     this.macs = new MacList(store, this.quietSlot);
     this.macs.add(options.mac);
@@ -336,6 +336,11 @@ export class Host implements PortOwner {
   /** The IPv6 addresses on the interface, in the order they were added. */
   get ipv6(): readonly Ipv6Assignment[] {
     return this.ipv6List;
+  }
+
+  /** The host's counters (the object is made at the first look; the values live in the host store from the start). */
+  get counters(): HostCounters {
+    return this.countersValue ??= new HostCounters(this.quietReceivers, this.quietSlot);
   }
 
   /** Emits the host's trace events. */
