@@ -266,8 +266,6 @@ export class Host implements PortOwner {
   readonly name: string;
   readonly port: Port;
   readonly profile: ImplementationProfile;
-  readonly arp: NeighborCache<Ipv4Address, Ipv4Packet>;
-  readonly nd: NeighborCache<Ipv6Address, Ipv6Packet>;
   /** @internal The network's hosts (see {@link HostStore}) and this host's number there. */
   readonly quietReceivers: HostStore;
   readonly quietSlot: number;
@@ -291,9 +289,13 @@ export class Host implements PortOwner {
   private dhcpHandlers: Map<number, (message: DhcpMessage, packet: Ipv4Packet) => void> | null = null;
   private arpTimers: Map<Ipv4Address, Timer> = EMPTY_MAP as Map<Ipv4Address, never>;
   private ndTimers: Map<Ipv6Address, Timer> = EMPTY_MAP as Map<Ipv6Address, never>;
-  // Made at the first use: most hosts of a large domain never run DAD, trace an event or count
-  // anything but the flood copies the host store counts for them.
+  // Made at the first use: most hosts of a large domain never run DAD, trace an event, learn a
+  // neighbor or count anything but the flood copies the host store counts for them. The tables and
+  // DAD ask for their random streams (children of `host:<name>`) at their first draw, so when they
+  // are made changes no draw.
   private dadValue: DadRunner | null = null;
+  private arpValue: NeighborCache<Ipv4Address, Ipv4Packet> | null = null;
+  private ndValue: NeighborCache<Ipv6Address, Ipv6Packet> | null = null;
   private countersValue: HostCounters | null = null;
   private traceValue: StackTrace | null = null;
   // Address lists start as the shared empty list and get one of their own, exact-size, at the first
@@ -322,9 +324,6 @@ export class Host implements PortOwner {
     this.gateway4 = options.gateway4;
     this.gateway6 = options.gateway6;
     this.port = new PortClass(this, 0, 'eth0');
-    // The tables and DAD ask for their random streams (children of `host:<name>`) at their first draw.
-    this.arp = new NeighborCache(options.profile.arpTimers, new Host.ArpHooks(this), this, 'arp', store.arpHolders, store.arpHolderKeys, this.quietSlot + 1);
-    this.nd = new NeighborCache(options.profile.ndTimers, new Host.NdHooks(this), this, 'nd');
     network.add(this);
   }
 
@@ -336,6 +335,30 @@ export class Host implements PortOwner {
   /** The IPv6 addresses on the interface, in the order they were added. */
   get ipv6(): readonly Ipv6Assignment[] {
     return this.ipv6List;
+  }
+
+  /** The ARP table (made at its first use). */
+  get arp(): NeighborCache<Ipv4Address, Ipv4Packet> {
+    return this.arpValue ??= new NeighborCache(this.profile.arpTimers, new Host.ArpHooks(this), this, 'arp', this.quietReceivers.arpHolders, this.quietReceivers.arpHolderKeys, this.quietSlot + 1);
+  }
+
+  /** The ND table (made at its first use). */
+  get nd(): NeighborCache<Ipv6Address, Ipv6Packet> {
+    return this.ndValue ??= new NeighborCache(this.profile.ndTimers, new Host.NdHooks(this), this, 'nd');
+  }
+
+  /** Whether the ARP table may hold an entry for `address` (see `NeighborCache.held`); false when it was never made. */
+  private holdsArp(address: Ipv4Address): boolean {
+    return this.arpValue !== null && this.arpValue.held(address);
+  }
+
+  /**
+   * @internal The packets waiting in the host's neighbor tables for a resolution, the ARP table's
+   * first (none in a table never made: reading them does not make it).
+   */
+  *waitingPackets(): IterableIterator<Ipv4Packet | Ipv6Packet> {
+    if (this.arpValue !== null) for (const entry of this.arpValue.entries().values()) yield* entry.queue;
+    if (this.ndValue !== null) for (const entry of this.ndValue.entries().values()) yield* entry.queue;
   }
 
   /** The host's counters (the object is made at the first look; the values live in the host store from the start). */
@@ -953,7 +976,7 @@ export class Host implements PortOwner {
         if (a.address === sip && (a.state === 'tentative' || (acd && a.state === 'preferred'))) return QUIET_NOT_TAKEN;
       }
     }
-    if (this.profile.arp.updateExisting.value !== 'reply-while-resolving' && this.arp.held(sip)) return QUIET_NOT_TAKEN;
+    if (this.profile.arp.updateExisting.value !== 'reply-while-resolving' && this.holdsArp(sip)) return QUIET_NOT_TAKEN;
     this.counters.framesIn++;
     this.counters.arpIn++;
     return QUIET_TAKEN;
@@ -998,7 +1021,7 @@ export class Host implements PortOwner {
     const sip = p.senderProtocolAddress;
     const tip = p.targetProtocolAddress;
     if (p.operation !== ARP_OP_REQUEST || sip === 0 || sip === tip || this.ownIpv4(tip) !== undefined) return false;
-    return this.profile.arp.updateExisting.value === 'reply-while-resolving' || !this.arp.held(sip);
+    return this.profile.arp.updateExisting.value === 'reply-while-resolving' || !this.holdsArp(sip);
   }
 
   private receiveArp(eth: EthernetFrame, p: ArpPacket): void {
