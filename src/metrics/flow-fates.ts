@@ -371,8 +371,7 @@ export class FlowFates {
   notePending(hosts: Iterable<Host>): void {
     const pending = FATES.indexOf('pending');
     for (const host of hosts) {
-      for (const entry of host.arp.entries().values()) for (const packet of entry.queue) this.note(udpPayload(packet), pending);
-      for (const entry of host.nd.entries().values()) for (const packet of entry.queue) this.note(udpPayload(packet), pending);
+      for (const packet of host.waitingPackets()) this.note(udpPayload(packet), pending);
     }
   }
 

@@ -90,6 +90,15 @@ class Direction {
 const NO_FRAMES: (SimFrame | undefined)[] = [];
 const NO_EPOCHS: number[] = [];
 
+const NO_CONGESTION: readonly CongestionWindow[] = [];
+
+/**
+ * The direction of every link that has none of its own yet: lossless, never congested, nothing in
+ * flight. Only ever read (its `site` stays null): a link gets a direction of its own at its first
+ * transmit or impairment (most links of a big domain, a VM's virtual NIC, never queue a single frame).
+ */
+const PLAIN: Direction = new Direction(NO_LOSS, NO_CONGESTION);
+
 /** Slots of a direction's ring of frames in flight when it is made (doubled when full). */
 const RING_START = 8;
 
@@ -108,34 +117,40 @@ function growRing(dir: Direction): void {
   dir.head = 0;
 }
 
-function checkConfig(name: string, c: LinkConfig): void {
-  if (!(c.rate > 0) || !Number.isFinite(c.rate)) throw new RangeError(`link ${name}: rate must be a positive number of bits per second, got ${c.rate}`);
-  if (!Number.isSafeInteger(c.delay) || c.delay < 0) throw new RangeError(`link ${name}: delay must be a non-negative whole number of nanoseconds, got ${c.delay}`);
+function checkConfig(a: Port, b: Port, c: LinkConfig): void {
+  if (!(c.rate > 0) || !Number.isFinite(c.rate)) throw new RangeError(`link ${linkName(a, b)}: rate must be a positive number of bits per second, got ${c.rate}`);
+  if (!Number.isSafeInteger(c.delay) || c.delay < 0) throw new RangeError(`link ${linkName(a, b)}: delay must be a non-negative whole number of nanoseconds, got ${c.delay}`);
   if (c.queueBytes !== undefined && (!Number.isSafeInteger(c.queueBytes) || c.queueBytes <= 0)) {
-    throw new RangeError(`link ${name}: queue must be a positive number of bytes, got ${c.queueBytes}`);
+    throw new RangeError(`link ${linkName(a, b)}: queue must be a positive number of bytes, got ${c.queueBytes}`);
   }
   for (const d of [c.aToB, c.bToA]) {
     for (const w of d?.congestion ?? []) {
-      if (!(w.end > w.start) || !(w.load >= 0)) throw new RangeError(`link ${name}: congestion window needs start < end and load >= 0`);
+      if (!(w.end > w.start) || !(w.load >= 0)) throw new RangeError(`link ${linkName(a, b)}: congestion window needs start < end and load >= 0`);
     }
   }
 }
 
-const NO_CONGESTION: readonly CongestionWindow[] = [];
+/** The name of a link between `a` and `b`. */
+function linkName(a: Port, b: Port): string {
+  return `${a.name}<->${b.name}`;
+}
 
 /**
- * The loss process of the direction `from` → `to`. A lossless direction (most links) gets no random
- * stream: none would ever draw from it, and a domain of a million VMs would otherwise build two named
- * streams per link for nothing (a stream's draws depend only on its name, so the others are unchanged).
+ * The direction `from` → `to` as configured: {@link PLAIN} when lossless and never congested (most
+ * links). A lossless direction gets no random stream: none would ever draw from it, and a domain of a
+ * million VMs would otherwise build two named streams per link for nothing (a stream's draws depend
+ * only on its name, so the others are unchanged).
  */
-function directionLoss(kernel: Kernel, spec: LossSpec | undefined, from: Port, to: Port): LossProcess {
-  if (spec === undefined || spec.kind === 'none') return NO_LOSS;
-  return lossProcess(spec, kernel.rng.stream(`link:${from.name}>${to.name}`));
+function direction(kernel: Kernel, config: DirectionConfig | undefined, from: Port, to: Port): Direction {
+  const spec = config?.loss;
+  const congestion = config?.congestion ?? NO_CONGESTION;
+  if ((spec === undefined || spec.kind === 'none') && congestion.length === 0) return PLAIN;
+  const loss = spec === undefined || spec.kind === 'none' ? NO_LOSS : lossProcess(spec, kernel.rng.stream(`link:${from.name}>${to.name}`));
+  return new Direction(loss, congestion);
 }
 
 /** See the module comment. */
 export class Link {
-  readonly name: string;
   readonly a: Port;
   readonly b: Port;
   readonly rate: number;
@@ -143,8 +158,9 @@ export class Link {
   readonly queueBytes: number;
   private readonly kernel: Kernel;
   private readonly trace: TraceSink;
-  private readonly ab: Direction;
-  private readonly ba: Direction;
+  /** The directions a → b and b → a: {@link PLAIN} until a direction needs one of its own. */
+  private ab: Direction;
+  private ba: Direction;
   /** The network's per-port state (busy-until times, counters), by `Port.id`. */
   private readonly store: PortStore;
   private isUp = true;
@@ -152,10 +168,8 @@ export class Link {
   private epochValue = 0;
 
   constructor(kernel: Kernel, trace: TraceSink, a: Port, b: Port, config: LinkConfig) {
-    const name = `${a.name}<->${b.name}`;
-    checkConfig(name, config);
-    if (a.link !== null || b.link !== null) throw new Error(`link ${name}: a port can have only one link`);
-    this.name = name;
+    checkConfig(a, b, config);
+    if (a.link !== null || b.link !== null) throw new Error(`link ${linkName(a, b)}: a port can have only one link`);
     this.a = a;
     this.b = b;
     this.rate = config.rate;
@@ -163,26 +177,27 @@ export class Link {
     this.queueBytes = config.queueBytes ?? DEFAULT_QUEUE_BYTES;
     this.kernel = kernel;
     this.trace = trace;
-    this.ab = new Direction(directionLoss(kernel, config.aToB?.loss, a, b), config.aToB?.congestion ?? NO_CONGESTION);
-    this.ba = new Direction(directionLoss(kernel, config.bToA?.loss, b, a), config.bToA?.congestion ?? NO_CONGESTION);
+    this.ab = direction(kernel, config.aToB, a, b);
+    this.ba = direction(kernel, config.bToA, b, a);
     a.link = this;
     b.link = this;
     const store = trace.ports;
     this.store = store;
-    for (const p of [a, b]) {
-      if (p.id < 0) {
-        p.id = store.add(p);
-        p.counters.store = store;
-        p.counters.id = p.id;
-      }
-      store.busyUntil[p.id] = 0;
-      store.outRate[p.id] = this.rate;
-      store.outDelay[p.id] = this.delay;
-      store.outQueue[p.id] = this.queueBytes;
-    }
+    this.storeEnd(a);
+    this.storeEnd(b);
     store.peer[a.id] = b.id;
     store.peer[b.id] = a.id;
     this.stored();
+  }
+
+  /** Numbers `p` in the port store (once) and writes the link's rate, delay and queue there for the direction leaving it. */
+  private storeEnd(p: Port): void {
+    const store = this.store;
+    p.numberIn(store);
+    store.busyUntil[p.id] = 0;
+    store.outRate[p.id] = this.rate;
+    store.outDelay[p.id] = this.delay;
+    store.outQueue[p.id] = this.queueBytes;
   }
 
   /** Writes the link's state (up, epoch, whether each direction is plain) to the port store. */
@@ -190,12 +205,21 @@ export class Link {
     const store = this.store;
     store.linkEpoch++;
     this.released();
-    for (const from of [this.a, this.b]) {
-      if (from.link !== this) continue;
-      const dir = from === this.a ? this.ab : this.ba;
-      store.epoch[from.id] = this.epochValue;
-      store.outPlain[from.id] = this.isUp && dir.loss === NO_LOSS && dir.congestion.length === 0 ? 1 : 0;
-    }
+    this.storedFrom(this.a, this.ab);
+    this.storedFrom(this.b, this.ba);
+  }
+
+  /** {@link stored} for the direction `dir` leaving `from`. */
+  private storedFrom(from: Port, dir: Direction): void {
+    if (from.link !== this) return;
+    const store = this.store;
+    store.epoch[from.id] = this.epochValue;
+    store.outPlain[from.id] = this.isUp && dir.loss === NO_LOSS && dir.congestion.length === 0 ? 1 : 0;
+  }
+
+  /** Stable, readable name: `<port a><-><port b>`, e.g. `leaf-1:p3<->hv-2:p1` (written out when asked for). */
+  get name(): string {
+    return linkName(this.a, this.b);
   }
 
   /** The flood plans' bulk members (flood-bulk.ts) either port belongs to count no more: its state is about to change. */
@@ -251,10 +275,10 @@ export class Link {
   impair(from: Port, config: DirectionConfig): void {
     const to = from === this.a ? this.b : this.a;
     if (from !== this.a && from !== this.b) throw new Error(`${from.name} is not an end of ${this.name}`);
-    const dir = from === this.a ? this.ab : this.ba;
+    const dir = this.own(from === this.a);
     if (config.loss !== undefined) dir.loss = lossProcess(config.loss, this.kernel.rng.stream(`link:${from.name}>${to.name}`));
     if (config.congestion !== undefined) {
-      checkConfig(this.name, { rate: this.rate, delay: this.delay, aToB: { congestion: config.congestion } });
+      checkConfig(this.a, this.b, { rate: this.rate, delay: this.delay, aToB: { congestion: config.congestion } });
       dir.congestion = config.congestion;
     }
     this.stored();
@@ -312,10 +336,13 @@ export class Link {
     const at = this.reserve(from, frame);
     if (at < 0) return false;
     const toB = from === this.a;
-    const dir = toB ? this.ab : this.ba;
+    let dir = toB ? this.ab : this.ba;
     const to = toB ? this.b : this.a;
     let site = dir.site;
-    if (site === null) site = this.openDirection(dir, to);
+    if (site === null) {
+      dir = this.own(toB);
+      site = this.openDirection(dir, to);
+    }
     if (at >= dir.lastArrival || dir.count === 0) {
       dir.lastArrival = at;
       if (dir.count === dir.frames.length) growRing(dir);
@@ -329,6 +356,16 @@ export class Link {
       site.postAt(at, () => this.deliver(to, frame, epoch));
     }
     return true;
+  }
+
+  /** The direction a → b (`toB`) or b → a, made its own first if it still is {@link PLAIN}. */
+  private own(toB: boolean): Direction {
+    const dir = toB ? this.ab : this.ba;
+    if (dir !== PLAIN) return dir;
+    const made = new Direction(NO_LOSS, NO_CONGESTION);
+    if (toB) this.ab = made;
+    else this.ba = made;
+    return made;
   }
 
   /** Makes `dir`'s ring of frames in flight and its arrival event; returns its site. */

@@ -350,9 +350,8 @@ export class Port {
   readonly owner: PortOwner;
   /** Position among the owner's ports (0-based). */
   readonly index: number;
-  /** Stable, readable name, e.g. `leaf-3:p12`. */
-  readonly name: string;
-  readonly counters = new PortCounters();
+  /** What follows the owner's name in the port's name (`p12`, `eth0`); null: `p<index + 1>`. */
+  private readonly label: string | null;
   /** Set when a link is attached. */
   link: Link | null = null;
   /**
@@ -361,11 +360,47 @@ export class Port {
    * looking ports or nodes up by name.
    */
   id = -1;
+  /** @internal The network's port store, from the first link attached (with {@link id}). */
+  store: PortStore | null = null;
+  /** The counters, made at the first look (most ports of a large domain are never looked at one by one). */
+  private countersValue: PortCounters | null = null;
 
-  constructor(owner: PortOwner, index: number, name: string) {
+  /**
+   * The port numbered `index` of `owner`, named `<owner>:<label>`; without a label (a switch's
+   * ports), `<owner>:p<index + 1>`. The name is written out when asked for, not kept.
+   */
+  constructor(owner: PortOwner, index: number, label?: string) {
     this.owner = owner;
     this.index = index;
-    this.name = name;
+    this.label = label ?? null;
+  }
+
+  /** Stable, readable name, e.g. `leaf-3:p12`, `vm-7:eth0`. */
+  get name(): string {
+    return this.label === null ? `${this.owner.name}:p${this.index + 1}` : `${this.owner.name}:${this.label}`;
+  }
+
+  /** What crosses the port and why frames were dropped there. */
+  get counters(): PortCounters {
+    let c = this.countersValue;
+    if (c === null) {
+      c = this.countersValue = new PortCounters();
+      c.store = this.store;
+      c.id = this.id;
+    }
+    return c;
+  }
+
+  /** @internal Numbers the port in `store` (its first link's network), once. */
+  numberIn(store: PortStore): void {
+    if (this.id >= 0) return;
+    this.id = store.add(this);
+    this.store = store;
+    const c = this.countersValue;
+    if (c !== null) {
+      c.store = store;
+      c.id = this.id;
+    }
   }
 
   /** The port at the other end of the link, if any. */

@@ -123,7 +123,7 @@ export class LearningSwitch implements PortOwner {
 
   /** Adds a port named `<switch>:p<n>` (1-based), forwarding, in `mode`. */
   addPort(mode: PortMode = DEFAULT_MODE): Port {
-    const port = new Port(this, this.ports.length, `${this.name}:p${this.ports.length + 1}`);
+    const port = new Port(this, this.ports.length);
     this.ports.push(port);
     this.modes.push(mode);
     this.states.push('forwarding');

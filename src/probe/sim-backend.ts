@@ -25,7 +25,7 @@ class Tester implements PortOwner {
 
   constructor(name: string, clock: () => number) {
     this.name = name;
-    this.port = new PortClass(this, 0, `${name}:eth0`);
+    this.port = new PortClass(this, 0, 'eth0');
     this.clock = clock;
   }
 

@@ -225,6 +225,9 @@ function isSharedEmptyMap(m: object): boolean {
   return m === EMPTY_MAP;
 }
 
+/** The address lists of a host that has none yet: only ever read (see the fields that use it). */
+const NO_ADDRESSES: never[] = [];
+
 /** The handler lists of a host that has none yet: only ever read (see the fields that use it). */
 const NO_HANDLERS: never[] = [];
 
@@ -263,12 +266,6 @@ export class Host implements PortOwner {
   readonly name: string;
   readonly port: Port;
   readonly profile: ImplementationProfile;
-  readonly arp: NeighborCache<Ipv4Address, Ipv4Packet>;
-  readonly nd: NeighborCache<Ipv6Address, Ipv6Packet>;
-  readonly ipv4: Ipv4Assignment[] = [];
-  readonly ipv6: Ipv6Assignment[] = [];
-  readonly counters: HostCounters;
-  readonly trace: StackTrace;
   /** @internal The network's hosts (see {@link HostStore}) and this host's number there. */
   readonly quietReceivers: HostStore;
   readonly quietSlot: number;
@@ -292,7 +289,19 @@ export class Host implements PortOwner {
   private dhcpHandlers: Map<number, (message: DhcpMessage, packet: Ipv4Packet) => void> | null = null;
   private arpTimers: Map<Ipv4Address, Timer> = EMPTY_MAP as Map<Ipv4Address, never>;
   private ndTimers: Map<Ipv6Address, Timer> = EMPTY_MAP as Map<Ipv6Address, never>;
-  private readonly dad: DadRunner;
+  // Made at the first use: most hosts of a large domain never run DAD, trace an event, learn a
+  // neighbor or count anything but the flood copies the host store counts for them. The tables and
+  // DAD ask for their random streams (children of `host:<name>`) at their first draw, so when they
+  // are made changes no draw.
+  private dadValue: DadRunner | null = null;
+  private arpValue: NeighborCache<Ipv4Address, Ipv4Packet> | null = null;
+  private ndValue: NeighborCache<Ipv6Address, Ipv6Packet> | null = null;
+  private countersValue: HostCounters | null = null;
+  private traceValue: StackTrace | null = null;
+  // Address lists start as the shared empty list and get one of their own, exact-size, at the first
+  // address (a push to an empty array reserves 17 slots; most hosts have one address per family).
+  private ipv4List: Ipv4Assignment[] = NO_ADDRESSES as Ipv4Assignment[];
+  private ipv6List: Ipv6Assignment[] = NO_ADDRESSES as Ipv6Assignment[];
   private isUp = true;
   private paused = false;
   private ipId = 0;
@@ -308,20 +317,62 @@ export class Host implements PortOwner {
     const store = hostStore(network);
     this.quietReceivers = store;
     this.quietSlot = store.add(this, options.profile);
-    this.counters = new HostCounters(store, this.quietSlot);
     this.owners4 = store.owners4;
     this.macs = new MacList(store, this.quietSlot);
     this.macs.add(options.mac);
     this.profile = options.profile;
     this.gateway4 = options.gateway4;
     this.gateway6 = options.gateway6;
-    this.trace = new StackTrace(this.kernel, name);
-    this.port = new PortClass(this, 0, `${name}:eth0`);
-    // The tables and DAD ask for their random streams (children of `host:<name>`) at their first draw.
-    this.arp = new NeighborCache(options.profile.arpTimers, new Host.ArpHooks(this), this, 'arp', store.arpHolders, store.arpHolderKeys, this.quietSlot + 1, store.arpHolderSets);
-    this.nd = new NeighborCache(options.profile.ndTimers, new Host.NdHooks(this), this, 'nd');
-    this.dad = new DadRunner(this, this.kernel);
+    this.port = new PortClass(this, 0, 'eth0');
     network.add(this);
+  }
+
+  /** The IPv4 addresses on the interface, in the order they were added. */
+  get ipv4(): readonly Ipv4Assignment[] {
+    return this.ipv4List;
+  }
+
+  /** The IPv6 addresses on the interface, in the order they were added. */
+  get ipv6(): readonly Ipv6Assignment[] {
+    return this.ipv6List;
+  }
+
+  /** The ARP table (made at its first use). */
+  get arp(): NeighborCache<Ipv4Address, Ipv4Packet> {
+    return this.arpValue ??= new NeighborCache(this.profile.arpTimers, new Host.ArpHooks(this), this, 'arp', this.quietReceivers.arpHolders, this.quietReceivers.arpHolderKeys, this.quietSlot + 1, this.quietReceivers.arpHolderSets);
+  }
+
+  /** The ND table (made at its first use). */
+  get nd(): NeighborCache<Ipv6Address, Ipv6Packet> {
+    return this.ndValue ??= new NeighborCache(this.profile.ndTimers, new Host.NdHooks(this), this, 'nd');
+  }
+
+  /** Whether the ARP table may hold an entry for `address` (see `NeighborCache.held`); false when it was never made. */
+  private holdsArp(address: Ipv4Address): boolean {
+    return this.arpValue !== null && this.arpValue.held(address);
+  }
+
+  /**
+   * @internal The packets waiting in the host's neighbor tables for a resolution, the ARP table's
+   * first (none in a table never made: reading them does not make it).
+   */
+  *waitingPackets(): IterableIterator<Ipv4Packet | Ipv6Packet> {
+    if (this.arpValue !== null) for (const entry of this.arpValue.entries().values()) yield* entry.queue;
+    if (this.ndValue !== null) for (const entry of this.ndValue.entries().values()) yield* entry.queue;
+  }
+
+  /** The host's counters (the object is made at the first look; the values live in the host store from the start). */
+  get counters(): HostCounters {
+    return this.countersValue ??= new HostCounters(this.quietReceivers, this.quietSlot);
+  }
+
+  /** Emits the host's trace events. */
+  get trace(): StackTrace {
+    return this.traceValue ??= new StackTrace(this.kernel, this.name);
+  }
+
+  private get dad(): DadRunner {
+    return this.dadValue ??= new DadRunner(this, this.kernel);
   }
 
   /**
@@ -340,10 +391,12 @@ export class Host implements PortOwner {
     this.macs.add(mac);
     const probe = (options.probe ?? this.profile.dad.ipv4ConflictDetection.value) && options.skipDad !== true;
     const a: Ipv4Assignment = { address, prefixLength, state: probe ? 'tentative' : 'preferred', mac, verified: probe };
-    this.ipv4.push(a);
+    if (this.ipv4List === NO_ADDRESSES) this.ipv4List = [a];
+    else this.ipv4List.push(a);
     this.owners4.enter(address, this);
     if (probe) this.dad.probeIpv4(a);
-    else if (this.trace.tracesAddressState) this.trace.addressState('ipv4', formatIpv4(address), 'preferred');
+    // Asked of the bus, not of the host's StackTrace, which is made at its first use.
+    else if (this.kernel.trace.wants('address-state')) this.trace.addressState('ipv4', formatIpv4(address), 'preferred');
     return a;
   }
 
@@ -355,7 +408,8 @@ export class Host implements PortOwner {
     const dad = transmits > 0 && options.skipDad !== true;
     const state: AddressState = !dad ? 'preferred' : this.profile.dad.optimisticDad.value ? 'optimistic' : 'tentative';
     const a: Ipv6Assignment = { address, prefixLength, state, mac, verified: dad };
-    this.ipv6.push(a);
+    if (this.ipv6List === NO_ADDRESSES) this.ipv6List = [a];
+    else this.ipv6List.push(a);
     if (dad) this.dad.probeIpv6(a, transmits);
     else this.afterIpv6Usable(a);
     return a;
@@ -369,7 +423,7 @@ export class Host implements PortOwner {
 
   /** Removes an address (e.g. after a DAD failure or to withdraw a virtual address). */
   removeAddress(family: Family, address: string): void {
-    const list: Array<{ address: unknown }> = family === 'ipv4' ? this.ipv4 : this.ipv6;
+    const list: Array<{ address: unknown }> = family === 'ipv4' ? this.ipv4List : this.ipv6List;
     const i = list.findIndex((a) => (family === 'ipv4' ? formatIpv4(a.address as Ipv4Address) : a.address) === address);
     if (i >= 0) {
       list.splice(i, 1);
@@ -922,7 +976,7 @@ export class Host implements PortOwner {
         if (a.address === sip && (a.state === 'tentative' || (acd && a.state === 'preferred'))) return QUIET_NOT_TAKEN;
       }
     }
-    if (this.profile.arp.updateExisting.value !== 'reply-while-resolving' && this.arp.held(sip)) return QUIET_NOT_TAKEN;
+    if (this.profile.arp.updateExisting.value !== 'reply-while-resolving' && this.holdsArp(sip)) return QUIET_NOT_TAKEN;
     this.counters.framesIn++;
     this.counters.arpIn++;
     return QUIET_TAKEN;
@@ -967,7 +1021,7 @@ export class Host implements PortOwner {
     const sip = p.senderProtocolAddress;
     const tip = p.targetProtocolAddress;
     if (p.operation !== ARP_OP_REQUEST || sip === 0 || sip === tip || this.ownIpv4(tip) !== undefined) return false;
-    return this.profile.arp.updateExisting.value === 'reply-while-resolving' || !this.arp.held(sip);
+    return this.profile.arp.updateExisting.value === 'reply-while-resolving' || !this.holdsArp(sip);
   }
 
   private receiveArp(eth: EthernetFrame, p: ArpPacket): void {

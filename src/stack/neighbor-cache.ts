@@ -196,8 +196,11 @@ export class NeighborCache<A, P> {
   private rngValue: Rng | null = null;
   /** The entries; the shared empty table until the first entry is created (most hosts of a large domain never learn one). */
   private table: Map<A, NeighborEntry<P>> = EMPTY_TABLE as Map<A, NeighborEntry<P>>;
-  /** The current reachable time; NaN until first asked for (see {@link reachableTime}). */
-  private reachable = NaN;
+  /**
+   * The current reachable time; -1 until first asked for (see {@link reachableTime}). Not NaN: a
+   * number field that holds a non-integer from the start is a heap number of its own in every cache.
+   */
+  private reachable = -1;
   private reachableDrawnAt = 0;
   /** How many caches sharing this map hold an entry for each address (absent: none); see {@link held}. */
   private readonly holders: Map<A, number> | null;
@@ -251,7 +254,7 @@ export class NeighborCache<A, P> {
     // The first value is drawn when first needed rather than at construction: the stream's draws come
     // in the same order, and a table that never times an entry (most of a large domain) never derives
     // its random stream.
-    if (Number.isNaN(this.reachable)) this.reachable = this.drawReachable();
+    if (this.reachable < 0) this.reachable = this.drawReachable();
     if (this.p.randomize && now - this.reachableDrawnAt >= RERANDOMIZE_EVERY) {
       this.reachable = this.drawReachable();
       this.reachableDrawnAt = now - (now % RERANDOMIZE_EVERY);

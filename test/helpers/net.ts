@@ -18,7 +18,7 @@ export class Station implements PortOwner {
     this.network = network;
     this.mac = mac;
     network.add(this);
-    this.port = new Port(this, 0, `${name}:eth0`);
+    this.port = new Port(this, 0, 'eth0');
   }
 
   receive(_port: Port, frame: SimFrame): void {

@@ -189,6 +189,30 @@ describe('the layout by group, as numbers', () => {
     expect([...model.endStations.entries()].map(([k, v]) => `${k}=${v}`)).toEqual(names.map((n) => `${n}=${n}`));
   });
 
+  it.each(['contention-clone.yaml', 'migration-gateway-pair.yaml', 'migration-anycast.yaml'])('%s: the model\'s hosts by name are the layout\'s hosts in order, and nothing else', (file) => {
+    const sc = loadScenario(readFileSync(`${dir}${file}`, 'utf8'), file);
+    const model = buildModel(sc);
+    const l = scenarioLayout(sc);
+    const names: string[] = [];
+    for (let g = 0; g < sc.hosts.length; g++) {
+      const plan = l.hostGroup(g);
+      for (let i = 0; i < plan.count; i++) names.push(plan.name(i));
+    }
+    expect([...model.hosts.keys()]).toEqual(names);
+    expect(model.hosts.size).toBe(names.length);
+    for (const n of names) {
+      expect(model.hosts.get(n)).toBe(model.network.node(n));
+      expect(model.hosts.has(n)).toBe(true);
+    }
+    expect([...model.hosts.values()].map((h) => h.name)).toEqual(names);
+    expect([...model.hosts].map(([k, h]) => `${k}=${h.name}`)).toEqual(names.map((n) => `${n}=${n}`));
+    const seen: string[] = [];
+    model.hosts.forEach((h, k) => { expect(h.name).toBe(k); seen.push(k); });
+    expect(seen).toEqual(names);
+    const others = [...model.gateways.map((g) => g.name), ...model.contention.map((k) => k.name), ...model.topology.switches.keys(), ...model.hypervisors.keys(), 'no-such-node'];
+    expect(others.filter((n) => model.hosts.has(n) || model.hosts.get(n) !== undefined)).toEqual([]);
+  });
+
   it('explicit MACs and addresses, several blocks of addresses, VMs and hosts on ports', () => {
     const sc = loadScenario([
       'name: n',

@@ -8,6 +8,7 @@
  * them (src/stack router-advertiser.ts), the first 1 s into the run.
  */
 import { Hypervisor } from '../../migration/index.js';
+import type { Network } from '../../net/index.js';
 import { Host, RouterAdvertiser } from '../../stack/index.js';
 import type { Ipv4Address, Ipv6Address, MacAddress } from '../../wire/index.js';
 import type { BuildContext } from './context.js';
@@ -30,11 +31,66 @@ export function buildHypervisors(c: BuildContext): Map<string, Hypervisor> {
 }
 
 /**
+ * The hosts of the scenario's groups by name, in the order they were made: a list looked up through
+ * the network's own index of node names (a name is unique among a network's nodes), not a second map
+ * of every name (filling one took a tenth of the build at a million VMs). The hosts were numbered one
+ * after another by the network's host store (`Host.quietSlot`), so a host's place in the list is its
+ * number less the first's.
+ */
+class HostsByName implements ReadonlyMap<string, Host> {
+  private readonly list: readonly Host[];
+  private readonly network: Network;
+  private readonly first: number;
+
+  constructor(list: readonly Host[], network: Network) {
+    this.list = list;
+    this.network = network;
+    this.first = list.length === 0 ? 0 : list[0]!.quietSlot;
+  }
+
+  get(name: string): Host | undefined {
+    const node = this.network.node(name);
+    if (!(node instanceof Host)) return undefined;
+    return this.list[node.quietSlot - this.first] === node ? node : undefined;
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  *entries(): MapIterator<[string, Host]> {
+    for (const host of this.list) yield [host.name, host];
+  }
+
+  *keys(): MapIterator<string> {
+    for (const host of this.list) yield host.name;
+  }
+
+  values(): MapIterator<Host> {
+    return this.list.values();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, Host]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: Host, key: string, map: ReadonlyMap<string, Host>) => void, thisArg?: unknown): void {
+    for (const host of this.list) callback.call(thisArg, host, host.name, this);
+  }
+}
+
+/**
  * Builds every host, group by group, with the gateway's addresses as their default gateway. The
  * layout gives each host's MAC and addresses as numbers (`hostGroup`), not as text to parse back.
  */
-export function buildHosts(c: BuildContext, gateway: BuiltGateways, hypervisors: ReadonlyMap<string, Hypervisor>): Map<string, Host> {
-  const hosts = new Map<string, Host>();
+export function buildHosts(c: BuildContext, gateway: BuiltGateways, hypervisors: ReadonlyMap<string, Hypervisor>): ReadonlyMap<string, Host> {
+  const hosts: Host[] = [];
+  // Whether the hosts were numbered one after another (nothing else made a host meanwhile).
+  let numbered = true;
   const vip4 = gateway.ipv4;
   const vip6 = gateway.ipv6;
   // The layout's hypervisors in order (hv-1 first), as buildHypervisors made them: a VM's by index.
@@ -63,8 +119,9 @@ export function buildHosts(c: BuildContext, gateway: BuiltGateways, hypervisors:
       if (on < 0) c.topology.connectHost(plan.edge(i), host.port, link);
       else byIndex[on]!.plug(host);
       if (ra !== undefined) new RouterAdvertiser(c.kernel, host, { start: ROUTER_ADVERTISEMENT_START, interval: ra.interval, lifetime: ra.lifetime, stop: c.scenario.duration });
-      hosts.set(name, host);
+      if (hosts.length > 0 && host.quietSlot !== hosts[0]!.quietSlot + hosts.length) numbered = false;
+      hosts.push(host);
     }
   }
-  return hosts;
+  return numbered ? new HostsByName(hosts, c.network) : new Map(hosts.map((h) => [h.name, h]));
 }
