@@ -9,8 +9,9 @@
  * - Origins, in the manner of TRILL's confidence levels (RFC 6325 §4.8.1): `learned` from data,
  *   `pushed` by a control plane (a controller, EVPN), both aged and replaced by newer information;
  *   `static` entries never age and learning never moves them.
- * - Storage is open addressing with linear probing in typed arrays (about 25 bytes per slot, two slots
- *   per entry at most), deletion by backward shift, so there is no per-entry object.
+ * - Storage is open addressing with linear probing in one buffer of 24-byte slots (FID and origin,
+ *   MAC, last seen, port side by side: a lookup reads one slot, not one entry of five arrays), two
+ *   slots per entry at most, deletion by backward shift, so there is no per-entry object.
  */
 
 /** Where an entry came from. */
@@ -33,6 +34,31 @@ export interface MacEntry {
 const EMPTY = -1;
 const TWO_32 = 0x1_0000_0000;
 
+// A slot is 24 bytes of a table's buffer: the MAC and when it was last seen (two float64s, `nums` at
+// 3i and 3i + 1), then FID × 4 + origin code (EMPTY when free) and the port (two int32s, `ints` at 6i + 4
+// and 6i + 5). FIDs and ports are never negative.
+const SLOT_BYTES = 24;
+const NUMS = 3;
+const INTS = 6;
+const MAC = 0;
+const SEEN = 1;
+const KEY = 4;
+const PORT = 5;
+
+/** The two views of one slot buffer. */
+interface Slots {
+  readonly nums: Float64Array;
+  readonly ints: Int32Array;
+}
+
+/** A table of `n` free slots. */
+function freeSlots(n: number): Slots {
+  const buffer = new ArrayBuffer(n * SLOT_BYTES);
+  const ints = new Int32Array(buffer);
+  for (let i = 0; i < n; i++) ints[i * INTS + KEY] = EMPTY;
+  return { nums: new Float64Array(buffer), ints };
+}
+
 function hash(fid: number, mac: number): number {
   let h = (mac >>> 0) ^ Math.imul(Math.floor(mac / TWO_32), 0x9e3779b1) ^ Math.imul(fid + 1, 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
@@ -52,11 +78,10 @@ export interface MacTableOptions {
 export class MacTable {
   readonly capacity: number;
   private aging: number;
-  private fids: Int32Array;
-  private macs: Float64Array;
-  private ports: Int32Array;
-  private seen: Float64Array;
-  private origins: Uint8Array;
+  /** The slots' MACs and last-seen times (see SLOT_BYTES above). */
+  private nums: Float64Array;
+  /** The slots' keys (FID × 4 + origin, or EMPTY) and ports, in the same buffer as `nums`. */
+  private ints: Int32Array;
   private mask: number;
   private count = 0;
   /** No dynamic entry can expire before this time (so a full table is not swept again and again). */
@@ -69,13 +94,10 @@ export class MacTable {
     if (!(options.agingTime > 0)) throw new RangeError(`ageing time must be positive, got ${options.agingTime}`);
     this.capacity = options.capacity;
     this.aging = options.agingTime;
-    const slots = 16;
-    this.fids = new Int32Array(slots).fill(EMPTY);
-    this.macs = new Float64Array(slots);
-    this.ports = new Int32Array(slots);
-    this.seen = new Float64Array(slots);
-    this.origins = new Uint8Array(slots);
-    this.mask = slots - 1;
+    const { nums, ints } = freeSlots(16);
+    this.nums = nums;
+    this.ints = ints;
+    this.mask = 15;
   }
 
   /** Entries held, including any that have expired but were not yet looked up or swept. */
@@ -85,7 +107,7 @@ export class MacTable {
 
   /** Bytes of storage currently allocated. */
   get bytes(): number {
-    return this.fids.length * (4 + 8 + 4 + 8 + 1);
+    return this.nums.byteLength;
   }
 
   get agingTime(): number {
@@ -99,20 +121,32 @@ export class MacTable {
     this.nextExpiry = 0;
   }
 
+  /** The slot of (fid, mac), or -1. */
   private find(fid: number, mac: number): number {
-    const fids = this.fids;
-    const macs = this.macs;
-    let i = hash(fid, mac) & this.mask;
+    const ints = this.ints;
+    const nums = this.nums;
+    const mask = this.mask;
+    let i = hash(fid, mac) & mask;
     for (;;) {
-      const f = fids[i]!;
-      if (f === EMPTY) return -1;
-      if (f === fid && macs[i] === mac) return i;
-      i = (i + 1) & this.mask;
+      const key = ints[i * INTS + KEY]!;
+      if (key === EMPTY) return -1;
+      if (key >> 2 === fid && nums[i * NUMS + MAC] === mac) return i;
+      i = (i + 1) & mask;
     }
   }
 
+  private isStatic(i: number): boolean {
+    return (this.ints[i * INTS + KEY]! & 3) === 2;
+  }
+
   private expired(i: number, now: number): boolean {
-    return this.origins[i] !== 2 && now - this.seen[i]! >= this.aging;
+    return !this.isStatic(i) && now - this.nums[i * NUMS + SEEN]! >= this.aging;
+  }
+
+  /** The entry in slot `i`. */
+  private entryAt(i: number): MacEntry {
+    const key = this.ints[i * INTS + KEY]!;
+    return { fid: key >> 2, mac: this.nums[i * NUMS + MAC]!, port: this.ints[i * INTS + PORT]!, lastSeen: this.nums[i * NUMS + SEEN]!, origin: ORIGINS[key & 3]! };
   }
 
   /** The port for (fid, mac), or -1 when unknown or aged out (an aged entry is removed). */
@@ -123,15 +157,13 @@ export class MacTable {
       this.removeSlot(i);
       return -1;
     }
-    return this.ports[i]!;
+    return this.ints[i * INTS + PORT]!;
   }
 
   /** The live entry for (fid, mac), if any. */
   entry(fid: number, mac: number, now: number): MacEntry | undefined {
-    const port = this.lookup(fid, mac, now);
-    if (port < 0) return undefined;
-    const i = this.find(fid, mac);
-    return { fid, mac, port, lastSeen: this.seen[i]!, origin: ORIGINS[this.origins[i]!]! };
+    if (this.lookup(fid, mac, now) < 0) return undefined;
+    return this.entryAt(this.find(fid, mac));
   }
 
   /**
@@ -142,7 +174,7 @@ export class MacTable {
   peek(fid: number, mac: number): MacEntry | undefined {
     const i = this.find(fid, mac);
     if (i < 0) return undefined;
-    return { fid, mac, port: this.ports[i]!, lastSeen: this.seen[i]!, origin: ORIGINS[this.origins[i]!]! };
+    return this.entryAt(i);
   }
 
   /**
@@ -157,11 +189,12 @@ export class MacTable {
     }
     const code = ORIGIN_CODE[origin];
     if (i >= 0) {
-      if (this.origins[i] === 2 && code !== 2) return 'static';
-      const previous = this.ports[i]!;
-      this.ports[i] = port;
-      this.seen[i] = now;
-      this.origins[i] = code;
+      if (this.isStatic(i) && code !== 2) return 'static';
+      const ints = this.ints;
+      const previous = ints[i * INTS + PORT]!;
+      ints[i * INTS + PORT] = port;
+      ints[i * INTS + KEY] = fid * 4 + code;
+      this.nums[i * NUMS + SEEN] = now;
       if (previous !== port) {
         this.lastPreviousPort = previous;
         return 'moved';
@@ -188,9 +221,10 @@ export class MacTable {
    */
   flush(port = -1, exceptPort = -1): number {
     let removed = 0;
-    for (let i = 0; i < this.fids.length;) {
-      const p = this.ports[i]!;
-      if (this.fids[i] !== EMPTY && this.origins[i] !== 2 && (port < 0 ? p !== exceptPort : p === port)) {
+    const n = this.mask + 1;
+    for (let i = 0; i < n;) {
+      const p = this.ints[i * INTS + PORT]!;
+      if (this.ints[i * INTS + KEY] !== EMPTY && !this.isStatic(i) && (port < 0 ? p !== exceptPort : p === port)) {
         this.removeSlot(i);
         removed++;
         // Backward shift may have moved another entry into slot i: look at it again.
@@ -204,9 +238,10 @@ export class MacTable {
   /** Every live entry, in slot order (deterministic for the same history). */
   entries(now: number): MacEntry[] {
     const out: MacEntry[] = [];
-    for (let i = 0; i < this.fids.length; i++) {
-      if (this.fids[i] === EMPTY || this.expired(i, now)) continue;
-      out.push({ fid: this.fids[i]!, mac: this.macs[i]!, port: this.ports[i]!, lastSeen: this.seen[i]!, origin: ORIGINS[this.origins[i]!]! });
+    const n = this.mask + 1;
+    for (let i = 0; i < n; i++) {
+      if (this.ints[i * INTS + KEY] === EMPTY || this.expired(i, now)) continue;
+      out.push(this.entryAt(i));
     }
     return out;
   }
@@ -215,13 +250,14 @@ export class MacTable {
   private sweep(now: number): boolean {
     if (now < this.nextExpiry) return false;
     let earliest = Infinity;
-    for (let i = 0; i < this.fids.length;) {
-      if (this.fids[i] !== EMPTY && this.origins[i] !== 2) {
+    const n = this.mask + 1;
+    for (let i = 0; i < n;) {
+      if (this.ints[i * INTS + KEY] !== EMPTY && !this.isStatic(i)) {
         if (this.expired(i, now)) {
           this.removeSlot(i);
           continue;
         }
-        earliest = Math.min(earliest, this.seen[i]! + this.aging);
+        earliest = Math.min(earliest, this.nums[i * NUMS + SEEN]! + this.aging);
       }
       i++;
     }
@@ -230,60 +266,56 @@ export class MacTable {
   }
 
   private insert(fid: number, mac: number, port: number, now: number, origin: number): void {
-    if ((this.count + 1) * 2 > this.fids.length) this.grow();
-    let i = hash(fid, mac) & this.mask;
-    while (this.fids[i] !== EMPTY) i = (i + 1) & this.mask;
-    this.fids[i] = fid;
-    this.macs[i] = mac;
-    this.ports[i] = port;
-    this.seen[i] = now;
-    this.origins[i] = origin;
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    this.place(fid * 4 + origin, mac, now, port);
     this.count++;
     if (origin !== 2) this.nextExpiry = Math.min(this.nextExpiry, now + this.aging);
   }
 
+  /** Puts an entry in the first free slot from its home. */
+  private place(key: number, mac: number, seen: number, port: number): void {
+    const ints = this.ints;
+    let i = hash(key >> 2, mac) & this.mask;
+    while (ints[i * INTS + KEY] !== EMPTY) i = (i + 1) & this.mask;
+    ints[i * INTS + KEY] = key;
+    ints[i * INTS + PORT] = port;
+    this.nums[i * NUMS + MAC] = mac;
+    this.nums[i * NUMS + SEEN] = seen;
+  }
+
   private grow(): void {
-    const { fids, macs, ports, seen, origins } = this;
-    const slots = fids.length * 2;
-    this.fids = new Int32Array(slots).fill(EMPTY);
-    this.macs = new Float64Array(slots);
-    this.ports = new Int32Array(slots);
-    this.seen = new Float64Array(slots);
-    this.origins = new Uint8Array(slots);
-    this.mask = slots - 1;
-    for (let j = 0; j < fids.length; j++) {
-      if (fids[j] === EMPTY) continue;
-      let i = hash(fids[j]!, macs[j]!) & this.mask;
-      while (this.fids[i] !== EMPTY) i = (i + 1) & this.mask;
-      this.fids[i] = fids[j]!;
-      this.macs[i] = macs[j]!;
-      this.ports[i] = ports[j]!;
-      this.seen[i] = seen[j]!;
-      this.origins[i] = origins[j]!;
+    const { nums, ints } = this;
+    const n = this.mask + 1;
+    const next = freeSlots(2 * n);
+    this.nums = next.nums;
+    this.ints = next.ints;
+    this.mask = 2 * n - 1;
+    for (let j = 0; j < n; j++) {
+      const key = ints[j * INTS + KEY]!;
+      if (key !== EMPTY) this.place(key, nums[j * NUMS + MAC]!, nums[j * NUMS + SEEN]!, ints[j * INTS + PORT]!);
     }
   }
 
   /** Linear-probing deletion by backward shift (no tombstones). */
   private removeSlot(i: number): void {
-    const { fids, macs, ports, seen, origins, mask } = this;
+    const { nums, ints, mask } = this;
     let hole = i;
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
-      if (fids[j] === EMPTY) break;
-      const home = hash(fids[j]!, macs[j]!) & mask;
+      const key = ints[j * INTS + KEY]!;
+      if (key === EMPTY) break;
+      const home = hash(key >> 2, nums[j * NUMS + MAC]!) & mask;
       // Move j into the hole unless its home lies cyclically in (hole, j].
       const inRange = hole <= j ? home > hole && home <= j : home > hole || home <= j;
       if (!inRange) {
-        fids[hole] = fids[j]!;
-        macs[hole] = macs[j]!;
-        ports[hole] = ports[j]!;
-        seen[hole] = seen[j]!;
-        origins[hole] = origins[j]!;
+        nums.copyWithin(hole * NUMS, j * NUMS, j * NUMS + NUMS);
+        ints[hole * INTS + KEY] = key;
+        ints[hole * INTS + PORT] = ints[j * INTS + PORT]!;
         hole = j;
       }
     }
-    fids[hole] = EMPTY;
+    ints[hole * INTS + KEY] = EMPTY;
     this.count--;
   }
 }
