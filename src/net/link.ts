@@ -61,9 +61,12 @@ class Direction {
   congestion: readonly CongestionWindow[];
   /**
    * Single frames on their way (`Link.transmit`), in arrival order, with the link's epoch when each
-   * was sent: a ring of `frames.length` (a power of two) slots, `count` of them used from `head`.
-   * Made at the first transmit (most links of a big fabric carry floods only, which a batcher delivers).
+   * was sent: `count` of them, the first in `first` and `firstEpoch` (a direction seldom has more than
+   * one, and then no array is read), the others in a ring of `frames.length` (a power of two) slots
+   * from `head`, made when a second frame is first on its way.
    */
+  first: SimFrame | undefined = undefined;
+  firstEpoch = 0;
   frames: (SimFrame | undefined)[] = NO_FRAMES;
   epochs: number[] = NO_EPOCHS;
   head = 0;
@@ -93,11 +96,12 @@ const NO_EPOCHS: number[] = [];
 /** Slots of a direction's ring of frames in flight when it is made (doubled when full). */
 const RING_START = 8;
 
-/** Doubles a full ring, its frames in arrival order from slot 0. */
+/** Makes a direction's ring, or doubles a full one, its frames in arrival order from slot 0. */
 function growRing(dir: Direction): void {
   const n = dir.frames.length;
-  const frames = new Array<SimFrame | undefined>(2 * n).fill(undefined);
-  const epochs = new Array<number>(2 * n).fill(0);
+  const size = n === 0 ? RING_START : 2 * n;
+  const frames = new Array<SimFrame | undefined>(size).fill(undefined);
+  const epochs = new Array<number>(size).fill(0);
   for (let k = 0; k < n; k++) {
     const from = (dir.head + k) & (n - 1);
     frames[k] = dir.frames[from];
@@ -307,12 +311,18 @@ export class Link {
     const to = toB ? this.b : this.a;
     let site = dir.site;
     if (site === null) site = this.openDirection(dir, to);
-    if (at >= dir.lastArrival || dir.count === 0) {
+    if (dir.count === 0 || at >= dir.lastArrival) {
       dir.lastArrival = at;
-      if (dir.count === dir.frames.length) growRing(dir);
-      const slot = (dir.head + dir.count) & (dir.frames.length - 1);
-      dir.frames[slot] = frame;
-      dir.epochs[slot] = this.epochValue;
+      const queued = dir.count - 1;
+      if (queued < 0) {
+        dir.first = frame;
+        dir.firstEpoch = this.epochValue;
+      } else {
+        if (queued === dir.frames.length) growRing(dir);
+        const slot = (dir.head + queued) & (dir.frames.length - 1);
+        dir.frames[slot] = frame;
+        dir.epochs[slot] = this.epochValue;
+      }
       dir.count++;
       site.postAt(at, dir.arrive!);
     } else {
@@ -322,19 +332,22 @@ export class Link {
     return true;
   }
 
-  /** Makes `dir`'s ring of frames in flight and its arrival event; returns its site. */
+  /** Makes `dir`'s arrival event; returns its site. */
   private openDirection(dir: Direction, to: Port): EventSite {
     const site = this.kernel.site(to.owner.name, 'frame-arrival');
     dir.site = site;
-    dir.frames = new Array<SimFrame | undefined>(RING_START).fill(undefined);
-    dir.epochs = new Array<number>(RING_START).fill(0);
     dir.arrive = () => {
-      const head = dir.head;
-      const frame = dir.frames[head]!;
-      const epoch = dir.epochs[head]!;
-      dir.frames[head] = undefined;
-      dir.head = (head + 1) & (dir.frames.length - 1);
-      dir.count--;
+      const frame = dir.first!;
+      const epoch = dir.firstEpoch;
+      if (--dir.count > 0) {
+        const head = dir.head;
+        dir.first = dir.frames[head];
+        dir.firstEpoch = dir.epochs[head]!;
+        dir.frames[head] = undefined;
+        dir.head = (head + 1) & (dir.frames.length - 1);
+      } else {
+        dir.first = undefined;
+      }
       this.deliver(to, frame, epoch);
     };
     return site;
