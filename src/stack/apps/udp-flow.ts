@@ -109,8 +109,17 @@ export class UdpFlow {
   /** Where send events are queued: the sender's site, looked up again if the sender's name changes. */
   private site: EventSite;
   private siteNode: string;
-  /** The one action of every send event (no closure per packet). */
-  private readonly sendNext = (): void => this.send();
+  /**
+   * The one action of every send event (no closure per packet), bound to this flow, and the
+   * settings a send reads, in the flow's own fields: a send reads the flow, not its config too.
+   */
+  private readonly sendNext: () => void;
+  private readonly id: number;
+  private readonly from: UdpSender;
+  private readonly to: Ipv4Address | Ipv6Address;
+  private readonly size: number;
+  private readonly start: number;
+  private readonly stop: number;
 
   constructor(kernel: Kernel, config: UdpFlowConfig) {
     if (!(config.rate > 0)) throw new RangeError(`flow ${config.name}: rate must be positive`);
@@ -121,6 +130,13 @@ export class UdpFlow {
     this.interval = Math.round(1e9 / config.rate);
     this.destinationPort = config.destinationPort ?? FLOW_PORT;
     this.sourcePort = config.sourcePort ?? this.destinationPort;
+    this.id = config.id;
+    this.from = config.from;
+    this.to = config.to;
+    this.size = config.size;
+    this.start = config.start;
+    this.stop = config.stop;
+    this.sendNext = this.send.bind(this);
     this.siteNode = config.from.name;
     this.site = kernel.site(this.siteNode, 'flow-send');
     this.schedule(config.start);
@@ -128,7 +144,7 @@ export class UdpFlow {
 
   /** Queues the next send at `time` under the sender's current name. */
   private schedule(time: number): void {
-    const node = this.config.from.name;
+    const node = this.from.name;
     if (node !== this.siteNode) {
       this.siteNode = node;
       this.site = this.kernel.site(node, 'flow-send');
@@ -137,14 +153,13 @@ export class UdpFlow {
   }
 
   private send(): void {
-    const config = this.config;
     const sequence = this.sequence++;
-    const from = config.from;
-    const payload = flowPayload(config.id, sequence, this.kernel.now, config.size);
+    const from = this.from;
+    const payload = flowPayload(this.id, sequence, this.kernel.now, this.size);
     this.record.noteSent(from.name, sequence);
-    if (!from.sendUdp(config.to, this.sourcePort, this.destinationPort, payload)) this.record.notSent++;
-    const next = config.start + (sequence + 1) * this.interval;
-    if (next < config.stop) this.schedule(next);
+    if (!from.sendUdp(this.to, this.sourcePort, this.destinationPort, payload)) this.record.notSent++;
+    const next = this.start + (sequence + 1) * this.interval;
+    if (next < this.stop) this.schedule(next);
   }
 
   get name(): string {
