@@ -73,13 +73,35 @@ class Direction {
   count = 0;
   /** The latest arrival time queued in `frames`. */
   lastArrival = 0;
-  /** Where this direction's arrivals are posted, and the one action of every arrival event. */
+  /**
+   * Where this direction's arrivals are posted, and the one action of every arrival event
+   * ({@link arriveNext} bound to this direction: no closure context to read per arrival).
+   */
   site: EventSite | null = null;
   arrive: (() => void) | null = null;
+  /** The link and the port the arrivals are delivered to (set with `site`). */
+  link: Link | null = null;
+  to: Port | null = null;
 
   constructor(loss: LossProcess, congestion: readonly CongestionWindow[]) {
     this.loss = loss;
     this.congestion = congestion;
+  }
+
+  /** Delivers the first frame on its way (its arrival event fired). */
+  arriveNext(): void {
+    const frame = this.first!;
+    const epoch = this.firstEpoch;
+    if (--this.count > 0) {
+      const head = this.head;
+      this.first = this.frames[head];
+      this.firstEpoch = this.epochs[head]!;
+      this.frames[head] = undefined;
+      this.head = (head + 1) & (this.frames.length - 1);
+    } else {
+      this.first = undefined;
+    }
+    this.link!.deliver(this.to!, frame, epoch);
   }
 
   /** Background load at `now` (0 when no window covers it). */
@@ -336,20 +358,9 @@ export class Link {
   private openDirection(dir: Direction, to: Port): EventSite {
     const site = this.kernel.site(to.owner.name, 'frame-arrival');
     dir.site = site;
-    dir.arrive = () => {
-      const frame = dir.first!;
-      const epoch = dir.firstEpoch;
-      if (--dir.count > 0) {
-        const head = dir.head;
-        dir.first = dir.frames[head];
-        dir.firstEpoch = dir.epochs[head]!;
-        dir.frames[head] = undefined;
-        dir.head = (head + 1) & (dir.frames.length - 1);
-      } else {
-        dir.first = undefined;
-      }
-      this.deliver(to, frame, epoch);
-    };
+    dir.link = this;
+    dir.to = to;
+    dir.arrive = dir.arriveNext.bind(dir);
     return site;
   }
 
