@@ -52,8 +52,15 @@ export class FlowRecord {
   /** Packets the sending host could not even send (no source address, node down). */
   notSent = 0;
   private readonly kernel: Kernel;
-  private readonly sentSet = new SequenceSet();
-  private readonly deliveredSet = new SequenceSet();
+  /**
+   * Packets sent: while every one so far was noted in order (0, 1, 2, …), they are 0 to
+   * `sentInOrder` − 1 and no set is kept (a send reads and writes this record only); the set is made
+   * at the first packet out of order. Likewise the packets delivered.
+   */
+  private sentInOrder = 0;
+  private sentSet: SequenceSet | null = null;
+  private deliveredInOrder = 0;
+  private deliveredSet: SequenceSet | null = null;
   private readonly sentChannel: TraceChannel<'flow-sent'>;
   private readonly deliveredChannel: TraceChannel<'flow-delivered'>;
 
@@ -67,17 +74,17 @@ export class FlowRecord {
 
   /** Distinct packets sent. */
   get sent(): number {
-    return this.sentSet.size;
+    return this.sentSet === null ? this.sentInOrder : this.sentSet.size;
   }
 
   /** Distinct packets delivered. */
   get delivered(): number {
-    return this.deliveredSet.size;
+    return this.deliveredSet === null ? this.deliveredInOrder : this.deliveredSet.size;
   }
 
   /** Whether packet `sequence` was delivered. */
   isDelivered(sequence: number): boolean {
-    return this.deliveredSet.has(sequence);
+    return this.deliveredSet === null ? sequence >= 0 && sequence < this.deliveredInOrder : this.deliveredSet.has(sequence);
   }
 
   /**
@@ -85,13 +92,15 @@ export class FlowRecord {
    * sending it again (a response to a request that arrived twice) counts once.
    */
   noteSent(node: string, sequence: number): void {
-    if (!this.sentSet.add(sequence)) return;
+    if (this.sentSet === null && sequence === this.sentInOrder) this.sentInOrder++;
+    else if (!(this.sentSet ??= SequenceSet.upTo(this.sentInOrder)).add(sequence)) return;
     if (this.sentChannel.active) this.sentChannel.emit({ type: 'flow-sent', time: this.kernel.now, node, flow: this.id, sequence });
   }
 
   /** Records that packet `sequence` reached `node` now (a duplicate is ignored: the first arrival counts). */
   markDelivered(node: string, sequence: number): void {
-    if (!this.deliveredSet.add(sequence)) return;
+    if (this.deliveredSet === null && sequence === this.deliveredInOrder) this.deliveredInOrder++;
+    else if (!(this.deliveredSet ??= SequenceSet.upTo(this.deliveredInOrder)).add(sequence)) return;
     if (this.deliveredChannel.active) this.deliveredChannel.emit({ type: 'flow-delivered', time: this.kernel.now, node, flow: this.id, sequence });
   }
 }
