@@ -71,7 +71,7 @@ class Direction {
   epochs: number[] = NO_EPOCHS;
   head = 0;
   count = 0;
-  /** The latest arrival time queued in `frames`. */
+  /** The latest arrival time of the frames on their way. */
   lastArrival = 0;
   /**
    * Where this direction's arrivals are posted, and the one action of every arrival event
