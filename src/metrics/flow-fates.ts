@@ -142,19 +142,45 @@ function rankOf(state: number): number {
   return state >= 0 ? RANK[FATES[state]!] : Infinity;
 }
 
-/** The fates of one flow's packets (see the module comment). */
+/**
+ * The fates of one flow's packets (see the module comment). While every packet so far was sent in
+ * order and delivered in order or not yet (the usual case), the runs are at most two, delivered
+ * [0, `deliveredTo`) and lost-so-far [`deliveredTo`, `sentTo`), and are kept in the ledger's own
+ * fields (`simple`): a packet sent or delivered then reads and writes this object only. Anything else
+ * (a gap, a drop, a delivery out of order, a reader of the runs) writes them to `runs` first, and the
+ * ledger goes on with `runs` from then on.
+ */
 class FlowLedger {
-  readonly runs: Run[] = [];
+  private readonly runList: Run[] = [];
   readonly marks: Marks[];
   private nextMark = 0;
+  private simple = true;
+  private deliveredTo = 0;
+  private sentTo = 0;
+  /** When packet deliveredTo − 1 was delivered. */
+  private deliveredAt = 0;
 
   constructor(private readonly windows: readonly MigrationWindow[], private readonly starts: readonly number[]) {
     this.marks = windows.map(() => ({ firstSeq: -1, firstSentAt: 0, repairSeq: Infinity, repairAt: 0 }));
   }
 
+  /** The runs, in order (written out from the simple form first). */
+  get runs(): Run[] {
+    if (this.simple) this.writeRuns();
+    return this.runList;
+  }
+
+  /** Leaves the simple form: its runs into `runs`, as the general code would have made them. */
+  private writeRuns(): void {
+    this.simple = false;
+    if (this.deliveredTo > 0) this.runList.push({ from: 0, to: this.deliveredTo, state: DELIVERED, lastAt: this.deliveredAt });
+    if (this.sentTo > this.deliveredTo) this.runList.push({ from: this.deliveredTo, to: this.sentTo, state: LOST, lastAt: 0 });
+  }
+
   /** One past the highest sequence number seen. */
   get end(): number {
-    return this.runs.at(-1)?.to ?? 0;
+    if (this.simple) return this.sentTo;
+    return this.runList.at(-1)?.to ?? 0;
   }
 
   /** The index of the run holding `seq`, or −1 beyond the end. */
@@ -210,6 +236,15 @@ class FlowLedger {
       }
       this.nextMark++;
     }
+    if (this.simple) {
+      if (seq === this.sentTo) {
+        this.sentTo++;
+        return;
+      }
+      // Sent before (nothing to change), or after a gap.
+      if (seq < this.sentTo) return;
+      this.writeRuns();
+    }
     const end = this.end;
     if (seq >= end) {
       const last = this.runs.at(-1);
@@ -223,6 +258,16 @@ class FlowLedger {
   }
 
   delivered(seq: number, time: number): void {
+    if (this.simple) {
+      if (seq >= this.sentTo || seq < this.deliveredTo) return;
+      if (seq === this.deliveredTo) {
+        this.deliveredTo++;
+        this.deliveredAt = time;
+        this.markRepair(seq, time);
+        return;
+      }
+      this.writeRuns();
+    }
     const i = this.find(seq);
     if (i < 0) return;
     const runs = this.runs;
@@ -249,6 +294,11 @@ class FlowLedger {
     } else {
       this.set(i, seq, DELIVERED, time);
     }
+    this.markRepair(seq, time);
+  }
+
+  /** Packet `seq` was delivered at `time`: the repair of each window it is the first delivery after. */
+  private markRepair(seq: number, time: number): void {
     for (let w = 0; w < this.windows.length; w++) {
       const m = this.marks[w]!;
       if (time >= this.windows[w]!.resumeAt && m.firstSeq >= 0 && seq >= m.firstSeq && seq < m.repairSeq) {
@@ -259,6 +309,10 @@ class FlowLedger {
   }
 
   dropped(seq: number, fate: number): void {
+    if (this.simple) {
+      if (seq >= this.sentTo || seq < this.deliveredTo) return;
+      this.writeRuns();
+    }
     const i = this.find(seq);
     if (i < 0) return;
     const state = this.runs[i]!.state;

@@ -61,22 +61,47 @@ class Direction {
   congestion: readonly CongestionWindow[];
   /**
    * Single frames on their way (`Link.transmit`), in arrival order, with the link's epoch when each
-   * was sent: a ring of `frames.length` (a power of two) slots, `count` of them used from `head`.
-   * Made at the first transmit (most links of a big fabric carry floods only, which a batcher delivers).
+   * was sent: `count` of them, the first in `first` and `firstEpoch` (a direction seldom has more than
+   * one, and then no array is read), the others in a ring of `frames.length` (a power of two) slots
+   * from `head`, made when a second frame is first on its way.
    */
+  first: SimFrame | undefined = undefined;
+  firstEpoch = 0;
   frames: (SimFrame | undefined)[] = NO_FRAMES;
   epochs: number[] = NO_EPOCHS;
   head = 0;
   count = 0;
-  /** The latest arrival time queued in `frames`. */
+  /** The latest arrival time of the frames on their way. */
   lastArrival = 0;
-  /** Where this direction's arrivals are posted, and the one action of every arrival event. */
+  /**
+   * Where this direction's arrivals are posted, and the one action of every arrival event
+   * ({@link arriveNext} bound to this direction: no closure context to read per arrival).
+   */
   site: EventSite | null = null;
   arrive: (() => void) | null = null;
+  /** The link and the port the arrivals are delivered to (set with `site`). */
+  link: Link | null = null;
+  to: Port | null = null;
 
   constructor(loss: LossProcess, congestion: readonly CongestionWindow[]) {
     this.loss = loss;
     this.congestion = congestion;
+  }
+
+  /** Delivers the first frame on its way (its arrival event fired). */
+  arriveNext(): void {
+    const frame = this.first!;
+    const epoch = this.firstEpoch;
+    if (--this.count > 0) {
+      const head = this.head;
+      this.first = this.frames[head];
+      this.firstEpoch = this.epochs[head]!;
+      this.frames[head] = undefined;
+      this.head = (head + 1) & (this.frames.length - 1);
+    } else {
+      this.first = undefined;
+    }
+    this.link!.deliver(this.to!, frame, epoch);
   }
 
   /** Background load at `now` (0 when no window covers it). */
@@ -102,11 +127,12 @@ const PLAIN: Direction = new Direction(NO_LOSS, NO_CONGESTION);
 /** Slots of a direction's ring of frames in flight when it is made (doubled when full). */
 const RING_START = 8;
 
-/** Doubles a full ring, its frames in arrival order from slot 0. */
+/** Makes a direction's ring, or doubles a full one, its frames in arrival order from slot 0. */
 function growRing(dir: Direction): void {
   const n = dir.frames.length;
-  const frames = new Array<SimFrame | undefined>(2 * n).fill(undefined);
-  const epochs = new Array<number>(2 * n).fill(0);
+  const size = n === 0 ? RING_START : 2 * n;
+  const frames = new Array<SimFrame | undefined>(size).fill(undefined);
+  const epochs = new Array<number>(size).fill(0);
   for (let k = 0; k < n; k++) {
     const from = (dir.head + k) & (n - 1);
     frames[k] = dir.frames[from];
@@ -343,12 +369,18 @@ export class Link {
       dir = this.own(toB);
       site = this.openDirection(dir, to);
     }
-    if (at >= dir.lastArrival || dir.count === 0) {
+    if (dir.count === 0 || at >= dir.lastArrival) {
       dir.lastArrival = at;
-      if (dir.count === dir.frames.length) growRing(dir);
-      const slot = (dir.head + dir.count) & (dir.frames.length - 1);
-      dir.frames[slot] = frame;
-      dir.epochs[slot] = this.epochValue;
+      const queued = dir.count - 1;
+      if (queued < 0) {
+        dir.first = frame;
+        dir.firstEpoch = this.epochValue;
+      } else {
+        if (queued === dir.frames.length) growRing(dir);
+        const slot = (dir.head + queued) & (dir.frames.length - 1);
+        dir.frames[slot] = frame;
+        dir.epochs[slot] = this.epochValue;
+      }
       dir.count++;
       site.postAt(at, dir.arrive!);
     } else {
@@ -368,21 +400,13 @@ export class Link {
     return made;
   }
 
-  /** Makes `dir`'s ring of frames in flight and its arrival event; returns its site. */
+  /** Makes `dir`'s arrival event; returns its site. */
   private openDirection(dir: Direction, to: Port): EventSite {
     const site = this.kernel.site(to.owner.name, 'frame-arrival');
     dir.site = site;
-    dir.frames = new Array<SimFrame | undefined>(RING_START).fill(undefined);
-    dir.epochs = new Array<number>(RING_START).fill(0);
-    dir.arrive = () => {
-      const head = dir.head;
-      const frame = dir.frames[head]!;
-      const epoch = dir.epochs[head]!;
-      dir.frames[head] = undefined;
-      dir.head = (head + 1) & (dir.frames.length - 1);
-      dir.count--;
-      this.deliver(to, frame, epoch);
-    };
+    dir.link = this;
+    dir.to = to;
+    dir.arrive = dir.arriveNext.bind(dir);
     return site;
   }
 

@@ -9,8 +9,9 @@
  * - Origins, in the manner of TRILL's confidence levels (RFC 6325 §4.8.1): `learned` from data,
  *   `pushed` by a control plane (a controller, EVPN), both aged and replaced by newer information;
  *   `static` entries never age and learning never moves them.
- * - Storage is open addressing with linear probing in one typed array (24 bytes per slot, two slots
- *   per entry at most), deletion by backward shift, so there is no per-entry object.
+ * - Storage is open addressing with linear probing in one buffer of 24-byte slots (FID and origin,
+ *   MAC, last seen, port side by side: a lookup reads one slot, not one entry of five arrays), two
+ *   slots per entry at most, deletion by backward shift, so there is no per-entry object.
  */
 
 /** Where an entry came from. */
@@ -30,20 +31,32 @@ export interface MacEntry {
   readonly origin: MacOrigin;
 }
 
+const EMPTY = -1;
 const TWO_32 = 0x1_0000_0000;
 
-/**
- * A slot is three numbers of one Float64Array (24 bytes, so that a probe reads one cache line, not
- * five arrays): the MAC, when it was last seen, and the rest packed as
- * `port × FID_SPAN × 4 + (fid + 1) × 4 + origin` (exact: under 2^47). 0 there marks an empty slot.
- */
-const STRIDE = 3;
-const FID_SPAN = 8192;
-const META_LOW = FID_SPAN * 4;
+// A slot is 24 bytes of a table's buffer: the MAC and when it was last seen (two float64s, `nums` at
+// 3i and 3i + 1), then FID × 4 + origin code (EMPTY when free) and the port (two int32s, `ints` at 6i + 4
+// and 6i + 5). FIDs and ports are never negative.
+const SLOT_BYTES = 24;
+const NUMS = 3;
+const INTS = 6;
+const MAC = 0;
+const SEEN = 1;
+const KEY = 4;
+const PORT = 5;
 
-/** The packed third number of a slot. */
-function meta(fid: number, port: number, origin: number): number {
-  return port * META_LOW + (fid + 1) * 4 + origin;
+/** The two views of one slot buffer. */
+interface Slots {
+  readonly nums: Float64Array;
+  readonly ints: Int32Array;
+}
+
+/** A table of `n` free slots. */
+function freeSlots(n: number): Slots {
+  const buffer = new ArrayBuffer(n * SLOT_BYTES);
+  const ints = new Int32Array(buffer);
+  for (let i = 0; i < n; i++) ints[i * INTS + KEY] = EMPTY;
+  return { nums: new Float64Array(buffer), ints };
 }
 
 function hash(fid: number, mac: number): number {
@@ -65,8 +78,10 @@ export interface MacTableOptions {
 export class MacTable {
   readonly capacity: number;
   private aging: number;
-  /** The slots (see {@link STRIDE}), `mask + 1` of them. */
-  private slots: Float64Array;
+  /** The slots' MACs and last-seen times (see SLOT_BYTES above). */
+  private nums: Float64Array;
+  /** The slots' keys (FID × 4 + origin, or EMPTY) and ports, in the same buffer as `nums`. */
+  private ints: Int32Array;
   private mask: number;
   private count = 0;
   /** No dynamic entry can expire before this time (so a full table is not swept again and again). */
@@ -79,9 +94,10 @@ export class MacTable {
     if (!(options.agingTime > 0)) throw new RangeError(`ageing time must be positive, got ${options.agingTime}`);
     this.capacity = options.capacity;
     this.aging = options.agingTime;
-    const slots = 16;
-    this.slots = new Float64Array(slots * STRIDE);
-    this.mask = slots - 1;
+    const { nums, ints } = freeSlots(16);
+    this.nums = nums;
+    this.ints = ints;
+    this.mask = 15;
   }
 
   /** Entries held, including any that have expired but were not yet looked up or swept. */
@@ -91,7 +107,7 @@ export class MacTable {
 
   /** Bytes of storage currently allocated. */
   get bytes(): number {
-    return this.slots.length * 8;
+    return this.nums.byteLength;
   }
 
   get agingTime(): number {
@@ -107,38 +123,30 @@ export class MacTable {
 
   /** The slot of (fid, mac), or -1. */
   private find(fid: number, mac: number): number {
-    const slots = this.slots;
+    const ints = this.ints;
+    const nums = this.nums;
     const mask = this.mask;
-    const key = (fid + 1) * 4;
     let i = hash(fid, mac) & mask;
     for (;;) {
-      const at = i * STRIDE;
-      const m = slots[at + 2]!;
-      if (m === 0) return -1;
-      if (slots[at] === mac && m % META_LOW - m % 4 === key) return i;
+      const key = ints[i * INTS + KEY]!;
+      if (key === EMPTY) return -1;
+      if (key >> 2 === fid && nums[i * NUMS + MAC] === mac) return i;
       i = (i + 1) & mask;
     }
   }
 
-  private origin(i: number): number {
-    return this.slots[i * STRIDE + 2]! % 4;
-  }
-
-  private port(i: number): number {
-    return Math.floor(this.slots[i * STRIDE + 2]! / META_LOW);
-  }
-
-  private fid(i: number): number {
-    const m = this.slots[i * STRIDE + 2]!;
-    return (m % META_LOW - m % 4) / 4 - 1;
-  }
-
-  private seen(i: number): number {
-    return this.slots[i * STRIDE + 1]!;
+  private isStatic(i: number): boolean {
+    return (this.ints[i * INTS + KEY]! & 3) === 2;
   }
 
   private expired(i: number, now: number): boolean {
-    return this.origin(i) !== 2 && now - this.seen(i) >= this.aging;
+    return !this.isStatic(i) && now - this.nums[i * NUMS + SEEN]! >= this.aging;
+  }
+
+  /** The entry in slot `i`. */
+  private entryAt(i: number): MacEntry {
+    const key = this.ints[i * INTS + KEY]!;
+    return { fid: key >> 2, mac: this.nums[i * NUMS + MAC]!, port: this.ints[i * INTS + PORT]!, lastSeen: this.nums[i * NUMS + SEEN]!, origin: ORIGINS[key & 3]! };
   }
 
   /** The port for (fid, mac), or -1 when unknown or aged out (an aged entry is removed). */
@@ -149,15 +157,13 @@ export class MacTable {
       this.removeSlot(i);
       return -1;
     }
-    return this.port(i);
+    return this.ints[i * INTS + PORT]!;
   }
 
   /** The live entry for (fid, mac), if any. */
   entry(fid: number, mac: number, now: number): MacEntry | undefined {
-    const port = this.lookup(fid, mac, now);
-    if (port < 0) return undefined;
-    const i = this.find(fid, mac);
-    return { fid, mac, port, lastSeen: this.seen(i), origin: ORIGINS[this.origin(i)]! };
+    if (this.lookup(fid, mac, now) < 0) return undefined;
+    return this.entryAt(this.find(fid, mac));
   }
 
   /**
@@ -168,7 +174,7 @@ export class MacTable {
   peek(fid: number, mac: number): MacEntry | undefined {
     const i = this.find(fid, mac);
     if (i < 0) return undefined;
-    return { fid, mac, port: this.port(i), lastSeen: this.seen(i), origin: ORIGINS[this.origin(i)]! };
+    return this.entryAt(i);
   }
 
   /**
@@ -176,7 +182,6 @@ export class MacTable {
    * `learned` or `pushed` information. After `moved`, {@link lastPreviousPort} holds the old port.
    */
   learn(fid: number, mac: number, port: number, now: number, origin: MacOrigin = 'learned'): LearnOutcome {
-    if (!(fid >= 0 && fid < FID_SPAN - 1) || !(port >= 0 && port <= 0x7fff_ffff)) throw new RangeError(`MAC table: no entry for FID ${fid} and port ${port}`);
     let i = this.find(fid, mac);
     if (i >= 0 && this.expired(i, now)) {
       this.removeSlot(i);
@@ -184,10 +189,12 @@ export class MacTable {
     }
     const code = ORIGIN_CODE[origin];
     if (i >= 0) {
-      if (this.origin(i) === 2 && code !== 2) return 'static';
-      const previous = this.port(i);
-      this.slots[i * STRIDE + 1] = now;
-      this.slots[i * STRIDE + 2] = meta(fid, port, code);
+      if (this.isStatic(i) && code !== 2) return 'static';
+      const ints = this.ints;
+      const previous = ints[i * INTS + PORT]!;
+      ints[i * INTS + PORT] = port;
+      ints[i * INTS + KEY] = fid * 4 + code;
+      this.nums[i * NUMS + SEEN] = now;
       if (previous !== port) {
         this.lastPreviousPort = previous;
         return 'moved';
@@ -214,9 +221,10 @@ export class MacTable {
    */
   flush(port = -1, exceptPort = -1): number {
     let removed = 0;
-    for (let i = 0; i <= this.mask;) {
-      const p = this.port(i);
-      if (this.slots[i * STRIDE + 2] !== 0 && this.origin(i) !== 2 && (port < 0 ? p !== exceptPort : p === port)) {
+    const n = this.mask + 1;
+    for (let i = 0; i < n;) {
+      const p = this.ints[i * INTS + PORT]!;
+      if (this.ints[i * INTS + KEY] !== EMPTY && !this.isStatic(i) && (port < 0 ? p !== exceptPort : p === port)) {
         this.removeSlot(i);
         removed++;
         // Backward shift may have moved another entry into slot i: look at it again.
@@ -230,9 +238,10 @@ export class MacTable {
   /** Every live entry, in slot order (deterministic for the same history). */
   entries(now: number): MacEntry[] {
     const out: MacEntry[] = [];
-    for (let i = 0; i <= this.mask; i++) {
-      if (this.slots[i * STRIDE + 2] === 0 || this.expired(i, now)) continue;
-      out.push({ fid: this.fid(i), mac: this.slots[i * STRIDE]!, port: this.port(i), lastSeen: this.seen(i), origin: ORIGINS[this.origin(i)]! });
+    const n = this.mask + 1;
+    for (let i = 0; i < n; i++) {
+      if (this.ints[i * INTS + KEY] === EMPTY || this.expired(i, now)) continue;
+      out.push(this.entryAt(i));
     }
     return out;
   }
@@ -241,13 +250,14 @@ export class MacTable {
   private sweep(now: number): boolean {
     if (now < this.nextExpiry) return false;
     let earliest = Infinity;
-    for (let i = 0; i <= this.mask;) {
-      if (this.slots[i * STRIDE + 2] !== 0 && this.origin(i) !== 2) {
+    const n = this.mask + 1;
+    for (let i = 0; i < n;) {
+      if (this.ints[i * INTS + KEY] !== EMPTY && !this.isStatic(i)) {
         if (this.expired(i, now)) {
           this.removeSlot(i);
           continue;
         }
-        earliest = Math.min(earliest, this.seen(i) + this.aging);
+        earliest = Math.min(earliest, this.nums[i * NUMS + SEEN]! + this.aging);
       }
       i++;
     }
@@ -257,58 +267,55 @@ export class MacTable {
 
   private insert(fid: number, mac: number, port: number, now: number, origin: number): void {
     if ((this.count + 1) * 2 > this.mask + 1) this.grow();
-    const slots = this.slots;
-    let i = hash(fid, mac) & this.mask;
-    while (slots[i * STRIDE + 2] !== 0) i = (i + 1) & this.mask;
-    const at = i * STRIDE;
-    slots[at] = mac;
-    slots[at + 1] = now;
-    slots[at + 2] = meta(fid, port, origin);
+    this.place(fid * 4 + origin, mac, now, port);
     this.count++;
     if (origin !== 2) this.nextExpiry = Math.min(this.nextExpiry, now + this.aging);
   }
 
+  /** Puts an entry in the first free slot from its home. */
+  private place(key: number, mac: number, seen: number, port: number): void {
+    const ints = this.ints;
+    let i = hash(key >> 2, mac) & this.mask;
+    while (ints[i * INTS + KEY] !== EMPTY) i = (i + 1) & this.mask;
+    ints[i * INTS + KEY] = key;
+    ints[i * INTS + PORT] = port;
+    this.nums[i * NUMS + MAC] = mac;
+    this.nums[i * NUMS + SEEN] = seen;
+  }
+
   private grow(): void {
-    const old = this.slots;
-    const n = 2 * (this.mask + 1);
-    const slots = new Float64Array(n * STRIDE);
-    const mask = n - 1;
-    for (let from = 0; from < old.length; from += STRIDE) {
-      const m = old[from + 2]!;
-      if (m === 0) continue;
-      const mac = old[from]!;
-      let i = hash((m % META_LOW - m % 4) / 4 - 1, mac) & mask;
-      while (slots[i * STRIDE + 2] !== 0) i = (i + 1) & mask;
-      const at = i * STRIDE;
-      slots[at] = mac;
-      slots[at + 1] = old[from + 1]!;
-      slots[at + 2] = m;
+    const { nums, ints } = this;
+    const n = this.mask + 1;
+    const next = freeSlots(2 * n);
+    this.nums = next.nums;
+    this.ints = next.ints;
+    this.mask = 2 * n - 1;
+    for (let j = 0; j < n; j++) {
+      const key = ints[j * INTS + KEY]!;
+      if (key !== EMPTY) this.place(key, nums[j * NUMS + MAC]!, nums[j * NUMS + SEEN]!, ints[j * INTS + PORT]!);
     }
-    this.slots = slots;
-    this.mask = mask;
   }
 
   /** Linear-probing deletion by backward shift (no tombstones). */
   private removeSlot(i: number): void {
-    const slots = this.slots;
-    const mask = this.mask;
+    const { nums, ints, mask } = this;
     let hole = i;
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
-      const m = slots[j * STRIDE + 2]!;
-      if (m === 0) break;
-      const home = hash((m % META_LOW - m % 4) / 4 - 1, slots[j * STRIDE]!) & mask;
+      const key = ints[j * INTS + KEY]!;
+      if (key === EMPTY) break;
+      const home = hash(key >> 2, nums[j * NUMS + MAC]!) & mask;
       // Move j into the hole unless its home lies cyclically in (hole, j].
       const inRange = hole <= j ? home > hole && home <= j : home > hole || home <= j;
       if (!inRange) {
-        slots[hole * STRIDE] = slots[j * STRIDE]!;
-        slots[hole * STRIDE + 1] = slots[j * STRIDE + 1]!;
-        slots[hole * STRIDE + 2] = m;
+        nums.copyWithin(hole * NUMS, j * NUMS, j * NUMS + NUMS);
+        ints[hole * INTS + KEY] = key;
+        ints[hole * INTS + PORT] = ints[j * INTS + PORT]!;
         hole = j;
       }
     }
-    slots[hole * STRIDE + 2] = 0;
+    ints[hole * INTS + KEY] = EMPTY;
     this.count--;
   }
 }

@@ -197,6 +197,12 @@ export class NeighborCache<A, P> {
   /** The entries; the shared empty table until the first entry is created (most hosts of a large domain never learn one). */
   private table: Map<A, NeighborEntry<P>> = EMPTY_TABLE as Map<A, NeighborEntry<P>>;
   /**
+   * The entry the output path last found, and its address (a host sends mostly to one next hop, its
+   * gateway): found again without a lookup in `table`. Forgotten when its entry leaves the table.
+   */
+  private lastAddress: A | undefined = undefined;
+  private lastEntry: NeighborEntry<P> | undefined = undefined;
+  /**
    * The current reachable time; -1 until first asked for (see {@link reachableTime}). Not NaN: a
    * number field that holds a non-integer from the start is a heap number of its own in every cache.
    */
@@ -346,9 +352,18 @@ export class NeighborCache<A, P> {
     if (e === undefined) return;
     if (e.timerAt >= 0) this.disarm(address, e);
     for (const packet of e.queue.splice(0)) this.hooks.drop(address, packet, 'resolution-failed');
-    this.table.delete(address);
-    this.counted(address, -1);
+    this.deleteEntry(address);
     this.hooks.changed?.(address, e.state, 'none', e.lladdr);
+  }
+
+  /** Takes `address`'s entry out of the table. */
+  private deleteEntry(address: A): void {
+    this.table.delete(address);
+    if (address === this.lastAddress) {
+      this.lastAddress = undefined;
+      this.lastEntry = undefined;
+    }
+    this.counted(address, -1);
   }
 
   /**
@@ -423,8 +438,13 @@ export class NeighborCache<A, P> {
 
   /** The output path: send `packet` to `address`, resolving it first if needed. */
   output(address: A, packet: P, now: number): void {
-    const e = this.table.get(address);
-    if (e === undefined) return this.startResolution(address, undefined, packet, now);
+    let e = this.lastEntry;
+    if (address !== this.lastAddress || e === undefined) {
+      e = this.table.get(address);
+      if (e === undefined) return this.startResolution(address, undefined, packet, now);
+      this.lastAddress = address;
+      this.lastEntry = e;
+    }
     // Linux stamps `used` in neigh_event_send_probe, on the slow path (neigh_resolve_output); a
     // connected entry whose header is cached goes out by neigh_hh_output and leaves it alone.
     const connected = e.state === 'reachable' || e.state === 'permanent';
@@ -478,8 +498,7 @@ export class NeighborCache<A, P> {
   private fail(address: A, e: NeighborEntry<P>, now: number): void {
     for (const packet of e.queue.splice(0)) this.hooks.drop(address, packet, 'resolution-failed');
     if (this.p.deleteOnFailure && this.p.holdDown <= 0) {
-      this.table.delete(address);
-      this.counted(address, -1);
+      this.deleteEntry(address);
       if (e.timerAt >= 0) this.disarm(address, e);
       this.hooks.changed?.(address, e.state, 'none', e.lladdr);
       return;

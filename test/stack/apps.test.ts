@@ -4,7 +4,8 @@
  * probes, unlike one-way UDP to the same host.
  */
 import { describe, expect, it } from 'vitest';
-import { FlowSink, PingFlow, RequestResponseFlow, SequenceSet, UdpFlow, flowPayload, isFlowPayload, linuxProfile, readFlowId, readFlowSequence, readFlowTag } from '../../src/stack/index.js';
+import { FlowRecord, FlowSink, PingFlow, RequestResponseFlow, SequenceSet, UdpFlow, flowPayload, isFlowPayload, linuxProfile, readFlowId, readFlowSequence, readFlowTag } from '../../src/stack/index.js';
+import { Kernel } from '../../src/sim/index.js';
 import { classifyArp } from '../../src/wire/index.js';
 import { lan } from '../helpers/stack.js';
 import { ip4, ip6, mac } from '../helpers/sample-frames.js';
@@ -130,5 +131,36 @@ describe('sequence set', () => {
     }
     // Kept as maximal runs of consecutive numbers.
     expect(set.ranges).toBe(runs);
+  });
+});
+
+describe('flow record', () => {
+  it('counts and traces what plain sets say, whether packets come in order, out of order or twice', () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const kernel = new Kernel({ seed });
+      const record = new FlowRecord(kernel, 3, 'f');
+      const traced = { sent: 0, delivered: 0 };
+      kernel.trace.on('flow-sent', () => traced.sent++);
+      kernel.trace.on('flow-delivered', () => traced.delivered++);
+      const sent = new Set<number>();
+      const delivered = new Set<number>();
+      let x = seed;
+      const next = (): number => (x = (x * 1103515245 + 12345) % 2 ** 31);
+      // A long in-order stretch first (the record's counting without a set), then the set's cases.
+      const inOrder = 50 + seed * 10;
+      for (let k = 0; k < 2000; k++) {
+        const high = sent.size === 0 ? -1 : Math.max(...sent);
+        const r = next() % 10;
+        const n = k < inOrder || r < 6 ? high + 1 : r < 8 ? high + 2 + (next() % 5) : next() % (high + 2);
+        record.noteSent('a', n);
+        sent.add(n);
+        // Deliveries lag: in order for a while, then sometimes one skipped, repeated or late.
+        const d = k < inOrder ? n : next() % (high + 2);
+        record.markDelivered('b', d);
+        delivered.add(d);
+        expect([record.sent, record.delivered, traced.sent, traced.delivered]).toEqual([sent.size, delivered.size, sent.size, delivered.size]);
+      }
+      for (let n = -1; n < 2100; n++) expect(record.isDelivered(n)).toBe(delivered.has(n));
+    }
   });
 });

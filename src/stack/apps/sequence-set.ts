@@ -18,6 +18,14 @@ export class SequenceSet {
   private tailEnd = 0;
   private count = 0;
 
+  /** The set of 0, 1, …, n − 1 (one range). */
+  static upTo(n: number): SequenceSet {
+    const set = new SequenceSet();
+    set.tailEnd = n;
+    set.count = n;
+    return set;
+  }
+
   /** Numbers in the set. */
   get size(): number {
     return this.count;

@@ -52,8 +52,15 @@ export class FlowRecord {
   /** Packets the sending host could not even send (no source address, node down). */
   notSent = 0;
   private readonly kernel: Kernel;
-  private readonly sentSet = new SequenceSet();
-  private readonly deliveredSet = new SequenceSet();
+  /**
+   * Packets sent: while every one so far was noted in order (0, 1, 2, …), they are 0 to
+   * `sentInOrder` − 1 and no set is kept (a send reads and writes this record only); the set is made
+   * at the first packet out of order. Likewise the packets delivered.
+   */
+  private sentInOrder = 0;
+  private sentSet: SequenceSet | null = null;
+  private deliveredInOrder = 0;
+  private deliveredSet: SequenceSet | null = null;
   private readonly sentChannel: TraceChannel<'flow-sent'>;
   private readonly deliveredChannel: TraceChannel<'flow-delivered'>;
 
@@ -67,17 +74,17 @@ export class FlowRecord {
 
   /** Distinct packets sent. */
   get sent(): number {
-    return this.sentSet.size;
+    return this.sentSet === null ? this.sentInOrder : this.sentSet.size;
   }
 
   /** Distinct packets delivered. */
   get delivered(): number {
-    return this.deliveredSet.size;
+    return this.deliveredSet === null ? this.deliveredInOrder : this.deliveredSet.size;
   }
 
   /** Whether packet `sequence` was delivered. */
   isDelivered(sequence: number): boolean {
-    return this.deliveredSet.has(sequence);
+    return this.deliveredSet === null ? sequence >= 0 && sequence < this.deliveredInOrder : this.deliveredSet.has(sequence);
   }
 
   /**
@@ -85,13 +92,15 @@ export class FlowRecord {
    * sending it again (a response to a request that arrived twice) counts once.
    */
   noteSent(node: string, sequence: number): void {
-    if (!this.sentSet.add(sequence)) return;
+    if (this.sentSet === null && sequence === this.sentInOrder) this.sentInOrder++;
+    else if (!(this.sentSet ??= SequenceSet.upTo(this.sentInOrder)).add(sequence)) return;
     if (this.sentChannel.active) this.sentChannel.emit({ type: 'flow-sent', time: this.kernel.now, node, flow: this.id, sequence });
   }
 
   /** Records that packet `sequence` reached `node` now (a duplicate is ignored: the first arrival counts). */
   markDelivered(node: string, sequence: number): void {
-    if (!this.deliveredSet.add(sequence)) return;
+    if (this.deliveredSet === null && sequence === this.deliveredInOrder) this.deliveredInOrder++;
+    else if (!(this.deliveredSet ??= SequenceSet.upTo(this.deliveredInOrder)).add(sequence)) return;
     if (this.deliveredChannel.active) this.deliveredChannel.emit({ type: 'flow-delivered', time: this.kernel.now, node, flow: this.id, sequence });
   }
 }
@@ -109,8 +118,17 @@ export class UdpFlow {
   /** Where send events are queued: the sender's site, looked up again if the sender's name changes. */
   private site: EventSite;
   private siteNode: string;
-  /** The one action of every send event (no closure per packet). */
-  private readonly sendNext = (): void => this.send();
+  /**
+   * The one action of every send event (no closure per packet), bound to this flow, and the
+   * settings a send reads, in the flow's own fields: a send reads the flow, not its config too.
+   */
+  private readonly sendNext: () => void;
+  private readonly id: number;
+  private readonly from: UdpSender;
+  private readonly to: Ipv4Address | Ipv6Address;
+  private readonly size: number;
+  private readonly start: number;
+  private readonly stop: number;
 
   constructor(kernel: Kernel, config: UdpFlowConfig) {
     if (!(config.rate > 0)) throw new RangeError(`flow ${config.name}: rate must be positive`);
@@ -121,6 +139,13 @@ export class UdpFlow {
     this.interval = Math.round(1e9 / config.rate);
     this.destinationPort = config.destinationPort ?? FLOW_PORT;
     this.sourcePort = config.sourcePort ?? this.destinationPort;
+    this.id = config.id;
+    this.from = config.from;
+    this.to = config.to;
+    this.size = config.size;
+    this.start = config.start;
+    this.stop = config.stop;
+    this.sendNext = this.send.bind(this);
     this.siteNode = config.from.name;
     this.site = kernel.site(this.siteNode, 'flow-send');
     this.schedule(config.start);
@@ -128,7 +153,7 @@ export class UdpFlow {
 
   /** Queues the next send at `time` under the sender's current name. */
   private schedule(time: number): void {
-    const node = this.config.from.name;
+    const node = this.from.name;
     if (node !== this.siteNode) {
       this.siteNode = node;
       this.site = this.kernel.site(node, 'flow-send');
@@ -137,14 +162,13 @@ export class UdpFlow {
   }
 
   private send(): void {
-    const config = this.config;
     const sequence = this.sequence++;
-    const from = config.from;
-    const payload = flowPayload(config.id, sequence, this.kernel.now, config.size);
+    const from = this.from;
+    const payload = flowPayload(this.id, sequence, this.kernel.now, this.size);
     this.record.noteSent(from.name, sequence);
-    if (!from.sendUdp(config.to, this.sourcePort, this.destinationPort, payload)) this.record.notSent++;
-    const next = config.start + (sequence + 1) * this.interval;
-    if (next < config.stop) this.schedule(next);
+    if (!from.sendUdp(this.to, this.sourcePort, this.destinationPort, payload)) this.record.notSent++;
+    const next = this.start + (sequence + 1) * this.interval;
+    if (next < this.stop) this.schedule(next);
   }
 
   get name(): string {
