@@ -155,6 +155,11 @@ export class Link {
     const name = `${a.name}<->${b.name}`;
     checkConfig(name, config);
     if (a.link !== null || b.link !== null) throw new Error(`link ${name}: a port can have only one link`);
+    // A port's id numbers its slots in the arrays of the network that first linked it, for the
+    // port's life: in another network's arrays the same number is another port's.
+    for (const p of [a, b]) {
+      if (p.id >= 0 && p.counters.store !== trace.ports) throw new Error(`link ${name}: port ${p.name} already belongs to another network (its id ${p.id} numbers that network's port arrays); a port is linked within one network only`);
+    }
     this.name = name;
     this.a = a;
     this.b = b;
