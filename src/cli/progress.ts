@@ -85,3 +85,25 @@ export class Progress {
     this.bar?.stop();
   }
 }
+
+/**
+ * What the bar of `arpshift run` shows while a scenario's runs advance (several at once with
+ * `--jobs`, each reporting in turn): the share of every run's simulated time done, and a label.
+ */
+export class RunsProgress {
+  private readonly shares: number[];
+
+  constructor(runs: number) {
+    this.shares = new Array<number>(runs).fill(0);
+  }
+
+  /** Run `run` (0-based) reached `simulatedNs` of its `durationNs`: the bar's percentage and label. */
+  update(run: number, simulatedNs: number, durationNs: number): { percentage: number; label: string } {
+    const runs = this.shares.length;
+    this.shares[run] = durationNs > 0 ? simulatedNs / durationNs : 1;
+    return {
+      percentage: Math.floor((this.shares.reduce((n, x) => n + x, 0) / runs) * 100),
+      label: runs > 1 ? `run ${run + 1}/${runs}` : '',
+    };
+  }
+}

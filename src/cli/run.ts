@@ -16,6 +16,7 @@ import type { AtomicFileSink } from '../index.js';
 import { CliError } from './errors.js';
 import { runWithHeapFor } from './heap.js';
 import { OutputClosed, writeAll } from './output.js';
+import { RunsProgress } from './progress.js';
 
 interface RunFlags {
   readonly seed?: string;
@@ -139,9 +140,8 @@ Examples:
         const capture = flags.pcap === undefined ? undefined : open('--pcap', flags.pcap);
         const out = flags.out === undefined ? undefined : open('--out', flags.out);
         const report = flags.report === undefined ? undefined : open('--report', flags.report);
-        // Each run's share of simulated time done (several advance at once with --jobs).
         const runs = scenario.runs.length;
-        const shares = new Array<number>(runs).fill(0);
+        const runsProgress = new RunsProgress(runs);
         const result = await api.runScenarioAsync(scenario, {
           force: true,
           jobs: jobs ?? Math.min(runs, availableParallelism()),
@@ -150,8 +150,8 @@ Examples:
           ...(flags.series || report !== undefined ? { series: true } : {}),
           onProgress: (run, _runs, t, duration) => {
             if (bar === null) return;
-            shares[run] = t / duration;
-            bar.update(Math.floor((shares.reduce((n, x) => n + x, 0) / runs) * 100), { run: runs > 1 ? `run ${run + 1}/${runs}` : '' });
+            const { percentage, label } = runsProgress.update(run, t, duration);
+            bar.update(percentage, { run: label });
           },
           signal: interrupt.signal,
         });
