@@ -87,8 +87,10 @@ export class Progress {
 }
 
 /**
- * What the bar of `arpshift run` shows while a scenario's runs advance (several at once with
- * `--jobs`, each reporting in turn): the share of every run's simulated time done, and a label.
+ * What the bar of `arpshift run` shows while a scenario's runs advance: the share of every run's
+ * simulated time done, and one label for the whole (the runs done, and the share of the slowest run
+ * in progress). With `--jobs` several runs advance at once and report in turn; the label depends
+ * only on where the runs are, never on which reported last.
  */
 export class RunsProgress {
   private readonly shares: number[];
@@ -99,11 +101,18 @@ export class RunsProgress {
 
   /** Run `run` (0-based) reached `simulatedNs` of its `durationNs`: the bar's percentage and label. */
   update(run: number, simulatedNs: number, durationNs: number): { percentage: number; label: string } {
-    const runs = this.shares.length;
-    this.shares[run] = durationNs > 0 ? simulatedNs / durationNs : 1;
-    return {
-      percentage: Math.floor((this.shares.reduce((n, x) => n + x, 0) / runs) * 100),
-      label: runs > 1 ? `run ${run + 1}/${runs}` : '',
-    };
+    const shares = this.shares;
+    const runs = shares.length;
+    shares[run] = durationNs > 0 ? Math.min(1, simulatedNs / durationNs) : 1;
+    let sum = 0;
+    let done = 0;
+    let slowest = Infinity;
+    for (const share of shares) {
+      sum += share;
+      if (share >= 1) done++;
+      else if (share > 0) slowest = Math.min(slowest, share);
+    }
+    const label = runs === 1 ? '' : `${done}/${runs} runs done${slowest === Infinity ? '' : `, slowest running ${Math.floor(slowest * 100)} %`}`;
+    return { percentage: Math.floor((sum / runs) * 100), label };
   }
 }

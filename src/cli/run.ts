@@ -104,7 +104,7 @@ Examples:
       const started = Date.now();
       if (showProgress) {
         const { SingleBar, Presets } = await import('cli-progress');
-        const b = new SingleBar({ format: 'simulating {run} |{bar}| {percentage}% of simulated time', hideCursor: true, clearOnComplete: true, stream: process.stderr }, Presets.shades_classic);
+        const b = new SingleBar({ format: 'simulating |{bar}| {percentage}% of simulated time {run}', hideCursor: true, clearOnComplete: true, stream: process.stderr }, Presets.shades_classic);
         let startedBar = false;
         bar = {
           update: (v, payload) => {
@@ -151,7 +151,7 @@ Examples:
           onProgress: (run, _runs, t, duration) => {
             if (bar === null) return;
             const { percentage, label } = runsProgress.update(run, t, duration);
-            bar.update(percentage, { run: label });
+            bar.update(percentage, { run: label === '' ? '' : `· ${label}` });
           },
           signal: interrupt.signal,
         });
