@@ -96,7 +96,10 @@ Examples:
         const issues = api.costIssues(scenario, estimate);
         if (issues.length > 0) throw api.scenarioErrorAt(scenarioText, fileName, issues);
       }
-      const warning = api.costWarning(estimate);
+      // The runs at once share the work: the warning is about the wall time, the total beside it.
+      const runs = scenario.runs.length;
+      const jobsAsked = jobs ?? Math.min(runs, availableParallelism());
+      const warning = api.costWarning(estimate, api.runsAtOnce(scenario, jobsAsked));
       if (warning !== undefined && !flags.quiet) process.stderr.write(`arpshift: ${warning}\n`);
 
       const showProgress = !flags.quiet && process.stderr.isTTY === true;
@@ -140,11 +143,10 @@ Examples:
         const capture = flags.pcap === undefined ? undefined : open('--pcap', flags.pcap);
         const out = flags.out === undefined ? undefined : open('--out', flags.out);
         const report = flags.report === undefined ? undefined : open('--report', flags.report);
-        const runs = scenario.runs.length;
         const runsProgress = new RunsProgress(runs);
         const result = await api.runScenarioAsync(scenario, {
           force: true,
-          jobs: jobs ?? Math.min(runs, availableParallelism()),
+          jobs: jobsAsked,
           ...(seed === undefined ? {} : { seed }),
           ...(capture === undefined ? {} : { capture }),
           ...(flags.series || report !== undefined ? { series: true } : {}),
