@@ -1,5 +1,6 @@
 /**
- * The V8 heap of `arpshift run`: node's default old space (about 4 GiB on a 64-bit machine with
+ * The V8 heap of `arpshift run` (and of `arpshift sweep`, whose worker threads share the process's
+ * heap limit, for the largest of its points): node's default old space (about 4 GiB on a 64-bit machine with
  * enough memory) holds a model of about a million hosts at most, so a scenario whose estimated
  * memory does not fit is run in a child process of the same node with a larger
  * `--max-old-space-size`, chosen from the estimate and the machine's memory, and a larger young
