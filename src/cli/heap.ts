@@ -1,7 +1,8 @@
 /**
- * The V8 heap of `arpshift run`: node's default old space (about 4 GiB on a 64-bit machine with
- * enough memory) holds a model of about a million hosts at most, so a scenario whose estimated
- * memory does not fit is run in a child process of the same node with a larger
+ * The V8 heap of `arpshift run` (and of `arpshift sweep`, for the largest of its points: its worker
+ * threads share the process's heap limit): node's default old space (about 4 GiB on a 64-bit
+ * machine with enough memory) holds a model of about a million hosts at most, so a scenario whose
+ * estimated memory does not fit is run in a child process of the same node with a larger
  * `--max-old-space-size`, chosen from the estimate and the machine's memory, and a larger young
  * generation (`--max-semi-space-size`, {@link SEMI_SPACE_MIB}): building such a model keeps nearly
  * everything it allocates, and with V8's default semi-spaces each object is copied twice by

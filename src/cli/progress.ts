@@ -85,3 +85,34 @@ export class Progress {
     this.bar?.stop();
   }
 }
+
+/**
+ * What the bar of `arpshift run` shows while a scenario's runs advance: the share of every run's
+ * simulated time done, and one label for the whole (the runs done, and the share of the slowest run
+ * in progress). With `--jobs` several runs advance at once and report in turn; the label depends
+ * only on where the runs are, never on which reported last.
+ */
+export class RunsProgress {
+  private readonly shares: number[];
+
+  constructor(runs: number) {
+    this.shares = new Array<number>(runs).fill(0);
+  }
+
+  /** Run `run` (0-based) reached `simulatedNs` of its `durationNs`: the bar's percentage and label. */
+  update(run: number, simulatedNs: number, durationNs: number): { percentage: number; label: string } {
+    const shares = this.shares;
+    const runs = shares.length;
+    shares[run] = durationNs > 0 ? Math.min(1, simulatedNs / durationNs) : 1;
+    let sum = 0;
+    let done = 0;
+    let slowest = Infinity;
+    for (const share of shares) {
+      sum += share;
+      if (share >= 1) done++;
+      else if (share > 0) slowest = Math.min(slowest, share);
+    }
+    const label = runs === 1 ? '' : `${done}/${runs} runs done${slowest === Infinity ? '' : `, slowest running ${Math.floor(slowest * 100)} %`}`;
+    return { percentage: Math.floor((sum / runs) * 100), label };
+  }
+}

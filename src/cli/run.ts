@@ -16,6 +16,7 @@ import type { AtomicFileSink } from '../index.js';
 import { CliError } from './errors.js';
 import { runWithHeapFor } from './heap.js';
 import { OutputClosed, writeAll } from './output.js';
+import { RunsProgress } from './progress.js';
 
 interface RunFlags {
   readonly seed?: string;
@@ -95,7 +96,10 @@ Examples:
         const issues = api.costIssues(scenario, estimate);
         if (issues.length > 0) throw api.scenarioErrorAt(scenarioText, fileName, issues);
       }
-      const warning = api.costWarning(estimate);
+      // The runs at once share the work: the warning is about the wall time, the total beside it.
+      const runs = scenario.runs.length;
+      const jobsAsked = jobs ?? Math.min(runs, availableParallelism());
+      const warning = api.costWarning(estimate, api.runsAtOnce(scenario, jobsAsked));
       if (warning !== undefined && !flags.quiet) process.stderr.write(`arpshift: ${warning}\n`);
 
       const showProgress = !flags.quiet && process.stderr.isTTY === true;
@@ -103,7 +107,7 @@ Examples:
       const started = Date.now();
       if (showProgress) {
         const { SingleBar, Presets } = await import('cli-progress');
-        const b = new SingleBar({ format: 'simulating {run} |{bar}| {percentage}% of simulated time', hideCursor: true, clearOnComplete: true, stream: process.stderr }, Presets.shades_classic);
+        const b = new SingleBar({ format: 'simulating |{bar}| {percentage}% of simulated time {run}', hideCursor: true, clearOnComplete: true, stream: process.stderr }, Presets.shades_classic);
         let startedBar = false;
         bar = {
           update: (v, payload) => {
@@ -139,19 +143,17 @@ Examples:
         const capture = flags.pcap === undefined ? undefined : open('--pcap', flags.pcap);
         const out = flags.out === undefined ? undefined : open('--out', flags.out);
         const report = flags.report === undefined ? undefined : open('--report', flags.report);
-        // Each run's share of simulated time done (several advance at once with --jobs).
-        const runs = scenario.runs.length;
-        const shares = new Array<number>(runs).fill(0);
+        const runsProgress = new RunsProgress(runs);
         const result = await api.runScenarioAsync(scenario, {
           force: true,
-          jobs: jobs ?? Math.min(runs, availableParallelism()),
+          jobs: jobsAsked,
           ...(seed === undefined ? {} : { seed }),
           ...(capture === undefined ? {} : { capture }),
           ...(flags.series || report !== undefined ? { series: true } : {}),
           onProgress: (run, _runs, t, duration) => {
             if (bar === null) return;
-            shares[run] = t / duration;
-            bar.update(Math.floor((shares.reduce((n, x) => n + x, 0) / runs) * 100), { run: runs > 1 ? `run ${run + 1}/${runs}` : '' });
+            const { percentage, label } = runsProgress.update(run, t, duration);
+            bar.update(percentage, { run: label === '' ? '' : `· ${label}` });
           },
           signal: interrupt.signal,
         });

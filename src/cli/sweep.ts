@@ -11,6 +11,7 @@ import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import type { AtomicFileSink } from '../index.js';
 import { CliError } from './errors.js';
+import { runWithHeapFor } from './heap.js';
 import { OutputClosed, writeAll } from './output.js';
 import { Progress } from './progress.js';
 
@@ -67,7 +68,16 @@ Examples:
         }
       }
       const text = api.readScenarioFile(file);
-      const plan = api.planSweep(text, file, { workers, force: flags.force });
+      // Points run here get the heap `arpshift run` would choose for the largest (see heap.ts): this
+      // command runs again with it, and its worker threads share it; points on a queue run elsewhere.
+      const plan = api.planSweep(text, file, { workers, force: flags.force, ...(address === undefined ? { memory: Infinity } : {}) });
+      if (address === undefined) {
+        const child = await runWithHeapFor(plan.memory, flags);
+        if (child !== undefined) {
+          process.exitCode = child;
+          return;
+        }
+      }
       const out = flags.out ?? `${basename(file, extname(file)) || 'sweep'}.jsonl`;
       if (out === '-') throw new CliError('--out must be a file (a sweep is resumed from it), not standard output', 2);
       const sinks: AtomicFileSink[] = [];

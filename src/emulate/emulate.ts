@@ -29,7 +29,7 @@ import type { LabPlan } from './plan.js';
 import { HV_NS, planLab } from './plan.js';
 import { RunRecord } from './record.js';
 import { kernelIssues, scenarioIssues } from './support.js';
-import { Traffic } from './traffic.js';
+import { Traffic, lastSendNs } from './traffic.js';
 
 /** The three directions a migration is measured in. */
 export type Direction = keyof PerDirection<number>;
@@ -72,6 +72,13 @@ export interface EmulatedMigration extends MigrationResult {
    * null when nothing was measured. {@link compareRuns} allows for it.
    */
   readonly pauseLateMs: number | null;
+  /**
+   * Per direction, whether its flow had stopped before the migration started, by its own settings
+   * (its `stop`, or its `packets` all sent): nothing of the move to measure, so its black hole, the
+   * part after the resume and `repaired` are null, as the simulation reports such a flow; not a
+   * failure of the remedy. Null where there is no flow.
+   */
+  readonly stoppedBeforeMove: PerDirection<boolean>;
 }
 
 /** One emulated run, in the Result shape of `run` wherever it applies. */
@@ -259,7 +266,8 @@ export async function emulateScenario(scenario: Scenario, options: EmulateOption
         reader.close();
       }
     }
-    const migrations = run.migrations.map((m, i) => measureMigration(m, i, run.migrations, choices[i]!, analyses, t0EpochMs, durationMs));
+    const lastSendOf = (flow: string): number => lastSendNs(scenario.traffic[model.traffic.findIndex((t) => t.name === flow)]!);
+    const migrations = run.migrations.map((m, i) => measureMigration(m, i, run.migrations, choices[i]!, analyses, t0EpochMs, durationMs, lastSendOf));
     const gatewayNode = plan.hosts.find((h) => h.kind === 'gateway')!.node;
     const gw = analyses.get(gatewayNode)!.runs[0]!;
     const result: EmulationResult = {
@@ -412,6 +420,7 @@ function measureMigration(
   analyses: ReadonlyMap<string, CaptureAnalysis>,
   t0EpochMs: number,
   durationMs: number,
+  lastSendOf: (flow: string) => number,
 ): EmulatedMigration {
   const runEndS = (t0EpochMs + durationMs) / 1000;
   const pauseS = t0EpochMs / 1000 + m.schedule.pauseAt / 1e9;
@@ -423,6 +432,7 @@ function measureMigration(
   const repaired: Record<Direction, boolean | null> = { gatewayToVm: null, vmToGateway: null, peerToVm: null };
   const flows: Record<Direction, string | null> = { gatewayToVm: null, vmToGateway: null, peerToVm: null };
   const at: Record<Direction, string | null> = { gatewayToVm: null, vmToGateway: null, peerToVm: null };
+  const stopped: Record<Direction, boolean | null> = { gatewayToVm: null, vmToGateway: null, peerToVm: null };
   const lost: Record<string, number> = {};
   const stale: Record<string, number> = {};
   let downtime: number | null = null;
@@ -435,6 +445,10 @@ function measureMigration(
     if (c === null) continue;
     flows[d] = c.flow;
     at[d] = c.node;
+    // A flow that sent its last packet before the migration started (as the simulation counts: no
+    // packet sent at or after the start) shows nothing of the move, whatever its capture holds.
+    stopped[d] = lastSendOf(c.flow) < m.schedule.start;
+    if (stopped[d]) continue;
     const analysis = analyses.get(c.node)!;
     const event = eventFor(analysis, c.vmAddress, pauseS, resumeS, endS, d);
     const gap = event === undefined ? gapFor(analysis, c.vmAddress, d, pauseS, resumeS, runEndS) : undefined;
@@ -487,5 +501,6 @@ function measureMigration(
     capturedAt: at,
     silentMs: downtime,
     pauseLateMs: late,
+    stoppedBeforeMove: stopped,
   };
 }

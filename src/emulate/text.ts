@@ -48,9 +48,16 @@ export function emulationText(result: EmulationResult, comparisons: ReadonlyArra
       : ['migration', 'direction', 'emulated ms', 'simulated ms', 'difference', 'tolerance', ''];
     const rows: string[][] = [header];
     let unrepaired = false;
+    const stopped: string[] = [];
     run.migrations.forEach((m, i) => {
       const label = `${m.vm} ${m.from}→${m.to} (${run.mechanisms[i]})`;
       for (const d of DIRECTIONS) {
+        if (m.stoppedBeforeMove[d] === true) {
+          // Nothing of the move to measure: not a black hole, and not a failure of the remedy.
+          rows.push(comparison === null ? [label, NAMES[d], '-', '-', m.capturedAt[d] ?? '-'] : [label, NAMES[d], '-', '-', '-', '-', 'stopped before the move']);
+          stopped.push(`${m.measuredFlows[d]} (${NAMES[d]}) stopped before ${m.vm}'s move, by its own stop or packet count: nothing to measure`);
+          continue;
+        }
         if (m.blackHoleMs[d] === null) continue;
         if (m.repaired[d] === false) unrepaired = true;
         if (comparison === null) {
@@ -66,6 +73,7 @@ export function emulationText(result: EmulationResult, comparisons: ReadonlyArra
     });
     lines.push(table(rows));
     if (unrepaired) lines.push(comparison === null ? UNREPAIRED : `${UNREPAIRED}; both not repaired agree`);
+    lines.push(...stopped);
     const refused = run.flows.filter((f) => f.refused > 0);
     for (const w of run.warnings) lines.push(`warning: ${w}`);
     for (const f of refused) lines.push(`${f.flow}: ${f.refused} of ${f.sent} packets refused by the sender's kernel (queue full or unreachable)`);

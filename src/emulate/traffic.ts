@@ -4,8 +4,9 @@
  * takes the datagrams rather than answering port unreachable, as the simulator's receivers stay
  * silent); a ping flow is a raw ICMP / ICMPv6 socket sending echo requests, answered by the
  * receiver's kernel (unless icmp_echo_ignore_all). Each packet leaves at the flow's start plus
- * k / rate on the run's clock; a sender whose node is paused (a VM in stop-and-copy) skips its
- * packets meanwhile, as the simulator's paused VM sends nothing.
+ * k / rate on the run's clock, before its stop and for k below its `packets`; a sender whose node
+ * is paused (a VM in stop-and-copy) skips its packets meanwhile, as the simulator's paused VM sends
+ * nothing.
  */
 import type { IpSocket, Namespace } from '../emu/index.js';
 import type { Model, Scenario } from '../scenario/index.js';
@@ -17,6 +18,17 @@ const ICMPV6_ECHO_REQUEST = 128;
 const UDP_BASE_PORT = 40_000;
 /** First ICMP echo identifier; flow i's pair j uses this + 16 i + j. */
 const ECHO_BASE_ID = 0x4100;
+
+/**
+ * When a flow of the scenario sends its last packet (ns, on the run's clock), by its own settings:
+ * the k-th packet leaves at start + k / rate, while that is before its `stop` and k is below its
+ * `packets`; -Infinity when it sends none.
+ */
+export function lastSendNs(flow: Scenario['traffic'][number]): number {
+  const interval = 1e9 / flow.rate;
+  const sends = Math.min(Math.ceil((flow.stop - flow.start) / interval), flow.packets ?? Infinity);
+  return sends > 0 ? flow.start + (sends - 1) * interval : -Infinity;
+}
 
 /** One sender of one flow. */
 interface Sender {
@@ -31,6 +43,8 @@ interface Sender {
   readonly startMs: number;
   readonly stopMs: number;
   readonly intervalMs: number;
+  /** Packets the flow sends at most (its `packets`; Infinity when only its stop ends it). */
+  readonly packets: number;
   sent: number;
 }
 
@@ -58,7 +72,7 @@ export class Traffic {
         const socket = sender.ipSocket({ family, kind: t.kind === 'udp' ? 'udp' : 'icmp' });
         this.senders.push({
           flow: built.name, from: r.from, socket, address: r.address, port, kind: t.kind, identifier: ECHO_BASE_ID + 16 * i + j,
-          payload: new Uint8Array(t.size), startMs: t.start / 1e6, stopMs: t.stop / 1e6, intervalMs: 1000 / t.rate, sent: 0,
+          payload: new Uint8Array(t.size), startMs: t.start / 1e6, stopMs: t.stop / 1e6, intervalMs: 1000 / t.rate, packets: t.packets ?? Infinity, sent: 0,
         });
       });
     });
@@ -73,7 +87,7 @@ export class Traffic {
       for (const s of this.senders) {
         for (;;) {
           const due = s.startMs + s.sent * s.intervalMs;
-          if (due >= s.stopMs) break;
+          if (due >= s.stopMs || s.sent >= s.packets) break;
           if (due > now) {
             next = Math.min(next, due);
             break;

@@ -196,6 +196,11 @@ export class Link {
   constructor(kernel: Kernel, trace: TraceSink, a: Port, b: Port, config: LinkConfig) {
     checkConfig(a, b, config);
     if (a.link !== null || b.link !== null) throw new Error(`link ${linkName(a, b)}: a port can have only one link`);
+    // A port's id numbers its slots in the arrays of the network that first linked it, for the
+    // port's life: in another network's arrays the same number is another port's.
+    for (const p of [a, b]) {
+      if (p.id >= 0 && p.counters.store !== trace.ports) throw new Error(`link ${linkName(a, b)}: port ${p.name} already belongs to another network (its id ${p.id} numbers that network's port arrays); a port is linked within one network only`);
+    }
     this.a = a;
     this.b = b;
     this.rate = config.rate;

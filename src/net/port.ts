@@ -357,7 +357,7 @@ export class Port {
   /**
    * A small number unique among the ports of one network, given by the first link attached to the
    * port and kept for the port's life (-1 until then): observers index typed arrays by it instead of
-   * looking ports or nodes up by name.
+   * looking ports or nodes up by name. Linking the port into a second network is an error.
    */
   id = -1;
   /** @internal The network's port store, from the first link attached (with {@link id}). */

@@ -253,13 +253,19 @@ export function costIssues(scenario: Scenario, estimate: CostEstimate = estimate
 }
 
 /**
- * A line for people when a scenario within the limits will still take long here (more than
- * {@link WARN_SECONDS}), naming what costs most; undefined otherwise.
+ * A line for people when a scenario within the limits will still take long here: more than
+ * {@link WARN_SECONDS} of wall time, estimated as the work over every run divided by `atOnce`, the
+ * runs that run at the same time (see `runsAtOnce`); the line says that wall time, and with several
+ * at once also the total. Undefined otherwise. The line names what costs most.
  */
-export function costWarning(estimate: CostEstimate): string | undefined {
+export function costWarning(estimate: CostEstimate, atOnce = 1): string | undefined {
   const top = estimate.workItems[0];
-  if (estimate.seconds <= WARN_SECONDS || top === undefined) return undefined;
-  return `this run will take about ${duration(estimate.seconds)} here (${count(estimate.work)} events and deliveries), most of it for ${top.what}`;
+  const lanes = Math.max(1, Math.floor(atOnce));
+  const wall = estimate.seconds / lanes;
+  if (wall <= WARN_SECONDS || top === undefined) return undefined;
+  const work = `${count(estimate.work)} events and deliveries`;
+  const what = lanes === 1 ? ` (${work})` : `, ${lanes} runs at a time (${duration(estimate.seconds)} of work over every run: ${work})`;
+  return `this run will take about ${duration(wall)} here${what}, most of it for ${top.what}`;
 }
 
 /** A run refused for its cost (see {@link costIssues}); `force` runs it anyway. */

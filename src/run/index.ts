@@ -13,4 +13,4 @@ export { attachCapture } from './capture.js';
 export type { ModelRunOptions, RunObserver, Slice } from './model-run.js';
 export { ModelRun } from './model-run.js';
 export type { CompletedRun, RunOneOptions, RunScenarioAsyncOptions, RunScenarioOptions } from './run-scenario.js';
-export { SLICE_MS, runModel, runScenario, runScenarioAsync, runScenarioRun } from './run-scenario.js';
+export { SLICE_MS, runModel, runScenario, runScenarioAsync, runScenarioRun, runsAtOnce } from './run-scenario.js';

@@ -187,6 +187,16 @@ export interface RunScenarioAsyncOptions extends RunScenarioOptions {
   readonly jobs?: number;
 }
 
+/**
+ * How many runs of `scenario` {@link runScenarioAsync} runs at the same time when `jobs` are asked
+ * for (without observers of your own, which keep the runs one after another): one for `jobs` 1 or a
+ * scenario of one run; otherwise at most `jobs` and one per run, and no more models than the
+ * machine's memory holds.
+ */
+export function runsAtOnce(scenario: Scenario, jobs: number): number {
+  return jobs <= 1 || scenario.runs.length < 2 ? 1 : parallelRuns(scenario, jobs, estimateCost(scenario).memory);
+}
+
 /** Runs a step generator to its end, letting the event loop run between slices (see {@link runScenarioAsync}). */
 async function drive<T>(gen: Generator<void, T>, pace: Pace, signal: AbortSignal | undefined): Promise<T> {
   for (;;) {
@@ -219,7 +229,7 @@ function slicedSteps(): Pace {
 export async function runScenarioAsync(scenario: Scenario, options: RunScenarioAsyncOptions = {}): Promise<ScenarioResult> {
   const jobs = options.jobs ?? 1;
   if (!Number.isSafeInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive whole number, got ${jobs}`);
-  const lanes = jobs === 1 || options.observers !== undefined || scenario.runs.length < 2 ? 1 : parallelRuns(scenario, jobs, estimateCost(scenario).memory);
+  const lanes = options.observers !== undefined ? 1 : runsAtOnce(scenario, jobs);
   if (lanes === 1) {
     const pace = slicedSteps();
     return drive(scenarioSteps(scenario, options, pace), pace, options.signal);

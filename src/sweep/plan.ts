@@ -65,6 +65,8 @@ export interface SweepPlan {
   readonly work: number;
   /** Every (point, seed), seed by seed. */
   readonly jobs: readonly SweepJob[];
+  /** Peak heap bytes of the largest model a job builds (the estimate; see `estimateCost`). */
+  readonly memory: number;
 }
 
 /** Options of {@link planSweep}. */
@@ -73,6 +75,11 @@ export interface PlanOptions {
   readonly workers: number;
   /** Plan even a sweep whose estimated cost is too high. */
   readonly force?: boolean;
+  /**
+   * Heap bytes one job's model may take (default: this process's heap limit, which worker threads
+   * share); Infinity when the caller sees to the heap itself (`arpshift sweep` raises it as `run` does).
+   */
+  readonly memory?: number;
 }
 
 /** A setting's path as `--set` paths are: dot-separated keys and list indexes. */
@@ -120,8 +127,9 @@ export function planSweep(text: string, sweepFile: string, options: PlanOptions)
 
   const points: SweepPoint[] = [];
   const seen = new Set<string>();
-  const limits = defaultCostLimits();
+  const limits = { ...defaultCostLimits(), ...(options.memory === undefined ? {} : { memory: options.memory }) };
   let work = 0;
+  let memory = 0;
   let seconds = 0;
   let runNames: string[] | null = null;
   let seeds: number[] | null = null;
@@ -144,6 +152,7 @@ export function planSweep(text: string, sweepFile: string, options: PlanOptions)
       }
       const estimate = estimateCost(scenario, r);
       work += estimate.work * seeds!.length;
+      memory = Math.max(memory, estimate.memory);
       seconds += estimate.seconds * seeds!.length;
       for (const c of costIssues(scenario, estimate, limits)) {
         const message = `${pointText === '' ? '' : `${pointText}: `}run ${name}: ${formatPath(c.path)}: expected ${c.expected}, found ${c.found}`;
@@ -186,7 +195,7 @@ export function planSweep(text: string, sweepFile: string, options: PlanOptions)
       jobs.push({ key: lineKey(p.parameters, seed), parameters: p.parameters, seed, text: p.text, file: base.file, run: p.run, series: si === 0 && pi === 0 });
     });
   });
-  return { header, points, scenarioFile: base.file, work, jobs };
+  return { header, points, scenarioFile: base.file, work, jobs, memory };
 }
 
 /** Where in the sweep file a problem at scenario path `path` comes from: the grid value that set it, or `fallback`. */

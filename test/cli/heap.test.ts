@@ -4,7 +4,7 @@
  * gives the same result; a machine that cannot hold the model is told before anything runs.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,34 @@ describe('the heap of arpshift run', () => {
       expect(plain.stderr).toBe('');
       expect(small.stdout).toBe(plain.stdout);
       expect(JSON.parse(small.stdout as string)).toHaveProperty('runs');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('gives a sweep\'s worker threads the heap the run would choose: the sweep runs again with it, with the same results', () => {
+    // As above: node's heap of 160 MiB, and a base scenario whose estimate and half again exceed it
+    // (in a worker thread with the 160 MiB of the command itself, this model runs out of memory).
+    const limit = Number(spawnSync(process.execPath, ['--max-old-space-size=160', '-p', 'v8.getHeapStatistics().heap_size_limit'], { encoding: 'utf8' }).stdout);
+    const hosts = Math.ceil(limit / 1.5 / BYTES_PER_HOST) + 100;
+    const yaml = `name: heap\nduration: 50ms\nfabric: { kind: leaf-spine, leaves: ${Math.ceil(hosts / 100)}, spines: 2, hostPortsPerEdge: 100 }\nsubnet: { ipv4: 10.0.0.0/8 }\nhosts: [{ name: h, count: ${hosts} }]\n`;
+    const dir = mkdtempSync(join(tmpdir(), 'arpshift-heap-'));
+    try {
+      writeFileSync(join(dir, 'heap.yaml'), yaml);
+      const sweep = join(dir, 'sweep.yaml');
+      writeFileSync(sweep, 'name: heap-sweep\nscenario: heap.yaml\nseeds: 1\n');
+      const run = (heap: number, out: string): ReturnType<typeof spawnSync> =>
+        spawnSync(process.execPath, [`--max-old-space-size=${heap}`, CLI, 'sweep', sweep, '--workers', '1', '--out', join(dir, out)], { encoding: 'utf8' });
+      const small = run(160, 'small.jsonl');
+      expect(small.status, small.stderr as string).toBe(0);
+      expect(small.stderr).toMatch(new RegExp(String.raw`^arpshift: this scenario needs about [\d.]+ GiB for its model and [\d.]+ GiB with room for the run, more than node's heap of [\d.]+ GiB here: running it with --max-old-space-size=${heapFor(hosts * BYTES_PER_HOST)} --max-semi-space-size=${SEMI_SPACE_MIB}\n`));
+      const plain = run(4096, 'plain.jsonl');
+      expect(plain.status, plain.stderr as string).toBe(0);
+      expect(plain.stderr).not.toMatch(/running it with/);
+      expect(small.stdout).toBe(plain.stdout);
+      const lines = readFileSync(join(dir, 'small.jsonl'), 'utf8');
+      expect(lines).toBe(readFileSync(join(dir, 'plain.jsonl'), 'utf8'));
+      expect(lines.trimEnd().split('\n')).toHaveLength(3);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

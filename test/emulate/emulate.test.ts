@@ -7,7 +7,8 @@
  * NA), the controller's push, and migration-replug (a one-bridge lab) with its variants: a re-plug whose
  * arp_notify GARP the Linux bridge drops, a resume with a delayed GARP, and a re-plug onto a port ready
  * 1 s late; and a black hole not repaired by the end (no announcement, 300 s ageing), which both
- * sides report as not repaired, and so agree. After each,
+ * sides report as not repaired, and so agree; a flow that stops before the move by its own stop
+ * is reported as stopped before it, not as not repaired. After each,
  * nothing of the run is left: no namespace with its prefix, no run record; and a run killed with
  * SIGKILL (no handler runs) leaves its namespaces and tcpdump processes, which `emulate --cleanup`
  * removes, while SIGTERM removes them itself.
@@ -303,6 +304,35 @@ describe('emulated migrations match the simulation of the same file', () => {
     const garp = s.remedies[0]!;
     // Every GARP the remedy sends reaches the gateway.
     expect(emulated.runs[0]!.arp.gratuitous).toBe(garp.kind === 'guest-garp' ? garp.count : -1);
+  });
+
+  it('a flow that stops before the move by its own settings (the gateway\'s stream, at 2.2 s): stopped before the move, not "not repaired"; the peer\'s pings, cut at their packet count after the move, are measured', async () => {
+    const pings = 9;
+    const s = scenario('migration-guest-garp.yaml', ['duration=6s', 'traffic.0.stop=2.2s', `traffic.1.packets=${pings}`]);
+    const [stream, peer] = [s.traffic[0]!, s.traffic[1]!];
+    const start = s.runs[0]!.migrations[0]!.schedule.start;
+    // The premises: the stream's last datagram leaves before the migration starts; the last ping after it ends.
+    expect(stream.stop).toBeLessThan(start);
+    expect(peer.start + (pings - 1) * (1e9 / peer.rate)).toBeGreaterThan(s.runs[0]!.migrations[0]!.schedule.resumeAt + 1e9);
+    expect(peer.start + pings * (1e9 / peer.rate)).toBeLessThan(s.duration);
+    const { emulated, simulated } = await emulateAndSimulate(s);
+    // The simulation has nothing of the move to measure on the stream.
+    expect(simulated.migrations[0]!.blackHoleMs.gatewayToVm).toBeNull();
+    const run = emulated.runs[0]!;
+    // The pings stop at their count, as the simulation's do (before the run's end).
+    expect(run.flows.filter((f) => f.flow === peer.name).map((f) => f.sent)).toEqual([pings]);
+    const em = run.migrations[0]!;
+    expect(em.measuredFlows.gatewayToVm).toBe(stream.name);
+    expect(em.stoppedBeforeMove).toEqual({ gatewayToVm: true, vmToGateway: null, peerToVm: false });
+    expect([em.blackHoleMs.gatewayToVm, em.afterResumeMs.gatewayToVm, em.repaired.gatewayToVm]).toEqual([null, null, null]);
+    // The peer's pings go on through the move and are measured, and agree with the simulation.
+    expect(em.repaired.peerToVm).toBe(true);
+    expectAgreement(s, emulated, simulated);
+    const text = emulationText(emulated);
+    expect(text).toContain(`${stream.name} (gateway→vm) stopped before vm-2's move, by its own stop or packet count: nothing to measure`);
+    expect(text).not.toContain('not repaired');
+    const row = text.split('\n').find((l) => l.includes('gateway→vm') && !l.includes('stopped'))!;
+    expect(row.split(/\s+/).slice(-3)).toEqual(['-', '-', em.capturedAt.gatewayToVm]);
   });
 
   it('QEMU announce (migration-qemu-announce, dual stack): five rounds of RARP, GARP and NA', async () => {

@@ -208,6 +208,41 @@ describe('loss models', () => {
   });
 });
 
+describe('a port and its network', () => {
+  it('keeps its id when linked again in its own network; linking it into a second network is refused, naming the port', () => {
+    const first = network();
+    const a = new Station(first, 'a', stationMac(1));
+    const b = new Station(first, 'b', stationMac(2));
+    const c = new Station(first, 'c', stationMac(3));
+    first.connect(a.port, b.port, { rate: GBPS, delay: 0 });
+    const id = a.port.id;
+    expect(id).toBeGreaterThanOrEqual(0);
+    // Unplugged and plugged again in the same network (a re-plug): the same id, and frames still counted there.
+    a.port.link!.detach();
+    first.connect(a.port, c.port, { rate: GBPS, delay: 0 });
+    expect(a.port.id).toBe(id);
+    a.unicast(c.mac);
+    first.kernel.run();
+    expect(c.received).toHaveLength(1);
+    expect(a.port.counters.txFrames).toBe(1);
+    // The id numbers slots of the first network's arrays: in a second network it would name another port's.
+    a.port.link!.detach();
+    const second = network();
+    const d = new Station(second, 'd', stationMac(4));
+    expect(() => second.connect(a.port, d.port, { rate: GBPS, delay: 0 })).toThrow(/^link a:eth0<->d:eth0: port a:eth0 already belongs to another network/);
+    // Nothing was half done: both ports are still free, and d can be linked in its own network.
+    expect(a.port.link).toBeNull();
+    expect(d.port.link).toBeNull();
+    const e = new Station(second, 'e', stationMac(5));
+    second.connect(d.port, e.port, { rate: GBPS, delay: 0 });
+    d.unicast(e.mac);
+    second.kernel.run();
+    expect(e.received).toHaveLength(1);
+    expect(d.port.counters.txFrames).toBe(1);
+    expect(a.port.counters.txFrames).toBe(1);
+  });
+});
+
 describe('port counters', () => {
   it('count drops under every reason, in the order of DROP_REASONS, starting at zero', () => {
     const c = new PortCounters();

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { anchorScenarioYaml } from '../../bench/anchor-scenario.js';
 import { massMigrationYaml } from '../../bench/mass-migration.js';
-import { BYTES_PER_HOST, BYTES_PER_SWITCH_PORT, DELIVERIES_PER_SECOND, EVENTS_PER_SECOND, ScenarioCostError, costIssues, costWarning, defaultCostLimits, estimateCost, runScenario, runScenarioAsync, runScenarioRun } from '../../src/run/index.js';
+import type { CostEstimate } from '../../src/run/index.js';
+import { BYTES_PER_HOST, BYTES_PER_SWITCH_PORT, DELIVERIES_PER_SECOND, EVENTS_PER_SECOND, ScenarioCostError, WARN_SECONDS, costIssues, costWarning, defaultCostLimits, estimateCost, runScenario, runScenarioAsync, runScenarioRun, runsAtOnce } from '../../src/run/index.js';
 import { applyOverrides, loadScenario, loadScenarioFile, parseOverride } from '../../src/scenario/index.js';
 import { issuesOf } from '../scenario/helpers.js';
 
@@ -95,6 +96,34 @@ describe('bounds that make physical sense', () => {
     expect(() => loadScenario('name: p\nfabric: { leaves: 2, spines: 2, bridging: rstp, hostPortsPerEdge: 4093 }\n', 'ok.yaml')).not.toThrow();
     // Without a spanning tree there is no port identifier to overflow.
     expect(() => loadScenario('name: p\nfabric: { leaves: 2, spines: 2, bridging: spb, hostPortsPerEdge: 4096 }\n', 'ok.yaml')).not.toThrow();
+  });
+});
+
+describe('the warning before a long run, with runs at once', () => {
+  // 8 minutes of work over every run, most of it from one item.
+  const estimate: CostEstimate = {
+    work: 4_000_000, deliveries: 0, seconds: 480, memory: 0, memoryItems: [],
+    workItems: [{ path: ['traffic', 0, 'rate'], what: 'the stream', amount: 4_000_000, seconds: 480 }],
+  };
+
+  it('says the wall time, the work divided by the runs that run at once, and the total beside it', () => {
+    expect(costWarning(estimate)).toBe('this run will take about 8 min here (4,000,000 events and deliveries), most of it for the stream');
+    expect(costWarning(estimate, 1)).toBe(costWarning(estimate));
+    // 480 / 4 = 120 s.
+    expect(costWarning(estimate, 4)).toBe('this run will take about 2 min here, 4 runs at a time (8 min of work over every run: 4,000,000 events and deliveries), most of it for the stream');
+    // 480 / 10 = 48 s of wall time: below the warning's threshold.
+    expect(480 / 10).toBeLessThanOrEqual(WARN_SECONDS);
+    expect(costWarning(estimate, 10)).toBeUndefined();
+  });
+
+  it('counts the runs that really run at once: at most one per run, one with --jobs 1 or a single run', () => {
+    const variants = loadScenario(`name: v\nhosts: [{ name: h, count: 2 }]\nvariants:\n  - { name: a }\n  - { name: b }\n  - { name: c }\n`, 'v.yaml');
+    expect(variants.runs).toHaveLength(3);
+    expect(runsAtOnce(variants, 8)).toBe(3);
+    expect(runsAtOnce(variants, 2)).toBe(2);
+    expect(runsAtOnce(variants, 1)).toBe(1);
+    const single = loadScenario('name: one\nhosts: [{ name: h, count: 2 }]\n', 'one.yaml');
+    expect(runsAtOnce(single, 4)).toBe(1);
   });
 });
 
