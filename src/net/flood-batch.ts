@@ -29,7 +29,7 @@
 import type { EventSite } from '../sim/index.js';
 import type { VlanTag } from '../wire/index.js';
 import type { SimFrame } from './frame.js';
-import { WIRE_OVERHEAD, pushTag } from './frame.js';
+import { WIRE_OVERHEAD, pushTag, serializationTime } from './frame.js';
 import type { BulkGroup } from './flood-bulk.js';
 import { BulkMembers } from './flood-bulk.js';
 import type { Link } from './link.js';
@@ -341,7 +341,7 @@ export class FloodBatcher {
           if (rate !== lastRate || size !== lastSize) {
             lastRate = rate;
             lastSize = size;
-            serialization = Math.ceil(((size + WIRE_OVERHEAD) * 8 * 1e9) / rate);
+            serialization = serializationTime(size, rate);
           }
           const done = start + serialization;
           store.occupy(id, done);
@@ -393,7 +393,7 @@ export class FloodBatcher {
    */
   private addBulk(plan: FloodPlan, bulk: BulkMembers, ingressAt: number, base: SimFrame, now: number): FloodGroup {
     const size = base.size;
-    const serialization = Math.ceil(((size + WIRE_OVERHEAD) * 8 * 1e9) / bulk.rate);
+    const serialization = serializationTime(size, bulk.rate);
     const ingress = ingressAt >= 0 ? bulk.memberAt[ingressAt]! : -1;
     bulk.send(now, serialization, size, ingress);
     FloodBatcher.bulkSends++;

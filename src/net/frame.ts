@@ -22,6 +22,11 @@ export interface SimFrame {
 /** Bytes a frame occupies on the medium beyond its size: preamble 8, inter-frame gap 12, FCS 4. */
 export const WIRE_OVERHEAD = 24;
 
+/** Nanoseconds a frame of `size` bytes occupies a medium of `rate` bit/s (overhead included, rounded up). */
+export function serializationTime(size: number, rate: number): number {
+  return Math.ceil(((size + WIRE_OVERHEAD) * 8 * 1e9) / rate);
+}
+
 /** Hands out frames with consecutive ids (deterministic: ids follow creation order). */
 export class FrameFactory {
   private next = 1;

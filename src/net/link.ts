@@ -16,7 +16,7 @@
  */
 import type { EventSite, Kernel } from '../sim/index.js';
 import type { SimFrame } from './frame.js';
-import { WIRE_OVERHEAD } from './frame.js';
+import { WIRE_OVERHEAD, serializationTime } from './frame.js';
 import type { LossProcess, LossSpec } from './loss.js';
 import { NO_LOSS, lossProcess } from './loss.js';
 import type { DropReason, Port, PortStore } from './port.js';
@@ -317,7 +317,7 @@ export class Link {
 
   /** Serialization time of a frame at `rate` bits per second, ns. */
   serialization(size: number, rate = this.rate): number {
-    return Math.ceil(((size + WIRE_OVERHEAD) * 8 * 1e9) / rate);
+    return serializationTime(size, rate);
   }
 
   /**
