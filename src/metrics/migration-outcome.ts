@@ -37,6 +37,8 @@ export class StalenessTracker {
   private readonly vlan: number;
   private readonly mac: MacAddress;
   private readonly correct: (s: LearningSwitch) => number;
+  /** Takes the tracker's listeners off the bus (once nothing is stale). */
+  private unsubscribe: readonly (() => void)[] = [];
 
   /**
    * Starts tracking at the resume, `now` (call it right after the VM was plugged at its destination).
@@ -56,14 +58,21 @@ export class StalenessTracker {
   ) {
     this.vlan = vlan;
     this.mac = mac;
-    const towards = fdbPortsTowards(switches, destination);
-    this.correct = (s: LearningSwitch): number => (s === destination ? vmPort : towards.get(s) ?? -1);
+    // Only the switches holding a live entry for the VM need the right place to compare with (the
+    // walk over the whole fabric is made for them alone, and not at all when none holds one).
+    let towards: Map<LearningSwitch, number> | null = null;
+    this.correct = (s: LearningSwitch): number => {
+      if (s === destination) return vmPort;
+      towards ??= fdbPortsTowards(switches, destination);
+      return towards.get(s) ?? -1;
+    };
     for (const s of switches) {
       const e = s.fdb.peek(vlan, mac);
       if (e === undefined || expired(s, e, now) || e.port === this.correct(s)) continue;
       this.openSince.set(s.name, now);
       this.entries.set(s.name, { switch: s, since: now, deadline: deadlineOf(s, e) });
     }
+    const unsubscribe: (() => void)[] = [];
     if (oldMac !== mac) {
       const v4 = new Set(vmIpv4);
       for (const g of gateways) {
@@ -71,18 +80,26 @@ export class StalenessTracker {
           if (g.arp.get(a as never)?.lladdr === oldMac) this.openSince.set(g.name, now);
         }
       }
-      bus.on('neighbor-changed', (e) => {
-        if (!this.openSince.has(e.node) || e.family !== 'ipv4') return;
-        const parts = e.address.split('.').map(Number);
-        const value = ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
-        if (v4.has(value) && e.lladdr !== oldMac) this.close(e.node, e.time);
-      });
+      if (this.openSince.size > 0) {
+        unsubscribe.push(bus.on('neighbor-changed', (e) => {
+          if (!this.openSince.has(e.node) || e.family !== 'ipv4') return;
+          const parts = e.address.split('.').map(Number);
+          const value = ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
+          if (v4.has(value) && e.lladdr !== oldMac) this.close(e.node, e.time);
+        }));
+      }
     }
-    bus.on('fdb-learned', (e) => { if (e.mac === mac) this.look(e.node, e.time); });
-    bus.on('fdb-refreshed', (e) => { if (e.mac === mac) this.look(e.node, e.time); });
-    bus.on('fdb-flushed', (e) => this.look(e.node, e.time));
-    // A shortest-path fabric edge learns a remote MAC from decapsulated frames.
-    bus.on('fabric-learned', (e) => { if (e.mac === mac) this.look(e.node, e.time); });
+    // Nothing stale (the usual case of a VM that had not spoken before its move): no listener at
+    // all; otherwise the listeners leave the bus when the last stale node closes (nothing reopens).
+    if (this.openSince.size === 0) return;
+    unsubscribe.push(
+      bus.on('fdb-learned', (e) => { if (e.mac === mac) this.look(e.node, e.time); }),
+      bus.on('fdb-refreshed', (e) => { if (e.mac === mac) this.look(e.node, e.time); }),
+      bus.on('fdb-flushed', (e) => this.look(e.node, e.time)),
+      // A shortest-path fabric edge learns a remote MAC from decapsulated frames.
+      bus.on('fabric-learned', (e) => { if (e.mac === mac) this.look(e.node, e.time); }),
+    );
+    this.unsubscribe = unsubscribe;
   }
 
   /** Looks at a switch's entry again at `now`, after a trace event about it. */
@@ -103,6 +120,10 @@ export class StalenessTracker {
     this.openSince.delete(node);
     this.entries.delete(node);
     this.staleNs.set(node, at - since);
+    if (this.openSince.size === 0) {
+      for (const off of this.unsubscribe) off();
+      this.unsubscribe = [];
+    }
   }
 
   /** Ends tracking at the end of the run, `end`: what is still stale counts until its deadline or the end. */

@@ -142,7 +142,7 @@ export class FloodPlan {
   readonly links: Link[] = [];
   readonly peers: Port[] = [];
   readonly peerIds: Int32Array;
-  /** The store's `linkEpoch` when the links and peers were read (see {@link refresh}). */
+  /** The stamp of the switch's links when the links and peers were read (see {@link refresh}). */
   linkEpoch = -1;
   /** By the switch's port index: the port's position in the plan, -1 none. */
   readonly positionOf: Int32Array;
@@ -150,7 +150,7 @@ export class FloodPlan {
   bulk: BulkMembers | null = null;
 
   /** The plan of `ports` (linked), at `indices` among their switch's ports, `tagged` where they tag. */
-  constructor(store: PortStore, indices: readonly number[], ports: readonly Port[], tagged: readonly boolean[]) {
+  constructor(store: PortStore, indices: readonly number[], ports: readonly Port[], tagged: readonly boolean[], stamp: number) {
     const n = ports.length;
     this.indices = Int32Array.from(indices);
     this.ports = ports;
@@ -163,7 +163,7 @@ export class FloodPlan {
       this.tagged[k] = tagged[k] ? 1 : 0;
       this.positionOf[indices[k]!] = k;
     }
-    this.refresh(store);
+    this.refresh(store, stamp);
   }
 
   /** The plan is no longer used (its switch's ports changed): its bulk members count no more. */
@@ -173,10 +173,10 @@ export class FloodPlan {
   }
 
   /**
-   * Reads the ports' links and peers again, in place (a link of the network was made, changed
-   * state or was detached since: a migration's unplug and plug), and notes the store's epoch.
+   * Reads the ports' links and peers again, in place (a link of the switch was made, changed state
+   * or was detached since: a migration's unplug and plug), and notes `stamp` (the switch's).
    */
-  refresh(store: PortStore): void {
+  refresh(store: PortStore, stamp: number): void {
     // Members whose links changed were released with the change; members still counting keep
     // their links and peers, and stay (a link elsewhere changed: most plans of a large domain).
     if (this.bulk !== null && !this.bulk.live) this.bulk = null;
@@ -188,7 +188,7 @@ export class FloodPlan {
       this.peers[k] = peer;
       this.peerIds[k] = peer.id;
     }
-    this.linkEpoch = store.linkEpoch;
+    this.linkEpoch = stamp;
     if (this.bulk === null && FloodBatcher.bulkFloods) this.bulk = BulkMembers.of(store, this);
   }
 }

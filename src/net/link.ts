@@ -235,6 +235,8 @@ export class Link {
   private stored(): void {
     const store = this.store;
     store.linkEpoch++;
+    this.a.owner.linksChanged?.();
+    this.b.owner.linksChanged?.();
     this.released();
     this.storedFrom(this.a, this.ab);
     this.storedFrom(this.b, this.ba);
@@ -296,6 +298,8 @@ export class Link {
     this.a.link = null;
     this.b.link = null;
     this.store.linkEpoch++;
+    this.a.owner.linksChanged?.();
+    this.b.owner.linksChanged?.();
   }
 
   /**

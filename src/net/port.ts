@@ -44,6 +44,12 @@ export interface PortOwner {
   /** The link behind `port` went up or down. */
   linkChanged?(port: Port, up: boolean): void;
   /**
+   * @internal A link of one of the owner's ports was made, changed state, was impaired or was
+   * detached (as the port store's `linkEpoch` counts for the whole network): a switch's flood plans
+   * read their links and peers again only after this.
+   */
+  linksChanged?(): void;
+  /**
    * @internal A flood copy arrived on `port` (already counted there). When receiving it would change
    * nothing but the owner's own counters (no state, no frame sent: a bystander that only drops it),
    * counts it as `receive` would and returns {@link QUIET_TAKEN}, or {@link QUIET_DROPPED} when

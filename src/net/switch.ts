@@ -73,6 +73,13 @@ function isReservedGroup(mac: number): boolean {
 
 /** See the module comment. */
 export class LearningSwitch implements PortOwner {
+  /**
+   * @internal Whether a flood plan is read again only when a link of its own switch changed (rather
+   * than any link of the network: a migration's unplug and plug made every switch of a large domain
+   * read all its ports again). The same either way; tests turn it off to compare the two paths.
+   */
+  static plansByOwnLinks = true;
+
   readonly name: string;
   /** The bridge address: 02:a5:ss:ss:00:00 for the switch numbered ssss by its network. */
   readonly address: MacAddress;
@@ -107,6 +114,8 @@ export class LearningSwitch implements PortOwner {
   /** The plan `floodPlan` returned last, and its VLAN (null after any change of the caches). */
   private recentPlan: FloodPlan | null = null;
   private recentVlan = -1;
+  /** Bumped when a link of one of the switch's ports changed (`linksChanged`): its plans' `linkEpoch`. */
+  private linkStamp = 0;
 
   constructor(kernel: Kernel, trace: TraceSink, name: string, config: SwitchConfig = {}) {
     this.kernel = kernel;
@@ -177,6 +186,10 @@ export class LearningSwitch implements PortOwner {
     return this.ports[port]!.send(frame);
   }
 
+  linksChanged(): void {
+    this.linkStamp++;
+  }
+
   linkChanged(port: Port, up: boolean): void {
     if (!up) this.flush(port.index, 'link-down');
     this.clearFloodCache();
@@ -224,19 +237,24 @@ export class LearningSwitch implements PortOwner {
     return list;
   }
 
-  /** The flood plan of `vlan`'s forwarding ports (its links and peers read again when a link of the network changed since). */
+  /**
+   * The flood plan of `vlan`'s forwarding ports (its links and peers read again when a link of one of
+   * the switch's ports changed since, or, with {@link LearningSwitch.plansByOwnLinks} off, any link of
+   * the network).
+   */
   private floodPlan(vlan: number): FloodPlan {
     const store = this.trace.ports;
+    const stamp = LearningSwitch.plansByOwnLinks ? this.linkStamp : store.linkEpoch;
     // The last plan asked for, without the maps (most switches flood in one VLAN).
     const recent = this.recentPlan;
-    if (recent !== null && this.recentVlan === vlan && recent.linkEpoch === store.linkEpoch) return recent;
+    if (recent !== null && this.recentVlan === vlan && recent.linkEpoch === stamp) return recent;
     const targets = this.floodPorts(vlan);
     let plan = this.planCache.get(vlan);
     if (plan === undefined) {
-      plan = new FloodPlan(store, targets, targets.map((i) => this.ports[i]!), targets.map((i) => this.tagged(i, vlan)));
+      plan = new FloodPlan(store, targets, targets.map((i) => this.ports[i]!), targets.map((i) => this.tagged(i, vlan)), stamp);
       this.planCache.set(vlan, plan);
-    } else if (plan.linkEpoch !== store.linkEpoch) {
-      plan.refresh(store);
+    } else if (plan.linkEpoch !== stamp) {
+      plan.refresh(store, stamp);
     }
     this.recentVlan = vlan;
     this.recentPlan = plan;

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FloodBatcher, Network } from '../../src/net/index.js';
+import { FloodBatcher, LearningSwitch, Network } from '../../src/net/index.js';
 import type { Port } from '../../src/net/index.js';
 import { Kernel } from '../../src/sim/index.js';
 import { HOST_COUNTERS, Host, PROFILES, linuxProfile } from '../../src/stack/index.js';
@@ -22,12 +22,14 @@ const profiles = [linuxProfile(), linuxProfile({ arp_accept: 1 }), PROFILES['win
 
 afterEach(() => {
   FloodBatcher.bulkFloods = true;
+  LearningSwitch.plansByOwnLinks = true;
 });
 
 type Event = readonly [host: number, what: number, other: number, at: number];
 
-function run(events: readonly Event[], bulk: boolean): string[] {
+function run(events: readonly Event[], bulk: boolean, ownLinks = true): string[] {
   FloodBatcher.bulkFloods = bulk;
+  LearningSwitch.plansByOwnLinks = ownLinks;
   const kernel = new Kernel({ seed: 1 });
   const net = new Network(kernel);
   const s1 = net.addSwitch('s1');
@@ -67,6 +69,7 @@ function run(events: readonly Event[], bulk: boolean): string[] {
         if (h.up) h.pause();
         else h.resume();
       } else if (what === 6) link?.setUp(!link.up);
+      else if (what === 8) link?.impair(switchPort[i]!, { congestion: [{ start: at, end: at + 50_000, load: 0.5 }] });
       else if (link !== null) {
         link.detach();
         net.connect(h.port, switchPort[i]!, linkOf(i));
@@ -103,5 +106,19 @@ describe('bulk floods', () => {
     }), { numRuns: RUNS });
     // The bulk path was taken (floods from hosts reach five or more members of a switch).
     expect(bulkSends).toBeGreaterThan(RUNS);
+  });
+
+  it('read a flood plan again after its own switch\'s links changed, with the same results as after any link of the network changed', () => {
+    const event = fc.tuple(
+      fc.integer({ min: 0, max: HOSTS - 1 }),
+      fc.integer({ min: 0, max: 8 }),
+      fc.integer({ min: 0, max: HOSTS - 1 }),
+      fc.oneof(fc.integer({ min: 0, max: 8_000 }), fc.integer({ min: 0, max: 2_000_000 })),
+    );
+    fc.assert(fc.property(fc.array(event, { minLength: 1, maxLength: 60 }), (events) => {
+      const any = run(events, true, false);
+      expect(run(events, true, true)).toEqual(any);
+      expect(run(events, false, true)).toEqual(any);
+    }), { numRuns: RUNS });
   });
 });
