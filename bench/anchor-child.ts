@@ -62,7 +62,7 @@ model.kernel.trace.on('frames-sent', (e) => {
   if (kindOf(e.ports[e.from]!) === 0) return;
   if (p.operation === 1) arp.requestsSent++;
   else if (p.operation === 2) arp.repliesSent++;
-});
+}, { skipsPlain: true });
 model.kernel.trace.on('frames-received', (e) => {
   const p = e.frame.eth.payload;
   if (p.kind !== 'arp' || (p.operation !== 1 && p.operation !== 2)) return;
@@ -76,7 +76,7 @@ model.kernel.trace.on('frames-received', (e) => {
     else if (kind === 1) arp.requestsReceivedHosts++;
     else arp.requestsReceivedGateway++;
   }
-});
+}, { skipsPlain: true });
 
 function snapshot(result: { flows: readonly { sent: number; delivered: number }[] } | null, flowsUpTo: number): Counters {
   let linkFrames = 0;

@@ -45,7 +45,7 @@ export class BroadcastLoad {
           this.peakSecond = second;
         }
       }
-    });
+    }, { skipsPlain: true });
   }
 
   private grow(slot: number, second: number): void {

@@ -60,6 +60,6 @@ export class MessageCounter {
           if (!m.solicitedFlag) this.nd.unsolicitedNa += n;
         }
       }
-    });
+    }, { skipsPlain: true });
   }
 }

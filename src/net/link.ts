@@ -20,6 +20,7 @@ import { WIRE_OVERHEAD, serializationTime } from './frame.js';
 import type { LossProcess, LossSpec } from './loss.js';
 import { NO_LOSS, lossProcess } from './loss.js';
 import type { DropReason, Port, PortStore } from './port.js';
+import { RECORD, RX_BYTES, RX_FRAMES, TX_BYTES, TX_FRAMES } from './port.js';
 import type { TraceSink } from './trace.js';
 
 /** Background traffic that saturates part of a direction from `start` to `end` (ns). */
@@ -347,8 +348,10 @@ export class Link {
     if (dir.loss.drop()) return this.refuse(from, frame, 'loss');
     const done = start + this.serialization(frame.size, rate);
     store.occupy(id, done);
-    store.txFrames[id] = store.txFrames[id]! + 1;
-    store.txBytes[id] = store.txBytes[id]! + frame.size;
+    const single = store.single;
+    const at = id * RECORD;
+    single[at + TX_FRAMES] = single[at + TX_FRAMES]! + 1;
+    single[at + TX_BYTES] = single[at + TX_BYTES]! + frame.size;
     this.trace.sent(from, frame, grouped);
     return done + this.delay;
   }
@@ -427,8 +430,10 @@ export class Link {
       return;
     }
     const store = this.store;
-    store.rxFrames[to.id] = store.rxFrames[to.id]! + 1;
-    store.rxBytes[to.id] = store.rxBytes[to.id]! + frame.size;
+    const single = store.single;
+    const at = to.id * RECORD;
+    single[at + RX_FRAMES] = single[at + RX_FRAMES]! + 1;
+    single[at + RX_BYTES] = single[at + RX_BYTES]! + frame.size;
     this.trace.received(to, frame);
     to.owner.receive(to, frame);
   }

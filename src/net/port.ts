@@ -143,6 +143,15 @@ export class PortStore {
   txFrames = new Float64Array(STORE_START);
   txBytes = new Float64Array(STORE_START);
   flooded = new Float64Array(STORE_START);
+  /**
+   * The frames and bytes single frames (`Link.reserve`, `Link.deliver`) add to each port's counters,
+   * interleaved as one record of {@link RECORD} numbers per port (frames and bytes sent, frames and
+   * bytes received, at `id × RECORD` + {@link TX_FRAMES} …): a unicast hop updates one record instead
+   * of a slot in each of four arrays (and an access link's two ports, numbered one after the other,
+   * have theirs side by side). A port's counter is its slot in the array of that name, plus its
+   * bulk members' count, plus this.
+   */
+  single = new Float64Array(STORE_START * RECORD);
   /** When the medium of the link direction leaving the port is free again (ns). */
   busyUntil = new Float64Array(STORE_START);
   /**
@@ -216,22 +225,22 @@ export class PortStore {
 
   txFramesOf(id: number): number {
     const bulk = this.bulkOut[id]!;
-    return this.txFrames[id]! + (bulk === null ? 0 : bulk.sent);
+    return this.txFrames[id]! + this.single[id * RECORD + TX_FRAMES]! + (bulk === null ? 0 : bulk.sent);
   }
 
   txBytesOf(id: number): number {
     const bulk = this.bulkOut[id]!;
-    return this.txBytes[id]! + (bulk === null ? 0 : bulk.sentBytes);
+    return this.txBytes[id]! + this.single[id * RECORD + TX_BYTES]! + (bulk === null ? 0 : bulk.sentBytes);
   }
 
   rxFramesOf(id: number): number {
     const bulk = this.bulkIn[id]!;
-    return this.rxFrames[id]! + (bulk === null ? 0 : bulk.received);
+    return this.rxFrames[id]! + this.single[id * RECORD + RX_FRAMES]! + (bulk === null ? 0 : bulk.received);
   }
 
   rxBytesOf(id: number): number {
     const bulk = this.bulkIn[id]!;
-    return this.rxBytes[id]! + (bulk === null ? 0 : bulk.receivedBytes);
+    return this.rxBytes[id]! + this.single[id * RECORD + RX_BYTES]! + (bulk === null ? 0 : bulk.receivedBytes);
   }
 
   private grow(n: number): void {
@@ -240,6 +249,7 @@ export class PortStore {
     this.txFrames = resized(this.txFrames, n);
     this.txBytes = resized(this.txBytes, n);
     this.flooded = resized(this.flooded, n);
+    this.single = resized(this.single, n * RECORD);
     this.busyUntil = resized(this.busyUntil, n);
     this.outRate = resized(this.outRate, n);
     this.outDelay = resized(this.outDelay, n);
@@ -266,6 +276,13 @@ export class PortStore {
 
 /** Slots of a network's port store when it is made (doubled when full). */
 const STORE_START = 64;
+
+/** Numbers per port in {@link PortStore.single}, and the place of each counter in a port's record. */
+export const RECORD = 4;
+export const TX_FRAMES = 0;
+export const TX_BYTES = 1;
+export const RX_FRAMES = 2;
+export const RX_BYTES = 3;
 
 function unlinked(): never {
   throw new Error('a port counts frames only once it has a link');

@@ -4,6 +4,7 @@
  */
 import type { Kernel, TraceBus, TraceChannel } from '../sim/index.js';
 import type { MacAddress } from '../wire/index.js';
+import { isGroupMac } from '../wire/index.js';
 import type { FilterDrop } from './filter.js';
 import type { SimFrame } from './frame.js';
 import type { Link } from './link.js';
@@ -24,7 +25,8 @@ declare module '../sim/trace.js' {
      * traces, such as a copy's `frame-dropped`). For observers that count: a listener must not change
      * the model, and reads `ports` during the call only (the array is reused). Not given to `onAny`
      * listeners (they get `frame-sent`). The ports are `ports[from]` up to (not including) `ports[to]`:
-     * a flood plan's copies come as a range of the plan's own array.
+     * a flood plan's copies come as a range of the plan's own array. Plain events (see
+     * `TraceListenOptions.skipsPlain`): a unicast data frame sent alone (see {@link isPlainData}).
      */
     'frames-sent': { readonly frame: SimFrame; readonly ports: readonly Port[]; readonly from: number; readonly to: number };
     /**
@@ -42,7 +44,8 @@ declare module '../sim/trace.js' {
      * observer that keeps per-port state in arrays reads them without touching the ports). Not given
      * to `onAny` listeners (they get `frame-received`). The receivers are those at positions `from` up
      * to (not including) `to` of `ports` and `ids`: a flood plan's bystanders come as a range of the
-     * plan's own arrays.
+     * plan's own arrays. Plain events (see `TraceListenOptions.skipsPlain`): a unicast data frame
+     * received alone (see {@link isPlainData}).
      */
     'frames-received': {
       readonly frame: SimFrame;
@@ -85,6 +88,19 @@ declare module '../sim/trace.js' {
     /** A switch port changed spanning-tree state or role. */
     'port-state': { readonly port: string; readonly state: PortState; readonly role: string | null };
   }
+}
+
+/**
+ * Whether `frame` is a plain data frame for `frames-sent` and `frames-received` listeners that
+ * subscribed with `skipsPlain`: to a unicast MAC, carrying IPv4, or IPv6 other than ICMPv6 (no ARP,
+ * no neighbor discovery, nothing broadcast or multicast). Such listeners (the ARP and ND message
+ * counters, the broadcast load) only count address resolution and group traffic.
+ */
+export function isPlainData(frame: SimFrame): boolean {
+  const eth = frame.eth;
+  const p = eth.payload;
+  if (p.kind !== 'ipv4' && (p.kind !== 'ipv6' || p.payload.kind === 'icmpv6')) return false;
+  return !isGroupMac(eth.destination);
 }
 
 /** Emits the events above on one kernel's bus. */
@@ -144,6 +160,13 @@ export class TraceSink {
       this.frameSent.emit({ type: 'frame-sent', time: this.kernel.now, node: port.owner.name, port: port.name, frame });
     }
     if (!grouped && this.framesSent.heard) {
+      if (isPlainData(frame)) {
+        if (!this.framesSent.heardPlain) return;
+        const one = this.oneSent;
+        one[0] = port;
+        this.framesSent.emitOwnPlain({ type: 'frames-sent', time: this.kernel.now, node: port.owner.name, frame, ports: one, from: 0, to: 1 });
+        return;
+      }
       const one = this.oneSent;
       one[0] = port;
       this.framesSent.emitOwn({ type: 'frames-sent', time: this.kernel.now, node: port.owner.name, frame, ports: one, from: 0, to: 1 });
@@ -167,10 +190,16 @@ export class TraceSink {
       this.frameReceived.emit({ type: 'frame-received', time: this.kernel.now, node: port.owner.name, port: port.name, frame });
     }
     if (this.framesReceived.heard) {
+      const plain = isPlainData(frame);
+      if (plain && !this.framesReceived.heardPlain) return;
       const one = this.one;
       one[0] = port;
       const oneId = this.oneId;
       oneId[0] = port.id;
+      if (plain) {
+        this.framesReceived.emitOwnPlain({ type: 'frames-received', time: this.kernel.now, node: port.owner.name, frame, ports: one, ids: oneId, from: 0, to: 1 });
+        return;
+      }
       this.framesReceived.emitOwn({ type: 'frames-received', time: this.kernel.now, node: port.owner.name, frame, ports: one, ids: oneId, from: 0, to: 1 });
     }
   }

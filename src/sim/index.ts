@@ -26,5 +26,5 @@ export {
 export { Timer } from './timer.js';
 export type { GrowableArray } from './typed-arrays.js';
 export { resized } from './typed-arrays.js';
-export type { TraceEvent, TraceEventMap, TraceListener, TraceType } from './trace.js';
+export type { TraceEvent, TraceEventMap, TraceListenOptions, TraceListener, TraceType } from './trace.js';
 export { TraceBus, TraceChannel } from './trace.js';

@@ -41,6 +41,11 @@ type AnyListener = (event: TraceEvent) => void;
 export class TraceChannel<K extends TraceType = TraceType> {
   /** @internal The type's listeners; replaced, never mutated, by the bus. */
   listeners: AnyListener[] = [];
+  /**
+   * @internal The listeners that also want the type's plain events (all but those subscribed with
+   * `skipsPlain`), in subscription order; replaced, never mutated, by the bus.
+   */
+  broad: AnyListener[] = [];
   private readonly bus: TraceBus;
 
   /** @internal Made by `TraceBus.channel` only. */
@@ -71,6 +76,29 @@ export class TraceChannel<K extends TraceType = TraceType> {
   emitOwn(event: TraceEvent<K>): void {
     for (const listener of this.listeners) listener(event as TraceEvent);
   }
+
+  /**
+   * Whether a type's own listener wants its plain events (what the producer of the type calls plain,
+   * see `TraceListenOptions.skipsPlain`): check this before building a plain event.
+   */
+  get heardPlain(): boolean {
+    return this.broad.length > 0;
+  }
+
+  /** Delivers a plain `event` to the type's own listeners that want plain events (see {@link heardPlain}). */
+  emitOwnPlain(event: TraceEvent<K>): void {
+    for (const listener of this.broad) listener(event as TraceEvent);
+  }
+}
+
+/** How a listener subscribes (`TraceBus.on`). */
+export interface TraceListenOptions {
+  /**
+   * The listener ignores the type's plain events, and the producer may leave them out: for a type
+   * reported with `emitOwn`, the producer says which events are plain (`frames-sent` and
+   * `frames-received`: unicast data frames, see net/trace.ts). Default false.
+   */
+  readonly skipsPlain?: boolean;
 }
 
 /** Synchronous publish/subscribe for trace events; one per kernel. */
@@ -83,13 +111,16 @@ export class TraceBus {
    * Subscribes to one event type; returns a function that unsubscribes (idempotent). Lists are
    * replaced, not mutated, so subscribing or unsubscribing inside a listener affects the next emit only.
    */
-  on<K extends TraceType>(type: K, listener: TraceListener<K>): () => void {
+  on<K extends TraceType>(type: K, listener: TraceListener<K>, options: TraceListenOptions = {}): () => void {
     const entry = listener as unknown as AnyListener;
     const channel = this.channel(type);
     channel.listeners = [...channel.listeners, entry];
+    if (options.skipsPlain !== true) channel.broad = [...channel.broad, entry];
     return () => {
       const at = channel.listeners.indexOf(entry);
       if (at >= 0) channel.listeners = channel.listeners.filter((_, i) => i !== at);
+      const broadAt = channel.broad.indexOf(entry);
+      if (broadAt >= 0 && options.skipsPlain !== true) channel.broad = channel.broad.filter((_, i) => i !== broadAt);
     };
   }
 

@@ -157,24 +157,42 @@ export interface EchoReply {
 
 /**
  * Counters of a host: plain integers. The four a flood's bystander copies change (`framesIn`, `arpIn`,
- * `rarpIgnored`, `notForMe`) live in the network's {@link HostStore}, by the host's slot.
+ * `rarpIgnored`, `notForMe`) live in the network's {@link HostStore}, by the host's slot; the two
+ * every datagram sent changes (`framesOut`, `udpOut`) in the host itself (a send reads no counters
+ * object).
  */
 export class HostCounters {
-  framesOut = 0;
   arpOut = 0;
   ndIn = 0;
   ndOut = 0;
   udpIn = 0;
-  udpOut = 0;
   echoRepliesSent = 0;
   droppedWhileDown = 0;
   private readonly store: HostStore;
   private readonly slot: number;
+  private readonly sent: SendCounts;
 
-  /** @internal The counters of the host numbered `slot` in `store`. */
-  constructor(store: HostStore, slot: number) {
+  /** @internal The counters of the host numbered `slot` in `store`, whose send counts are `sent`'s. */
+  constructor(store: HostStore, slot: number, sent: SendCounts) {
     this.store = store;
     this.slot = slot;
+    this.sent = sent;
+  }
+
+  get framesOut(): number {
+    return this.sent.framesOutCount;
+  }
+
+  set framesOut(n: number) {
+    this.sent.framesOutCount = n;
+  }
+
+  get udpOut(): number {
+    return this.sent.udpOutCount;
+  }
+
+  set udpOut(n: number) {
+    this.sent.udpOutCount = n;
   }
 
   get framesIn(): number {
@@ -208,6 +226,12 @@ export class HostCounters {
   set rarpIgnored(n: number) {
     this.store.rarpIgnored[this.slot]! += n - this.store.rarpIgnoredOf(this.slot);
   }
+}
+
+/** @internal Where a host keeps the counters its sends change (the host itself). */
+interface SendCounts {
+  framesOutCount: number;
+  udpOutCount: number;
 }
 
 /** The names of the counters of {@link HostCounters}, in a fixed order (for whoever lists them all). */
@@ -297,6 +321,9 @@ export class Host implements PortOwner {
   private arpValue: NeighborCache<Ipv4Address, Ipv4Packet> | null = null;
   private ndValue: NeighborCache<Ipv6Address, Ipv6Packet> | null = null;
   private countersValue: HostCounters | null = null;
+  /** @internal Frames and UDP datagrams sent (read through {@link counters}). */
+  framesOutCount = 0;
+  udpOutCount = 0;
   private traceValue: StackTrace | null = null;
   // Address lists start as the shared empty list and get one of their own, exact-size, at the first
   // address (a push to an empty array reserves 17 slots; most hosts have one address per family).
@@ -363,7 +390,7 @@ export class Host implements PortOwner {
 
   /** The host's counters (the object is made at the first look; the values live in the host store from the start). */
   get counters(): HostCounters {
-    return this.countersValue ??= new HostCounters(this.quietReceivers, this.quietSlot);
+    return this.countersValue ??= new HostCounters(this.quietReceivers, this.quietSlot, this);
   }
 
   /** Emits the host's trace events. */
@@ -681,7 +708,7 @@ export class Host implements PortOwner {
       this.dropFrame('node-down', eth);
       return;
     }
-    this.counters.framesOut++;
+    this.framesOutCount++;
     this.port.send(this.network.frame(eth));
   }
 
@@ -717,7 +744,7 @@ export class Host implements PortOwner {
 
   /** Sends a UDP datagram from the best source address; false if there is none. */
   sendUdp(destination: Ipv4Address | Ipv6Address, sourcePort: number, destinationPort: number, payload: Uint8Array): boolean {
-    this.counters.udpOut++;
+    this.udpOutCount++;
     if (typeof destination === 'number') {
       const src = this.sourceIpv4(destination);
       if (src === undefined) return false;

@@ -94,4 +94,25 @@ describe('TraceBus', () => {
     // @ts-expect-error -- an undeclared event type
     expect(bus.wants('no-such-event')).toBe(false);
   });
+
+  it('gives plain events only to the listeners that did not subscribe with skipsPlain, in subscription order', () => {
+    const bus = new TraceBus();
+    const ping = bus.channel('test-ping');
+    const seen: string[] = [];
+    const offNarrow = bus.on('test-ping', (e) => seen.push(`narrow:${e.count}`), { skipsPlain: true });
+    expect(ping.heard).toBe(true);
+    expect(ping.heardPlain).toBe(false);
+    const offBroad = bus.on('test-ping', (e) => seen.push(`broad:${e.count}`));
+    bus.on('test-ping', (e) => seen.push(`broad2:${e.count}`), { skipsPlain: false });
+    expect(ping.heardPlain).toBe(true);
+    ping.emitOwn({ type: 'test-ping', time: 1, node: 'h1', count: 1 });
+    ping.emitOwnPlain({ type: 'test-ping', time: 2, node: 'h1', count: 2 });
+    expect(seen).toEqual(['narrow:1', 'broad:1', 'broad2:1', 'broad:2', 'broad2:2']);
+    offBroad();
+    offNarrow();
+    seen.length = 0;
+    ping.emitOwn({ type: 'test-ping', time: 3, node: 'h1', count: 3 });
+    ping.emitOwnPlain({ type: 'test-ping', time: 4, node: 'h1', count: 4 });
+    expect(seen).toEqual(['broad2:3', 'broad2:4']);
+  });
 });

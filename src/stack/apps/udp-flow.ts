@@ -51,7 +51,7 @@ export class FlowRecord {
   readonly name: string;
   /** Packets the sending host could not even send (no source address, node down). */
   notSent = 0;
-  private readonly kernel: Kernel;
+  protected readonly kernel: Kernel;
   /**
    * Packets sent: while every one so far was noted in order (0, 1, 2, …), they are 0 to
    * `sentInOrder` − 1 and no set is kept (a send reads and writes this record only); the set is made
@@ -105,11 +105,12 @@ export class FlowRecord {
   }
 }
 
-/** Sends one flow. */
-export class UdpFlow {
-  readonly record: FlowRecord;
+/**
+ * Sends one flow. The flow is its own record ({@link record} is the flow itself): a send reads and
+ * writes one object, not the flow and a record beside it.
+ */
+export class UdpFlow extends FlowRecord {
   private readonly config: UdpFlowConfig;
-  private readonly kernel: Kernel;
   private readonly interval: number;
   private readonly sourcePort: number;
   private readonly destinationPort: number;
@@ -123,7 +124,6 @@ export class UdpFlow {
    * settings a send reads, in the flow's own fields: a send reads the flow, not its config too.
    */
   private readonly sendNext: () => void;
-  private readonly id: number;
   private readonly from: UdpSender;
   private readonly to: Ipv4Address | Ipv6Address;
   private readonly size: number;
@@ -133,13 +133,11 @@ export class UdpFlow {
   constructor(kernel: Kernel, config: UdpFlowConfig) {
     if (!(config.rate > 0)) throw new RangeError(`flow ${config.name}: rate must be positive`);
     if (!(config.stop > config.start)) throw new RangeError(`flow ${config.name}: stop must come after start`);
-    this.kernel = kernel;
+    super(kernel, config.id, config.name);
     this.config = config;
-    this.record = new FlowRecord(kernel, config.id, config.name);
     this.interval = Math.round(1e9 / config.rate);
     this.destinationPort = config.destinationPort ?? FLOW_PORT;
     this.sourcePort = config.sourcePort ?? this.destinationPort;
-    this.id = config.id;
     this.from = config.from;
     this.to = config.to;
     this.size = config.size;
@@ -149,6 +147,11 @@ export class UdpFlow {
     this.siteNode = config.from.name;
     this.site = kernel.site(this.siteNode, 'flow-send');
     this.schedule(config.start);
+  }
+
+  /** The flow's record: the flow itself. */
+  get record(): FlowRecord {
+    return this;
   }
 
   /** Queues the next send at `time` under the sender's current name. */
@@ -165,14 +168,10 @@ export class UdpFlow {
     const sequence = this.sequence++;
     const from = this.from;
     const payload = flowPayload(this.id, sequence, this.kernel.now, this.size);
-    this.record.noteSent(from.name, sequence);
-    if (!from.sendUdp(this.to, this.sourcePort, this.destinationPort, payload)) this.record.notSent++;
+    this.noteSent(from.name, sequence);
+    if (!from.sendUdp(this.to, this.sourcePort, this.destinationPort, payload)) this.notSent++;
     const next = this.start + (sequence + 1) * this.interval;
     if (next < this.stop) this.schedule(next);
-  }
-
-  get name(): string {
-    return this.config.name;
   }
 
   get now(): number {
