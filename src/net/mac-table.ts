@@ -123,13 +123,22 @@ export class MacTable {
 
   /** The slot of (fid, mac), or -1. */
   private find(fid: number, mac: number): number {
+    const i = this.probe(fid, mac);
+    return i < 0 ? -1 : i;
+  }
+
+  /**
+   * The slot of (fid, mac), or, when it is not there, -1 − the free slot its probe ended at (where
+   * `place` would put it while nothing else changes).
+   */
+  private probe(fid: number, mac: number): number {
     const ints = this.ints;
     const nums = this.nums;
     const mask = this.mask;
     let i = hash(fid, mac) & mask;
     for (;;) {
       const key = ints[i * INTS + KEY]!;
-      if (key === EMPTY) return -1;
+      if (key === EMPTY) return -1 - i;
       if (key >> 2 === fid && nums[i * NUMS + MAC] === mac) return i;
       i = (i + 1) & mask;
     }
@@ -182,7 +191,9 @@ export class MacTable {
    * `learned` or `pushed` information. After `moved`, {@link lastPreviousPort} holds the old port.
    */
   learn(fid: number, mac: number, port: number, now: number, origin: MacOrigin = 'learned'): LearnOutcome {
-    let i = this.find(fid, mac);
+    let i = this.probe(fid, mac);
+    // Where a new entry goes if nothing moves before it is placed (-1: probe again).
+    let free = i < 0 ? -1 - i : -1;
     if (i >= 0 && this.expired(i, now)) {
       this.removeSlot(i);
       i = -1;
@@ -201,8 +212,11 @@ export class MacTable {
       }
       return 'refreshed';
     }
-    if (this.count >= this.capacity && !this.sweep(now)) return 'full';
-    this.insert(fid, mac, port, now, code);
+    if (this.count >= this.capacity) {
+      if (!this.sweep(now)) return 'full';
+      free = -1;
+    }
+    this.insert(fid, mac, port, now, code, free);
     return 'new';
   }
 
@@ -265,9 +279,14 @@ export class MacTable {
     return this.count < this.capacity;
   }
 
-  private insert(fid: number, mac: number, port: number, now: number, origin: number): void {
-    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
-    this.place(fid * 4 + origin, mac, now, port);
+  /** Enters a new entry, at slot `free` when that is still where it goes (-1: placed by its probe). */
+  private insert(fid: number, mac: number, port: number, now: number, origin: number, free = -1): void {
+    if ((this.count + 1) * 2 > this.mask + 1) {
+      this.grow();
+      free = -1;
+    }
+    if (free >= 0) this.write(free, fid * 4 + origin, mac, now, port);
+    else this.place(fid * 4 + origin, mac, now, port);
     this.count++;
     if (origin !== 2) this.nextExpiry = Math.min(this.nextExpiry, now + this.aging);
   }
@@ -277,6 +296,12 @@ export class MacTable {
     const ints = this.ints;
     let i = hash(key >> 2, mac) & this.mask;
     while (ints[i * INTS + KEY] !== EMPTY) i = (i + 1) & this.mask;
+    this.write(i, key, mac, seen, port);
+  }
+
+  /** Fills slot `i`. */
+  private write(i: number, key: number, mac: number, seen: number, port: number): void {
+    const ints = this.ints;
     ints[i * INTS + KEY] = key;
     ints[i * INTS + PORT] = port;
     this.nums[i * NUMS + MAC] = mac;
