@@ -16,8 +16,10 @@
 
 /** Where an entry came from. */
 export type MacOrigin = 'learned' | 'pushed' | 'static';
-const ORIGIN_CODE: Record<MacOrigin, number> = { learned: 0, pushed: 1, static: 2 };
-const ORIGINS: readonly MacOrigin[] = ['learned', 'pushed', 'static'];
+// Codes from 1, so that a slot's key is never 0: a free slot is all zeros, as a new buffer is.
+const ORIGIN_CODE: Record<MacOrigin, number> = { learned: 1, pushed: 2, static: 3 };
+const STATIC = 3;
+const ORIGINS: readonly MacOrigin[] = ['learned', 'learned', 'pushed', 'static'];
 
 /** What `learn` did. */
 export type LearnOutcome = 'new' | 'refreshed' | 'moved' | 'full' | 'static';
@@ -31,11 +33,11 @@ export interface MacEntry {
   readonly origin: MacOrigin;
 }
 
-const EMPTY = -1;
+const EMPTY = 0;
 const TWO_32 = 0x1_0000_0000;
 
 // A slot is 24 bytes of a table's buffer: the MAC and when it was last seen (two float64s, `nums` at
-// 3i and 3i + 1), then FID × 4 + origin code (EMPTY when free) and the port (two int32s, `ints` at 6i + 4
+// 3i and 3i + 1), then FID × 4 + origin code (1-3; EMPTY, 0, when free) and the port (two int32s, `ints` at 6i + 4
 // and 6i + 5). FIDs and ports are never negative.
 const SLOT_BYTES = 24;
 const NUMS = 3;
@@ -54,9 +56,8 @@ interface Slots {
 /** A table of `n` free slots. */
 function freeSlots(n: number): Slots {
   const buffer = new ArrayBuffer(n * SLOT_BYTES);
-  const ints = new Int32Array(buffer);
-  for (let i = 0; i < n; i++) ints[i * INTS + KEY] = EMPTY;
-  return { nums: new Float64Array(buffer), ints };
+  // Every key is EMPTY (0) already: a new buffer is zeroed.
+  return { nums: new Float64Array(buffer), ints: new Int32Array(buffer) };
 }
 
 function hash(fid: number, mac: number): number {
@@ -145,7 +146,7 @@ export class MacTable {
   }
 
   private isStatic(i: number): boolean {
-    return (this.ints[i * INTS + KEY]! & 3) === 2;
+    return (this.ints[i * INTS + KEY]! & 3) === STATIC;
   }
 
   private expired(i: number, now: number): boolean {
@@ -200,7 +201,7 @@ export class MacTable {
     }
     const code = ORIGIN_CODE[origin];
     if (i >= 0) {
-      if (this.isStatic(i) && code !== 2) return 'static';
+      if (this.isStatic(i) && code !== STATIC) return 'static';
       const ints = this.ints;
       const previous = ints[i * INTS + PORT]!;
       ints[i * INTS + PORT] = port;
@@ -288,7 +289,7 @@ export class MacTable {
     if (free >= 0) this.write(free, fid * 4 + origin, mac, now, port);
     else this.place(fid * 4 + origin, mac, now, port);
     this.count++;
-    if (origin !== 2) this.nextExpiry = Math.min(this.nextExpiry, now + this.aging);
+    if (origin !== STATIC) this.nextExpiry = Math.min(this.nextExpiry, now + this.aging);
   }
 
   /** Puts an entry in the first free slot from its home. */
