@@ -63,9 +63,40 @@ model.kernel.trace.on('frames-sent', (e) => {
   if (p.operation === 1) arp.requestsSent++;
   else if (p.operation === 2) arp.repliesSent++;
 }, { skipsPlain: true });
+// A flood's bystanders come as ranges of a switch's own arrays (`version` >= 0: the same contents
+// for the same arrays and version): for those, the end stations of each kind up to each position are
+// summed once per arrays and version, and a range costs two subtractions.
+const rangeKinds = new Map<ArrayLike<number>, { version: number; hosts: Int32Array; gateways: Int32Array }>();
+function kindsOf(ids: ArrayLike<number>, version: number): { hosts: Int32Array; gateways: Int32Array } {
+  let k = rangeKinds.get(ids);
+  if (k === undefined || k.version !== version) {
+    const hosts = new Int32Array(ids.length + 1);
+    const gateways = new Int32Array(ids.length + 1);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const kind = id >= 0 && id < endKind.length ? endKind[id]! : 0;
+      hosts[i + 1] = hosts[i]! + (kind === 1 ? 1 : 0);
+      gateways[i + 1] = gateways[i]! + (kind === 2 ? 1 : 0);
+    }
+    k = { version, hosts, gateways };
+    rangeKinds.set(ids, k);
+  }
+  return k;
+}
 model.kernel.trace.on('frames-received', (e) => {
   const p = e.frame.eth.payload;
   if (p.kind !== 'arp' || (p.operation !== 1 && p.operation !== 2)) return;
+  if (e.version >= 0) {
+    const { hosts, gateways } = kindsOf(e.ids, e.version);
+    const h = hosts[e.to]! - hosts[e.from]!;
+    const g = gateways[e.to]! - gateways[e.from]!;
+    if (p.operation === 2) arp.repliesReceived += h + g;
+    else {
+      arp.requestsReceivedHosts += h;
+      arp.requestsReceivedGateway += g;
+    }
+    return;
+  }
   // By port number (`ids`, in the order of `ports`): the ports themselves are not looked at.
   const ids = e.ids;
   for (let i = e.from; i < e.to; i++) {

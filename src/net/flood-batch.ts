@@ -638,7 +638,8 @@ export class FloodBatcher {
    */
   private quietRange(plan: FloodPlan, from: number, to: number, frame: SimFrame, dropped: boolean): void {
     if (this.quiet.length > 0) this.report(this.quiet, frame);
-    this.trace.receivedRange(plan.peers, plan.peerIds, from, to, frame);
+    // The plan's arrays change only when it is read again, with the store's new link epoch.
+    this.trace.receivedRange(plan.peers, plan.peerIds, from, to, frame, plan.linkEpoch);
     if (!dropped) return;
     this.rangeIds = plan.peerIds;
     this.rangeFrom = from;

@@ -16,8 +16,10 @@
 
 /** Where an entry came from. */
 export type MacOrigin = 'learned' | 'pushed' | 'static';
-const ORIGIN_CODE: Record<MacOrigin, number> = { learned: 0, pushed: 1, static: 2 };
-const ORIGINS: readonly MacOrigin[] = ['learned', 'pushed', 'static'];
+// Codes from 1, so that a slot's key is never 0: a free slot is all zeros, as a new buffer is.
+const ORIGIN_CODE: Record<MacOrigin, number> = { learned: 1, pushed: 2, static: 3 };
+const STATIC = 3;
+const ORIGINS: readonly MacOrigin[] = ['learned', 'learned', 'pushed', 'static'];
 
 /** What `learn` did. */
 export type LearnOutcome = 'new' | 'refreshed' | 'moved' | 'full' | 'static';
@@ -31,11 +33,11 @@ export interface MacEntry {
   readonly origin: MacOrigin;
 }
 
-const EMPTY = -1;
+const EMPTY = 0;
 const TWO_32 = 0x1_0000_0000;
 
 // A slot is 24 bytes of a table's buffer: the MAC and when it was last seen (two float64s, `nums` at
-// 3i and 3i + 1), then FID × 4 + origin code (EMPTY when free) and the port (two int32s, `ints` at 6i + 4
+// 3i and 3i + 1), then FID × 4 + origin code (1-3; EMPTY, 0, when free) and the port (two int32s, `ints` at 6i + 4
 // and 6i + 5). FIDs and ports are never negative.
 const SLOT_BYTES = 24;
 const NUMS = 3;
@@ -54,9 +56,8 @@ interface Slots {
 /** A table of `n` free slots. */
 function freeSlots(n: number): Slots {
   const buffer = new ArrayBuffer(n * SLOT_BYTES);
-  const ints = new Int32Array(buffer);
-  for (let i = 0; i < n; i++) ints[i * INTS + KEY] = EMPTY;
-  return { nums: new Float64Array(buffer), ints };
+  // Every key is EMPTY (0) already: a new buffer is zeroed.
+  return { nums: new Float64Array(buffer), ints: new Int32Array(buffer) };
 }
 
 function hash(fid: number, mac: number): number {
@@ -123,20 +124,29 @@ export class MacTable {
 
   /** The slot of (fid, mac), or -1. */
   private find(fid: number, mac: number): number {
+    const i = this.probe(fid, mac);
+    return i < 0 ? -1 : i;
+  }
+
+  /**
+   * The slot of (fid, mac), or, when it is not there, -1 − the free slot its probe ended at (where
+   * `place` would put it while nothing else changes).
+   */
+  private probe(fid: number, mac: number): number {
     const ints = this.ints;
     const nums = this.nums;
     const mask = this.mask;
     let i = hash(fid, mac) & mask;
     for (;;) {
       const key = ints[i * INTS + KEY]!;
-      if (key === EMPTY) return -1;
+      if (key === EMPTY) return -1 - i;
       if (key >> 2 === fid && nums[i * NUMS + MAC] === mac) return i;
       i = (i + 1) & mask;
     }
   }
 
   private isStatic(i: number): boolean {
-    return (this.ints[i * INTS + KEY]! & 3) === 2;
+    return (this.ints[i * INTS + KEY]! & 3) === STATIC;
   }
 
   private expired(i: number, now: number): boolean {
@@ -182,14 +192,16 @@ export class MacTable {
    * `learned` or `pushed` information. After `moved`, {@link lastPreviousPort} holds the old port.
    */
   learn(fid: number, mac: number, port: number, now: number, origin: MacOrigin = 'learned'): LearnOutcome {
-    let i = this.find(fid, mac);
+    let i = this.probe(fid, mac);
+    // Where a new entry goes if nothing moves before it is placed (-1: probe again).
+    let free = i < 0 ? -1 - i : -1;
     if (i >= 0 && this.expired(i, now)) {
       this.removeSlot(i);
       i = -1;
     }
     const code = ORIGIN_CODE[origin];
     if (i >= 0) {
-      if (this.isStatic(i) && code !== 2) return 'static';
+      if (this.isStatic(i) && code !== STATIC) return 'static';
       const ints = this.ints;
       const previous = ints[i * INTS + PORT]!;
       ints[i * INTS + PORT] = port;
@@ -201,8 +213,11 @@ export class MacTable {
       }
       return 'refreshed';
     }
-    if (this.count >= this.capacity && !this.sweep(now)) return 'full';
-    this.insert(fid, mac, port, now, code);
+    if (this.count >= this.capacity) {
+      if (!this.sweep(now)) return 'full';
+      free = -1;
+    }
+    this.insert(fid, mac, port, now, code, free);
     return 'new';
   }
 
@@ -265,11 +280,16 @@ export class MacTable {
     return this.count < this.capacity;
   }
 
-  private insert(fid: number, mac: number, port: number, now: number, origin: number): void {
-    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
-    this.place(fid * 4 + origin, mac, now, port);
+  /** Enters a new entry, at slot `free` when that is still where it goes (-1: placed by its probe). */
+  private insert(fid: number, mac: number, port: number, now: number, origin: number, free = -1): void {
+    if ((this.count + 1) * 2 > this.mask + 1) {
+      this.grow();
+      free = -1;
+    }
+    if (free >= 0) this.write(free, fid * 4 + origin, mac, now, port);
+    else this.place(fid * 4 + origin, mac, now, port);
     this.count++;
-    if (origin !== 2) this.nextExpiry = Math.min(this.nextExpiry, now + this.aging);
+    if (origin !== STATIC) this.nextExpiry = Math.min(this.nextExpiry, now + this.aging);
   }
 
   /** Puts an entry in the first free slot from its home. */
@@ -277,6 +297,12 @@ export class MacTable {
     const ints = this.ints;
     let i = hash(key >> 2, mac) & this.mask;
     while (ints[i * INTS + KEY] !== EMPTY) i = (i + 1) & this.mask;
+    this.write(i, key, mac, seen, port);
+  }
+
+  /** Fills slot `i`. */
+  private write(i: number, key: number, mac: number, seen: number, port: number): void {
+    const ints = this.ints;
     ints[i * INTS + KEY] = key;
     ints[i * INTS + PORT] = port;
     this.nums[i * NUMS + MAC] = mac;

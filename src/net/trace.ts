@@ -2,7 +2,7 @@
  * The trace events of the Layer-2 layer, declared on the kernel's trace bus, and the small sink that
  * emits them only when someone listens (so an unobserved run pays one check per event).
  */
-import type { Kernel, TraceBus, TraceChannel } from '../sim/index.js';
+import type { Kernel, TraceBus, TraceChannel, TraceEvent } from '../sim/index.js';
 import type { MacAddress } from '../wire/index.js';
 import { isGroupMac } from '../wire/index.js';
 import type { FilterDrop } from './filter.js';
@@ -23,7 +23,7 @@ declare module '../sim/trace.js' {
      * order, at `time`, all of them ports of `node`. A frame sent alone comes with one port; the copies
      * of one frame a flood sends out of several ports come as one event (after the flood's other
      * traces, such as a copy's `frame-dropped`). For observers that count: a listener must not change
-     * the model, and reads `ports` during the call only (the array is reused). Not given to `onAny`
+     * the model, and reads the event and `ports` during the call only (both are reused). Not given to `onAny`
      * listeners (they get `frame-sent`). The ports are `ports[from]` up to (not including) `ports[to]`:
      * a flood plan's copies come as a range of the plan's own array. Plain events (see
      * `TraceListenOptions.skipsPlain`): a unicast data frame sent alone (see {@link isPlainData}).
@@ -39,8 +39,9 @@ declare module '../sim/trace.js' {
      * Every frame received, as `frame-received` reports it, but by group: `frame` arrived at each of
      * `ports`, in order, at `time` (`node` is the owner of the first). A frame delivered alone comes
      * with one port; the copies of a flood that receivers only drop come as one event. For observers
-     * that count (metrics, captures): a listener must not change the model, and reads `ports` during
-     * the call only (the arrays are reused). `ids` are the ports' `Port.id`s, in the same order (an
+     * that count (metrics, captures): a listener must not change the model, and reads the event and
+     * `ports` during the call only (the event object and the arrays are reused; see `version` for
+     * the arrays). `ids` are the ports' `Port.id`s, in the same order (an
      * observer that keeps per-port state in arrays reads them without touching the ports). Not given
      * to `onAny` listeners (they get `frame-received`). The receivers are those at positions `from` up
      * to (not including) `to` of `ports` and `ids`: a flood plan's bystanders come as a range of the
@@ -53,6 +54,15 @@ declare module '../sim/trace.js' {
       readonly ids: ArrayLike<number>;
       readonly from: number;
       readonly to: number;
+      /**
+       * -1 when `ports` and `ids` are scratch arrays (reused for other receivers after the call);
+       * otherwise a stamp of their contents: every event that carries these same two arrays with the
+       * same `version` carries them with the same contents (a flood plan's own arrays, rewritten only
+       * when the plan is read again after a link change, with a new version). An observer may then
+       * keep a reference to them and read them later, as long as it reads them before an event with
+       * the same arrays and another version.
+       */
+      readonly version: number;
     };
     /**
      * A frame was dropped at `port`; also, with reason `port-blocked`, a flood copy that a port in
@@ -103,6 +113,12 @@ export function isPlainData(frame: SimFrame): boolean {
   return !isGroupMac(eth.destination);
 }
 
+/** `T` with its fields writable (the reused event objects). */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** What a reused event object holds between calls (no frame: the last one is not kept alive). */
+const NO_FRAME = null as unknown as SimFrame;
+
 /** Emits the events above on one kernel's bus. */
 export class TraceSink {
   private readonly kernel: Kernel;
@@ -118,12 +134,22 @@ export class TraceSink {
   private readonly oneId: number[] = [];
   /** The one-port group of a frame sent alone (reused). */
   private readonly oneSent: Port[] = [];
+  /**
+   * The `frames-sent` and `frames-received` event objects, filled in and handed to the listeners
+   * again and again (a listener reads an event during its call only): a flood's groups allocate no
+   * event object each. An event is emitted from a listener of neither type (listeners do not act on
+   * the model), so one object per type is never in two calls at once.
+   */
+  private readonly sentEvent: Mutable<TraceEvent<'frames-sent'>>;
+  private readonly receivedEvent: Mutable<TraceEvent<'frames-received'>>;
   /** The per-port state of this network's ports, by `Port.id` (numbered by their first link). */
   readonly ports = new PortStore();
   /** Link state changes in this network so far (every `Link.setUp` that changed something). */
   linkChanges = 0;
   // Emitted on most received frames while someone listens: through its channel too.
   private readonly fdbRefreshed: TraceChannel<'fdb-refreshed'>;
+  // Asked at every entry a switch learns (each flood teaches every switch it reaches): through its channel too.
+  private readonly fdbLearned: TraceChannel<'fdb-learned'>;
 
   constructor(kernel: Kernel) {
     this.kernel = kernel;
@@ -134,6 +160,39 @@ export class TraceSink {
     this.framesReceived = this.bus.channel('frames-received');
     this.framesSent = this.bus.channel('frames-sent');
     this.fdbRefreshed = this.bus.channel('fdb-refreshed');
+    this.fdbLearned = this.bus.channel('fdb-learned');
+    this.sentEvent = { type: 'frames-sent', time: 0, node: '', frame: NO_FRAME, ports: this.oneSent, from: 0, to: 0 };
+    this.receivedEvent = { type: 'frames-received', time: 0, node: '', frame: NO_FRAME, ports: this.one, ids: this.oneId, from: 0, to: 0, version: -1 };
+  }
+
+  /** Hands `frames-sent` for `frame` out of `ports[from]` … `ports[to - 1]` to its own listeners. */
+  private emitSent(node: string, frame: SimFrame, ports: readonly Port[], from: number, to: number, plain = false): void {
+    const e = this.sentEvent;
+    e.time = this.kernel.now;
+    e.node = node;
+    e.frame = frame;
+    e.ports = ports;
+    e.from = from;
+    e.to = to;
+    if (plain) this.framesSent.emitOwnPlain(e);
+    else this.framesSent.emitOwn(e);
+    e.frame = NO_FRAME;
+  }
+
+  /** Hands `frames-received` to its own listeners (see {@link emitSent}). */
+  private emitReceived(node: string, frame: SimFrame, ports: readonly Port[], ids: ArrayLike<number>, from: number, to: number, version: number, plain = false): void {
+    const e = this.receivedEvent;
+    e.time = this.kernel.now;
+    e.node = node;
+    e.frame = frame;
+    e.ports = ports;
+    e.ids = ids;
+    e.from = from;
+    e.to = to;
+    e.version = version;
+    if (plain) this.framesReceived.emitOwnPlain(e);
+    else this.framesReceived.emitOwn(e);
+    e.frame = NO_FRAME;
   }
 
   /** Whether anyone listens to dropped frames (check before looking for drops to trace). */
@@ -164,12 +223,12 @@ export class TraceSink {
         if (!this.framesSent.heardPlain) return;
         const one = this.oneSent;
         one[0] = port;
-        this.framesSent.emitOwnPlain({ type: 'frames-sent', time: this.kernel.now, node: port.owner.name, frame, ports: one, from: 0, to: 1 });
+        this.emitSent(port.owner.name, frame, one, 0, 1, true);
         return;
       }
       const one = this.oneSent;
       one[0] = port;
-      this.framesSent.emitOwn({ type: 'frames-sent', time: this.kernel.now, node: port.owner.name, frame, ports: one, from: 0, to: 1 });
+      this.emitSent(port.owner.name, frame, one, 0, 1);
     }
   }
 
@@ -181,7 +240,7 @@ export class TraceSink {
   /** Copies of `frame` that left `ports[from]` … `ports[to - 1]` (at least one, all of one node) in a flood. */
   sentRange(ports: readonly Port[], from: number, to: number, frame: SimFrame): void {
     if (this.framesSent.heard) {
-      this.framesSent.emitOwn({ type: 'frames-sent', time: this.kernel.now, node: ports[from]!.owner.name, frame, ports, from, to });
+      this.emitSent(ports[from]!.owner.name, frame, ports, from, to);
     }
   }
 
@@ -196,11 +255,7 @@ export class TraceSink {
       one[0] = port;
       const oneId = this.oneId;
       oneId[0] = port.id;
-      if (plain) {
-        this.framesReceived.emitOwnPlain({ type: 'frames-received', time: this.kernel.now, node: port.owner.name, frame, ports: one, ids: oneId, from: 0, to: 1 });
-        return;
-      }
-      this.framesReceived.emitOwn({ type: 'frames-received', time: this.kernel.now, node: port.owner.name, frame, ports: one, ids: oneId, from: 0, to: 1 });
+      this.emitReceived(port.owner.name, frame, one, oneId, 0, 1, -1, plain);
     }
   }
 
@@ -209,13 +264,16 @@ export class TraceSink {
    * while no one listens to `frame-received` (see {@link perReceiver}).
    */
   receivedGroup(ports: readonly Port[], ids: readonly number[], frame: SimFrame): void {
-    this.receivedRange(ports, ids, 0, ports.length, frame);
+    this.receivedRange(ports, ids, 0, ports.length, frame, -1);
   }
 
-  /** As {@link receivedGroup}, for the receivers at positions `from` … `to - 1` of `ports` and `ids`. */
-  receivedRange(ports: readonly Port[], ids: ArrayLike<number>, from: number, to: number, frame: SimFrame): void {
+  /**
+   * As {@link receivedGroup}, for the receivers at positions `from` … `to - 1` of `ports` and `ids`;
+   * `version`: the arrays' contents stamp (see `frames-received`), -1 for scratch arrays.
+   */
+  receivedRange(ports: readonly Port[], ids: ArrayLike<number>, from: number, to: number, frame: SimFrame, version: number): void {
     if (this.framesReceived.heard) {
-      this.framesReceived.emitOwn({ type: 'frames-received', time: this.kernel.now, node: ports[from]!.owner.name, frame, ports, ids, from, to });
+      this.emitReceived(ports[from]!.owner.name, frame, ports, ids, from, to, version);
     }
   }
 
@@ -233,8 +291,8 @@ export class TraceSink {
   }
 
   learned(node: string, vlan: number, mac: MacAddress, port: Port, previous: Port | null): void {
-    if (this.bus.wants('fdb-learned')) {
-      this.bus.emit({ type: 'fdb-learned', time: this.kernel.now, node, vlan, mac, port: port.name, previousPort: previous?.name ?? null });
+    if (this.fdbLearned.active) {
+      this.fdbLearned.emit({ type: 'fdb-learned', time: this.kernel.now, node, vlan, mac, port: port.name, previousPort: previous?.name ?? null });
     }
   }
 
