@@ -7,7 +7,7 @@
  */
 export type { RunResult, ScenarioResult } from './result.js';
 export type { CostEstimate, CostItem, CostLimits } from './cost.js';
-export { BYTES_PER_HOST, BYTES_PER_SWITCH_PORT, DELIVERIES_PER_SECOND, EVENTS_PER_PACKET, EVENTS_PER_SECOND, ScenarioCostError, WARN_SECONDS, costIssues, costWarning, defaultCostLimits, estimateCost } from './cost.js';
+export { BUILD_SECONDS_PER_HOST, BYTES_PER_HOST, BYTES_PER_SWITCH_PORT, CACHED_STATIONS, DELIVERIES_PER_SECOND, DELIVERIES_PER_SECOND_LARGE, EVENTS_PER_PACKET, EVENTS_PER_SECOND, SWITCH_FLOODS_PER_SECOND, ScenarioCostError, WARN_SECONDS, costIssues, costWarning, defaultCostLimits, estimateCost } from './cost.js';
 export type { Capture } from './capture.js';
 export { attachCapture } from './capture.js';
 export type { ModelRunOptions, RunObserver, Slice } from './model-run.js';
