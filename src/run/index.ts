@@ -16,3 +16,4 @@ export type { CompletedRun, RunOneOptions, RunScenarioAsyncOptions, RunScenarioO
 export { SLICE_MS, runModel, runScenario, runScenarioAsync, runScenarioRun, runsAtOnce } from './run-scenario.js';
 export type { RunTask, RunTaskOutcome, RunThreads } from './parallel.js';
 export { runThreadTask } from './run-thread.js';
+export { threadsThatFit } from './parallel.js';

@@ -37,13 +37,21 @@ const MODEL_HEADROOM = 1.5;
 const THREAD_BYTES = 64 * MIB;
 
 /**
+ * How many of `wanted` threads may each hold a model of `memory` bytes at once: no more than three
+ * quarters of the machine's memory hold (each model's estimated bytes with room for its run, and a
+ * worker thread's own heap); at least one.
+ */
+export function threadsThatFit(memory: number, wanted: number): number {
+  const fit = Math.max(1, Math.floor((totalmem() * MACHINE_SHARE) / (memory * MODEL_HEADROOM + THREAD_BYTES)));
+  return Math.max(1, Math.min(wanted, fit));
+}
+
+/**
  * How many runs of `scenario` may run at once when `jobs` are asked for: at most one per run, and
- * no more models than three quarters of the machine's memory hold (each model's estimated `memory`
- * bytes with room for its run, and a worker thread's own heap).
+ * no more models than the machine's memory holds (see {@link threadsThatFit}).
  */
 export function parallelRuns(scenario: Scenario, jobs: number, memory: number): number {
-  const fit = Math.max(1, Math.floor((totalmem() * MACHINE_SHARE) / (memory * MODEL_HEADROOM + THREAD_BYTES)));
-  return Math.max(1, Math.min(jobs, scenario.runs.length, fit));
+  return threadsThatFit(memory, Math.min(jobs, scenario.runs.length));
 }
 
 /**
