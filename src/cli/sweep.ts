@@ -95,7 +95,10 @@ Examples:
       const onSignal = (signal: NodeJS.Signals): void => interrupt.abort(new CliError(`interrupted (${signal})`, 130));
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      const runner = address === undefined ? new api.LocalRunner(workers) : new api.QueueRunner({ address, base: plan.header.base, ...(flags.queueName === undefined ? {} : { name: flags.queueName }) });
+      // Each thread here holds the model of a point: no more threads than the machine's memory holds.
+      const threads = address === undefined ? api.threadsThatFit(plan.memory, workers) : workers;
+      if (threads < workers && !flags.quiet) process.stderr.write(`arpshift: ${threads} worker thread${threads === 1 ? '' : 's'}, not ${workers}: the machine's memory holds ${threads} model${threads === 1 ? '' : 's'} of this sweep's largest point at once\n`);
+      const runner = address === undefined ? new api.LocalRunner(threads) : new api.QueueRunner({ address, base: plan.header.base, ...(flags.queueName === undefined ? {} : { name: flags.queueName }) });
       const total = plan.jobs.length;
       const progress = new Progress({ quiet: flags.quiet, label: 'sweep', unit: 'runs' });
       let written = 0;
@@ -104,7 +107,7 @@ Examples:
         const report = flags.report === undefined ? undefined : open('--report', flags.report);
         if (!flags.quiet) {
           const seeds = plan.header.seeds.length;
-          const where = address === undefined ? `${workers} worker thread${workers === 1 ? '' : 's'}` : `the queue ${address.text} (${flags.queueName ?? api.DEFAULT_QUEUE_NAME})`;
+          const where = address === undefined ? `${threads} worker thread${threads === 1 ? '' : 's'}` : `the queue ${address.text} (${flags.queueName ?? api.DEFAULT_QUEUE_NAME})`;
           writeAll(2, `sweep ${plan.header.name}: ${plan.header.points} point${plan.header.points === 1 ? '' : 's'} × ${seeds} seed${seeds === 1 ? '' : 's'} = ${total} runs of ${plan.header.scenarioName} on ${where}; results in ${out}\n`);
         }
         const outcome = await api.runSweep(plan, {

@@ -14,10 +14,14 @@
  *   broadcasts an ARP request (or multicasts an NS, flooded alike), a copy to every end station;
  * - migrations: each announcement (guest GARP or NA, RARP, QEMU's self-announce rounds) of every
  *   moved VM is a broadcast to every end station.
- * A broadcast is a few kernel events (one per switch it crosses) but a copy delivered to every end
- * station, which the station parses and mostly drops: in a large domain these copies, not the events,
- * are the cost, and they are costed apart ({@link DELIVERIES_PER_SECOND}, measured by the ARP storm
- * benchmark) from the events ({@link EVENTS_PER_SECOND}).
+ * A broadcast is an event at every switch it reaches (the fabric's and the hypervisors' virtual
+ * switches: the switch's flood plan, its MAC learning) and a copy delivered to every end station,
+ * which the station mostly only drops. Copies that are only dropped are counted in bulk, tens of
+ * nanoseconds each while the stations' state fits the processor's caches, ten times more in a domain
+ * of a hundred thousand stations and more ({@link DELIVERIES_PER_SECOND},
+ * {@link DELIVERIES_PER_SECOND_LARGE}); the switches a broadcast reaches cost a few microseconds each
+ * ({@link SWITCH_FLOODS_PER_SECOND}); datagrams cost their events ({@link EVENTS_PER_SECOND}).
+ * - building each run's model: {@link BUILD_SECONDS_PER_HOST} per host, VM, hypervisor and gateway.
  * - memory: about {@link BYTES_PER_HOST} per host, VM and gateway (the node, its link and its switch
  *   port), and {@link BYTES_PER_SWITCH_PORT} per host port of the fabric.
  * Everything else a run does (resolutions, spanning-tree hellos, announcements after a move) is small
@@ -26,11 +30,11 @@
 import { getHeapStatistics } from 'node:v8';
 import type { RemedySpec } from '../migration/index.js';
 import type { PathIssue, Scenario } from '../scenario/index.js';
-import { edgeSwitchNames } from '../scenario/index.js';
+import { edgeSwitchNames, fabricSwitches } from '../scenario/index.js';
 
 /** Kernel events per measurement packet sent (calibrated: 4 to 7 on leaf-spine fabrics). */
 export const EVENTS_PER_PACKET = 8;
-/** Work of one broadcast: an event per switch it crosses, and a delivery per end station. */
+/** Kernel events of one broadcast at each switch it reaches (its arrival and its flood). */
 const EVENTS_PER_BROADCAST_SWITCH = 2;
 /**
  * Heap bytes per host (calibrated: a built model holds 2,450 bytes per VM after a full collection
@@ -42,20 +46,36 @@ export const BYTES_PER_HOST = 3_000;
 /** Heap bytes per host-facing switch port built (a port with its counters and MAC-table share). */
 export const BYTES_PER_SWITCH_PORT = 400;
 /**
- * Estimated kernel events this machine runs in about a second of CPU (calibrated on the default
- * comparison, the slowest per estimated event: 3.5 M estimated, 8.9-11.1 s of CPU in one thread, about
- * 330,000-400,000 a second, and 250,000 is a quarter to a third below; steady unicast forwarding,
- * whose packets take about half the events estimated, runs four to five times as many).
+ * Estimated kernel events of datagrams this machine runs in about a second of CPU (calibrated between
+ * steady unicast forwarding, whose packets take about half the events estimated: at 1,000 hosts 8.1 M
+ * estimated, 5-7.6 s of CPU, and the default comparison, whose spanning tree, timers and
+ * unknown-unicast floods the estimate does not count: 3.5 M estimated, 7.5-9 s of CPU in one thread).
  */
-export const EVENTS_PER_SECOND = 250_000;
+export const EVENTS_PER_SECOND = 600_000;
 /**
- * Copies of a broadcast delivered to end stations in about a second of CPU (calibrated on the
- * largest domain, where each copy costs most: at 1,000,000 VMs the gateway's 100 resolutions and one
- * move's two announcements, 102 M copies, took about 225 s of CPU besides the build, 450,000 a
- * second, and 350,000 is a quarter below; 830,000 a second at 100,000 VMs; the ARP storm at 2,000 and
- * 4,000 hosts, whose domain fits the caches, delivers 2.5 M to 3.4 M a second).
+ * Switches a broadcast reaches, per second of CPU: at each, the flood's event, its flood plan and the
+ * sender's MAC learned (calibrated with {@link DELIVERIES_PER_SECOND} on the ARP storm: at 10,000
+ * hosts, 2.5 M leaf floods and 100 M copies in 11-18 s of CPU, start-up and build included; at
+ * 4,000 hosts 0.4 M and 16 M in 3.3-3.4 s).
  */
-export const DELIVERIES_PER_SECOND = 350_000;
+export const SWITCH_FLOODS_PER_SECOND = 400_000;
+/**
+ * Copies of a broadcast delivered to end stations per second of CPU, counted in bulk for the stations
+ * that only drop them, in a domain whose per-station state fits the caches (the ARP storm up to
+ * 10,000 hosts: tens of nanoseconds a copy, the metrics' own count of each included).
+ */
+export const DELIVERIES_PER_SECOND = 15_000_000;
+/**
+ * The same in a domain far larger than the caches hold, where each copy reads per-station state from
+ * memory (calibrated on the mass migration at 100,000 VMs with 100 moves: 30 M copies and 1.2 M
+ * switch floods in 21.7-24.6 s of CPU for the whole command, build included). Between the two, the
+ * share of copies beyond {@link CACHED_STATIONS} stations costs this rate.
+ */
+export const DELIVERIES_PER_SECOND_LARGE = 1_500_000;
+/** End stations whose per-station state the caches hold (copies to more cost {@link DELIVERIES_PER_SECOND_LARGE}). */
+export const CACHED_STATIONS = 20_000;
+/** CPU seconds to build one host, VM, hypervisor or gateway of a run's model (measured: 12-22 µs at 200,000 and 1,000,000 VMs). */
+export const BUILD_SECONDS_PER_HOST = 15e-6;
 /** Estimated seconds above which `arpshift run` warns before it starts (it refuses above the limit). */
 export const WARN_SECONDS = 60;
 
@@ -153,16 +173,19 @@ export function estimateCost(scenario: Scenario, only?: number): CostEstimate {
   const edges = edgeSwitchNames(scenario.fabric).length;
   const gatewayNodes = scenario.gateway.placement === 'pair' ? 2 : scenario.gateway.placement === 'anycast' ? edges : 1;
   const stations = hostCount + gatewayNodes;
-  const switches = Math.max(1, edges);
-  const broadcastEvents = EVENTS_PER_BROADCAST_SWITCH * switches;
+  // Every switch a broadcast reaches: the fabric's, and each hypervisor's virtual switch.
+  const switches = Math.max(1, fabricSwitches(scenario.fabric).length + (scenario.hypervisors?.count ?? 0));
+  // CPU seconds of one copy delivered to an end station (see DELIVERIES_PER_SECOND_LARGE).
+  const beyondCaches = Math.max(0, 1 - CACHED_STATIONS / stations);
+  const copySeconds = (1 - beyondCaches) / DELIVERIES_PER_SECOND + beyondCaches / DELIVERIES_PER_SECOND_LARGE;
   const work: CostItem[] = [];
-  // An item of `events` kernel events and `deliveries` broadcast copies delivered to end stations.
-  const item = (path: (string | number)[], what: string, events: number, deliveries: number): CostItem =>
-    ({ path, what, amount: events + deliveries, seconds: events / EVENTS_PER_SECOND + deliveries / DELIVERIES_PER_SECOND });
+  // An item of `events` kernel events (of datagrams) and `deliveries` broadcast copies delivered to end stations.
+  const item = (path: (string | number)[], what: string, events: number, deliveries: number, seconds = events / EVENTS_PER_SECOND): CostItem =>
+    ({ path, what, amount: events + deliveries, seconds });
   let deliveries = 0;
   const broadcasts = (path: (string | number)[], what: string, n: number): CostItem => {
     deliveries += n * stations;
-    return item(path, what, n * broadcastEvents, n * stations);
+    return item(path, what, n * EVENTS_PER_BROADCAST_SWITCH * switches, n * stations, n * (switches / SWITCH_FLOODS_PER_SECOND + stations * copySeconds));
   };
 
   scenario.traffic.forEach((flow, i) => {
@@ -202,6 +225,10 @@ export function estimateCost(scenario: Scenario, only?: number): CostEstimate {
       work.push(broadcasts(['migrations'], `${count(announced)} announcements of ${count(run.migrations.length)} migration${run.migrations.length === 1 ? '' : 's'}, each broadcast to ${count(stations)} stations`, announced));
     }
   });
+
+  // Each run builds its own model.
+  const built = stations + (scenario.hypervisors?.count ?? 0);
+  work.push(item(['hosts'], `building ${count(built)} hosts, hypervisors and gateways, in ${runs} run${runs === 1 ? '' : 's'}`, 0, 0, built * BUILD_SECONDS_PER_HOST * runs));
 
   const ports = edges * scenario.fabric.hostPortsPerEdge;
   const memory: CostItem[] = scenario.hosts.map((g, i) => ({ path: ['hosts', i, 'count'], what: `${count(g.count)} hosts`, amount: g.count * BYTES_PER_HOST }));

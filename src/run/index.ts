@@ -7,10 +7,13 @@
  */
 export type { RunResult, ScenarioResult } from './result.js';
 export type { CostEstimate, CostItem, CostLimits } from './cost.js';
-export { BYTES_PER_HOST, BYTES_PER_SWITCH_PORT, DELIVERIES_PER_SECOND, EVENTS_PER_PACKET, EVENTS_PER_SECOND, ScenarioCostError, WARN_SECONDS, costIssues, costWarning, defaultCostLimits, estimateCost } from './cost.js';
+export { BUILD_SECONDS_PER_HOST, BYTES_PER_HOST, BYTES_PER_SWITCH_PORT, CACHED_STATIONS, DELIVERIES_PER_SECOND, DELIVERIES_PER_SECOND_LARGE, EVENTS_PER_PACKET, EVENTS_PER_SECOND, SWITCH_FLOODS_PER_SECOND, ScenarioCostError, WARN_SECONDS, costIssues, costWarning, defaultCostLimits, estimateCost } from './cost.js';
 export type { Capture } from './capture.js';
 export { attachCapture } from './capture.js';
 export type { ModelRunOptions, RunObserver, Slice } from './model-run.js';
 export { ModelRun } from './model-run.js';
 export type { CompletedRun, RunOneOptions, RunScenarioAsyncOptions, RunScenarioOptions } from './run-scenario.js';
 export { SLICE_MS, runModel, runScenario, runScenarioAsync, runScenarioRun, runsAtOnce } from './run-scenario.js';
+export type { RunTask, RunTaskOutcome, RunThreads } from './parallel.js';
+export { runThreadTask } from './run-thread.js';
+export { threadsThatFit } from './parallel.js';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { anchorScenarioYaml } from '../../bench/anchor-scenario.js';
 import { massMigrationYaml } from '../../bench/mass-migration.js';
 import type { CostEstimate } from '../../src/run/index.js';
-import { BYTES_PER_HOST, BYTES_PER_SWITCH_PORT, DELIVERIES_PER_SECOND, EVENTS_PER_SECOND, ScenarioCostError, WARN_SECONDS, costIssues, costWarning, defaultCostLimits, estimateCost, runScenario, runScenarioAsync, runScenarioRun, runsAtOnce } from '../../src/run/index.js';
+import { BUILD_SECONDS_PER_HOST, BYTES_PER_HOST, BYTES_PER_SWITCH_PORT, CACHED_STATIONS, DELIVERIES_PER_SECOND, DELIVERIES_PER_SECOND_LARGE, EVENTS_PER_SECOND, SWITCH_FLOODS_PER_SECOND, ScenarioCostError, WARN_SECONDS, costIssues, costWarning, defaultCostLimits, estimateCost, runScenario, runScenarioAsync, runScenarioRun, runsAtOnce } from '../../src/run/index.js';
 import { applyOverrides, loadScenario, loadScenarioFile, parseOverride } from '../../src/scenario/index.js';
 import { issuesOf } from '../scenario/helpers.js';
 
@@ -130,30 +130,57 @@ describe('the warning before a long run, with runs at once', () => {
 describe('what a large broadcast domain costs', () => {
   // The anchor storm (bench/anchor-scenario.ts): every host sends one datagram to the gateway, so each
   // resolves the gateway once, with a broadcast that reaches every other host and the gateway.
-  it('counts a copy of each resolution broadcast per end station, and warns before a storm of minutes', () => {
+  it('counts a copy of each resolution broadcast per end station and a flood at every switch; a storm of 10,000 hosts is seconds', () => {
     const stations = (n: number): number => n + 1;
-    const small = estimateCost(loadScenario(anchorScenarioYaml('storm', 1000), 'storm-1000.yaml'));
-    const large = estimateCost(loadScenario(anchorScenarioYaml('storm', 10_000), 'storm-10000.yaml'));
-    expect(small.deliveries).toBe(1000 * stations(1000));
-    expect(large.deliveries).toBe(10_000 * stations(10_000));
-    expect(large.seconds).toBeGreaterThanOrEqual(large.deliveries / DELIVERIES_PER_SECOND);
-    expect(large.workItems[0]!.path).toEqual(['traffic', 0, 'to']);
-    // 10^8 deliveries are minutes here: warned, not refused; 10^6 are seconds: neither.
-    expect(costWarning(large)).toMatch(/^this run will take about \d+ (s|min) here .*address resolution for 10,000 pairs/);
-    expect(costIssues(loadScenario(anchorScenarioYaml('storm', 10_000), 'storm-10000.yaml'), large)).toEqual([]);
-    expect(costWarning(small)).toBeUndefined();
+    // 40 hosts a leaf, one spine: a broadcast is flooded at every leaf and the spine.
+    const switches = (n: number): number => n / 40 + 1;
+    for (const n of [1000, 10_000]) {
+      const estimate = estimateCost(loadScenario(anchorScenarioYaml('storm', n), `storm-${n}.yaml`));
+      expect(estimate.deliveries).toBe(n * stations(n));
+      const resolution = estimate.workItems.find((i) => i.path.join('.') === 'traffic.0.to')!;
+      expect(resolution.amount).toBe(n * stations(n) + n * 2 * switches(n));
+      expect(resolution.seconds).toBeCloseTo(n * (switches(n) / SWITCH_FLOODS_PER_SECOND + stations(n) / DELIVERIES_PER_SECOND), 9);
+      expect(estimate.workItems[0]!.path).toEqual(['traffic', 0, 'to']);
+      // Each copy a bystander only drops is counted in bulk: 10^8 copies are seconds, not minutes.
+      expect(costWarning(estimate)).toBeUndefined();
+      expect(costIssues(loadScenario(anchorScenarioYaml('storm', n), `storm-${n}.yaml`), estimate)).toEqual([]);
+    }
   });
 
-  it('costs events and copies at their own rates, and memory per host, hypervisor and host port', () => {
+  it('costs datagrams, switch floods and copies at their own rates, the build per host, and memory per host, hypervisor and host port', () => {
     const vms = 10_000;
-    const estimate = estimateCost(loadScenario(massMigrationYaml(vms, 100, 100), 'mass.yaml'));
-    const events = estimate.work - estimate.deliveries;
-    expect(events).toBeGreaterThan(0);
-    expect(estimate.seconds).toBeCloseTo(events / EVENTS_PER_SECOND + estimate.deliveries / DELIVERIES_PER_SECOND, 6);
-    // The benchmark's layout: 25 VMs per hypervisor, 40 hypervisors per leaf, 41 host ports per leaf.
+    const moves = 100;
+    const estimate = estimateCost(loadScenario(massMigrationYaml(vms, moves, 100), 'mass.yaml'));
+    // The benchmark's layout: 25 VMs per hypervisor, 40 hypervisors per leaf, 41 host ports per leaf, 4 spines.
     const hypervisors = Math.ceil(vms / 25);
     const leaves = Math.ceil(hypervisors / 40);
+    const switches = leaves + 4 + hypervisors;
+    const stations = vms + 1;
+    // One guest GARP and one RARP per move, each a broadcast flooded at every switch to every station.
+    const moved = estimate.workItems.find((i) => i.path.join('.') === 'migrations')!;
+    expect(moved.seconds).toBeCloseTo(moves * 2 * (switches / SWITCH_FLOODS_PER_SECOND + stations / DELIVERIES_PER_SECOND), 9);
+    const built = estimate.workItems.find((i) => i.path.join('.') === 'hosts')!;
+    expect(built.seconds).toBeCloseTo((stations + hypervisors) * BUILD_SECONDS_PER_HOST, 9);
+    // The gateway's datagrams to the sample: their events at the events' rate.
+    const flow = estimate.workItems.find((i) => i.path.join('.') === 'traffic.0.rate')!;
+    expect(flow.seconds).toBeCloseTo(flow.amount / EVENTS_PER_SECOND, 9);
     expect(estimate.memory).toBe((vms + hypervisors) * BYTES_PER_HOST + leaves * 41 * BYTES_PER_SWITCH_PORT);
+  });
+
+  it('costs copies more in a domain larger than the caches hold, and warns before a mass migration of minutes', () => {
+    const vms = 100_000;
+    const estimate = (moves: number): CostEstimate => estimateCost(loadScenario(massMigrationYaml(vms, moves, 100), 'mass.yaml'));
+    const hypervisors = vms / 25;
+    const switches = hypervisors / 40 + 4 + hypervisors;
+    const stations = vms + 1;
+    const beyond = 1 - CACHED_STATIONS / stations;
+    const perCopy = (1 - beyond) / DELIVERIES_PER_SECOND + beyond / DELIVERIES_PER_SECOND_LARGE;
+    expect(perCopy).toBeGreaterThan(1 / DELIVERIES_PER_SECOND);
+    const moved = estimate(100).workItems.find((i) => i.path.join('.') === 'migrations')!;
+    expect(moved.seconds).toBeCloseTo(200 * (switches / SWITCH_FLOODS_PER_SECOND + stations * perCopy), 9);
+    // 100 moves are well under a minute; 1,000 moves are minutes: warned, not refused.
+    expect(costWarning(estimate(100))).toBeUndefined();
+    expect(costWarning(estimate(1000))).toMatch(/^this run will take about \d+ min here .*2,000 announcements of 1,000 migrations/);
   });
 
   it('counts each migration announcement as a broadcast to every end station', () => {

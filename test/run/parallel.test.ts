@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError, loadScenario } from '../../src/scenario/index.js';
 import { SimulationError } from '../../src/sim/index.js';
-import { reviveError, runOrder, sendError } from '../../src/run/parallel.js';
+import { totalmem } from 'node:os';
+import { reviveError, runOrder, sendError, threadsThatFit } from '../../src/run/parallel.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 type Api = typeof import('../../src/index.js');
@@ -196,5 +197,16 @@ describe('errors across a thread', () => {
     expect(typeof quota.check).toBe('string');
     expect(across('boom')).toBe('boom');
     expect(across({ code: 7 })).toEqual({ code: 7 });
+  });
+});
+
+describe('threads that fit the machine\'s memory', () => {
+  it('gives every thread asked for while models are small, fewer as they grow, and always one', () => {
+    expect(threadsThatFit(2 ** 20, 4)).toBe(4);
+    // Four models of a fifth of the machine's memory each, with room for their runs, are more than three quarters of it.
+    const fifth = totalmem() / 5;
+    expect(threadsThatFit(fifth, 4)).toBeLessThan(4);
+    expect(threadsThatFit(fifth, 4)).toBeGreaterThanOrEqual(1);
+    expect(threadsThatFit(totalmem() * 2, 8)).toBe(1);
   });
 });
