@@ -59,7 +59,7 @@ import type { ArpReceiver } from './arp-rules.js';
 import { decideArp } from './arp-rules.js';
 import { DadRunner } from './dad.js';
 import type { HostStore, Ipv4Owners } from './host-store.js';
-import { MacList, bystanderPaths, hostStore } from './host-store.js';
+import { bystanderPaths, hostStore } from './host-store.js';
 import type { NdReceiver, NdReply } from './nd-rules.js';
 import { decideNd } from './nd-rules.js';
 import type { NeighborHooks, NeighborState, QueueDropReason } from './neighbor-cache.js';
@@ -273,7 +273,6 @@ export class Host implements PortOwner {
   gateway6: Ipv6Address | undefined;
   protected readonly network: Network;
   protected readonly kernel: Kernel;
-  private readonly macs: MacList;
   /** The network's index of IPv4 address holders (every `addIpv4` enters its address there). */
   private readonly owners4: Ipv4Owners;
   // Handler tables and timer maps start as the shared empty map and get a map of their own at the
@@ -318,8 +317,7 @@ export class Host implements PortOwner {
     this.quietReceivers = store;
     this.quietSlot = store.add(this, options.profile);
     this.owners4 = store.owners4;
-    this.macs = new MacList(store, this.quietSlot);
-    this.macs.add(options.mac);
+    store.addMac(this.quietSlot, options.mac);
     this.profile = options.profile;
     this.gateway4 = options.gateway4;
     this.gateway6 = options.gateway6;
@@ -388,7 +386,7 @@ export class Host implements PortOwner {
   /** Adds an IPv4 address; runs RFC 5227 probing first when the profile does and `skipDad` is not set. */
   addIpv4(address: Ipv4Address, prefixLength: number, options: AddressOptions = {}): Ipv4Assignment {
     const mac = options.mac ?? this.mac;
-    this.macs.add(mac);
+    this.quietReceivers.addMac(this.quietSlot, mac);
     const probe = (options.probe ?? this.profile.dad.ipv4ConflictDetection.value) && options.skipDad !== true;
     const a: Ipv4Assignment = { address, prefixLength, state: probe ? 'tentative' : 'preferred', mac, verified: probe };
     if (this.ipv4List === NO_ADDRESSES) this.ipv4List = [a];
@@ -403,7 +401,7 @@ export class Host implements PortOwner {
   /** Adds an IPv6 address; runs RFC 4862 DAD (optimistic per RFC 4429 if the profile says) unless `skipDad`. */
   addIpv6(address: Ipv6Address, prefixLength: number, options: AddressOptions = {}): Ipv6Assignment {
     const mac = options.mac ?? this.mac;
-    this.macs.add(mac);
+    this.quietReceivers.addMac(this.quietSlot, mac);
     const transmits = this.profile.dad.ipv6DadTransmits.value;
     const dad = transmits > 0 && options.skipDad !== true;
     const state: AddressState = !dad ? 'preferred' : this.profile.dad.optimisticDad.value ? 'optimistic' : 'tentative';
@@ -444,8 +442,8 @@ export class Host implements PortOwner {
   changeMac(mac: MacAddress): void {
     const old = this.nicMac;
     if (mac === old) return;
-    this.macs.delete(old);
-    this.macs.add(mac);
+    this.quietReceivers.deleteMac(this.quietSlot, old);
+    this.quietReceivers.addMac(this.quietSlot, mac);
     this.nicMac = mac;
     for (const a of this.ipv4) if (a.mac === old) a.mac = mac;
     for (const a of this.ipv6) if (a.mac === old) a.mac = mac;
@@ -456,7 +454,7 @@ export class Host implements PortOwner {
 
   /** Also accept frames to `mac` (a virtual MAC). */
   acceptMac(mac: MacAddress): void {
-    this.macs.add(mac);
+    this.quietReceivers.addMac(this.quietSlot, mac);
   }
 
   /** Delivers every echo reply the host receives to `handler` (as well as to earlier ones). */
@@ -878,7 +876,7 @@ export class Host implements PortOwner {
   // ---- receiving ------------------------------------------------------------------------------
 
   private acceptsDestination(dst: MacAddress): boolean {
-    if (dst === MAC_BROADCAST || this.macs.has(dst)) return true;
+    if (dst === MAC_BROADCAST || this.quietReceivers.hasMac(this.quietSlot, dst)) return true;
     if (Math.floor(dst / TWO_32) !== 0x3333) return false;
     // IPv6 multicast: all-nodes, all-routers for routers, and our solicited-node groups.
     const low = dst % TWO_32;
@@ -1030,7 +1028,7 @@ export class Host implements PortOwner {
     if (this.dad.checkArp(p)) return;
     if (bystanderPaths.fastPath && this.overheardOnly(p)) return;
     // The receiver's view uses the MAC the frame was sent to when it is one of ours (virtual MACs).
-    const view: ArpReceiver = { ...this.arpView, mac: this.macs.has(eth.destination) ? eth.destination : this.mac };
+    const view: ArpReceiver = { ...this.arpView, mac: this.quietReceivers.hasMac(this.quietSlot, eth.destination) ? eth.destination : this.mac };
     const decision = decideArp(this.profile.arp, view, p, eth.destination, this.arp.get(p.senderProtocolAddress), now);
     if (decision.update !== null) this.arp.update(p.senderProtocolAddress, decision.update, now);
     if (decision.reply) {
