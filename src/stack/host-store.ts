@@ -54,6 +54,11 @@ export class Ipv4Owners {
     this.frame = null;
   }
 
+  /** Makes room for `n` addresses in all (a hint). */
+  reserve(n: number): void {
+    this.byAddress.reserve(n);
+  }
+
   /** The host holding `address`; null: more than one; undefined: none. */
   owner(address: Ipv4Address): Host | null | undefined {
     const slot = this.byAddress.get(address, -1);
@@ -179,6 +184,16 @@ export class HostStore implements QuietReceivers {
     this.up[slot] = 1;
     this.bulk.push(null);
     return slot;
+  }
+
+  /**
+   * Makes room for `n` hosts in all, with an address and a MAC each (a hint: the arrays and indexes
+   * still grow past it): a builder that knows how many hosts it will make spares their growth.
+   */
+  reserve(n: number): void {
+    if (n > this.up.length) this.grow(n);
+    this.macOwners.reserve(n);
+    this.owners4.reserve(n);
   }
 
   /** Whether the host numbered `slot` is up and not paused. */

@@ -58,7 +58,7 @@ import {
 import type { ArpReceiver } from './arp-rules.js';
 import { decideArp } from './arp-rules.js';
 import { DadRunner } from './dad.js';
-import type { HostStore, Ipv4Owners } from './host-store.js';
+import type { HostStore } from './host-store.js';
 import { bystanderPaths, hostStore } from './host-store.js';
 import type { NdReceiver, NdReply } from './nd-rules.js';
 import { decideNd } from './nd-rules.js';
@@ -238,6 +238,31 @@ function withHandler<T>(list: T[], handler: T): T[] {
   return list;
 }
 
+/**
+ * The parts of a host that most hosts of a large domain never use: handler tables and lists, the
+ * neighbor timers, the host's random stream. Every host without any shares {@link NO_EXTRAS} (only
+ * ever read) and gets one of its own at the first write: ten fields fewer on each of a million hosts.
+ */
+class HostExtras {
+  // Handler tables and timer maps start as the shared empty map and get a map of their own at the
+  // first write; handler lists start as the shared empty list and get one at the first handler.
+  udpHandlers: Map<number, (delivery: UdpDelivery) => void> = EMPTY_MAP as Map<number, never>;
+  protocolHandlers: Map<number, (packet: Ipv4Packet | Ipv6Packet) => void> = EMPTY_MAP as Map<number, never>;
+  upChangeHandlers: Array<(up: boolean) => void> = NO_HANDLERS;
+  echoReplyHandlers: Array<(reply: EchoReply) => void> = NO_HANDLERS;
+  echoRequestHandlers: Array<(request: EchoReply) => void> = NO_HANDLERS;
+  conflictHandlers: Array<(a: Ipv4Assignment | Ipv6Assignment) => void> = NO_HANDLERS;
+  /** DHCP message handlers by UDP port (67 server, 68 client); null until one is bound. */
+  dhcpHandlers: Map<number, (message: DhcpMessage, packet: Ipv4Packet) => void> | null = null;
+  arpTimers: Map<Ipv4Address, Timer> = EMPTY_MAP as Map<Ipv4Address, never>;
+  ndTimers: Map<Ipv6Address, Timer> = EMPTY_MAP as Map<Ipv6Address, never>;
+  /** The stream `host:<name>`, made at the first `Host.randomStream`. */
+  hostStream: Rng | null = null;
+}
+
+/** The extras of every host that has none of its own: only ever read. */
+const NO_EXTRAS = new HostExtras();
+
 function ipv6InPrefix(a: Ipv6Address, prefix: Ipv6Address, length: number): boolean {
   const x = ipv6Bytes(a);
   const y = ipv6Bytes(prefix);
@@ -263,6 +288,14 @@ export class Host implements PortOwner {
     bystanderPaths.fastPath = on;
   }
 
+  /**
+   * @internal Makes room in `network`'s host store for `hosts` hosts in all (a hint to a builder that
+   * knows how many it will make: the store's arrays and indexes then do not grow step by step).
+   */
+  static reserve(network: Network, hosts: number): void {
+    hostStore(network).reserve(hosts);
+  }
+
   readonly name: string;
   readonly port: Port;
   readonly profile: ImplementationProfile;
@@ -273,21 +306,8 @@ export class Host implements PortOwner {
   gateway6: Ipv6Address | undefined;
   protected readonly network: Network;
   protected readonly kernel: Kernel;
-  /** The network's index of IPv4 address holders (every `addIpv4` enters its address there). */
-  private readonly owners4: Ipv4Owners;
-  // Handler tables and timer maps start as the shared empty map and get a map of their own at the
-  // first write: most hosts of a large domain never bind a port or arm a neighbor timer.
-  private udpHandlers: Map<number, (delivery: UdpDelivery) => void> = EMPTY_MAP as Map<number, never>;
-  private protocolHandlers: Map<number, (packet: Ipv4Packet | Ipv6Packet) => void> = EMPTY_MAP as Map<number, never>;
-  // Handler lists start as the shared empty list and get a list of their own at the first handler.
-  private upChangeHandlers: Array<(up: boolean) => void> = NO_HANDLERS;
-  private echoReplyHandlers: Array<(reply: EchoReply) => void> = NO_HANDLERS;
-  private echoRequestHandlers: Array<(request: EchoReply) => void> = NO_HANDLERS;
-  private conflictHandlers: Array<(a: Ipv4Assignment | Ipv6Assignment) => void> = NO_HANDLERS;
-  /** DHCP message handlers by UDP port (67 server, 68 client); null until one is bound. */
-  private dhcpHandlers: Map<number, (message: DhcpMessage, packet: Ipv4Packet) => void> | null = null;
-  private arpTimers: Map<Ipv4Address, Timer> = EMPTY_MAP as Map<Ipv4Address, never>;
-  private ndTimers: Map<Ipv6Address, Timer> = EMPTY_MAP as Map<Ipv6Address, never>;
+  /** Handlers, neighbor timers and the random stream: the shared {@link NO_EXTRAS} until the first write. */
+  private extra: HostExtras = NO_EXTRAS;
   // Made at the first use: most hosts of a large domain never run DAD, trace an event, learn a
   // neighbor or count anything but the flood copies the host store counts for them. The tables and
   // DAD ask for their random streams (children of `host:<name>`) at their first draw, so when they
@@ -305,8 +325,6 @@ export class Host implements PortOwner {
   private paused = false;
   private ipId = 0;
   private nicMac: MacAddress;
-  /** The stream `host:<name>`, made at the first {@link randomStream}. */
-  private hostStream: Rng | null = null;
 
   constructor(network: Network, name: string, options: HostOptions) {
     this.network = network;
@@ -316,13 +334,18 @@ export class Host implements PortOwner {
     const store = hostStore(network);
     this.quietReceivers = store;
     this.quietSlot = store.add(this, options.profile);
-    this.owners4 = store.owners4;
     store.addMac(this.quietSlot, options.mac);
     this.profile = options.profile;
     this.gateway4 = options.gateway4;
     this.gateway6 = options.gateway6;
     this.port = new PortClass(this, 0, 'eth0');
     network.add(this);
+  }
+
+  /** The host's {@link HostExtras}, its own (made at the first write). */
+  private get own(): HostExtras {
+    const x = this.extra;
+    return x !== NO_EXTRAS ? x : (this.extra = new HostExtras());
   }
 
   /** The IPv4 addresses on the interface, in the order they were added. */
@@ -378,7 +401,8 @@ export class Host implements PortOwner {
    * depend only on its name, so when it is made changes nothing. Each call makes a new generator.
    */
   randomStream(name: string): Rng {
-    return (this.hostStream ??= this.kernel.rng.stream(`host:${this.name}`)).stream(name);
+    const x = this.own;
+    return (x.hostStream ??= this.kernel.rng.stream(`host:${this.name}`)).stream(name);
   }
 
   // ---- configuration ------------------------------------------------------------------------
@@ -391,7 +415,7 @@ export class Host implements PortOwner {
     const a: Ipv4Assignment = { address, prefixLength, state: probe ? 'tentative' : 'preferred', mac, verified: probe };
     if (this.ipv4List === NO_ADDRESSES) this.ipv4List = [a];
     else this.ipv4List.push(a);
-    this.owners4.enter(address, this);
+    this.quietReceivers.owners4.enter(address, this);
     if (probe) this.dad.probeIpv4(a);
     // Asked of the bus, not of the host's StackTrace, which is made at its first use.
     else if (this.kernel.trace.wants('address-state')) this.trace.addressState('ipv4', formatIpv4(address), 'preferred');
@@ -459,11 +483,12 @@ export class Host implements PortOwner {
 
   /** Delivers every echo reply the host receives to `handler` (as well as to earlier ones). */
   onEchoReply(handler: (reply: EchoReply) => void): void {
-    this.echoReplyHandlers = withHandler(this.echoReplyHandlers, handler);
+    const x = this.own;
+    x.echoReplyHandlers = withHandler(x.echoReplyHandlers, handler);
   }
 
   private echoReply(reply: EchoReply): void {
-    for (const h of this.echoReplyHandlers) h(reply);
+    for (const h of this.extra.echoReplyHandlers) h(reply);
   }
 
   /**
@@ -471,7 +496,8 @@ export class Host implements PortOwner {
    * profile ignores echo requests receives them all the same).
    */
   onEchoRequest(handler: (request: EchoReply) => void): void {
-    this.echoRequestHandlers = withHandler(this.echoRequestHandlers, handler);
+    const x = this.own;
+    x.echoRequestHandlers = withHandler(x.echoRequestHandlers, handler);
   }
 
   /** Whether the host answers echo requests of `family` (its profile's `echo`). */
@@ -480,13 +506,14 @@ export class Host implements PortOwner {
   }
 
   private echoRequest(request: EchoReply): void {
-    for (const h of this.echoRequestHandlers) h(request);
+    for (const h of this.extra.echoRequestHandlers) h(request);
   }
 
   /** Delivers UDP datagrams for `port` to `handler`. */
   bindUdp(port: number, handler: (delivery: UdpDelivery) => void): void {
-    if (isSharedEmptyMap(this.udpHandlers)) this.udpHandlers = new Map();
-    this.udpHandlers.set(port, handler);
+    const x = this.own;
+    if (isSharedEmptyMap(x.udpHandlers)) x.udpHandlers = new Map();
+    x.udpHandlers.set(port, handler);
   }
 
   /**
@@ -494,8 +521,9 @@ export class Host implements PortOwner {
    * (a routing protocol's messages: VRRP). The frames must reach the host: see `acceptMac`.
    */
   bindIpProtocol(protocol: number, handler: (packet: Ipv4Packet | Ipv6Packet) => void): void {
-    if (isSharedEmptyMap(this.protocolHandlers)) this.protocolHandlers = new Map();
-    this.protocolHandlers.set(protocol, handler);
+    const x = this.own;
+    if (isSharedEmptyMap(x.protocolHandlers)) x.protocolHandlers = new Map();
+    x.protocolHandlers.set(protocol, handler);
   }
 
   /**
@@ -503,22 +531,24 @@ export class Host implements PortOwner {
    * whatever the IP destination (a client has no address yet; RFC 2131 §4.1 unicasts to yiaddr).
    */
   bindDhcp(port: number, handler: (message: DhcpMessage, packet: Ipv4Packet) => void): void {
-    (this.dhcpHandlers ??= new Map()).set(port, handler);
+    (this.own.dhcpHandlers ??= new Map()).set(port, handler);
   }
 
   /** Calls `handler` when duplicate address detection finds one of our tentative addresses in use. */
   onAddressConflict(handler: (a: Ipv4Assignment | Ipv6Assignment) => void): void {
-    this.conflictHandlers = withHandler(this.conflictHandlers, handler);
+    const x = this.own;
+    x.conflictHandlers = withHandler(x.conflictHandlers, handler);
   }
 
   /** Called by DAD when a tentative address turned out to be a duplicate. */
   addressConflicted(a: Ipv4Assignment | Ipv6Assignment): void {
-    for (const h of this.conflictHandlers) h(a);
+    for (const h of this.extra.conflictHandlers) h(a);
   }
 
   /** Calls `handler` after every administrative up/down change (`setUp`, `restart`). */
   onUpChange(handler: (up: boolean) => void): void {
-    this.upChangeHandlers = withHandler(this.upChangeHandlers, handler);
+    const x = this.own;
+    x.upChangeHandlers = withHandler(x.upChangeHandlers, handler);
   }
 
   /** Sends an IP packet to a multicast group from `source` (a virtual MAC, for VRRP). */
@@ -545,7 +575,7 @@ export class Host implements PortOwner {
     if (up === this.isUp) return;
     this.isUp = up;
     this.storeUp();
-    for (const h of this.upChangeHandlers) h(up);
+    for (const h of this.extra.upChangeHandlers) h(up);
     if (!up) return;
     for (const a of this.ipv4) {
       if (!a.verified || (a.state !== 'preferred' && a.state !== 'tentative')) continue;
@@ -812,8 +842,9 @@ export class Host implements PortOwner {
 
     arm(address: Ipv4Address, at: number): void {
       const h = this.host;
-      if (isSharedEmptyMap(h.arpTimers)) h.arpTimers = new Map();
-      h.armTimer(h.arpTimers, address, at, () => h.arp.timer(address, h.kernel.now), 'arp-timer');
+      const x = h.own;
+      if (isSharedEmptyMap(x.arpTimers)) x.arpTimers = new Map();
+      h.armTimer(x.arpTimers, address, at, () => h.arp.timer(address, h.kernel.now), 'arp-timer');
     }
 
     changed(address: Ipv4Address, from: NeighborState | 'none', to: NeighborState | 'none', lladdr: MacAddress | null): void {
@@ -851,8 +882,9 @@ export class Host implements PortOwner {
 
     arm(address: Ipv6Address, at: number): void {
       const h = this.host;
-      if (isSharedEmptyMap(h.ndTimers)) h.ndTimers = new Map();
-      h.armTimer(h.ndTimers, address, at, () => h.nd.timer(address, h.kernel.now), 'nd-timer');
+      const x = h.own;
+      if (isSharedEmptyMap(x.ndTimers)) x.ndTimers = new Map();
+      h.armTimer(x.ndTimers, address, at, () => h.nd.timer(address, h.kernel.now), 'nd-timer');
     }
 
     changed(address: Ipv6Address, from: NeighborState | 'none', to: NeighborState | 'none', lladdr: MacAddress | null): void {
@@ -960,7 +992,7 @@ export class Host implements PortOwner {
     // or preferred under ongoing detection, that the sender claims; a probe, from 0.0.0.0, was
     // excluded above). The network's index says which host holds each address: only where this host
     // may hold the target or the sender's address are its own addresses looked at.
-    const owners = this.owners4;
+    const owners = this.quietReceivers.owners4;
     owners.lookUp(frame, tip, sip);
     const tipOwner = owners.tipOwner;
     const sipOwner = owners.sipOwner;
@@ -1040,10 +1072,10 @@ export class Host implements PortOwner {
   }
 
   private receiveIpv4(p: Ipv4Packet): void {
-    if (this.dhcpHandlers !== null) {
+    if (this.extra.dhcpHandlers !== null) {
       const u = p.payload;
       if (u.kind === 'udp' && u.payload.kind === 'dhcp') {
-        const handler = this.dhcpHandlers.get(u.destinationPort);
+        const handler = this.extra.dhcpHandlers.get(u.destinationPort);
         if (handler !== undefined) {
           this.counters.udpIn++;
           return handler(u.payload, p);
@@ -1052,14 +1084,14 @@ export class Host implements PortOwner {
     }
     const dst = p.destination;
     if (isMulticastIpv4(dst)) {
-      const handler = this.protocolHandlers.get(p.protocol);
+      const handler = this.extra.protocolHandlers.get(p.protocol);
       if (handler !== undefined) return handler(p);
     }
     if (dst !== IPV4_BROADCAST && this.ownIpv4(dst)?.state !== 'preferred') return this.dropPacket('not-for-me', 'ipv4', p);
     const inner = p.payload;
     if (inner.kind === 'udp') {
       this.counters.udpIn++;
-      const handler = this.udpHandlers.get(inner.destinationPort);
+      const handler = this.extra.udpHandlers.get(inner.destinationPort);
       if (handler === undefined || inner.payload.kind !== 'raw') return this.dropPacket('no-listener', 'ipv4', p);
       handler(new Ipv4UdpDelivery(p.source, inner.sourcePort, inner.destinationPort, inner.payload.bytes));
     } else if (inner.kind === 'icmpv4' && inner.type === 8) {
@@ -1104,13 +1136,13 @@ export class Host implements PortOwner {
       return;
     }
     if (isMulticastIpv6(dst)) {
-      const handler = this.protocolHandlers.get(p.nextHeader);
+      const handler = this.extra.protocolHandlers.get(p.nextHeader);
       if (handler !== undefined) return handler(p);
     }
     if (!isMulticastIpv6(dst) && this.ownIpv6(dst) === undefined) return this.dropPacket('not-for-me', 'ipv6', p);
     if (inner.kind === 'udp') {
       this.counters.udpIn++;
-      const handler = this.udpHandlers.get(inner.destinationPort);
+      const handler = this.extra.udpHandlers.get(inner.destinationPort);
       if (handler === undefined || inner.payload.kind !== 'raw') return this.dropPacket('no-listener', 'ipv6', p);
       handler({ family: 'ipv6', source: p.source, sourcePort: inner.sourcePort, destinationPort: inner.destinationPort, payload: inner.payload.bytes });
     } else if (inner.kind === 'icmpv6' && inner.icmpType === 128 && !isMulticastIpv6(dst)) {

@@ -83,7 +83,12 @@ export class NumberIndex {
     keys[i] = key;
     this.values[i] = value;
     this.count++;
-    if (2 * this.used > keys.length) this.remake();
+    if (2 * this.used > keys.length) this.remake(this.count);
+  }
+
+  /** Makes room for `n` entries in all (a hint: the table still grows past them). */
+  reserve(n: number): void {
+    if (2 * n > this.keys.length) this.remake(n);
   }
 
   /** Removes `key`'s entry, if any. */
@@ -94,12 +99,15 @@ export class NumberIndex {
     this.count--;
   }
 
-  /** Copies the entries into a table of twice as many slots as they need (deleted ones dropped). */
-  private remake(): void {
+  /**
+   * Copies the entries (deleted ones dropped) into a table of more than twice `entries` slots: a full
+   * table (half its slots used) doubles.
+   */
+  private remake(entries: number): void {
     const oldKeys = this.keys;
     const oldValues = this.values;
     let n = START;
-    while (n < 4 * this.count) n *= 2;
+    while (n <= 2 * entries) n *= 2;
     this.keys = new Float64Array(n).fill(EMPTY);
     this.values = new Int32Array(n);
     this.mask = n - 1;
