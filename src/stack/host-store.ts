@@ -48,9 +48,7 @@ export class Ipv4Owners {
 
   /** `host` holds `address` (now, or again). */
   enter(address: Ipv4Address, host: Host): void {
-    const slot = host.quietSlot;
-    const owner = this.byAddress.get(address, -1);
-    this.byAddress.set(address, owner === -1 || owner === slot ? slot : -2);
+    this.byAddress.enter(address, host.quietSlot, -2);
     this.frame = null;
   }
 
@@ -340,8 +338,7 @@ export class HostStore implements QuietReceivers {
 
   /** The host numbered `slot` accepts frames to `mac`. */
   enterMac(mac: number, slot: number): void {
-    const owner = this.macOwners.get(mac, -1);
-    this.macOwners.set(mac, owner === -1 || owner === slot ? slot : -2);
+    this.macOwners.enter(mac, slot, -2);
   }
 
   /** The host numbered `slot` no longer accepts frames to `mac` (a MAC two hosts ever shared stays marked so). */

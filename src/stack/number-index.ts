@@ -62,6 +62,19 @@ export class NumberIndex {
 
   /** Sets `key` to `value` (a 32-bit integer). */
   set(key: number, value: number): void {
+    this.put(key, value, value);
+  }
+
+  /**
+   * Sets `key` to `value` when it has no entry or already that value, else to `clash` (an index of
+   * owners: -2, more than one), in one probe.
+   */
+  enter(key: number, value: number, clash: number): void {
+    this.put(key, value, clash);
+  }
+
+  /** Sets `key` to `value` when absent or equal to `value`, else to `other`. */
+  private put(key: number, value: number, other: number): void {
     const keys = this.keys;
     const mask = this.mask;
     let free = -1;
@@ -69,7 +82,7 @@ export class NumberIndex {
     for (; ; i = (i + 1) & mask) {
       const k = keys[i]!;
       if (k === key) {
-        this.values[i] = value;
+        if (this.values[i] !== value) this.values[i] = other;
         return;
       }
       if (k === EMPTY) break;

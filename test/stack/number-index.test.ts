@@ -53,3 +53,20 @@ describe('NumberIndex', () => {
     expect(index.get(0x0600_0000_0000, -5000)).toBe(-5000);
   });
 });
+
+describe('NumberIndex.enter', () => {
+  it('keeps the first value, and marks a key entered with two different values for good', () => {
+    const index = new NumberIndex();
+    const owners = new Map<number, number>();
+    const next = xorshift(17);
+    for (let step = 0; step < 20_000; step++) {
+      const key = 0x0200_0000_0000 + Math.floor(next() * 3000);
+      const slot = Math.floor(next() * 4);
+      index.enter(key, slot, -2);
+      const owner = owners.get(key);
+      owners.set(key, owner === undefined || owner === slot ? slot : -2);
+    }
+    expect(index.size).toBe(owners.size);
+    for (const [key, owner] of owners) expect(index.get(key, -1)).toBe(owner);
+  });
+});
