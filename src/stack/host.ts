@@ -289,11 +289,12 @@ export class Host implements PortOwner {
   }
 
   /**
-   * @internal Makes room in `network`'s host store for `hosts` hosts in all (a hint to a builder that
+   * @internal Makes room in `network`'s host store for `hosts` more hosts (a hint to a builder that
    * knows how many it will make: the store's arrays and indexes then do not grow step by step).
    */
   static reserve(network: Network, hosts: number): void {
-    hostStore(network).reserve(hosts);
+    const store = hostStore(network);
+    store.reserve(store.hosts.length + hosts);
   }
 
   readonly name: string;
