@@ -180,7 +180,11 @@ function direction(kernel: Kernel, config: DirectionConfig | undefined, from: Po
 export class Link {
   readonly a: Port;
   readonly b: Port;
-  readonly rate: number;
+  /**
+   * The configuration given (shared by the many links made from one: its rate, 100 Gbit/s say, is
+   * not a small integer to V8, and a field of its own would be a heap number per link).
+   */
+  private readonly config: LinkConfig;
   readonly delay: number;
   readonly queueBytes: number;
   private readonly kernel: Kernel;
@@ -204,7 +208,7 @@ export class Link {
     }
     this.a = a;
     this.b = b;
-    this.rate = config.rate;
+    this.config = config;
     this.delay = config.delay;
     this.queueBytes = config.queueBytes ?? DEFAULT_QUEUE_BYTES;
     this.kernel = kernel;
@@ -220,6 +224,11 @@ export class Link {
     store.peer[a.id] = b.id;
     store.peer[b.id] = a.id;
     this.stored();
+  }
+
+  /** The line rate of each direction, bit/s. */
+  get rate(): number {
+    return this.config.rate;
   }
 
   /** Numbers `p` in the port store (once) and writes the link's rate, delay and queue there for the direction leaving it. */

@@ -184,6 +184,11 @@ export class PortStore {
   readonly bulkOut: (BulkMembers | null)[] = [];
   readonly bulkIn: (BulkMembers | null)[] = [];
 
+  /** Makes room for `n` ports in all (a hint: the arrays still grow past it). */
+  reserve(n: number): void {
+    if (n > this.rxFrames.length) this.grow(n);
+  }
+
   /** Numbers `port` (its `id`) and makes its slots. */
   add(port: Port): number {
     const id = this.size++;

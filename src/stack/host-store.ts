@@ -12,6 +12,7 @@ import type { Ipv4Address } from '../wire/index.js';
 import { ARP_OP_REQUEST, MAC_BROADCAST } from '../wire/index.js';
 import type { Host } from './host.js';
 import { HolderSets } from './neighbor-cache.js';
+import { NumberIndex } from './number-index.js';
 import type { ImplementationProfile } from './profiles/index.js';
 
 const TWO_32 = 0x1_0000_0000;
@@ -22,43 +23,6 @@ const TWO_32 = 0x1_0000_0000;
  */
 export const bystanderPaths = { fastPath: true };
 
-/**
- * The few MACs a host answers to (its NIC's, virtual ones): a short array, since every frame that
- * reaches the host is checked against it and a scan of one to three numbers beats hashing a 48-bit
- * number (not a small integer to V8) in a Set.
- */
-export class MacList {
-  // Replaced rather than pushed to (a push to an empty array reserves 17 slots; most hosts have one MAC).
-  private list: readonly number[] = [];
-  private readonly store: HostStore;
-  private readonly slot: number;
-
-  /** The MACs of the host numbered `slot` in `store` (entered in its MAC index too). */
-  constructor(store: HostStore, slot: number) {
-    this.store = store;
-    this.slot = slot;
-  }
-
-  has(mac: number): boolean {
-    const list = this.list;
-    for (let i = 0; i < list.length; i++) if (list[i] === mac) return true;
-    return false;
-  }
-
-  add(mac: number): void {
-    // A literal of the exact length: a spread reserves room to grow (17 slots for one MAC).
-    if (this.has(mac)) return;
-    this.list = this.list.length === 0 ? [mac] : [...this.list, mac];
-    this.store.enterMac(mac, this.slot);
-  }
-
-  delete(mac: number): void {
-    if (!this.has(mac)) return;
-    this.list = this.list.filter((m) => m !== mac);
-    this.store.leaveMac(mac, this.slot);
-  }
-}
-
 /** The hosts of each network (see {@link HostStore}). */
 const HOST_STORES = new WeakMap<Network, HostStore>();
 
@@ -68,30 +32,43 @@ const HOST_STORES = new WeakMap<Network, HostStore>();
  * sender, so a flood of N copies costs two lookups, not 2N. Any change of the index forgets it.
  */
 export class Ipv4Owners {
-  private readonly byAddress = new Map<Ipv4Address, Host | null>();
+  /** The holder's slot in the host store by address; -2: more than one (a typed-array table, number-index.ts). */
+  private readonly byAddress = new NumberIndex();
+  /** The host store's hosts, by slot. */
+  private readonly hosts: readonly Host[];
   private frame: SimFrame | null = null;
   /** The owners of the last frame's target and sender addresses (see {@link lookUp}). */
   tipOwner: Host | null | undefined = undefined;
   sipOwner: Host | null | undefined = undefined;
 
+  /** The index of the hosts of `hosts` (by their slots, `Host.quietSlot`). */
+  constructor(hosts: readonly Host[]) {
+    this.hosts = hosts;
+  }
+
   /** `host` holds `address` (now, or again). */
   enter(address: Ipv4Address, host: Host): void {
-    const owner = this.byAddress.get(address);
-    this.byAddress.set(address, owner === undefined || owner === host ? host : null);
+    this.byAddress.enter(address, host.quietSlot, -2);
     this.frame = null;
+  }
+
+  /** Makes room for `n` addresses in all (a hint). */
+  reserve(n: number): void {
+    this.byAddress.reserve(n);
   }
 
   /** The host holding `address`; null: more than one; undefined: none. */
   owner(address: Ipv4Address): Host | null | undefined {
-    return this.byAddress.get(address);
+    const slot = this.byAddress.get(address, -1);
+    return slot === -1 ? undefined : slot === -2 ? null : this.hosts[slot];
   }
 
   /** Sets {@link tipOwner} and {@link sipOwner} for `frame`'s target `tip` and sender `sip`. */
   lookUp(frame: SimFrame, tip: Ipv4Address, sip: Ipv4Address): void {
     if (frame === this.frame) return;
     this.frame = frame;
-    this.tipOwner = this.byAddress.get(tip);
-    this.sipOwner = this.byAddress.get(sip);
+    this.tipOwner = this.owner(tip);
+    this.sipOwner = this.owner(sip);
   }
 }
 
@@ -151,13 +128,21 @@ export class HostStore implements QuietReceivers {
    */
   readonly bulk: (BulkMembers | null)[] = [];
   bulkAt = new Int32Array(HOST_STORE_START);
+  /**
+   * The few MACs a host answers to (its NIC's, virtual ones): by slot the first (-1: none), and the
+   * others, rare, by slot in a map. Every frame that reaches a host is checked against them; arrays
+   * by slot rather than a list object per host (a million hosts, a million lists and their elements
+   * for the collector to copy and mark).
+   */
+  macFirst = new Float64Array(HOST_STORE_START).fill(-1);
+  private readonly macMore = new Map<number, number[]>();
   /** The slots of the hosts that are down or paused (`up` 0). */
   private readonly down = new Set<number>();
   /** See `QuietReceivers.exceptMask` and `verdictDrops`. */
   exceptMask = 0;
   verdictDrops = false;
   /** Which host holds each IPv4 address. */
-  readonly owners4 = new Ipv4Owners();
+  readonly owners4 = new Ipv4Owners(this.hosts);
   /** How many IPv4 neighbor caches hold an entry for each address, and the sums of their keys (slot + 1). */
   readonly arpHolders = new Map<Ipv4Address, number>();
   readonly arpHolderKeys = new Map<Ipv4Address, number>();
@@ -174,7 +159,7 @@ export class HostStore implements QuietReceivers {
   private attached = 0;
   private readonly holdersByBulk = new Map<BulkMembers | null, number[]>();
   /** The host that accepts each MAC (its own, virtual ones), by slot; -2: more than one (or was). */
-  private readonly macOwners = new Map<number, number>();
+  private readonly macOwners = new NumberIndex();
   // What `prepare` found for the current frame.
   private kind = FRAME_NOT_TAKEN;
   private macOwner = -1;
@@ -197,6 +182,16 @@ export class HostStore implements QuietReceivers {
     this.up[slot] = 1;
     this.bulk.push(null);
     return slot;
+  }
+
+  /**
+   * Makes room for `n` hosts in all, with an address and a MAC each (a hint: the arrays and indexes
+   * still grow past it): a builder that knows how many hosts it will make spares their growth.
+   */
+  reserve(n: number): void {
+    if (n > this.up.length) this.grow(n);
+    this.macOwners.reserve(n);
+    this.owners4.reserve(n);
   }
 
   /** Whether the host numbered `slot` is up and not paused. */
@@ -305,17 +300,50 @@ export class HostStore implements QuietReceivers {
     this.rarpIgnored = resized(this.rarpIgnored, n);
     this.notForMe = resized(this.notForMe, n);
     this.bulkAt = resized(this.bulkAt, n);
+    this.macFirst = resized(this.macFirst, n, -1);
+  }
+
+  /** Whether the host numbered `slot` accepts frames to `mac` (one of its MACs). */
+  hasMac(slot: number, mac: number): boolean {
+    if (this.macFirst[slot] === mac) return true;
+    if (this.macMore.size === 0) return false;
+    const more = this.macMore.get(slot);
+    return more !== undefined && more.includes(mac);
+  }
+
+  /** The host numbered `slot` answers to `mac` too (entered in the MAC index). */
+  addMac(slot: number, mac: number): void {
+    if (this.hasMac(slot, mac)) return;
+    if (this.macFirst[slot] === -1) this.macFirst[slot] = mac;
+    else {
+      const more = this.macMore.get(slot);
+      if (more === undefined) this.macMore.set(slot, [mac]);
+      else more.push(mac);
+    }
+    this.enterMac(mac, slot);
+  }
+
+  /** The host numbered `slot` no longer answers to `mac`. */
+  deleteMac(slot: number, mac: number): void {
+    if (!this.hasMac(slot, mac)) return;
+    const more = this.macMore.get(slot);
+    if (this.macFirst[slot] === mac) {
+      this.macFirst[slot] = more === undefined ? -1 : more.shift()!;
+    } else {
+      more!.splice(more!.indexOf(mac), 1);
+    }
+    if (more !== undefined && more.length === 0) this.macMore.delete(slot);
+    this.leaveMac(mac, slot);
   }
 
   /** The host numbered `slot` accepts frames to `mac`. */
   enterMac(mac: number, slot: number): void {
-    const owner = this.macOwners.get(mac);
-    this.macOwners.set(mac, owner === undefined || owner === slot ? slot : -2);
+    this.macOwners.enter(mac, slot, -2);
   }
 
   /** The host numbered `slot` no longer accepts frames to `mac` (a MAC two hosts ever shared stays marked so). */
   leaveMac(mac: number, slot: number): void {
-    if (this.macOwners.get(mac) === slot) this.macOwners.delete(mac);
+    if (this.macOwners.get(mac, -1) === slot) this.macOwners.delete(mac);
   }
 
   private slotOf(owner: Host | null | undefined): number {
@@ -330,7 +358,7 @@ export class HostStore implements QuietReceivers {
     if (dst !== MAC_BROADCAST) {
       // IPv6 multicast: the host's solicited-node groups decide (`acceptsDestination`).
       if (Math.floor(dst / TWO_32) === 0x3333 || this.hosts[0]!.trace.perCopyDrops) return;
-      this.macOwner = this.macOwners.get(dst) ?? -1;
+      this.macOwner = this.macOwners.get(dst, -1);
       this.kind = FRAME_NOT_FOR_MAC;
       return;
     }

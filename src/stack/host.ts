@@ -58,8 +58,8 @@ import {
 import type { ArpReceiver } from './arp-rules.js';
 import { decideArp } from './arp-rules.js';
 import { DadRunner } from './dad.js';
-import type { HostStore, Ipv4Owners } from './host-store.js';
-import { MacList, bystanderPaths, hostStore } from './host-store.js';
+import type { HostStore } from './host-store.js';
+import { bystanderPaths, hostStore } from './host-store.js';
 import type { NdReceiver, NdReply } from './nd-rules.js';
 import { decideNd } from './nd-rules.js';
 import type { NeighborHooks, NeighborState, QueueDropReason } from './neighbor-cache.js';
@@ -262,6 +262,31 @@ function withHandler<T>(list: T[], handler: T): T[] {
   return list;
 }
 
+/**
+ * The parts of a host that most hosts of a large domain never use: handler tables and lists, the
+ * neighbor timers, the host's random stream. Every host without any shares {@link NO_EXTRAS} (only
+ * ever read) and gets one of its own at the first write: ten fields fewer on each of a million hosts.
+ */
+class HostExtras {
+  // Handler tables and timer maps start as the shared empty map and get a map of their own at the
+  // first write; handler lists start as the shared empty list and get one at the first handler.
+  udpHandlers: Map<number, (delivery: UdpDelivery) => void> = EMPTY_MAP as Map<number, never>;
+  protocolHandlers: Map<number, (packet: Ipv4Packet | Ipv6Packet) => void> = EMPTY_MAP as Map<number, never>;
+  upChangeHandlers: Array<(up: boolean) => void> = NO_HANDLERS;
+  echoReplyHandlers: Array<(reply: EchoReply) => void> = NO_HANDLERS;
+  echoRequestHandlers: Array<(request: EchoReply) => void> = NO_HANDLERS;
+  conflictHandlers: Array<(a: Ipv4Assignment | Ipv6Assignment) => void> = NO_HANDLERS;
+  /** DHCP message handlers by UDP port (67 server, 68 client); null until one is bound. */
+  dhcpHandlers: Map<number, (message: DhcpMessage, packet: Ipv4Packet) => void> | null = null;
+  arpTimers: Map<Ipv4Address, Timer> = EMPTY_MAP as Map<Ipv4Address, never>;
+  ndTimers: Map<Ipv6Address, Timer> = EMPTY_MAP as Map<Ipv6Address, never>;
+  /** The stream `host:<name>`, made at the first `Host.randomStream`. */
+  hostStream: Rng | null = null;
+}
+
+/** The extras of every host that has none of its own: only ever read. */
+const NO_EXTRAS = new HostExtras();
+
 function ipv6InPrefix(a: Ipv6Address, prefix: Ipv6Address, length: number): boolean {
   const x = ipv6Bytes(a);
   const y = ipv6Bytes(prefix);
@@ -287,6 +312,15 @@ export class Host implements PortOwner {
     bystanderPaths.fastPath = on;
   }
 
+  /**
+   * @internal Makes room in `network`'s host store for `hosts` more hosts (a hint to a builder that
+   * knows how many it will make: the store's arrays and indexes then do not grow step by step).
+   */
+  static reserve(network: Network, hosts: number): void {
+    const store = hostStore(network);
+    store.reserve(store.hosts.length + hosts);
+  }
+
   readonly name: string;
   readonly port: Port;
   readonly profile: ImplementationProfile;
@@ -297,22 +331,8 @@ export class Host implements PortOwner {
   gateway6: Ipv6Address | undefined;
   protected readonly network: Network;
   protected readonly kernel: Kernel;
-  private readonly macs: MacList;
-  /** The network's index of IPv4 address holders (every `addIpv4` enters its address there). */
-  private readonly owners4: Ipv4Owners;
-  // Handler tables and timer maps start as the shared empty map and get a map of their own at the
-  // first write: most hosts of a large domain never bind a port or arm a neighbor timer.
-  private udpHandlers: Map<number, (delivery: UdpDelivery) => void> = EMPTY_MAP as Map<number, never>;
-  private protocolHandlers: Map<number, (packet: Ipv4Packet | Ipv6Packet) => void> = EMPTY_MAP as Map<number, never>;
-  // Handler lists start as the shared empty list and get a list of their own at the first handler.
-  private upChangeHandlers: Array<(up: boolean) => void> = NO_HANDLERS;
-  private echoReplyHandlers: Array<(reply: EchoReply) => void> = NO_HANDLERS;
-  private echoRequestHandlers: Array<(request: EchoReply) => void> = NO_HANDLERS;
-  private conflictHandlers: Array<(a: Ipv4Assignment | Ipv6Assignment) => void> = NO_HANDLERS;
-  /** DHCP message handlers by UDP port (67 server, 68 client); null until one is bound. */
-  private dhcpHandlers: Map<number, (message: DhcpMessage, packet: Ipv4Packet) => void> | null = null;
-  private arpTimers: Map<Ipv4Address, Timer> = EMPTY_MAP as Map<Ipv4Address, never>;
-  private ndTimers: Map<Ipv6Address, Timer> = EMPTY_MAP as Map<Ipv6Address, never>;
+  /** Handlers, neighbor timers and the random stream: the shared {@link NO_EXTRAS} until the first write. */
+  private extra: HostExtras = NO_EXTRAS;
   // Made at the first use: most hosts of a large domain never run DAD, trace an event, learn a
   // neighbor or count anything but the flood copies the host store counts for them. The tables and
   // DAD ask for their random streams (children of `host:<name>`) at their first draw, so when they
@@ -333,8 +353,6 @@ export class Host implements PortOwner {
   private paused = false;
   private ipId = 0;
   private nicMac: MacAddress;
-  /** The stream `host:<name>`, made at the first {@link randomStream}. */
-  private hostStream: Rng | null = null;
 
   constructor(network: Network, name: string, options: HostOptions) {
     this.network = network;
@@ -344,14 +362,18 @@ export class Host implements PortOwner {
     const store = hostStore(network);
     this.quietReceivers = store;
     this.quietSlot = store.add(this, options.profile);
-    this.owners4 = store.owners4;
-    this.macs = new MacList(store, this.quietSlot);
-    this.macs.add(options.mac);
+    store.addMac(this.quietSlot, options.mac);
     this.profile = options.profile;
     this.gateway4 = options.gateway4;
     this.gateway6 = options.gateway6;
     this.port = new PortClass(this, 0, 'eth0');
     network.add(this);
+  }
+
+  /** The host's {@link HostExtras}, its own (made at the first write). */
+  private get own(): HostExtras {
+    const x = this.extra;
+    return x !== NO_EXTRAS ? x : (this.extra = new HostExtras());
   }
 
   /** The IPv4 addresses on the interface, in the order they were added. */
@@ -407,7 +429,8 @@ export class Host implements PortOwner {
    * depend only on its name, so when it is made changes nothing. Each call makes a new generator.
    */
   randomStream(name: string): Rng {
-    return (this.hostStream ??= this.kernel.rng.stream(`host:${this.name}`)).stream(name);
+    const x = this.own;
+    return (x.hostStream ??= this.kernel.rng.stream(`host:${this.name}`)).stream(name);
   }
 
   // ---- configuration ------------------------------------------------------------------------
@@ -415,12 +438,12 @@ export class Host implements PortOwner {
   /** Adds an IPv4 address; runs RFC 5227 probing first when the profile does and `skipDad` is not set. */
   addIpv4(address: Ipv4Address, prefixLength: number, options: AddressOptions = {}): Ipv4Assignment {
     const mac = options.mac ?? this.mac;
-    this.macs.add(mac);
+    this.quietReceivers.addMac(this.quietSlot, mac);
     const probe = (options.probe ?? this.profile.dad.ipv4ConflictDetection.value) && options.skipDad !== true;
     const a: Ipv4Assignment = { address, prefixLength, state: probe ? 'tentative' : 'preferred', mac, verified: probe };
     if (this.ipv4List === NO_ADDRESSES) this.ipv4List = [a];
     else this.ipv4List.push(a);
-    this.owners4.enter(address, this);
+    this.quietReceivers.owners4.enter(address, this);
     if (probe) this.dad.probeIpv4(a);
     // Asked of the bus, not of the host's StackTrace, which is made at its first use.
     else if (this.kernel.trace.wants('address-state')) this.trace.addressState('ipv4', formatIpv4(address), 'preferred');
@@ -430,7 +453,7 @@ export class Host implements PortOwner {
   /** Adds an IPv6 address; runs RFC 4862 DAD (optimistic per RFC 4429 if the profile says) unless `skipDad`. */
   addIpv6(address: Ipv6Address, prefixLength: number, options: AddressOptions = {}): Ipv6Assignment {
     const mac = options.mac ?? this.mac;
-    this.macs.add(mac);
+    this.quietReceivers.addMac(this.quietSlot, mac);
     const transmits = this.profile.dad.ipv6DadTransmits.value;
     const dad = transmits > 0 && options.skipDad !== true;
     const state: AddressState = !dad ? 'preferred' : this.profile.dad.optimisticDad.value ? 'optimistic' : 'tentative';
@@ -471,8 +494,8 @@ export class Host implements PortOwner {
   changeMac(mac: MacAddress): void {
     const old = this.nicMac;
     if (mac === old) return;
-    this.macs.delete(old);
-    this.macs.add(mac);
+    this.quietReceivers.deleteMac(this.quietSlot, old);
+    this.quietReceivers.addMac(this.quietSlot, mac);
     this.nicMac = mac;
     for (const a of this.ipv4) if (a.mac === old) a.mac = mac;
     for (const a of this.ipv6) if (a.mac === old) a.mac = mac;
@@ -483,16 +506,17 @@ export class Host implements PortOwner {
 
   /** Also accept frames to `mac` (a virtual MAC). */
   acceptMac(mac: MacAddress): void {
-    this.macs.add(mac);
+    this.quietReceivers.addMac(this.quietSlot, mac);
   }
 
   /** Delivers every echo reply the host receives to `handler` (as well as to earlier ones). */
   onEchoReply(handler: (reply: EchoReply) => void): void {
-    this.echoReplyHandlers = withHandler(this.echoReplyHandlers, handler);
+    const x = this.own;
+    x.echoReplyHandlers = withHandler(x.echoReplyHandlers, handler);
   }
 
   private echoReply(reply: EchoReply): void {
-    for (const h of this.echoReplyHandlers) h(reply);
+    for (const h of this.extra.echoReplyHandlers) h(reply);
   }
 
   /**
@@ -500,7 +524,8 @@ export class Host implements PortOwner {
    * profile ignores echo requests receives them all the same).
    */
   onEchoRequest(handler: (request: EchoReply) => void): void {
-    this.echoRequestHandlers = withHandler(this.echoRequestHandlers, handler);
+    const x = this.own;
+    x.echoRequestHandlers = withHandler(x.echoRequestHandlers, handler);
   }
 
   /** Whether the host answers echo requests of `family` (its profile's `echo`). */
@@ -509,13 +534,14 @@ export class Host implements PortOwner {
   }
 
   private echoRequest(request: EchoReply): void {
-    for (const h of this.echoRequestHandlers) h(request);
+    for (const h of this.extra.echoRequestHandlers) h(request);
   }
 
   /** Delivers UDP datagrams for `port` to `handler`. */
   bindUdp(port: number, handler: (delivery: UdpDelivery) => void): void {
-    if (isSharedEmptyMap(this.udpHandlers)) this.udpHandlers = new Map();
-    this.udpHandlers.set(port, handler);
+    const x = this.own;
+    if (isSharedEmptyMap(x.udpHandlers)) x.udpHandlers = new Map();
+    x.udpHandlers.set(port, handler);
   }
 
   /**
@@ -523,8 +549,9 @@ export class Host implements PortOwner {
    * (a routing protocol's messages: VRRP). The frames must reach the host: see `acceptMac`.
    */
   bindIpProtocol(protocol: number, handler: (packet: Ipv4Packet | Ipv6Packet) => void): void {
-    if (isSharedEmptyMap(this.protocolHandlers)) this.protocolHandlers = new Map();
-    this.protocolHandlers.set(protocol, handler);
+    const x = this.own;
+    if (isSharedEmptyMap(x.protocolHandlers)) x.protocolHandlers = new Map();
+    x.protocolHandlers.set(protocol, handler);
   }
 
   /**
@@ -532,22 +559,24 @@ export class Host implements PortOwner {
    * whatever the IP destination (a client has no address yet; RFC 2131 §4.1 unicasts to yiaddr).
    */
   bindDhcp(port: number, handler: (message: DhcpMessage, packet: Ipv4Packet) => void): void {
-    (this.dhcpHandlers ??= new Map()).set(port, handler);
+    (this.own.dhcpHandlers ??= new Map()).set(port, handler);
   }
 
   /** Calls `handler` when duplicate address detection finds one of our tentative addresses in use. */
   onAddressConflict(handler: (a: Ipv4Assignment | Ipv6Assignment) => void): void {
-    this.conflictHandlers = withHandler(this.conflictHandlers, handler);
+    const x = this.own;
+    x.conflictHandlers = withHandler(x.conflictHandlers, handler);
   }
 
   /** Called by DAD when a tentative address turned out to be a duplicate. */
   addressConflicted(a: Ipv4Assignment | Ipv6Assignment): void {
-    for (const h of this.conflictHandlers) h(a);
+    for (const h of this.extra.conflictHandlers) h(a);
   }
 
   /** Calls `handler` after every administrative up/down change (`setUp`, `restart`). */
   onUpChange(handler: (up: boolean) => void): void {
-    this.upChangeHandlers = withHandler(this.upChangeHandlers, handler);
+    const x = this.own;
+    x.upChangeHandlers = withHandler(x.upChangeHandlers, handler);
   }
 
   /** Sends an IP packet to a multicast group from `source` (a virtual MAC, for VRRP). */
@@ -574,7 +603,7 @@ export class Host implements PortOwner {
     if (up === this.isUp) return;
     this.isUp = up;
     this.storeUp();
-    for (const h of this.upChangeHandlers) h(up);
+    for (const h of this.extra.upChangeHandlers) h(up);
     if (!up) return;
     for (const a of this.ipv4) {
       if (!a.verified || (a.state !== 'preferred' && a.state !== 'tentative')) continue;
@@ -841,8 +870,9 @@ export class Host implements PortOwner {
 
     arm(address: Ipv4Address, at: number): void {
       const h = this.host;
-      if (isSharedEmptyMap(h.arpTimers)) h.arpTimers = new Map();
-      h.armTimer(h.arpTimers, address, at, () => h.arp.timer(address, h.kernel.now), 'arp-timer');
+      const x = h.own;
+      if (isSharedEmptyMap(x.arpTimers)) x.arpTimers = new Map();
+      h.armTimer(x.arpTimers, address, at, () => h.arp.timer(address, h.kernel.now), 'arp-timer');
     }
 
     changed(address: Ipv4Address, from: NeighborState | 'none', to: NeighborState | 'none', lladdr: MacAddress | null): void {
@@ -880,8 +910,9 @@ export class Host implements PortOwner {
 
     arm(address: Ipv6Address, at: number): void {
       const h = this.host;
-      if (isSharedEmptyMap(h.ndTimers)) h.ndTimers = new Map();
-      h.armTimer(h.ndTimers, address, at, () => h.nd.timer(address, h.kernel.now), 'nd-timer');
+      const x = h.own;
+      if (isSharedEmptyMap(x.ndTimers)) x.ndTimers = new Map();
+      h.armTimer(x.ndTimers, address, at, () => h.nd.timer(address, h.kernel.now), 'nd-timer');
     }
 
     changed(address: Ipv6Address, from: NeighborState | 'none', to: NeighborState | 'none', lladdr: MacAddress | null): void {
@@ -905,7 +936,7 @@ export class Host implements PortOwner {
   // ---- receiving ------------------------------------------------------------------------------
 
   private acceptsDestination(dst: MacAddress): boolean {
-    if (dst === MAC_BROADCAST || this.macs.has(dst)) return true;
+    if (dst === MAC_BROADCAST || this.quietReceivers.hasMac(this.quietSlot, dst)) return true;
     if (Math.floor(dst / TWO_32) !== 0x3333) return false;
     // IPv6 multicast: all-nodes, all-routers for routers, and our solicited-node groups.
     const low = dst % TWO_32;
@@ -989,7 +1020,7 @@ export class Host implements PortOwner {
     // or preferred under ongoing detection, that the sender claims; a probe, from 0.0.0.0, was
     // excluded above). The network's index says which host holds each address: only where this host
     // may hold the target or the sender's address are its own addresses looked at.
-    const owners = this.owners4;
+    const owners = this.quietReceivers.owners4;
     owners.lookUp(frame, tip, sip);
     const tipOwner = owners.tipOwner;
     const sipOwner = owners.sipOwner;
@@ -1057,7 +1088,7 @@ export class Host implements PortOwner {
     if (this.dad.checkArp(p)) return;
     if (bystanderPaths.fastPath && this.overheardOnly(p)) return;
     // The receiver's view uses the MAC the frame was sent to when it is one of ours (virtual MACs).
-    const view: ArpReceiver = { ...this.arpView, mac: this.macs.has(eth.destination) ? eth.destination : this.mac };
+    const view: ArpReceiver = { ...this.arpView, mac: this.quietReceivers.hasMac(this.quietSlot, eth.destination) ? eth.destination : this.mac };
     const decision = decideArp(this.profile.arp, view, p, eth.destination, this.arp.get(p.senderProtocolAddress), now);
     if (decision.update !== null) this.arp.update(p.senderProtocolAddress, decision.update, now);
     if (decision.reply) {
@@ -1069,10 +1100,10 @@ export class Host implements PortOwner {
   }
 
   private receiveIpv4(p: Ipv4Packet): void {
-    if (this.dhcpHandlers !== null) {
+    if (this.extra.dhcpHandlers !== null) {
       const u = p.payload;
       if (u.kind === 'udp' && u.payload.kind === 'dhcp') {
-        const handler = this.dhcpHandlers.get(u.destinationPort);
+        const handler = this.extra.dhcpHandlers.get(u.destinationPort);
         if (handler !== undefined) {
           this.counters.udpIn++;
           return handler(u.payload, p);
@@ -1081,14 +1112,14 @@ export class Host implements PortOwner {
     }
     const dst = p.destination;
     if (isMulticastIpv4(dst)) {
-      const handler = this.protocolHandlers.get(p.protocol);
+      const handler = this.extra.protocolHandlers.get(p.protocol);
       if (handler !== undefined) return handler(p);
     }
     if (dst !== IPV4_BROADCAST && this.ownIpv4(dst)?.state !== 'preferred') return this.dropPacket('not-for-me', 'ipv4', p);
     const inner = p.payload;
     if (inner.kind === 'udp') {
       this.counters.udpIn++;
-      const handler = this.udpHandlers.get(inner.destinationPort);
+      const handler = this.extra.udpHandlers.get(inner.destinationPort);
       if (handler === undefined || inner.payload.kind !== 'raw') return this.dropPacket('no-listener', 'ipv4', p);
       handler(new Ipv4UdpDelivery(p.source, inner.sourcePort, inner.destinationPort, inner.payload.bytes));
     } else if (inner.kind === 'icmpv4' && inner.type === 8) {
@@ -1133,13 +1164,13 @@ export class Host implements PortOwner {
       return;
     }
     if (isMulticastIpv6(dst)) {
-      const handler = this.protocolHandlers.get(p.nextHeader);
+      const handler = this.extra.protocolHandlers.get(p.nextHeader);
       if (handler !== undefined) return handler(p);
     }
     if (!isMulticastIpv6(dst) && this.ownIpv6(dst) === undefined) return this.dropPacket('not-for-me', 'ipv6', p);
     if (inner.kind === 'udp') {
       this.counters.udpIn++;
-      const handler = this.udpHandlers.get(inner.destinationPort);
+      const handler = this.extra.udpHandlers.get(inner.destinationPort);
       if (handler === undefined || inner.payload.kind !== 'raw') return this.dropPacket('no-listener', 'ipv6', p);
       handler({ family: 'ipv6', source: p.source, sourcePort: inner.sourcePort, destinationPort: inner.destinationPort, payload: inner.payload.bytes });
     } else if (inner.kind === 'icmpv6' && inner.icmpType === 128 && !isMulticastIpv6(dst)) {
