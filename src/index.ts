@@ -157,8 +157,8 @@ export type {
   RunSeries,
   SecurityResult,
 } from './metrics/index.js';
-export { ModelRun, SLICE_MS, ScenarioCostError, costIssues, costWarning, defaultCostLimits, estimateCost, runModel, runScenario, runScenarioAsync, runScenarioRun, runThreadTask, runsAtOnce, threadsThatFit } from './run/index.js';
-export type { CompletedRun, CostEstimate, CostItem, CostLimits, ModelRunOptions, RunObserver, RunOneOptions, RunResult, RunScenarioAsyncOptions, RunScenarioOptions, RunTask, RunTaskOutcome, RunThreads, ScenarioResult, Slice } from './run/index.js';
+export { ModelRun, SLICE_MS, ScenarioCostError, costIssues, costWarning, defaultCostLimits, estimateCost, runModel, runScenario, runScenarioAsync, runScenarioRun, runsAtOnce, threadsThatFit } from './run/index.js';
+export type { CompletedRun, CostEstimate, CostItem, CostLimits, ModelRunOptions, RunObserver, RunOneOptions, RunResult, RunScenarioAsyncOptions, RunScenarioOptions, ScenarioResult, Slice } from './run/index.js';
 export {
   ReportInputError,
   analysisReportHtml,

@@ -47,10 +47,9 @@ export function heapFor(memory: number): number {
  * Runs this same command again with a heap large enough for `memory` bytes when this process's heap
  * is too small, and returns the child's exit code; undefined when this process can run it (or already
  * is the child). Throws a {@link CliError} (exit 2) when the machine cannot hold it, unless `force`
- * (then it tries with as much as the machine allows). `beforeRerun` is awaited before the child
- * starts (the caller's worker threads are closed then).
+ * (then it tries with as much as the machine allows).
  */
-export async function runWithHeapFor(memory: number, options: { readonly force: boolean; readonly quiet: boolean }, beforeRerun?: () => Promise<void>): Promise<number | undefined> {
+export async function runWithHeapFor(memory: number, options: { readonly force: boolean; readonly quiet: boolean }): Promise<number | undefined> {
   const limit = getHeapStatistics().heap_size_limit;
   if (memory * HEADROOM <= limit || process.env[RAISED] !== undefined) return undefined;
   const machine = totalmem();
@@ -63,7 +62,6 @@ export async function runWithHeapFor(memory: number, options: { readonly force: 
     size = most;
   }
   if (size * MIB <= limit) return undefined;
-  await beforeRerun?.();
   const flags = rerunFlags(process.execArgv, size);
   if (!options.quiet) process.stderr.write(`arpshift: this scenario needs about ${gib(memory)} GiB for its model and ${gib(memory * HEADROOM)} GiB with room for the run, more than node's heap of ${gib(limit)} GiB here: running it with ${flags.join(' ')}\n`);
   const child = spawn(process.execPath, [...process.execArgv, ...flags, ...process.argv.slice(1)], {

@@ -10,12 +10,8 @@
  * succeeded; a failed or interrupted run (SIGINT, SIGTERM: exit 130) leaves none. `-` is standard
  * output; a device or FIFO is written directly.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { getHeapStatistics } from 'node:v8';
 import type { Command } from 'commander';
-import type { Piscina } from 'piscina';
 import type { AtomicFileSink } from '../index.js';
 import { CliError } from './errors.js';
 import { runWithHeapFor } from './heap.js';
@@ -37,32 +33,6 @@ interface RunFlags {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-/**
- * The worker threads that take a scenario's runs beside this thread, started before this thread loads
- * the library and reads the scenario (about half a second of CPU, which the thread's own loading of
- * the simulator would otherwise follow): one at once, more as the runs need them, up to `jobs - 1`
- * (`jobs` unset: one per core). Undefined when the runs stay in this thread (`--jobs 1`, one core).
- * Each thread may hold the heap this process was given, as the library's own threads.
- */
-async function startRunThreads(jobs: string | undefined): Promise<Piscina | undefined> {
-  const asked = jobs === undefined ? availableParallelism() : Number(jobs);
-  if (!Number.isSafeInteger(asked) || asked < 2 || availableParallelism() < 2) return undefined;
-  const { Piscina } = await import('piscina');
-  const built = new URL('./run-thread.js', import.meta.url);
-  const pool = new Piscina({
-    filename: (existsSync(fileURLToPath(built)) ? built : new URL('./run-thread.ts', import.meta.url)).href,
-    minThreads: 1,
-    maxThreads: asked - 1,
-    concurrentTasksPerWorker: 1,
-    // Threads stay until the command closes them (between two runs a thread is idle for a moment).
-    idleTimeout: Infinity,
-    resourceLimits: { maxOldGenerationSizeMb: Math.ceil(getHeapStatistics().heap_size_limit / 2 ** 20) },
-  });
-  // A thread that fails between tasks: its next task (if any) fails and is reported as a run's failure.
-  pool.on('error', () => undefined);
-  return pool;
 }
 
 /** Registers the `run` command. */
@@ -90,140 +60,126 @@ Examples:
   arpshift run scenarios/migration-qemu-announce.yaml --report qemu.html
   arpshift run --jobs 4                          # the default comparison's ten runs, four at a time`)
     .action(async (file: string | undefined, flags: RunFlags) => {
-      const threads = await startRunThreads(flags.jobs);
-      try {
-        await runCommand(file, flags, threads);
-      } finally {
-        await threads?.destroy();
+      const api = await import('../index.js');
+      const overrides = flags.set.map(api.parseOverride);
+      let seed: number | undefined;
+      if (flags.seed !== undefined) {
+        seed = Number(flags.seed);
+        if (!/^\d+$/.test(flags.seed.trim()) || !Number.isSafeInteger(seed)) throw new CliError(`--seed must be a non-negative integer, got ${flags.seed}`, 2);
       }
-    });
-}
+      let jobs: number | undefined;
+      if (flags.jobs !== undefined) {
+        jobs = Number(flags.jobs);
+        if (!/^\d+$/.test(flags.jobs.trim()) || !Number.isSafeInteger(jobs) || jobs < 1) throw new CliError(`--jobs must be a positive integer, got ${flags.jobs}`, 2);
+      }
+      if (flags.pcap === '-' && flags.out === '-') throw new CliError('--pcap - and --out - cannot both write to standard output', 2);
+      if (flags.pcap === '-' && flags.json) throw new CliError('--json prints the result on standard output, which --pcap - takes for the capture', 2);
+      if (flags.report === '-' && (flags.pcap === '-' || flags.out === '-' || flags.json)) throw new CliError('only one of --report -, --out -, --pcap - and --json can write to standard output', 2);
+      const text = file === undefined ? api.DEFAULT_SCENARIO_YAML : api.readScenarioFile(file);
+      const scenarioText = api.applyOverrides(text, overrides);
+      const fileName = file ?? '(built-in default)';
+      const scenario = api.loadScenario(scenarioText, fileName);
+      const estimate = api.estimateCost(scenario);
+      // What cannot finish on this machine is refused before anything runs, at the setting to blame:
+      // first for its time; then, once the heap is as large as it can be, for its memory.
+      if (!flags.force) {
+        const issues = api.costIssues(scenario, estimate, { ...api.defaultCostLimits(), memory: Infinity });
+        if (issues.length > 0) throw api.scenarioErrorAt(scenarioText, fileName, issues);
+      }
+      // A model larger than node's default heap runs in a child with a larger one (see heap.ts).
+      const child = await runWithHeapFor(estimate.memory, flags);
+      if (child !== undefined) {
+        process.exitCode = child;
+        return;
+      }
+      if (!flags.force) {
+        const issues = api.costIssues(scenario, estimate);
+        if (issues.length > 0) throw api.scenarioErrorAt(scenarioText, fileName, issues);
+      }
+      // The runs at once share the work: the warning is about the wall time, the total beside it.
+      const runs = scenario.runs.length;
+      const jobsAsked = jobs ?? Math.min(runs, availableParallelism());
+      const warning = api.costWarning(estimate, api.runsAtOnce(scenario, jobsAsked));
+      if (warning !== undefined && !flags.quiet) process.stderr.write(`arpshift: ${warning}\n`);
 
-/** What `arpshift run` does, with the worker threads started for it (if any). */
-async function runCommand(file: string | undefined, flags: RunFlags, threads: Piscina | undefined): Promise<void> {
-  const api = await import('../index.js');
-  const overrides = flags.set.map(api.parseOverride);
-  let seed: number | undefined;
-  if (flags.seed !== undefined) {
-    seed = Number(flags.seed);
-    if (!/^\d+$/.test(flags.seed.trim()) || !Number.isSafeInteger(seed)) throw new CliError(`--seed must be a non-negative integer, got ${flags.seed}`, 2);
-  }
-  let jobs: number | undefined;
-  if (flags.jobs !== undefined) {
-    jobs = Number(flags.jobs);
-    if (!/^\d+$/.test(flags.jobs.trim()) || !Number.isSafeInteger(jobs) || jobs < 1) throw new CliError(`--jobs must be a positive integer, got ${flags.jobs}`, 2);
-  }
-  if (flags.pcap === '-' && flags.out === '-') throw new CliError('--pcap - and --out - cannot both write to standard output', 2);
-  if (flags.pcap === '-' && flags.json) throw new CliError('--json prints the result on standard output, which --pcap - takes for the capture', 2);
-  if (flags.report === '-' && (flags.pcap === '-' || flags.out === '-' || flags.json)) throw new CliError('only one of --report -, --out -, --pcap - and --json can write to standard output', 2);
-  const text = file === undefined ? api.DEFAULT_SCENARIO_YAML : api.readScenarioFile(file);
-  const scenarioText = api.applyOverrides(text, overrides);
-  const fileName = file ?? '(built-in default)';
-  const scenario = api.loadScenario(scenarioText, fileName);
-  const estimate = api.estimateCost(scenario);
-  // What cannot finish on this machine is refused before anything runs, at the setting to blame:
-  // first for its time; then, once the heap is as large as it can be, for its memory.
-  if (!flags.force) {
-    const issues = api.costIssues(scenario, estimate, { ...api.defaultCostLimits(), memory: Infinity });
-    if (issues.length > 0) throw api.scenarioErrorAt(scenarioText, fileName, issues);
-  }
-  // A model larger than node's default heap runs in a child with a larger one (see heap.ts).
-  const child = await runWithHeapFor(estimate.memory, flags, async () => { await threads?.destroy(); });
-  if (child !== undefined) {
-    process.exitCode = child;
-    return;
-  }
-  if (!flags.force) {
-    const issues = api.costIssues(scenario, estimate);
-    if (issues.length > 0) throw api.scenarioErrorAt(scenarioText, fileName, issues);
-  }
-  // The runs at once share the work: the warning is about the wall time, the total beside it.
-  const runs = scenario.runs.length;
-  const jobsAsked = jobs ?? Math.min(runs, availableParallelism());
-  const atOnce = api.runsAtOnce(scenario, jobsAsked);
-  // Runs one after another in this thread: the thread started for them goes now.
-  if (atOnce === 1) await threads?.destroy();
-  const warning = api.costWarning(estimate, atOnce);
-  if (warning !== undefined && !flags.quiet) process.stderr.write(`arpshift: ${warning}\n`);
-
-  const showProgress = !flags.quiet && process.stderr.isTTY === true;
-  let bar: { update(v: number, payload?: object): void; stop(): void } | null = null;
-  const started = Date.now();
-  if (showProgress) {
-    const { SingleBar, Presets } = await import('cli-progress');
-    const b = new SingleBar({ format: 'simulating |{bar}| {percentage}% of simulated time {run}', hideCursor: true, clearOnComplete: true, stream: process.stderr }, Presets.shades_classic);
-    let startedBar = false;
-    bar = {
-      update: (v, payload) => {
-        // Only runs longer than a couple of seconds show a bar.
-        if (!startedBar && Date.now() - started < 2000) return;
-        if (!startedBar) {
-          b.start(100, 0, { run: '' });
-          startedBar = true;
+      const showProgress = !flags.quiet && process.stderr.isTTY === true;
+      let bar: { update(v: number, payload?: object): void; stop(): void } | null = null;
+      const started = Date.now();
+      if (showProgress) {
+        const { SingleBar, Presets } = await import('cli-progress');
+        const b = new SingleBar({ format: 'simulating |{bar}| {percentage}% of simulated time {run}', hideCursor: true, clearOnComplete: true, stream: process.stderr }, Presets.shades_classic);
+        let startedBar = false;
+        bar = {
+          update: (v, payload) => {
+            // Only runs longer than a couple of seconds show a bar.
+            if (!startedBar && Date.now() - started < 2000) return;
+            if (!startedBar) {
+              b.start(100, 0, { run: '' });
+              startedBar = true;
+            }
+            b.update(v, payload);
+          },
+          stop: () => { if (startedBar) b.stop(); },
+        };
+      }
+      // Ctrl-C or a termination request stops the run within a slice of wall time; no output file is
+      // put in place.
+      const interrupt = new AbortController();
+      const onSignal = (signal: NodeJS.Signals): void => interrupt.abort(new CliError(`interrupted (${signal}): no output file written`, 130));
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const outputs: AtomicFileSink[] = [];
+      const open = (option: string, path: string): AtomicFileSink => {
+        try {
+          const sink = new api.AtomicFileSink(path);
+          outputs.push(sink);
+          return sink;
+        } catch (e) {
+          if (e instanceof api.OutputPathError) throw new CliError(`${option} ${e.message}`, 2);
+          throw e;
         }
-        b.update(v, payload);
-      },
-      stop: () => { if (startedBar) b.stop(); },
-    };
-  }
-  // Ctrl-C or a termination request stops the run within a slice of wall time; no output file is
-  // put in place.
-  const interrupt = new AbortController();
-  const onSignal = (signal: NodeJS.Signals): void => interrupt.abort(new CliError(`interrupted (${signal}): no output file written`, 130));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const outputs: AtomicFileSink[] = [];
-  const open = (option: string, path: string): AtomicFileSink => {
-    try {
-      const sink = new api.AtomicFileSink(path);
-      outputs.push(sink);
-      return sink;
-    } catch (e) {
-      if (e instanceof api.OutputPathError) throw new CliError(`${option} ${e.message}`, 2);
-      throw e;
-    }
-  };
-  try {
-    const capture = flags.pcap === undefined ? undefined : open('--pcap', flags.pcap);
-    const out = flags.out === undefined ? undefined : open('--out', flags.out);
-    const report = flags.report === undefined ? undefined : open('--report', flags.report);
-    const runsProgress = new RunsProgress(runs);
-    const result = await api.runScenarioAsync(scenario, {
-      force: true,
-      jobs: jobsAsked,
-      ...(threads === undefined || atOnce === 1 ? {} : { threads }),
-      ...(seed === undefined ? {} : { seed }),
-      ...(capture === undefined ? {} : { capture }),
-      ...(flags.series || report !== undefined ? { series: true } : {}),
-      onProgress: (run, _runs, t, duration) => {
-        if (bar === null) return;
-        const { percentage, label } = runsProgress.update(run, t, duration);
-        bar.update(percentage, { run: label === '' ? '' : `· ${label}` });
-      },
-      signal: interrupt.signal,
-    });
-    bar?.stop();
-    const json = api.resultJson(result, { series: flags.series });
-    out?.writeText(json);
-    report?.writeText(api.runReportHtml(result));
-    if (flags.pcap !== '-' && flags.out !== '-' && flags.report !== '-') {
+      };
       try {
-        writeAll(1, flags.json ? json : api.resultTables(result));
+        const capture = flags.pcap === undefined ? undefined : open('--pcap', flags.pcap);
+        const out = flags.out === undefined ? undefined : open('--out', flags.out);
+        const report = flags.report === undefined ? undefined : open('--report', flags.report);
+        const runsProgress = new RunsProgress(runs);
+        const result = await api.runScenarioAsync(scenario, {
+          force: true,
+          jobs: jobsAsked,
+          ...(seed === undefined ? {} : { seed }),
+          ...(capture === undefined ? {} : { capture }),
+          ...(flags.series || report !== undefined ? { series: true } : {}),
+          onProgress: (run, _runs, t, duration) => {
+            if (bar === null) return;
+            const { percentage, label } = runsProgress.update(run, t, duration);
+            bar.update(percentage, { run: label === '' ? '' : `· ${label}` });
+          },
+          signal: interrupt.signal,
+        });
+        bar?.stop();
+        const json = api.resultJson(result, { series: flags.series });
+        out?.writeText(json);
+        report?.writeText(api.runReportHtml(result));
+        if (flags.pcap !== '-' && flags.out !== '-' && flags.report !== '-') {
+          try {
+            writeAll(1, flags.json ? json : api.resultTables(result));
+          } catch (e) {
+            if (!(e instanceof OutputClosed)) throw e;
+          }
+        }
+        if (interrupt.signal.aborted) throw interrupt.signal.reason;
+        // The whole command succeeded: the files take their names now.
+        for (const sink of outputs) sink.close();
       } catch (e) {
-        if (!(e instanceof OutputClosed)) throw e;
+        for (const sink of outputs) sink.abort();
+        // Standard output's reader went away (`--pcap - | head`): end quietly, as `| head` expects.
+        if (e instanceof api.OutputPathError && e.code === 'EPIPE') return;
+        throw e;
+      } finally {
+        bar?.stop();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
-    }
-    if (interrupt.signal.aborted) throw interrupt.signal.reason;
-    // The whole command succeeded: the files take their names now.
-    for (const sink of outputs) sink.close();
-  } catch (e) {
-    for (const sink of outputs) sink.abort();
-    // Standard output's reader went away (`--pcap - | head`): end quietly, as `| head` expects.
-    if (e instanceof api.OutputPathError && e.code === 'EPIPE') return;
-    throw e;
-  } finally {
-    bar?.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+    });
 }

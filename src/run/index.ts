@@ -14,6 +14,4 @@ export type { ModelRunOptions, RunObserver, Slice } from './model-run.js';
 export { ModelRun } from './model-run.js';
 export type { CompletedRun, RunOneOptions, RunScenarioAsyncOptions, RunScenarioOptions } from './run-scenario.js';
 export { SLICE_MS, runModel, runScenario, runScenarioAsync, runScenarioRun, runsAtOnce } from './run-scenario.js';
-export type { RunTask, RunTaskOutcome, RunThreads } from './parallel.js';
-export { runThreadTask } from './run-thread.js';
 export { threadsThatFit } from './parallel.js';

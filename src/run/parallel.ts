@@ -143,32 +143,6 @@ export function reviveError(sent: SentError): unknown {
   return e;
 }
 
-/**
- * Worker threads that take a scenario's runs, started by the caller (a piscina pool whose task is
- * {@link runThreadTask}, or anything that runs a {@link RunTask} the same way and gives back its
- * {@link RunTaskOutcome}): `arpshift run` starts its first thread before it loads the library and the
- * scenario, so that the thread loads the simulator beside it rather than after. Threads given are
- * used instead of threads started for the call, and left running: their owner closes them.
- */
-export interface RunThreads {
-  run(task: RunTask, options: { readonly transferList: MessagePort[]; readonly signal: AbortSignal }): Promise<unknown>;
-}
-
-/** `count` worker threads for runs, each holding at most the heap this process was given. */
-function startThreads(count: number): Piscina {
-  const pool = new Piscina({
-    filename: threadScript(),
-    minThreads: count,
-    maxThreads: count,
-    concurrentTasksPerWorker: 1,
-    // A worker thread may hold what this thread may: the heap this process was given.
-    resourceLimits: { maxOldGenerationSizeMb: Math.ceil(getHeapStatistics().heap_size_limit / MIB) },
-  });
-  // A thread that fails between tasks: its next task (if any) fails and is reported as a run's failure.
-  pool.on('error', () => undefined);
-  return pool;
-}
-
 /** Options of {@link runInParallel}. */
 export interface ParallelOptions {
   readonly seed?: number;
@@ -177,8 +151,6 @@ export interface ParallelOptions {
   readonly signal?: AbortSignal;
   /** Each run's estimated cost, in any one unit (see {@link runOrder}); without it, the scenario's order. */
   readonly costs?: readonly number[];
-  /** Worker threads started by the caller (see {@link RunThreads}); without them, `lanes - 1` threads are started here. */
-  readonly threads?: RunThreads;
 }
 
 /**
@@ -204,9 +176,16 @@ export async function runInParallel(
   const onAbort = (): void => { for (const c of running.values()) c.abort(); };
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  // Threads started here for this call (none when the caller gives its own), closed at its end.
-  const started = options.threads === undefined ? startThreads(lanes - 1) : undefined;
-  const pool: RunThreads = options.threads ?? started!;
+  const pool = new Piscina({
+    filename: threadScript(),
+    minThreads: lanes - 1,
+    maxThreads: lanes - 1,
+    concurrentTasksPerWorker: 1,
+    // A worker thread may hold what this thread may: the heap this process was given.
+    resourceLimits: { maxOldGenerationSizeMb: Math.ceil(getHeapStatistics().heap_size_limit / MIB) },
+  });
+  // A thread that fails between tasks: its next task (if any) fails and is reported as a run's failure.
+  pool.on('error', () => undefined);
 
   // After a failure, only runs before the failed one are still handed out (one after another, they would have run).
   const claim = (): number | undefined => {
@@ -280,7 +259,7 @@ export async function runInParallel(
     await Promise.all([lane(inProcess, first), ...workers]);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    await started?.destroy();
+    await pool.destroy();
   }
   if (failed !== null) throw (failed as { error: unknown }).error;
   if (interrupted()) throw options.signal!.reason;

@@ -16,7 +16,6 @@ import type { BufferedSink } from '../wire/index.js';
 import type { RunObserver } from './model-run.js';
 import { ModelRun } from './model-run.js';
 import type { RunResult, ScenarioResult } from './result.js';
-import type { RunThreads } from './parallel.js';
 import { parallelRuns, runInParallel } from './parallel.js';
 
 /** Options of {@link runScenario} and {@link runScenarioAsync}. */
@@ -186,11 +185,6 @@ export interface RunScenarioAsyncOptions extends RunScenarioOptions {
    * has a single run (no thread is started for it).
    */
   readonly jobs?: number;
-  /**
-   * Worker threads the caller started (see `RunThreads`), used instead of threads started for this
-   * call when the runs run at once (and left running: the caller closes them).
-   */
-  readonly threads?: RunThreads;
 }
 
 /**

@@ -7,11 +7,8 @@ import type { RunTask, RunTaskOutcome } from './parallel.js';
 import { sendError } from './parallel.js';
 import { runScenarioRun } from './run-scenario.js';
 
-/**
- * Runs one run of a scenario (its cost was weighed by the caller before any run started): the task
- * of the worker threads that take runs, this module's own or a caller's (see `RunThreads`).
- */
-export function runThreadTask(task: RunTask): RunTaskOutcome {
+/** Runs one run of a scenario (its cost was weighed by the caller before any run started). */
+export default function runTask(task: RunTask): RunTaskOutcome {
   try {
     const done = runScenarioRun(task.scenario, task.run, {
       force: true,
@@ -26,5 +23,3 @@ export function runThreadTask(task: RunTask): RunTaskOutcome {
     task.progress.close();
   }
 }
-
-export default runThreadTask;
