@@ -16,6 +16,7 @@
  * member's link first dissolves the members (`release`): every count goes back to its slot, and the
  * copies still on their way become one copy per receiver again (their groups' `expand`).
  */
+import { DOUBLE_ZERO } from '../sim/index.js';
 import type { Link } from './link.js';
 import type { Port, PortStore, QuietReceivers } from './port.js';
 
@@ -59,10 +60,10 @@ export class BulkMembers {
   /** Quiet copies every member's receiver took, by kind. */
   readonly kinds = new Float64Array(BULK_KINDS);
   /** When the last bulk flood's copies have left (ns), and the port it came in by (not sent), -1 none. */
-  private busyUntil = 0;
+  private busyUntil = DOUBLE_ZERO;
   private excluded = -1;
   /** No member's own busy-until time is later than this. */
-  private bound = 0;
+  private bound = DOUBLE_ZERO;
   /** Groups on their way whose copies are counted here. */
   private readonly inFlight: BulkGroup[] = [];
   private released = false;
