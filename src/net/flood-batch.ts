@@ -172,7 +172,11 @@ export class FloodPlan {
   constructor(store: PortStore, indices: readonly number[], ports: readonly Port[], tagged: readonly boolean[], stamp: number) {
     const n = ports.length;
     this.indices = Int32Array.from(indices);
-    this.ports = ports;
+    // Copied into an array of one elements kind for every plan (the caller's, made by `map`, may be
+    // packed or holey), so that the code reading plans sees one map.
+    const own = objectArray<Port>();
+    for (let k = 0; k < n; k++) own.push(ports[k]!);
+    this.ports = own;
     this.ids = new Int32Array(n);
     this.tagged = new Uint8Array(n);
     this.peerIds = new Int32Array(n);

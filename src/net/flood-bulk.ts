@@ -100,7 +100,10 @@ export class BulkMembers {
       const c = receivers.classOf(slots[m]!);
       for (let bit = 0; bit < CLASS_BITS; bit++) if ((c & (1 << bit)) !== 0) byClass[bit]!.push(m);
     }
-    this.byClass = byClass.map((list) => Int32Array.from(list));
+    // Pushed one by one: an array of one elements kind for every member set (see FloodPlan.ports).
+    const lists: Int32Array[] = [];
+    for (const list of byClass) lists.push(Int32Array.from(list));
+    this.byClass = lists;
     for (let m = 0; m < n; m++) {
       // The members' own busy-until times so far (a flood or frame may still be leaving by them).
       this.occupied(store.busyUntil[this.egress[m]!]!);
