@@ -1,10 +1,10 @@
 /**
  * How V8 lays out a number field, for the model's hot objects. A field first given a small integer
- * (up to 2^30 - 1) is laid out as one; the first larger or fractional number stored there re-lays it
- * out as a double, which deprecates the shape of every object of that kind and throws away the
- * optimized code that read the field ("field representation generalization", V8's
- * src/objects/map-updater.cc). A time in nanoseconds passes 2^30 about a second into a run, so
- * fields holding times start as doubles.
+ * (up to 2^31 - 1 on a 64-bit node, 2^30 - 1 where V8 compresses pointers) is laid out as one; the
+ * first larger or fractional number stored there re-lays it out as a double, which deprecates the
+ * shape of every object of that kind and throws away the optimized code that read the field ("field
+ * representation generalization", V8's src/objects/map-updater.cc). A time in nanoseconds leaves
+ * that range one to two seconds into a run, so fields holding times start as doubles.
  */
 
 /**
