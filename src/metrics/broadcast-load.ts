@@ -13,6 +13,7 @@
  */
 import type { Port } from '../net/index.js';
 import type { Kernel } from '../sim/index.js';
+import { DOUBLE_ZERO } from '../sim/index.js';
 import { isGroupMac } from '../wire/index.js';
 import { PortSlots, grownTo } from './port-slots.js';
 
@@ -59,8 +60,9 @@ class PendingRanges {
 
 /** See the module comment. */
 export class BroadcastLoad {
-  private totalSoFar = 0;
-  private peak = 0;
+  // Doubles from the start (sums of the counts' doubles), zero from the constructor on.
+  private totalSoFar = DOUBLE_ZERO;
+  private peak = DOUBLE_ZERO;
   private peakSlot = -1;
   private peakAt = 0;
   private readonly slots: PortSlots;
@@ -85,6 +87,8 @@ export class BroadcastLoad {
 
   constructor(kernel: Kernel, isEndStation: (node: string) => boolean) {
     this.slots = new PortSlots(isEndStation);
+    this.totalSoFar = 0;
+    this.peak = 0;
     kernel.trace.on('frames-received', (e) => {
       if (!isGroupMac(e.frame.eth.destination)) return;
       const second = Math.floor(e.time / 1e9);

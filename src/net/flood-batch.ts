@@ -27,6 +27,7 @@
  * a bystander from arrays of their own, asking the owner object only where those cannot tell.
  */
 import type { EventSite } from '../sim/index.js';
+import { DOUBLE_ZERO } from '../sim/index.js';
 import type { VlanTag } from '../wire/index.js';
 import type { SimFrame } from './frame.js';
 import { WIRE_OVERHEAD, pushTag, serializationTime } from './frame.js';
@@ -45,6 +46,24 @@ function empty(array: unknown[]): void {
   while (array.length > 0) array.pop();
 }
 
+/**
+ * An empty array for objects. V8 gives `[]` small-integer elements; the first object stored changes
+ * their kind, and optimized code that saw arrays of the old kind (other groups' or batchers' arrays,
+ * still empty) is thrown away when it meets one of the new kind. Made with one element, removed.
+ */
+function objectArray<T>(): T[] {
+  const array: (T | null)[] = [null];
+  array.pop();
+  return array as T[];
+}
+
+/** An empty array for numbers that are not all small integers (link epochs read from the port store's doubles): see {@link objectArray}. */
+function doubleArray(): number[] {
+  const array = [0.5];
+  array.pop();
+  return array;
+}
+
 /** Sorts numbers in ascending order. */
 function ascending(p: number, q: number): number {
   return p - q;
@@ -56,16 +75,16 @@ function ascending(p: number, q: number): number {
  * at `bulkIngress`, counted there.
  */
 class FloodGroup implements BulkGroup {
-  at = 0;
+  at = DOUBLE_ZERO;
   frame: SimFrame | null = null;
   count = 0;
   /** The network's link state changes when the group opened (TraceSink `linkChanges`). */
   linkChanges = 0;
-  readonly ports: Port[] = [];
+  readonly ports: Port[] = objectArray();
   /** The ports' ids (`Port.id`). */
   readonly ids: number[] = [];
-  readonly links: Link[] = [];
-  readonly epochs: number[] = [];
+  readonly links: Link[] = objectArray();
+  readonly epochs: number[] = doubleArray();
   /** The copies' positions in their flood plan (-1 outside one). */
   readonly positions: number[] = [];
   /** The plan and bulk members whose copies the group carries in bulk, and the member not sent to (-1 none). */
@@ -153,7 +172,11 @@ export class FloodPlan {
   constructor(store: PortStore, indices: readonly number[], ports: readonly Port[], tagged: readonly boolean[], stamp: number) {
     const n = ports.length;
     this.indices = Int32Array.from(indices);
-    this.ports = ports;
+    // Copied into an array of one elements kind for every plan (the caller's, made by `map`, may be
+    // packed or holey), so that the code reading plans sees one map.
+    const own = objectArray<Port>();
+    for (let k = 0; k < n; k++) own.push(ports[k]!);
+    this.ports = own;
     this.ids = new Int32Array(n);
     this.tagged = new Uint8Array(n);
     this.peerIds = new Int32Array(n);
@@ -224,22 +247,22 @@ export class FloodBatcher {
   /** @internal Bulk floods sent so far, in this process (tests check the bulk path was taken). */
   static bulkSends = 0;
 
-  private readonly pool: FloodGroup[] = [];
-  private readonly open: FloodGroup[] = [];
+  private readonly pool: FloodGroup[] = objectArray();
+  private readonly open: FloodGroup[] = objectArray();
   private readonly trace: TraceSink;
   private readonly store: PortStore;
   /** The bystanders of the group being delivered, since the last copy that went through `Link.deliver`. */
-  private readonly quiet: Port[] = [];
+  private readonly quiet: Port[] = objectArray();
   /** Their ids. */
   private readonly quietIds: number[] = [];
   /**
    * The owners' names of those of {@link quiet} whose owner dropped the copy with a trace of the drop
    * (`QUIET_DROPPED`), and the first such owner.
    */
-  private readonly drops: string[] = [];
+  private readonly drops: string[] = objectArray();
   private dropOwner: PortOwner | null = null;
   /** The ports the copies of {@link sentFrame} left by so far in this flood (reported by `flush`). */
-  private readonly sent: Port[] = [];
+  private readonly sent: Port[] = objectArray();
   private sentFrame: SimFrame | null = null;
   /** {@link drops}, and the names of the nodes at the ports of the range being reported (see `quietRange`), as lists made when asked. */
   private readonly dropList = (): readonly string[] => this.drops;

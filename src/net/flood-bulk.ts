@@ -16,6 +16,7 @@
  * member's link first dissolves the members (`release`): every count goes back to its slot, and the
  * copies still on their way become one copy per receiver again (their groups' `expand`).
  */
+import { DOUBLE_ZERO } from '../sim/index.js';
 import type { Link } from './link.js';
 import type { Port, PortStore, QuietReceivers } from './port.js';
 
@@ -59,10 +60,10 @@ export class BulkMembers {
   /** Quiet copies every member's receiver took, by kind. */
   readonly kinds = new Float64Array(BULK_KINDS);
   /** When the last bulk flood's copies have left (ns), and the port it came in by (not sent), -1 none. */
-  private busyUntil = 0;
+  private busyUntil = DOUBLE_ZERO;
   private excluded = -1;
   /** No member's own busy-until time is later than this. */
-  private bound = 0;
+  private bound = DOUBLE_ZERO;
   /** Groups on their way whose copies are counted here. */
   private readonly inFlight: BulkGroup[] = [];
   private released = false;
@@ -99,7 +100,10 @@ export class BulkMembers {
       const c = receivers.classOf(slots[m]!);
       for (let bit = 0; bit < CLASS_BITS; bit++) if ((c & (1 << bit)) !== 0) byClass[bit]!.push(m);
     }
-    this.byClass = byClass.map((list) => Int32Array.from(list));
+    // Pushed one by one: an array of one elements kind for every member set (see FloodPlan.ports).
+    const lists: Int32Array[] = [];
+    for (const list of byClass) lists.push(Int32Array.from(list));
+    this.byClass = lists;
     for (let m = 0; m < n; m++) {
       // The members' own busy-until times so far (a flood or frame may still be leaving by them).
       this.occupied(store.busyUntil[this.egress[m]!]!);

@@ -15,6 +15,7 @@
  * A frame in flight when its link goes down is lost on arrival (reason `link-down`).
  */
 import type { EventSite, Kernel } from '../sim/index.js';
+import { DOUBLE_ZERO } from '../sim/index.js';
 import type { SimFrame } from './frame.js';
 import { WIRE_OVERHEAD, serializationTime } from './frame.js';
 import type { LossProcess, LossSpec } from './loss.js';
@@ -73,7 +74,7 @@ class Direction {
   head = 0;
   count = 0;
   /** The latest arrival time of the frames on their way. */
-  lastArrival = 0;
+  lastArrival = DOUBLE_ZERO;
   /**
    * Where this direction's arrivals are posted, and the one action of every arrival event
    * ({@link arriveNext} bound to this direction: no closure context to read per arrival).

@@ -3,6 +3,7 @@
  * emits them only when someone listens (so an unobserved run pays one check per event).
  */
 import type { Kernel, TraceBus, TraceChannel, TraceEvent } from '../sim/index.js';
+import { DOUBLE_ZERO } from '../sim/index.js';
 import type { MacAddress } from '../wire/index.js';
 import { isGroupMac } from '../wire/index.js';
 import type { FilterDrop } from './filter.js';
@@ -161,8 +162,8 @@ export class TraceSink {
     this.framesSent = this.bus.channel('frames-sent');
     this.fdbRefreshed = this.bus.channel('fdb-refreshed');
     this.fdbLearned = this.bus.channel('fdb-learned');
-    this.sentEvent = { type: 'frames-sent', time: 0, node: '', frame: NO_FRAME, ports: this.oneSent, from: 0, to: 0 };
-    this.receivedEvent = { type: 'frames-received', time: 0, node: '', frame: NO_FRAME, ports: this.one, ids: this.oneId, from: 0, to: 0, version: -1 };
+    this.sentEvent = { type: 'frames-sent', time: DOUBLE_ZERO, node: '', frame: NO_FRAME, ports: this.oneSent, from: 0, to: 0 };
+    this.receivedEvent = { type: 'frames-received', time: DOUBLE_ZERO, node: '', frame: NO_FRAME, ports: this.one, ids: this.oneId, from: 0, to: 0, version: -1 };
   }
 
   /** Hands `frames-sent` for `frame` out of `ports[from]` … `ports[to - 1]` to its own listeners. */

@@ -11,6 +11,7 @@ export type { KernelCounters, KernelOptions, RunOptions, RunReason, RunResult } 
 export { Kernel } from './kernel.js';
 export type { Seed } from './rng.js';
 export { Rng } from './rng.js';
+export { DOUBLE_ZERO } from './representation.js';
 export { SimulationError } from './simulation-error.js';
 export {
   MICROSECOND,

@@ -30,6 +30,7 @@ import { CANCELLED, EventStore, PENDING } from './event-store.js';
 import type { Seed } from './rng.js';
 import { Rng } from './rng.js';
 import { SimulationError } from './simulation-error.js';
+import { DOUBLE_ZERO } from './representation.js';
 import { formatTime } from './time.js';
 import { TimingWheel } from './timing-wheel.js';
 import { TraceBus } from './trace.js';
@@ -81,7 +82,8 @@ export class Kernel {
   readonly rng: Rng;
   /** The trace bus of this simulation. */
   readonly trace: TraceBus;
-  private currentTime = 0;
+  /** Laid out as a double from the start (see representation.ts), then zero. */
+  private currentTime = DOUBLE_ZERO;
   private nextSequence = 0;
   private scheduledCount = 0;
   private executedCount = 0;
@@ -97,6 +99,7 @@ export class Kernel {
     this.rng = Rng.fromSeed(options.seed);
     this.trace = new TraceBus();
     this.queue = new TimingWheel(this.store);
+    this.currentTime = 0;
   }
 
   /** The current simulated time (ns): the time of the event running, or of the last one run. */

@@ -11,6 +11,7 @@
  * does once this structure is empty.
  */
 import type { Action } from './radix-queue.js';
+import { DOUBLE_ZERO } from './representation.js';
 
 /** FIFO slots for the times [base, base + width), one per nanosecond. */
 export class LateWheel {
@@ -18,7 +19,7 @@ export class LateWheel {
   size = 0;
   /** The earliest entry's time, or Infinity when empty. */
   minTime = Infinity;
-  private base = 0;
+  private base = DOUBLE_ZERO;
   private minSlot = 0;
   private readonly heads: Int32Array; // first cell of each slot, or -1
   private readonly tails: Int32Array; // last cell of each slot

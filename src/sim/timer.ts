@@ -12,6 +12,7 @@
  * action runs, so a timer that holds a record knows it is pending without reading the kernel's store.
  */
 import type { Kernel } from './kernel.js';
+import { DOUBLE_ZERO } from './representation.js';
 
 /** A one-shot timer that can be set, re-set and cancelled any number of times. */
 export class Timer {
@@ -22,7 +23,7 @@ export class Timer {
   private readonly kernel: Kernel;
   private readonly expire: () => void;
   private ref = -1; // record of the pending expiry, or -1
-  private due = 0; // its time
+  private due = DOUBLE_ZERO; // its time
 
   constructor(kernel: Kernel, node: string, kind: string, action: () => void) {
     this.kernel = kernel;

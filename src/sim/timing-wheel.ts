@@ -50,6 +50,7 @@
 import type { EventStore } from './event-store.js';
 import { PENDING } from './event-store.js';
 import { TimeHeap } from './heap.js';
+import { DOUBLE_ZERO } from './representation.js';
 import { LateWheel } from './late-wheel.js';
 import type { Action, DrainSink } from './radix-queue.js';
 import { RadixQueue } from './radix-queue.js';
@@ -81,7 +82,7 @@ function undefinedArray(n: number): Array<Action | undefined> {
 /** Timing wheel + sorted run + late slots + far radix queue of `(time, key, action)`; FIFO among equal times. */
 export class TimingWheel implements DrainSink {
   /** After `settle()` returned true: the earliest live entry. */
-  topTime = 0;
+  topTime = DOUBLE_ZERO;
   topKey = 0;
   topAction: Action = noop;
   private topFrom = FROM_RUN;
@@ -103,7 +104,7 @@ export class TimingWheel implements DrainSink {
   private readonly mask: number = 0;
   private readonly widthBits: number = 0;
   private readonly width: number = 0;
-  private readonly inverseWidth: number = 0;
+  private readonly inverseWidth: number = DOUBLE_ZERO;
   /** Per bucket: [2i] the chunk at the tail of its chain, [2i + 1] its number of entries. */
   private readonly meta: Int32Array;
   private readonly bits: Int32Array; // bit i: bucket i is non-empty
@@ -124,7 +125,7 @@ export class TimingWheel implements DrainSink {
    * last `slack` buckets take only whole radix slots handed over early (see `advance`). (Initialized
    * as a number: a field first undefined would box every double later stored in it.)
    */
-  private horizon = 0;
+  private horizon = DOUBLE_ZERO;
   private readonly slack: number = 0;
   private scratchTimes = new Float64Array(64);
   private scratchKeys = new Int32Array(64);

@@ -152,7 +152,7 @@ export class HostStore implements QuietReceivers {
    * The holders of {@link holdersOf}'s address as of {@link holdersVersion}, by the bulk members
    * their hosts belong to (see `exceptionSlots`): grouped once, not looked through per flood plan.
    */
-  private holdersOf = -1;
+  private holdersOf = Number.NaN; // none (a double from the start: IPv4 addresses leave the small-integer range)
   private holdersVersion = -1;
   private holdersAttached = -1;
   /** Changes of {@link bulk} so far. */
