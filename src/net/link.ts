@@ -151,11 +151,20 @@ function checkConfig(a: Port, b: Port, c: LinkConfig): void {
   if (c.queueBytes !== undefined && (!Number.isSafeInteger(c.queueBytes) || c.queueBytes <= 0)) {
     throw new RangeError(`link ${linkName(a, b)}: queue must be a positive number of bytes, got ${c.queueBytes}`);
   }
-  for (const d of [c.aToB, c.bToA]) {
-    for (const w of d?.congestion ?? []) {
-      if (!(w.end > w.start) || !(w.load >= 0)) throw new RangeError(`link ${linkName(a, b)}: congestion window needs start < end and load >= 0`);
-    }
+  checkCongestion(a, b, c.aToB);
+  checkCongestion(a, b, c.bToA);
+}
+
+function checkCongestion(a: Port, b: Port, d: DirectionConfig | undefined): void {
+  if (d?.congestion === undefined) return;
+  for (const w of d.congestion) {
+    if (!(w.end > w.start) || !(w.load >= 0)) throw new RangeError(`link ${linkName(a, b)}: congestion window needs start < end and load >= 0`);
   }
+}
+
+/** Refuses a port numbered by another network than `trace`'s (see the Link constructor). */
+function checkStore(a: Port, b: Port, p: Port, trace: TraceSink): void {
+  if (p.id >= 0 && p.counters.store !== trace.ports) throw new Error(`link ${linkName(a, b)}: port ${p.name} already belongs to another network (its id ${p.id} numbers that network's port arrays); a port is linked within one network only`);
 }
 
 /** The name of a link between `a` and `b`. */
@@ -186,8 +195,6 @@ export class Link {
    * not a small integer to V8, and a field of its own would be a heap number per link).
    */
   private readonly config: LinkConfig;
-  readonly delay: number;
-  readonly queueBytes: number;
   private readonly kernel: Kernel;
   private readonly trace: TraceSink;
   /** The directions a → b and b → a: {@link PLAIN} until a direction needs one of its own. */
@@ -204,14 +211,11 @@ export class Link {
     if (a.link !== null || b.link !== null) throw new Error(`link ${linkName(a, b)}: a port can have only one link`);
     // A port's id numbers its slots in the arrays of the network that first linked it, for the
     // port's life: in another network's arrays the same number is another port's.
-    for (const p of [a, b]) {
-      if (p.id >= 0 && p.counters.store !== trace.ports) throw new Error(`link ${linkName(a, b)}: port ${p.name} already belongs to another network (its id ${p.id} numbers that network's port arrays); a port is linked within one network only`);
-    }
+    checkStore(a, b, a, trace);
+    checkStore(a, b, b, trace);
     this.a = a;
     this.b = b;
     this.config = config;
-    this.delay = config.delay;
-    this.queueBytes = config.queueBytes ?? DEFAULT_QUEUE_BYTES;
     this.kernel = kernel;
     this.trace = trace;
     this.ab = direction(kernel, config.aToB, a, b);
@@ -230,6 +234,16 @@ export class Link {
   /** The line rate of each direction, bit/s. */
   get rate(): number {
     return this.config.rate;
+  }
+
+  /** The propagation delay of each direction, ns (from the configuration, as the rate). */
+  get delay(): number {
+    return this.config.delay;
+  }
+
+  /** The transmit queue of each direction, bytes (from the configuration, as the rate). */
+  get queueBytes(): number {
+    return this.config.queueBytes ?? DEFAULT_QUEUE_BYTES;
   }
 
   /** Numbers `p` in the port store (once) and writes the link's rate, delay and queue there for the direction leaving it. */

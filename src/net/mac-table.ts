@@ -75,6 +75,12 @@ export interface MacTableOptions {
   readonly agingTime: number;
 }
 
+/** Throws the RangeError a {@link MacTable} of this capacity and ageing time would. */
+export function checkMacTableOptions(capacity: number, agingTime: number): void {
+  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`MAC table capacity must be a positive integer, got ${capacity}`);
+  if (!(agingTime > 0)) throw new RangeError(`ageing time must be positive, got ${agingTime}`);
+}
+
 /** See the module comment. */
 export class MacTable {
   readonly capacity: number;
@@ -91,8 +97,7 @@ export class MacTable {
   lastPreviousPort = -1;
 
   constructor(options: MacTableOptions) {
-    if (!Number.isInteger(options.capacity) || options.capacity < 1) throw new RangeError(`MAC table capacity must be a positive integer, got ${options.capacity}`);
-    if (!(options.agingTime > 0)) throw new RangeError(`ageing time must be positive, got ${options.agingTime}`);
+    checkMacTableOptions(options.capacity, options.agingTime);
     this.capacity = options.capacity;
     this.aging = options.agingTime;
     const { nums, ints } = freeSlots(16);

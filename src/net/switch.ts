@@ -19,7 +19,7 @@ import type { SimFrame } from './frame.js';
 import { popTag, pushTag } from './frame.js';
 import { FloodBatcher, FloodPlan } from './flood-batch.js';
 import type { LearnOutcome } from './mac-table.js';
-import { MacTable } from './mac-table.js';
+import { MacTable, checkMacTableOptions } from './mac-table.js';
 import type { FilterDrop, FrameFilter } from './filter.js';
 import type { DropReason, PortOwner } from './port.js';
 import { Port } from './port.js';
@@ -84,7 +84,8 @@ export class LearningSwitch implements PortOwner {
   /** The bridge address: 02:a5:ss:ss:00:00 for the switch numbered ssss by its network. */
   readonly address: MacAddress;
   readonly ports: Port[] = [];
-  readonly fdb: MacTable;
+  /** The filtering database, made at its first use (most vSwitches of a big domain are never asked). */
+  private fdbValue: MacTable | null = null;
   readonly counters = new SwitchCounters();
   /** Receives BPDUs and link changes; null when the switch runs no control protocol. */
   controlPlane: ControlPlane | null = null;
@@ -96,8 +97,10 @@ export class LearningSwitch implements PortOwner {
   protected readonly kernel: Kernel;
   /** Where batched flood deliveries are queued (fire-and-forget). */
   private floodArrival: EventSite | undefined;
-  /** Groups the copies of this switch's floods by arrival time (flood-batch.ts). */
-  protected readonly floodBatch: FloodBatcher;
+  /** Groups the copies of this switch's floods by arrival time (flood-batch.ts), made at the first flood. */
+  private floodBatchValue: FloodBatcher | null = null;
+  /** The configuration given (its ageing time and table capacity, for the filtering database when it is made). */
+  private readonly config: SwitchConfig;
   protected readonly trace: TraceSink;
   private readonly modes: PortMode[] = [];
   private readonly states: PortState[] = [];
@@ -107,10 +110,12 @@ export class LearningSwitch implements PortOwner {
    * way somewhere. Null for a switch made on its own.
    */
   activeTopology: ActiveTopology | null = null;
-  private floodCache = new Map<number, number[]>();
-  private heldCache = new Map<number, number[]>();
+  // The caches are made at their first entry: a domain of a million VMs has tens of thousands of
+  // vSwitches, most of which never flood.
+  private floodCache: Map<number, number[]> | null = null;
+  private heldCache: Map<number, number[]> | null = null;
   /** The flood plans of `floodCache`'s VLANs (flood-batch.ts), made at their first flood. */
-  private planCache = new Map<number, FloodPlan>();
+  private planCache: Map<number, FloodPlan> | null = null;
   /** The plan `floodPlan` returned last, and its VLAN (null after any change of the caches). */
   private recentPlan: FloodPlan | null = null;
   private recentVlan = -1;
@@ -120,14 +125,25 @@ export class LearningSwitch implements PortOwner {
   constructor(kernel: Kernel, trace: TraceSink, name: string, config: SwitchConfig = {}) {
     this.kernel = kernel;
     this.trace = trace;
-    this.floodBatch = new FloodBatcher(trace);
     this.name = name;
     this.address = config.bridgeAddress ?? (0x02a5_0000_0000 as MacAddress);
-    this.fdb = new MacTable({
-      capacity: config.macTableCapacity ?? SWITCH_DEFAULTS.macTableCapacity,
-      agingTime: config.agingTime ?? SWITCH_DEFAULTS.agingTime,
-    });
+    // Refused here, as when the table was made with the switch, though it is made at its first use.
+    checkMacTableOptions(config.macTableCapacity ?? SWITCH_DEFAULTS.macTableCapacity, config.agingTime ?? SWITCH_DEFAULTS.agingTime);
+    this.config = config;
     this.batchFloods = config.batchFloods ?? SWITCH_DEFAULTS.batchFloods;
+  }
+
+  /** The filtering database (IEEE 802.1Q clause 8.8). */
+  get fdb(): MacTable {
+    return (this.fdbValue ??= new MacTable({
+      capacity: this.config.macTableCapacity ?? SWITCH_DEFAULTS.macTableCapacity,
+      agingTime: this.config.agingTime ?? SWITCH_DEFAULTS.agingTime,
+    }));
+  }
+
+  /** Groups the copies of this switch's floods by arrival time (flood-batch.ts). */
+  protected get floodBatch(): FloodBatcher {
+    return (this.floodBatchValue ??= new FloodBatcher(this.trace));
   }
 
   /** Adds a port named `<switch>:p<n>` (1-based), forwarding, in `mode`. */
@@ -221,7 +237,7 @@ export class LearningSwitch implements PortOwner {
 
   /** Forwarding ports that are members of `vlan`, in index order (cached until states or modes change). */
   floodPorts(vlan: number): readonly number[] {
-    let list = this.floodCache.get(vlan);
+    let list = this.floodCache?.get(vlan);
     if (list === undefined) {
       list = [];
       const held: number[] = [];
@@ -231,8 +247,8 @@ export class LearningSwitch implements PortOwner {
         if (state === 'forwarding') list.push(i);
         else if (state !== 'disabled') held.push(i);
       }
-      this.floodCache.set(vlan, list);
-      this.heldCache.set(vlan, held);
+      (this.floodCache ??= new Map()).set(vlan, list);
+      (this.heldCache ??= new Map()).set(vlan, held);
     }
     return list;
   }
@@ -249,10 +265,10 @@ export class LearningSwitch implements PortOwner {
     const recent = this.recentPlan;
     if (recent !== null && this.recentVlan === vlan && recent.linkEpoch === stamp) return recent;
     const targets = this.floodPorts(vlan);
-    let plan = this.planCache.get(vlan);
+    let plan = this.planCache?.get(vlan);
     if (plan === undefined) {
       plan = new FloodPlan(store, targets, targets.map((i) => this.ports[i]!), targets.map((i) => this.tagged(i, vlan)), stamp);
-      this.planCache.set(vlan, plan);
+      (this.planCache ??= new Map()).set(vlan, plan);
     } else if (plan.linkEpoch !== stamp) {
       plan.refresh(store, stamp);
     }
@@ -264,9 +280,9 @@ export class LearningSwitch implements PortOwner {
   private clearFloodCache(): void {
     // Map.clear allocates a new table even for an empty map: while a topology is built (a port added
     // per VM) the caches are empty, and clearing them only made garbage.
-    if (this.floodCache.size > 0) this.floodCache.clear();
-    if (this.heldCache.size > 0) this.heldCache.clear();
-    if (this.planCache.size > 0) {
+    if (this.floodCache !== null && this.floodCache.size > 0) this.floodCache.clear();
+    if (this.heldCache !== null && this.heldCache.size > 0) this.heldCache.clear();
+    if (this.planCache !== null && this.planCache.size > 0) {
       for (const plan of this.planCache.values()) plan.release();
       this.planCache.clear();
     }
@@ -282,7 +298,7 @@ export class LearningSwitch implements PortOwner {
    * topology to ask, only ports in transition (listening, learning) count.
    */
   protected traceHeld(ingress: number, vlan: number, frame: SimFrame): void {
-    const held = this.heldCache.get(vlan);
+    const held = this.heldCache?.get(vlan);
     if (held === undefined || held.length === 0) return;
     for (const i of held) {
       const port = this.ports[i]!;

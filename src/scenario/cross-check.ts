@@ -25,7 +25,7 @@ import { checkSecurity } from './cross-check-security.js';
 import type { PathIssue } from './issues.js';
 import { formatPath, renderFound } from './issues.js';
 import { MAX_HOST_NUMBER, busiestSwitch, fabricHasLoops, gatewayNodes, isVmGroup, macNumber, macOfNumber, macOwner, macRangeUnicast, macRanges, placeHosts, planAddresses } from './layout/index.js';
-import type { LossRule, ScenarioEvent } from './normalise.js';
+import type { LossRule, Scenario, ScenarioEvent } from './normalise.js';
 import type { ParsedScenario } from './schema.js';
 import type { LossRuleSettings } from './sections/loss.js';
 import { GENERIC_OVERRIDE_NAMES, LINUX_BASED_PROFILES, SCENARIO_SYSCTL_NAMES } from './sections/profiles.js';
@@ -555,6 +555,14 @@ function checkOutput(c: Checker): void {
  * settings the schema dropped or defaulted because they were invalid (see the module comment).
  */
 export function crossCheck(parsed: ParsedScenario, tainted: TaintQuery = () => false): PathIssue[] {
+  return crossChecked(parsed, tainted).issues;
+}
+
+/**
+ * As {@link crossCheck}, with the normalised scenario the checks read (`normaliseScenario` of
+ * `parsed`), so that a scenario that passes is not normalised a second time.
+ */
+export function crossChecked(parsed: ParsedScenario, tainted: TaintQuery = () => false): { readonly issues: PathIssue[]; readonly scenario: Scenario } {
   const c = new Checker(parsed, tainted);
   checkSubnet(c);
   checkFabric(c);
@@ -574,5 +582,5 @@ export function crossCheck(parsed: ParsedScenario, tainted: TaintQuery = () => f
   checkVariants(c);
   checkOutput(c);
   checkSecurity(c);
-  return c.issues;
+  return { issues: c.issues, scenario: c.s };
 }

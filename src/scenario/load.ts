@@ -10,12 +10,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { LineCounter, isMap, isPair, isSeq, parseDocument, visit } from 'yaml';
 import type { Document } from 'yaml';
-import { crossCheck } from './cross-check.js';
+import { crossCheck, crossChecked } from './cross-check.js';
 import type { PathIssue, ScenarioIssue } from './issues.js';
 import { ScenarioError, formatPath, fromZodIssue, issueMessage } from './issues.js';
 import { locate } from './locate.js';
 import type { Scenario } from './normalise.js';
-import { normaliseScenario } from './normalise.js';
 import { salvage } from './salvage.js';
 import { scenarioSchema } from './schema.js';
 
@@ -31,8 +30,9 @@ export type ScenarioCheck =
 export function checkScenario(value: unknown): ScenarioCheck {
   const first = scenarioSchema.safeParse(value, { reportInput: true });
   if (first.success) {
-    const cross = crossCheck(first.data);
-    return cross.length === 0 ? { ok: true, scenario: normaliseScenario(first.data) } : { ok: false, issues: cross };
+    // The checks read the scenario normalised: the same one is the result (normalised once).
+    const cross = crossChecked(first.data);
+    return cross.issues.length === 0 ? { ok: true, scenario: cross.scenario } : { ok: false, issues: cross.issues };
   }
   const issues = first.error.issues.flatMap(fromZodIssue);
   const rest = salvage(scenarioSchema, value, first.error.issues, { name: 'unnamed' });

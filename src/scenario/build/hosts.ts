@@ -100,6 +100,7 @@ export function buildHosts(c: BuildContext, gateway: BuiltGateways, hypervisors:
   let count = 0;
   for (let g = 0; g < c.scenario.hosts.length; g++) count += c.layout.hostGroup(g).count;
   Host.reserve(c.network, count);
+  c.network.reserveNodes(c.network.nodeCount + count);
   c.network.trace.ports.reserve(c.network.trace.ports.size + 2 * count);
   for (let g = 0; g < c.scenario.hosts.length; g++) {
     const group = c.run.hosts[g]!;
