@@ -70,7 +70,9 @@ Examples:
       const text = api.readScenarioFile(file);
       // Points run here get the heap `arpshift run` would choose for the largest (see heap.ts): this
       // command runs again with it, and its worker threads share it; points on a queue run elsewhere.
-      const plan = api.planSweep(text, file, { workers, force: flags.force, ...(address === undefined ? { memory: Infinity } : {}) });
+      // Here, each thread holds a point's model: the plan counts (and the sweep starts) no more threads
+      // than the machine's memory holds models of the largest point (threadsThatFit, as run --jobs).
+      const plan = api.planSweep(text, file, { workers, force: flags.force, ...(address === undefined ? { memory: Infinity, fitMemory: true } : {}) });
       if (address === undefined) {
         const child = await runWithHeapFor(plan.memory, flags);
         if (child !== undefined) {
@@ -95,8 +97,7 @@ Examples:
       const onSignal = (signal: NodeJS.Signals): void => interrupt.abort(new CliError(`interrupted (${signal})`, 130));
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      // Each thread here holds the model of a point: no more threads than the machine's memory holds.
-      const threads = address === undefined ? api.threadsThatFit(plan.memory, workers) : workers;
+      const threads = plan.workers;
       if (threads < workers && !flags.quiet) process.stderr.write(`arpshift: ${threads} worker thread${threads === 1 ? '' : 's'}, not ${workers}: the machine's memory holds ${threads} model${threads === 1 ? '' : 's'} of this sweep's largest point at once\n`);
       const runner = address === undefined ? new api.LocalRunner(threads) : new api.QueueRunner({ address, base: plan.header.base, ...(flags.queueName === undefined ? {} : { name: flags.queueName }) });
       const total = plan.jobs.length;
