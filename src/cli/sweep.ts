@@ -72,7 +72,8 @@ Examples:
       // command runs again with it, and its worker threads share it; points on a queue run elsewhere.
       // Here, each thread holds a point's model: the plan counts (and the sweep starts) no more threads
       // than the machine's memory holds models of the largest point (threadsThatFit, as run --jobs).
-      const plan = api.planSweep(text, file, { workers, force: flags.force, ...(address === undefined ? { memory: Infinity, fitMemory: true } : {}) });
+      // On a queue, each worker gives a point the heap it needs, or refuses it (see `arpshift worker`).
+      const plan = api.planSweep(text, file, { workers, force: flags.force, memory: Infinity, ...(address === undefined ? { fitMemory: true } : {}) });
       if (address === undefined) {
         const child = await runWithHeapFor(plan.memory, flags);
         if (child !== undefined) {

@@ -46,6 +46,8 @@ export interface SweepJob {
   readonly run: string;
   /** Whether to record the run's time series (the first job of a sweep, for its report's timeline). */
   readonly series: boolean;
+  /** Peak heap bytes of the run's model, estimated (`estimateCost`): a queue worker sizes the heap it runs the job with by it. */
+  readonly memory: number;
 }
 
 /** One grid point: its parameters and its scenario. */
@@ -53,6 +55,8 @@ export interface SweepPoint {
   readonly parameters: Parameters;
   readonly text: string;
   readonly run: string;
+  /** Peak heap bytes of the run's model, estimated. */
+  readonly memory: number;
 }
 
 /** A validated sweep (see the module comment). */
@@ -173,7 +177,7 @@ export function planSweep(text: string, sweepFile: string, options: PlanOptions)
       const parameters: Record<string, unknown> = {};
       for (const v of values) parameters[v.axis.path] = v.value;
       parameters.run = name;
-      points.push({ parameters, text: applyOverrides(fixedText, values.map((v) => overrideOf(v.axis.path, v.value))), run: name });
+      points.push({ parameters, text: applyOverrides(fixedText, values.map((v) => overrideOf(v.axis.path, v.value))), run: name, memory: estimate.memory });
     }
   }
   const runs = runNames ?? [];
@@ -205,7 +209,7 @@ export function planSweep(text: string, sweepFile: string, options: PlanOptions)
   const jobs: SweepJob[] = [];
   seedList.forEach((seed, si) => {
     points.forEach((p, pi) => {
-      jobs.push({ key: lineKey(p.parameters, seed), parameters: p.parameters, seed, text: p.text, file: base.file, run: p.run, series: si === 0 && pi === 0 });
+      jobs.push({ key: lineKey(p.parameters, seed), parameters: p.parameters, seed, text: p.text, file: base.file, run: p.run, series: si === 0 && pi === 0, memory: p.memory });
     });
   });
   return { header, points, scenarioFile: base.file, work, jobs, memory, workers };
