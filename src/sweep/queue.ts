@@ -24,7 +24,7 @@ import { VERSION } from '../version.js';
 import type { JobRunner } from './local.js';
 import { LocalRunner, SweepRunError, jobText } from './local.js';
 import type { JobOutcome } from './job.js';
-import { MemoryBudget, defaultWorkerMemory, jobTooLarge, placeJob, runJobInProcess } from './memory.js';
+import { HEAP_HEADROOM, JOB_SEMI_SPACE_MIB, MemoryBudget, defaultWorkerMemory, jobTooLarge, placeJob, runJobInProcess } from './memory.js';
 import type { SweepJob } from './plan.js';
 
 /**
@@ -355,7 +355,8 @@ export async function serveQueue(options: ServeOptions): Promise<void> {
       }
       if (placement.heapMib > 0 && !told.has(placement.heapMib)) {
         told.add(placement.heapMib);
-        options.onNotice?.(`${jobText(data.job)} needs about ${(memory / 2 ** 30).toFixed(1)} GiB for its model, more than this worker's heap of ${(heapLimit / 2 ** 30).toFixed(1)} GiB: running it (and points as large) in a process of its own with --max-old-space-size=${placement.heapMib} --max-semi-space-size=64`);
+        const gib = (bytes: number): string => (bytes / 2 ** 30).toFixed(2);
+        options.onNotice?.(`${jobText(data.job)} needs about ${gib(memory)} GiB for its model and ${gib(memory * HEAP_HEADROOM)} GiB with room for the run, more than this worker's heap of ${gib(heapLimit)} GiB: running it (and points as large) in a process of its own with --max-old-space-size=${placement.heapMib} --max-semi-space-size=${JOB_SEMI_SPACE_MIB}`);
       }
       await budget.take(placement.bytes);
       let outcome: JobOutcome;

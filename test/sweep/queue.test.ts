@@ -184,7 +184,7 @@ describe('sweep --queue with arpshift worker', () => {
     // Said once for the two points of that size.
     const said = wr.stderr.split('\n').filter((x) => x.includes('in a process of its own'));
     expect(said).toHaveLength(1);
-    expect(said[0]).toMatch(new RegExp(String.raw`^worker: run = heap, seed \d+ needs about [\d.]+ GiB for its model, more than this worker's heap of [\d.]+ GiB: running it \(and points as large\) in a process of its own with --max-old-space-size=${heap} --max-semi-space-size=64$`));
+    expect(said[0]).toMatch(new RegExp(String.raw`^worker: run = heap, seed \d+ needs about [\d.]+ GiB for its model and [\d.]+ GiB with room for the run, more than this worker's heap of [\d.]+ GiB: running it \(and points as large\) in a process of its own with --max-old-space-size=${heap} --max-semi-space-size=64$`));
     expect(wr.stderr).toMatch(/worker: stopped after 2 points/);
 
     // A worker that may use less than that heap: the point is refused, and the sweep ends in one line.
