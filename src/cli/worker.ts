@@ -2,9 +2,10 @@
  * `arpshift worker --queue redis://HOST:PORT [--workers N] [--queue-name NAME] [--lock-duration MS]
  * [--memory GIB] [--quiet]`: take the points of sweeps from a BullMQ queue and run them on this
  * machine's worker threads, until stopped; a point whose model does not fit node's heap runs in a
- * process of its own with the heap `arpshift run` would choose, within `--memory`. Ctrl-C (or SIGTERM) finishes the points running and stops (exit 0); a second
- * one stops at once (their points go back to the queue after the lock duration). A queue that cannot
- * be reached or goes away: one line, exit 1.
+ * process of its own with the heap `arpshift run` would choose, within `--memory`. Ctrl-C (or
+ * SIGTERM) finishes the points running and stops (exit 0); a second one stops at once (their points
+ * go back to the queue after the lock duration). A queue that cannot be reached or goes away: one
+ * line, exit 1.
  */
 import type { Command } from 'commander';
 import { totalmem } from 'node:os';
