@@ -48,7 +48,7 @@ export function registerRun(program: Command): void {
     .option('--pcap <file>', 'write what a capture at the scenario\'s output.pcap node would hold (- for standard output)')
     .option('--series', 'include each run\'s time series in the JSON result (series; large)', false)
     .option('--report <file>', 'also write the HTML report of the run (charts, one self-contained file)')
-    .option('--jobs <n>', 'how many runs (variants) at once, on worker threads (default: as many as the runs and the cores; 1: one after another in this thread)')
+    .option('--jobs <n>', 'how many runs (variants) at once, on worker threads (default: as many as the runs and the cores, fewer when the machine\'s memory holds fewer models; 1: one after another in this thread)')
     .option('--force', 'run even a scenario whose estimated cost is too high for this machine', false)
     .option('--quiet', 'no progress on stderr', false)
     .addHelpText('after', `

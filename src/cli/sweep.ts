@@ -40,7 +40,7 @@ export function registerSweep(program: Command): void {
     .command('sweep')
     .description('run a grid of settings over a scenario with many seeds, and summarise each point with confidence intervals')
     .argument('<sweep>', 'a sweep file (YAML): base scenario, runs, fixed settings, grid, seeds')
-    .option('--workers <n>', 'worker threads (default: the machine\'s cores)')
+    .option('--workers <n>', 'worker threads (default: the machine\'s cores; fewer when its memory holds fewer models of the largest point)')
     .option('--out <file>', 'the JSON Lines file of results (default: <sweep name>.jsonl here)')
     .option('--resume', 'continue the results file there: run only the points and seeds it does not hold', false)
     .option('--csv <file>', 'also write one CSV row per point and seed')
@@ -51,10 +51,10 @@ export function registerSweep(program: Command): void {
     .option('--quiet', 'no progress on stderr', false)
     .addHelpText('after', `
 Examples:
-  arpshift sweep scenarios/sweeps/remedies.yaml                 # every remedy of the default comparison, 20 seeds
-  arpshift sweep garp.yaml --workers 2 --out garp.jsonl --csv garp.csv
-  arpshift sweep garp.yaml --out garp.jsonl --resume            # after an interruption
-  arpshift sweep garp.yaml --queue redis://10.0.0.5:6379        # with 'arpshift worker --queue ...' elsewhere`)
+  arpshift sweep sweeps/garp-loss.yaml                          # 8 points × 20 seeds on every core
+  arpshift sweep sweeps/garp-loss.yaml --workers 2 --out garp.jsonl --csv garp.csv --report garp.html
+  arpshift sweep sweeps/garp-loss.yaml --out garp.jsonl --resume   # after Ctrl-C, a crash, a reboot
+  arpshift sweep sweeps/garp-loss.yaml --queue redis://10.0.0.5:6379 --out garp.jsonl   # with 'arpshift worker --queue ...' elsewhere`)
     .action(async (file: string, flags: SweepFlags) => {
       const api = await import('../index.js');
       const workers = flags.workers === undefined ? api.defaultWorkers() : countOption('--workers', flags.workers);
@@ -70,7 +70,10 @@ Examples:
       const text = api.readScenarioFile(file);
       // Points run here get the heap `arpshift run` would choose for the largest (see heap.ts): this
       // command runs again with it, and its worker threads share it; points on a queue run elsewhere.
-      const plan = api.planSweep(text, file, { workers, force: flags.force, ...(address === undefined ? { memory: Infinity } : {}) });
+      // Here, each thread holds a point's model: the plan counts (and the sweep starts) no more threads
+      // than the machine's memory holds models of the largest point (threadsThatFit, as run --jobs).
+      // On a queue, each worker gives a point the heap it needs, or refuses it (see `arpshift worker`).
+      const plan = api.planSweep(text, file, { workers, force: flags.force, memory: Infinity, ...(address === undefined ? { fitMemory: true } : {}) });
       if (address === undefined) {
         const child = await runWithHeapFor(plan.memory, flags);
         if (child !== undefined) {
@@ -95,8 +98,7 @@ Examples:
       const onSignal = (signal: NodeJS.Signals): void => interrupt.abort(new CliError(`interrupted (${signal})`, 130));
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      // Each thread here holds the model of a point: no more threads than the machine's memory holds.
-      const threads = address === undefined ? api.threadsThatFit(plan.memory, workers) : workers;
+      const threads = plan.workers;
       if (threads < workers && !flags.quiet) process.stderr.write(`arpshift: ${threads} worker thread${threads === 1 ? '' : 's'}, not ${workers}: the machine's memory holds ${threads} model${threads === 1 ? '' : 's'} of this sweep's largest point at once\n`);
       const runner = address === undefined ? new api.LocalRunner(threads) : new api.QueueRunner({ address, base: plan.header.base, ...(flags.queueName === undefined ? {} : { name: flags.queueName }) });
       const total = plan.jobs.length;

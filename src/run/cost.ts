@@ -132,8 +132,10 @@ function pairCount(scenario: Scenario, from: string, to: string): number {
   const a = endpointCount(scenario, from);
   const b = endpointCount(scenario, to);
   const group = (n: string): string | undefined => scenario.hosts.find((g) => n === g.name || new RegExp(`^${g.name.replace(/[.]/g, '\\.')}-\\d+$`).test(n))?.name;
-  // A node never sends to itself: a group to itself, or a group to one of its own hosts.
-  const self = from === to ? Math.min(a, b) : group(from) !== undefined && group(from) === group(to) && (a === 1 || b === 1) ? 1 : 0;
+  // A node never sends to itself: a group to itself, or a group to one of its own hosts (two hosts of
+  // one group are two nodes).
+  const g = group(from);
+  const self = from === to ? Math.min(a, b) : g !== undefined && g === group(to) && (from === g) !== (to === g) ? 1 : 0;
   return Math.max(0, a * b - self);
 }
 

@@ -15,6 +15,8 @@ export { runJob } from './job.js';
 export type { JobRunner } from './local.js';
 export { LocalRunner, SweepRunError, defaultWorkers, jobText } from './local.js';
 export { ResultsFile, ResultsFileError } from './results-file.js';
+export type { JobPlacement } from './memory.js';
+export { HEAP_HEADROOM, JOB_OVERHEAD_BYTES, JOB_SEMI_SPACE_MIB, MemoryBudget, WORKER_MEMORY_SHARE, defaultWorkerMemory, jobHeapMib, jobProcessFlags, jobTooLarge, placeJob } from './memory.js';
 export type { QueueAddress, QueueRunnerOptions, ServeOptions } from './queue.js';
 export { DEFAULT_LOCK_MS, DEFAULT_QUEUE_NAME, MAX_STALLS, QueueError, QueueRunner, parseQueueUrl, queueJobId, serveQueue } from './queue.js';
 export type { SweepOptions, SweepOutcome } from './sweep.js';

@@ -24,7 +24,7 @@ import {
   readScenarioFile,
   scenarioErrorAt,
 } from '../scenario/index.js';
-import { costIssues, defaultCostLimits, estimateCost } from '../run/index.js';
+import { costIssues, defaultCostLimits, estimateCost, threadsThatFit } from '../run/index.js';
 import type { Parameters, SweepHeader } from '../report/index.js';
 import { lineKey } from '../report/index.js';
 import type { Axis } from './grid.js';
@@ -46,6 +46,8 @@ export interface SweepJob {
   readonly run: string;
   /** Whether to record the run's time series (the first job of a sweep, for its report's timeline). */
   readonly series: boolean;
+  /** Peak heap bytes of the run's model, estimated (`estimateCost`): a queue worker sizes the heap it runs the job with by it. */
+  readonly memory: number;
 }
 
 /** One grid point: its parameters and its scenario. */
@@ -53,6 +55,8 @@ export interface SweepPoint {
   readonly parameters: Parameters;
   readonly text: string;
   readonly run: string;
+  /** Peak heap bytes of the run's model, estimated. */
+  readonly memory: number;
 }
 
 /** A validated sweep (see the module comment). */
@@ -67,6 +71,11 @@ export interface SweepPlan {
   readonly jobs: readonly SweepJob[];
   /** Peak heap bytes of the largest model a job builds (the estimate; see `estimateCost`). */
   readonly memory: number;
+  /**
+   * The workers the sweep runs on, which its time limit counts: those asked for, or with
+   * `fitMemory` no more than the machine's memory holds models of the largest point at once.
+   */
+  readonly workers: number;
 }
 
 /** Options of {@link planSweep}. */
@@ -80,6 +89,12 @@ export interface PlanOptions {
    * share); Infinity when the caller sees to the heap itself (`arpshift sweep` raises it as `run` does).
    */
   readonly memory?: number;
+  /**
+   * The workers are this machine's threads, each holding a model: no more of them than its memory
+   * holds models of the largest point at once (`threadsThatFit`, as `run --jobs`), and the time limit
+   * is counted on those.
+   */
+  readonly fitMemory?: boolean;
 }
 
 /** A setting's path as `--set` paths are: dot-separated keys and list indexes. */
@@ -162,15 +177,17 @@ export function planSweep(text: string, sweepFile: string, options: PlanOptions)
       const parameters: Record<string, unknown> = {};
       for (const v of values) parameters[v.axis.path] = v.value;
       parameters.run = name;
-      points.push({ parameters, text: applyOverrides(fixedText, values.map((v) => overrideOf(v.axis.path, v.value))), run: name });
+      points.push({ parameters, text: applyOverrides(fixedText, values.map((v) => overrideOf(v.axis.path, v.value))), run: name, memory: estimate.memory });
     }
   }
   const runs = runNames ?? [];
   const seedList = seeds ?? [];
-  const workers = Math.max(1, options.workers);
+  const asked = Math.max(1, options.workers);
+  const workers = options.fitMemory === true ? threadsThatFit(memory, asked) : asked;
   if (!options.force && seconds > limits.seconds * workers) {
     const where = spec.seeds !== undefined ? ['seeds'] : spec.grid !== undefined ? ['grid'] : ['runs'];
-    issues.push(source.issue(where, `the sweep is about ${Math.round(work).toLocaleString('en-US')} events over ${(points.length * seedList.length).toLocaleString('en-US')} runs, some ${durationText(seconds / workers)} here on ${workers} worker${workers === 1 ? '' : 's'} (the limit is about ${durationText(limits.seconds)}); sweep fewer points or seeds, or pass --force to run it anyway`, where[0] !== 'seeds'));
+    const capped = workers < asked ? ` (of ${asked} asked for: this machine's memory holds ${workers} model${workers === 1 ? '' : 's'} of the largest point at once)` : '';
+    issues.push(source.issue(where, `the sweep is about ${Math.round(work).toLocaleString('en-US')} events over ${(points.length * seedList.length).toLocaleString('en-US')} runs, some ${durationText(seconds / workers)} here on ${workers} worker${workers === 1 ? '' : 's'}${capped} (the limit is about ${durationText(limits.seconds)}); sweep fewer points or seeds, or pass --force to run it anyway`, where[0] !== 'seeds'));
   }
   if (issues.length > 0) throw new SweepError(source.file, dedupe(issues));
 
@@ -192,10 +209,10 @@ export function planSweep(text: string, sweepFile: string, options: PlanOptions)
   const jobs: SweepJob[] = [];
   seedList.forEach((seed, si) => {
     points.forEach((p, pi) => {
-      jobs.push({ key: lineKey(p.parameters, seed), parameters: p.parameters, seed, text: p.text, file: base.file, run: p.run, series: si === 0 && pi === 0 });
+      jobs.push({ key: lineKey(p.parameters, seed), parameters: p.parameters, seed, text: p.text, file: base.file, run: p.run, series: si === 0 && pi === 0, memory: p.memory });
     });
   });
-  return { header, points, scenarioFile: base.file, work, jobs, memory };
+  return { header, points, scenarioFile: base.file, work, jobs, memory, workers };
 }
 
 /** Where in the sweep file a problem at scenario path `path` comes from: the grid value that set it, or `fallback`. */

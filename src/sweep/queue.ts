@@ -17,12 +17,14 @@
  * - Jobs carry the arpshift version; a worker of another version refuses them (results would differ).
  */
 import { createHash } from 'node:crypto';
+import { getHeapStatistics } from 'node:v8';
 import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { VERSION } from '../version.js';
 import type { JobRunner } from './local.js';
 import { LocalRunner, SweepRunError, jobText } from './local.js';
 import type { JobOutcome } from './job.js';
+import { HEAP_HEADROOM, JOB_SEMI_SPACE_MIB, MemoryBudget, defaultWorkerMemory, jobTooLarge, placeJob, runJobInProcess } from './memory.js';
 import type { SweepJob } from './plan.js';
 
 /**
@@ -313,6 +315,13 @@ export interface ServeOptions {
   readonly onJob?: (text: string, ok: boolean) => void;
   /** Told once the worker is connected and taking jobs. */
   readonly onReady?: () => void;
+  /**
+   * Bytes the jobs running at once may take together (default: three quarters of the machine's
+   * memory); see memory.ts.
+   */
+  readonly memory?: number;
+  /** Told, once per heap size, when a job runs in a process of its own with a larger heap, and when a job is refused for its memory (a line for people). */
+  readonly onNotice?: (line: string) => void;
 }
 
 /**
@@ -327,12 +336,35 @@ export async function serveQueue(options: ServeOptions): Promise<void> {
   const watchdog = new Watchdog(address, RedisClient);
   await watchdog.start();
   const pool = new LocalRunner(options.workers);
+  // Each job gets the heap its model needs (see memory.ts), within the worker's memory.
+  const budget = new MemoryBudget(options.memory ?? defaultWorkerMemory());
+  const heapLimit = getHeapStatistics().heap_size_limit;
+  const told = new Set<number>();
   let worker: Worker | null = null;
   try {
     worker = new bullmq.Worker(name, async (job: Job) => {
       const data = job.data as QueuedJob;
       if (data.v !== VERSION) throw new bullmq.UnrecoverableError(`a worker of arpshift ${VERSION} cannot run a point queued by arpshift ${data.v}: run the same version everywhere`);
-      const outcome = await pool.runOne(data.job);
+      const memory = typeof data.job.memory === 'number' ? data.job.memory : 0;
+      const placement = placeJob(memory, heapLimit);
+      const refused = jobTooLarge(memory, placement, budget.total);
+      if (refused !== undefined) {
+        options.onNotice?.(`${jobText(data.job)}: ${refused}`);
+        options.onJob?.(jobText(data.job), false);
+        throw new bullmq.UnrecoverableError(refused);
+      }
+      if (placement.heapMib > 0 && !told.has(placement.heapMib)) {
+        told.add(placement.heapMib);
+        const gib = (bytes: number): string => (bytes / 2 ** 30).toFixed(2);
+        options.onNotice?.(`${jobText(data.job)} needs about ${gib(memory)} GiB for its model and ${gib(memory * HEAP_HEADROOM)} GiB with room for the run, more than this worker's heap of ${gib(heapLimit)} GiB: running it (and points as large) in a process of its own with --max-old-space-size=${placement.heapMib} --max-semi-space-size=${JOB_SEMI_SPACE_MIB}`);
+      }
+      await budget.take(placement.bytes);
+      let outcome: JobOutcome;
+      try {
+        outcome = placement.heapMib > 0 ? await runJobInProcess(data.job, placement.heapMib) : await pool.runOne(data.job);
+      } finally {
+        budget.give(placement.bytes);
+      }
       options.onJob?.(jobText(data.job), !('error' in outcome));
       return outcome;
     }, {

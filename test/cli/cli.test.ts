@@ -3,7 +3,7 @@
  * formats, and failures that end with one line on stderr and the right exit code, never a stack trace.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,23 @@ describe('arpshift', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Usage: arpshift');
     expect(r.stdout).toContain('decode');
+  });
+
+  it.each(['run', 'sweep', 'worker'])('%s --help: its examples name files that exist and options it has; the README\'s heading lists every option', (verb) => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const help = run(verb, '--help');
+    expect(help.status).toBe(0);
+    const [options, examples] = help.stdout.split('\nExamples:\n') as [string, string];
+    const own = new Set([...options.matchAll(/^\s+(--[a-z-]+)/gm)].map((m) => m[1]!));
+    own.delete('--help');
+    expect(own.size).toBeGreaterThan(2);
+    for (const line of examples.trim().split('\n')) {
+      const command = line.split(' #')[0]!;
+      for (const path of command.match(/\b(?:scenarios|sweeps)\/[\w./-]+\.yaml\b/g) ?? []) expect(existsSync(join(root, path)), `${line}: ${path}`).toBe(true);
+      for (const option of command.match(/(?<=\s)--[a-z-]+/g) ?? []) expect(own.has(option), `${line}: ${option}`).toBe(true);
+    }
+    const heading = readFileSync(join(root, 'README.md'), 'utf8').split('\n').find((l) => l.startsWith(`### \`arpshift ${verb} `))!;
+    for (const option of own) expect(heading, option).toContain(`[${option}`);
   });
 
   it('--version prints the version', () => {

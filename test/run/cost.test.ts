@@ -36,6 +36,18 @@ describe('the cost estimate', () => {
     expect(ten.amount).toBeCloseTo(one.amount * 10, 6);
     expect(one.what).toMatch(/^50 packets\/s × 59 s × 1 pair, in 1 run$/);
   });
+
+  it('counts the pairs of a flow between two hosts of one group, and between a group and one of its hosts', () => {
+    const pairs = (from: string, to: string): string => {
+      const yaml = `name: pairs\nduration: 10s\nfabric: { kind: leaf-spine, leaves: 1, spines: 1, hostPortsPerEdge: 8 }\nsubnet: { ipv4: 10.0.0.0/8 }\nhosts: [{ name: h, count: 4 }]\ntraffic: [{ name: t, kind: udp, from: ${from}, to: ${to}, rate: 10pps }]\n`;
+      return estimateCost(loadScenario(yaml, 'pairs.yaml')).workItems.find((i) => i.path.join('.') === 'traffic.0.rate')!.what;
+    };
+    // Two different hosts of one group: one pair, not none.
+    expect(pairs('h-1', 'h-2')).toMatch(/ × 1 pair, in 1 run$/);
+    // A group to one of its hosts: every other host of it.
+    expect(pairs('h', 'h-2')).toMatch(/ × 3 pairs, in 1 run$/);
+    expect(pairs('h-1', 'h')).toMatch(/ × 3 pairs, in 1 run$/);
+  });
 });
 
 describe('a scenario that cannot finish here', () => {

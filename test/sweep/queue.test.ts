@@ -5,13 +5,18 @@
  * the local sweep's; a queue that cannot be reached, or that goes away mid-sweep, gives one line and
  * a non-zero exit within seconds, keeping what was written.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heapFor } from '../../src/cli/heap.js';
+import { BYTES_PER_HOST, estimateCost } from '../../src/run/index.js';
+import { loadScenario } from '../../src/scenario/index.js';
+import { jobHeapMib } from '../../src/sweep/memory.js';
 import type { RedisServer } from '../helpers/redis.js';
 import { freePort, startRedis } from '../helpers/redis.js';
-import { cli, cliAsync, exited, garpSweep, removeTempDirs, tempDir } from '../helpers/sweep.js';
+import { CLI, ROOT, cli, cliAsync, exited, garpSweep, removeTempDirs, tempDir } from '../helpers/sweep.js';
 
 let redis: RedisServer;
 const children: ChildProcess[] = [];
@@ -143,4 +148,59 @@ describe('sweep --queue with arpshift worker', () => {
       await own.stop();
     }
   });
+
+  it('a point larger than the worker\'s heap runs in a process of its own with the heap run would choose; one larger than --memory is refused in one line', async () => {
+    // A worker whose node was given a heap of 160 MiB of old space (a flag every thread of it obeys,
+    // whatever its resourceLimits), and a point whose estimate and half again exceed it: `run` would
+    // run it with a larger heap, and so does the worker, in a process of its own.
+    const limit = Number(spawnSync(process.execPath, ['--max-old-space-size=160', '-p', 'v8.getHeapStatistics().heap_size_limit'], { encoding: 'utf8' }).stdout);
+    const hosts = Math.ceil(limit / 1.5 / BYTES_PER_HOST) + 100;
+    const yaml = `name: heap\nduration: 50ms\nfabric: { kind: leaf-spine, leaves: ${Math.ceil(hosts / 100)}, spines: 2, hostPortsPerEdge: 100 }\nsubnet: { ipv4: 10.0.0.0/8 }\nhosts: [{ name: h, count: ${hosts} }]\n`;
+    const memory = estimateCost(loadScenario(yaml, 'heap.yaml')).memory;
+    const heap = jobHeapMib(memory);
+    // The heap `arpshift run` would choose for it, and more than the worker's own.
+    expect(heap).toBe(heapFor(memory));
+    expect(heap * 2 ** 20).toBeGreaterThan(limit);
+    const d = tempDir();
+    writeFileSync(join(d, 'heap.yaml'), yaml);
+    const file = join(d, 'sweep.yaml');
+    writeFileSync(file, 'name: heap-sweep\nscenario: heap.yaml\nseeds: 2\n');
+    const local = join(d, 'local.jsonl');
+    const l = cli(['sweep', file, '--workers', '1', '--out', local, '--quiet']);
+    expect(l.status, l.stderr).toBe(0);
+
+    const worker = (name: string, more: readonly string[] = []): ChildProcess =>
+      track(spawn(process.execPath, ['--max-old-space-size=160', CLI, 'worker', '--queue', redis.url, '--queue-name', name, '--workers', '1', ...more], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+    const name = `t${process.pid}h`;
+    const w = worker(name);
+    const wDone = exited(w);
+    const out = join(d, 'queued.jsonl');
+    const r = await exited(track(cliAsync(['sweep', file, '--queue', redis.url, '--queue-name', name, '--out', out, '--quiet'])));
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(local, 'utf8'));
+    w.kill('SIGTERM');
+    const wr = await wDone;
+    expect(wr.code, wr.stderr).toBe(0);
+    // Said once for the two points of that size.
+    const said = wr.stderr.split('\n').filter((x) => x.includes('in a process of its own'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(new RegExp(String.raw`^worker: run = heap, seed \d+ needs about [\d.]+ GiB for its model and [\d.]+ GiB with room for the run, more than this worker's heap of [\d.]+ GiB: running it \(and points as large\) in a process of its own with --max-old-space-size=${heap} --max-semi-space-size=64$`));
+    expect(wr.stderr).toMatch(/worker: stopped after 2 points/);
+
+    // A worker that may use less than that heap: the point is refused, and the sweep ends in one line.
+    const small = `t${process.pid}s`;
+    const s = worker(small, ['--memory', '0.2']);
+    const sDone = exited(s);
+    const refused = await exited(track(cliAsync(['sweep', file, '--queue', redis.url, '--queue-name', small, '--out', join(d, 'refused.jsonl'), '--quiet'])));
+    expect(refused.code).toBe(1);
+    const lines = refused.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^arpshift: run = heap, seed \d+: this point needs about [\d.]+ GiB of memory for its model \([\d.]+ GiB with room for the run\) and the worker on .+ may use 0\.2 GiB \(--memory; by default three quarters of its [\d.]+ GiB\): run it on a worker with more memory, or make it smaller \(0 of 2 runs are in .*refused\.jsonl; --resume continues\)$/);
+    s.kill('SIGTERM');
+    expect((await sDone).code).toBe(0);
+    // Bad values of --memory: usage errors.
+    expect(cli(['worker', '--queue', redis.url, '--memory', 'lots']).status).toBe(2);
+    expect(cli(['worker', '--queue', redis.url, '--memory', '1000000']).stderr).toMatch(/--memory 1000000: more than this machine's [\d.]+ GiB/);
+  }, 120_000);
 });
+

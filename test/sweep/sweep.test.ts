@@ -63,6 +63,39 @@ describe('sweep validation', () => {
     // A million seeds of the 400 s default comparison: far beyond half an hour on two workers.
     expect(r.stderr).toMatch(/runs\.yaml:2:8: seeds: the sweep is about [\d,]+ events over 1,000,000 runs, some [\d,]+ days here on 2 workers/);
   });
+
+  it('counts a local sweep\'s time on the threads the machine\'s memory holds, not on those asked for', () => {
+    const d = dir();
+    // One run of some 16 min here (an hour of a 20,000 packets/s stream), within the limit alone.
+    const scenarioText = 'name: long\nduration: 3600s\nfabric: { kind: leaf-spine, leaves: 1, spines: 1, hostPortsPerEdge: 4 }\nsubnet: { ipv4: 10.0.0.0/8 }\nhosts: [{ name: a, count: 1 }, { name: b, count: 1 }]\ntraffic: [{ name: t, kind: udp, from: a, to: b, rate: 20000pps, start: 1ms }]\n';
+    writeFileSync(join(d, 'long.yaml'), scenarioText);
+    const estimate = api.estimateCost(api.loadScenario(scenarioText, 'long.yaml'));
+    const limit = api.defaultCostLimits().seconds;
+    expect(estimate.seconds).toBeLessThan(limit);
+    // Far more threads asked for than this machine's memory holds models of the point (with their own heaps).
+    const asked = 100_000;
+    const fit = api.threadsThatFit(estimate.memory, asked);
+    expect(fit).toBeLessThan(asked);
+    const sweep = (seeds: number): { file: string; text: string } => {
+      const file = join(d, `long-${seeds}.yaml`);
+      const text = `scenario: long.yaml\nseeds: ${seeds}\n`;
+      writeFileSync(file, text);
+      return { file, text };
+    };
+    // Over the limit on the threads that fit, within it on those asked for.
+    const over = sweep(Math.floor((limit * fit) / estimate.seconds) + 1);
+    expect(() => api.planSweep(over.text, over.file, { workers: asked, memory: Infinity, fitMemory: true })).toThrow(`here on ${fit} workers (of ${asked} asked for: this machine's memory holds ${fit} models of the largest point at once)`);
+    // On a queue the points run on other machines' workers: counted on those asked for.
+    expect(api.planSweep(over.text, over.file, { workers: asked }).workers).toBe(asked);
+    const out = join(d, 'over.jsonl');
+    const r = cli(['sweep', over.file, '--workers', String(asked), '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`seeds: the sweep is about [\\d,]+ events over [\\d,]+ runs, some .+ here on ${fit} workers \\(of ${asked} asked for`));
+    expect(existsSync(out)).toBe(false);
+    // Within the limit on the threads that fit: planned for those.
+    const within = sweep(Math.floor((limit * fit) / estimate.seconds));
+    expect(api.planSweep(within.text, within.file, { workers: asked, memory: Infinity, fitMemory: true }).workers).toBe(fit);
+  });
 });
 
 describe('sweep results', () => {
